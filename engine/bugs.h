@@ -1,0 +1,48 @@
+/*
+ * bugs.h — deliberately re-introduced concurrency mistakes, for proving that
+ * `wtlab explore` finds real races (meson option -Dinject_bug=NAME).
+ *
+ * WT_INJECT_BUG is a compile-time constant (0 = none), so WT_BUG(X) is an
+ * ordinary `if` on a constant that the compiler removes in normal builds.
+ * Each bug is a mistake RocksDB made or could make:
+ *   SKIP_NEWER_LINKS    ExitAsBatchGroupLeader trusts link_newer without
+ *                       CreateMissingNewerLinks (lazily-built links, #7508).
+ *   PUBLISH_EARLY       a parallel group's leader publishes the last sequence
+ *                       before the members' memtable inserts finish (#13429).
+ *   WAKE_BEFORE_DETACH  followers are completed before the group is detached
+ *                       from the queue, so a returning writer can reuse the
+ *                       last writer's address (#4143, #9944).
+ *   LOST_WAKEUP         AwaitState's block phase stores LOCKED_WAITING instead
+ *                       of CASing it, overwriting a wake-up that raced in.
+ *   PIPELINED_LINK_LATE the pipelined WAL leader wakes the next WAL leader
+ *                       before linking its group into the memtable queue, so
+ *                       groups can reach the memtable out of order (#4143).
+ */
+#ifndef WT_BUGS_H
+#define WT_BUGS_H
+
+#ifndef WT_INJECT_BUG
+#define WT_INJECT_BUG 0
+#endif
+
+enum {
+    WT_BUG_NONE = 0,
+    WT_BUG_SKIP_NEWER_LINKS = 1,
+    WT_BUG_PUBLISH_EARLY = 2,
+    WT_BUG_WAKE_BEFORE_DETACH = 3,
+    WT_BUG_LOST_WAKEUP = 4,
+    WT_BUG_PIPELINED_LINK_LATE = 5,
+};
+
+#define WT_BUG(name) (WT_INJECT_BUG == WT_BUG_##name)
+
+/* Name of the injected bug ("none" normally), for build ids and traces. */
+static inline const char *wt_injected_bug_name(void)
+{
+    static const char *const names[] = {"none", "skip_newer_links", "publish_early",
+                                        "wake_before_detach", "lost_wakeup",
+                                        "pipelined_link_late"};
+    return names[WT_INJECT_BUG];
+}
+
+#endif

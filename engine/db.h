@@ -1,0 +1,137 @@
+/*
+ * db.h — the database: open, write (every RocksDB write mode), get, scan,
+ * close, and recovery from the WAL on open.
+ *
+ * Files in a DB directory: NNNNNN.log WAL files in RocksDB's log format
+ * (readable by `ldb dump_wal`), numbered in creation order.  Only one
+ * process may open a directory at a time (not enforced).
+ *
+ * Thread safety: all calls may be made from any number of threads at once,
+ * except open and close.  Close requires that no call is in progress.
+ *
+ * Write modes (DBOptions), as in RocksDB:
+ *  - default: one leader writes the group's WAL record and inserts every
+ *    batch into the memtable itself, or, with allow_concurrent_memtable_write
+ *    and a group of more than one, wakes the members to insert their own
+ *    batches in parallel;
+ *  - enable_pipelined_write: WAL groups and memtable groups form in two
+ *    queues, so the next WAL group is written while the previous group
+ *    inserts into the memtable;
+ *  - unordered_write: sequences are assigned and published in WAL order,
+ *    memtable inserts happen afterwards without ordering (a reader may see
+ *    a later write before an earlier one);
+ *  - two_write_queues: WAL-only writes (disable_memtable) use a second
+ *    queue and never wait behind memtable writes.
+ */
+#ifndef WT_DB_H
+#define WT_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "coding.h"
+#include "status.h"
+#include "util.h"
+#include "wal.h"
+#include "write_batch.h"
+#include "write_thread.h"
+
+typedef enum wt_wal_recovery_mode {
+    WT_WAL_TOLERATE_CORRUPTED_TAIL_RECORDS = 0,
+    WT_WAL_ABSOLUTE_CONSISTENCY = 1,
+    WT_WAL_POINT_IN_TIME = 2,
+    WT_WAL_SKIP_ANY_CORRUPTED_RECORDS = 3,
+} wt_wal_recovery_mode;
+
+const char *wt_wal_recovery_mode_name(wt_wal_recovery_mode m);
+bool wt_wal_recovery_mode_parse(const char *name, wt_wal_recovery_mode *out);
+
+typedef struct wt_options {
+    bool create_if_missing;                   /* false */
+    bool allow_concurrent_memtable_write;     /* true */
+    bool enable_pipelined_write;              /* false */
+    bool unordered_write;                     /* false */
+    bool two_write_queues;                    /* false */
+    uint64_t max_write_batch_group_size_bytes; /* 1 MiB */
+    bool enable_write_thread_adaptive_yield;  /* true */
+    uint64_t write_thread_max_yield_usec;     /* 100 */
+    uint64_t write_thread_slow_yield_usec;    /* 3 */
+    uint64_t write_buffer_size;               /* 64 MiB: memtable switch threshold */
+    int max_write_buffer_number;              /* 2: memtables before writes stop */
+    wt_wal_recovery_mode wal_recovery_mode;   /* point in time */
+    bool paranoid_checks;                     /* true */
+    bool flush_on_close;                      /* false: leave data in the WAL */
+} wt_options;
+
+void wt_options_default(wt_options *o);
+
+typedef struct wt_write_options {
+    bool sync;            /* fdatasync the WAL before returning */
+    bool disable_wal;     /* skip the WAL (lost on crash) */
+    bool no_slowdown;     /* fail with WT_INCOMPLETE instead of waiting in a stall */
+    bool disable_memtable;/* WAL-only write: the batch may hold only log data */
+} wt_write_options;
+
+/* What recovery found and did; filled by wt_db_open when non-NULL. */
+typedef struct wt_recovery_report {
+    uint64_t wal_files;       /* WAL files read */
+    uint64_t records;         /* batches replayed */
+    uint64_t last_sequence;   /* restored last sequence */
+    uint64_t problems;        /* corruption problems seen */
+    wt_wal_recovery_mode mode;
+    /* The first problem (when problems > 0): */
+    uint64_t problem_log_number;
+    uint64_t problem_offset;
+    const char *problem_reason;
+    bool problem_at_tail;
+    const char *action;       /* what the mode did about it */
+} wt_recovery_report;
+
+typedef struct wt_db wt_db;
+
+/* Opens (and with create_if_missing creates) the DB in dir, replaying its
+ * WALs.  WT_CORRUPTION when the recovery mode refuses what it found (the
+ * report says where), WT_INVALID_ARGUMENT for bad option combinations. */
+WT_MUST_USE wt_status wt_db_open(const wt_options *o, const char *dir, wt_db **out,
+                                 wt_recovery_report *report);
+/* Closes the DB and frees it.  REQUIRES: no other call in progress. */
+WT_MUST_USE wt_status wt_db_close(wt_db *db);
+
+WT_MUST_USE wt_status wt_db_put(wt_db *db, const wt_write_options *wo, wt_slice key,
+                                wt_slice value);
+WT_MUST_USE wt_status wt_db_delete(wt_db *db, const wt_write_options *wo, wt_slice key);
+WT_MUST_USE wt_status wt_db_single_delete(wt_db *db, const wt_write_options *wo, wt_slice key);
+WT_MUST_USE wt_status wt_db_write(wt_db *db, const wt_write_options *wo, wt_write_batch *batch);
+/* The general write: cb may be NULL; *seq_used (may be NULL) receives the
+ * batch's first sequence.  The batch header's sequence is overwritten. */
+WT_MUST_USE wt_status wt_db_write_ex(wt_db *db, const wt_write_options *wo,
+                                     wt_write_batch *batch, const wt_write_callback *cb,
+                                     uint64_t *seq_used);
+
+/* Newest visible value of key.  WT_NOT_FOUND when absent or deleted. */
+WT_MUST_USE wt_status wt_db_get(wt_db *db, wt_slice key, wt_buf *value);
+
+/* Calls fn for every live key in order with its newest visible value.
+ * fn returns false to stop early. */
+WT_MUST_USE wt_status wt_db_scan(wt_db *db,
+                                 bool (*fn)(wt_slice key, wt_slice value, void *arg),
+                                 void *arg);
+
+/* The last published (visible) sequence. */
+uint64_t wt_db_last_sequence(wt_db *db);
+/* The sticky background error, WT_OK if none. */
+wt_status wt_db_background_error(wt_db *db);
+
+/* Introspection for tests, the sim and the CLI (not for the hot path). */
+const write_thread *wt_db_write_thread(const wt_db *db);
+const write_thread *wt_db_nonmem_write_thread(const wt_db *db);
+uint64_t wt_db_current_log_number(wt_db *db);
+const wt_options *wt_db_options(const wt_db *db);
+
+/* Makes a WAL file name "DIR/NNNNNN.log" into buf; returns buf. */
+char *wt_log_file_name(char *buf, size_t n, const char *dir, uint64_t number);
+/* Parses "NNNNNN.log"; false for other names. */
+bool wt_parse_log_file_name(const char *name, uint64_t *number);
+
+#endif

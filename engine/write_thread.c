@@ -1,0 +1,737 @@
+/*
+ * write_thread.c — the writer queue, group formation, hand-off and waits.
+ *
+ * Invariants (see write_thread.h for the model):
+ *  - Only the writer that is currently leader of a queue walks or edits its
+ *    link_newer pointers or removes writers; other threads only push with a
+ *    CAS on the head, after setting their own link_older.
+ *  - A writer's state moves only forward, through the transitions listed
+ *    in the table of the sim's oracle; LOCKED_WAITING is set only by the
+ *    owner and cleared only by a waker (set_state), which then unparks.
+ *  - After set_state(w, COMPLETED) nobody touches w again: its owner may
+ *    return and reuse the stack memory at once.  Every loop that completes
+ *    writers therefore reads the next pointer first.
+ *
+ * Thread safety: functions are called by the queue's leader unless noted;
+ * wt_join_batch_group, wt_complete_parallel_memtable_writer and the
+ * parallel wake-up functions run in every writer's own thread.
+ */
+#include "write_thread.h"
+
+#include "bugs.h"
+#include "util.h"
+
+const char *wt_state_name(uint32_t state)
+{
+    switch (state) {
+    case WT_STATE_INIT: return "INIT";
+    case WT_STATE_GROUP_LEADER: return "GROUP_LEADER";
+    case WT_STATE_MEMTABLE_WRITER_LEADER: return "MEMTABLE_WRITER_LEADER";
+    case WT_STATE_PARALLEL_MEMTABLE_WRITER: return "PARALLEL_MEMTABLE_WRITER";
+    case WT_STATE_COMPLETED: return "COMPLETED";
+    case WT_STATE_LOCKED_WAITING: return "LOCKED_WAITING";
+    case WT_STATE_PARALLEL_MEMTABLE_CALLER: return "PARALLEL_MEMTABLE_CALLER";
+    }
+    return "UNKNOWN";
+}
+
+static void context_init(wt_await_context *ctx, const char *name)
+{
+    ctx->name = name;
+    port_atomic_init_u32(&ctx->credit, 0);
+}
+
+void write_thread_init(write_thread *wt, const char *name, const write_thread_options *opts)
+{
+    WT_ASSERT(opts->max_write_batch_group_size_bytes > 0);
+    wt->opts = *opts;
+    wt->name = name;
+    port_atomic_init_ptr(&wt->newest_writer, NULL);
+    port_atomic_init_ptr(&wt->newest_memtable_writer, NULL);
+    wt->last_sequence = 0;
+    wt_writer_init(&wt->write_stall_dummy, NULL, false, false, false, false, NULL);
+    wt->write_stall_dummy.owner = UINT32_MAX;
+    port_mutex_init(&wt->stall_mu, "WriteThread::stall_mu");
+    port_cond_init(&wt->stall_cv, "WriteThread::stall_cv");
+    wt->stall_begun_count = 0;
+    port_atomic_init_u64(&wt->stall_ended_count, 0);
+    context_init(&wt->ctx_join, "JoinBatchGroup");
+    context_init(&wt->ctx_complete_parallel, "CompleteParallelMemTableWriter");
+    context_init(&wt->ctx_exit_leader, "ExitAsBatchGroupLeader");
+    context_init(&wt->ctx_unbatched, "EnterUnbatched");
+    context_init(&wt->ctx_wait_memtable, "WaitForMemTableWriters");
+}
+
+void write_thread_destroy(write_thread *wt)
+{
+    WT_ASSERT(port_atomic_load_ptr(&wt->newest_writer, PORT_ACQUIRE) == NULL);
+    port_cond_destroy(&wt->stall_cv);
+    port_mutex_destroy(&wt->stall_mu);
+}
+
+void wt_writer_init(wt_writer *w, wt_write_batch *batch, bool sync, bool no_slowdown,
+                    bool disable_wal, bool disable_memtable, const wt_write_callback *cb)
+{
+    w->batch = batch;
+    w->sync = sync;
+    w->no_slowdown = no_slowdown;
+    w->disable_wal = disable_wal;
+    w->disable_memtable = disable_memtable;
+    w->callback = cb;
+    port_atomic_init_u32(&w->state, WT_STATE_INIT);
+    w->write_group = NULL;
+    w->sequence = WT_MAX_SEQUENCE_NUMBER;
+    w->status = WT_OK;
+    w->callback_status = WT_OK;
+    w->log_used = 0;
+    w->owner = port_thread_id();
+    w->link_older = NULL;
+    w->link_newer = NULL;
+}
+
+bool wt_writer_check_callback(wt_writer *w)
+{
+    if (w->callback != NULL && w->callback->check != NULL)
+        w->callback_status = w->callback->check(w->callback->arg);
+    return w->callback_status == WT_OK;
+}
+
+wt_writer *wt_newest_writer(const write_thread *wt)
+{
+    return port_atomic_load_ptr(&wt->newest_writer, PORT_ACQUIRE);
+}
+
+/* ------------------------------------------------------- states and waits */
+
+static void emit_state(uint32_t owner, uint32_t from, uint32_t to)
+{
+    if (!port_events_enabled()) return;
+    port_event e = {.kind = PORT_EV_STATE, .writer = owner, .from = from, .to = to};
+    port_event_emit(&e);
+}
+
+/* Moves w to new_state and wakes its owner if it is parked.  w may be
+ * gone as soon as this returns (its owner may already have returned). */
+static void set_state(wt_writer *w, uint32_t new_state)
+{
+    uint32_t owner = w->owner;
+    uint32_t state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
+    if (state != WT_STATE_LOCKED_WAITING &&
+        port_atomic_cas_u32(&w->state, &state, new_state, PORT_SEQ_CST)) {
+        emit_state(owner, state, new_state);
+        return;
+    }
+    /* The owner parked (or is about to): only a store plus a wake-up can
+     * reach it, and nobody else may change the state meanwhile. */
+    WT_ASSERT(state == WT_STATE_LOCKED_WAITING);
+    port_atomic_store_u32(&w->state, new_state, PORT_RELEASE);
+    emit_state(owner, WT_STATE_LOCKED_WAITING, new_state);
+    port_unpark(&w->state);
+}
+
+/* Phase 3: CAS the state to LOCKED_WAITING and park until a waker moves it.
+ * If the CAS fails, a waker already stored a new state, and every waker
+ * moves a waiter straight to a state it waits for. */
+static uint32_t blocking_await_state(wt_writer *w, uint32_t goal_mask)
+{
+    PORT_SYNC_POINT("WriteThread::AwaitState:BlockingWaiting");
+    uint32_t state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
+    WT_ASSERT(state != WT_STATE_LOCKED_WAITING);
+    bool parked;
+    if (WT_BUG(LOST_WAKEUP)) {
+        parked = (state & goal_mask) == 0;
+        if (parked) port_atomic_store_u32(&w->state, WT_STATE_LOCKED_WAITING, PORT_SEQ_CST);
+    } else {
+        parked = (state & goal_mask) == 0 &&
+                 port_atomic_cas_u32(&w->state, &state, WT_STATE_LOCKED_WAITING, PORT_SEQ_CST);
+    }
+    if (parked) {
+        emit_state(w->owner, state, WT_STATE_LOCKED_WAITING);
+        while ((state = port_atomic_load_u32(&w->state, PORT_ACQUIRE)) == WT_STATE_LOCKED_WAITING)
+            port_park(&w->state, WT_STATE_LOCKED_WAITING, "WriteThread::AwaitState");
+    }
+    WT_ASSERT((state & goal_mask) != 0);
+    return state;
+}
+
+/* Phase 2: yield while it pays off.  Returns the last state seen;
+ * *success when the goal was met, *give_up after too many slow yields. */
+static uint32_t yield_await_state(const write_thread *wt, wt_writer *w, uint32_t goal_mask,
+                                  bool *success, bool *give_up)
+{
+    const uint64_t max_ns = wt->opts.max_yield_usec * 1000;
+    const uint64_t slow_ns = wt->opts.slow_yield_usec * 1000;
+    uint64_t spin_begin = port_now_ns(), iter_begin = spin_begin;
+    unsigned slow_yields = 0;
+    uint32_t state = 0;
+    while (iter_begin - spin_begin <= max_ns) {
+        port_yield();
+        state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
+        if (state & goal_mask) {
+            *success = true;
+            break;
+        }
+        uint64_t now = port_now_ns();
+        if (now == iter_begin || now - iter_begin >= slow_ns) {
+            if (++slow_yields >= WT_MAX_SLOW_YIELDS) {
+                *give_up = true;
+                break;
+            }
+        }
+        iter_begin = now;
+    }
+    return state;
+}
+
+/* Waits until w's state is in goal_mask: spin, then (adaptively) yield,
+ * then park.  The adaptation credit of the call site decides whether the
+ * yield phase is worth it; one call in 256 samples it regardless. */
+static uint32_t await_state(write_thread *wt, wt_writer *w, uint32_t goal_mask,
+                            wt_await_context *ctx)
+{
+    uint32_t state = 0;
+    for (unsigned tries = 0; tries < WT_AWAIT_SPINS; tries++) {
+        state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
+        if (state & goal_mask) return state;
+        port_pause();
+    }
+    bool sample = false, success = false;
+    if (wt->opts.max_yield_usec > 0) {
+        sample = port_random_u32() % 256 == 0;
+        int32_t credit = (int32_t)port_atomic_load_u32(&ctx->credit, PORT_RELAXED);
+        if (sample || credit >= 0) {
+            bool give_up = false;
+            state = yield_await_state(wt, w, goal_mask, &success, &give_up);
+            sample = sample || give_up;
+        }
+    }
+    if ((state & goal_mask) == 0) state = blocking_await_state(w, goal_mask);
+    if (sample) {
+        /* Decays by 1/1024 per sample; stays within +-2^27. */
+        int32_t v = (int32_t)port_atomic_load_u32(&ctx->credit, PORT_RELAXED);
+        v = v - v / 1024 + (success ? 131072 : -131072);
+        port_atomic_store_u32(&ctx->credit, (uint32_t)v, PORT_RELAXED);
+    }
+    WT_ASSERT((state & goal_mask) != 0);
+    return state;
+}
+
+/* ---------------------------------------------------------------- the list */
+
+/* Pushes w onto the list at *head.  Returns true when the list was empty
+ * (w is the leader).  While the stall dummy heads the main list, writers
+ * that may slow down wait on stall_cv; no_slowdown writers fail at once. */
+static bool link_one(write_thread *wt, wt_writer *w, port_atomic_ptr *head)
+{
+    WT_ASSERT(port_atomic_load_u32(&w->state, PORT_RELAXED) == WT_STATE_INIT);
+    void *writers = port_atomic_load_ptr(head, PORT_RELAXED);
+    for (;;) {
+        WT_ASSERT(writers != w);
+        if (writers == &wt->write_stall_dummy) {
+            if (w->no_slowdown) {
+                w->status = WT_INCOMPLETE;
+                set_state(w, WT_STATE_COMPLETED);
+                return false;
+            }
+            port_mutex_lock(&wt->stall_mu);
+            writers = port_atomic_load_ptr(head, PORT_RELAXED);
+            if (writers == &wt->write_stall_dummy) {
+                PORT_SYNC_POINT("WriteThread::WriteStall::Wait");
+                port_cond_wait(&wt->stall_cv, &wt->stall_mu);
+                writers = port_atomic_load_ptr(head, PORT_RELAXED);
+                port_mutex_unlock(&wt->stall_mu);
+                continue;
+            }
+            port_mutex_unlock(&wt->stall_mu);
+        }
+        w->link_older = writers;
+        if (port_atomic_cas_weak_ptr(head, &writers, w, PORT_ACQ_REL)) return writers == NULL;
+    }
+}
+
+/* Pushes a whole group (leader..last_writer) onto the memtable queue.
+ * Returns true when that queue was empty. */
+static bool link_group(wt_write_group *g, port_atomic_ptr *head)
+{
+    wt_writer *leader = g->leader, *last = g->last_writer;
+    for (wt_writer *w = last;; w = w->link_older) {
+        /* Cleared so that CreateMissingNewerLinks rebuilds every link. */
+        w->link_newer = NULL;
+        w->write_group = NULL;
+        if (w == leader) break;
+    }
+    void *newest = port_atomic_load_ptr(head, PORT_RELAXED);
+    for (;;) {
+        leader->link_older = newest;
+        if (port_atomic_cas_weak_ptr(head, &newest, last, PORT_ACQ_REL)) return newest == NULL;
+    }
+}
+
+/* Fills in link_newer from head back to the first writer that has it. */
+static void create_missing_newer_links(wt_writer *head)
+{
+    for (;;) {
+        wt_writer *next = head->link_older;
+        if (next == NULL || next->link_newer != NULL) {
+            WT_ASSERT(next == NULL || next->link_newer == head);
+            break;
+        }
+        next->link_newer = head;
+        head = next;
+    }
+}
+
+/* Pipelined: the leader needs no memtable write; drop it from the group. */
+static void complete_leader(wt_write_group *g)
+{
+    WT_ASSERT(g->size > 0);
+    wt_writer *leader = g->leader;
+    if (g->size == 1) {
+        g->leader = NULL;
+        g->last_writer = NULL;
+    } else {
+        WT_ASSERT(leader->link_newer != NULL);
+        leader->link_newer->link_older = NULL;
+        g->leader = leader->link_newer;
+    }
+    g->size--;
+    set_state(leader, WT_STATE_COMPLETED);
+}
+
+/* Pipelined: follower w needs no memtable write; unlink and complete it. */
+static void complete_follower(wt_writer *w, wt_write_group *g)
+{
+    WT_ASSERT(g->size > 1);
+    WT_ASSERT(w != g->leader);
+    if (w == g->last_writer) {
+        w->link_older->link_newer = NULL;
+        g->last_writer = w->link_older;
+    } else {
+        w->link_older->link_newer = w->link_newer;
+        w->link_newer->link_older = w->link_older;
+    }
+    g->size--;
+    set_state(w, WT_STATE_COMPLETED);
+}
+
+/* -------------------------------------------------------------- stalls */
+
+void wt_begin_write_stall(write_thread *wt)
+{
+    wt->stall_begun_count++;
+    bool alone = link_one(wt, &wt->write_stall_dummy, &wt->newest_writer);
+    WT_ASSERT(!alone); /* the caller leads the queue, so it is not empty */
+    /* Fail queued no_slowdown writers now instead of after the stall.  The
+     * walk stops at the current group, which never mixes the two kinds. */
+    wt_writer *prev = &wt->write_stall_dummy;
+    wt_writer *w = prev->link_older;
+    while (w != NULL && w->write_group == NULL) {
+        if (w->no_slowdown) {
+            prev->link_older = w->link_older;
+            w->status = WT_INCOMPLETE;
+            set_state(w, WT_STATE_COMPLETED);
+            /* Repair link_newer only where already built, or the lazy
+             * CreateMissingNewerLinks would stop early (RocksDB #7508). */
+            if (prev->link_older != NULL && prev->link_older->link_newer != NULL)
+                prev->link_older->link_newer = prev;
+            w = prev->link_older;
+        } else {
+            prev = w;
+            w = w->link_older;
+        }
+    }
+}
+
+void wt_end_write_stall(write_thread *wt)
+{
+    port_mutex_lock(&wt->stall_mu);
+    WT_ASSERT(port_atomic_load_ptr(&wt->newest_writer, PORT_RELAXED) == &wt->write_stall_dummy);
+    wt_writer *dummy = &wt->write_stall_dummy;
+    if (dummy->link_older != NULL) dummy->link_older->link_newer = dummy->link_newer;
+    port_atomic_exchange_ptr(&wt->newest_writer, dummy->link_older, PORT_ACQ_REL);
+    dummy->link_older = NULL;
+    dummy->link_newer = NULL;
+    port_atomic_fetch_add_u64(&wt->stall_ended_count, 1, PORT_RELEASE);
+    port_cond_broadcast(&wt->stall_cv);
+    port_mutex_unlock(&wt->stall_mu);
+}
+
+/* -------------------------------------------------------------- joining */
+
+void wt_join_batch_group(write_thread *wt, wt_writer *w)
+{
+    WT_ASSERT(w->batch != NULL);
+    PORT_SYNC_POINT("WriteThread::JoinBatchGroup:Start");
+    bool linked_as_leader = link_one(wt, w, &wt->newest_writer);
+    if (linked_as_leader) set_state(w, WT_STATE_GROUP_LEADER);
+    PORT_SYNC_POINT("WriteThread::JoinBatchGroup:Wait");
+    PORT_SYNC_POINT("WriteThread::JoinBatchGroup:Wait2");
+    if (!linked_as_leader) {
+        PORT_SYNC_POINT("WriteThread::JoinBatchGroup:BeganWaiting");
+        await_state(wt, w,
+                    WT_STATE_GROUP_LEADER | WT_STATE_MEMTABLE_WRITER_LEADER |
+                        WT_STATE_PARALLEL_MEMTABLE_CALLER | WT_STATE_PARALLEL_MEMTABLE_WRITER |
+                        WT_STATE_COMPLETED,
+                    &wt->ctx_join);
+        PORT_SYNC_POINT("WriteThread::JoinBatchGroup:DoneWaiting");
+    }
+}
+
+/* Why w cannot join leader's group (RocksDB's rules); NULL if it can. */
+static const char *incompatible(const wt_writer *leader, const wt_writer *w, size_t size,
+                                size_t max_size)
+{
+    if (w->sync && !leader->sync) return "sync writer behind a non-sync leader";
+    if (w->no_slowdown != leader->no_slowdown) return "no_slowdown differs";
+    if (w->disable_wal != leader->disable_wal) return "disableWAL differs";
+    if (w->batch == NULL) return "no batch";
+    if (w->callback != NULL && !w->callback->allow_batching) return "callback refuses batching";
+    if (size + wt_batch_byte_size(w->batch) > max_size) return "group size limit";
+    return NULL;
+}
+
+/* Moves w (not the leader) out of the main list onto the side list rb..re. */
+static void move_aside(wt_writer *w, wt_writer **rb, wt_writer **re)
+{
+    w->link_older->link_newer = w->link_newer;
+    if (w->link_newer != NULL) w->link_newer->link_older = w->link_older;
+    if (*re == NULL) {
+        *rb = *re = w;
+        w->link_older = NULL;
+    } else {
+        w->link_older = *re;
+        (*re)->link_newer = w;
+        *re = w;
+    }
+    /* w->link_newer still points into the main list: the walk goes on
+     * from it, and relink_aside clears it on the last set-aside writer. */
+}
+
+/* Puts the side list rb..re back right after the group's last member `we`.
+ * `newest` is the head the walk ended at; newer arrivals stay newest. */
+static void relink_aside(write_thread *wt, wt_writer *we, wt_writer *rb, wt_writer *re,
+                         wt_writer *newest)
+{
+    rb->link_older = we;
+    re->link_newer = NULL;
+    we->link_newer = rb;
+    void *head = newest;
+    if (!port_atomic_cas_ptr(&wt->newest_writer, &head, re, PORT_ACQ_REL)) {
+        wt_writer *w = head;
+        while (w->link_older != newest) w = w->link_older;
+        w->link_older = re;
+    }
+}
+
+size_t wt_enter_as_batch_group_leader(write_thread *wt, wt_writer *leader, wt_write_group *g)
+{
+    WT_ASSERT(leader->link_older == NULL);
+    WT_ASSERT(leader->batch != NULL);
+    size_t size = wt_batch_byte_size(leader->batch);
+    /* A small leader only carries up to 1/8 of the limit more, so that it
+     * is not slowed down much by a big group. */
+    size_t max_size = wt->opts.max_write_batch_group_size_bytes;
+    size_t small = wt->opts.max_write_batch_group_size_bytes / 8;
+    if (size <= small) max_size = size + small;
+
+    leader->write_group = g;
+    g->leader = g->last_writer = leader;
+    g->size = 1;
+    g->last_sequence = 0;
+    port_atomic_init_u32(&g->status, WT_OK);
+    port_atomic_init_u32(&g->running, 0);
+    wt_writer *newest = port_atomic_load_ptr(&wt->newest_writer, PORT_ACQUIRE);
+    create_missing_newer_links(newest);
+
+    wt_writer *w = leader, *we = leader, *rb = NULL, *re = NULL;
+    while (w != newest) {
+        WT_ASSERT(w->link_newer != NULL);
+        w = w->link_newer;
+        if (incompatible(leader, w, size, max_size) != NULL) {
+            move_aside(w, &rb, &re);
+        } else {
+            we = w;
+            w->write_group = g;
+            size += wt_batch_byte_size(w->batch);
+            g->last_writer = w;
+            g->size++;
+        }
+    }
+    if (rb != NULL) relink_aside(wt, we, rb, re, newest);
+    PORT_SYNC_POINT("WriteThread::EnterAsBatchGroupLeader:End");
+    return size;
+}
+
+/* -------------------------------------------------------------- leaving */
+
+/* Non-pipelined: make the next writer leader, then complete the members. */
+static void exit_serial(write_thread *wt, wt_write_group *g, wt_status status)
+{
+    wt_writer *leader = g->leader, *last = g->last_writer;
+    if (WT_BUG(WAKE_BEFORE_DETACH)) {
+        for (wt_writer *w = last; w != leader;) {
+            wt_writer *next = w->link_older;
+            w->status = status;
+            set_state(w, WT_STATE_COMPLETED);
+            w = next;
+        }
+    }
+    void *head = port_atomic_load_ptr(&wt->newest_writer, PORT_ACQUIRE);
+    if (head != last || !port_atomic_cas_ptr(&wt->newest_writer, &head, NULL, PORT_ACQ_REL)) {
+        /* Writers arrived behind the group; the oldest of them leads next.
+         * No retry is needed: only the departing leader removes writers. */
+        WT_ASSERT(head != last);
+        if (!WT_BUG(SKIP_NEWER_LINKS)) create_missing_newer_links(head);
+        wt_writer *next = last->link_newer;
+        WT_ASSERT(next != NULL);
+        WT_ASSERT(next->link_older == last);
+        next->link_older = NULL;
+        set_state(next, WT_STATE_GROUP_LEADER);
+    }
+    if (WT_BUG(WAKE_BEFORE_DETACH)) return;
+    while (last != leader) {
+        last->status = status;
+        wt_writer *next = last->link_older; /* read before last may vanish */
+        set_state(last, WT_STATE_COMPLETED);
+        last = next;
+    }
+}
+
+/* Pipelined: a stack dummy marks the group's end in the WAL queue so that
+ * no newer WAL leader can overtake this group into the memtable queue and
+ * the boundary never depends on a writer's (reusable) address. */
+static void exit_pipelined(write_thread *wt, wt_write_group *g, wt_status status)
+{
+    wt_writer *leader = g->leader, *last = g->last_writer;
+    wt_writer dummy;
+    wt_writer_init(&dummy, NULL, false, false, false, false, NULL);
+    dummy.owner = UINT32_MAX;
+    void *head = port_atomic_load_ptr(&wt->newest_writer, PORT_ACQUIRE);
+    if (head != last || !port_atomic_cas_ptr(&wt->newest_writer, &head, &dummy, PORT_ACQ_REL)) {
+        WT_ASSERT(head != last);
+        create_missing_newer_links(head);
+        WT_ASSERT(last->link_newer != NULL);
+        last->link_newer->link_older = &dummy;
+        dummy.link_newer = last->link_newer;
+    }
+    for (wt_writer *w = last; w != leader;) {
+        wt_writer *next = w->link_older;
+        w->status = status;
+        if (!wt_writer_should_write_memtable(w)) complete_follower(w, g);
+        w = next;
+    }
+    if (!wt_writer_should_write_memtable(leader)) complete_leader(g);
+    PORT_SYNC_POINT("WriteThread::ExitAsBatchGroupLeader:AfterCompleteWriters");
+    bool link_late = WT_BUG(PIPELINED_LINK_LATE);
+    if (!link_late && g->size > 0 && link_group(g, &wt->newest_memtable_writer))
+        set_state(g->leader, WT_STATE_MEMTABLE_WRITER_LEADER);
+    head = port_atomic_load_ptr(&wt->newest_writer, PORT_ACQUIRE);
+    if (head != &dummy || !port_atomic_cas_ptr(&wt->newest_writer, &head, NULL, PORT_ACQ_REL)) {
+        create_missing_newer_links(head);
+        wt_writer *next_leader = dummy.link_newer;
+        WT_ASSERT(next_leader != NULL);
+        next_leader->link_older = NULL;
+        set_state(next_leader, WT_STATE_GROUP_LEADER);
+    }
+    if (link_late && g->size > 0 && link_group(g, &wt->newest_memtable_writer))
+        set_state(g->leader, WT_STATE_MEMTABLE_WRITER_LEADER);
+    await_state(wt, leader,
+                WT_STATE_MEMTABLE_WRITER_LEADER | WT_STATE_PARALLEL_MEMTABLE_CALLER |
+                    WT_STATE_PARALLEL_MEMTABLE_WRITER | WT_STATE_COMPLETED,
+                &wt->ctx_exit_leader);
+}
+
+void wt_exit_as_batch_group_leader(write_thread *wt, wt_write_group *g, wt_status status)
+{
+    WT_ASSERT(g->leader->link_older == NULL);
+    PORT_SYNC_POINT("WriteThread::ExitAsBatchGroupLeader:Start");
+    /* A memtable error of a parallel member reaches the whole group. */
+    wt_status group_status = (wt_status)port_atomic_load_u32(&g->status, PORT_ACQUIRE);
+    if (status == WT_OK && group_status != WT_OK) status = group_status;
+    if (wt->opts.enable_pipelined_write)
+        exit_pipelined(wt, g, status);
+    else
+        exit_serial(wt, g, status);
+}
+
+void wt_exit_as_batch_group_follower(write_thread *wt, wt_writer *w)
+{
+    wt_write_group *g = w->write_group;
+    WT_ASSERT(wt_writer_state(w) == WT_STATE_PARALLEL_MEMTABLE_WRITER);
+    wt_writer *leader = g->leader;
+    wt_exit_as_batch_group_leader(wt, g, (wt_status)port_atomic_load_u32(&g->status, PORT_ACQUIRE));
+    WT_ASSERT(wt_writer_state(w) == WT_STATE_COMPLETED);
+    /* The leader waits in CompleteParallelMemTableWriter; g lives on its
+     * stack, so it is released last. */
+    set_state(leader, WT_STATE_COMPLETED);
+}
+
+/* ------------------------------------------------------ parallel inserts */
+
+static size_t integer_sqrt(size_t n)
+{
+    size_t r = 0;
+    while ((r + 1) * (r + 1) <= n) r++;
+    return r;
+}
+
+void wt_set_mem_writers_each_stride(write_thread *wt, wt_writer *w)
+{
+    (void)wt;
+    wt_write_group *g = w->write_group;
+    wt_writer *last = g->last_writer;
+    size_t stride = integer_sqrt(g->size);
+    WT_ASSERT(stride >= 1);
+    for (size_t count = 0; w != NULL; count++) {
+        wt_writer *next = (w == last) ? NULL : w->link_newer; /* w may vanish once woken */
+        if (count % stride == 0) set_state(w, WT_STATE_PARALLEL_MEMTABLE_WRITER);
+        w = next;
+    }
+}
+
+void wt_launch_parallel_memtable_writers(write_thread *wt, wt_write_group *g)
+{
+    WT_ASSERT(g->size > 1);
+    port_atomic_store_u32(&g->running, (uint32_t)g->size, PORT_RELEASE);
+    if (g->size < WT_MIN_PARALLEL_CALLER_GROUP) {
+        for (wt_writer *w = g->leader; w != NULL;) {
+            wt_writer *next = (w == g->last_writer) ? NULL : w->link_newer;
+            set_state(w, WT_STATE_PARALLEL_MEMTABLE_WRITER);
+            w = next;
+        }
+        return;
+    }
+    /* Members 1..stride-1 become callers; each wakes its own residue class
+     * mod stride, and the leader wakes class 0 from member `stride` on. */
+    size_t stride = integer_sqrt(g->size);
+    wt_writer *w = g->leader;
+    wt_writer *next = w->link_newer;
+    set_state(w, WT_STATE_PARALLEL_MEMTABLE_WRITER);
+    for (size_t i = 1; i < stride; i++) {
+        w = next;
+        next = w->link_newer;
+        set_state(w, WT_STATE_PARALLEL_MEMTABLE_CALLER);
+    }
+    wt_set_mem_writers_each_stride(wt, next);
+}
+
+bool wt_complete_parallel_memtable_writer(write_thread *wt, wt_writer *w)
+{
+    wt_write_group *g = w->write_group;
+    if (w->status != WT_OK) port_atomic_store_u32(&g->status, w->status, PORT_RELAXED);
+    if (port_atomic_fetch_sub_u32(&g->running, 1, PORT_ACQ_REL) > 1) {
+        await_state(wt, w, WT_STATE_COMPLETED, &wt->ctx_complete_parallel);
+        return false;
+    }
+    /* The last one out does the exit work for the whole group. */
+    w->status = (wt_status)port_atomic_load_u32(&g->status, PORT_RELAXED);
+    return true;
+}
+
+/* --------------------------------------------------- pipelined memtable */
+
+uint64_t wt_update_last_sequence(write_thread *wt, uint64_t seq)
+{
+    if (seq > wt->last_sequence) wt->last_sequence = seq;
+    return wt->last_sequence;
+}
+
+void wt_enter_as_memtable_writer(write_thread *wt, wt_writer *leader, wt_write_group *g)
+{
+    WT_ASSERT(leader->link_older == NULL);
+    WT_ASSERT(leader->batch != NULL);
+    size_t size = wt_batch_byte_size(leader->batch);
+    size_t max_size = wt->opts.max_write_batch_group_size_bytes;
+    size_t small = wt->opts.max_write_batch_group_size_bytes / 8;
+    if (size <= small) max_size = size + small;
+    leader->write_group = g;
+    g->leader = leader;
+    g->size = 1;
+    port_atomic_init_u32(&g->status, WT_OK);
+    port_atomic_init_u32(&g->running, 0);
+    wt_writer *last = leader;
+    wt_writer *newest = port_atomic_load_ptr(&wt->newest_memtable_writer, PORT_ACQUIRE);
+    create_missing_newer_links(newest);
+    for (wt_writer *w = leader; w != newest;) {
+        WT_ASSERT(w->link_newer != NULL);
+        w = w->link_newer;
+        if (w->batch == NULL) break;
+        if (!wt->opts.allow_concurrent_memtable_write) {
+            /* Serial inserts: keep the group within the byte limit. */
+            if (size + wt_batch_byte_size(w->batch) > max_size) break;
+            size += wt_batch_byte_size(w->batch);
+        }
+        w->write_group = g;
+        last = w;
+        g->size++;
+    }
+    g->last_writer = last;
+    g->last_sequence = last->sequence + wt_batch_count(last->batch) - 1;
+}
+
+void wt_exit_as_memtable_writer(write_thread *wt, wt_writer *self, wt_write_group *g)
+{
+    (void)self;
+    wt_writer *leader = g->leader, *last = g->last_writer;
+    void *head = last;
+    if (!port_atomic_cas_ptr(&wt->newest_memtable_writer, &head, NULL, PORT_ACQ_REL)) {
+        create_missing_newer_links(head);
+        wt_writer *next_leader = last->link_newer;
+        WT_ASSERT(next_leader != NULL);
+        next_leader->link_older = NULL;
+        set_state(next_leader, WT_STATE_MEMTABLE_WRITER_LEADER);
+    }
+    wt_status group_status = (wt_status)port_atomic_load_u32(&g->status, PORT_ACQUIRE);
+    for (wt_writer *w = leader;;) {
+        if (group_status != WT_OK) w->status = group_status;
+        wt_writer *next = w->link_newer;
+        bool at_end = (w == last);
+        if (w != leader) set_state(w, WT_STATE_COMPLETED);
+        if (at_end) break;
+        WT_ASSERT(next != NULL);
+        w = next;
+    }
+    /* The leader owns g, so it goes last. */
+    set_state(leader, WT_STATE_COMPLETED);
+}
+
+void wt_wait_for_memtable_writers(write_thread *wt)
+{
+    WT_ASSERT(wt->opts.enable_pipelined_write);
+    if (port_atomic_load_ptr(&wt->newest_memtable_writer, PORT_ACQUIRE) == NULL) return;
+    wt_writer w;
+    wt_writer_init(&w, NULL, false, false, false, false, NULL);
+    if (!link_one(wt, &w, &wt->newest_memtable_writer))
+        await_state(wt, &w, WT_STATE_MEMTABLE_WRITER_LEADER, &wt->ctx_wait_memtable);
+    /* Only the WAL leader (our caller) adds memtable groups, so nobody can
+     * have linked behind us. */
+    port_atomic_store_ptr(&wt->newest_memtable_writer, NULL, PORT_RELEASE);
+}
+
+/* ------------------------------------------------------------ unbatched */
+
+void wt_enter_unbatched(write_thread *wt, wt_writer *w, port_mutex *mu)
+{
+    WT_ASSERT(w->batch == NULL);
+    port_mutex_unlock(mu);
+    bool linked_as_leader = link_one(wt, w, &wt->newest_writer);
+    if (!linked_as_leader) {
+        PORT_SYNC_POINT("WriteThread::EnterUnbatched:Wait");
+        /* Leaders never take a writer without a batch as a follower. */
+        await_state(wt, w, WT_STATE_GROUP_LEADER, &wt->ctx_unbatched);
+    }
+    if (wt->opts.enable_pipelined_write) wt_wait_for_memtable_writers(wt);
+    port_mutex_lock(mu);
+}
+
+void wt_exit_unbatched(write_thread *wt, wt_writer *w)
+{
+    void *head = w;
+    if (!port_atomic_cas_ptr(&wt->newest_writer, &head, NULL, PORT_ACQ_REL)) {
+        create_missing_newer_links(head);
+        wt_writer *next_leader = w->link_newer;
+        WT_ASSERT(next_leader != NULL);
+        next_leader->link_older = NULL;
+        set_state(next_leader, WT_STATE_GROUP_LEADER);
+    }
+}

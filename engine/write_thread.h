@@ -1,0 +1,197 @@
+/*
+ * write_thread.h — RocksDB's WriteThread: how many writer threads become one
+ * group commit.
+ *
+ * Every write call owns a wt_writer (on its own stack) and links it into a
+ * lock-free LIFO list whose head is `newest_writer`; each writer points to
+ * the one linked before it (`link_older`).  The writer whose link_older is
+ * NULL is the leader: it gathers the writers behind it into a write group
+ * (EnterAsBatchGroupLeader), writes the group's WAL record, inserts or has
+ * the members insert their batches into the memtable, publishes the
+ * sequence, and hands leadership to the next writer and wakes its followers
+ * (ExitAsBatchGroupLeader).  `link_newer` is filled in lazily by the leader
+ * (CreateMissingNewerLinks).  Only the current leader removes writers from
+ * the list; anyone may push.
+ *
+ * Waiting is AwaitState: spin (port_pause) up to 200 times, then (adaptive)
+ * yield for up to max_yield_usec, then CAS the state to LOCKED_WAITING and
+ * park on the state word.  SetState stores the new state and unparks only
+ * when it saw LOCKED_WAITING, so the common wake-up costs one CAS.
+ *
+ * This follows RocksDB 9.4+: incompatible writers are moved aside and
+ * re-linked after the group (#12138), large parallel groups are woken by
+ * PARALLEL_MEMTABLE_CALLER writers with a stride of sqrt(n) (#12545).
+ */
+#ifndef WT_WRITE_THREAD_H
+#define WT_WRITE_THREAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "port.h"
+#include "status.h"
+#include "write_batch.h"
+
+/* Writer states: one bit each so a waiter can wait for a set of them. */
+typedef enum wt_state {
+    /* Linked into the queue, waiting for a leader to act on it. */
+    WT_STATE_INIT = 1,
+    /* Heads the queue: must build and run a write group. */
+    WT_STATE_GROUP_LEADER = 2,
+    /* Pipelined only: heads the memtable queue; forms a memtable group. */
+    WT_STATE_MEMTABLE_WRITER_LEADER = 4,
+    /* Insert your own batch now, concurrently, then report completion. */
+    WT_STATE_PARALLEL_MEMTABLE_WRITER = 8,
+    /* Terminal: the write is done; status holds the result. */
+    WT_STATE_COMPLETED = 16,
+    /* The owner is parked on the state word; a waker must unpark it. */
+    WT_STATE_LOCKED_WAITING = 32,
+    /* Wake every stride-th member starting with yourself, then write. */
+    WT_STATE_PARALLEL_MEMTABLE_CALLER = 64,
+} wt_state;
+
+enum {
+    WT_STATE_BITS = 7,
+    WT_AWAIT_SPINS = 200,           /* phase 1: pause-spins */
+    WT_MAX_SLOW_YIELDS = 3,         /* phase 2 gives up after this many slow yields */
+    WT_MIN_PARALLEL_CALLER_GROUP = 20, /* stride wake-up from this group size */
+};
+
+const char *wt_state_name(uint32_t state);
+
+/* A WriteCallback: check() runs in the leader before the group is written
+ * and can veto this write (its status is returned to the caller);
+ * allow_batching = false keeps the writer out of other leaders' groups. */
+typedef struct wt_write_callback {
+    wt_status (*check)(void *arg);
+    void *arg;
+    bool allow_batching;
+} wt_write_callback;
+
+typedef struct wt_writer wt_writer;
+
+typedef struct wt_write_group {
+    wt_writer *leader;
+    wt_writer *last_writer;   /* members: leader .. last_writer via link_newer */
+    uint64_t last_sequence;   /* set before parallel inserts */
+    port_atomic_u32 status;   /* memtable error from a parallel writer (wt_status) */
+    port_atomic_u32 running;  /* parallel writers not yet done */
+    size_t size;
+} wt_write_group;
+
+struct wt_writer {
+    wt_write_batch *batch;    /* NULL: unbatched writer or a dummy */
+    bool sync;
+    bool no_slowdown;
+    bool disable_wal;
+    bool disable_memtable;    /* WAL-only write (two write queues) */
+    const wt_write_callback *callback;
+    port_atomic_u32 state;    /* wt_state */
+    wt_write_group *write_group;
+    uint64_t sequence;        /* first sequence of this batch */
+    wt_status status;         /* group / WAL / memtable result */
+    wt_status callback_status;
+    uint64_t log_used;        /* WAL file number the batch went to */
+    uint32_t owner;           /* port_thread_id of the calling thread */
+    wt_writer *link_older;
+    wt_writer *link_newer;
+};
+
+/* Adaptive-yield bookkeeping of one AwaitState call site. */
+typedef struct wt_await_context {
+    const char *name;
+    port_atomic_u32 credit; /* int32 stored as u32 */
+} wt_await_context;
+
+typedef struct write_thread_options {
+    bool allow_concurrent_memtable_write;
+    bool enable_pipelined_write;
+    uint64_t max_write_batch_group_size_bytes;
+    uint64_t max_yield_usec;  /* 0 disables phase 2 */
+    uint64_t slow_yield_usec;
+} write_thread_options;
+
+typedef struct write_thread {
+    write_thread_options opts;
+    const char *name;                  /* "write_thread" / "nonmem_write_thread" */
+    port_atomic_ptr newest_writer;     /* head of the WAL (main) queue */
+    port_atomic_ptr newest_memtable_writer; /* head of the pipelined memtable queue */
+    uint64_t last_sequence;            /* pipelined: last sequence handed out */
+    wt_writer write_stall_dummy;       /* the head while writes are stalled */
+    port_mutex stall_mu;
+    port_cond stall_cv;
+    uint64_t stall_begun_count;        /* under the DB mutex */
+    port_atomic_u64 stall_ended_count;
+    wt_await_context ctx_join, ctx_complete_parallel, ctx_exit_leader, ctx_unbatched,
+        ctx_wait_memtable;
+} write_thread;
+
+void write_thread_init(write_thread *wt, const char *name, const write_thread_options *opts);
+void write_thread_destroy(write_thread *wt);
+
+/* A writer for one write call.  batch may be NULL only for unbatched use. */
+void wt_writer_init(wt_writer *w, wt_write_batch *batch, bool sync, bool no_slowdown,
+                    bool disable_wal, bool disable_memtable, const wt_write_callback *cb);
+
+static inline uint32_t wt_writer_state(const wt_writer *w)
+{
+    return port_atomic_load_u32(&w->state, PORT_ACQUIRE);
+}
+static inline bool wt_writer_callback_failed(const wt_writer *w)
+{
+    return w->callback != NULL && w->callback_status != WT_OK;
+}
+static inline bool wt_writer_should_write_memtable(const wt_writer *w)
+{
+    return w->status == WT_OK && !wt_writer_callback_failed(w) && !w->disable_memtable;
+}
+static inline bool wt_writer_should_write_wal(const wt_writer *w)
+{
+    return w->status == WT_OK && !wt_writer_callback_failed(w) && !w->disable_wal;
+}
+static inline wt_status wt_writer_final_status(const wt_writer *w)
+{
+    return w->status != WT_OK ? w->status : w->callback_status;
+}
+/* Runs the callback (if any) once; false when it vetoed the write. */
+bool wt_writer_check_callback(wt_writer *w);
+
+/* Iterate group members oldest (leader) to newest. */
+#define WT_GROUP_FOREACH(w, g) \
+    for (wt_writer *w = (g)->leader; w != NULL; w = (w == (g)->last_writer) ? NULL : w->link_newer)
+
+/* ----------------------------------------------------------- the protocol */
+
+/* Links w and waits until it is leader, completed, or told to write. */
+void wt_join_batch_group(write_thread *wt, wt_writer *w);
+/* Forms the group behind leader; returns its bytes. */
+size_t wt_enter_as_batch_group_leader(write_thread *wt, wt_writer *leader, wt_write_group *g);
+/* Hands leadership on and completes the followers with status. */
+void wt_exit_as_batch_group_leader(write_thread *wt, wt_write_group *g, wt_status status);
+void wt_exit_as_batch_group_follower(write_thread *wt, wt_writer *w);
+
+void wt_launch_parallel_memtable_writers(write_thread *wt, wt_write_group *g);
+void wt_set_mem_writers_each_stride(write_thread *wt, wt_writer *w);
+/* True when w was the last parallel writer and must do the exit work. */
+bool wt_complete_parallel_memtable_writer(write_thread *wt, wt_writer *w);
+
+/* Pipelined write: the memtable queue. */
+void wt_enter_as_memtable_writer(write_thread *wt, wt_writer *leader, wt_write_group *g);
+void wt_exit_as_memtable_writer(write_thread *wt, wt_writer *self, wt_write_group *g);
+void wt_wait_for_memtable_writers(write_thread *wt);
+uint64_t wt_update_last_sequence(write_thread *wt, uint64_t seq);
+
+/* Exclusive access to the queue (memtable switch, flush scheduling).
+ * REQUIRES: mu held on entry; held again on return. */
+void wt_enter_unbatched(write_thread *wt, wt_writer *w, port_mutex *mu);
+void wt_exit_unbatched(write_thread *wt, wt_writer *w);
+
+/* Write stalls.  REQUIRES: DB mutex held; the caller leads the queue. */
+void wt_begin_write_stall(write_thread *wt);
+void wt_end_write_stall(write_thread *wt);
+
+/* The oldest writer in the queue (test and sim introspection; racy). */
+wt_writer *wt_newest_writer(const write_thread *wt);
+
+#endif
