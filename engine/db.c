@@ -296,14 +296,16 @@ static wt_status write_group_to_wal(wt_db *db, wt_write_group *g, uint64_t first
  * so WAL order equals sequence order.  *last_seq gets the sequence before
  * this group's first. */
 static wt_status concurrent_write_group_to_wal(wt_db *db, wt_write_group *g,
-                                               wt_write_batch *scratch, uint64_t seq_inc,
-                                               bool need_sync, uint64_t *last_seq)
+                                               wt_write_batch *scratch, size_t group_bytes,
+                                               uint64_t seq_inc, bool need_sync,
+                                               uint64_t *last_seq)
 {
     size_t writers;
     wt_write_batch *merged = merge_group(g, scratch, &writers);
     port_mutex_lock(&db->log_write_mutex);
     *last_seq = port_atomic_fetch_add_u64(&db->last_allocated_sequence, seq_inc, PORT_SEQ_CST);
     emit(PORT_EV_ALLOCATE, g->leader->owner, WT_OK, *last_seq + 1, seq_inc, 0, 0);
+    emit_group(PORT_EV_GROUP, g, group_bytes, *last_seq + 1, *last_seq + seq_inc);
     wt_status s = WT_OK;
     if (writers > 0) {
         wt_batch_set_sequence(merged, *last_seq + 1);
@@ -346,19 +348,27 @@ static void parallel_member_insert(wt_db *db, wt_writer *w)
     wt_exit_as_batch_group_follower(wt, w);
 }
 
-/* The WAL stage of a default-path leader: log and number the group. */
+/* The WAL stage of a default-path leader: number the group (announcing
+ * it as soon as its sequences are known) and log it.  *last holds the
+ * published sequence on entry (single queue). */
 static wt_status leader_log_group(wt_db *db, wt_write_group *g, const wt_write_options *wo,
                                   group_totals t, uint64_t *first, uint64_t *last)
 {
-    wt_status s = WT_OK;
-    uint64_t seq = *last; /* single queue: the published sequence */
+    size_t bytes = db->last_batch_group_size;
     if (!db->opts.two_write_queues) {
-        if (!wo->disable_wal) s = write_group_to_wal(db, g, seq + 1, wo->sync);
-    } else if (!wo->disable_wal) {
-        s = concurrent_write_group_to_wal(db, g, &db->merge_main, t.count, wo->sync, &seq);
+        *first = *last + 1;
+        *last += t.count;
+        emit_group(PORT_EV_GROUP, g, bytes, *first, *last);
+        return wo->disable_wal ? WT_OK : write_group_to_wal(db, g, *first, wo->sync);
+    }
+    uint64_t seq;
+    wt_status s = WT_OK;
+    if (!wo->disable_wal) {
+        s = concurrent_write_group_to_wal(db, g, &db->merge_main, bytes, t.count, wo->sync, &seq);
     } else {
         seq = port_atomic_fetch_add_u64(&db->last_allocated_sequence, t.count, PORT_SEQ_CST);
         emit(PORT_EV_ALLOCATE, g->leader->owner, WT_OK, seq + 1, t.count, 0, 0);
+        emit_group(PORT_EV_GROUP, g, bytes, seq + 1, seq + t.count);
     }
     *first = seq + 1;
     *last = seq + t.count;
@@ -381,9 +391,9 @@ static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_opti
         status = leader_log_group(db, &g, wo, t, &first, &last);
         if (status != WT_OK) set_background_error(db, status);
         if (status == WT_OK) assign_sequences(&g, first);
+    } else {
+        emit_group(PORT_EV_GROUP, &g, db->last_batch_group_size, 0, 0); /* never numbered */
     }
-    emit_group(PORT_EV_GROUP, &g, db->last_batch_group_size, status == WT_OK ? first : 0,
-               status == WT_OK ? last : 0);
     if (status == WT_OK && !t.parallel) {
         w->status = insert_group(db, &g);
     } else if (status == WT_OK) {
@@ -522,12 +532,16 @@ static wt_status write_wal_only(wt_db *db, write_thread *wt, const wt_write_opti
             if (wt_writer_check_callback(m) && unordered) seq_inc += wt_batch_count(m->batch);
         }
         if (!wo->disable_wal) {
-            s = concurrent_write_group_to_wal(db, &g, scratch, seq_inc, wo->sync, &last);
+            s = concurrent_write_group_to_wal(db, &g, scratch, group_bytes, seq_inc, wo->sync,
+                                              &last);
             if (s != WT_OK) set_background_error(db, s);
         } else {
             last = port_atomic_fetch_add_u64(&db->last_allocated_sequence, seq_inc, PORT_SEQ_CST);
             emit(PORT_EV_ALLOCATE, w->owner, WT_OK, last + 1, seq_inc, 0, 0);
+            emit_group(PORT_EV_GROUP, &g, group_bytes, last + 1, last + seq_inc);
         }
+    } else {
+        emit_group(PORT_EV_GROUP, &g, group_bytes, 0, 0); /* never numbered */
     }
     if (s == WT_OK) {
         uint64_t cur = last + 1;
@@ -538,8 +552,6 @@ static wt_status write_wal_only(wt_db *db, write_thread *wt, const wt_write_opti
             if (!m->disable_memtable) memtable_writers++;
         }
     }
-    emit_group(PORT_EV_GROUP, &g, group_bytes, s == WT_OK ? last + 1 : 0,
-               s == WT_OK ? last + seq_inc : 0);
     if (s == WT_OK && unordered) {
         publish_sequence(db, last + seq_inc);
         port_atomic_fetch_add_u64(&db->pending_memtable_writes, memtable_writers, PORT_ACQ_REL);
@@ -695,6 +707,20 @@ const write_thread *wt_db_write_thread(const wt_db *db) { return &db->write_thre
 const write_thread *wt_db_nonmem_write_thread(const wt_db *db) { return &db->nonmem_write_thread; }
 
 uint64_t wt_db_current_log_number(wt_db *db) { return wal_log_number(db->log); }
+
+uint64_t wt_db_wal_offset(wt_db *db) { return wal_file_size(db->log); }
+
+void wt_db_for_each_entry(wt_db *db,
+                          void (*fn)(wt_slice key, uint64_t seq, int type, wt_slice value,
+                                     void *arg),
+                          void *arg)
+{
+    memtable_iter it;
+    memtable_iter_init(&it, db->mem);
+    for (memtable_iter_seek_to_first(&it); memtable_iter_valid(&it); memtable_iter_next(&it))
+        fn(memtable_iter_key(&it), memtable_iter_sequence(&it), (int)memtable_iter_type(&it),
+           memtable_iter_value(&it), arg);
+}
 
 const wt_options *wt_db_options(const wt_db *db) { return &db->opts; }
 

@@ -127,6 +127,15 @@ wt_status wt_db_background_error(wt_db *db);
 const write_thread *wt_db_write_thread(const wt_db *db);
 const write_thread *wt_db_nonmem_write_thread(const wt_db *db);
 uint64_t wt_db_current_log_number(wt_db *db);
+/* Bytes in the current WAL file (the next record's offset). */
+uint64_t wt_db_wal_offset(wt_db *db);
+/* Every stored entry, all versions, in internal key order: key, sequence,
+ * value type (wt_value_type), value.  For checkers; takes no locks, so
+ * call it only while no write is in progress. */
+void wt_db_for_each_entry(wt_db *db,
+                          void (*fn)(wt_slice key, uint64_t seq, int type, wt_slice value,
+                                     void *arg),
+                          void *arg);
 const wt_options *wt_db_options(const wt_db *db);
 
 /* Makes a WAL file name "DIR/NNNNNN.log" into buf; returns buf. */

@@ -27,8 +27,18 @@ typedef struct fixture {
 
 static fixture F;
 
+/* Frees what the previous queue left (batches may have grown onto the heap). */
+static void teardown_queue(void)
+{
+    for (size_t i = 0; i < F.n; i++) wt_batch_destroy(&F.b[i]);
+    port_atomic_store_ptr(&F.wt.newest_writer, NULL, PORT_RELEASE);
+    write_thread_destroy(&F.wt);
+    F.n = 0;
+}
+
 static void setup_queue(uint64_t group_bytes)
 {
+    if (F.n > 0) teardown_queue();
     memset(&F, 0, sizeof F);
     write_thread_options o = {.allow_concurrent_memtable_write = true,
                               .max_write_batch_group_size_bytes = group_bytes,
@@ -90,6 +100,7 @@ static void all_compatible_join(void *arg)
     ck_assert_ptr_null(wt_newest_writer(&F.wt));
     for (int i = 1; i < 5; i++) ck_assert_uint_eq(wt_writer_state(&F.w[i]), WT_STATE_COMPLETED);
     ck_assert_uint_eq(wt_writer_state(&F.w[0]), WT_STATE_GROUP_LEADER);
+    teardown_queue();
 }
 
 START_TEST(compatible_writers_join) { harness_run(all_compatible_join, NULL); }
@@ -126,6 +137,7 @@ static void incompatible_moved_aside(void *arg)
     wt_enter_as_batch_group_leader(&F.wt, &F.w[1], &g2);
     expect_group(&g2, (size_t[]){1}, 1);
     expect_list((size_t[]){4, 3, 1}, 3);
+    teardown_queue();
 }
 
 START_TEST(incompatible_writers_moved_aside) { harness_run(incompatible_moved_aside, NULL); }
@@ -141,6 +153,7 @@ static void sync_leader_takes_non_sync(void *arg)
     wt_write_group g;
     wt_enter_as_batch_group_leader(&F.wt, &F.w[0], &g);
     expect_group(&g, (size_t[]){0, 1, 2}, 3);
+    teardown_queue();
 }
 
 START_TEST(sync_leader_carries_non_sync) { harness_run(sync_leader_takes_non_sync, NULL); }
@@ -170,6 +183,7 @@ static void size_rules(void *arg)
     bytes = wt_enter_as_batch_group_leader(&F.wt, &F.w[0], &g);
     expect_group(&g, (size_t[]){0, 1, 2, 3}, 4); /* a 4th would pass 8000 */
     ck_assert_uint_eq(bytes, 2017 + 3 * 1517);
+    teardown_queue();
 }
 
 START_TEST(group_size_limit_and_one_eighth_rule) { harness_run(size_rules, NULL); }
@@ -205,6 +219,7 @@ static void stall_fails_no_slowdown(void *arg)
     expect_list((size_t[]){2, 0}, 2);
     ck_assert_uint_eq(port_atomic_load_u64(&F.wt.stall_ended_count, PORT_ACQUIRE), 1);
     wt_batch_destroy(&b);
+    teardown_queue();
 }
 
 START_TEST(write_stall_fails_no_slowdown_writers) { harness_run(stall_fails_no_slowdown, NULL); }
@@ -232,6 +247,7 @@ static void stride_wakeup(void *arg)
     for (int k = 1; k < 5; k++) wt_set_mem_writers_each_stride(&F.wt, &F.w[k]);
     for (int i = 0; i < 25; i++)
         ck_assert_uint_eq(wt_writer_state(&F.w[i]), WT_STATE_PARALLEL_MEMTABLE_WRITER);
+    teardown_queue();
 }
 
 START_TEST(parallel_callers_wake_by_stride) { harness_run(stride_wakeup, NULL); }
@@ -248,6 +264,7 @@ static void small_parallel_group(void *arg)
     /* Under 20 members the leader wakes everyone itself. */
     for (int i = 0; i < 19; i++)
         ck_assert_uint_eq(wt_writer_state(&F.w[i]), WT_STATE_PARALLEL_MEMTABLE_WRITER);
+    teardown_queue();
 }
 
 START_TEST(small_group_woken_by_leader) { harness_run(small_parallel_group, NULL); }

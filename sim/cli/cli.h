@@ -1,0 +1,49 @@
+/*
+ * cli.h — shared pieces of the `wtlab` command: exit codes, option
+ * parsing helpers, loading a scenario with a clear error, printing a run.
+ *
+ * Exit codes (every subcommand): 0 ok; 1 a check failed (an invariant or
+ * expectation, a replay divergence, a bug found); 2 usage or bad input.
+ */
+#ifndef WT_SIM_CLI_H
+#define WT_SIM_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "run.h"
+#include "scenario.h"
+
+enum { EXIT_OK = 0, EXIT_CHECK_FAILED = 1, EXIT_USAGE = 2 };
+
+typedef struct cli_command {
+    const char *name;
+    const char *summary;
+    int (*main)(int argc, char **argv);
+} cli_command;
+
+int cmd_run(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_explore(int argc, char **argv);
+int cmd_minimize(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_lesson(int argc, char **argv);
+
+/* Prints "wtlab: " + message to stderr and returns EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+bool cli_parse_u64(const char *s, uint64_t *out);
+bool cli_parse_policy(const char *s, scenario_policy *out);
+
+/* Loads a scenario or prints FILE:LINE:COL: PATH: message and returns NULL. */
+scenario *cli_load_scenario(const char *path);
+
+/* Creates the directories leading to path (like mkdir -p of its dirname). */
+bool cli_make_parent_dirs(const char *path);
+
+/* The short human summary of a run (what `wtlab run` prints). */
+void cli_print_run(FILE *out, const scenario *sc, const run_config *cfg, const run_result *r);
+
+#endif

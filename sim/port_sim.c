@@ -1,0 +1,502 @@
+/*
+ * port_sim.c — port.h over the deterministic fiber scheduler.
+ *
+ * Every call that touches shared state first announces itself with
+ * sched_point (the scheduler may run other fibers there), then takes effect
+ * at once: no other fiber runs between a point and its operation, so each
+ * atomic is indivisible and the memory model is sequentially consistent.
+ * Blocking calls (mutex, condvar, park, join) block the fiber in the
+ * scheduler; file operations go to simfs and sleep their latency in
+ * virtual time.  Outside a run (no scheduler) the calls act directly.
+ */
+#include "port_sim.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "port.h"
+#include "scheduler.h"
+
+static simfs *the_fs;
+
+void port_sim_set_fs(simfs *fs) { the_fs = fs; }
+
+simfs *port_sim_fs(void) { return the_fs; }
+
+static void point(sched_op op, const void *obj)
+{
+    sched *s = sched_current();
+    if (s != NULL) sched_point(s, op, obj);
+}
+
+/* ---------------------------------------------------------------- atomics */
+
+#define SIM_ATOMIC_INT(T, S)                                                            \
+    void port_atomic_init_##S(port_atomic_##S *a, T v) { a->v = v; }                    \
+    T port_atomic_load_##S(const port_atomic_##S *a, port_order o)                      \
+    {                                                                                   \
+        (void)o;                                                                        \
+        point(SCHED_OP_LOAD, a);                                                        \
+        return a->v;                                                                    \
+    }                                                                                   \
+    void port_atomic_store_##S(port_atomic_##S *a, T v, port_order o)                   \
+    {                                                                                   \
+        (void)o;                                                                        \
+        point(SCHED_OP_STORE, a);                                                       \
+        a->v = v;                                                                       \
+    }                                                                                   \
+    bool port_atomic_cas_##S(port_atomic_##S *a, T *expected, T desired, port_order o)  \
+    {                                                                                   \
+        (void)o;                                                                        \
+        point(SCHED_OP_RMW, a);                                                         \
+        if (a->v != *expected) {                                                        \
+            *expected = a->v;                                                           \
+            return false;                                                               \
+        }                                                                               \
+        a->v = desired;                                                                 \
+        return true;                                                                    \
+    }                                                                                   \
+    T port_atomic_fetch_add_##S(port_atomic_##S *a, T v, port_order o)                  \
+    {                                                                                   \
+        (void)o;                                                                        \
+        point(SCHED_OP_RMW, a);                                                         \
+        T old = a->v;                                                                   \
+        a->v = old + v;                                                                 \
+        return old;                                                                     \
+    }                                                                                   \
+    T port_atomic_fetch_sub_##S(port_atomic_##S *a, T v, port_order o)                  \
+    {                                                                                   \
+        (void)o;                                                                        \
+        point(SCHED_OP_RMW, a);                                                         \
+        T old = a->v;                                                                   \
+        a->v = old - v;                                                                 \
+        return old;                                                                     \
+    }
+
+SIM_ATOMIC_INT(uint32_t, u32)
+SIM_ATOMIC_INT(uint64_t, u64)
+
+void port_atomic_init_ptr(port_atomic_ptr *a, void *v) { a->v = v; }
+
+void *port_atomic_load_ptr(const port_atomic_ptr *a, port_order o)
+{
+    (void)o;
+    point(SCHED_OP_LOAD, a);
+    return a->v;
+}
+
+void port_atomic_store_ptr(port_atomic_ptr *a, void *v, port_order o)
+{
+    (void)o;
+    point(SCHED_OP_STORE, a);
+    a->v = v;
+}
+
+bool port_atomic_cas_ptr(port_atomic_ptr *a, void **expected, void *desired, port_order o)
+{
+    (void)o;
+    point(SCHED_OP_RMW, a);
+    if (a->v != *expected) {
+        *expected = a->v;
+        return false;
+    }
+    a->v = desired;
+    return true;
+}
+
+/* Never fails spuriously here (x86-like); callers loop anyway. */
+bool port_atomic_cas_weak_ptr(port_atomic_ptr *a, void **expected, void *desired, port_order o)
+{
+    return port_atomic_cas_ptr(a, expected, desired, o);
+}
+
+void *port_atomic_exchange_ptr(port_atomic_ptr *a, void *v, port_order o)
+{
+    (void)o;
+    point(SCHED_OP_RMW, a);
+    void *old = a->v;
+    a->v = v;
+    return old;
+}
+
+/* ---------------------------------------------------------- spin, futex */
+
+void port_pause(void) { point(SCHED_OP_PAUSE, NULL); }
+
+void port_yield(void) { point(SCHED_OP_YIELD, NULL); }
+
+void port_park(port_atomic_u32 *word, uint32_t expected, const char *what)
+{
+    sched *s = sched_current();
+    assert(s != NULL);
+    sched_point(s, SCHED_OP_WAIT, word);
+    if (word->v == expected) sched_block(s, word, what, -1);
+}
+
+void port_unpark(port_atomic_u32 *word)
+{
+    sched *s = sched_current();
+    if (s == NULL) return;
+    sched_point(s, SCHED_OP_WAKE, word);
+    sched_wake_all(s, word);
+}
+
+/* -------------------------------------------------------- mutex, condvar */
+
+static uint32_t self_id(void)
+{
+    sched *s = sched_current();
+    return s != NULL && sched_self(s) != NULL ? sched_self(s)->id : 0;
+}
+
+void port_mutex_init(port_mutex *m, const char *name)
+{
+    m->owner = 0;
+    m->name = name;
+}
+
+void port_mutex_destroy(port_mutex *m)
+{
+    if (m->owner != 0) port_assert_fail("mutex destroyed while held", __FILE__, __LINE__);
+}
+
+static void acquire(sched *s, port_mutex *m)
+{
+    while (m->owner != 0) sched_block(s, m, m->name, (int32_t)m->owner - 1);
+    m->owner = sched_self(s)->id + 1;
+}
+
+void port_mutex_lock(port_mutex *m)
+{
+    sched *s = sched_current();
+    if (s == NULL) {
+        m->owner = 1;
+        return;
+    }
+    sched_point(s, SCHED_OP_LOCK, m);
+    if (m->owner == sched_self(s)->id + 1)
+        port_assert_fail("mutex locked twice by the same thread", __FILE__, __LINE__);
+    acquire(s, m);
+}
+
+void port_mutex_unlock(port_mutex *m)
+{
+    sched *s = sched_current();
+    if (s == NULL) {
+        m->owner = 0;
+        return;
+    }
+    sched_point(s, SCHED_OP_UNLOCK, m);
+    if (m->owner != sched_self(s)->id + 1)
+        port_assert_fail("mutex unlocked by a thread that does not hold it", __FILE__, __LINE__);
+    m->owner = 0;
+    sched_wake_one(s, m);
+}
+
+void port_mutex_assert_held(const port_mutex *m)
+{
+    if (sched_current() != NULL && m->owner != self_id() + 1)
+        port_assert_fail("mutex held by the caller", __FILE__, __LINE__);
+}
+
+void port_cond_init(port_cond *c, const char *name) { c->name = name; }
+
+void port_cond_destroy(port_cond *c) { (void)c; }
+
+void port_cond_wait(port_cond *c, port_mutex *m)
+{
+    sched *s = sched_current();
+    assert(s != NULL);
+    sched_point(s, SCHED_OP_WAIT, c);
+    port_mutex_assert_held(m);
+    m->owner = 0;
+    sched_wake_one(s, m);
+    sched_block(s, c, c->name, -1);
+    acquire(s, m);
+}
+
+void port_cond_signal(port_cond *c)
+{
+    sched *s = sched_current();
+    if (s == NULL) return;
+    sched_point(s, SCHED_OP_WAKE, c);
+    sched_wake_one(s, c);
+}
+
+void port_cond_broadcast(port_cond *c)
+{
+    sched *s = sched_current();
+    if (s == NULL) return;
+    sched_point(s, SCHED_OP_WAKE, c);
+    sched_wake_all(s, c);
+}
+
+/* --------------------------------------------------------------- threads */
+
+wt_status port_thread_create(port_thread **out, const char *name, void (*fn)(void *), void *arg)
+{
+    sched *s = sched_current();
+    assert(s != NULL);
+    sched_point(s, SCHED_OP_SPAWN, NULL);
+    *out = (port_thread *)sched_spawn(s, name, fn, arg);
+    return WT_OK;
+}
+
+void port_thread_join(port_thread *t)
+{
+    sched *s = sched_current();
+    assert(s != NULL);
+    sched_join(s, (sched_fiber *)t);
+}
+
+uint32_t port_thread_id(void) { return self_id(); }
+
+/* --------------------------------------------------- clock, random, sync */
+
+uint64_t port_now_ns(void)
+{
+    sched *s = sched_current();
+    return s != NULL ? sched_now_ns(s) : 0;
+}
+
+void port_sleep_ns(uint64_t ns)
+{
+    sched *s = sched_current();
+    if (s != NULL) sched_sleep_ns(s, ns);
+}
+
+uint32_t port_random_u32(void)
+{
+    static uint64_t outside = 0x2545f4914f6cdd1dull;
+    sched *s = sched_current();
+    uint64_t *x = s != NULL && sched_self(s) != NULL ? &sched_self(s)->rng : &outside;
+    *x ^= *x >> 12; /* xorshift64* */
+    *x ^= *x << 25;
+    *x ^= *x >> 27;
+    return (uint32_t)((*x * 0x2545f4914f6cdd1dull) >> 32);
+}
+
+void port_sync_point(const char *name)
+{
+    sched *s = sched_current();
+    if (s != NULL) sched_sync_point(s, name);
+}
+
+bool port_events_enabled(void) { return sched_current() != NULL; }
+
+void port_event_emit(const port_event *e)
+{
+    sched *s = sched_current();
+    if (s != NULL) sched_emit(s, e);
+}
+
+void port_assert_fail(const char *expr, const char *file, int line)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg, "assertion failed: %s (%s:%d)", expr, file, line);
+    sched *s = sched_current();
+    if (s != NULL && sched_self(s) != NULL) sched_fail(s, SCHED_ASSERTION, msg);
+    fprintf(stderr, "wtlab: %s\n", msg);
+    abort();
+}
+
+/* ----------------------------------------------------------------- memory
+ * Each block carries a header linking it into the tracking list (when a
+ * scope is open) so an abandoned run can free what its fibers held. */
+
+typedef struct alloc_header {
+    struct alloc_header *prev, *next; /* NULL when untracked */
+    size_t size;
+    uint64_t magic;
+} alloc_header;
+
+_Static_assert(sizeof(alloc_header) % 16 == 0, "keep blocks 16-byte aligned");
+
+enum { ALLOC_MAGIC = 0x77746c6162616c6cull };
+
+static alloc_header tracked = {&tracked, &tracked, 0, ALLOC_MAGIC};
+static bool tracking;
+
+static void *finish_alloc(alloc_header *h, size_t n)
+{
+    if (h == NULL) port_assert_fail("out of memory", __FILE__, __LINE__);
+    h->size = n;
+    h->magic = ALLOC_MAGIC;
+    if (tracking) {
+        h->next = tracked.next;
+        h->prev = &tracked;
+        tracked.next->prev = h;
+        tracked.next = h;
+    } else {
+        h->prev = h->next = NULL;
+    }
+    return h + 1;
+}
+
+static alloc_header *header_of(void *p)
+{
+    alloc_header *h = (alloc_header *)p - 1;
+    if (h->magic != ALLOC_MAGIC) port_assert_fail("port_free of a foreign block", __FILE__, __LINE__);
+    return h;
+}
+
+static void unlink_block(alloc_header *h)
+{
+    if (h->next == NULL) return;
+    h->prev->next = h->next;
+    h->next->prev = h->prev;
+    h->prev = h->next = NULL;
+}
+
+void *port_alloc(size_t n) { return finish_alloc(malloc(sizeof(alloc_header) + n), n); }
+
+void *port_alloc_zeroed(size_t n) { return finish_alloc(calloc(1, sizeof(alloc_header) + n), n); }
+
+void *port_realloc(void *p, size_t n)
+{
+    if (p == NULL) return port_alloc(n);
+    alloc_header *h = header_of(p);
+    bool was_tracked = h->next != NULL;
+    unlink_block(h);
+    alloc_header *q = realloc(h, sizeof(alloc_header) + n);
+    if (q == NULL) port_assert_fail("out of memory", __FILE__, __LINE__);
+    bool keep = tracking;
+    tracking = was_tracked;
+    void *r = finish_alloc(q, n);
+    tracking = keep;
+    return r;
+}
+
+void port_free(void *p)
+{
+    if (p == NULL) return;
+    alloc_header *h = header_of(p);
+    unlink_block(h);
+    h->magic = 0;
+    free(h);
+}
+
+void port_sim_track_begin(void)
+{
+    assert(!tracking && tracked.next == &tracked);
+    tracking = true;
+}
+
+void port_sim_track_end(size_t *leaked_blocks, size_t *leaked_bytes)
+{
+    size_t blocks = 0, bytes = 0;
+    while (tracked.next != &tracked) {
+        alloc_header *h = tracked.next;
+        blocks++;
+        bytes += h->size;
+        unlink_block(h);
+        h->magic = 0;
+        free(h);
+    }
+    tracking = false;
+    if (leaked_blocks) *leaked_blocks = blocks;
+    if (leaked_bytes) *leaked_bytes = bytes;
+}
+
+/* ------------------------------------------------------------------ files */
+
+static simfs *fs_or_fail(void)
+{
+    if (the_fs == NULL) port_assert_fail("no simulated file system set", __FILE__, __LINE__);
+    return the_fs;
+}
+
+/* Charges the operation's latency: the fiber sleeps, others run. */
+static void io_wait(simfs_op op, size_t bytes)
+{
+    sched *s = sched_current();
+    uint64_t ns = simfs_cost_ns(fs_or_fail(), op, bytes);
+    if (s != NULL && ns > 0) sched_sleep_ns(s, ns);
+}
+
+wt_status port_file_open(const char *path, port_open_mode mode, port_file **out)
+{
+    point(SCHED_OP_FILE, NULL);
+    simfs_file *f;
+    wt_status st = simfs_open(fs_or_fail(), path, mode, &f);
+    io_wait(SIMFS_OP_META, 0);
+    if (st == WT_OK) *out = (port_file *)f;
+    return st;
+}
+
+wt_status port_file_append(port_file *f, const void *data, size_t n)
+{
+    point(SCHED_OP_FILE, f);
+    wt_status st = simfs_append((simfs_file *)f, data, n);
+    io_wait(SIMFS_OP_APPEND, n);
+    return st;
+}
+
+wt_status port_file_sync(port_file *f)
+{
+    point(SCHED_OP_FILE, f);
+    /* Durable when the sync completes: a crash meanwhile loses the data. */
+    io_wait(SIMFS_OP_SYNC, 0);
+    return simfs_sync((simfs_file *)f);
+}
+
+wt_status port_file_read(port_file *f, uint64_t off, void *buf, size_t n, size_t *got)
+{
+    point(SCHED_OP_FILE, f);
+    wt_status st = simfs_read((simfs_file *)f, off, buf, n, got);
+    io_wait(SIMFS_OP_READ, n);
+    return st;
+}
+
+wt_status port_file_size(port_file *f, uint64_t *size)
+{
+    point(SCHED_OP_FILE, f);
+    return simfs_size((simfs_file *)f, size);
+}
+
+wt_status port_file_close(port_file *f)
+{
+    point(SCHED_OP_FILE, f);
+    return simfs_close((simfs_file *)f);
+}
+
+wt_status port_mkdir(const char *path)
+{
+    point(SCHED_OP_FILE, NULL);
+    return simfs_mkdir(fs_or_fail(), path);
+}
+
+wt_status port_sync_dir(const char *path)
+{
+    point(SCHED_OP_FILE, NULL);
+    io_wait(SIMFS_OP_SYNC, 0);
+    return simfs_sync_dir(fs_or_fail(), path);
+}
+
+wt_status port_rename(const char *from, const char *to)
+{
+    point(SCHED_OP_FILE, NULL);
+    return simfs_rename(fs_or_fail(), from, to);
+}
+
+wt_status port_unlink(const char *path)
+{
+    point(SCHED_OP_FILE, NULL);
+    return simfs_unlink(fs_or_fail(), path);
+}
+
+wt_status port_truncate(const char *path, uint64_t size)
+{
+    point(SCHED_OP_FILE, NULL);
+    return simfs_truncate(fs_or_fail(), path, size);
+}
+
+bool port_exists(const char *path) { return simfs_exists(fs_or_fail(), path); }
+
+wt_status port_list_dir(const char *path, void (*fn)(const char *name, void *arg), void *arg)
+{
+    point(SCHED_OP_FILE, NULL);
+    return simfs_list(fs_or_fail(), path, fn, arg);
+}

@@ -1,0 +1,76 @@
+/*
+ * run.h — one execution of a scenario in the sim.
+ *
+ * run_scenario builds the simulated device, opens the DB, starts one fiber
+ * per scenario writer, lets the scheduler interleave them under the chosen
+ * policy (with the scenario's pinning rules), optionally crashes and
+ * recovers, and checks the invariant oracle and the scenario's
+ * expectations.  Everything observable goes to the trace sink, if given.
+ * The result is a pure function of (scenario, policy, seed, forced picks,
+ * build).  Not thread-safe; one run at a time per process.
+ */
+#ifndef WT_SIM_RUN_H
+#define WT_SIM_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "scenario.h"
+#include "scheduler.h"
+#include "states.h"
+#include "trace.h"
+
+enum { RUN_MAX_SYNC_POINTS = 64 };
+
+typedef struct run_config {
+    const scenario *sc;
+    scenario_policy policy;      /* usually sc->schedule.policy */
+    uint64_t seed;
+    unsigned pct_depth;
+    uint64_t pct_steps;
+    const uint32_t *forced;      /* picks to follow first (replay, dfs), or NULL */
+    size_t forced_count;
+    sched_policy *custom;        /* overrides everything above if set (not owned) */
+    const char *policy_label;    /* for the trace header; NULL: the policy's name */
+    trace_sink *trace;           /* NULL: no trace */
+    bool trace_decisions;        /* write "pick" lines (default true via run_config_default) */
+    uint64_t max_steps;          /* 0: the scenario's */
+    uint64_t dump_at_step;       /* 0: none; else write the full state there */
+    FILE *dump_out;
+} run_config;
+
+void run_config_default(run_config *c, const scenario *sc);
+
+typedef struct run_result {
+    sched_outcome outcome;
+    bool passed;                 /* what the scenario expects happened */
+    const char *failed_invariant;/* NULL, an oracle invariant, or "deadlock",
+                                    "step_limit", "assertion", "open_failed" */
+    char detail[4096];           /* why (names the step and writers) */
+    uint64_t violation_step;
+    char expectations[4096];     /* failed expectations, one per line; "" if none */
+    uint64_t steps, decisions, virtual_ns;
+    uint64_t groups, max_group, wal_syncs;
+    uint64_t transitions[STATE_COUNT][STATE_COUNT];
+    uint32_t states_visited;     /* wt_state bits some writer entered */
+    const char *sync_points[RUN_MAX_SYNC_POINTS];
+    size_t sync_point_count;
+    uint64_t held;               /* pin holds that took effect */
+    size_t divergences;          /* forced picks that were not possible */
+    uint64_t first_divergence_step;
+    uint32_t *picks;             /* the decisions taken (fiber ids) */
+    uint32_t *pick_candidates;   /* candidate counts per decision */
+    size_t pick_count;
+    uint64_t preemptions;        /* decisions that switched away from a runnable fiber */
+    uint64_t leaked_blocks;      /* engine memory left after a completed run */
+} run_result;
+
+/* Returns false only if the run could not be set up; res says what happened. */
+bool run_scenario(const run_config *cfg, run_result *res);
+void run_result_free(run_result *r);
+
+/* The build identity written into trace headers. */
+const char *run_build_id(void);
+
+#endif

@@ -1,0 +1,218 @@
+/*
+ * scenario.h — a scenario file, loaded and validated.
+ *
+ * A scenario is strict JSON (see scenarios/README.md for every field and
+ * its default): DB options, the simulated device (latencies, faults,
+ * capacity), the writers (each a thread issuing batches), how to schedule
+ * (policy, seed, explicit decisions, pinning rules), an optional crash and
+ * reopen, and what to expect.  Unknown keys, wrong types and out-of-range
+ * values are errors that name file:line:column and the key path.
+ *
+ * A loaded scenario is immutable and owns all its memory (free with
+ * scenario_free).  The original text is kept so traces can embed it.
+ */
+#ifndef WT_SIM_SCENARIO_H
+#define WT_SIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "status.h"
+
+enum {
+    SCENARIO_MAX_WRITERS = 256,
+    SCENARIO_MAX_NAME = 64,
+    /* Bounds on what a scenario may expand to, so a short file cannot ask
+     * for unbounded memory (added with scenario.c; errors name the key):
+     * the file itself, batches of all writers after "repeat", operations
+     * of all batches, and bytes of all their keys and values. */
+    SCENARIO_MAX_TEXT = 16 << 20,
+    SCENARIO_MAX_BATCHES = 1 << 20,
+    SCENARIO_MAX_OPS = 4 << 20,
+    SCENARIO_MAX_OP_BYTES = 64 << 20,
+    SCENARIO_MAX_PCT_DEPTH = 10,
+};
+
+typedef enum scenario_op_kind {
+    SCENARIO_OP_PUT,
+    SCENARIO_OP_DELETE,
+    SCENARIO_OP_SINGLE_DELETE,
+    SCENARIO_OP_LOG_DATA,
+} scenario_op_kind;
+
+typedef struct scenario_op {
+    scenario_op_kind kind;
+    char *key;     /* NUL-terminated; for log data: the blob */
+    char *value;   /* put only, else NULL */
+} scenario_op;
+
+typedef struct scenario_batch {
+    scenario_op *ops;
+    size_t op_count;
+    bool sync, disable_wal, no_slowdown, disable_memtable;
+    bool has_callback;           /* a WriteCallback is attached */
+    bool callback_allow_batching;/* default true */
+    bool callback_fail;          /* the callback vetoes the write (busy) */
+    uint64_t think_ns;           /* virtual delay before this batch */
+} scenario_batch;
+
+typedef struct scenario_writer {
+    char name[SCENARIO_MAX_NAME];
+    uint64_t start_ns;
+    scenario_batch *batches;     /* after expanding "repeat" and generators */
+    size_t batch_count;
+} scenario_writer;
+
+typedef enum scenario_fault_op {
+    SCENARIO_FAULT_APPEND,
+    SCENARIO_FAULT_SYNC,
+    SCENARIO_FAULT_READ,
+} scenario_fault_op;
+
+typedef struct scenario_fault {
+    scenario_fault_op op;
+    uint64_t nth;           /* 1-based count of that op (matching path) */
+    wt_status error;        /* WT_IO_ERROR or WT_NO_SPACE */
+    char *path_suffix;      /* only files whose name ends so (e.g. ".log"); NULL = any */
+    bool sticky;            /* keep failing from the nth on */
+} scenario_fault;
+
+typedef struct scenario_device {
+    uint64_t append_ns;      /* per append call */
+    uint64_t append_ns_per_kib;
+    uint64_t sync_ns;        /* per sync */
+    uint64_t read_ns;
+    uint64_t capacity_bytes; /* 0 = unlimited; beyond it appends fail with no_space */
+    scenario_fault *faults;
+    size_t fault_count;
+} scenario_device;
+
+typedef enum scenario_policy {
+    SCENARIO_POLICY_RANDOM,
+    SCENARIO_POLICY_PCT,
+    SCENARIO_POLICY_FIFO,
+    SCENARIO_POLICY_EXPLICIT,
+} scenario_policy;
+
+const char *scenario_policy_name(scenario_policy p);
+
+/* One explicit decision: run `fiber` (a writer name, or "main"/"flush")
+ * for `steps` consecutive choice points. */
+typedef struct scenario_decision {
+    char fiber[SCENARIO_MAX_NAME];
+    uint64_t steps;
+} scenario_decision;
+
+typedef enum scenario_until_kind {
+    SCENARIO_UNTIL_STATE,      /* writer has been in `state` */
+    SCENARIO_UNTIL_SYNC_POINT, /* writer has reached `sync_point` */
+    SCENARIO_UNTIL_FINISHED,   /* writer has finished all its batches */
+    SCENARIO_UNTIL_TIME,       /* virtual time >= time_ns */
+} scenario_until_kind;
+
+/* "Hold writer `hold` at sync point `at` until `until`" (RocksDB
+ * SyncPoint::LoadDependency style).  Applies to the `occurrence`-th time
+ * the writer reaches `at` (1 = first). */
+typedef struct scenario_pin {
+    char hold[SCENARIO_MAX_NAME];
+    char *at;
+    uint64_t occurrence;
+    scenario_until_kind until_kind;
+    char until_writer[SCENARIO_MAX_NAME];
+    uint32_t until_state;     /* a wt_state bit */
+    char *until_sync_point;
+    uint64_t until_time_ns;
+} scenario_pin;
+
+typedef struct scenario_schedule {
+    scenario_policy policy;
+    uint64_t seed;
+    unsigned pct_depth;       /* default 3 */
+    uint64_t pct_steps;       /* expected run length for change points; default 2000 */
+    scenario_decision *decisions;
+    size_t decision_count;
+    uint64_t max_steps;       /* livelock bound; default 2,000,000 */
+    uint64_t tick_ns;         /* virtual cost of one scheduling point; default 5 */
+    scenario_pin *pins;
+    size_t pin_count;
+} scenario_schedule;
+
+typedef enum scenario_crash_when {
+    SCENARIO_CRASH_NONE,
+    SCENARIO_CRASH_AFTER_WRITERS, /* when every writer has finished */
+    SCENARIO_CRASH_AT_TIME,       /* at virtual time time_ns, writers or not */
+} scenario_crash_when;
+
+typedef struct scenario_crash {
+    scenario_crash_when when;
+    uint64_t time_ns;
+    bool tear_last_write;     /* keep a random prefix of each file's unsynced tail */
+    bool reopen;              /* reopen (recover) after the crash; default true */
+} scenario_crash;
+
+typedef struct scenario_expect_key {
+    char *key;
+    char *value;              /* NULL: the key must be absent */
+} scenario_expect_key;
+
+typedef struct scenario_expect_status {
+    char writer[SCENARIO_MAX_NAME];
+    wt_status *statuses;      /* one per batch */
+    size_t count;
+} scenario_expect_status;
+
+typedef struct scenario_expect_group {
+    char leader[SCENARIO_MAX_NAME];
+    char (*members)[SCENARIO_MAX_NAME]; /* oldest first, leader included */
+    size_t member_count;
+} scenario_expect_group;
+
+typedef struct scenario_expect {
+    scenario_expect_key *contents;
+    size_t content_count;
+    bool contents_exact;      /* no other live keys (default false) */
+    scenario_expect_status *statuses;
+    size_t status_count;
+    scenario_expect_group *groups; /* the first N groups, in order */
+    size_t group_count;
+    int64_t group_count_total;     /* -1: not checked */
+    int64_t max_group_size;        /* -1: not checked */
+    int64_t min_max_group_size;    /* the largest group has at least this many; -1 */
+    int64_t last_sequence;         /* -1: not checked */
+    bool deadlock;                 /* the run must end in a deadlock (bug lessons) */
+    char **states_visited;         /* states some writer must have entered */
+    size_t states_visited_count;
+    char *failed_invariant;        /* the run must fail exactly this invariant */
+} scenario_expect;
+
+typedef struct scenario {
+    char *path;               /* as given */
+    char *text;               /* the file's bytes, NUL-terminated */
+    char *name;
+    char *description;
+    wt_options options;
+    scenario_device device;
+    scenario_writer *writers;
+    size_t writer_count;
+    scenario_schedule schedule;
+    scenario_crash crash;
+    scenario_expect expect;
+} scenario;
+
+/* Where and why loading failed: "FILE:LINE:COL: PATH: message". */
+typedef struct scenario_error {
+    char text[1024];
+} scenario_error;
+
+/* Loads and validates.  NULL on failure with *err filled. */
+scenario *scenario_load_file(const char *path, scenario_error *err);
+/* Same from memory; `name` is used as the file name in messages. */
+scenario *scenario_load_text(const char *name, const char *text, scenario_error *err);
+void scenario_free(scenario *s);
+
+/* Index of the writer called name, or -1. */
+int scenario_writer_index(const scenario *s, const char *name);
+
+#endif

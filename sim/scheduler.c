@@ -1,0 +1,743 @@
+/*
+ * scheduler.c — fibers, scheduling points, blocking, virtual time, policies.
+ *
+ * Control flow: sched_run switches from the OS thread's context ("home")
+ * to the chosen fiber; fibers then switch directly to each other at
+ * scheduling points.  A fiber whose function returns comes back home (its
+ * exit target), where the next fiber is chosen.  A failed run (deadlock,
+ * assertion, step limit, abort) switches home and its fibers are never
+ * resumed; their stacks are re-armed by the next run.
+ *
+ * Invariants: exactly one fiber is `current` while a run executes; a
+ * fiber is a candidate iff RUNNABLE; decisions are recorded iff more than
+ * one candidate remained after spinners were passed over; candidates are
+ * always listed in ascending id order, so a run depends only on the seed,
+ * the policy and the program.
+ */
+#include "scheduler.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fiber.h"
+
+struct sched {
+    sched_config cfg;
+    sched_fiber *fibers[SCHED_MAX_FIBERS];
+    size_t nfibers;
+    sched_fiber *current;
+    fiber *home;
+    uint64_t now_ns;
+    uint64_t step;
+    uint64_t blocked_counter;
+    uint64_t rng;
+    sched_outcome outcome;
+    char message[4096];
+    sched_decision *decisions;
+    size_t ndecisions, decisions_cap;
+    uint32_t *pool;
+    size_t npool, pool_cap;
+    uint32_t cands[SCHED_MAX_FIBERS];
+};
+
+static sched *running_sched;
+
+/* Stacks are expensive to map; keep them across runs. */
+static fiber *fiber_pool[SCHED_MAX_FIBERS * 2];
+static size_t fiber_pool_count;
+
+/* ----------------------------------------------------------------- names */
+
+const char *sched_op_name(sched_op op)
+{
+    static const char *const names[SCHED_OP_COUNT] = {
+        "start", "load", "store", "rmw", "pause", "yield", "lock", "unlock", "wait", "wake",
+        "spawn", "join", "sleep", "file", "sync_point"};
+    return (unsigned)op < SCHED_OP_COUNT ? names[op] : "?";
+}
+
+bool sched_op_writes(sched_op op)
+{
+    switch (op) {
+    case SCHED_OP_STORE:
+    case SCHED_OP_RMW:
+    case SCHED_OP_UNLOCK:
+    case SCHED_OP_WAKE:
+    case SCHED_OP_SPAWN:
+    case SCHED_OP_FILE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+const char *sched_outcome_name(sched_outcome o)
+{
+    switch (o) {
+    case SCHED_RUNNING: return "running";
+    case SCHED_COMPLETED: return "completed";
+    case SCHED_DEADLOCK: return "deadlock";
+    case SCHED_STEP_LIMIT: return "step_limit";
+    case SCHED_ASSERTION: return "assertion";
+    case SCHED_ABORTED: return "aborted";
+    }
+    return "?";
+}
+
+/* Virtual cost of each kind of point, in ticks. */
+static uint64_t op_ticks(sched_op op)
+{
+    switch (op) {
+    case SCHED_OP_RMW: case SCHED_OP_PAUSE: return 2;
+    case SCHED_OP_LOCK: case SCHED_OP_UNLOCK: return 4;
+    case SCHED_OP_WAIT: case SCHED_OP_WAKE: case SCHED_OP_JOIN: return 10;
+    case SCHED_OP_YIELD: return 200;
+    case SCHED_OP_SPAWN: return 1000;
+    case SCHED_OP_START: case SCHED_OP_SLEEP: case SCHED_OP_FILE: case SCHED_OP_SYNC_POINT:
+        return 0;
+    default: return 1;
+    }
+}
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+sched *sched_create(const sched_config *cfg)
+{
+    assert(cfg->policy != NULL);
+    sched *s = calloc(1, sizeof *s);
+    assert(s != NULL);
+    s->cfg = *cfg;
+    if (s->cfg.max_steps == 0) s->cfg.max_steps = UINT64_MAX;
+    if (s->cfg.tick_ns == 0) s->cfg.tick_ns = 5;
+    if (s->cfg.stack_bytes == 0) s->cfg.stack_bytes = 256 * 1024;
+    s->rng = cfg->seed ^ 0x5eed5eed5eed5eedull;
+    s->outcome = SCHED_RUNNING;
+    return s;
+}
+
+static fiber *take_stack(sched *s, sched_fiber *f);
+
+void sched_destroy(sched *s)
+{
+    assert(running_sched != s);
+    for (size_t i = 0; i < s->nfibers; i++) {
+        sched_fiber *f = s->fibers[i];
+        if (f->ctx != NULL && fiber_pool_count < sizeof fiber_pool / sizeof fiber_pool[0])
+            fiber_pool[fiber_pool_count++] = f->ctx;
+        else if (f->ctx != NULL)
+            fiber_destroy(f->ctx);
+        free(f);
+    }
+    free(s->decisions);
+    free(s->pool);
+    free(s);
+}
+
+sched *sched_current(void) { return running_sched; }
+
+sched_fiber *sched_self(sched *s) { return s->current; }
+
+uint64_t sched_now_ns(const sched *s) { return s->now_ns; }
+
+uint64_t sched_steps(const sched *s) { return s->step; }
+
+size_t sched_fiber_count(const sched *s) { return s->nfibers; }
+
+sched_fiber *sched_fiber_at(sched *s, uint32_t id) { return id < s->nfibers ? s->fibers[id] : NULL; }
+
+const char *sched_failure_message(const sched *s) { return s->message; }
+
+size_t sched_decision_count(const sched *s) { return s->ndecisions; }
+
+const sched_decision *sched_decision_at(const sched *s, size_t i) { return &s->decisions[i]; }
+
+const uint32_t *sched_decision_candidates(const sched *s, const sched_decision *d)
+{
+    return &s->pool[d->candidates_at];
+}
+
+uint64_t sched_random(sched *s) { return splitmix64(&s->rng); }
+
+/* ---------------------------------------------------------------- fibers */
+
+static void fiber_entry(void *arg)
+{
+    sched_fiber *f = arg;
+    sched *s = running_sched;
+    f->fn(f->arg);
+    f->state = SCHED_FINISHED;
+    sched_wake_all(s, f); /* joiners */
+    for (size_t i = 0; i < s->nfibers; i++) s->fibers[i]->spinning = false;
+    if (s->cfg.hooks.on_fiber_end) s->cfg.hooks.on_fiber_end(s->cfg.hooks.arg, s, f);
+    /* Returning switches to the exit target: home picks the next fiber. */
+}
+
+static fiber *take_stack(sched *s, sched_fiber *f)
+{
+    fiber *ctx;
+    if (fiber_pool_count > 0) {
+        ctx = fiber_pool[--fiber_pool_count];
+        fiber_reset(ctx, fiber_entry, f);
+    } else {
+        ctx = fiber_create(s->cfg.stack_bytes, fiber_entry, f);
+        if (ctx == NULL) {
+            perror("wtlab: cannot create a fiber stack");
+            abort();
+        }
+    }
+    fiber_set_exit_target(ctx, s->home);
+    return ctx;
+}
+
+sched_fiber *sched_spawn(sched *s, const char *name, void (*fn)(void *), void *arg)
+{
+    if (s->nfibers >= SCHED_MAX_FIBERS) sched_fail(s, SCHED_ABORTED, "too many fibers");
+    sched_fiber *f = calloc(1, sizeof *f);
+    assert(f != NULL);
+    f->id = (uint32_t)s->nfibers;
+    snprintf(f->name, sizeof f->name, "%s", name);
+    f->state = SCHED_RUNNABLE;
+    f->wait_owner = -1;
+    f->pending_op = SCHED_OP_START;
+    f->fn = fn;
+    f->arg = arg;
+    uint64_t x = s->cfg.seed * 0x9e3779b97f4a7c15ull + f->id;
+    f->rng = splitmix64(&x) | 1;
+    f->ctx = take_stack(s, f);
+    s->fibers[s->nfibers++] = f;
+    if (s->cfg.policy->on_spawn) s->cfg.policy->on_spawn(s->cfg.policy, s, f);
+    return f;
+}
+
+/* ------------------------------------------------------------- choosing */
+
+static void record_decision(sched *s, const uint32_t *cands, size_t n, uint32_t pick)
+{
+    if (s->ndecisions == s->decisions_cap) {
+        s->decisions_cap = s->decisions_cap ? s->decisions_cap * 2 : 1024;
+        s->decisions = realloc(s->decisions, s->decisions_cap * sizeof *s->decisions);
+        assert(s->decisions != NULL);
+    }
+    while (s->npool + n > s->pool_cap) {
+        s->pool_cap = s->pool_cap ? s->pool_cap * 2 : 4096;
+        s->pool = realloc(s->pool, s->pool_cap * sizeof *s->pool);
+        assert(s->pool != NULL);
+    }
+    sched_decision *d = &s->decisions[s->ndecisions++];
+    d->step = s->step;
+    d->pick = pick;
+    d->candidate_count = (uint32_t)n;
+    d->candidates_at = (uint32_t)s->npool;
+    memcpy(&s->pool[s->npool], cands, n * sizeof *cands);
+    s->npool += n;
+    if (s->cfg.hooks.on_decision) s->cfg.hooks.on_decision(s->cfg.hooks.arg, s, d, cands);
+}
+
+static void wake_sleepers(sched *s)
+{
+    for (size_t i = 0; i < s->nfibers; i++) {
+        sched_fiber *f = s->fibers[i];
+        if (f->state == SCHED_SLEEPING && f->wake_ns <= s->now_ns) f->state = SCHED_RUNNABLE;
+    }
+}
+
+/* The earliest wake time of a sleeper, or UINT64_MAX. */
+static uint64_t next_wake(const sched *s)
+{
+    uint64_t t = UINT64_MAX;
+    for (size_t i = 0; i < s->nfibers; i++)
+        if (s->fibers[i]->state == SCHED_SLEEPING && s->fibers[i]->wake_ns < t)
+            t = s->fibers[i]->wake_ns;
+    return t;
+}
+
+static const char *state_word(sched_fiber_state st)
+{
+    switch (st) {
+    case SCHED_RUNNABLE: return "runnable";
+    case SCHED_BLOCKED: return "blocked";
+    case SCHED_SLEEPING: return "sleeping";
+    case SCHED_HELD: return "held";
+    case SCHED_FINISHED: return "finished";
+    }
+    return "?";
+}
+
+static void report_deadlock(sched *s)
+{
+    size_t n = (size_t)snprintf(s->message, sizeof s->message,
+                                "deadlock at step %llu, t=%llu ns: no fiber can run or wake\n",
+                                (unsigned long long)s->step, (unsigned long long)s->now_ns);
+    for (size_t i = 0; i < s->nfibers && n < sizeof s->message; i++) {
+        sched_fiber *f = s->fibers[i];
+        if (f->state == SCHED_FINISHED) continue;
+        n += (size_t)snprintf(s->message + n, sizeof s->message - n, "  %-8s %s", f->name,
+                              state_word(f->state));
+        if (n < sizeof s->message && f->wait_what != NULL)
+            n += (size_t)snprintf(s->message + n, sizeof s->message - n, "%s %s",
+                                  f->state == SCHED_HELD ? " at" : " on", f->wait_what);
+        if (n < sizeof s->message && f->wait_owner >= 0 && (size_t)f->wait_owner < s->nfibers)
+            n += (size_t)snprintf(s->message + n, sizeof s->message - n, " (held by %s)",
+                                  s->fibers[f->wait_owner]->name);
+        if (n < sizeof s->message) n += (size_t)snprintf(s->message + n, sizeof s->message - n, "\n");
+    }
+    if (n < sizeof s->message && s->cfg.hooks.on_deadlock)
+        s->cfg.hooks.on_deadlock(s->cfg.hooks.arg, s, s->message + n, sizeof s->message - n);
+}
+
+/* Picks the next fiber to run; NULL when the run is over (outcome set). */
+static sched_fiber *choose(sched *s, uint32_t current)
+{
+    for (;;) {
+        wake_sleepers(s);
+        size_t n = 0, busy = 0;
+        for (size_t i = 0; i < s->nfibers; i++) {
+            sched_fiber *f = s->fibers[i];
+            if (f->state != SCHED_RUNNABLE) continue;
+            s->cands[n++] = f->id;
+            busy += !f->spinning;
+        }
+        if (n == 0) {
+            uint64_t t = next_wake(s);
+            if (t != UINT64_MAX) {
+                s->now_ns = t; /* nothing to do until the next sleeper wakes */
+                continue;
+            }
+            bool all_done = true;
+            for (size_t i = 0; i < s->nfibers; i++)
+                all_done = all_done && s->fibers[i]->state == SCHED_FINISHED;
+            s->outcome = all_done ? SCHED_COMPLETED : SCHED_DEADLOCK;
+            if (!all_done) report_deadlock(s);
+            return NULL;
+        }
+        if (busy > 0 && busy < n) { /* pass over spinners while others can work */
+            size_t m = 0;
+            for (size_t i = 0; i < n; i++)
+                if (!s->fibers[s->cands[i]]->spinning) s->cands[m++] = s->cands[i];
+            n = m;
+        }
+        if (n == 1) return s->fibers[s->cands[0]];
+        uint32_t pick = s->cfg.policy->pick(s->cfg.policy, s, s->cands, n, current);
+        assert(pick < s->nfibers && s->fibers[pick]->state == SCHED_RUNNABLE);
+        record_decision(s, s->cands, n, pick);
+        return s->fibers[pick];
+    }
+}
+
+__attribute__((noreturn)) static void go_home(sched *s)
+{
+    sched_fiber *me = s->current;
+    fiber_switch(me->ctx, s->home);
+    /* A failed run's fibers are never resumed. */
+    abort();
+}
+
+/* Lets the policy choose who runs now; returns when `me` runs again. */
+static void reschedule(sched *s)
+{
+    sched_fiber *me = s->current;
+    sched_fiber *next = choose(s, me->state == SCHED_RUNNABLE ? me->id : UINT32_MAX);
+    if (next == NULL) go_home(s);
+    if (next == me) return;
+    s->current = next;
+    fiber_switch(me->ctx, next->ctx);
+    assert(s->current == me);
+}
+
+void sched_fail(sched *s, sched_outcome o, const char *message)
+{
+    assert(o != SCHED_RUNNING && o != SCHED_COMPLETED);
+    if (s->outcome == SCHED_RUNNING) {
+        s->outcome = o;
+        snprintf(s->message, sizeof s->message, "%s", message);
+    }
+    go_home(s);
+}
+
+void sched_abort(sched *s, const char *message) { sched_fail(s, SCHED_ABORTED, message); }
+
+/* ------------------------------------------------------ scheduling points */
+
+void sched_point(sched *s, sched_op op, const void *obj)
+{
+    sched_fiber *me = s->current;
+    me->pending_op = op;
+    me->pending_obj = obj;
+    me->steps++;
+    s->step++;
+    s->now_ns += op_ticks(op) * s->cfg.tick_ns;
+    if (s->step > s->cfg.max_steps) {
+        char msg[256];
+        snprintf(msg, sizeof msg,
+                 "step limit: %llu scheduling points without finishing (livelock?)",
+                 (unsigned long long)s->cfg.max_steps);
+        sched_fail(s, SCHED_STEP_LIMIT, msg);
+    }
+    if (op == SCHED_OP_PAUSE || op == SCHED_OP_YIELD) me->spinning = true;
+    if (s->cfg.policy->on_step) s->cfg.policy->on_step(s->cfg.policy, s, me);
+    if (s->cfg.hooks.after_step) s->cfg.hooks.after_step(s->cfg.hooks.arg, s);
+    reschedule(s);
+    /* The announced operation happens now, before any other fiber runs: a
+     * write ends every spinner's wait (it may be what they wait for). */
+    if (sched_op_writes(op))
+        for (size_t i = 0; i < s->nfibers; i++) s->fibers[i]->spinning = false;
+}
+
+void sched_block(sched *s, const void *obj, const char *what, int32_t owner)
+{
+    sched_fiber *me = s->current;
+    me->state = SCHED_BLOCKED;
+    me->wait_obj = obj;
+    me->wait_what = what;
+    me->wait_owner = owner;
+    me->blocked_seq = ++s->blocked_counter;
+    reschedule(s);
+    me->wait_what = NULL;
+    me->wait_owner = -1;
+}
+
+bool sched_wake_one(sched *s, const void *obj)
+{
+    sched_fiber *first = NULL;
+    for (size_t i = 0; i < s->nfibers; i++) {
+        sched_fiber *f = s->fibers[i];
+        if (f->state == SCHED_BLOCKED && f->wait_obj == obj &&
+            (first == NULL || f->blocked_seq < first->blocked_seq))
+            first = f;
+    }
+    if (first == NULL) return false;
+    first->state = SCHED_RUNNABLE;
+    first->wait_obj = NULL;
+    return true;
+}
+
+size_t sched_wake_all(sched *s, const void *obj)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->nfibers; i++) {
+        sched_fiber *f = s->fibers[i];
+        if (f->state == SCHED_BLOCKED && f->wait_obj == obj) {
+            f->state = SCHED_RUNNABLE;
+            f->wait_obj = NULL;
+            n++;
+        }
+    }
+    return n;
+}
+
+void sched_sleep_ns(sched *s, uint64_t ns)
+{
+    sched_point(s, SCHED_OP_SLEEP, NULL);
+    if (ns == 0) return;
+    sched_fiber *me = s->current;
+    me->state = SCHED_SLEEPING;
+    me->wake_ns = s->now_ns + ns;
+    reschedule(s);
+}
+
+void sched_join(sched *s, sched_fiber *f)
+{
+    sched_point(s, SCHED_OP_JOIN, f);
+    while (f->state != SCHED_FINISHED) sched_block(s, f, "join", (int32_t)f->id);
+}
+
+void sched_sync_point(sched *s, const char *name)
+{
+    sched_point(s, SCHED_OP_SYNC_POINT, name);
+    sched_fiber *me = s->current;
+    if (s->cfg.hooks.on_sync_point == NULL ||
+        !s->cfg.hooks.on_sync_point(s->cfg.hooks.arg, s, me, name))
+        return;
+    me->state = SCHED_HELD;
+    me->wait_what = name;
+    me->wait_owner = -1;
+    reschedule(s);
+    me->wait_what = NULL;
+}
+
+void sched_release(sched *s, sched_fiber *f)
+{
+    (void)s;
+    if (f->state == SCHED_HELD) f->state = SCHED_RUNNABLE;
+}
+
+void sched_kill(sched *s, sched_fiber *f)
+{
+    assert(f != s->current);
+    f->state = SCHED_FINISHED;
+    f->wait_what = NULL;
+    sched_wake_all(s, f);
+}
+
+void sched_emit(sched *s, const port_event *e)
+{
+    if (s->cfg.hooks.on_event) s->cfg.hooks.on_event(s->cfg.hooks.arg, s, e);
+}
+
+/* -------------------------------------------------------------------- run */
+
+sched_outcome sched_run(sched *s, void (*root)(void *), void *arg)
+{
+    assert(running_sched == NULL);
+    running_sched = s;
+    s->home = fiber_thread_context();
+    sched_spawn(s, "main", root, arg);
+    for (;;) {
+        sched_fiber *next = choose(s, UINT32_MAX);
+        if (next == NULL) break;
+        s->current = next;
+        fiber_switch(s->home, next->ctx);
+        /* Back home: a fiber finished, or the run failed. */
+        if (s->outcome != SCHED_RUNNING) break;
+    }
+    s->current = NULL;
+    running_sched = NULL;
+    return s->outcome;
+}
+
+/* --------------------------------------------------------------- policies */
+
+typedef struct random_policy {
+    sched_policy base;
+    uint64_t rng;
+} random_policy;
+
+static uint32_t random_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n, uint32_t cur)
+{
+    (void)s, (void)cur;
+    random_policy *r = (random_policy *)p;
+    return c[splitmix64(&r->rng) % n];
+}
+
+static void free_policy(sched_policy *p) { free(p); }
+
+sched_policy *sched_policy_random(uint64_t seed)
+{
+    random_policy *r = calloc(1, sizeof *r);
+    assert(r != NULL);
+    r->base = (sched_policy){.name = "random", .pick = random_pick, .destroy = free_policy};
+    r->rng = seed;
+    return &r->base;
+}
+
+/* fifo: never preempt; when the running fiber cannot go on, run the one
+ * that has waited longest since it last ran (round robin). */
+typedef struct fifo_policy {
+    sched_policy base;
+    uint64_t clock;
+    uint64_t last_ran[SCHED_MAX_FIBERS];
+} fifo_policy;
+
+static uint32_t fifo_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n, uint32_t cur)
+{
+    (void)s;
+    fifo_policy *f = (fifo_policy *)p;
+    uint32_t pick = c[0];
+    for (size_t i = 0; i < n; i++) {
+        if (c[i] == cur) {
+            pick = cur;
+            break;
+        }
+        if (f->last_ran[c[i]] < f->last_ran[pick]) pick = c[i];
+    }
+    f->last_ran[pick] = ++f->clock;
+    return pick;
+}
+
+sched_policy *sched_policy_fifo(void)
+{
+    fifo_policy *f = calloc(1, sizeof *f);
+    assert(f != NULL);
+    f->base = (sched_policy){.name = "fifo", .pick = fifo_pick, .destroy = free_policy};
+    return &f->base;
+}
+
+/* pct (Burckhardt et al., ASPLOS 2010): distinct random priorities, always
+ * run the highest-priority candidate; at each of depth-1 change points
+ * (steps chosen in 1..expected_steps) the running fiber drops to priority
+ * i, below every initial priority.  Spinners are already passed over. */
+typedef struct pct_policy {
+    sched_policy base;
+    uint64_t rng;
+    unsigned depth;
+    uint64_t change_steps[16];
+    unsigned changes;
+} pct_policy;
+
+static void pct_spawn(sched_policy *p, sched *s, sched_fiber *f)
+{
+    (void)s;
+    pct_policy *q = (pct_policy *)p;
+    /* Initial priorities sit above all change-point priorities (< 16). */
+    f->priority = 16 + (int64_t)(splitmix64(&q->rng) >> 2);
+}
+
+static void pct_step(sched_policy *p, sched *s, sched_fiber *f)
+{
+    pct_policy *q = (pct_policy *)p;
+    for (unsigned i = 0; i < q->changes; i++)
+        if (q->change_steps[i] == sched_steps(s)) f->priority = (int64_t)i + 1;
+}
+
+static uint32_t pct_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n, uint32_t cur)
+{
+    (void)p, (void)cur;
+    uint32_t pick = c[0];
+    for (size_t i = 1; i < n; i++)
+        if (sched_fiber_at(s, c[i])->priority > sched_fiber_at(s, pick)->priority) pick = c[i];
+    return pick;
+}
+
+sched_policy *sched_policy_pct(uint64_t seed, unsigned depth, uint64_t expected_steps)
+{
+    pct_policy *q = calloc(1, sizeof *q);
+    assert(q != NULL && depth >= 1 && depth <= 16);
+    q->base = (sched_policy){.name = "pct", .pick = pct_pick, .on_spawn = pct_spawn,
+                             .on_step = pct_step, .destroy = free_policy};
+    q->rng = seed ^ 0x7c7c7c7c7c7c7c7cull;
+    q->depth = depth;
+    q->changes = depth - 1;
+    for (unsigned i = 0; i < q->changes; i++)
+        q->change_steps[i] = 1 + splitmix64(&q->rng) % (expected_steps ? expected_steps : 1);
+    return &q->base;
+}
+
+/* forced: follow recorded picks, then a fallback policy. */
+typedef struct forced_policy {
+    sched_policy base;
+    uint32_t *picks;
+    size_t count, next;
+    size_t divergences;
+    uint64_t first_divergence; /* step of the first pick that was not possible */
+    sched_policy *fallback;
+} forced_policy;
+
+static uint32_t forced_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n, uint32_t cur)
+{
+    forced_policy *f = (forced_policy *)p;
+    if (f->next < f->count) {
+        uint32_t want = f->picks[f->next++];
+        for (size_t i = 0; i < n; i++)
+            if (c[i] == want) return want;
+        if (f->divergences++ == 0) f->first_divergence = sched_steps(s);
+    }
+    return f->fallback->pick(f->fallback, s, c, n, cur);
+}
+
+static void forced_spawn(sched_policy *p, sched *s, sched_fiber *fb)
+{
+    forced_policy *f = (forced_policy *)p;
+    if (f->fallback->on_spawn) f->fallback->on_spawn(f->fallback, s, fb);
+}
+
+static void forced_step(sched_policy *p, sched *s, sched_fiber *fb)
+{
+    forced_policy *f = (forced_policy *)p;
+    if (f->fallback->on_step) f->fallback->on_step(f->fallback, s, fb);
+}
+
+static void forced_destroy(sched_policy *p)
+{
+    forced_policy *f = (forced_policy *)p;
+    f->fallback->destroy(f->fallback);
+    free(f->picks);
+    free(f);
+}
+
+sched_policy *sched_policy_forced(const uint32_t *picks, size_t count, sched_policy *fallback)
+{
+    forced_policy *f = calloc(1, sizeof *f);
+    assert(f != NULL && fallback != NULL);
+    f->base = (sched_policy){.name = "forced", .pick = forced_pick, .on_spawn = forced_spawn,
+                             .on_step = forced_step, .destroy = forced_destroy};
+    f->picks = malloc((count ? count : 1) * sizeof *picks);
+    assert(f->picks != NULL);
+    if (count) memcpy(f->picks, picks, count * sizeof *picks);
+    f->count = count;
+    f->fallback = fallback;
+    return &f->base;
+}
+
+size_t sched_policy_forced_divergences(const sched_policy *p)
+{
+    return ((const forced_policy *)p)->divergences;
+}
+
+uint64_t sched_policy_forced_first_divergence(const sched_policy *p)
+{
+    return ((const forced_policy *)p)->first_divergence;
+}
+
+/* explicit: the scenario's list of (fiber name, steps).  An entry whose
+ * fiber cannot run is finished early; after the list, the fallback. */
+typedef struct explicit_policy {
+    sched_policy base;
+    char (*names)[SCHED_NAME_MAX];
+    uint64_t *steps;
+    size_t count, next;
+    uint64_t used;     /* steps taken from entry `next` */
+    size_t skipped;
+    sched_policy *fallback;
+} explicit_policy;
+
+static uint32_t explicit_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n, uint32_t cur)
+{
+    explicit_policy *e = (explicit_policy *)p;
+    while (e->next < e->count) {
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(sched_fiber_at(s, c[i])->name, e->names[e->next]) != 0) continue;
+            if (++e->used >= e->steps[e->next]) {
+                e->next++;
+                e->used = 0;
+            }
+            return c[i];
+        }
+        e->skipped++;
+        e->next++;
+        e->used = 0;
+    }
+    return e->fallback->pick(e->fallback, s, c, n, cur);
+}
+
+static void explicit_destroy(sched_policy *p)
+{
+    explicit_policy *e = (explicit_policy *)p;
+    e->fallback->destroy(e->fallback);
+    free(e->names);
+    free(e->steps);
+    free(e);
+}
+
+sched_policy *sched_policy_explicit(const char *const *names, const uint64_t *steps, size_t count,
+                                    sched_policy *fallback)
+{
+    explicit_policy *e = calloc(1, sizeof *e);
+    assert(e != NULL && fallback != NULL);
+    e->base = (sched_policy){.name = "explicit", .pick = explicit_pick,
+                             .destroy = explicit_destroy};
+    e->names = calloc(count ? count : 1, sizeof *e->names);
+    e->steps = calloc(count ? count : 1, sizeof *e->steps);
+    assert(e->names != NULL && e->steps != NULL);
+    for (size_t i = 0; i < count; i++) {
+        snprintf(e->names[i], SCHED_NAME_MAX, "%s", names[i]);
+        e->steps[i] = steps[i] ? steps[i] : 1;
+    }
+    e->count = count;
+    e->fallback = fallback;
+    return &e->base;
+}
+
+size_t sched_policy_explicit_skipped(const sched_policy *p)
+{
+    return ((const explicit_policy *)p)->skipped;
+}

@@ -1,0 +1,204 @@
+/*
+ * scheduler.h — the deterministic fiber scheduler behind the sim's port.
+ *
+ * Every simulated thread is a fiber on the calling OS thread.  Each port
+ * call is a scheduling point: the running fiber announces the operation it
+ * is about to perform (kind + object), virtual time advances by a small
+ * cost, and the policy picks which runnable fiber goes next.  A choice is
+ * recorded only where more than one fiber could run (a "decision"); the
+ * list of decisions plus the scenario and seed replays a run exactly.
+ *
+ * Fibers block on mutexes, condition variables, futex words and joins;
+ * they sleep in virtual time (file latencies); a pinning rule can hold one
+ * at a sync point.  A fiber spinning (port_pause/port_yield) is passed over
+ * while any fiber that is not spinning can run, until some fiber writes
+ * shared state.  When nothing can run, the clock jumps to the next sleeper;
+ * when nothing sleeps either and fibers remain, the run is a deadlock.  A
+ * step bound turns livelock into a reported failure.
+ *
+ * One scheduler runs at a time per process (the port has no context
+ * argument); sched_run returns when the run completed or was abandoned.
+ * Not thread-safe: everything happens on one OS thread.
+ */
+#ifndef WT_SIM_SCHED_H
+#define WT_SIM_SCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "port.h"
+
+enum {
+    SCHED_MAX_FIBERS = 512,
+    SCHED_NAME_MAX = 64,
+};
+
+/* What a fiber is about to do at a scheduling point. */
+typedef enum sched_op {
+    SCHED_OP_START,      /* a fiber's first step */
+    SCHED_OP_LOAD,
+    SCHED_OP_STORE,
+    SCHED_OP_RMW,        /* cas, fetch_add, exchange */
+    SCHED_OP_PAUSE,
+    SCHED_OP_YIELD,
+    SCHED_OP_LOCK,
+    SCHED_OP_UNLOCK,
+    SCHED_OP_WAIT,       /* cond wait, park */
+    SCHED_OP_WAKE,       /* signal, broadcast, unpark */
+    SCHED_OP_SPAWN,
+    SCHED_OP_JOIN,
+    SCHED_OP_SLEEP,
+    SCHED_OP_FILE,
+    SCHED_OP_SYNC_POINT,
+    SCHED_OP_COUNT
+} sched_op;
+
+const char *sched_op_name(sched_op op);
+/* True for operations that change shared state (they end spinning). */
+bool sched_op_writes(sched_op op);
+
+typedef enum sched_fiber_state {
+    SCHED_RUNNABLE,
+    SCHED_BLOCKED,
+    SCHED_SLEEPING,
+    SCHED_HELD,
+    SCHED_FINISHED,
+} sched_fiber_state;
+
+typedef enum sched_outcome {
+    SCHED_RUNNING,
+    SCHED_COMPLETED,   /* every fiber finished */
+    SCHED_DEADLOCK,    /* fibers remain, none can run or wake */
+    SCHED_STEP_LIMIT,  /* max_steps reached: livelock or a too-long run */
+    SCHED_ASSERTION,   /* an engine assertion failed */
+    SCHED_ABORTED,     /* the runner stopped the run (e.g. a failed invariant) */
+} sched_outcome;
+
+const char *sched_outcome_name(sched_outcome o);
+
+/* One fiber (a simulated thread). */
+typedef struct sched_fiber {
+    uint32_t id;                 /* 0 is the root fiber */
+    char name[SCHED_NAME_MAX];
+    sched_fiber_state state;
+    bool spinning;
+    sched_op pending_op;         /* announced at the last scheduling point */
+    const void *pending_obj;
+    const char *wait_what;       /* BLOCKED/HELD: a literal naming the wait */
+    const void *wait_obj;
+    int32_t wait_owner;          /* mutex waits: the holder's id, else -1 */
+    uint64_t blocked_seq;        /* FIFO order among waiters */
+    uint64_t wake_ns;            /* SLEEPING */
+    uint64_t rng;                /* port_random_u32 stream */
+    uint64_t steps;              /* scheduling points taken */
+    int64_t priority;            /* pct */
+    void (*fn)(void *);
+    void *arg;
+    struct fiber *ctx;
+    void *user;                  /* the runner's per-fiber data */
+} sched_fiber;
+
+typedef struct sched sched;
+
+/* A recorded choice: the runnable set (ascending ids) and the pick. */
+typedef struct sched_decision {
+    uint64_t step;
+    uint32_t pick;
+    uint32_t candidate_count;
+    uint32_t candidates_at;      /* index into sched's candidate pool */
+} sched_decision;
+
+/* The policy: picks one of n >= 2 candidates (ascending ids).  `current`
+ * is the fiber that reached the point, or UINT32_MAX if it cannot go on. */
+typedef struct sched_policy {
+    const char *name;
+    uint32_t (*pick)(struct sched_policy *p, sched *s, const uint32_t *cands, size_t n,
+                     uint32_t current);
+    void (*on_spawn)(struct sched_policy *p, sched *s, sched_fiber *f);
+    void (*on_step)(struct sched_policy *p, sched *s, sched_fiber *f);
+    void (*destroy)(struct sched_policy *p);
+} sched_policy;
+
+/* Observers (all optional).  Called on the running fiber's stack. */
+typedef struct sched_hooks {
+    void *arg;
+    void (*on_decision)(void *arg, sched *s, const sched_decision *d, const uint32_t *cands);
+    void (*on_event)(void *arg, sched *s, const port_event *e);
+    /* A sync point was reached; return true to hold the fiber there. */
+    bool (*on_sync_point)(void *arg, sched *s, sched_fiber *f, const char *name);
+    /* After every step: release holds whose condition now holds. */
+    void (*after_step)(void *arg, sched *s);
+    void (*on_fiber_end)(void *arg, sched *s, sched_fiber *f);
+    /* A deadlock is being reported: append details (e.g. the write queue). */
+    void (*on_deadlock)(void *arg, sched *s, char *buf, size_t cap);
+} sched_hooks;
+
+typedef struct sched_config {
+    uint64_t seed;          /* fiber RNG streams */
+    uint64_t max_steps;
+    uint64_t tick_ns;       /* virtual cost of a plain scheduling point */
+    size_t stack_bytes;
+    sched_policy *policy;   /* owned by the caller */
+    sched_hooks hooks;
+} sched_config;
+
+/* Creates a scheduler; sched_run then runs root(arg) as fiber 0 ("main"). */
+sched *sched_create(const sched_config *cfg);
+void sched_destroy(sched *s);
+sched_outcome sched_run(sched *s, void (*root)(void *), void *arg);
+
+/* The scheduler running now, or NULL outside sched_run. */
+sched *sched_current(void);
+sched_fiber *sched_self(sched *s);
+
+/* ---- for port_sim.c ---- */
+void sched_point(sched *s, sched_op op, const void *obj);
+sched_fiber *sched_spawn(sched *s, const char *name, void (*fn)(void *), void *arg);
+void sched_join(sched *s, sched_fiber *f);
+/* Blocks the running fiber until sched_wake_one/all on obj (what: a literal;
+ * owner: the fiber that holds obj, or -1). */
+void sched_block(sched *s, const void *obj, const char *what, int32_t owner);
+/* Wakes the longest-blocked fiber waiting on obj; false if none. */
+bool sched_wake_one(sched *s, const void *obj);
+size_t sched_wake_all(sched *s, const void *obj);
+void sched_sleep_ns(sched *s, uint64_t ns);
+void sched_sync_point(sched *s, const char *name);
+void sched_emit(sched *s, const port_event *e);
+__attribute__((noreturn)) void sched_fail(sched *s, sched_outcome o, const char *message);
+
+/* ---- for the runner ---- */
+uint64_t sched_now_ns(const sched *s);
+uint64_t sched_steps(const sched *s);
+size_t sched_fiber_count(const sched *s);
+sched_fiber *sched_fiber_at(sched *s, uint32_t id);
+void sched_release(sched *s, sched_fiber *f);
+/* Ends fiber f (not the running one) where it stands, as a crash would:
+ * it never runs again and its joiners wake. */
+void sched_kill(sched *s, sched_fiber *f);
+/* Ends the run from inside a fiber (the runner's invariant failed). */
+__attribute__((noreturn)) void sched_abort(sched *s, const char *message);
+const char *sched_failure_message(const sched *s);
+/* Recorded decisions of this run. */
+size_t sched_decision_count(const sched *s);
+const sched_decision *sched_decision_at(const sched *s, size_t i);
+const uint32_t *sched_decision_candidates(const sched *s, const sched_decision *d);
+uint64_t sched_random(sched *s); /* the policy's RNG (seeded from cfg.seed) */
+
+/* Policies: each returns a new policy object (free with p->destroy). */
+sched_policy *sched_policy_random(uint64_t seed);
+sched_policy *sched_policy_fifo(void);
+sched_policy *sched_policy_pct(uint64_t seed, unsigned depth, uint64_t expected_steps);
+/* Follows picks[] at successive decisions (by fiber id); after they run
+ * out, or when a pick is not a candidate, falls back to `fallback` (owned)
+ * and counts a divergence. */
+sched_policy *sched_policy_forced(const uint32_t *picks, size_t count, sched_policy *fallback);
+size_t sched_policy_forced_divergences(const sched_policy *p);
+/* Runs the named fibers for the given numbers of decisions, in order; an
+ * entry whose fiber cannot run ends early (counted as skipped). */
+sched_policy *sched_policy_explicit(const char *const *names, const uint64_t *steps, size_t count,
+                                    sched_policy *fallback);
+size_t sched_policy_explicit_skipped(const sched_policy *p);
+uint64_t sched_policy_forced_first_divergence(const sched_policy *p);
+
+#endif
