@@ -176,6 +176,11 @@ uint64_t wt_db_last_sequence(wt_db *db)
     return port_atomic_load_u64(&db->last_sequence, PORT_ACQUIRE);
 }
 
+uint64_t wt_db_last_allocated_sequence(wt_db *db)
+{
+    return port_atomic_load_u64(&db->last_allocated_sequence, PORT_ACQUIRE);
+}
+
 static void publish_sequence(wt_db *db, uint64_t seq)
 {
     WT_ASSERT(seq >= port_atomic_load_u64(&db->last_sequence, PORT_RELAXED));

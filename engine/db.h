@@ -120,6 +120,8 @@ WT_MUST_USE wt_status wt_db_scan(wt_db *db,
 
 /* The last published (visible) sequence. */
 uint64_t wt_db_last_sequence(wt_db *db);
+/* The last sequence handed out (two write queues, unordered write). */
+uint64_t wt_db_last_allocated_sequence(wt_db *db);
 /* The sticky background error, WT_OK if none. */
 wt_status wt_db_background_error(wt_db *db);
 

@@ -25,10 +25,20 @@ void port_sim_set_fs(simfs *fs) { the_fs = fs; }
 
 simfs *port_sim_fs(void) { return the_fs; }
 
+static int quiet_depth;
+
+void port_sim_quiet_begin(void) { quiet_depth++; }
+
+void port_sim_quiet_end(void)
+{
+    assert(quiet_depth > 0);
+    quiet_depth--;
+}
+
 static void point(sched_op op, const void *obj)
 {
     sched *s = sched_current();
-    if (s != NULL) sched_point(s, op, obj);
+    if (s != NULL && quiet_depth == 0) sched_point(s, op, obj);
 }
 
 /* ---------------------------------------------------------------- atomics */

@@ -15,6 +15,11 @@
 void port_sim_set_fs(simfs *fs);
 simfs *port_sim_fs(void);
 
+/* Between begin and end, port calls are not scheduling points: for hooks
+ * that inspect engine state from inside the scheduler. Nestable. */
+void port_sim_quiet_begin(void);
+void port_sim_quiet_end(void);
+
 /* Starts tracking port_alloc'd blocks (one tracking scope at a time). */
 void port_sim_track_begin(void);
 /* Ends tracking: frees every block still live and reports how many. */

@@ -437,9 +437,15 @@ static bool on_sync_point(void *arg, sched *s, sched_fiber *f, const char *name)
     return hold;
 }
 
+static void dump_state(run_state *rs);
+static void dump_state_quiet(run_state *rs);
+
 static void after_step(void *arg, sched *s)
 {
     run_state *rs = arg;
+    if (rs->cfg->dump_at_step != 0 && sched_steps(s) == rs->cfg->dump_at_step) dump_state(rs);
+    if (rs->cfg->stop_after_step != 0 && sched_steps(s) > rs->cfg->stop_after_step)
+        sched_fail(s, SCHED_ABORTED, "stopped at the requested step");
     for (size_t i = 0; i < rs->sc->schedule.pin_count; i++) {
         pin_rt *p = &rs->pins[i];
         if (p->held_fiber < 0 || !pin_until_met(rs, p)) continue;
@@ -482,6 +488,7 @@ static void on_deadlock(void *arg, sched *s, char *buf, size_t cap)
     (void)s;
     run_state *rs = arg;
     if (rs->db == NULL || cap == 0) return;
+    port_sim_quiet_begin();
     const write_thread *wt = wt_db_write_thread(rs->db);
     size_t n = describe_queue(rs, "write queue", wt_newest_writer(wt), buf, cap);
     if (rs->sc->options.enable_pipelined_write)
@@ -489,6 +496,95 @@ static void on_deadlock(void *arg, sched *s, char *buf, size_t cap)
     if (rs->sc->options.two_write_queues)
         describe_queue(rs, "second write queue", wt_newest_writer(wt_db_nonmem_write_thread(rs->db)),
                        buf + n, cap - n);
+    port_sim_quiet_end();
+}
+
+/* ------------------------------------------------------ state dump (--at) */
+
+static const char *writer_label(run_state *rs, const write_thread *wt, const wt_writer *w)
+{
+    if (w == NULL) return "-";
+    if (w == &wt->write_stall_dummy) return "stall-dummy";
+    return w->owner < SCHED_MAX_FIBERS ? fiber_name(rs, w->owner) : "dummy";
+}
+
+static void dump_queue(run_state *rs, FILE *out, const char *title, const write_thread *wt,
+                       const wt_writer *head)
+{
+    fprintf(out, "%s (newest first):%s\n", title, head ? "" : " empty");
+    for (unsigned hops = 0; head != NULL && hops < SCHED_MAX_FIBERS; hops++, head = head->link_older) {
+        fprintf(out, "  %-12s %-26s link_older=%-12s link_newer=%-12s", writer_label(rs, wt, head),
+                wt_state_name(head->state.v), writer_label(rs, wt, head->link_older),
+                writer_label(rs, wt, head->link_newer));
+        if (head->write_group != NULL)
+            fprintf(out, " group of %zu led by %s", head->write_group->size,
+                    writer_label(rs, wt, head->write_group->leader));
+        if (head->sequence != WT_MAX_SEQUENCE_NUMBER)
+            fprintf(out, " seq=%llu", (unsigned long long)head->sequence);
+        fputc('\n', out);
+    }
+}
+
+static const char *fiber_state_word(const sched_fiber *f)
+{
+    switch (f->state) {
+    case SCHED_RUNNABLE: return "runnable";
+    case SCHED_BLOCKED: return "blocked";
+    case SCHED_SLEEPING: return "sleeping";
+    case SCHED_HELD: return "held";
+    case SCHED_FINISHED: return "finished";
+    }
+    return "?";
+}
+
+/* The whole picture at one step: fibers, queues with their links, groups,
+ * sequences, WAL position.  Only names are printed, never addresses. */
+static void dump_state(run_state *rs)
+{
+    port_sim_quiet_begin(); /* reading engine state must not be a scheduling point */
+    dump_state_quiet(rs);
+    port_sim_quiet_end();
+}
+
+static void dump_state_quiet(run_state *rs)
+{
+    FILE *out = rs->cfg->dump_out ? rs->cfg->dump_out : stdout;
+    sched *s = rs->s;
+    fprintf(out, "state at step %llu (t=%llu ns)\nfibers:\n", (unsigned long long)sched_steps(s),
+            (unsigned long long)sched_now_ns(s));
+    for (uint32_t i = 0; i < sched_fiber_count(s); i++) {
+        sched_fiber *f = sched_fiber_at(s, i);
+        fprintf(out, "  %-12s %-9s", f->name, fiber_state_word(f));
+        if (f->wait_what) fprintf(out, " on %s", f->wait_what);
+        if (f->wait_owner >= 0 && (uint32_t)f->wait_owner < sched_fiber_count(s))
+            fprintf(out, " (%s)", sched_fiber_at(s, (uint32_t)f->wait_owner)->name);
+        if (f->state == SCHED_SLEEPING) fprintf(out, " until t=%llu", (unsigned long long)f->wake_ns);
+        int w = writer_of_fiber(rs, i);
+        if (w >= 0 && rs->writers[w].batch >= 0)
+            fprintf(out, "  batch %d/%zu, writer state %s", rs->writers[w].batch,
+                    rs->sc->writers[w].batch_count,
+                    rs->writers[w].last_state ? wt_state_name(rs->writers[w].last_state) : "INIT");
+        fputc('\n', out);
+    }
+    if (rs->db == NULL) {
+        fputs("(no open DB)\n", out);
+        return;
+    }
+    const write_thread *wt = wt_db_write_thread(rs->db);
+    dump_queue(rs, out, "write queue", wt, wt_newest_writer(wt));
+    if (rs->sc->options.enable_pipelined_write)
+        dump_queue(rs, out, "memtable queue", wt, wt->newest_memtable_writer.v);
+    if (rs->sc->options.two_write_queues) {
+        const write_thread *nm = wt_db_nonmem_write_thread(rs->db);
+        dump_queue(rs, out, "second write queue", nm, wt_newest_writer(nm));
+    }
+    fprintf(out, "sequences: published %llu, allocated %llu, pipelined %llu\n",
+            (unsigned long long)wt_db_last_sequence(rs->db),
+            (unsigned long long)wt_db_last_allocated_sequence(rs->db),
+            (unsigned long long)wt->last_sequence);
+    fprintf(out, "WAL: %06llu.log, next record at offset %llu\n",
+            (unsigned long long)wt_db_current_log_number(rs->db),
+            (unsigned long long)wt_db_wal_offset(rs->db));
 }
 
 /* --------------------------------------------------------------- writers */
@@ -792,6 +888,8 @@ static sched_policy *make_policy(const run_config *c)
         break;
     }
     if (c->forced != NULL) p = sched_policy_forced(c->forced, c->forced_count, p);
+    else if (c->forced_names != NULL)
+        p = sched_policy_forced_names(c->forced_names, c->forced_name_count, p);
     return p;
 }
 
@@ -831,10 +929,10 @@ static void header_line(run_state *rs, const char *policy_name)
     jline_u64(j, "pct_depth", c->pct_depth);
     jline_u64(j, "pct_steps", c->pct_steps);
     jline_u64(j, "max_steps", c->max_steps ? c->max_steps : rs->sc->schedule.max_steps);
-    jline_u64(j, "forced", c->forced_count);
+    jline_u64(j, "forced", c->forced ? c->forced_count : c->forced_name_count);
     jline_str(j, "scenario", rs->sc->text);
     jline_end(j);
-    if (c->trace) trace_emit(c->trace, j);
+    if (c->trace && !c->trace_no_header) trace_emit(c->trace, j);
 }
 
 static void summary_line(run_state *rs)
@@ -955,7 +1053,7 @@ bool run_scenario(const run_config *cfg, run_result *res)
     res->virtual_ns = sched_now_ns(rs.s);
     res->decisions = sched_decision_count(rs.s);
     copy_picks(res, rs.s);
-    if (cfg->forced != NULL && cfg->custom == NULL) {
+    if ((cfg->forced != NULL || cfg->forced_names != NULL) && cfg->custom == NULL) {
         res->divergences = sched_policy_forced_divergences(policy);
         res->first_divergence_step = sched_policy_forced_first_divergence(policy);
     }

@@ -29,12 +29,16 @@ typedef struct run_config {
     uint64_t seed;
     unsigned pct_depth;
     uint64_t pct_steps;
-    const uint32_t *forced;      /* picks to follow first (replay, dfs), or NULL */
+    const uint32_t *forced;      /* picks to follow first (dfs), or NULL */
     size_t forced_count;
+    const char *const *forced_names; /* picks by fiber name (replay, minimize), or NULL */
+    size_t forced_name_count;
     sched_policy *custom;        /* overrides everything above if set (not owned) */
     const char *policy_label;    /* for the trace header; NULL: the policy's name */
     trace_sink *trace;           /* NULL: no trace */
     bool trace_decisions;        /* write "pick" lines (default true via run_config_default) */
+    bool trace_no_header;        /* replay compares from the first event line */
+    uint64_t stop_after_step;    /* 0: run to the end; else abort the run after this step */
     uint64_t max_steps;          /* 0: the scenario's */
     uint64_t dump_at_step;       /* 0: none; else write the full state there */
     FILE *dump_out;

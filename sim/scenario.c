@@ -235,14 +235,16 @@ static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb)
 }
 
 /* The allowed name closest to `given` (case-insensitive), or NULL: a name
- * containing it (3+ bytes), else one within a small edit distance. */
+ * containing it (3+ bytes), else one within a small edit distance (1 for
+ * words under 6 bytes, a third of the length beyond; always fewer edits
+ * than either word is long, so "zz" does not suggest "a"). */
 static const char *suggest(const char *given, const char *const *names, size_t n)
 {
     size_t gn = strlen(given);
     if (gn == 0 || gn > SUGGEST_MAX) return NULL;
     char g[SUGGEST_MAX + 1], low[SUGGEST_MAX + 1];
     lower_copy(given, g, gn);
-    size_t limit = gn / 3 > 2 ? gn / 3 : 2;
+    size_t limit = gn < 6 ? 1 : gn / 3;
     const char *best = NULL;
     size_t best_score = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
@@ -251,7 +253,8 @@ static const char *suggest(const char *given, const char *const *names, size_t n
         lower_copy(names[i], low, nn);
         size_t score;
         if (gn >= 3 && strstr(low, g) != NULL) score = nn - gn;         /* 0.. */
-        else if ((score = edit_distance(g, gn, low, nn)) <= limit) score += SUGGEST_MAX;
+        else if ((score = edit_distance(g, gn, low, nn)) <= limit && score < gn && score < nn)
+            score += SUGGEST_MAX;
         else continue;
         if (score < best_score) {
             best_score = score;

@@ -615,6 +615,7 @@ sched_policy *sched_policy_pct(uint64_t seed, unsigned depth, uint64_t expected_
 /* forced: follow recorded picks, then a fallback policy. */
 typedef struct forced_policy {
     sched_policy base;
+    char (*names)[SCHED_NAME_MAX]; /* by name instead of id, when set */
     uint32_t *picks;
     size_t count, next;
     size_t divergences;
@@ -626,9 +627,12 @@ static uint32_t forced_pick(sched_policy *p, sched *s, const uint32_t *c, size_t
 {
     forced_policy *f = (forced_policy *)p;
     if (f->next < f->count) {
-        uint32_t want = f->picks[f->next++];
-        for (size_t i = 0; i < n; i++)
-            if (c[i] == want) return want;
+        size_t at = f->next++;
+        for (size_t i = 0; i < n; i++) {
+            if (f->names == NULL && c[i] == f->picks[at]) return c[i];
+            if (f->names != NULL && strcmp(sched_fiber_at(s, c[i])->name, f->names[at]) == 0)
+                return c[i];
+        }
         if (f->divergences++ == 0) f->first_divergence = sched_steps(s);
     }
     return f->fallback->pick(f->fallback, s, c, n, cur);
@@ -651,6 +655,7 @@ static void forced_destroy(sched_policy *p)
     forced_policy *f = (forced_policy *)p;
     f->fallback->destroy(f->fallback);
     free(f->picks);
+    free(f->names);
     free(f);
 }
 
@@ -665,6 +670,17 @@ sched_policy *sched_policy_forced(const uint32_t *picks, size_t count, sched_pol
     if (count) memcpy(f->picks, picks, count * sizeof *picks);
     f->count = count;
     f->fallback = fallback;
+    return &f->base;
+}
+
+sched_policy *sched_policy_forced_names(const char *const *names, size_t count,
+                                        sched_policy *fallback)
+{
+    forced_policy *f = (forced_policy *)sched_policy_forced(NULL, 0, fallback);
+    f->names = calloc(count ? count : 1, sizeof *f->names);
+    assert(f->names != NULL);
+    for (size_t i = 0; i < count; i++) snprintf(f->names[i], SCHED_NAME_MAX, "%s", names[i]);
+    f->count = count;
     return &f->base;
 }
 

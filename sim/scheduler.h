@@ -194,6 +194,10 @@ sched_policy *sched_policy_pct(uint64_t seed, unsigned depth, uint64_t expected_
  * and counts a divergence. */
 sched_policy *sched_policy_forced(const uint32_t *picks, size_t count, sched_policy *fallback);
 size_t sched_policy_forced_divergences(const sched_policy *p);
+/* Like sched_policy_forced, with picks given by fiber name (replay: names
+ * survive changes to the scenario that shift fiber ids). */
+sched_policy *sched_policy_forced_names(const char *const *names, size_t count,
+                                        sched_policy *fallback);
 /* Runs the named fibers for the given numbers of decisions, in order; an
  * entry whose fiber cannot run ends early (counted as skipped). */
 sched_policy *sched_policy_explicit(const char *const *names, const uint64_t *steps, size_t count,

@@ -596,14 +596,16 @@ static void conc_verify(conc_test *t)
     port_free(seen);
 }
 
-/* Runs `writers` writer threads (and `readers` reader threads alongside),
- * then verifies the memtable. */
-static void conc_run(unsigned writers, uint64_t per_writer, unsigned readers, bool concurrent)
+/* Runs `writers` writer threads (and `readers` reader threads alongside)
+ * over `keys` user keys (0: about four versions per key), then verifies the
+ * memtable. */
+static void conc_run(unsigned writers, uint64_t per_writer, unsigned readers, bool concurrent,
+                     unsigned keys)
 {
     ck_assert_uint_le(writers, WRITERS_MAX);
     ck_assert(concurrent || writers == 1);
     conc_test t = {.writers = writers, .per_writer = per_writer, .concurrent = concurrent};
-    t.keys = (unsigned)(writers * per_writer / 4 + 1);
+    t.keys = keys != 0 ? keys : (unsigned)(writers * per_writer / 4 + 1);
     t.m = memtable_create(64 * 1024);
     port_atomic_init_u32(&t.done, 0);
     failures_init(&t.fail);
@@ -626,7 +628,16 @@ static void conc_run(unsigned writers, uint64_t per_writer, unsigned readers, bo
 HARNESS_TEST(test_concurrent_insert)
 {
     (void)arg;
-    conc_run(8, 20000 / harness_scale_div(), 0, true);
+    conc_run(8, 20000 / harness_scale_div(), 0, true, 0);
+}
+
+/* Four hot keys: every writer inserts the newest version of the same few
+ * keys, so the CAS at the head of a key's version run fails often and the
+ * re-search path is exercised. */
+HARNESS_TEST(test_concurrent_insert_hot_keys)
+{
+    (void)arg;
+    conc_run(8, 20000 / harness_scale_div(), 0, true, 4);
 }
 
 /* _i = 0: four concurrent writers; _i = 1: one serial writer (release
@@ -635,7 +646,7 @@ HARNESS_TEST(test_readers_during_inserts)
 {
     bool serial = (intptr_t)arg == 1;
     conc_run(serial ? 1 : 4, (serial ? 40000 : 10000) / harness_scale_div(), READERS,
-             !serial);
+             !serial, 0);
 }
 
 static Suite *memtable_suite(void)
@@ -652,6 +663,7 @@ static Suite *memtable_suite(void)
     tcase_add_test(tc, test_large_values);
     tcase_add_test(tc, test_model_serial);
     tcase_add_test(tc, test_concurrent_insert);
+    tcase_add_test(tc, test_concurrent_insert_hot_keys);
     tcase_add_loop_test(tc, test_readers_during_inserts, 0, 2);
     suite_add_tcase(s, tc);
     return s;

@@ -1,0 +1,145 @@
+/*
+ * cmd_replay.c — `wtlab replay TRACE`: re-execute a recorded run with its
+ * decisions, check that every line comes out the same, and show it.
+ *
+ * The trace is self-contained: the scenario, seed, policy and bounds come
+ * from its header, the decisions from its "pick" lines.  The first line
+ * that differs is reported with both versions.  --text prints the run as
+ * an aligned timeline; --until, --writer filter it; --at prints the full
+ * state (fibers, queues with their links, groups, sequences, WAL offset)
+ * at one step, from the re-execution.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "timeline.h"
+#include "tracefile.h"
+
+static void replay_usage(FILE *out)
+{
+    fputs("usage: wtlab replay TRACE [--text] [--picks] [--until STEP] [--writer NAME] [--at STEP]\n"
+          "Re-executes the trace's scenario with its recorded decisions and checks that\n"
+          "every event matches; reports the first divergence (both lines, the step).\n"
+          "  --text         print the run as a fixed-width timeline (one line per event)\n"
+          "  --picks        include scheduling decisions in the timeline\n"
+          "  --until STEP   stop the timeline after STEP\n"
+          "  --writer NAME  only events involving that writer\n"
+          "  --at STEP      print the full state at STEP (writers, queues, groups, WAL)\n"
+          "exit status: 0 the replay matched, 1 it diverged, 2 bad input\n", out);
+}
+
+typedef struct replay_opts {
+    bool text, picks;
+    uint64_t until, at;
+    const char *writer;
+    const char *path;
+} replay_opts;
+
+static int parse_replay(int argc, char **argv, replay_opts *o)
+{
+    static const struct option opts[] = {
+        {"text", no_argument, 0, 't'}, {"picks", no_argument, 0, 'p'},
+        {"until", required_argument, 0, 'u'}, {"writer", required_argument, 0, 'w'},
+        {"at", required_argument, 0, 'a'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "tpu:w:a:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 't': o->text = true; break;
+        case 'p': o->picks = true; break;
+        case 'w': o->writer = optarg; break;
+        case 'u':
+            if (!cli_parse_u64(optarg, &o->until)) return cli_usage_error("bad --until '%s'", optarg);
+            break;
+        case 'a':
+            if (!cli_parse_u64(optarg, &o->at) || o->at == 0)
+                return cli_usage_error("bad --at '%s' (a step number >= 1)", optarg);
+            break;
+        case 'h': replay_usage(stdout); return -1;
+        default: replay_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        replay_usage(stderr);
+        return EXIT_USAGE;
+    }
+    o->path = argv[optind];
+    return EXIT_OK;
+}
+
+static void print_timeline(const loaded_trace *t, const replay_opts *o)
+{
+    char buf[2048];
+    timeline_heading(stdout);
+    for (size_t i = 1; i < t->file.count; i++) {
+        uint64_t step = 0;
+        if (!timeline_format(t->file.lines[i], o->writer, o->picks, buf, sizeof buf, &step)) continue;
+        if (o->until && step > o->until) break;
+        puts(buf);
+    }
+}
+
+/* Re-executes and compares; returns true when every line matched. */
+static bool verify(const loaded_trace *t, const replay_opts *o, run_result *r, FILE *dump)
+{
+    run_config cfg;
+    loaded_trace_config(t, &cfg);
+    cfg.trace = trace_sink_compare(t->file.lines + 1, t->file.count - 1);
+    cfg.trace_no_header = true;
+    cfg.dump_at_step = o->at;
+    cfg.dump_out = dump;
+    run_scenario(&cfg, r);
+    const char *produced;
+    size_t at = trace_sink_first_mismatch(cfg.trace, &produced);
+    bool matched = trace_sink_matched(cfg.trace);
+    if (!matched) {
+        size_t line = at + 2;
+        printf("replay DIVERGED at line %zu of %s\n  recorded: %s\n  replayed: %s\n", line, o->path,
+               line - 1 < t->file.count ? t->file.lines[line - 1] : "(end of trace)",
+               produced ? produced : "(the replay ended here)");
+        if (r->divergences)
+            printf("  %zu recorded decision(s) could not be followed (first at step %llu)\n",
+                   r->divergences, (unsigned long long)r->first_divergence_step);
+    }
+    trace_sink_free(cfg.trace);
+    return matched;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+    replay_opts o;
+    int rc = parse_replay(argc, argv, &o);
+    if (rc != EXIT_OK) return rc < 0 ? EXIT_OK : rc;
+    loaded_trace t;
+    if (!loaded_trace_open(o.path, &t)) return EXIT_USAGE;
+    if (t.header.build && strcmp(t.header.build, run_build_id()) != 0)
+        fprintf(stderr, "wtlab: note: %s was recorded by build '%s'; this is '%s' "
+                        "(a different build may diverge)\n", o.path, t.header.build, run_build_id());
+    run_result r;
+    char *dump_text = NULL;
+    size_t dump_len = 0;
+    FILE *dump = open_memstream(&dump_text, &dump_len);
+    bool matched = verify(&t, &o, &r, dump);
+    fclose(dump);
+    if (o.text) print_timeline(&t, &o);
+    if (o.at) {
+        if (dump_len == 0) printf("step %llu was never reached\n", (unsigned long long)o.at);
+        fputs(dump_text, stdout);
+    }
+    free(dump_text);
+    if (matched) {
+        printf("replay matched: %zu lines, %zu decisions; the run %s", t.file.count, t.pick_count,
+               sched_outcome_name(r.outcome));
+        if (r.failed_invariant)
+            printf(", failing %s at step %llu: %s", r.failed_invariant,
+                   (unsigned long long)r.violation_step, r.detail);
+        putchar('\n');
+    }
+    run_result_free(&r);
+    loaded_trace_free(&t);
+    return matched ? EXIT_OK : EXIT_CHECK_FAILED;
+}
