@@ -411,7 +411,7 @@ static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_opti
     }
     bool should_exit = in_parallel ? wt_complete_parallel_memtable_writer(wt, w) : true;
     if (should_exit) {
-        if (status == WT_OK && w->status == WT_OK && !WT_BUG(PUBLISH_EARLY))
+        if (status == WT_OK && w->status == WT_OK && !(in_parallel && WT_BUG(PUBLISH_EARLY)))
             publish_sequence(db, last);
         if (w->status != WT_OK) set_background_error(db, w->status);
         /* A failed insert fails the whole group: nothing is published. */

@@ -142,32 +142,36 @@ static mt_node *mt_next(const mt_node *n, uint32_t level)
 }
 
 /* First node >= key, or NULL.  The loop moves right or down each step, so it
- * ends after at most (entries + MT_MAX_HEIGHT) steps. */
+ * ends after at most (entries + MT_MAX_HEIGHT) steps.  `bigger` is the last
+ * node found >= key: meeting it again one level down needs no comparison
+ * (levels are sublists, so this is common). */
 static const mt_node *mt_find_ge(const memtable *m, const mt_key *key)
 {
-    const mt_node *x = m->head;
+    const mt_node *x = m->head, *bigger = NULL;
     uint32_t level = port_atomic_load_u32(&m->max_height, PORT_RELAXED) - 1;
     WT_ASSERT(level < MT_MAX_HEIGHT);
     for (;;) {
         const mt_node *next = mt_next(x, level);
-        if (next != NULL && mt_compare(next, key) < 0) {
+        if (next != NULL && next != bigger && mt_compare(next, key) < 0) {
             x = next;
         } else if (level == 0) {
             return next;
         } else {
+            bigger = next;
             level--;
         }
     }
 }
 
 /* Walks level `level` right from `before` (whose key is < key) to the pair
- * prev < key < next.  Asserts that key is not already present. */
+ * prev < key < next.  `bigger` is a node known to be > key (or NULL): met
+ * again, it needs no comparison.  Asserts that key is not already present. */
 static void mt_find_splice_level(const mt_key *key, mt_node *before, uint32_t level,
-                                 mt_node **prev, mt_node **next)
+                                 const mt_node *bigger, mt_node **prev, mt_node **next)
 {
     for (;;) { /* bounded by the length of the level */
         mt_node *x = mt_next(before, level);
-        int r = x == NULL ? 1 : mt_compare(x, key);
+        int r = x == NULL || x == bigger ? 1 : mt_compare(x, key);
         WT_ASSERT(r != 0); /* REQUIRES of memtable_add: (key, seq) is new */
         if (r > 0) {
             *prev = before;
@@ -184,10 +188,11 @@ static void mt_find_splice(memtable *m, const mt_key *key, uint32_t top,
 {
     WT_ASSERT(top >= 1);
     WT_ASSERT(top <= MT_MAX_HEIGHT);
-    mt_node *before = m->head;
+    mt_node *before = m->head, *bigger = NULL;
     for (uint32_t level = top; level-- > 0;) {
-        mt_find_splice_level(key, before, level, &prev[level], &next[level]);
+        mt_find_splice_level(key, before, level, bigger, &prev[level], &next[level]);
         before = prev[level];
+        bigger = next[level];
     }
 }
 
@@ -207,7 +212,7 @@ static void mt_link_level(mt_node *node, const mt_key *key, uint32_t level, mt_n
     for (;;) {
         void *expected = next;
         if (port_atomic_cas_ptr(&prev->next[level], &expected, node, PORT_RELEASE)) return;
-        mt_find_splice_level(key, prev, level, &prev, &next);
+        mt_find_splice_level(key, prev, level, NULL, &prev, &next);
         /* Relaxed: node is not linked at this level yet; the release CAS
          * above (next iteration) publishes this store with the link. */
         port_atomic_store_ptr(&node->next[level], next, PORT_RELAXED);

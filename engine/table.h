@@ -166,8 +166,8 @@ wt_slice table_iter_key(const table_iter *it); /* user key */
 uint64_t table_iter_seq(const table_iter *it);
 wt_value_type table_iter_type(const table_iter *it);
 wt_slice table_iter_value(const table_iter *it);
-/* WT_OK, or the error that ended the iteration; *why (may be NULL) gets a
- * static-lifetime-of-the-iterator message naming the offset. */
+/* WT_OK, or the error that ended the iteration; *why (may be NULL) gets
+ * a message naming the offset, owned by the iterator ("" when WT_OK). */
 wt_status table_iter_status(const table_iter *it, const char **why);
 
 #endif

@@ -60,7 +60,9 @@ typedef struct plot_span {
 
 typedef enum plot_mark_kind {
     PLOT_MARK_WAL_APPEND, /* a group's WAL record was appended */
-    PLOT_MARK_ERROR,      /* a failed write, a bg_error, a violation */
+    PLOT_MARK_ERROR,      /* a failed write, WAL append or sync, memtable insert */
+    PLOT_MARK_BG_ERROR,   /* a sticky background error or a violation: from here on
+                           * the whole run is affected (also marked as an ERROR) */
     PLOT_MARK_ENGINE,     /* crash, reopen, recovery, memtable switch */
 } plot_mark_kind;
 

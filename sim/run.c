@@ -1016,12 +1016,18 @@ static void judge(run_state *rs, sched *s)
 
 static void copy_picks(run_result *r, sched *s)
 {
+    r->fiber_count = sched_fiber_count(s);
+    r->fiber_names = calloc(r->fiber_count + 1, sizeof *r->fiber_names);
+    for (size_t i = 0; i < r->fiber_count; i++)
+        snprintf(r->fiber_names[i], SCHED_NAME_MAX, "%s", sched_fiber_at(s, (uint32_t)i)->name);
     r->pick_count = sched_decision_count(s);
     r->picks = malloc((r->pick_count + 1) * sizeof *r->picks);
     r->pick_candidates = malloc((r->pick_count + 1) * sizeof *r->pick_candidates);
+    r->pick_current = malloc((r->pick_count + 1) * sizeof *r->pick_current);
     for (size_t i = 0; i < r->pick_count; i++) {
         r->picks[i] = sched_decision_at(s, i)->pick;
         r->pick_candidates[i] = sched_decision_at(s, i)->candidate_count;
+        r->pick_current[i] = sched_decision_at(s, i)->current;
     }
 }
 
@@ -1072,6 +1078,10 @@ void run_result_free(run_result *r)
 {
     free(r->picks);
     free(r->pick_candidates);
+    free(r->pick_current);
+    free(r->fiber_names);
+    r->fiber_names = NULL;
+    r->pick_current = NULL;
     r->picks = NULL;
     r->pick_candidates = NULL;
 }

@@ -65,6 +65,9 @@ typedef struct run_result {
     uint64_t first_divergence_step;
     uint32_t *picks;             /* the decisions taken (fiber ids) */
     uint32_t *pick_candidates;   /* candidate counts per decision */
+    uint32_t *pick_current;      /* who would have gone on (UINT32_MAX: nobody) */
+    char (*fiber_names)[SCHED_NAME_MAX]; /* by fiber id */
+    size_t fiber_count;
     size_t pick_count;
     uint64_t preemptions;        /* decisions that switched away from a runnable fiber */
     uint64_t leaked_blocks;      /* engine memory left after a completed run */

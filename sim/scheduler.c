@@ -221,7 +221,8 @@ sched_fiber *sched_spawn(sched *s, const char *name, void (*fn)(void *), void *a
 
 /* ------------------------------------------------------------- choosing */
 
-static void record_decision(sched *s, const uint32_t *cands, size_t n, uint32_t pick)
+static void record_decision(sched *s, const uint32_t *cands, size_t n, uint32_t pick,
+                            uint32_t current)
 {
     if (s->ndecisions == s->decisions_cap) {
         s->decisions_cap = s->decisions_cap ? s->decisions_cap * 2 : 1024;
@@ -236,6 +237,7 @@ static void record_decision(sched *s, const uint32_t *cands, size_t n, uint32_t 
     sched_decision *d = &s->decisions[s->ndecisions++];
     d->step = s->step;
     d->pick = pick;
+    d->current = current;
     d->candidate_count = (uint32_t)n;
     d->candidates_at = (uint32_t)s->npool;
     memcpy(&s->pool[s->npool], cands, n * sizeof *cands);
@@ -329,7 +331,9 @@ static sched_fiber *choose(sched *s, uint32_t current)
         if (n == 1) return s->fibers[s->cands[0]];
         uint32_t pick = s->cfg.policy->pick(s->cfg.policy, s, s->cands, n, current);
         assert(pick < s->nfibers && s->fibers[pick]->state == SCHED_RUNNABLE);
-        record_decision(s, s->cands, n, pick);
+        bool cur_candidate = false;
+        for (size_t i = 0; i < n; i++) cur_candidate = cur_candidate || s->cands[i] == current;
+        record_decision(s, s->cands, n, pick, cur_candidate ? current : UINT32_MAX);
         return s->fibers[pick];
     }
 }

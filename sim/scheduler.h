@@ -105,6 +105,7 @@ typedef struct sched sched;
 typedef struct sched_decision {
     uint64_t step;
     uint32_t pick;
+    uint32_t current;            /* the fiber that reached the point if it could go on, else UINT32_MAX */
     uint32_t candidate_count;
     uint32_t candidates_at;      /* index into sched's candidate pool */
 } sched_decision;

@@ -81,6 +81,10 @@ static void details(json_t *o, const char *ev, char *d, size_t cap)
     } else if (strcmp(ev, "wal_sync_begin") == 0 || strcmp(ev, "wal_sync_end") == 0) {
         snprintf(d, cap, "log %06lld%s%s", num(o, "log"), *str(o, "status") ? ": " : "",
                  str(o, "status"));
+    } else if (strcmp(ev, "recovery") == 0) {
+        snprintf(d, cap, "%lld records replayed, last sequence %lld%s: %s", num(o, "records"),
+                 num(o, "last_seq"), json_is_true(json_object_get(o, "problem")) ? ", a problem" : "",
+                 str(o, "status"));
     } else if (strcmp(ev, "publish") == 0) {
         snprintf(d, cap, "last sequence %lld", num(o, "seq"));
     } else if (strcmp(ev, "hold") == 0 || strcmp(ev, "release") == 0) {

@@ -1,0 +1,91 @@
+/*
+ * explore.h — running a scenario under many schedules.
+ *
+ * random: run i uses seed + i.  pct: the same seeds with PCT's priority
+ * change points (depth d).  dfs: every interleaving whose number of
+ * preemptions (switching away from a fiber that could have gone on) is at
+ * most the bound, by re-executing with forced decision prefixes; sleep
+ * sets (Godefroid) skip schedules that only reorder independent operations
+ * (different objects, or two loads), and the search says when the space
+ * is exhausted.  Every run is checked by the oracle and the scenario's
+ * expectations; a run that does not pass is a failure.
+ *
+ * A sweep can be split with a partition (index/count): random/pct take
+ * run indexes i with i % count == index; dfs splits the alternatives of
+ * the first branching decision.  The union of all partitions is the whole
+ * sweep, so batch systems need no other coordination.
+ */
+#ifndef WT_SIM_EXPLORE_H
+#define WT_SIM_EXPLORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "run.h"
+#include "scenario.h"
+#include "states.h"
+
+typedef enum explore_kind { EXPLORE_RANDOM, EXPLORE_PCT, EXPLORE_DFS } explore_kind;
+
+enum { EXPLORE_MAX_INVARIANTS = 16, EXPLORE_MAX_SYNC_POINTS = 64, EXPLORE_DFS_MAX_FIBERS = 64 };
+
+struct explore_stats;
+
+typedef struct explore_config {
+    const scenario *sc;
+    explore_kind kind;
+    uint64_t runs;              /* random/pct: run indexes 0..runs-1; dfs: a cap (0 = none) */
+    uint64_t seed;
+    unsigned pct_depth;
+    uint64_t pct_steps;
+    unsigned max_preemptions;   /* dfs bound */
+    bool reduction;             /* dfs: sleep sets (default on) */
+    uint64_t part_index, part_count; /* partition of the sweep (0/1 = all) */
+    /* Called after every run with the running totals (may be NULL). */
+    void (*progress)(void *arg, const struct explore_stats *st);
+    void *progress_arg;
+    /* Called for every failing run with what reproduces it (may be NULL). */
+    void (*on_failure)(void *arg, const run_config *repro, const run_result *r, uint64_t run_index);
+    void *failure_arg;
+} explore_config;
+
+typedef struct explore_failure {
+    char invariant[64];
+    uint64_t count;
+    uint64_t first_run;         /* 1-based index of the first run that failed so */
+} explore_failure;
+
+typedef struct explore_stats {
+    uint64_t runs, failures, distinct;
+    uint64_t first_failure_run; /* runs until the first failure (0: none) */
+    uint64_t steps, decisions;
+    uint64_t pruned_sleep;      /* dfs: alternatives skipped by sleep sets */
+    uint64_t blocked_sleep;     /* dfs: runs cut because every candidate slept */
+    uint64_t bound_skips;       /* dfs: alternatives beyond the preemption bound */
+    bool exhausted;             /* dfs: every schedule within the bound was run */
+    uint64_t transitions[STATE_COUNT][STATE_COUNT];
+    uint64_t sync_hits[EXPLORE_MAX_SYNC_POINTS]; /* by index in explore_sync_point_name */
+    explore_failure fail[EXPLORE_MAX_INVARIANTS];
+    size_t fail_kinds;
+    /* distinct-interleaving hashes (internal) */
+    uint64_t *hashes;
+    size_t hash_cap;
+} explore_stats;
+
+void explore_stats_init(explore_stats *st);
+void explore_stats_free(explore_stats *st);
+/* Adds b's counts into a (merging partitions); hashes are not merged
+ * (distinct counts add, an upper bound across partitions). */
+void explore_stats_merge(explore_stats *a, const explore_stats *b);
+
+/* Adds an interleaving hash; true when it was new (merging jobs). */
+bool explore_remember_hash(explore_stats *st, uint64_t h);
+
+/* Runs the sweep; returns false on a setup error. */
+bool explore_run(const explore_config *c, explore_stats *st);
+
+/* The engine's sync points (for coverage reports). */
+size_t explore_sync_point_count(void);
+const char *explore_sync_point_name(size_t i);
+
+#endif
