@@ -352,9 +352,9 @@ static const char *version_check_added(const version_state *s, const version_edi
 {
     const manifest_file_meta *f = &e->added[i];
     if (f->number >= next_file_number) return "added file number is not below next_file_number";
-    if (version_state_find(s, f->number) != NULL) return "added file is already live";
     if (manifest_numbers_contain(e->deleted, e->deleted_count, f->number))
         return "file both deleted and added";
+    if (version_state_find(s, f->number) != NULL) return "added file is already live";
     for (size_t j = 0; j < i; j++)
         if (e->added[j].number == f->number) return "file added twice";
     wt_slice smallest = wt_slice_make(f->smallest_key.data, f->smallest_key.size);
@@ -402,7 +402,8 @@ static void version_state_insert(version_state *s, const manifest_file_meta *f)
 static void version_state_remove(version_state *s, uint64_t number)
 {
     size_t i = version_state_lower_bound(s, number);
-    WT_ASSERT(i < s->file_count && s->files[i].number == number);
+    WT_ASSERT(i < s->file_count);
+    WT_ASSERT(s->files[i].number == number);
     manifest_meta_free(&s->files[i]);
     memmove(&s->files[i], &s->files[i + 1], (s->file_count - i - 1) * sizeof s->files[0]);
     s->file_count--;
@@ -435,7 +436,8 @@ __attribute__((format(printf, 3, 4))) static void manifest_why(char *why, size_t
 static char *manifest_path(char *buf, size_t n, const char *dir, const char *name)
 {
     int len = snprintf(buf, n, "%s/%s", dir, name);
-    WT_ASSERT(len > 0 && (size_t)len < n);
+    WT_ASSERT(len > 0);
+    WT_ASSERT((size_t)len < n);
     return buf;
 }
 
@@ -443,7 +445,8 @@ char *manifest_file_name(char *buf, size_t n, const char *dir, uint64_t number)
 {
     WT_ASSERT(buf != NULL && dir != NULL);
     int len = snprintf(buf, n, "%s/%s%06llu", dir, manifest_prefix, (unsigned long long)number);
-    WT_ASSERT(len > 0 && (size_t)len < n);
+    WT_ASSERT(len > 0);
+    WT_ASSERT((size_t)len < n);
     return buf;
 }
 
@@ -515,7 +518,8 @@ static wt_status manifest_set_current(const char *dir, uint64_t number)
     manifest_path(current, sizeof current, dir, "CURRENT");
     int len = snprintf(contents, sizeof contents, "%s%06llu\n", manifest_prefix,
                        (unsigned long long)number);
-    WT_ASSERT(len > 0 && (size_t)len < sizeof contents);
+    WT_ASSERT(len > 0);
+    WT_ASSERT((size_t)len < sizeof contents);
     wt_status s = manifest_write_file(tmp, contents, (size_t)len);
     PORT_SYNC_POINT("manifest:set_current:before_rename");
     if (s == WT_OK) s = port_rename(tmp, current);

@@ -48,7 +48,8 @@ char *table_file_name(char *buf, size_t n, const char *dir, uint64_t number)
 {
     WT_ASSERT(buf != NULL && dir != NULL);
     int len = snprintf(buf, n, "%s/%06llu.sst", dir, (unsigned long long)number);
-    WT_ASSERT(len > 0 && (size_t)len < n);
+    WT_ASSERT(len > 0);
+    WT_ASSERT((size_t)len < n);
     return buf;
 }
 
@@ -382,7 +383,8 @@ __attribute__((format(printf, 3, 4))) static void table_why(char *why, size_t ca
 static wt_status table_read_block(const table *t, uint64_t offset, uint64_t size,
                                   const char *what, wt_buf *buf, char *why, size_t cap)
 {
-    WT_ASSERT(size <= t->file_size && offset <= t->file_size - size);
+    WT_ASSERT(size <= t->file_size);
+    WT_ASSERT(offset <= t->file_size - size);
     size_t n = (size_t)size + TABLE_TRAILER_SIZE;
     wt_buf_reserve(buf, n);
     buf->size = 0;

@@ -480,8 +480,11 @@ static bool ev_violation(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
            add_mark(ld, PLOT_MARK_BG_ERROR, fiber, t_ns, text);
 }
 
+static bool close_open(plot_loader *ld, uint64_t t_ns);
+
 /* Crash, reopen, recovery, memtable switch: worth a mark once writes run
- * (the DB's first open is setup, not part of the lesson). */
+ * (the DB's first open is setup, not part of the lesson).  A crash ends
+ * every writer where it stood. */
 static bool ev_engine(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
 {
     const char *ev = json_string_value(json_object_get(o, "ev"));
@@ -498,6 +501,10 @@ static bool ev_engine(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
         snprintf(text, sizeof text, "%s", ev);
     }
     if (!add_mark(ld, PLOT_MARK_ENGINE, fiber, t_ns, text)) return false;
+    note_activity(ld->d, t_ns);
+    if (strcmp(ev, "crash") == 0 &&
+        (!add_mark(ld, PLOT_MARK_CRASH, fiber, t_ns, "crash") || !close_open(ld, t_ns)))
+        return false;
     return strcmp(ev, "recovery") != 0 || mark_failure(ld, o, fiber, t_ns, "recovery");
 }
 
@@ -587,6 +594,7 @@ static bool load_header(plot_loader *ld, json_t *o)
         !get_str(ld, o, "header", "policy", &policy) || !get_str(ld, o, "header", "seed", &seed) ||
         !get_str(ld, o, "header", "scenario", &text))
         return false;
+    if (ld->run > 0 && strcmp(d->scenario_name, name) != 0) d->mixed = true;
     if (ld->run == 0) {
         snprintf(d->scenario_name, sizeof d->scenario_name, "%s", name);
         snprintf(d->policy, sizeof d->policy, "%s", policy);
@@ -619,8 +627,8 @@ static bool load_exploration(plot_loader *ld, json_t *o)
         !get_u64(ld, o, "exploration", "runs", &runs))
         return false;
     if (!json_is_array(list)) return not_a_trace(ld, "exploration without a \"transitions\" list");
-    if (ld->run == 0 && ld->d->scenario_name[0] == '\0')
-        snprintf(ld->d->scenario_name, sizeof ld->d->scenario_name, "%s", name);
+    if (ld->run > 0 && strcmp(ld->d->scenario_name, name) != 0) ld->d->mixed = true;
+    if (ld->run == 0) snprintf(ld->d->scenario_name, sizeof ld->d->scenario_name, "%s", name);
     ld->d->runs += runs;
     for (size_t i = 0; i < json_array_size(list); i++)
         if (!add_exploration_transition(ld, json_array_get(list, i))) return false;
@@ -663,12 +671,11 @@ static bool load_line(plot_loader *ld, json_t *o)
     return load_event(ld, o);
 }
 
-/* The trace ended: whatever is still open ends with it. */
-static bool close_open(plot_loader *ld)
+/* The trace ended or the machine crashed: whatever is open ends here. */
+static bool close_open(plot_loader *ld, uint64_t t_ns)
 {
     static const plot_span_kind kinds[] = {PLOT_SPAN_WAL_SYNC, PLOT_SPAN_INSERT, PLOT_SPAN_HOLD,
                                            PLOT_SPAN_FLUSH};
-    uint64_t t_ns = ld->last_ns;
     for (size_t lane = 0; lane < ld->d->lane_count; lane++) {
         lane_open *w = &ld->lanes[lane];
         if (w->writing && !add_span(ld, PLOT_SPAN_STATE, (int)lane, w->state, w->state_ns, t_ns))
@@ -722,7 +729,7 @@ bool plot_load(plot_data *d, const char *path, char *err, size_t err_cap)
     if (!ok) snprintf(err, err_cap, "%s: out of memory", path);
     if (ok) {
         *ld = (plot_loader){.d = d, .path = path, .err = err, .err_cap = err_cap, .run = d->files};
-        ok = load_lines(ld, f) && close_open(ld);
+        ok = load_lines(ld, f) && close_open(ld, ld->last_ns);
     }
     d->files++;
     free(ld);

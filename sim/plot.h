@@ -64,6 +64,7 @@ typedef enum plot_mark_kind {
     PLOT_MARK_BG_ERROR,   /* a sticky background error or a violation: from here on
                            * the whole run is affected (also marked as an ERROR) */
     PLOT_MARK_ENGINE,     /* crash, reopen, recovery, memtable switch */
+    PLOT_MARK_CRASH,      /* the machine lost power (also marked as ENGINE) */
 } plot_mark_kind;
 
 typedef struct plot_mark {
@@ -93,6 +94,7 @@ typedef struct plot_data {
     size_t files;            /* files loaded */
     uint64_t runs;           /* runs they stand for (an exploration counts its runs) */
     bool has_timeline;       /* some file was a trace (not only summaries) */
+    bool mixed;              /* the files come from more than one scenario */
 
     /* Writer lanes, top to bottom; the engine lane (PLOT_LANE_ENGINE in
      * spans and marks) goes below them when engine_used. */

@@ -94,7 +94,7 @@ static uint64_t op_ticks(sched_op op)
     case SCHED_OP_LOCK: case SCHED_OP_UNLOCK: return 4;
     case SCHED_OP_WAIT: case SCHED_OP_WAKE: case SCHED_OP_JOIN: return 10;
     case SCHED_OP_YIELD: return 200;
-    case SCHED_OP_SPAWN: return 1000;
+    case SCHED_OP_SPAWN: return 10;
     case SCHED_OP_START: case SCHED_OP_SLEEP: case SCHED_OP_FILE: case SCHED_OP_SYNC_POINT:
         return 0;
     default: return 1;

@@ -27,6 +27,7 @@ enum { DEFAULT_BUDGET = 20000, RESCUE_SEEDS = 8 };
 typedef struct mini {
     const char *target;     /* the invariant to keep failing */
     uint64_t max_steps;
+    uint64_t seed;          /* the trace's: it also seeds the fibers' random streams */
     uint64_t attempts, budget;
     json_t *tree;           /* the current scenario */
     char **picks;           /* the current decisions */
@@ -84,16 +85,20 @@ static bool attempt_with(mini *m, json_t *tree, char **picks, size_t npicks,
 static bool adopt(mini *m, json_t *tree)
 {
     run_result r;
-    bool ok = attempt_with(m, tree, m->picks, m->npicks, SCENARIO_POLICY_FIFO, 1, &r);
-    for (uint64_t s = 1; !ok && s <= RESCUE_SEEDS; s++)
-        ok = attempt_with(m, tree, NULL, 0, s % 2 ? SCENARIO_POLICY_RANDOM : SCENARIO_POLICY_PCT, s,
-                          &r);
+    bool ok = attempt_with(m, tree, m->picks, m->npicks, SCENARIO_POLICY_FIFO, m->seed, &r);
+    uint64_t seed = m->seed;
+    for (uint64_t s = 1; !ok && s <= RESCUE_SEEDS; s++) {
+        seed = m->seed + s;
+        ok = attempt_with(m, tree, NULL, 0, s % 2 ? SCENARIO_POLICY_RANDOM : SCENARIO_POLICY_PCT,
+                          seed, &r);
+    }
     if (!ok) {
         json_decref(tree);
         return false;
     }
     json_decref(m->tree);
     m->tree = tree;
+    m->seed = seed;
     free_picks(m->picks, m->npicks);
     m->picks = names_of(&r, &m->npicks);
     m->steps = r.steps;
@@ -230,7 +235,7 @@ static bool pass_crash(mini *m)
 static bool adopt_prefix(mini *m, size_t n)
 {
     run_result r;
-    if (!attempt_with(m, m->tree, m->picks, n, SCENARIO_POLICY_FIFO, 1, &r)) return false;
+    if (!attempt_with(m, m->tree, m->picks, n, SCENARIO_POLICY_FIFO, m->seed, &r)) return false;
     free_picks(m->picks, m->npicks);
     m->picks = names_of(&r, &m->npicks);
     m->steps = r.steps;
@@ -246,7 +251,7 @@ static bool pass_truncate(mini *m)
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         run_result r;
-        if (attempt_with(m, m->tree, m->picks, mid, SCENARIO_POLICY_FIFO, 1, &r)) {
+        if (attempt_with(m, m->tree, m->picks, mid, SCENARIO_POLICY_FIFO, m->seed, &r)) {
             run_result_free(&r);
             hi = mid;
         } else {
@@ -261,7 +266,8 @@ static bool pass_truncate(mini *m)
 static bool next_preemption(mini *m, size_t from, size_t *at, char **keep)
 {
     run_result r;
-    if (!attempt_with(m, m->tree, m->picks, m->npicks, SCENARIO_POLICY_FIFO, 1, &r)) return false;
+    if (!attempt_with(m, m->tree, m->picks, m->npicks, SCENARIO_POLICY_FIFO, m->seed, &r))
+        return false;
     bool found = false;
     for (size_t i = from; i < r.pick_count && !found; i++) {
         uint32_t cur = r.pick_current[i];
@@ -347,6 +353,7 @@ static int write_result(mini *m, const char *out, run_result *r)
     run_config cfg;
     run_config_default(&cfg, sc);
     cfg.policy = SCENARIO_POLICY_FIFO;
+    cfg.seed = m->seed;
     cfg.policy_label = "minimized";
     cfg.forced_names = (const char *const *)m->picks;
     cfg.forced_name_count = m->npicks;
@@ -392,14 +399,15 @@ int cmd_minimize(int argc, char **argv)
         return cli_usage_error("%s does not fail (its summary says every invariant held): nothing "
                                "to minimize", argv[optind]);
     }
-    mini m = {.target = t.summary_invariant, .max_steps = t.header.max_steps, .budget = budget};
+    mini m = {.target = t.summary_invariant, .max_steps = t.header.max_steps,
+              .seed = t.header.seed, .budget = budget};
     m.tree = json_loads(t.header.scenario_text, 0, NULL);
     m.npicks = t.pick_count;
     m.picks = malloc((t.pick_count + 1) * sizeof *m.picks);
     for (size_t i = 0; i < t.pick_count; i++) m.picks[i] = strdup(t.picks[i]);
     int rc = EXIT_OK;
     run_result r0;
-    if (!attempt_with(&m, m.tree, m.picks, m.npicks, SCENARIO_POLICY_FIFO, 1, &r0)) {
+    if (!attempt_with(&m, m.tree, m.picks, m.npicks, SCENARIO_POLICY_FIFO, m.seed, &r0)) {
         rc = EXIT_CHECK_FAILED;
         printf("minimize: the trace does not reproduce %s with this build\n", m.target);
     } else {

@@ -149,7 +149,7 @@ static void make_title(const plot_data *d, const plot_args *a, const char *what,
         return;
     }
     if (d->files > 1 || d->runs != 1) {
-        snprintf(out, cap, "%s%s · %llu runs", what, d->scenario_name,
+        snprintf(out, cap, "%s%s · %llu runs", what, d->mixed ? "several scenarios" : d->scenario_name,
                  (unsigned long long)d->runs);
         return;
     }
@@ -159,14 +159,15 @@ static void make_title(const plot_data *d, const plot_args *a, const char *what,
 }
 
 /* The time range shown: what the user asked for, else where the writers
- * were active plus a little margin; µs, or ms for long runs. */
+ * were active plus a margin (wider on the right, where the last labels
+ * go); µs, or ms for long runs. */
 static time_axis choose_axis(const plot_data *d, const plot_args *a)
 {
     time_axis x = {.x0_ns = d->active_from_ns, .x1_ns = d->active_to_ns};
     if (!d->has_activity) x = (time_axis){.x0_ns = d->from_ns, .x1_ns = d->from_ns + 1000};
-    uint64_t margin = (x.x1_ns - x.x0_ns) / 50 + 1;
+    uint64_t margin = (x.x1_ns - x.x0_ns) / 50 + 1; /* 2% before, 8% after (for labels) */
     x.x0_ns = x.x0_ns > margin ? x.x0_ns - margin : 0;
-    x.x1_ns += margin;
+    x.x1_ns += 4 * margin;
     if (a->has_from) x.x0_ns = a->from_ns;
     if (a->has_to) x.x1_ns = a->to_ns;
     if (x.x1_ns <= x.x0_ns) x.x1_ns = x.x0_ns + 1;
@@ -180,7 +181,7 @@ static double x_of(const time_axis *x, uint64_t t_ns) { return (double)t_ns / x-
 
 static void put_time_axis(FILE *s, const time_axis *x)
 {
-    fprintf(s, "set xrange [%.4f:%.4f]\nset xlabel 'virtual time (%s)'\n", x_of(x, x->x0_ns),
+    fprintf(s, "set xrange [%.4f:%.4f]\nset xlabel 'virtual time (%s)' offset 0,0.3\n", x_of(x, x->x0_ns),
             x_of(x, x->x1_ns), x->unit);
     fputs("set xtics nomirror out\nset mxtics 5\nset grid xtics lc rgb '#ececec' lw 1\n", s);
 }
@@ -208,7 +209,8 @@ typedef struct span_style {
 
 static const span_style span_styles[] = {
     {PLOT_SPAN_HOLD, "hold", -0.3, 0.3,
-     "fs transparent pattern 4 border lc rgb '#000000'", "held by a pin"},
+     "fs transparent pattern 4 border lc rgb '#303030' lc rgb '#303030'",
+     "held at a sync point by a pin"},
     {PLOT_SPAN_WAL_SYNC, "wal_sync", 0.26, 0.42, "fs solid 1.0 noborder fc rgb '#8c564b'",
      "WAL sync (above lane)"},
     {PLOT_SPAN_INSERT, "insert", -0.42, -0.26, "fs solid 1.0 noborder fc rgb '#e377c2'",
@@ -364,67 +366,76 @@ static size_t put_mark_points(FILE *s, const plot_data *d, const time_axis *x, p
     return rows;
 }
 
+/* Folds the text of a nearby mark into a label: a new text is appended
+ * while it fits, a repeated one (or one that does not fit) is counted. */
+static void fold_label(char *label, size_t cap, size_t *more, const char *text)
+{
+    size_t n = strlen(label), m = strlen(text);
+    if (strstr(label, text) == NULL && n + m + 2 < cap) snprintf(label + n, cap - n, ", %s", text);
+    else (*more)++;
+}
+
 /* Labels of marks of one kind as "x y text" rows.  After a sticky error
- * every write fails within microseconds; so that labels do not pile up, a
- * label closer than the label gap to the previous one on its lane is
- * folded into it as "+N".  Returns the rows written. */
+ * every write fails within microseconds, and a crash, reopen and recovery
+ * come together; so that labels do not pile up, the marks on a lane that
+ * fall within the label gap of a labelled one join its label ("crash,
+ * reopen", "io_error +3").  Returns the rows written. */
 static size_t put_mark_labels(FILE *s, const plot_data *d, const time_axis *x, plot_mark_kind kind,
                               const char *block)
 {
     double gap = (x_of(x, x->x1_ns) - x_of(x, x->x0_ns)) / PLOT_LABEL_GAP_FRACTION;
     size_t *owner = malloc((d->lane_count + 1) * sizeof *owner);
-    size_t *folded = calloc(d->mark_count + 1, sizeof *folded);
-    assert(owner != NULL && folded != NULL);
+    size_t *more = calloc(d->mark_count + 1, sizeof *more);
+    char(*label)[PLOT_TEXT_MAX * 2] = calloc(d->mark_count + 1, sizeof *label);
+    assert(owner != NULL && more != NULL && label != NULL);
     for (size_t i = 0; i <= d->lane_count; i++) owner[i] = SIZE_MAX;
     for (size_t i = 0; i < d->mark_count; i++) {
         const plot_mark *m = &d->marks[i];
         if (m->kind != kind || m->t_ns < x->x0_ns || m->t_ns > x->x1_ns || !m->text[0]) continue;
         size_t *o = &owner[lane_slot(m->lane)];
         if (*o != SIZE_MAX && x_of(x, m->t_ns) - x_of(x, d->marks[*o].t_ns) < gap) {
-            folded[*o]++;
-            folded[i] = SIZE_MAX; /* not labelled */
-        } else {
-            *o = i;
+            fold_label(label[*o], sizeof label[*o], &more[*o], m->text);
+            continue;
         }
+        *o = i;
+        snprintf(label[i], sizeof label[i], "%s", m->text);
     }
     size_t rows = 0;
     fprintf(s, "$%s << EOD\n", block);
     for (size_t i = 0; i < d->mark_count; i++) {
-        const plot_mark *m = &d->marks[i];
-        if (m->kind != kind || m->t_ns < x->x0_ns || m->t_ns > x->x1_ns || !m->text[0]) continue;
-        if (folded[i] == SIZE_MAX) continue;
-        char text[PLOT_TEXT_MAX + 32];
-        snprintf(text, sizeof text, folded[i] ? "%s +%zu" : "%s", m->text, folded[i]);
-        fprintf(s, "%.4f %.3f ", x_of(x, m->t_ns), lane_y(d, m->lane));
+        if (!label[i][0]) continue;
+        char text[PLOT_TEXT_MAX * 2 + 32];
+        snprintf(text, sizeof text, more[i] ? "%s +%zu" : "%s", label[i], more[i]);
+        fprintf(s, "%.4f %.3f ", x_of(x, d->marks[i].t_ns), lane_y(d, d->marks[i].lane));
         put_data_text(s, text);
         fputc('\n', s);
         rows++;
     }
     fputs("EOD\n", s);
     free(owner);
-    free(folded);
+    free(more);
+    free(label);
     return rows;
 }
 
-/* A sticky background error or a violation concerns every writer: a red
- * dashed line across all lanes, named above the plot. */
-static void put_bg_errors(FILE *s, const plot_data *d, const time_axis *x, clause_list *c)
+/* A sticky background error, a violation or a crash concerns every
+ * writer: a dashed line across all lanes, named above the plot. */
+static void put_run_lines(FILE *s, const plot_data *d, const time_axis *x, plot_mark_kind kind,
+                          const char *rgb, const char *title, clause_list *c)
 {
     size_t n = 0;
     for (size_t i = 0; i < d->mark_count; i++) {
         const plot_mark *m = &d->marks[i];
-        if (m->kind != PLOT_MARK_BG_ERROR || m->t_ns < x->x0_ns || m->t_ns > x->x1_ns) continue;
+        if (m->kind != kind || m->t_ns < x->x0_ns || m->t_ns > x->x1_ns) continue;
         double t = x_of(x, m->t_ns);
         fprintf(s, "set arrow from %.4f, graph 0 to %.4f, graph 1 nohead dt 2 lw 2 "
-                   "lc rgb '#ff0000' front\n", t, t);
+                   "lc rgb '%s' front\n", t, t, rgb);
         fputs("set label ", s);
         put_quoted(s, m->text);
-        fprintf(s, " at %.4f, graph 1 center offset 0,0.7 tc rgb '#cc0000' font ',9' front\n", t);
+        fprintf(s, " at %.4f, graph 1 center offset 0,0.7 tc rgb '%s' font ',9' front\n", t, rgb);
         n++;
     }
-    if (n)
-        add_clause(c, "keyentry with lines dt 2 lw 2 lc rgb '#ff0000' "
-                      "title 'background error / violation'");
+    if (n) add_clause(c, "keyentry with lines dt 2 lw 2 lc rgb '%s' title '%s'", rgb, title);
 }
 
 static void put_all_marks(FILE *s, const plot_data *d, const time_axis *x, clause_list *c)
@@ -438,17 +449,20 @@ static void put_all_marks(FILE *s, const plot_data *d, const time_axis *x, claus
     if (put_mark_labels(s, d, x, PLOT_MARK_ENGINE, "engine_label"))
         add_clause(c, "$engine_label using 1:2:3 with labels left offset char 1,-0.9 font ',9' "
                       "tc rgb '#000000' notitle");
-    put_bg_errors(s, d, x, c);
-    if (put_mark_points(s, d, x, PLOT_MARK_ERROR, "error", 0))
-        add_clause(c, "$error using 1:2 with points pt 2 ps 2.4 lw 3 lc rgb '#ff0000' "
+    put_run_lines(s, d, x, PLOT_MARK_CRASH, "#000000", "crash (writers stop)", c);
+    put_run_lines(s, d, x, PLOT_MARK_BG_ERROR, "#ff0000", "background error / violation", c);
+    if (put_mark_points(s, d, x, PLOT_MARK_ERROR, "error", 0)) {
+        add_clause(c, "$error using 1:2 with points pt 2 ps 2.4 lw 3 lc rgb '#ff0000' notitle");
+        add_clause(c, "keyentry with points pt 2 ps 1.2 lw 2 lc rgb '#ff0000' "
                       "title 'failed write, WAL append/sync or insert'");
+    }
     if (put_mark_labels(s, d, x, PLOT_MARK_ERROR, "error_label"))
         add_clause(c, "$error_label using 1:2:3 with labels left offset char 1.2,-0.9 boxed "
                       "font ',9' tc rgb '#cc0000' notitle");
 }
 
 /* Lane names as y tics, a faint line through each lane (idle time shows
- * as just that line), the legend outside on the right. */
+ * as just that line), the legend below the plot. */
 static void put_lanes(FILE *s, const plot_data *d)
 {
     size_t total = lane_total(d);
@@ -459,8 +473,9 @@ static void put_lanes(FILE *s, const plot_data *d)
     }
     if (d->engine_used) fputs("'engine' 1.0", s);
     fputs(")\nset grid ytics lc rgb '#d9d9d9' lw 1 back\nset border 3\n", s);
-    fputs("set key outside right top vertical Left reverse samplen 2 spacing 1.15 font ',9'\n", s);
-    fputs("set lmargin 10\n", s);
+    fputs("set key outside below center horizontal Left reverse samplen 2 spacing 1.15 "
+          "width 2 maxrows 4 font ',9'\n", s);
+    fputs("set lmargin 10\nset rmargin 24\n", s); /* labels near the end run into the margin */
 }
 
 static bool put_timeline(FILE *s, const plot_data *d, const plot_args *a)
@@ -503,8 +518,9 @@ static size_t put_group_series(FILE *s, const plot_data *d, const time_axis *x, 
     return rows;
 }
 
-/* How many write groups had each size; returns the largest size. */
-static size_t put_size_histogram(FILE *s, const plot_data *d)
+/* How many write groups had each size; returns the largest size and, in
+ * *most, the largest count. */
+static size_t put_size_histogram(FILE *s, const plot_data *d, uint64_t *most)
 {
     size_t largest = 0;
     for (size_t i = 0; i < d->group_count; i++)
@@ -514,9 +530,12 @@ static size_t put_size_histogram(FILE *s, const plot_data *d)
     assert(count != NULL);
     for (size_t i = 0; i < d->group_count; i++)
         if (!d->groups[i].memtable) count[d->groups[i].member_count]++;
+    *most = 0;
     fputs("$histogram << EOD\n", s);
-    for (size_t n = 1; n <= largest; n++)
+    for (size_t n = 1; n <= largest; n++) {
         if (count[n]) fprintf(s, "%zu %llu\n", n, (unsigned long long)count[n]);
+        if (count[n] > *most) *most = count[n];
+    }
     fputs("EOD\n", s);
     free(count);
     return largest;
@@ -555,20 +574,21 @@ static bool put_groups_chart(FILE *s, const plot_data *d, const plot_args *a)
 {
     char title[512];
     make_title(d, a, "groups · ", title, sizeof title);
-    size_t largest = put_size_histogram(s, d);
+    uint64_t most;
+    size_t largest = put_size_histogram(s, d, &most);
     if (largest == 0) return false;
     put_preamble(s, a, 950, NULL);
     fputs("set multiplot layout 3,1 title ", s);
     put_quoted(s, title);
     fputs(" font ',13'\n", s);
-    fputs("set key inside right top Left reverse samplen 2 font ',9' opaque\n", s);
-    fputs("set border 3\nset lmargin 12\nset rmargin 4\n", s);
+    fputs("set key outside top right horizontal Left reverse samplen 2 font ',9'\n", s);
+    fputs("set border 3\nset lmargin 12\nset rmargin 4\nset ytics nomirror\n", s);
     time_axis x = choose_axis(d, a);
     put_groups_over_time(s, d, &x, largest);
     fprintf(s, "set xrange [0.4:%.1f]\nset xtics 1 nomirror\nunset mxtics\nset grid noxtics\n"
                "set xlabel 'group size (writers)'\nset ylabel 'groups'\nset yrange [0:*]\n"
-               "set offsets 0,0,graph 0.15,0\nset boxwidth 0.7\n",
-            (double)largest + 0.6);
+               "set offsets 0,0,graph 0.15,0\nset boxwidth 0.7\nset ytics %llu\n",
+            (double)largest + 0.6, (unsigned long long)(most / 8 + 1));
     if (largest > 40) fputs("set xtics autofreq\n", s);
     fputs("plot $histogram using 1:2 with boxes fs solid 0.85 border lc rgb '#202020' "
           "fc rgb '#7f7f7f' title 'write groups of that size', "
@@ -619,7 +639,7 @@ static bool put_transitions(FILE *s, const plot_data *d, const plot_args *a)
         put_preamble(s, a, 720, title);
         fprintf(s, "set xrange [-0.6:%.1f]\nset yrange [0:*]\nset offsets 0,0,graph 0.12,0\n"
                    "set boxwidth 0.7\nset xtics rotate by 30 right nomirror font ',9'\n"
-                   "set border 3\nset grid ytics lc rgb '#e6e6e6'\n"
+                   "set border 3\nset ytics nomirror\nset grid ytics lc rgb '#e6e6e6'\n"
                    "set ylabel 'transitions (summed over %llu run%s)'\n"
                    "set key outside right top Left reverse samplen 2 font ',9' "
                    "title 'bar colour = state entered'\n",
