@@ -2,9 +2,11 @@
  * db.h — the database: open, write (every RocksDB write mode), get, scan,
  * close, and recovery from the WAL on open.
  *
- * Files in a DB directory: NNNNNN.log WAL files in RocksDB's log format
- * (readable by `ldb dump_wal`), numbered in creation order.  Only one
- * process may open a directory at a time (not enforced).
+ * Files in a DB directory, numbered from one counter: NNNNNN.log WAL files
+ * in RocksDB's log format (readable by `ldb dump_wal`), NNNNNN.sst tables
+ * written by flushes, MANIFEST-NNNNNN (live tables, the oldest WAL still
+ * needed) and CURRENT naming it.  Only one process may open a directory at
+ * a time (not enforced).
  *
  * Thread safety: all calls may be made from any number of threads at once,
  * except open and close.  Close requires that no call is in progress.
@@ -61,7 +63,8 @@ typedef struct wt_options {
     int max_write_buffer_number;              /* 2: memtables before writes stop */
     wt_wal_recovery_mode wal_recovery_mode;   /* point in time */
     bool paranoid_checks;                     /* true */
-    bool flush_on_close;                      /* false: leave data in the WAL */
+    bool flush_on_close;                      /* false: leave WAL-logged data in the WAL
+                                                 (disableWAL data is flushed anyway) */
 } wt_options;
 
 void wt_options_default(wt_options *o);
@@ -86,6 +89,7 @@ typedef struct wt_recovery_report {
     const char *problem_reason;
     bool problem_at_tail;
     const char *action;       /* what the mode did about it */
+    char detail[256];         /* a manifest or table problem: file, offset, reason */
 } wt_recovery_report;
 
 typedef struct wt_db wt_db;

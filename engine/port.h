@@ -155,7 +155,8 @@ __attribute__((noreturn)) void port_assert_fail(const char *expr, const char *fi
 typedef struct port_file port_file;
 typedef enum port_open_mode {
     PORT_OPEN_READ,     /* existing file, read only */
-    PORT_OPEN_CREATE,   /* new or truncated file, append only */
+    PORT_OPEN_CREATE,   /* new or truncated file, append only (appends go to the end,
+                           also after port_truncate) */
     PORT_OPEN_APPEND,   /* existing file, append at its end */
 } port_open_mode;
 
@@ -181,6 +182,13 @@ bool port_exists(const char *path);
 /* Calls fn once per entry name (not "." or ".."), in ascending strcmp order. */
 WT_MUST_USE wt_status port_list_dir(const char *path,
                                     void (*fn)(const char *name, void *arg), void *arg);
+
+/* ------------------------------------------------------------ fault points
+ * A named place where an operating failure can be injected that is not a
+ * file operation (e.g. "memtable:insert").  Returns WT_OK normally, else
+ * the injected status.  pthreads: port_pthread_set_faults; sim: the
+ * scenario's device faults with that op name. */
+WT_MUST_USE wt_status port_fault_point(const char *name);
 
 /* ------------------------------------------------------------ sync points
  * A named point in the engine, "module:function:step".  pthreads: nothing.
@@ -209,8 +217,8 @@ typedef enum port_event_kind {
     PORT_EV_STALL_END,
     PORT_EV_ERROR,          /* status: background error became sticky */
     PORT_EV_MEMTABLE_SWITCH,/* a=new log number b=immutable count */
-    PORT_EV_FLUSH_BEGIN,    /* a=file number b=entries */
-    PORT_EV_FLUSH_END,      /* a=file number, status */
+    PORT_EV_FLUSH_BEGIN,    /* a=file number b=entries c=min seq d=max seq */
+    PORT_EV_FLUSH_END,      /* a=file number, status, c=min seq d=max seq */
     PORT_EV_RECOVERY,       /* a=records replayed b=last sequence c=corrupt offset+1 (0: none) */
     PORT_EV_KIND_COUNT
 } port_event_kind;

@@ -226,7 +226,9 @@ void port_sleep_ns(uint64_t ns)
 
 /* ------------------------------------------------------------ file faults */
 
-static _Atomic uint64_t fault_append_nth, fault_sync_nth;
+static _Atomic uint64_t fault_append_nth, fault_sync_nth, fault_point_nth;
+static const char *_Atomic fault_point_name;
+static const char *_Atomic fault_path_suffix;
 static _Atomic int fault_status;
 static _Atomic bool fault_sticky, fault_armed;
 
@@ -234,14 +236,18 @@ void port_pthread_set_faults(const port_pthread_faults *f)
 {
     atomic_store(&fault_append_nth, f->fail_append_nth);
     atomic_store(&fault_sync_nth, f->fail_sync_nth);
+    atomic_store(&fault_point_name, f->point_name);
+    atomic_store(&fault_path_suffix, f->path_suffix);
+    atomic_store(&fault_point_nth, f->fail_point_nth);
     atomic_store(&fault_status, (int)f->status);
     atomic_store(&fault_sticky, f->sticky);
-    atomic_store(&fault_armed, f->fail_append_nth != 0 || f->fail_sync_nth != 0);
+    atomic_store(&fault_armed,
+                 f->fail_append_nth != 0 || f->fail_sync_nth != 0 || f->fail_point_nth != 0);
 }
 
 void port_pthread_clear_faults(void)
 {
-    port_pthread_faults none = {0, 0, WT_OK, false};
+    port_pthread_faults none = {0, 0, NULL, NULL, 0, WT_OK, false};
     port_pthread_set_faults(&none);
 }
 
@@ -257,11 +263,30 @@ static bool fault_hits(_Atomic uint64_t *counter)
     return false;
 }
 
+wt_status port_fault_point(const char *name)
+{
+    if (!atomic_load_explicit(&fault_armed, memory_order_relaxed)) return WT_OK;
+    const char *armed = atomic_load(&fault_point_name);
+    if (armed == NULL || strcmp(armed, name) != 0) return WT_OK;
+    return fault_hits(&fault_point_nth) ? (wt_status)atomic_load(&fault_status) : WT_OK;
+}
+
 /* ------------------------------------------------------------------ files */
 
 struct port_file {
     int fd;
+    char *path; /* for fault matching */
 };
+
+/* Does an armed append/sync fault apply to this file? */
+static bool fault_file_matches(const port_file *f)
+{
+    if (!atomic_load_explicit(&fault_armed, memory_order_relaxed)) return false;
+    const char *suffix = atomic_load(&fault_path_suffix);
+    if (suffix == NULL) return true;
+    size_t n = strlen(f->path), k = strlen(suffix);
+    return n >= k && strcmp(f->path + n - k, suffix) == 0;
+}
 
 static wt_status status_from_errno(int e)
 {
@@ -274,19 +299,22 @@ wt_status port_file_open(const char *path, port_open_mode mode, port_file **out)
 {
     int flags = O_CLOEXEC;
     if (mode == PORT_OPEN_READ) flags |= O_RDONLY;
-    if (mode == PORT_OPEN_CREATE) flags |= O_WRONLY | O_CREAT | O_TRUNC;
+    if (mode == PORT_OPEN_CREATE) flags |= O_WRONLY | O_CREAT | O_TRUNC | O_APPEND;
     if (mode == PORT_OPEN_APPEND) flags |= O_WRONLY | O_APPEND;
     int fd = open(path, flags, 0644);
     if (fd < 0) return status_from_errno(errno);
     port_file *f = port_alloc(sizeof *f);
     f->fd = fd;
+    f->path = port_alloc(strlen(path) + 1);
+    strcpy(f->path, path);
     *out = f;
     return WT_OK;
 }
 
 wt_status port_file_append(port_file *f, const void *data, size_t n)
 {
-    if (fault_hits(&fault_append_nth)) return (wt_status)atomic_load(&fault_status);
+    if (fault_file_matches(f) && fault_hits(&fault_append_nth))
+        return (wt_status)atomic_load(&fault_status);
     const char *p = data;
     while (n > 0) {
         ssize_t w = write(f->fd, p, n);
@@ -302,7 +330,8 @@ wt_status port_file_append(port_file *f, const void *data, size_t n)
 
 wt_status port_file_sync(port_file *f)
 {
-    if (fault_hits(&fault_sync_nth)) return (wt_status)atomic_load(&fault_status);
+    if (fault_file_matches(f) && fault_hits(&fault_sync_nth))
+        return (wt_status)atomic_load(&fault_status);
     if (fdatasync(f->fd) != 0) return status_from_errno(errno);
     return WT_OK;
 }
@@ -334,6 +363,7 @@ wt_status port_file_size(port_file *f, uint64_t *size)
 wt_status port_file_close(port_file *f)
 {
     int rc = close(f->fd);
+    port_free(f->path);
     port_free(f);
     return rc == 0 ? WT_OK : status_from_errno(errno);
 }

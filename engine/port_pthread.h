@@ -17,6 +17,9 @@
 typedef struct port_pthread_faults {
     uint64_t fail_append_nth; /* 1 = the next append fails */
     uint64_t fail_sync_nth;
+    const char *path_suffix;  /* appends/syncs count only on files whose path ends so (NULL: all) */
+    const char *point_name;   /* a port_fault_point name, or NULL */
+    uint64_t fail_point_nth;  /* its nth call fails */
     wt_status status;         /* WT_IO_ERROR or WT_NO_SPACE */
     bool sticky;              /* keep failing after the first injected fault */
 } port_pthread_faults;

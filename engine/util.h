@@ -28,6 +28,10 @@
 #define WT_CONTAINER_OF(ptr, type, member) \
     ((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
+/* For best-effort calls whose failure changes nothing (deleting an
+ * obsolete file): says so where a status is dropped on purpose. */
+static inline void wt_best_effort(wt_status s) { (void)s; }
+
 static inline size_t wt_min_size(size_t a, size_t b) { return a < b ? a : b; }
 static inline uint64_t wt_min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 static inline uint64_t wt_max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }

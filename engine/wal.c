@@ -193,6 +193,13 @@ wt_status wal_sync(wal_writer *w)
     return s;
 }
 
+void wal_writer_rewind(wal_writer *w, uint64_t file_size)
+{
+    WT_ASSERT(file_size <= w->file_size);
+    w->file_size = file_size;
+    w->block_offset = (size_t)(file_size % WAL_BLOCK_SIZE);
+}
+
 uint64_t wal_file_size(const wal_writer *w)
 {
     WT_ASSERT(w != NULL);

@@ -59,6 +59,10 @@ WT_MUST_USE wt_status wal_add_record(wal_writer *w, const void *data, size_t n,
  * was appended successfully. */
 WT_MUST_USE wt_status wal_sync(wal_writer *w);
 uint64_t wal_file_size(const wal_writer *w);
+/* After the caller truncated the file to file_size (port_truncate), go on
+ * appending from there: used to take back the last record(s) of a group
+ * whose memtable insert failed.  REQUIRES: file_size <= wal_file_size(w). */
+void wal_writer_rewind(wal_writer *w, uint64_t file_size);
 uint64_t wal_log_number(const wal_writer *w);
 /* Closes the file and frees w. */
 WT_MUST_USE wt_status wal_writer_close(wal_writer *w);

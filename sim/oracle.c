@@ -48,6 +48,7 @@ struct oracle {
     uint64_t wal_prev_end;
     bool bg_error;
     bool crashed;
+    uint64_t flushed_upto;    /* every sequence up to here is in a table file */
 };
 
 static const char *wname(const oracle *o, int w)
@@ -291,6 +292,9 @@ bool oracle_on_event(oracle *o, const port_event *e, int writer, int batch, uint
     case PORT_EV_RECOVERY:
         o->published = o->checked_upto = e->b;
         return true;
+    case PORT_EV_FLUSH_END:
+        if (e->status == WT_OK && e->d > o->flushed_upto) o->flushed_upto = e->d;
+        return true;
     default:
         return true;
     }
@@ -333,8 +337,12 @@ static expected_entry *build_expected(oracle *o, uint64_t max_seq, bool after_cr
     for (size_t w = 0; w < o->sc->writer_count; w++)
         for (size_t b = 0; b < o->sc->writers[w].batch_count; b++) {
             const write_info *wi = &o->writes[w][b];
-            bool keep = after_crash ? !(wi->flags & PORT_EV_FLAG_DISABLE_WAL) && !wi->callback_fail &&
-                                          wi->seq + wi->count - 1 <= max_seq
+            uint64_t end = wi->seq + wi->count - 1;
+            /* After a crash: what a flush put in a table, and what the
+             * recovered WAL prefix holds (never a disableWAL write). */
+            bool keep = after_crash ? !wi->callback_fail &&
+                                          (end <= o->flushed_upto ||
+                                           (!(wi->flags & PORT_EV_FLAG_DISABLE_WAL) && end <= max_seq))
                                     : wi->ended && wi->status == WT_OK;
             if (!wi->has_seq || wi->count == 0 || (wi->flags & PORT_EV_FLAG_DISABLE_MEMTABLE) || !keep)
                 continue;

@@ -234,7 +234,7 @@ static bool ev_write_begin(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
     w->state_ns = t_ns;
     ld->wrote = true;
     note_activity(ld->d, t_ns);
-    return true;
+    return add_mark(ld, PLOT_MARK_WRITE_BEGIN, lane, t_ns, "");
 }
 
 static bool ev_write_end(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)

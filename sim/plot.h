@@ -5,10 +5,10 @@
  * exploration summary line — and adds what it holds to a plot_data: one
  * lane per writer (in scenario order) plus an "engine" lane for the sim's
  * own fibers (main, flush, crasher) when they did something worth drawing
- * after the first write began; state segments (a
- * writer is INIT from write_begin until its first transition and has no
- * segment between write_end and its next write_begin); WAL sync, memtable
- * insert, stall, flush and pin-hold spans; point marks (WAL appends,
+ * after the first write began; state segments (a writer is INIT from
+ * write_begin until its first transition and has no segment between
+ * write_end and its next write_begin); WAL sync, memtable insert, stall,
+ * flush and pin-hold spans; point marks (write starts, WAL appends,
  * errors, engine events); write and memtable groups; and the count of
  * every state transition from -> to.  Several files may be loaded into one
  * plot_data (their lanes merge by name, counts add up).
@@ -59,6 +59,7 @@ typedef struct plot_span {
 } plot_span;
 
 typedef enum plot_mark_kind {
+    PLOT_MARK_WRITE_BEGIN,/* a write call began (separates back-to-back writes) */
     PLOT_MARK_WAL_APPEND, /* a group's WAL record was appended */
     PLOT_MARK_ERROR,      /* a failed write, WAL append or sync, memtable insert */
     PLOT_MARK_BG_ERROR,   /* a sticky background error or a violation: from here on
@@ -135,8 +136,11 @@ typedef enum plot_gnuplot_status {
 } plot_gnuplot_status;
 
 /* Runs `program` (NULL: $WTLAB_GNUPLOT, else "gnuplot" on PATH) with
- * script on its stdin.  Whatever it writes to stdout or stderr is returned
- * in *output (malloc'd, NUL-terminated, maybe empty; the caller frees). */
+ * script on its stdin and waits for it.  Whatever it writes to stdout or
+ * stderr (up to PLOT_MAX_GNUPLOT_OUTPUT bytes) is returned in *output
+ * (malloc'd, NUL-terminated, maybe empty or NULL; the caller frees).
+ * SIGPIPE is ignored while the script is written: call it from one thread
+ * at a time. */
 plot_gnuplot_status plot_gnuplot_run(const char *program, const char *script, size_t len,
                                      char **output);
 

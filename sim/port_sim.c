@@ -294,6 +294,20 @@ void port_sync_point(const char *name)
     if (s != NULL) sched_sync_point(s, name);
 }
 
+static wt_status (*fault_hook)(const char *name, void *arg);
+static void *fault_hook_arg;
+
+void port_sim_set_fault_hook(wt_status (*hook)(const char *name, void *arg), void *arg)
+{
+    fault_hook = hook;
+    fault_hook_arg = arg;
+}
+
+wt_status port_fault_point(const char *name)
+{
+    return fault_hook != NULL ? fault_hook(name, fault_hook_arg) : WT_OK;
+}
+
 bool port_events_enabled(void) { return sched_current() != NULL; }
 
 void port_event_emit(const port_event *e)

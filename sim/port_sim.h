@@ -15,6 +15,9 @@
 void port_sim_set_fs(simfs *fs);
 simfs *port_sim_fs(void);
 
+/* Answers port_fault_point(name) (NULL: never fail). */
+void port_sim_set_fault_hook(wt_status (*hook)(const char *name, void *arg), void *arg);
+
 /* Between begin and end, port calls are not scheduling points: for hooks
  * that inspect engine state from inside the scheduler. Nestable. */
 void port_sim_quiet_begin(void);

@@ -59,6 +59,7 @@ typedef struct run_state {
     pin_rt *pins;
     bool writers_spawned, crashed;
     uint64_t writers_start_ns;  /* writers' start_ns count from here */
+    uint64_t insert_faults_seen; /* calls of the "memtable:insert" fault point */
     uint64_t crash_count;
     uint32_t last_fiber;        /* the fiber that took the previous decision's step */
     /* Groups formed, for the expectations: members' writer indexes. */
@@ -635,6 +636,21 @@ static void writer_main(void *arg)
     wt_batch_destroy(&wb);
 }
 
+/* ------------------------------------------------------------ fault points */
+
+static wt_status fault_point(const char *name, void *arg)
+{
+    run_state *rs = arg;
+    if (strcmp(name, "memtable:insert") != 0) return WT_OK;
+    uint64_t n = ++rs->insert_faults_seen;
+    for (size_t i = 0; i < rs->sc->device.fault_count; i++) {
+        const scenario_fault *f = &rs->sc->device.faults[i];
+        if (f->op == SCENARIO_FAULT_MEMTABLE_INSERT && (n == f->nth || (f->sticky && n > f->nth)))
+            return f->error;
+    }
+    return WT_OK;
+}
+
 /* ----------------------------------------------------------------- crash */
 
 static void crash_now(run_state *rs)
@@ -897,9 +913,11 @@ static simfs *make_fs(const scenario *sc, uint64_t seed)
 {
     const scenario_device *d = &sc->device;
     simfs_fault *faults = calloc(d->fault_count + 1, sizeof *faults);
+    size_t n = 0;
     for (size_t i = 0; i < d->fault_count; i++) {
         const scenario_fault *f = &d->faults[i];
-        faults[i] = (simfs_fault){
+        if (f->op == SCENARIO_FAULT_MEMTABLE_INSERT) continue; /* not a file fault */
+        faults[n++] = (simfs_fault){
             .op = f->op == SCENARIO_FAULT_APPEND ? SIMFS_OP_APPEND
                   : f->op == SCENARIO_FAULT_SYNC ? SIMFS_OP_SYNC : SIMFS_OP_READ,
             .nth = f->nth, .error = f->error, .path_suffix = f->path_suffix, .sticky = f->sticky};
@@ -907,7 +925,7 @@ static simfs *make_fs(const scenario *sc, uint64_t seed)
     simfs_config cfg = {.append_ns = d->append_ns, .append_ns_per_kib = d->append_ns_per_kib,
                         .sync_ns = d->sync_ns, .read_ns = d->read_ns, .meta_ns = 1000,
                         .capacity_bytes = d->capacity_bytes, .faults = faults,
-                        .fault_count = d->fault_count, .seed = seed};
+                        .fault_count = n, .seed = seed};
     simfs *fs = simfs_create(&cfg);
     free(faults);
     return fs;
@@ -1040,6 +1058,7 @@ bool run_scenario(const run_config *cfg, run_result *res)
     header_line(&rs, cfg->policy_label ? cfg->policy_label : policy->name);
     rs.fs = make_fs(rs.sc, cfg->seed);
     port_sim_set_fs(rs.fs);
+    port_sim_set_fault_hook(fault_point, &rs);
     sched_config sc = {
         .seed = cfg->seed,
         .max_steps = cfg->max_steps ? cfg->max_steps : rs.sc->schedule.max_steps,
@@ -1069,6 +1088,7 @@ bool run_scenario(const run_config *cfg, run_result *res)
     rs.s = NULL;
     if (cfg->custom == NULL) policy->destroy(policy);
     port_sim_set_fs(NULL);
+    port_sim_set_fault_hook(NULL, NULL);
     simfs_destroy(rs.fs);
     free_state(&rs);
     return true;

@@ -583,11 +583,11 @@ static bool parse_options(load_ctx *c, json_t *v, void *target)
 
 static bool parse_fault_op(load_ctx *c, json_t *v, void *target)
 {
-    static const char *const names[] = {"append", "sync", "read"};
+    static const char *const names[] = {"append", "sync", "read", "memtable_insert"};
     static const scenario_fault_op ops[] = {SCENARIO_FAULT_APPEND, SCENARIO_FAULT_SYNC,
-                                            SCENARIO_FAULT_READ};
+                                            SCENARIO_FAULT_READ, SCENARIO_FAULT_MEMTABLE_INSERT};
     size_t k;
-    if (!get_enum(c, v, names, 3, "fault op", &k)) return false;
+    if (!get_enum(c, v, names, 4, "fault op", &k)) return false;
     ((scenario_fault *)target)->op = ops[k];
     return true;
 }

@@ -69,6 +69,7 @@ typedef enum scenario_fault_op {
     SCENARIO_FAULT_APPEND,
     SCENARIO_FAULT_SYNC,
     SCENARIO_FAULT_READ,
+    SCENARIO_FAULT_MEMTABLE_INSERT, /* the engine's "memtable:insert" fault point */
 } scenario_fault_op;
 
 typedef struct scenario_fault {

@@ -472,6 +472,14 @@ uint64_t simfs_cost_ns(const simfs *fs, simfs_op op, size_t bytes)
 
 /* ------------------------------------------------------------ file calls */
 
+void simfs_add_fault(simfs *fs, const simfs_fault *f)
+{
+    assert(f->nth >= 1);
+    fs->faults = realloc(fs->faults, (fs->fault_count + 1) * sizeof *fs->faults);
+    assert(fs->faults != NULL);
+    fs->faults[fs->fault_count++] = (simfs_fault_state){*f, 0};
+}
+
 /* Counts op against every matching fault; the failure to inject, if any. */
 static wt_status fault_check(simfs *fs, const simfs_file *f, simfs_op op)
 {

@@ -58,6 +58,8 @@ typedef struct simfs_file simfs_file;
 
 simfs *simfs_create(const simfs_config *cfg);
 void simfs_destroy(simfs *fs);
+/* Adds a fault whose count starts now (f->path_suffix must outlive fs). */
+void simfs_add_fault(simfs *fs, const simfs_fault *f);
 
 /* Virtual time an operation of `bytes` costs (the caller sleeps it). */
 uint64_t simfs_cost_ns(const simfs *fs, simfs_op op, size_t bytes);

@@ -29,6 +29,21 @@ bool harness_is_sim(void);
 char *harness_make_dir(const char *tag);
 void harness_cleanup_dir(const char *path);
 
+/* Fault injection with the same meaning in both builds: from now on the
+ * nth matching operation fails with `status` (and, if sticky, every later
+ * one).  File operations count only on files whose path ends with suffix
+ * (NULL: all files).  Call inside harness_run; one fault at a time. */
+typedef enum harness_fault_op {
+    HARNESS_FAULT_APPEND,
+    HARNESS_FAULT_SYNC,
+    HARNESS_FAULT_MEMTABLE_INSERT, /* the engine's "memtable:insert" fault point */
+} harness_fault_op;
+
+#include "status.h"
+void harness_inject_fault(harness_fault_op op, const char *suffix, uint64_t nth, wt_status status,
+                          bool sticky);
+void harness_clear_faults(void);
+
 /* Scale factor for loop counts: 1 normally; tests divide their sizes by
  * it in the sim build and under valgrind. */
 unsigned harness_scale_div(void);

@@ -1,6 +1,7 @@
 /* harness_pthread.c — the test harness over real threads and files. */
 #define _GNU_SOURCE
 #include "harness.h"
+#include "port_pthread.h"
 
 #include <ftw.h>
 #include <stdio.h>
@@ -43,3 +44,18 @@ unsigned harness_scale_div(void)
     if (v && atoi(v) > 0) return (unsigned)atoi(v);
     return getenv("CK_FORK") && strcmp(getenv("CK_FORK"), "no") == 0 ? 10 : 1;
 }
+
+void harness_inject_fault(harness_fault_op op, const char *suffix, uint64_t nth, wt_status status,
+                          bool sticky)
+{
+    port_pthread_faults f = {.status = status, .sticky = sticky, .path_suffix = suffix};
+    if (op == HARNESS_FAULT_APPEND) f.fail_append_nth = nth;
+    if (op == HARNESS_FAULT_SYNC) f.fail_sync_nth = nth;
+    if (op == HARNESS_FAULT_MEMTABLE_INSERT) {
+        f.point_name = "memtable:insert";
+        f.fail_point_nth = nth;
+    }
+    port_pthread_set_faults(&f);
+}
+
+void harness_clear_faults(void) { port_pthread_clear_faults(); }

@@ -43,6 +43,7 @@ void harness_run(void (*fn)(void *arg), void *arg)
     sched_destroy(s);
     policy->destroy(policy);
     port_sim_set_fs(NULL);
+    port_sim_set_fault_hook(NULL, NULL);
     simfs_destroy(fs);
     ck_assert_msg(o == SCHED_COMPLETED, "sim run ended with %s after %llu steps: %s",
                   sched_outcome_name(o), (unsigned long long)steps, message);
@@ -71,3 +72,34 @@ unsigned harness_scale_div(void)
     if (v && atoi(v) > 0) return (unsigned)atoi(v);
     return 20;
 }
+
+typedef struct point_fault {
+    uint64_t seen, nth;
+    wt_status status;
+    bool sticky;
+} point_fault;
+
+static point_fault insert_fault;
+
+static wt_status insert_fault_hook(const char *name, void *arg)
+{
+    point_fault *f = arg;
+    if (strcmp(name, "memtable:insert") != 0) return WT_OK;
+    uint64_t n = ++f->seen;
+    return n == f->nth || (f->sticky && n > f->nth) ? f->status : WT_OK;
+}
+
+void harness_inject_fault(harness_fault_op op, const char *suffix, uint64_t nth, wt_status status,
+                          bool sticky)
+{
+    if (op == HARNESS_FAULT_MEMTABLE_INSERT) {
+        insert_fault = (point_fault){0, nth, status, sticky};
+        port_sim_set_fault_hook(insert_fault_hook, &insert_fault);
+        return;
+    }
+    simfs_fault f = {.op = op == HARNESS_FAULT_APPEND ? SIMFS_OP_APPEND : SIMFS_OP_SYNC,
+                     .nth = nth, .error = status, .path_suffix = suffix, .sticky = sticky};
+    simfs_add_fault(port_sim_fs(), &f);
+}
+
+void harness_clear_faults(void) { port_sim_set_fault_hook(NULL, NULL); }

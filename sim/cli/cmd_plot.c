@@ -17,8 +17,10 @@
  *                group sizes.
  *
  * Any output from gnuplot is a warning or an error, and fails the command
- * (exit 1) with gnuplot's words.  Datablocks are only written when they
- * hold points, so gnuplot never warns about empty data.
+ * (exit 1) with gnuplot's words.  Only datablocks that hold points are
+ * plotted, so gnuplot never warns about empty data.  Everything drawn
+ * comes from plot_data; the script depends on nothing else (no time, no
+ * environment), so the same traces give the same script.
  */
 #define _GNU_SOURCE
 #include <assert.h>
@@ -40,6 +42,8 @@ enum {
     PLOT_WIDTH_PX = 1400,
     PLOT_BASE_HEIGHT_PX = 250,
     PLOT_LANE_HEIGHT_PX = 40,
+    PLOT_ROOMY_LANES = 32,        /* up to this many lanes get the full lane height */
+    PLOT_MIN_LANE_HEIGHT_PX = 14,
     PLOT_MIN_SPAN_FRACTION = 350, /* the narrowest span drawn: this part of the x axis */
     PLOT_LABEL_GAP_FRACTION = 18, /* labels closer than this part of the x axis fold */
 };
@@ -438,6 +442,15 @@ static void put_run_lines(FILE *s, const plot_data *d, const time_axis *x, plot_
     if (n) add_clause(c, "keyentry with lines dt 2 lw 2 lc rgb '%s' title '%s'", rgb, title);
 }
 
+/* Back-to-back writes of one writer would read as one long segment: a
+ * thin white cut across the state bar marks where each write began. */
+static void put_write_cuts(FILE *s, const plot_data *d, const time_axis *x, clause_list *c)
+{
+    if (put_mark_points(s, d, x, PLOT_MARK_WRITE_BEGIN, "write_begin", -0.2))
+        add_clause(c, "$write_begin using 1:2:(0):(0.4) with vectors nohead lw 2 "
+                      "lc rgb '#ffffff' notitle");
+}
+
 static void put_all_marks(FILE *s, const plot_data *d, const time_axis *x, clause_list *c)
 {
     if (put_mark_points(s, d, x, PLOT_MARK_WAL_APPEND, "wal_append", 0.34))
@@ -483,13 +496,19 @@ static bool put_timeline(FILE *s, const plot_data *d, const plot_args *a)
     char title[512];
     make_title(d, a, "", title, sizeof title);
     size_t total = lane_total(d);
-    put_preamble(s, a, PLOT_BASE_HEIGHT_PX + PLOT_LANE_HEIGHT_PX * (int)total, title);
+    /* 40 px a lane keeps 16 writers readable; past PLOT_ROOMY_LANES lanes
+     * shrink (to a floor) so that 256 writers still make a sane image. */
+    int lane_px = total <= PLOT_ROOMY_LANES ? PLOT_LANE_HEIGHT_PX
+                  : (int)(PLOT_LANE_HEIGHT_PX * PLOT_ROOMY_LANES / total);
+    if (lane_px < PLOT_MIN_LANE_HEIGHT_PX) lane_px = PLOT_MIN_LANE_HEIGHT_PX;
+    put_preamble(s, a, PLOT_BASE_HEIGHT_PX + lane_px * (int)total, title);
     time_axis x = choose_axis(d, a);
     put_time_axis(s, &x);
     put_lanes(s, d);
     clause_list *c = calloc(1, sizeof *c);
     assert(c != NULL);
     put_all_spans(s, d, &x, c);
+    put_write_cuts(s, d, &x, c);
     put_all_groups(s, d, &x, false, c);
     put_all_groups(s, d, &x, true, c);
     put_all_marks(s, d, &x, c);
@@ -547,8 +566,8 @@ static void put_groups_over_time(FILE *s, const plot_data *d, const time_axis *x
     size_t mem_groups = put_group_series(s, d, x, true, false, "mem_size");
     put_group_series(s, d, x, false, true, "bytes");
     put_time_axis(s, x);
-    fprintf(s, "set yrange [0:%zu]\nset ytics %s\nset ylabel 'group size (writers)'\n", largest + 1,
-            largest <= 20 ? "1" : "autofreq");
+    fprintf(s, "set yrange [0:%zu]\nset ytics %zu\nset ylabel 'group size (writers)'\n", largest + 1,
+            largest / 8 + 1);
     clause_list *c = calloc(1, sizeof *c);
     assert(c != NULL);
     if (write_groups)
@@ -621,7 +640,7 @@ static int put_transition_bars(FILE *s, const plot_data *d, clause_list *c)
         }
         if (!any) continue;
         fputs("EOD\n", s);
-        add_clause(c, "$to_%d using 1:2:xtic(3) with boxes fs solid 0.9 border lc rgb '#303030' "
+        add_clause(c, "$to_%d using 1:2:xtic(3) with boxes fs solid 1.0 border lc rgb '#303030' "
                       "fc rgb '%s' title '→ %s'", t, state_table[t].color, state_table[t].name);
         add_clause(c, "$to_%d using 1:2:2 with labels offset char 0,0.8 font ',9' notitle", t);
     }

@@ -1,0 +1,428 @@
+/*
+ * db_flush.c — memtable switch, background flush, write stalls, reads.
+ *
+ * When the active memtable reaches write_buffer_size, the next main-queue
+ * leader (in db_preprocess_write, like RocksDB's PreprocessWrite) waits for
+ * earlier memtable writers, starts a new WAL, and makes the memtable
+ * immutable.  The flush thread writes the oldest immutable memtable to a
+ * table file, records it in the manifest together with the oldest WAL still
+ * needed, and deletes the WALs it made obsolete.  While max_write_buffer_number
+ * immutable memtables wait, the leader stalls the queue with RocksDB's
+ * mechanism (BeginWriteStall: the stall dummy heads the writer list, so new
+ * writers wait or, with no_slowdown, fail with WT_INCOMPLETE) until a flush
+ * finishes.  Reads hold the DB mutex and look in the active memtable, the
+ * immutables (newest first) and the tables (newest first).
+ *
+ * Thread safety: see db_impl.h.  Every wait here releases the DB mutex.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_impl.h"
+
+/* ---------------------------------------------------------- bookkeeping */
+
+void db_add_alive_log(wt_db *db, uint64_t number)
+{
+    if (db->alive_log_count == db->alive_log_cap) {
+        db->alive_log_cap = db->alive_log_cap ? db->alive_log_cap * 2 : 8;
+        db->alive_logs = port_realloc(db->alive_logs, db->alive_log_cap * sizeof *db->alive_logs);
+    }
+    WT_ASSERT(db->alive_log_count == 0 || db->alive_logs[db->alive_log_count - 1] < number);
+    db->alive_logs[db->alive_log_count++] = number;
+}
+
+void db_delete_obsolete_logs(wt_db *db)
+{
+    port_mutex_assert_held(&db->mutex);
+    size_t keep = 0;
+    char path[DB_PATH_MAX];
+    for (size_t i = 0; i < db->alive_log_count; i++) {
+        uint64_t n = db->alive_logs[i];
+        if (n >= db->vs.log_number) {
+            db->alive_logs[keep++] = n;
+            continue;
+        }
+        /* Its data is in tables now; a failed unlink only leaves a file
+         * that recovery will skip. */
+        wt_best_effort(port_unlink(wt_log_file_name(path, sizeof path, db->dir, n)));
+    }
+    db->alive_log_count = keep;
+}
+
+wt_status db_open_table(wt_db *db, uint64_t number, uint64_t size, char *why, size_t why_cap)
+{
+    char path[DB_PATH_MAX];
+    port_file *f;
+    wt_status s = port_file_open(table_file_name(path, sizeof path, db->dir, number),
+                                 PORT_OPEN_READ, &f);
+    if (s != WT_OK) {
+        snprintf(why, why_cap, "%s: cannot open: %s", path, wt_status_name(s));
+        return s;
+    }
+    table *t;
+    s = table_open(f, size, &t, why, why_cap);
+    if (s != WT_OK) return s;
+    if (db->table_count == db->table_cap) {
+        db->table_cap = db->table_cap ? db->table_cap * 2 : 8;
+        db->tables = port_realloc(db->tables, db->table_cap * sizeof *db->tables);
+    }
+    db->tables[db->table_count++] = (live_table){number, t};
+    return WT_OK;
+}
+
+/* ----------------------------------------------------------------- switch */
+
+/* Waits until no memtable insert of an earlier group is running.
+ * REQUIRES: mutex held (released while waiting). */
+static void wait_for_pending_writes(wt_db *db)
+{
+    PORT_SYNC_POINT("DBImpl::WaitForPendingWrites:BeforeBlock");
+    if (db->opts.enable_pipelined_write) {
+        port_mutex_unlock(&db->mutex);
+        wt_wait_for_memtable_writers(&db->write_thread);
+        port_mutex_lock(&db->mutex);
+    }
+    if (db->opts.unordered_write &&
+        port_atomic_load_u64(&db->pending_memtable_writes, PORT_ACQUIRE) > 0) {
+        port_mutex_unlock(&db->mutex);
+        port_mutex_lock(&db->switch_mutex);
+        while (port_atomic_load_u64(&db->pending_memtable_writes, PORT_ACQUIRE) > 0)
+            port_cond_wait(&db->switch_cv, &db->switch_mutex);
+        port_mutex_unlock(&db->switch_mutex);
+        port_mutex_lock(&db->mutex);
+    }
+}
+
+/* Starts a new WAL; syncs and closes the old one (so a later sync write
+ * never leaves an unsynced gap behind it).  REQUIRES: mutex held. */
+static wt_status switch_wal(wt_db *db, uint64_t *new_number)
+{
+    char path[DB_PATH_MAX];
+    uint64_t number = db->vs.next_file_number++;
+    port_file *f;
+    wt_status s = port_file_open(wt_log_file_name(path, sizeof path, db->dir, number),
+                                 PORT_OPEN_CREATE, &f);
+    if (s == WT_OK) s = port_sync_dir(db->dir);
+    if (s != WT_OK) return s;
+    wal_writer *fresh = wal_writer_create(f, number, 0);
+    port_mutex_lock(&db->log_write_mutex);
+    wal_writer *old = db->log;
+    s = wal_sync(old);
+    db->log = fresh;
+    port_mutex_unlock(&db->log_write_mutex);
+    wt_status c = wal_writer_close(old);
+    db_add_alive_log(db, number);
+    *new_number = number;
+    return s != WT_OK ? s : c;
+}
+
+/* The active memtable becomes immutable; a new one takes its place.
+ * REQUIRES: mutex held; the caller leads the main queue. */
+static wt_status switch_memtable(wt_db *db)
+{
+    port_mutex_assert_held(&db->mutex);
+    wait_for_pending_writes(db);
+    PORT_SYNC_POINT("DBImpl::SwitchMemtable:Start");
+    uint64_t last = wt_db_last_sequence(db), new_log = 0;
+    wt_status s = switch_wal(db, &new_log);
+    if (s != WT_OK) {
+        db_set_background_error_locked(db, s);
+        return s;
+    }
+    if (db->imm_count == db->imm_cap) {
+        db->imm_cap = db->imm_cap ? db->imm_cap * 2 : 4;
+        db->imm = port_realloc(db->imm, db->imm_cap * sizeof *db->imm);
+    }
+    db->imm[db->imm_count++] = (imm_memtable){db->mem, new_log, db->mem_min_seq, last};
+    port_atomic_store_u32(&db->imm_count_hint, (uint32_t)db->imm_count, PORT_RELAXED);
+    db->mem = memtable_create(DB_ARENA_BLOCK);
+    db->mem_min_seq = last + 1;
+    db_emit(PORT_EV_MEMTABLE_SWITCH, port_thread_id(), WT_OK, new_log, db->imm_count, 0, 0);
+    port_cond_broadcast(&db->bg_cv);
+    return WT_OK;
+}
+
+/* ----------------------------------------------------------------- stalls */
+
+/* Writes stop while max_write_buffer_number memtables wait for flush
+ * (RocksDB's memtable-count stop).  REQUIRES: mutex held. */
+static wt_status delay_write(wt_db *db, bool no_slowdown)
+{
+    PORT_SYNC_POINT("DBImpl::DelayWrite:Start");
+    while (db->imm_count >= (size_t)db->opts.max_write_buffer_number &&
+           wt_db_background_error(db) == WT_OK && !db->shutting_down) {
+        if (no_slowdown) return WT_INCOMPLETE; /* "Write stall" */
+        db_emit(PORT_EV_STALL_BEGIN, port_thread_id(), WT_OK, db->imm_count, 0, 0, 0);
+        wt_begin_write_stall(&db->write_thread);
+        PORT_SYNC_POINT("DBImpl::DelayWrite:Wait");
+        port_cond_wait(&db->bg_cv, &db->mutex);
+        wt_end_write_stall(&db->write_thread);
+        db_emit(PORT_EV_STALL_END, port_thread_id(), WT_OK, db->imm_count, 0, 0, 0);
+    }
+    return wt_db_background_error(db);
+}
+
+wt_status db_preprocess_write(wt_db *db, bool no_slowdown)
+{
+    wt_status s = wt_db_background_error(db);
+    if (s != WT_OK) return s;
+    bool full = memtable_memory_usage(db->mem) >= db->opts.write_buffer_size;
+    bool stop = port_atomic_load_u32(&db->imm_count_hint, PORT_RELAXED) >=
+                (uint32_t)db->opts.max_write_buffer_number;
+    if (!full && !stop) return WT_OK;
+    port_mutex_lock(&db->mutex);
+    if (full) s = switch_memtable(db);
+    if (s == WT_OK) s = delay_write(db, no_slowdown);
+    port_mutex_unlock(&db->mutex);
+    return s;
+}
+
+/* ------------------------------------------------------------------ flush */
+
+/* Writes mem into table `number`.  Called without the mutex: an immutable
+ * memtable no longer changes. */
+static wt_status build_table(wt_db *db, memtable *mem, uint64_t number, table_properties *props)
+{
+    char path[DB_PATH_MAX];
+    port_file *f;
+    wt_status s = port_file_open(table_file_name(path, sizeof path, db->dir, number),
+                                 PORT_OPEN_CREATE, &f);
+    if (s != WT_OK) return s;
+    table_builder *b = table_builder_create(f);
+    memtable_iter it;
+    memtable_iter_init(&it, mem);
+    for (memtable_iter_seek_to_first(&it); memtable_iter_valid(&it); memtable_iter_next(&it))
+        table_builder_add(b, memtable_iter_key(&it), memtable_iter_sequence(&it),
+                          memtable_iter_type(&it), memtable_iter_value(&it));
+    s = table_builder_finish(b, props);
+    if (s != WT_OK) wt_best_effort(port_unlink(path));
+    return s;
+}
+
+/* Records the flushed table (or just the new WAL boundary when the
+ * memtable was empty) and retires the memtable.  REQUIRES: mutex held. */
+static wt_status install_flush(wt_db *db, const imm_memtable *im, uint64_t number,
+                               const table_properties *props)
+{
+    version_edit e;
+    version_edit_init(&e);
+    if (props->entries > 0) version_edit_add_table(&e, number, props);
+    version_edit_set_log_number(&e, im->next_log);
+    version_edit_set_next_file_number(&e, db->vs.next_file_number);
+    version_edit_set_last_sequence(&e, wt_max_u64(db->vs.last_sequence, im->max_seq));
+    PORT_SYNC_POINT("DBImpl::FlushJob:InstallResults");
+    wt_status s = manifest_log_and_apply(db->man, &e, &db->vs);
+    version_edit_free(&e);
+    char why[256];
+    if (s == WT_OK && props->entries > 0) s = db_open_table(db, number, props->file_size, why, sizeof why);
+    if (s != WT_OK) return s;
+    memtable_destroy(db->imm[0].mem); /* readers search under the mutex we hold */
+    memmove(db->imm, db->imm + 1, (db->imm_count - 1) * sizeof *db->imm);
+    db->imm_count--;
+    port_atomic_store_u32(&db->imm_count_hint, (uint32_t)db->imm_count, PORT_RELAXED);
+    db_delete_obsolete_logs(db);
+    return WT_OK;
+}
+
+/* Flushes the oldest immutable memtable.  REQUIRES: mutex held (released
+ * while the table is written). */
+static wt_status flush_oldest(wt_db *db)
+{
+    imm_memtable im = db->imm[0];
+    uint64_t number = db->vs.next_file_number++;
+    uint64_t entries = memtable_entry_count(im.mem);
+    db->flushing = true;
+    db_emit(PORT_EV_FLUSH_BEGIN, port_thread_id(), WT_OK, number, entries, im.min_seq, im.max_seq);
+    table_properties props;
+    table_properties_init(&props);
+    port_mutex_unlock(&db->mutex);
+    wt_status s = entries > 0 ? build_table(db, im.mem, number, &props) : WT_OK;
+    port_mutex_lock(&db->mutex);
+    if (s == WT_OK) s = install_flush(db, &im, number, &props);
+    table_properties_free(&props);
+    db_emit(PORT_EV_FLUSH_END, port_thread_id(), s, number, entries, im.min_seq, im.max_seq);
+    db->flushing = false;
+    port_cond_broadcast(&db->bg_cv);
+    return s;
+}
+
+static void flush_main(void *arg)
+{
+    wt_db *db = arg;
+    port_mutex_lock(&db->mutex);
+    for (;;) {
+        while (!db->shutting_down && (db->imm_count == 0 || wt_db_background_error(db) != WT_OK))
+            port_cond_wait(&db->bg_cv, &db->mutex);
+        if (db->shutting_down) break;
+        wt_status s = flush_oldest(db);
+        if (s != WT_OK) db_set_background_error_locked(db, s);
+    }
+    port_mutex_unlock(&db->mutex);
+}
+
+wt_status db_start_flush_thread(wt_db *db)
+{
+    return port_thread_create(&db->flush_thread, "flush", flush_main, db);
+}
+
+void db_stop_flush_thread(wt_db *db)
+{
+    if (db->flush_thread == NULL) return;
+    port_mutex_lock(&db->mutex);
+    db->shutting_down = true;
+    port_cond_broadcast(&db->bg_cv);
+    port_mutex_unlock(&db->mutex);
+    port_thread_join(db->flush_thread);
+    db->flush_thread = NULL;
+}
+
+wt_status db_flush_all(wt_db *db)
+{
+    port_mutex_lock(&db->mutex);
+    wt_status s = wt_db_background_error(db);
+    if (s == WT_OK && memtable_entry_count(db->mem) > 0) s = switch_memtable(db);
+    while (s == WT_OK && db->imm_count > 0 && (s = wt_db_background_error(db)) == WT_OK)
+        port_cond_wait(&db->bg_cv, &db->mutex);
+    port_mutex_unlock(&db->mutex);
+    return s;
+}
+
+/* ------------------------------------------------------------------ reads */
+
+/* One ordered source of entries: a memtable or a table. */
+typedef struct source {
+    memtable_iter mi;
+    table_iter *ti; /* NULL: a memtable */
+} source;
+
+static bool src_valid(const source *s) { return s->ti ? table_iter_valid(s->ti) : memtable_iter_valid(&s->mi); }
+static wt_slice src_key(const source *s) { return s->ti ? table_iter_key(s->ti) : memtable_iter_key(&s->mi); }
+static uint64_t src_seq(const source *s) { return s->ti ? table_iter_seq(s->ti) : memtable_iter_sequence(&s->mi); }
+static int src_type(const source *s) { return s->ti ? (int)table_iter_type(s->ti) : (int)memtable_iter_type(&s->mi); }
+static wt_slice src_value(const source *s) { return s->ti ? table_iter_value(s->ti) : memtable_iter_value(&s->mi); }
+
+static void src_next(source *s)
+{
+    if (s->ti) table_iter_next(s->ti);
+    else memtable_iter_next(&s->mi);
+}
+
+/* Every source of the DB, positioned at its first entry.  REQUIRES: mutex. */
+static source *open_sources(wt_db *db, size_t *n)
+{
+    size_t count = 1 + db->imm_count + db->table_count, k = 0;
+    source *src = port_alloc_zeroed(count * sizeof *src);
+    memtable_iter_init(&src[k].mi, db->mem);
+    memtable_iter_seek_to_first(&src[k++].mi);
+    for (size_t i = 0; i < db->imm_count; i++) {
+        memtable_iter_init(&src[k].mi, db->imm[i].mem);
+        memtable_iter_seek_to_first(&src[k++].mi);
+    }
+    for (size_t i = 0; i < db->table_count; i++) {
+        src[k].ti = table_iter_create(db->tables[i].t);
+        table_iter_seek_to_first(src[k++].ti);
+    }
+    *n = count;
+    return src;
+}
+
+static void close_sources(source *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (src[i].ti) table_iter_destroy(src[i].ti);
+    port_free(src);
+}
+
+/* The source holding the smallest internal key (user key ascending, then
+ * sequence descending), or NULL when all are done. */
+static source *smallest(source *src, size_t n)
+{
+    source *best = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!src_valid(&src[i])) continue;
+        if (best == NULL) {
+            best = &src[i];
+            continue;
+        }
+        int c = wt_slice_compare(src_key(&src[i]), src_key(best));
+        if (c < 0 || (c == 0 && src_seq(&src[i]) > src_seq(best))) best = &src[i];
+    }
+    return best;
+}
+
+void wt_db_for_each_entry(wt_db *db,
+                          void (*fn)(wt_slice key, uint64_t seq, int type, wt_slice value,
+                                     void *arg),
+                          void *arg)
+{
+    port_mutex_lock(&db->mutex);
+    size_t n;
+    source *src = open_sources(db, &n);
+    for (source *s; (s = smallest(src, n)) != NULL; src_next(s))
+        fn(src_key(s), src_seq(s), src_type(s), src_value(s), arg);
+    close_sources(src, n);
+    port_mutex_unlock(&db->mutex);
+}
+
+wt_status wt_db_scan(wt_db *db, bool (*fn)(wt_slice key, wt_slice value, void *arg), void *arg)
+{
+    port_mutex_lock(&db->mutex);
+    uint64_t snapshot = wt_db_last_sequence(db);
+    size_t n;
+    source *src = open_sources(db, &n);
+    wt_buf key;
+    wt_buf_init(&key);
+    bool decided = false, more = true;
+    for (source *s; more && (s = smallest(src, n)) != NULL; src_next(s)) {
+        wt_slice k = src_key(s);
+        if (key.data != NULL && wt_slice_compare(k, wt_slice_make(key.data, key.size)) == 0) {
+            if (decided) continue; /* an older version of a decided key */
+        } else {
+            wt_buf_set(&key, k.data, k.size);
+            decided = false;
+        }
+        if (src_seq(s) > snapshot) continue; /* not visible yet */
+        decided = true;
+        if (src_type(s) == WT_TYPE_VALUE) more = fn(k, src_value(s), arg);
+    }
+    wt_buf_free(&key);
+    close_sources(src, n);
+    port_mutex_unlock(&db->mutex);
+    return WT_OK;
+}
+
+/* The newest visible version in one memtable: found / deleted / absent. */
+static memtable_get_result get_mem(memtable *m, wt_slice key, uint64_t snapshot, wt_buf *value)
+{
+    wt_slice v;
+    memtable_get_result r = memtable_get(m, key, snapshot, &v);
+    if (r == MEMTABLE_GET_FOUND) wt_buf_set(value, v.data, v.size);
+    return r;
+}
+
+wt_status wt_db_get(wt_db *db, wt_slice key, wt_buf *value)
+{
+    port_mutex_lock(&db->mutex);
+    uint64_t snapshot = wt_db_last_sequence(db);
+    wt_status s = WT_NOT_FOUND;
+    memtable_get_result r = get_mem(db->mem, key, snapshot, value);
+    for (size_t i = db->imm_count; r == MEMTABLE_GET_ABSENT && i-- > 0;)
+        r = get_mem(db->imm[i].mem, key, snapshot, value);
+    if (r != MEMTABLE_GET_ABSENT) s = r == MEMTABLE_GET_FOUND ? WT_OK : WT_NOT_FOUND;
+    for (size_t i = db->table_count; r == MEMTABLE_GET_ABSENT && i-- > 0;) {
+        table_get_result tr;
+        char why[256];
+        s = table_get(db->tables[i].t, key, snapshot, &tr, value, why, sizeof why);
+        if (s != WT_OK) break;
+        if (tr == TABLE_GET_ABSENT) {
+            s = WT_NOT_FOUND;
+            continue;
+        }
+        s = tr == TABLE_GET_FOUND ? WT_OK : WT_NOT_FOUND;
+        break;
+    }
+    port_mutex_unlock(&db->mutex);
+    return s;
+}

@@ -1,0 +1,468 @@
+/*
+ * db_open.c — options, file names, recovery, open and close.
+ *
+ * Open = the manifest (live tables, the oldest WAL still needed, the next
+ * file number, the last sequence in tables) + the WALs from that one on,
+ * replayed under the chosen WAL recovery mode (RocksDB's four: tolerate
+ * corrupted tail records, absolute consistency, point in time, skip any
+ * corrupted records) into a memtable that becomes the first immutable one
+ * and is flushed in the background.  A new manifest and a new WAL are
+ * started; obsolete WALs and manifests are deleted.  Close flushes first
+ * when a disableWAL write left data that no WAL holds (RocksDB's
+ * has_unpersisted_data), or when flush_on_close asks for it.
+ *
+ * Thread safety: open and close run alone (no other call in progress).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_impl.h"
+
+/* ------------------------------------------------------------- options */
+
+void wt_options_default(wt_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->allow_concurrent_memtable_write = true;
+    o->max_write_batch_group_size_bytes = 1 << 20;
+    o->enable_write_thread_adaptive_yield = true;
+    o->write_thread_max_yield_usec = 100;
+    o->write_thread_slow_yield_usec = 3;
+    o->write_buffer_size = 64u << 20;
+    o->max_write_buffer_number = 2;
+    o->wal_recovery_mode = WT_WAL_POINT_IN_TIME;
+    o->paranoid_checks = true;
+}
+
+static const char *const recovery_mode_names[] = {
+    "tolerate_corrupted_tail_records", "absolute_consistency", "point_in_time",
+    "skip_any_corrupted_records"};
+
+const char *wt_wal_recovery_mode_name(wt_wal_recovery_mode m)
+{
+    return (unsigned)m < WT_ARRAY_LEN(recovery_mode_names) ? recovery_mode_names[m] : "unknown";
+}
+
+bool wt_wal_recovery_mode_parse(const char *name, wt_wal_recovery_mode *out)
+{
+    for (unsigned i = 0; i < WT_ARRAY_LEN(recovery_mode_names); i++) {
+        if (strcmp(name, recovery_mode_names[i]) == 0) {
+            *out = (wt_wal_recovery_mode)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static wt_status validate_options(const wt_options *o)
+{
+    if (o->max_write_batch_group_size_bytes == 0) return WT_INVALID_ARGUMENT;
+    if (o->unordered_write && !o->allow_concurrent_memtable_write) return WT_INVALID_ARGUMENT;
+    if (o->unordered_write && o->enable_pipelined_write) return WT_INVALID_ARGUMENT;
+    if (o->max_write_buffer_number < 1 || o->write_buffer_size == 0) return WT_INVALID_ARGUMENT;
+    if ((unsigned)o->wal_recovery_mode > WT_WAL_SKIP_ANY_CORRUPTED_RECORDS)
+        return WT_INVALID_ARGUMENT;
+    return WT_OK;
+}
+
+/* ------------------------------------------------------------ file names */
+
+char *wt_log_file_name(char *buf, size_t n, const char *dir, uint64_t number)
+{
+    snprintf(buf, n, "%s/%06llu.log", dir, (unsigned long long)number);
+    return buf;
+}
+
+bool wt_parse_log_file_name(const char *name, uint64_t *number)
+{
+    size_t len = strlen(name);
+    if (len < 5 || strcmp(name + len - 4, ".log") != 0) return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i + 4 < len; i++) {
+        if (name[i] < '0' || name[i] > '9' || v > UINT64_MAX / 10) return false;
+        v = v * 10 + (uint64_t)(name[i] - '0');
+    }
+    *number = v;
+    return true;
+}
+
+/* --------------------------------------------------------- introspection */
+
+const write_thread *wt_db_write_thread(const wt_db *db) { return &db->write_thread; }
+
+const write_thread *wt_db_nonmem_write_thread(const wt_db *db) { return &db->nonmem_write_thread; }
+
+uint64_t wt_db_current_log_number(wt_db *db) { return wal_log_number(db->log); }
+
+uint64_t wt_db_wal_offset(wt_db *db) { return wal_file_size(db->log); }
+
+const wt_options *wt_db_options(const wt_db *db) { return &db->opts; }
+
+/* ------------------------------------------------------------- recovery */
+
+typedef struct recovery {
+    wt_db *db;
+    wt_recovery_report *report;
+    uint64_t next_seq;   /* sequence the next replayed batch should have */
+    bool stopped;        /* point in time: replay stopped at a corruption */
+    bool fail;           /* the mode refuses what was found */
+} recovery;
+
+typedef struct log_list {
+    uint64_t *numbers;
+    size_t count;
+    size_t cap;
+} log_list;
+
+static void collect_log(const char *name, void *arg)
+{
+    log_list *l = arg;
+    uint64_t number;
+    if (!wt_parse_log_file_name(name, &number) || l->count >= DB_MAX_WAL_FILES) return;
+    if (l->count == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->numbers = port_realloc(l->numbers, l->cap * sizeof *l->numbers);
+    }
+    l->numbers[l->count++] = number;
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Applies the recovery mode to one problem the reader reported.
+ * Returns true when reading this file should continue. */
+static bool handle_problem(recovery *rc, uint64_t log_number, const wal_problem *p)
+{
+    wt_recovery_report *r = rc->report;
+    if (r->problems++ == 0) {
+        r->problem_log_number = log_number;
+        r->problem_offset = p->offset;
+        r->problem_reason = p->reason;
+        r->problem_at_tail = p->at_tail;
+    }
+    if (p->kind == WAL_PROBLEM_IO) {
+        rc->fail = true;
+        r->action = "open failed: read error";
+        return false;
+    }
+    switch (rc->db->opts.wal_recovery_mode) {
+    case WT_WAL_TOLERATE_CORRUPTED_TAIL_RECORDS:
+        if (p->at_tail) {
+            if (r->action == NULL) r->action = "dropped the torn tail record";
+            return true;
+        }
+        rc->fail = true;
+        r->action = "open failed: corruption before the tail";
+        return false;
+    case WT_WAL_ABSOLUTE_CONSISTENCY:
+        rc->fail = true;
+        r->action = "open failed: any corruption is fatal (absolute consistency)";
+        return false;
+    case WT_WAL_POINT_IN_TIME:
+        rc->stopped = true;
+        if (r->action == NULL) r->action = "stopped replay at the first corruption (point in time)";
+        return false;
+    case WT_WAL_SKIP_ANY_CORRUPTED_RECORDS:
+        if (r->action == NULL) r->action = "skipped corrupted records";
+        return true;
+    }
+    return false;
+}
+
+/* Replays one WAL record.  False when the record is not a valid batch. */
+static bool replay_record(recovery *rc, wt_slice rec)
+{
+    if (wt_batch_validate(rec.data, rec.size) != WT_OK) return false;
+    wt_write_batch b;
+    wt_batch_init(&b);
+    if (wt_batch_set_contents(&b, rec.data, rec.size) != WT_OK) {
+        wt_batch_destroy(&b);
+        return false;
+    }
+    uint64_t seq = wt_batch_sequence(&b), count = wt_batch_count(&b);
+    /* After a point-in-time stop, only a batch that continues the sequence
+     * exactly may resume replay (it comes from a later, intact WAL). */
+    if (rc->stopped && seq != rc->next_seq) {
+        wt_batch_destroy(&b);
+        return true;
+    }
+    rc->stopped = false;
+    wt_status s = db_insert_batch(rc->db->mem, &b, seq, false, port_thread_id());
+    wt_batch_destroy(&b);
+    if (s != WT_OK) return false;
+    rc->report->records++;
+    if (count > 0 && seq + count - 1 > rc->report->last_sequence)
+        rc->report->last_sequence = seq + count - 1;
+    if (seq + count > rc->next_seq) rc->next_seq = seq + count;
+    return true;
+}
+
+static wt_status recover_log(recovery *rc, uint64_t number)
+{
+    char path[DB_PATH_MAX];
+    port_file *f;
+    wt_status s = port_file_open(wt_log_file_name(path, sizeof path, rc->db->dir, number),
+                                 PORT_OPEN_READ, &f);
+    if (s != WT_OK) return s;
+    wal_reader *reader = wal_reader_create(f, number);
+    rc->report->wal_files++;
+    for (bool more = true; more && !rc->fail;) {
+        wt_slice rec;
+        uint64_t offset;
+        wal_problem p;
+        switch (wal_read_record(reader, &rec, &offset, &p)) {
+        case WAL_READ_RECORD:
+            if (!replay_record(rc, rec)) {
+                wal_problem bad = {WAL_PROBLEM_CHECKSUM, offset, rec.size, false,
+                                   "record is not a valid write batch"};
+                more = handle_problem(rc, number, &bad);
+            }
+            break;
+        case WAL_READ_EOF:
+            more = false;
+            break;
+        case WAL_READ_PROBLEM:
+            more = handle_problem(rc, number, &p);
+            break;
+        }
+    }
+    wal_reader_destroy(reader);
+    return WT_OK;
+}
+
+/* ------------------------------------------------------------ manifest */
+
+typedef struct dir_listing {
+    log_list logs;
+    uint64_t max_number;   /* of every numbered file: WALs, tables, manifests */
+    uint64_t manifests[64];
+    size_t manifest_count;
+} dir_listing;
+
+static void collect_file(const char *name, void *arg)
+{
+    dir_listing *l = arg;
+    uint64_t n;
+    if (wt_parse_log_file_name(name, &n)) {
+        collect_log(name, &l->logs);
+    } else if (manifest_parse_file_name(name, &n)) {
+        if (l->manifest_count < WT_ARRAY_LEN(l->manifests)) l->manifests[l->manifest_count++] = n;
+    } else if (!table_parse_file_name(name, &n)) {
+        return;
+    }
+    if (n > l->max_number) l->max_number = n;
+}
+
+/* The manifest's state (or a fresh one) and its live tables. */
+static wt_status load_version(wt_db *db, wt_recovery_report *report)
+{
+    wt_status s = manifest_recover(db->dir, &db->vs, report->detail, sizeof report->detail);
+    if (s == WT_NOT_FOUND) { /* a new DB, or one that only has WALs */
+        version_state_free(&db->vs);
+        version_state_init(&db->vs);
+        db->vs.next_file_number = 1;
+        report->detail[0] = '\0';
+        return WT_OK;
+    }
+    for (size_t i = 0; s == WT_OK && i < db->vs.file_count; i++)
+        s = db_open_table(db, db->vs.files[i].number, db->vs.files[i].file_size, report->detail,
+                          sizeof report->detail);
+    if (s != WT_OK && report->action == NULL) report->action = "open failed: manifest or table";
+    return s;
+}
+
+/* Replays the WALs from the manifest's log_number on. */
+static wt_status replay_logs(wt_db *db, wt_recovery_report *report, dir_listing *dl)
+{
+    qsort(dl->logs.numbers, dl->logs.count, sizeof *dl->logs.numbers, compare_u64);
+    recovery rc = {db, report, db->vs.last_sequence + 1, false, false};
+    report->last_sequence = db->vs.last_sequence;
+    wt_status s = WT_OK;
+    for (size_t i = 0; i < dl->logs.count && s == WT_OK && !rc.fail; i++) {
+        if (dl->logs.numbers[i] < db->vs.log_number) continue; /* in tables already */
+        s = recover_log(&rc, dl->logs.numbers[i]);
+        if (s == WT_OK) db_add_alive_log(db, dl->logs.numbers[i]);
+    }
+    if (s == WT_OK && rc.fail) s = WT_CORRUPTION;
+    return s;
+}
+
+/* Replays everything; sets the sequences and the next file number. */
+static wt_status recover(wt_db *db, wt_recovery_report *report)
+{
+    dir_listing dl;
+    memset(&dl, 0, sizeof dl);
+    wt_status s = port_list_dir(db->dir, collect_file, &dl);
+    if (s == WT_OK) s = load_version(db, report);
+    if (s == WT_OK) s = replay_logs(db, report, &dl);
+    port_free(dl.logs.numbers);
+    if (dl.max_number >= db->vs.next_file_number) db->vs.next_file_number = dl.max_number + 1;
+    uint64_t last = wt_max_u64(report->last_sequence, db->vs.last_sequence);
+    report->last_sequence = last;
+    port_atomic_store_u64(&db->last_sequence, last, PORT_RELEASE);
+    port_atomic_store_u64(&db->last_allocated_sequence, last, PORT_RELEASE);
+    db->write_thread.last_sequence = last;
+    db_emit(PORT_EV_RECOVERY, port_thread_id(), s, report->records, last,
+            report->problems ? report->problem_offset + 1 : 0, 0);
+    return s;
+}
+
+static void delete_old_manifest(const char *name, void *arg)
+{
+    const wt_db *db = arg;
+    uint64_t n;
+    char path[DB_PATH_MAX];
+    if (manifest_parse_file_name(name, &n) && n != manifest_number(db->man)) {
+        snprintf(path, sizeof path, "%s/%s", db->dir, name);
+        wt_best_effort(port_unlink(path));
+    }
+}
+
+/* --------------------------------------------------------- open, close */
+
+static wt_status open_new_log(wt_db *db)
+{
+    char path[DB_PATH_MAX];
+    uint64_t number = db->vs.next_file_number++;
+    port_file *f;
+    wt_status s = port_file_open(wt_log_file_name(path, sizeof path, db->dir, number),
+                                 PORT_OPEN_CREATE, &f);
+    if (s != WT_OK) return s;
+    db->log = wal_writer_create(f, number, 0);
+    db_add_alive_log(db, number);
+    return port_sync_dir(db->dir);
+}
+
+/* What recovery replayed waits for flush as the first immutable memtable. */
+static void retire_recovered_memtable(wt_db *db)
+{
+    uint64_t last = wt_db_last_sequence(db);
+    if (memtable_entry_count(db->mem) > 0) {
+        db->imm = port_alloc(sizeof *db->imm);
+        db->imm_cap = 1;
+        db->imm[db->imm_count++] =
+            (imm_memtable){db->mem, wal_log_number(db->log), db->vs.last_sequence + 1, last};
+        port_atomic_store_u32(&db->imm_count_hint, 1, PORT_RELAXED);
+        db->mem = memtable_create(DB_ARENA_BLOCK);
+    }
+    db->mem_min_seq = last + 1;
+}
+
+/* After recovery: a new manifest, a new WAL, the flush thread. */
+static wt_status start_db(wt_db *db)
+{
+    uint64_t number = db->vs.next_file_number++;
+    wt_status s = manifest_create_new(db->dir, number, &db->vs, &db->man);
+    if (s != WT_OK) return s;
+    s = port_list_dir(db->dir, delete_old_manifest, db);
+    if (s == WT_OK) s = open_new_log(db);
+    if (s != WT_OK) return s;
+    retire_recovered_memtable(db);
+    return db_start_flush_thread(db);
+}
+
+static wt_db *db_alloc(const wt_options *o, const char *dir)
+{
+    wt_db *db = port_alloc_zeroed(sizeof *db);
+    db->opts = *o;
+    db->dir = port_alloc(strlen(dir) + 1);
+    strcpy(db->dir, dir);
+    port_mutex_init(&db->mutex, "DBImpl::mutex_");
+    port_cond_init(&db->bg_cv, "DBImpl::bg_cv_");
+    port_mutex_init(&db->log_write_mutex, "DBImpl::log_write_mutex_");
+    port_mutex_init(&db->switch_mutex, "DBImpl::switch_mutex_");
+    port_cond_init(&db->switch_cv, "DBImpl::switch_cv_");
+    write_thread_options wto = {
+        .allow_concurrent_memtable_write = o->allow_concurrent_memtable_write,
+        .enable_pipelined_write = o->enable_pipelined_write,
+        .max_write_batch_group_size_bytes = o->max_write_batch_group_size_bytes,
+        .max_yield_usec = o->enable_write_thread_adaptive_yield ? o->write_thread_max_yield_usec : 0,
+        .slow_yield_usec = o->write_thread_slow_yield_usec,
+    };
+    write_thread_init(&db->write_thread, "write_thread", &wto);
+    wto.enable_pipelined_write = false;
+    write_thread_init(&db->nonmem_write_thread, "nonmem_write_thread", &wto);
+    port_atomic_init_u64(&db->last_sequence, 0);
+    port_atomic_init_u64(&db->last_allocated_sequence, 0);
+    port_atomic_init_u64(&db->pending_memtable_writes, 0);
+    port_atomic_init_u32(&db->bg_error, WT_OK);
+    port_atomic_init_u32(&db->imm_count_hint, 0);
+    port_atomic_init_u32(&db->has_unpersisted_data, 0);
+    wt_batch_init(&db->merge_main);
+    wt_batch_init(&db->merge_nonmem);
+    version_state_init(&db->vs);
+    db->mem = memtable_create(DB_ARENA_BLOCK);
+    db->mem_min_seq = 1;
+    return db;
+}
+
+static wt_status db_free(wt_db *db)
+{
+    wt_status s = WT_OK;
+    if (db->log != NULL) s = wal_writer_close(db->log);
+    if (db->man != NULL) {
+        wt_status m = manifest_close(db->man);
+        if (s == WT_OK) s = m;
+    }
+    for (size_t i = 0; i < db->table_count; i++) table_close(db->tables[i].t);
+    for (size_t i = 0; i < db->imm_count; i++) memtable_destroy(db->imm[i].mem);
+    memtable_destroy(db->mem);
+    port_free(db->tables);
+    port_free(db->imm);
+    port_free(db->alive_logs);
+    version_state_free(&db->vs);
+    wt_batch_destroy(&db->merge_main);
+    wt_batch_destroy(&db->merge_nonmem);
+    write_thread_destroy(&db->nonmem_write_thread);
+    write_thread_destroy(&db->write_thread);
+    port_cond_destroy(&db->switch_cv);
+    port_mutex_destroy(&db->switch_mutex);
+    port_mutex_destroy(&db->log_write_mutex);
+    port_cond_destroy(&db->bg_cv);
+    port_mutex_destroy(&db->mutex);
+    port_free(db->dir);
+    port_free(db);
+    return s;
+}
+
+wt_status wt_db_open(const wt_options *o, const char *dir, wt_db **out, wt_recovery_report *report)
+{
+    wt_recovery_report scratch;
+    if (report == NULL) report = &scratch;
+    memset(report, 0, sizeof *report);
+    report->mode = o->wal_recovery_mode;
+    wt_status s = validate_options(o);
+    if (s != WT_OK) return s;
+    if (o->create_if_missing) {
+        s = port_mkdir(dir);
+        if (s != WT_OK) return s;
+    } else if (!port_exists(dir)) {
+        return WT_INVALID_ARGUMENT; /* "does not exist (create_if_missing is false)" */
+    }
+    wt_db *db = db_alloc(o, dir);
+    s = recover(db, report);
+    if (s == WT_OK) s = start_db(db);
+    if (s != WT_OK) {
+        db_stop_flush_thread(db);
+        (void)db_free(db);
+        return s;
+    }
+    *out = db;
+    return WT_OK;
+}
+
+wt_status wt_db_close(wt_db *db)
+{
+    WT_ASSERT(port_atomic_load_u64(&db->pending_memtable_writes, PORT_ACQUIRE) == 0);
+    wt_status s = WT_OK;
+    bool unpersisted = port_atomic_load_u32(&db->has_unpersisted_data, PORT_ACQUIRE) != 0;
+    if ((unpersisted || db->opts.flush_on_close) && wt_db_background_error(db) == WT_OK)
+        s = db_flush_all(db);
+    db_stop_flush_thread(db);
+    wt_status f = db_free(db);
+    return s != WT_OK ? s : f;
+}
