@@ -25,8 +25,8 @@
  *    directory is synced (a rename across directories needs both synced).
  *  - simfs_crash replaces the live namespace by the durable one, and every
  *    durable file shrinks to its synced length; with tear_unsynced_tail it
- *    keeps instead a prefix of 0..(size - synced) bytes of its unsynced
- *    tail, the length drawn from the PRNG.  Consequences: a created but not
+ *    keeps instead a strict part of its unsynced tail: 1..(size - synced - 1)
+ *    bytes (a torn write), the length drawn from the PRNG.  Consequences: a created but not
  *    dir-synced file vanishes; a renamed one is back under its old durable
  *    name (and a replaced target gets its old contents back); an unlinked
  *    one comes back with its synced contents.
@@ -771,7 +771,10 @@ static void crash_drop_unsynced(simfs *fs, simfs_inode *n, bool tear_unsynced_ta
 {
     assert(n->synced <= n->size);
     uint64_t unsynced = n->size - n->synced, keep = 0;
-    if (tear_unsynced_tail && unsynced > 0) keep = simfs_random(fs) % (unsynced + 1);
+    /* A torn write keeps part of the tail: at least one byte and not all of
+     * it (a tail of one byte can only be kept or lost). */
+    if (tear_unsynced_tail && unsynced > 1) keep = 1 + simfs_random(fs) % (unsynced - 1);
+    else if (tear_unsynced_tail && unsynced == 1) keep = simfs_random(fs) % 2;
     inode_resize(fs, n, n->synced + keep);
 }
 
