@@ -242,8 +242,9 @@ static wt_status write_group_to_wal(wt_db *db, wt_write_group *g, uint64_t first
 }
 
 /* Several queues may log: allocate sequences and append under the lock,
- * so WAL order equals sequence order.  *last_seq gets the sequence before
- * this group's first. */
+ * so WAL order equals sequence order; sync outside it (as RocksDB's
+ * SyncWAL does), so the other queue's appends do not wait for this fsync.
+ * *last_seq gets the sequence before this group's first. */
 static wt_status concurrent_write_group_to_wal(wt_db *db, wt_write_group *g,
                                                wt_write_batch *scratch, size_t group_bytes,
                                                uint64_t seq_inc, bool need_sync,
@@ -256,10 +257,28 @@ static wt_status concurrent_write_group_to_wal(wt_db *db, wt_write_group *g,
     db_emit(PORT_EV_ALLOCATE, g->leader->owner, WT_OK, *last_seq + 1, seq_inc, 0, 0);
     emit_group(PORT_EV_GROUP, g, group_bytes, *last_seq + 1, *last_seq + seq_inc);
     wt_status s = WT_OK;
+    wal_writer *log = db->log;
+    uint64_t before = wal_file_size(log), end = before;
     if (writers > 0) {
         wt_batch_set_sequence(merged, *last_seq + 1);
-        s = log_batch(db, g, merged, need_sync);
+        s = log_batch(db, g, merged, false);
+        end = wal_file_size(log);
     }
+    bool sync = s == WT_OK && writers > 0 && need_sync;
+    if (sync) db->log_syncs_in_flight++; /* keeps `log` open until we are done */
+    port_mutex_unlock(&db->log_write_mutex);
+    if (!sync) return s;
+    uint64_t number = wal_log_number(log);
+    db_emit(PORT_EV_WAL_SYNC_BEGIN, g->leader->owner, WT_OK, number, 0, 0, 0);
+    s = port_file_sync(wal_writer_file(log));
+    db_emit(PORT_EV_WAL_SYNC_END, g->leader->owner, s, number, 0, 0, 0);
+    port_mutex_lock(&db->log_write_mutex);
+    if (s != WT_OK) {
+        wal_writer_set_error(log, s);
+        /* Take the record back unless the other queue appended after it. */
+        if (db->log == log && wal_file_size(log) == end) cut_wal_back(db, before);
+    }
+    if (--db->log_syncs_in_flight == 0) port_cond_broadcast(&db->log_sync_cv);
     port_mutex_unlock(&db->log_write_mutex);
     return s;
 }

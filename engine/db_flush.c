@@ -108,6 +108,8 @@ static wt_status switch_wal(wt_db *db, uint64_t *new_number)
     if (s != WT_OK) return s;
     wal_writer *fresh = wal_writer_create(f, number, 0);
     port_mutex_lock(&db->log_write_mutex);
+    while (db->log_syncs_in_flight > 0) /* a second-queue leader syncs the old WAL */
+        port_cond_wait(&db->log_sync_cv, &db->log_write_mutex);
     wal_writer *old = db->log;
     s = wal_sync(old);
     db->log = fresh;

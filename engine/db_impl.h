@@ -54,6 +54,8 @@ struct wt_db {
     port_atomic_u64 last_sequence;
     port_atomic_u64 last_allocated_sequence;
     port_mutex log_write_mutex;
+    port_cond log_sync_cv;          /* with log_write_mutex: a sync outside the lock ended */
+    unsigned log_syncs_in_flight;   /* under log_write_mutex: syncs of `log` running unlocked */
     wal_writer *log;
     uint64_t group_wal_start;       /* WAL size before the current main group's record */
     memtable *mem;

@@ -278,7 +278,7 @@ static wt_status load_version(wt_db *db, wt_recovery_report *report)
 /* Replays the WALs from the manifest's log_number on. */
 static wt_status replay_logs(wt_db *db, wt_recovery_report *report, dir_listing *dl)
 {
-    qsort(dl->logs.numbers, dl->logs.count, sizeof *dl->logs.numbers, compare_u64);
+    if (dl->logs.count > 0) qsort(dl->logs.numbers, dl->logs.count, sizeof *dl->logs.numbers, compare_u64);
     recovery rc = {db, report, db->vs.last_sequence + 1, false, false};
     report->last_sequence = db->vs.last_sequence;
     wt_status s = WT_OK;
@@ -374,6 +374,7 @@ static wt_db *db_alloc(const wt_options *o, const char *dir)
     port_mutex_init(&db->mutex, "DBImpl::mutex_");
     port_cond_init(&db->bg_cv, "DBImpl::bg_cv_");
     port_mutex_init(&db->log_write_mutex, "DBImpl::log_write_mutex_");
+    port_cond_init(&db->log_sync_cv, "DBImpl::log_sync_cv_");
     port_mutex_init(&db->switch_mutex, "DBImpl::switch_mutex_");
     port_cond_init(&db->switch_cv, "DBImpl::switch_cv_");
     write_thread_options wto = {
@@ -421,6 +422,7 @@ static wt_status db_free(wt_db *db)
     write_thread_destroy(&db->write_thread);
     port_cond_destroy(&db->switch_cv);
     port_mutex_destroy(&db->switch_mutex);
+    port_cond_destroy(&db->log_sync_cv);
     port_mutex_destroy(&db->log_write_mutex);
     port_cond_destroy(&db->bg_cv);
     port_mutex_destroy(&db->mutex);

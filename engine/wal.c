@@ -193,6 +193,14 @@ wt_status wal_sync(wal_writer *w)
     return s;
 }
 
+port_file *wal_writer_file(const wal_writer *w) { return w->file; }
+
+void wal_writer_set_error(wal_writer *w, wt_status s)
+{
+    WT_ASSERT(s != WT_OK);
+    if (w->error == WT_OK) w->error = s;
+}
+
 void wal_writer_rewind(wal_writer *w, uint64_t file_size)
 {
     WT_ASSERT(file_size <= w->file_size);

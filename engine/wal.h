@@ -59,6 +59,11 @@ WT_MUST_USE wt_status wal_add_record(wal_writer *w, const void *data, size_t n,
  * was appended successfully. */
 WT_MUST_USE wt_status wal_sync(wal_writer *w);
 uint64_t wal_file_size(const wal_writer *w);
+/* The file, for a sync done outside the writer's lock (the caller keeps
+ * the writer open meanwhile and reports a failure with wal_writer_set_error). */
+port_file *wal_writer_file(const wal_writer *w);
+/* Makes s the writer's sticky error (first one wins). */
+void wal_writer_set_error(wal_writer *w, wt_status s);
 /* After the caller truncated the file to file_size (port_truncate), go on
  * appending from there: used to take back the last record(s) of a group
  * whose memtable insert failed.  REQUIRES: file_size <= wal_file_size(w). */

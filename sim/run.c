@@ -1018,6 +1018,17 @@ static void judge(run_state *rs, sched *s)
                            : r->outcome == SCHED_STEP_LIMIT ? "step_limit"
                                                             : "assertion";
         record_failure(rs, name, "%s", sched_failure_message(s));
+        /* A failure that is not an oracle violation still gets its event
+         * line, so timelines show where the run ended. */
+        jline *j = &rs->line;
+        jline_begin(j);
+        jline_u64(j, "step", sched_steps(s));
+        jline_u64(j, "t", sched_now_ns(s));
+        jline_str(j, "fiber", "-");
+        jline_str(j, "ev", "violation");
+        jline_str(j, "invariant", name);
+        jline_str(j, "detail", sched_failure_message(s));
+        emit_line(rs);
     }
     const scenario_expect *x = &rs->sc->expect;
     if (x->deadlock)

@@ -132,8 +132,8 @@ int cmd_replay(int argc, char **argv)
     }
     free(dump_text);
     if (matched) {
-        printf("replay matched: %zu lines, %zu decisions; the run %s", t.file.count, t.pick_count,
-               sched_outcome_name(r.outcome));
+        printf("replay matched: %zu lines, %zu decisions; the run ended: %s", t.file.count,
+               t.pick_count, sched_outcome_name(r.outcome));
         if (r.failed_invariant)
             printf(", failing %s at step %llu: %s", r.failed_invariant,
                    (unsigned long long)r.violation_step, r.detail);

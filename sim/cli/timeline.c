@@ -68,9 +68,11 @@ static void details(json_t *o, const char *ev, char *d, size_t cap)
                  num(o, "seq"), num(o, "count"));
     } else if (strcmp(ev, "group") == 0 || strcmp(ev, "memtable_group") == 0) {
         list(json_object_get(o, "members"), names, sizeof names);
-        snprintf(d, cap, "[%s] %zu member%s, seq %lld..%lld%s", names,
+        char bytes[48] = "";
+        if (json_object_get(o, "bytes")) snprintf(bytes, sizeof bytes, ", %lld bytes", num(o, "bytes"));
+        snprintf(d, cap, "[%s] %zu member%s%s, seq %lld..%lld%s", names,
                  json_array_size(json_object_get(o, "members")),
-                 json_array_size(json_object_get(o, "members")) == 1 ? "" : "s",
+                 json_array_size(json_object_get(o, "members")) == 1 ? "" : "s", bytes,
                  num(o, "first_seq"), num(o, "last_seq"), strcmp(ev, "group") ? " (memtable)" : "");
     } else if (strcmp(ev, "wal_append") == 0) {
         snprintf(d, cap, "offset %lld, %lld bytes, seq %lld (+%lld): %s", num(o, "offset"),

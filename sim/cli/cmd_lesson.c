@@ -1,0 +1,143 @@
+/*
+ * cmd_lesson.c — `wtlab lesson NAME`: run a lesson's scenario, write its
+ * trace and its timeline chart, and say where they are and which page
+ * explains them.  `wtlab lesson --all -o DIR` does every lesson (the
+ * charts of the lesson series, in one command); `wtlab lesson --list`
+ * names them.
+ *
+ * Lessons live in scenarios/lessons/ as NN-name.json (the scenario) and
+ * NN-name.md (what to watch, questions).  The directory is found from
+ * $WTLAB_LESSONS, else the source tree this wtlab was built from.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+enum { MAX_LESSONS = 64 };
+
+static const char *lessons_dir(void)
+{
+    const char *env = getenv("WTLAB_LESSONS");
+    return env && *env ? env : WTLAB_SOURCE_DIR "/scenarios/lessons";
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lesson names (without .json), sorted; returns how many. */
+static size_t list_lessons(char **names, size_t cap)
+{
+    DIR *d = opendir(lessons_dir());
+    size_t n = 0;
+    for (struct dirent *e; d && (e = readdir(d)) != NULL && n < cap;) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && strcmp(e->d_name + len - 5, ".json") == 0)
+            names[n++] = strndup(e->d_name, len - 5);
+    }
+    if (d) closedir(d);
+    qsort(names, n, sizeof *names, compare_names);
+    return n;
+}
+
+/* "02", "group-commit" or "02-group-commit" -> the full lesson name. */
+static char *find_lesson(const char *want)
+{
+    char *names[MAX_LESSONS];
+    size_t n = list_lessons(names, MAX_LESSONS);
+    char *found = NULL;
+    size_t wl = strlen(want);
+    for (size_t i = 0; i < n; i++) {
+        const char *dash = strchr(names[i], '-');
+        bool match = strcmp(names[i], want) == 0 ||
+                     (dash && strcmp(dash + 1, want) == 0) ||
+                     (dash && (size_t)(dash - names[i]) == wl && strncmp(names[i], want, wl) == 0);
+        if (match && found == NULL) found = strdup(names[i]);
+    }
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    return found;
+}
+
+/* Runs one lesson into dir: DIR/NAME.jsonl and DIR/NAME.png. */
+static int run_lesson(const char *name, const char *dir, bool verbose)
+{
+    char scenario_path[4096], trace[4096], chart[4096];
+    snprintf(scenario_path, sizeof scenario_path, "%s/%s.json", lessons_dir(), name);
+    snprintf(trace, sizeof trace, "%s/%s.jsonl", dir, name);
+    snprintf(chart, sizeof chart, "%s/%s.png", dir, name);
+    char *run_argv[] = {"run", scenario_path, "-o", trace, verbose ? NULL : "--quiet", NULL};
+    int rc = cmd_run(verbose ? 4 : 5, run_argv);
+    if (rc != EXIT_OK) return rc;
+    char *plot_argv[] = {"plot", trace, "-o", chart, NULL};
+    rc = cmd_plot(4, plot_argv);
+    if (rc != EXIT_OK) return rc;
+    if (verbose)
+        printf("\nlesson    %s\n  page    %s/%s.md (what to watch, questions)\n  trace   %s\n"
+               "  chart   %s\n  next    wtlab replay --text %s   (the run, event by event)\n",
+               name, lessons_dir(), name, trace, chart, trace);
+    return EXIT_OK;
+}
+
+static void lesson_usage(FILE *out)
+{
+    fputs("usage: wtlab lesson NAME [-o DIR]     run one lesson (NAME: 02, group-commit or\n"
+          "                                      02-group-commit); default DIR: wtlab-out/lessons\n"
+          "       wtlab lesson --all [-o DIR]    every lesson: traces and charts\n"
+          "       wtlab lesson --list            the lessons\n"
+          "exit status: 0 the lesson ran as its scenario expects, 1 it did not, 2 bad input\n",
+          out);
+}
+
+int cmd_lesson(int argc, char **argv)
+{
+    static const struct option opts[] = {{"all", no_argument, 0, 'a'}, {"list", no_argument, 0, 'l'},
+                                         {"output", required_argument, 0, 'o'},
+                                         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    bool all = false, list = false;
+    const char *dir = "wtlab-out/lessons";
+    int o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "alo:h", opts, NULL)) != -1) {
+        if (o == 'a') all = true;
+        else if (o == 'l') list = true;
+        else if (o == 'o') dir = optarg;
+        else if (o == 'h') { lesson_usage(stdout); return EXIT_OK; }
+        else { lesson_usage(stderr); return EXIT_USAGE; }
+    }
+    char *names[MAX_LESSONS];
+    size_t n = list_lessons(names, MAX_LESSONS);
+    int rc = EXIT_OK;
+    if (n == 0) {
+        rc = cli_usage_error("no lessons found in %s (set WTLAB_LESSONS)", lessons_dir());
+    } else if (list) {
+        for (size_t i = 0; i < n; i++) puts(names[i]);
+    } else {
+        char probe[4096];
+        snprintf(probe, sizeof probe, "%s/", dir);
+        if (!cli_make_parent_dirs(probe)) {
+            rc = cli_usage_error("cannot create %s", dir);
+        } else if (all) {
+            for (size_t i = 0; i < n; i++) {
+                int r = run_lesson(names[i], dir, false);
+                printf("%-4s %s\n", r == EXIT_OK ? "ok" : "FAIL", names[i]);
+                if (r != EXIT_OK && rc != EXIT_USAGE) rc = r;
+            }
+        } else if (optind != argc - 1) {
+            lesson_usage(stderr);
+            rc = EXIT_USAGE;
+        } else {
+            char *name = find_lesson(argv[optind]);
+            rc = name ? run_lesson(name, dir, true)
+                      : cli_usage_error("no lesson '%s' (wtlab lesson --list)", argv[optind]);
+            free(name);
+        }
+    }
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    return rc;
+}
