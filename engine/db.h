@@ -65,6 +65,10 @@ typedef struct wt_options {
     bool paranoid_checks;                     /* true */
     bool flush_on_close;                      /* false: leave WAL-logged data in the WAL
                                                  (disableWAL data is flushed anyway) */
+    bool sync_group_fill;                     /* false: wtlab extension, not in RocksDB:
+                                                 a sync leader waits briefly for the last
+                                                 sync group's writers to rejoin
+                                                 (write_thread.c, "Sync group fill") */
 } wt_options;
 
 void wt_options_default(wt_options *o);

@@ -110,6 +110,8 @@ typedef struct write_thread_options {
     uint64_t max_write_batch_group_size_bytes;
     uint64_t max_yield_usec;  /* 0 disables phase 2 */
     uint64_t slow_yield_usec;
+    /* wtlab extension, off in RocksDB: see "Sync group fill" in write_thread.c. */
+    bool sync_group_fill;
 } write_thread_options;
 
 typedef struct write_thread {
@@ -125,6 +127,14 @@ typedef struct write_thread {
     port_atomic_u64 stall_ended_count;
     wt_await_context ctx_join, ctx_complete_parallel, ctx_exit_leader, ctx_unbatched,
         ctx_wait_memtable;
+    /* Sync group fill (only with opts.sync_group_fill); touched by the
+     * current leader only, handed on with leadership. */
+    uint64_t fill_expect;        /* last sync group + writers queued behind it */
+    uint64_t fill_prev_ns;       /* how long that group took, enter to exit */
+    uint64_t fill_group_start_ns;
+    uint32_t fill_skip;          /* groups left to form without waiting */
+    uint32_t fill_backoff;       /* the last skip (doubles on each timeout) */
+    uint64_t fill_waits, fill_timeouts; /* statistics */
 } write_thread;
 
 void write_thread_init(write_thread *wt, const char *name, const write_thread_options *opts);

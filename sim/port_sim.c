@@ -150,7 +150,9 @@ void port_unpark(port_atomic_u32 *word)
     sched *s = sched_current();
     if (s == NULL) return;
     sched_point(s, SCHED_OP_WAKE, word);
-    sched_wake_all(s, word);
+    /* Waking a parked OS thread is a system call (futex wake): the waker
+     * is busy for the scenario's schedule.wake_ns while others run. */
+    if (sched_wake_all(s, word) > 0 && sched_wake_ns(s) > 0) sched_sleep_ns(s, sched_wake_ns(s));
 }
 
 /* -------------------------------------------------------- mutex, condvar */

@@ -1074,6 +1074,7 @@ bool run_scenario(const run_config *cfg, run_result *res)
         .seed = cfg->seed,
         .max_steps = cfg->max_steps ? cfg->max_steps : rs.sc->schedule.max_steps,
         .tick_ns = rs.sc->schedule.tick_ns,
+        .wake_ns = rs.sc->schedule.wake_ns,
         .policy = policy,
         .hooks = {.arg = &rs, .on_decision = on_decision, .on_event = on_event,
                   .on_sync_point = on_sync_point, .after_step = after_step,

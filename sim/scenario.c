@@ -571,6 +571,7 @@ static const field option_fields[] = {
     F_NUM(FIELD_INT, wt_options, "max_write_buffer_number", max_write_buffer_number, 1, INT_MAX),
     F_CUSTOM("wal_recovery_mode", parse_recovery_mode),
     F_BOOL(wt_options, "paranoid_checks", paranoid_checks),
+    F_BOOL(wt_options, "sync_group_fill", sync_group_fill),
 };
 
 static bool parse_options(load_ctx *c, json_t *v, void *target)
@@ -1041,6 +1042,7 @@ static const field schedule_fields[] = {
     F_CUSTOM("decisions", parse_decisions),
     F_U64(scenario_schedule, "max_steps", max_steps, 1),
     F_U64(scenario_schedule, "tick_ns", tick_ns, 1),
+    F_U64(scenario_schedule, "wake_ns", wake_ns, 0),
     F_CUSTOM("pins", parse_pins),
 };
 

@@ -136,6 +136,7 @@ typedef struct scenario_schedule {
     size_t decision_count;
     uint64_t max_steps;       /* livelock bound; default 2,000,000 */
     uint64_t tick_ns;         /* virtual cost of one scheduling point; default 5 */
+    uint64_t wake_ns;         /* cost to the waker of waking a parked writer; default 0 */
     scenario_pin *pins;
     size_t pin_count;
 } scenario_schedule;

@@ -148,6 +148,7 @@ sched *sched_current(void) { return running_sched; }
 sched_fiber *sched_self(sched *s) { return s->current; }
 
 uint64_t sched_now_ns(const sched *s) { return s->now_ns; }
+uint64_t sched_wake_ns(const sched *s) { return s->cfg.wake_ns; }
 
 uint64_t sched_steps(const sched *s) { return s->step; }
 

@@ -139,6 +139,7 @@ typedef struct sched_config {
     uint64_t seed;          /* fiber RNG streams */
     uint64_t max_steps;
     uint64_t tick_ns;       /* virtual cost of a plain scheduling point */
+    uint64_t wake_ns;       /* what waking a parked fiber costs the waker (port_unpark) */
     size_t stack_bytes;
     sched_policy *policy;   /* owned by the caller */
     sched_hooks hooks;
@@ -170,6 +171,7 @@ __attribute__((noreturn)) void sched_fail(sched *s, sched_outcome o, const char 
 
 /* ---- for the runner ---- */
 uint64_t sched_now_ns(const sched *s);
+uint64_t sched_wake_ns(const sched *s);
 uint64_t sched_steps(const sched *s);
 size_t sched_fiber_count(const sched *s);
 sched_fiber *sched_fiber_at(sched *s, uint32_t id);

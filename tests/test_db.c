@@ -32,6 +32,7 @@
 typedef struct mode_case {
     const char *name;
     bool concurrent, pipelined, unordered, two_queues;
+    bool fill; /* sync_group_fill, and mostly sync writes */
 } mode_case;
 
 static const mode_case modes[] = {
@@ -41,6 +42,8 @@ static const mode_case modes[] = {
     {"pipelined parallel", true, true, false, false},
     {"unordered", true, false, true, false},
     {"two write queues", true, false, false, true},
+    {"sync group fill", true, false, false, false, true},
+    {"pipelined sync group fill", false, true, false, false, true},
 };
 enum { MODE_COUNT = sizeof modes / sizeof modes[0] };
 
@@ -53,6 +56,7 @@ static wt_options mode_options(const mode_case *m)
     o.enable_pipelined_write = m->pipelined;
     o.unordered_write = m->unordered;
     o.two_write_queues = m->two_queues;
+    o.sync_group_fill = m->fill;
     return o;
 }
 
@@ -109,7 +113,7 @@ static void writer_main(void *arg)
                 int vn = snprintf(value, sizeof value, "value-%u-%u-%u", job->thread, j, op);
                 wt_batch_put(&b, wt_slice_make(key, kn), wt_slice_make(value, (size_t)vn));
             }
-            wo.sync = j % 97 == 3;
+            wo.sync = job->mode->fill ? j % 4 != 1 : j % 97 == 3;
             wo.disable_wal = !wo.sync && j % 13 == 7;
         }
         write_record *r = &job->rec[j];

@@ -1,0 +1,330 @@
+/*
+ * wtbench.c — write throughput of the pthreads engine, measured the way
+ * RocksDB's `db_bench --benchmarks=fillrandom` measures its own, so the two
+ * can be run side by side (bench/vs_db_bench.sh).
+ *
+ *     wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]
+ *             [--mode default|serial|pipelined|unordered|two-queues]
+ *             [--key-size 16] [--value-size 100] [--seed N] [--db DIR]
+ *
+ * What it does, as db_bench's fillrandom does: each of N threads writes
+ * --num single-Put batches (one reused WriteBatch per thread) of a random
+ * key from [0, num) formatted as a 16-byte zero-padded decimal and a
+ * value of --value-size bytes, with WriteOptions sync/disableWAL as given.
+ * The wall time is from the moment every thread is released at once to
+ * the moment the last one finishes.
+ *
+ * What it prints (one line, machine-readable key=value pairs):
+ *     wtbench: mode=default threads=16 sync=1 ops=160000 secs=1.23
+ *              ops_per_sec=130081 micros_per_op=7.69 wal_records=10012
+ *              mean_group=15.98
+ * wal_records counts the WAL records written (one per write group in the
+ * default mode: the leader writes the group's merged batch as one record);
+ * mean_group is batches per record, read back from the WAL after close.
+ *
+ * --sync-group-fill turns on the wtlab extension of that name (db.h;
+ * write_thread.c, "Sync group fill"), off by default as in RocksDB.
+ *
+ * The DB directory is created under $TMPDIR (or --db) and removed at the
+ * end.  Exit status: 0 ok, 1 a write or the read-back failed, 2 usage.
+ */
+#include "db.h"
+#include "wal.h"
+#include "write_batch.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { MAX_THREADS = 256 };
+
+typedef struct bench_config {
+    unsigned threads;
+    uint64_t num;
+    unsigned key_size, value_size;
+    uint64_t seed;
+    const char *mode;
+    bool fill;
+    wt_write_options wo;
+} bench_config;
+
+typedef struct bench_thread {
+    const bench_config *cfg;
+    wt_db *db;
+    unsigned index;
+    pthread_barrier_t *start;
+    wt_status status;
+    double finished_at;
+} bench_thread;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* xorshift64*: a per-thread key stream (the keys' distribution matters,
+ * their exact values do not). */
+static uint64_t next_random(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    return x * 0x2545F4914F6CDD1DULL;
+}
+
+static void *bench_worker(void *arg)
+{
+    bench_thread *t = arg;
+    const bench_config *cfg = t->cfg;
+    uint64_t rng = cfg->seed * 0x9E3779B97F4A7C15ULL + t->index + 1;
+    char key[64];
+    char *value = malloc(cfg->value_size ? cfg->value_size : 1);
+    if (value == NULL) {
+        t->status = WT_NO_SPACE;
+        pthread_barrier_wait(t->start);
+        return NULL;
+    }
+    for (unsigned i = 0; i < cfg->value_size; i++) value[i] = (char)('a' + (next_random(&rng) % 26));
+    wt_write_batch batch;
+    wt_batch_init(&batch);
+    pthread_barrier_wait(t->start);
+    for (uint64_t i = 0; i < cfg->num; i++) {
+        uint64_t k = next_random(&rng) % cfg->num;
+        snprintf(key, sizeof key, "%0*" PRIu64, (int)cfg->key_size, k);
+        wt_batch_clear(&batch);
+        wt_batch_put(&batch, wt_slice_make(key, cfg->key_size),
+                     wt_slice_make(value, cfg->value_size));
+        wt_status s = wt_db_write(t->db, &cfg->wo, &batch);
+        if (s != WT_OK) {
+            t->status = s;
+            break;
+        }
+    }
+    t->finished_at = now_seconds();
+    wt_batch_destroy(&batch);
+    free(value);
+    return NULL;
+}
+
+/* Counts the records and batches in every NNNNNN.log file of dir. */
+static int count_wal(const char *dir, uint64_t *records, uint64_t *batches)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL) return -1;
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(d)) != NULL && rc == 0) {
+        uint64_t number;
+        if (!wt_parse_log_file_name(e->d_name, &number)) continue;
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        port_file *f;
+        if (port_file_open(path, PORT_OPEN_READ, &f) != WT_OK) {
+            rc = -1;
+            break;
+        }
+        wal_reader *r = wal_reader_create(f, number);
+        wt_slice rec;
+        uint64_t off;
+        wal_problem problem;
+        wal_read_result res;
+        while ((res = wal_read_record(r, &rec, &off, &problem)) == WAL_READ_RECORD) {
+            if (rec.size < 12) {
+                rc = -1;
+                break;
+            }
+            const uint8_t *p = rec.data;
+            *records += 1;
+            *batches += (uint64_t)p[8] | (uint64_t)p[9] << 8 | (uint64_t)p[10] << 16 |
+                        (uint64_t)p[11] << 24;
+        }
+        if (res == WAL_READ_PROBLEM) rc = -1;
+        wal_reader_destroy(r);
+    }
+    closedir(d);
+    return rc;
+}
+
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static int usage(FILE *out, int rc)
+{
+    fprintf(out,
+            "usage: wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]\n"
+            "               [--mode default|serial|pipelined|unordered|two-queues]\n"
+            "               [--key-size N] [--value-size N] [--seed N] [--db DIR]\n"
+            "fillrandom like db_bench: each thread writes --num one-Put batches.\n"
+            "Defaults: 1 thread, 100000 writes per thread, key 16 bytes, value 100 bytes,\n"
+            "mode default (concurrent memtable writes on), no sync; DB in $TMPDIR.\n");
+    return rc;
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0') return false;
+    *out = v;
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    bench_config cfg = {.threads = 1, .num = 100000, .key_size = 16, .value_size = 100,
+                        .seed = 1, .mode = "default"};
+    const char *db_dir = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        uint64_t v = 0;
+        bool has_value = i + 1 < argc;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) return usage(stdout, 0);
+        if (strcmp(a, "--sync") == 0) cfg.wo.sync = true;
+        else if (strcmp(a, "--disable-wal") == 0) cfg.wo.disable_wal = true;
+        else if (strcmp(a, "--sync-group-fill") == 0) cfg.fill = true;
+        else if (strcmp(a, "--mode") == 0 && has_value) cfg.mode = argv[++i];
+        else if (strcmp(a, "--db") == 0 && has_value) db_dir = argv[++i];
+        else if (has_value && parse_u64(argv[i + 1], &v) &&
+                 (strcmp(a, "--threads") == 0 || strcmp(a, "--num") == 0 ||
+                  strcmp(a, "--key-size") == 0 || strcmp(a, "--value-size") == 0 ||
+                  strcmp(a, "--seed") == 0)) {
+            i++;
+            if (strcmp(a, "--threads") == 0) cfg.threads = (unsigned)v;
+            if (strcmp(a, "--num") == 0) cfg.num = v;
+            if (strcmp(a, "--key-size") == 0) cfg.key_size = (unsigned)v;
+            if (strcmp(a, "--value-size") == 0) cfg.value_size = (unsigned)v;
+            if (strcmp(a, "--seed") == 0) cfg.seed = v;
+        } else {
+            fprintf(stderr, "wtbench: bad argument '%s'\n", a);
+            return usage(stderr, 2);
+        }
+    }
+    if (cfg.threads == 0 || cfg.threads > MAX_THREADS || cfg.num == 0 || cfg.key_size < 8 ||
+        cfg.key_size > 32 || cfg.value_size > (1u << 20)) {
+        fprintf(stderr, "wtbench: threads 1..%d, num > 0, key size 8..32, value size <= 1 MiB\n",
+                MAX_THREADS);
+        return 2;
+    }
+
+    wt_options o;
+    wt_options_default(&o);
+    o.create_if_missing = true;
+    o.sync_group_fill = cfg.fill;
+    if (strcmp(cfg.mode, "default") == 0) {
+    } else if (strcmp(cfg.mode, "serial") == 0) {
+        o.allow_concurrent_memtable_write = false;
+    } else if (strcmp(cfg.mode, "pipelined") == 0) {
+        o.enable_pipelined_write = true;
+    } else if (strcmp(cfg.mode, "unordered") == 0) {
+        o.unordered_write = true;
+    } else if (strcmp(cfg.mode, "two-queues") == 0) {
+        o.two_write_queues = true;
+    } else {
+        fprintf(stderr, "wtbench: unknown mode '%s'\n", cfg.mode);
+        return usage(stderr, 2);
+    }
+
+    char made_dir[4096];
+    if (db_dir == NULL) {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(made_dir, sizeof made_dir, "%s/wtbench-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (mkdtemp(made_dir) == NULL) {
+            fprintf(stderr, "wtbench: mkdtemp %s: %s\n", made_dir, strerror(errno));
+            return 1;
+        }
+        db_dir = made_dir;
+    } else {
+        snprintf(made_dir, sizeof made_dir, "%s", db_dir);
+    }
+
+    wt_db *db;
+    wt_status s = wt_db_open(&o, db_dir, &db, NULL);
+    if (s != WT_OK) {
+        fprintf(stderr, "wtbench: open %s: %s\n", db_dir, wt_status_name(s));
+        remove_dir(made_dir);
+        return 1;
+    }
+
+    pthread_barrier_t start;
+    pthread_barrier_init(&start, NULL, cfg.threads + 1);
+    bench_thread th[MAX_THREADS];
+    pthread_t tid[MAX_THREADS];
+    for (unsigned i = 0; i < cfg.threads; i++) {
+        th[i] = (bench_thread){.cfg = &cfg, .db = db, .index = i, .start = &start, .status = WT_OK};
+        if (pthread_create(&tid[i], NULL, bench_worker, &th[i]) != 0) {
+            fprintf(stderr, "wtbench: cannot create thread %u\n", i);
+            return 1;
+        }
+    }
+    pthread_barrier_wait(&start);
+    double t0 = now_seconds();
+    double t1 = t0;
+    int rc = 0;
+    for (unsigned i = 0; i < cfg.threads; i++) {
+        pthread_join(tid[i], NULL);
+        if (th[i].finished_at > t1) t1 = th[i].finished_at;
+        if (th[i].status != WT_OK) {
+            fprintf(stderr, "wtbench: thread %u: write failed: %s\n", i,
+                    wt_status_name(th[i].status));
+            rc = 1;
+        }
+    }
+    pthread_barrier_destroy(&start);
+    uint64_t last_seq = wt_db_last_sequence(db);
+    const write_thread *wtq = wt_db_write_thread(db);
+    uint64_t fill_waits = wtq->fill_waits, fill_timeouts = wtq->fill_timeouts;
+    s = wt_db_close(db);
+    if (s != WT_OK) {
+        fprintf(stderr, "wtbench: close: %s\n", wt_status_name(s));
+        rc = 1;
+    }
+
+    uint64_t ops = cfg.num * cfg.threads;
+    uint64_t records = 0, batches = 0;
+    if (!cfg.wo.disable_wal && count_wal(db_dir, &records, &batches) != 0) {
+        fprintf(stderr, "wtbench: reading the WAL back failed\n");
+        rc = 1;
+    }
+    if (rc == 0 && last_seq != ops) {
+        fprintf(stderr, "wtbench: last sequence %" PRIu64 " after %" PRIu64 " writes\n",
+                last_seq, ops);
+        rc = 1;
+    }
+    if (rc == 0 && !cfg.wo.disable_wal && batches != ops) {
+        /* A memtable switch deletes flushed WALs; then the read-back is partial. */
+        fprintf(stderr, "wtbench: note: WAL holds %" PRIu64 " of %" PRIu64
+                        " batches (older WALs were flushed and deleted)\n", batches, ops);
+    }
+    double secs = t1 - t0;
+    printf("wtbench: mode=%s fill=%d threads=%u sync=%d disable_wal=%d ops=%" PRIu64
+           " secs=%.3f ops_per_sec=%.0f micros_per_op=%.3f wal_records=%" PRIu64
+           " mean_group=%.2f fill_waits=%" PRIu64 " fill_timeouts=%" PRIu64 "\n",
+           cfg.mode, cfg.fill, cfg.threads, cfg.wo.sync, cfg.wo.disable_wal, ops, secs,
+           secs > 0 ? (double)ops / secs : 0.0, secs * 1e6 / (double)ops, records,
+           records ? (double)batches / (double)records : 0.0, fill_waits, fill_timeouts);
+    remove_dir(made_dir);
+    return rc;
+}
