@@ -426,6 +426,16 @@ static void relink_aside(write_thread *wt, wt_writer *we, wt_writer *rb, wt_writ
     }
 }
 
+/* The most bytes a group led by a batch of leader_size bytes may hold: a
+ * small leader only carries up to 1/8 of the limit more, so that it is not
+ * slowed down much by a big group. */
+static size_t group_size_limit(const write_thread *wt, size_t leader_size)
+{
+    size_t max_size = wt->opts.max_write_batch_group_size_bytes;
+    size_t small = max_size / 8;
+    return leader_size <= small ? leader_size + small : max_size;
+}
+
 /*
  * Sync group fill (wtlab extension; RocksDB seals the group at once).
  *
@@ -501,11 +511,7 @@ size_t wt_enter_as_batch_group_leader(write_thread *wt, wt_writer *leader, wt_wr
     WT_ASSERT(leader->link_older == NULL);
     WT_ASSERT(leader->batch != NULL);
     size_t size = wt_batch_byte_size(leader->batch);
-    /* A small leader only carries up to 1/8 of the limit more, so that it
-     * is not slowed down much by a big group. */
-    size_t max_size = wt->opts.max_write_batch_group_size_bytes;
-    size_t small = wt->opts.max_write_batch_group_size_bytes / 8;
-    if (size <= small) max_size = size + small;
+    size_t max_size = group_size_limit(wt, size);
 
     leader->write_group = g;
     g->leader = g->last_writer = leader;
@@ -723,9 +729,7 @@ void wt_enter_as_memtable_writer(write_thread *wt, wt_writer *leader, wt_write_g
     WT_ASSERT(leader->link_older == NULL);
     WT_ASSERT(leader->batch != NULL);
     size_t size = wt_batch_byte_size(leader->batch);
-    size_t max_size = wt->opts.max_write_batch_group_size_bytes;
-    size_t small = wt->opts.max_write_batch_group_size_bytes / 8;
-    if (size <= small) max_size = size + small;
+    size_t max_size = group_size_limit(wt, size);
     leader->write_group = g;
     g->leader = leader;
     g->size = 1;

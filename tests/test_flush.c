@@ -50,6 +50,14 @@ typedef struct sw_job {
     unsigned failures;
 } sw_job;
 
+/* WTLAB_SOAK=N multiplies the writes of the switch test, for a long run by
+ * hand (e.g. WTLAB_SOAK=100 CK_DEFAULT_TIMEOUT=0 build/tests/test_flush_pthread). */
+static unsigned soak_factor(void)
+{
+    const char *v = getenv("WTLAB_SOAK");
+    return v != NULL && atoi(v) > 0 ? (unsigned)atoi(v) : 1;
+}
+
 static void key_of(char *k, size_t n, unsigned t, unsigned i) { snprintf(k, n, "key-%u-%07u", t, i); }
 
 static void sw_writer(void *arg)
@@ -106,7 +114,7 @@ static void switches_body(void *arg)
     o.enable_pipelined_write = c->pipelined;
     o.unordered_write = c->unordered;
     wt_db *db = open_db(&o, dir);
-    unsigned writes = SW_WRITES / harness_scale_div();
+    unsigned writes = SW_WRITES * soak_factor() / harness_scale_div();
     sw_job jobs[SW_THREADS];
     port_thread *th[SW_THREADS];
     for (unsigned t = 0; t < SW_THREADS; t++) {
@@ -123,6 +131,9 @@ static void switches_body(void *arg)
     dir_count files = {0, 0, 0};
     ck_assert_int_eq(port_list_dir(dir, count_file, &files), WT_OK);
     ck_assert_uint_ge(files.tables, 3);    /* the memtable switched and flushed many times */
+    printf("# %s: %u writes verified across %u flushed tables\n",
+           c->pipelined ? "pipelined" : c->unordered ? "unordered" : "default",
+           SW_THREADS * writes, files.tables);
     ck_assert_uint_le(files.logs, 1 + 3);  /* obsolete WALs were deleted */
     ck_assert_uint_eq(files.manifests, 1);
     db = open_db(&o, dir);
