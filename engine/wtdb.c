@@ -203,7 +203,9 @@ static int cmd_dump_wal(cli *c, int argc, char **argv)
     const char *base = strrchr(argv[0], '/');
     if (!wt_parse_log_file_name(base ? base + 1 : argv[0], &number)) number = 0;
     wal_reader *r = wal_reader_create(f, number);
-    if (c->header) puts("Sequence,Count,ByteSize,Physical Offset,Key(s)");
+    if (c->header) /* as ldb prints it, with and without --print_value */
+        puts(c->no_values ? "Sequence,Count,ByteSize,Physical Offset,Key(s)"
+                          : "Sequence,Count,ByteSize,Physical Offset,Key(s) : value ");
     unsigned problems = 0;
     for (;;) {
         wt_slice rec;
