@@ -31,6 +31,7 @@
 #include "port.h"
 #include "table.h"
 #include "wal.h"
+#include "test_files.h"
 
 enum {
     WHY_CAP = 512,
@@ -39,62 +40,9 @@ enum {
     RANDOM_STEPS_MIN = 60,
 };
 
-typedef struct test_dir {
-    char *dir;
-    char path[PATH_MAX];
-} test_dir;
-
-#define MANIFEST_TEST(name)                               \
-    static void name##_body(test_dir *t);                 \
-    static void name##_run(void *arg)                     \
-    {                                                     \
-        test_dir t = {0};                                 \
-        (void)arg;                                        \
-        t.dir = harness_make_dir("manifest");             \
-        name##_body(&t);                                  \
-        harness_cleanup_dir(t.dir);                       \
-        free(t.dir);                                      \
-    }                                                     \
-    START_TEST(name) { harness_run(name##_run, NULL); }   \
-    END_TEST                                              \
-    static void name##_body(test_dir *t)
-
-static const char *dir_file(test_dir *t, const char *name)
-{
-    snprintf(t->path, sizeof t->path, "%s/%s", t->dir, name);
-    return t->path;
-}
+#define MANIFEST_TEST(name) DIR_TEST(name, "manifest")
 
 /* ------------------------------------------------------------ file helpers */
-
-typedef struct bytes {
-    uint8_t *data;
-    size_t len;
-} bytes;
-
-static bytes file_read_all(const char *path)
-{
-    port_file *f = NULL;
-    uint64_t size = 0;
-    bytes b = {0};
-    ck_assert_int_eq(port_file_open(path, PORT_OPEN_READ, &f), WT_OK);
-    ck_assert_int_eq(port_file_size(f, &size), WT_OK);
-    b.data = malloc(size ? size : 1);
-    ck_assert_ptr_nonnull(b.data);
-    ck_assert_int_eq(port_file_read(f, 0, b.data, size, &b.len), WT_OK);
-    ck_assert_uint_eq(b.len, size);
-    ck_assert_int_eq(port_file_close(f), WT_OK);
-    return b;
-}
-
-static void file_write_all(const char *path, const void *data, size_t n)
-{
-    port_file *f = NULL;
-    ck_assert_int_eq(port_file_open(path, PORT_OPEN_CREATE, &f), WT_OK);
-    if (n > 0) ck_assert_int_eq(port_file_append(f, data, n), WT_OK);
-    ck_assert_int_eq(port_file_sync(f), WT_OK);
-    ck_assert_int_eq(port_file_close(f), WT_OK);
-}
 
 /* ------------------------------------------------------------ edit helpers */
 

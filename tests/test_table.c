@@ -34,6 +34,7 @@
 #include "memtable.h"
 #include "port.h"
 #include "table.h"
+#include "test_files.h"
 
 enum {
     WRITES_FULL = 8000,  /* sequences written in the pthreads build */
@@ -46,35 +47,6 @@ enum {
 };
 
 /* ------------------------------------------------------------ byte buffers */
-
-typedef struct bytes {
-    uint8_t *data;
-    size_t len;
-} bytes;
-
-static bytes file_read_all(const char *path)
-{
-    port_file *f = NULL;
-    uint64_t size = 0;
-    bytes b = {0};
-    ck_assert_int_eq(port_file_open(path, PORT_OPEN_READ, &f), WT_OK);
-    ck_assert_int_eq(port_file_size(f, &size), WT_OK);
-    b.data = malloc(size ? size : 1);
-    ck_assert_ptr_nonnull(b.data);
-    ck_assert_int_eq(port_file_read(f, 0, b.data, size, &b.len), WT_OK);
-    ck_assert_uint_eq(b.len, size);
-    ck_assert_int_eq(port_file_close(f), WT_OK);
-    return b;
-}
-
-static void file_write_all(const char *path, const uint8_t *data, size_t n)
-{
-    port_file *f = NULL;
-    ck_assert_int_eq(port_file_open(path, PORT_OPEN_CREATE, &f), WT_OK);
-    if (n > 0) ck_assert_int_eq(port_file_append(f, data, n), WT_OK);
-    ck_assert_int_eq(port_file_sync(f), WT_OK);
-    ck_assert_int_eq(port_file_close(f), WT_OK);
-}
 
 /* Rewrites path with the byte at `at` flipped. */
 static void flip_byte(const char *path, uint64_t at)
@@ -170,11 +142,6 @@ static uint64_t model_visible(const model *md, uint32_t k, uint64_t snapshot)
 
 /* ------------------------------------------------------------ table files */
 
-typedef struct test_dir {
-    char *dir;
-    char path[PATH_MAX];
-} test_dir;
-
 /* Flushes m into a new table file at path. */
 static void build_from_memtable(const char *path, const memtable *m, table_properties *props)
 {
@@ -231,21 +198,7 @@ static void fixture_free(fixture *fx)
     model_free(&fx->md);
 }
 
-/* Every body runs inside harness_run (a sim run in the sim build). */
-#define TABLE_TEST(name)                                  \
-    static void name##_body(test_dir *t);                 \
-    static void name##_run(void *arg)                     \
-    {                                                     \
-        test_dir t = {0};                                 \
-        (void)arg;                                        \
-        t.dir = harness_make_dir("table");                \
-        name##_body(&t);                                  \
-        harness_cleanup_dir(t.dir);                       \
-        free(t.dir);                                      \
-    }                                                     \
-    START_TEST(name) { harness_run(name##_run, NULL); }   \
-    END_TEST                                              \
-    static void name##_body(test_dir *t)
+#define TABLE_TEST(name) DIR_TEST(name, "table")
 
 /* ------------------------------------------- the format, parsed by hand */
 

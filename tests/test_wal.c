@@ -34,15 +34,11 @@
 #include "harness.h"
 #include "port.h"
 #include "wal.h"
+#include "test_files.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ------------------------------------------------------------ byte buffers */
-
-typedef struct bytes {
-    uint8_t *data;
-    size_t len, cap;
-} bytes;
 
 static void bytes_put(bytes *b, const void *p, size_t n)
 {
@@ -180,17 +176,6 @@ static void describe_batch(const uint8_t *p, size_t n, char *out, size_t cap)
 
 /* ------------------------------------------------------------ file helpers */
 
-typedef struct test_dir {
-    char *dir;
-    char path[PATH_MAX];
-} test_dir;
-
-static const char *dir_file(test_dir *t, const char *name)
-{
-    snprintf(t->path, sizeof t->path, "%s/%s", t->dir, name);
-    return t->path;
-}
-
 static wal_writer *writer_open(const char *path)
 {
     port_file *f = NULL;
@@ -208,29 +193,6 @@ static uint64_t add(wal_writer *w, const void *data, size_t n)
     uint64_t offset = UINT64_MAX;
     ck_assert_int_eq(wal_add_record(w, data, n, &offset), WT_OK);
     return offset;
-}
-
-static bytes file_read_all(const char *path)
-{
-    port_file *f = NULL;
-    uint64_t size = 0;
-    bytes b = {0};
-    ck_assert_int_eq(port_file_open(path, PORT_OPEN_READ, &f), WT_OK);
-    ck_assert_int_eq(port_file_size(f, &size), WT_OK);
-    b.data = malloc(size ? size : 1);
-    b.cap = size;
-    ck_assert_int_eq(port_file_read(f, 0, b.data, size, &b.len), WT_OK);
-    ck_assert_uint_eq(b.len, size);
-    ck_assert_int_eq(port_file_close(f), WT_OK);
-    return b;
-}
-
-static void file_write_all(const char *path, const uint8_t *data, size_t n)
-{
-    port_file *f = NULL;
-    ck_assert_int_eq(port_file_open(path, PORT_OPEN_CREATE, &f), WT_OK);
-    if (n > 0) ck_assert_int_eq(port_file_append(f, data, n), WT_OK);
-    ck_assert_int_eq(port_file_close(f), WT_OK);
 }
 
 static wal_reader *reader_open(const char *path)
@@ -344,21 +306,7 @@ static void expect_eof(const events *ev, int i)
     ck_assert_int_eq(ev->e[i].result, WAL_READ_EOF);
 }
 
-/* Every test body runs inside harness_run (a sim run in the sim build). */
-#define WAL_TEST(name)                                    \
-    static void name##_body(test_dir *t);                 \
-    static void name##_run(void *arg)                     \
-    {                                                     \
-        test_dir t = {0};                                 \
-        (void)arg;                                        \
-        t.dir = harness_make_dir("wal");                  \
-        name##_body(&t);                                  \
-        harness_cleanup_dir(t.dir);                       \
-        free(t.dir);                                      \
-    }                                                     \
-    START_TEST(name) { harness_run(name##_run, NULL); }   \
-    END_TEST                                              \
-    static void name##_body(test_dir *t)
+#define WAL_TEST(name) DIR_TEST(name, "wal")
 
 /* ----------------------------------------------------------- worked example */
 
