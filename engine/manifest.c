@@ -47,40 +47,27 @@ static const char manifest_prefix[] = "MANIFEST-";
 
 /* ============================================================= encoding */
 
-static void manifest_put_bytes(wt_buf *b, const void *data, size_t n)
-{
-    wt_buf_reserve(b, b->size + n);
-    if (n > 0) memcpy(b->data + b->size, data, n);
-    b->size += n;
-}
-
-static void manifest_put_varint(wt_buf *b, uint64_t v)
-{
-    uint8_t tmp[WT_VARINT64_MAX];
-    manifest_put_bytes(b, tmp, wt_put_varint64(tmp, v));
-}
-
 static void manifest_put_key(wt_buf *b, const wt_buf *key)
 {
     WT_ASSERT(key->size <= UINT32_MAX);
-    manifest_put_varint(b, key->size);
-    manifest_put_bytes(b, key->data, key->size);
+    wt_buf_put_varint64(b, key->size);
+    wt_buf_append(b, key->data, key->size);
 }
 
 static void manifest_put_field(wt_buf *b, unsigned tag, uint64_t v)
 {
-    manifest_put_varint(b, tag);
-    manifest_put_varint(b, v);
+    wt_buf_put_varint64(b, tag);
+    wt_buf_put_varint64(b, v);
 }
 
 static void manifest_encode_file(wt_buf *b, const manifest_file_meta *f)
 {
-    manifest_put_varint(b, MANIFEST_TAG_NEW_FILE);
-    manifest_put_varint(b, f->number);
-    manifest_put_varint(b, f->file_size);
-    manifest_put_varint(b, f->entries);
-    manifest_put_varint(b, f->min_seq);
-    manifest_put_varint(b, f->max_seq);
+    wt_buf_put_varint64(b, MANIFEST_TAG_NEW_FILE);
+    wt_buf_put_varint64(b, f->number);
+    wt_buf_put_varint64(b, f->file_size);
+    wt_buf_put_varint64(b, f->entries);
+    wt_buf_put_varint64(b, f->min_seq);
+    wt_buf_put_varint64(b, f->max_seq);
     manifest_put_key(b, &f->smallest_key);
     manifest_put_key(b, &f->largest_key);
 }

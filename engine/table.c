@@ -106,26 +106,6 @@ static wt_slice table_user_key(wt_slice internal_key, uint64_t *packed)
     return wt_slice_make(internal_key.data, user_size);
 }
 
-static void table_buf_append(wt_buf *b, const void *data, size_t n)
-{
-    wt_buf_reserve(b, b->size + n);
-    if (n > 0) memcpy(b->data + b->size, data, n);
-    b->size += n;
-}
-
-static void table_buf_put_varint(wt_buf *b, uint64_t v)
-{
-    uint8_t tmp[WT_VARINT64_MAX];
-    table_buf_append(b, tmp, wt_put_varint64(tmp, v));
-}
-
-static void table_buf_put_fixed64(wt_buf *b, uint64_t v)
-{
-    uint8_t tmp[8];
-    wt_put_fixed64(tmp, v);
-    table_buf_append(b, tmp, sizeof tmp);
-}
-
 /* What the footer records. */
 typedef struct table_footer {
     uint64_t index_offset;
@@ -240,10 +220,10 @@ static void table_builder_write_block(table_builder *b, wt_buf *blk)
 {
     size_t size = blk->size;
     uint8_t type = TABLE_BLOCK_TYPE_PLAIN;
-    table_buf_append(blk, &type, 1);
+    wt_buf_append(blk, &type, 1);
     uint8_t crc[4];
     wt_put_fixed32(crc, wt_crc32c_mask(wt_crc32c(blk->data, size + 1)));
-    table_buf_append(blk, crc, sizeof crc);
+    wt_buf_append(blk, crc, sizeof crc);
     WT_ASSERT(blk->size == size + TABLE_TRAILER_SIZE);
     table_builder_write(b, blk->data, blk->size);
     blk->size = 0;
@@ -256,10 +236,10 @@ static void table_builder_flush_block(table_builder *b)
     WT_ASSERT(b->last_key.size >= TABLE_TAG_BYTES);
     uint64_t offset = b->offset, size = b->block.size;
     table_builder_write_block(b, &b->block);
-    table_buf_put_varint(&b->index, b->last_key.size);
-    table_buf_append(&b->index, b->last_key.data, b->last_key.size);
-    table_buf_put_varint(&b->index, offset);
-    table_buf_put_varint(&b->index, size);
+    wt_buf_put_varint64(&b->index, b->last_key.size);
+    wt_buf_append(&b->index, b->last_key.data, b->last_key.size);
+    wt_buf_put_varint64(&b->index, offset);
+    wt_buf_put_varint64(&b->index, size);
 }
 
 void table_builder_add(table_builder *b, wt_slice user_key, uint64_t seq, wt_value_type type,
@@ -284,11 +264,11 @@ void table_builder_add(table_builder *b, wt_slice user_key, uint64_t seq, wt_val
         b->props.max_seq = wt_max_u64(b->props.max_seq, seq);
     }
     wt_buf_set(&b->last_key, user_key.data, user_key.size);
-    table_buf_put_fixed64(&b->last_key, packed);
-    table_buf_put_varint(&b->block, b->last_key.size);
-    table_buf_append(&b->block, b->last_key.data, b->last_key.size);
-    table_buf_put_varint(&b->block, value.size);
-    table_buf_append(&b->block, value.data, value.size);
+    wt_buf_put_fixed64(&b->last_key, packed);
+    wt_buf_put_varint64(&b->block, b->last_key.size);
+    wt_buf_append(&b->block, b->last_key.data, b->last_key.size);
+    wt_buf_put_varint64(&b->block, value.size);
+    wt_buf_append(&b->block, value.data, value.size);
     b->props.entries++;
     if (b->block.size >= TABLE_BLOCK_SIZE) table_builder_flush_block(b);
 }

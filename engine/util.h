@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "coding.h"
 #include "port.h"
 
 #define WT_ASSERT(cond) \
@@ -71,6 +72,26 @@ static inline void wt_buf_set(wt_buf *b, const void *data, size_t n)
     wt_buf_reserve(b, n);
     if (n) memcpy(b->data, data, n);
     b->size = n;
+}
+
+static inline void wt_buf_append(wt_buf *b, const void *data, size_t n)
+{
+    wt_buf_reserve(b, b->size + n);
+    if (n > 0) memcpy(b->data + b->size, data, n);
+    b->size += n;
+}
+
+static inline void wt_buf_put_varint64(wt_buf *b, uint64_t v)
+{
+    uint8_t tmp[WT_VARINT64_MAX];
+    wt_buf_append(b, tmp, wt_put_varint64(tmp, v));
+}
+
+static inline void wt_buf_put_fixed64(wt_buf *b, uint64_t v)
+{
+    uint8_t tmp[8];
+    wt_put_fixed64(tmp, v);
+    wt_buf_append(b, tmp, sizeof tmp);
 }
 
 #endif
