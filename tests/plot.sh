@@ -18,21 +18,7 @@ if ! command -v gnuplot > /dev/null 2>&1; then
     echo "1..0 # SKIP gnuplot is not installed (install gnuplot-nox)"
     exit 77
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0 n=0
-check() { # check DESCRIPTION COMMAND...
-    desc=$1
-    shift
-    n=$((n + 1))
-    if "$@" > "$tmp/out" 2>&1; then
-        echo "ok $n - $desc"
-    else
-        echo "not ok $n - $desc"
-        sed 's/^/# /' "$tmp/out"
-        fail=1
-    fi
-}
+. "$(dirname "$0")/tap.sh"
 # expect_status WANT PATTERN COMMAND...: exits WANT and stderr has PATTERN.
 expect_status() {
     want=$1 pattern=$2

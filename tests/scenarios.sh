@@ -6,21 +6,7 @@
 # exit status 2.
 set -u
 wtlab=$1 src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0 n=0
-check() { # check DESCRIPTION COMMAND...
-    desc=$1
-    shift
-    n=$((n + 1))
-    if "$@" > "$tmp/out" 2>&1; then
-        echo "ok $n - $desc"
-    else
-        echo "not ok $n - $desc"
-        sed 's/^/# /' "$tmp/out"
-        fail=1
-    fi
-}
+. "$(dirname "$0")/tap.sh"
 expect_status() { # expect_status WANT COMMAND...
     want=$1
     shift
