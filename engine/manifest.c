@@ -24,7 +24,6 @@
  */
 #include "manifest.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -409,16 +408,6 @@ void version_state_apply(version_state *s, const version_edit *e)
 
 /* ============================================================ file names */
 
-__attribute__((format(printf, 3, 4))) static void manifest_why(char *why, size_t cap,
-                                                               const char *fmt, ...)
-{
-    if (why == NULL || cap == 0) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, cap, fmt, ap);
-    va_end(ap);
-}
-
 /* "DIR/NAME" into buf.  REQUIRES: it fits. */
 static char *manifest_path(char *buf, size_t n, const char *dir, const char *name)
 {
@@ -462,7 +451,7 @@ wt_status manifest_read_current(const char *dir, uint64_t *number, char *why, si
     port_file *f = NULL;
     wt_status s = port_file_open(path, PORT_OPEN_READ, &f);
     if (s != WT_OK) {
-        manifest_why(why, why_cap, "%s: %s", path, s == WT_NOT_FOUND ? "not found" : "open failed");
+        wt_why(why, why_cap, "%s: %s", path, s == WT_NOT_FOUND ? "not found" : "open failed");
         return s;
     }
     char contents[MANIFEST_CURRENT_MAX + 1];
@@ -471,14 +460,14 @@ wt_status manifest_read_current(const char *dir, uint64_t *number, char *why, si
     wt_status ignored = port_file_close(f); /* read-only: a failed close loses nothing */
     (void)ignored;
     if (s != WT_OK) {
-        manifest_why(why, why_cap, "%s: read failed", path);
+        wt_why(why, why_cap, "%s: read failed", path);
         return s;
     }
     contents[got] = '\0';
     bool ok = got > 0 && contents[got - 1] == '\n' && strlen(contents) == got;
     if (ok) contents[got - 1] = '\0';
     if (!ok || !manifest_parse_file_name(contents, number)) {
-        manifest_why(why, why_cap, "%s: malformed contents (want \"MANIFEST-NNNNNN\\n\")", path);
+        wt_why(why, why_cap, "%s: malformed contents (want \"MANIFEST-NNNNNN\\n\")", path);
         return WT_CORRUPTION;
     }
     return WT_OK;
@@ -586,7 +575,7 @@ static wt_status manifest_replay(wal_reader *r, const char *path, version_state 
         if (rr == WAL_READ_PROBLEM) {
             if (problem.at_tail) break; /* a torn last record: dropped */
             s = problem.kind == WAL_PROBLEM_IO ? WT_IO_ERROR : WT_CORRUPTION;
-            manifest_why(why, cap, "%s: offset %llu: %s", path,
+            wt_why(why, cap, "%s: offset %llu: %s", path,
                          (unsigned long long)problem.offset, problem.reason);
             break;
         }
@@ -595,7 +584,7 @@ static wt_status manifest_replay(wal_reader *r, const char *path, version_state 
         if (s == WT_OK) reason = version_state_check_edit(state, &e);
         if (reason != NULL) {
             s = WT_CORRUPTION;
-            manifest_why(why, cap, "%s: offset %llu: %s", path, (unsigned long long)offset,
+            wt_why(why, cap, "%s: offset %llu: %s", path, (unsigned long long)offset,
                          reason);
             break;
         }
@@ -605,7 +594,7 @@ static wt_status manifest_replay(wal_reader *r, const char *path, version_state 
     version_edit_free(&e);
     if (s == WT_OK && !have_next_file_number) {
         s = WT_CORRUPTION;
-        manifest_why(why, cap, "%s: no record sets next_file_number", path);
+        wt_why(why, cap, "%s: no record sets next_file_number", path);
     }
     return s;
 }
@@ -622,11 +611,11 @@ wt_status manifest_recover(const char *dir, version_state *out, char *why, size_
     port_file *f = NULL;
     s = port_file_open(path, PORT_OPEN_READ, &f);
     if (s == WT_NOT_FOUND) {
-        manifest_why(why, why_cap, "%s: named by CURRENT but missing", path);
+        wt_why(why, why_cap, "%s: named by CURRENT but missing", path);
         return WT_CORRUPTION;
     }
     if (s != WT_OK) {
-        manifest_why(why, why_cap, "%s: open failed", path);
+        wt_why(why, why_cap, "%s: open failed", path);
         return s;
     }
     wal_reader *r = wal_reader_create(f, number);

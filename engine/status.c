@@ -1,6 +1,9 @@
-/* status.c — names of statuses, stable because traces and scenarios use them. */
+/* status.c — names of statuses, stable because traces and scenarios use them;
+ * the error-detail formatter. */
 #include "status.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const status_names[WT_STATUS_COUNT] = {
@@ -31,4 +34,13 @@ _Bool wt_status_parse(const char *name, wt_status *out)
         }
     }
     return 0;
+}
+
+void wt_why(char *why, size_t cap, const char *fmt, ...)
+{
+    if (why == NULL || cap == 0) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, cap, fmt, ap);
+    va_end(ap);
 }

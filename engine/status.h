@@ -11,6 +11,8 @@
 #ifndef WT_STATUS_H
 #define WT_STATUS_H
 
+#include <stddef.h>
+
 #define WT_MUST_USE __attribute__((warn_unused_result))
 
 typedef enum wt_status {
@@ -32,5 +34,9 @@ const char *wt_status_name(wt_status s);
 
 /* Parse a name produced by wt_status_name; returns false when unknown. */
 _Bool wt_status_parse(const char *name, wt_status *out);
+
+/* Formats the detail of an error (where and why) into why[cap], as the
+ * table and manifest readers report it; does nothing when why is NULL. */
+__attribute__((format(printf, 3, 4))) void wt_why(char *why, size_t cap, const char *fmt, ...);
 
 #endif

@@ -24,7 +24,6 @@
  */
 #include "table.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -348,16 +347,6 @@ struct table {
     size_t block_count;
 };
 
-__attribute__((format(printf, 3, 4))) static void table_why(char *why, size_t cap,
-                                                            const char *fmt, ...)
-{
-    if (why == NULL || cap == 0) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, cap, fmt, ap);
-    va_end(ap);
-}
-
 /* Reads the block [offset, offset + size) and its trailer into buf and
  * checks them; on WT_OK buf->size == size.  `what` names the block. */
 static wt_status table_read_block(const table *t, uint64_t offset, uint64_t size,
@@ -372,21 +361,21 @@ static wt_status table_read_block(const table *t, uint64_t offset, uint64_t size
     wt_status s = port_file_read(t->file, offset, buf->data, n, &got);
     unsigned long long at = (unsigned long long)offset;
     if (s != WT_OK) {
-        table_why(why, cap, "offset %llu: %s read failed", at, what);
+        wt_why(why, cap, "offset %llu: %s read failed", at, what);
         return s;
     }
     if (got < n) {
-        table_why(why, cap, "offset %llu: %s truncated (%zu of %zu bytes)", at, what, got, n);
+        wt_why(why, cap, "offset %llu: %s truncated (%zu of %zu bytes)", at, what, got, n);
         return WT_CORRUPTION;
     }
     const uint8_t *trailer = buf->data + size;
     if (trailer[0] != TABLE_BLOCK_TYPE_PLAIN) {
-        table_why(why, cap, "offset %llu: %s has unknown block type %u", at, what, trailer[0]);
+        wt_why(why, cap, "offset %llu: %s has unknown block type %u", at, what, trailer[0]);
         return WT_CORRUPTION;
     }
     uint32_t stored = wt_crc32c_unmask(wt_get_fixed32(trailer + 1));
     if (stored != wt_crc32c(buf->data, (size_t)size + 1)) {
-        table_why(why, cap, "offset %llu: %s checksum mismatch", at, what);
+        wt_why(why, cap, "offset %llu: %s checksum mismatch", at, what);
         return WT_CORRUPTION;
     }
     buf->size = (size_t)size;
@@ -396,7 +385,7 @@ static wt_status table_read_block(const table *t, uint64_t offset, uint64_t size
 static wt_status table_read_footer(table *t, char *why, size_t cap)
 {
     if (t->file_size < TABLE_FOOTER_SIZE) {
-        table_why(why, cap, "offset 0: file of %llu bytes is shorter than a table footer",
+        wt_why(why, cap, "offset 0: file of %llu bytes is shorter than a table footer",
                   (unsigned long long)t->file_size);
         return WT_CORRUPTION;
     }
@@ -405,11 +394,11 @@ static wt_status table_read_footer(table *t, char *why, size_t cap)
     size_t got = 0;
     wt_status s = port_file_read(t->file, at, in, sizeof in, &got);
     if (s != WT_OK) {
-        table_why(why, cap, "offset %llu: footer read failed", (unsigned long long)at);
+        wt_why(why, cap, "offset %llu: footer read failed", (unsigned long long)at);
         return s;
     }
     if (got < sizeof in) {
-        table_why(why, cap, "offset %llu: file truncated (footer: %zu of %d bytes)",
+        wt_why(why, cap, "offset %llu: file truncated (footer: %zu of %d bytes)",
                   (unsigned long long)at, got, TABLE_FOOTER_SIZE);
         return WT_CORRUPTION;
     }
@@ -420,7 +409,7 @@ static wt_status table_read_footer(table *t, char *why, size_t cap)
          at - f->index_offset - f->index_size != TABLE_TRAILER_SIZE))
         reason = "index block handle does not end at the footer";
     if (reason != NULL) {
-        table_why(why, cap, "offset %llu: %s", (unsigned long long)at, reason);
+        wt_why(why, cap, "offset %llu: %s", (unsigned long long)at, reason);
         return WT_CORRUPTION;
     }
     return WT_OK;
@@ -476,7 +465,7 @@ static wt_status table_load_index(table *t, char *why, size_t cap)
         const table_block_handle *prev = t->block_count ? h - 1 : NULL;
         p = table_decode_handle(t, p, limit, expected, prev, h);
         if (p == NULL) {
-            table_why(why, cap, "offset %llu: index block entry %zu is malformed",
+            wt_why(why, cap, "offset %llu: index block entry %zu is malformed",
                       (unsigned long long)f->index_offset, t->block_count);
             return WT_CORRUPTION;
         }
@@ -484,7 +473,7 @@ static wt_status table_load_index(table *t, char *why, size_t cap)
         t->block_count++;
     }
     if (expected != f->index_offset || (t->block_count == 0) != (f->entries == 0)) {
-        table_why(why, cap, "offset %llu: index block does not cover the data blocks",
+        wt_why(why, cap, "offset %llu: index block does not cover the data blocks",
                   (unsigned long long)f->index_offset);
         return WT_CORRUPTION;
     }
@@ -554,7 +543,7 @@ static wt_status table_search_block(const wt_buf *blk, uint64_t block_offset,
     while (p < limit) {
         const uint8_t *next = table_decode_entry(p, limit, e);
         if (next == NULL) {
-            table_why(why, cap, "offset %llu: data block entry at +%zu is malformed",
+            wt_why(why, cap, "offset %llu: data block entry at +%zu is malformed",
                       (unsigned long long)block_offset, (size_t)(p - blk->data));
             return WT_CORRUPTION;
         }
@@ -644,7 +633,7 @@ static void table_iter_decode(table_iter *it)
     const uint8_t *limit = it->buf.data + it->buf.size;
     const uint8_t *next = table_decode_entry(it->buf.data + it->pos, limit, &it->entry);
     if (next == NULL) {
-        table_why(it->why, sizeof it->why, "offset %llu: data block entry at +%zu is malformed",
+        wt_why(it->why, sizeof it->why, "offset %llu: data block entry at +%zu is malformed",
                   (unsigned long long)it->t->blocks[it->block].offset, it->pos);
         table_iter_fail(it, WT_CORRUPTION);
         return;

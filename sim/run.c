@@ -526,18 +526,6 @@ static void dump_queue(run_state *rs, FILE *out, const char *title, const write_
     }
 }
 
-static const char *fiber_state_word(const sched_fiber *f)
-{
-    switch (f->state) {
-    case SCHED_RUNNABLE: return "runnable";
-    case SCHED_BLOCKED: return "blocked";
-    case SCHED_SLEEPING: return "sleeping";
-    case SCHED_HELD: return "held";
-    case SCHED_FINISHED: return "finished";
-    }
-    return "?";
-}
-
 /* The whole picture at one step: fibers, queues with their links, groups,
  * sequences, WAL position.  Only names are printed, never addresses. */
 static void dump_state(run_state *rs)
@@ -555,7 +543,7 @@ static void dump_state_quiet(run_state *rs)
             (unsigned long long)sched_now_ns(s));
     for (uint32_t i = 0; i < sched_fiber_count(s); i++) {
         sched_fiber *f = sched_fiber_at(s, i);
-        fprintf(out, "  %-12s %-9s", f->name, fiber_state_word(f));
+        fprintf(out, "  %-12s %-9s", f->name, sched_fiber_state_name(f->state));
         if (f->wait_what) fprintf(out, " on %s", f->wait_what);
         if (f->wait_owner >= 0 && (uint32_t)f->wait_owner < sched_fiber_count(s))
             fprintf(out, " (%s)", sched_fiber_at(s, (uint32_t)f->wait_owner)->name);

@@ -264,7 +264,7 @@ static uint64_t next_wake(const sched *s)
     return t;
 }
 
-static const char *state_word(sched_fiber_state st)
+const char *sched_fiber_state_name(sched_fiber_state st)
 {
     switch (st) {
     case SCHED_RUNNABLE: return "runnable";
@@ -285,7 +285,7 @@ static void report_deadlock(sched *s)
         sched_fiber *f = s->fibers[i];
         if (f->state == SCHED_FINISHED) continue;
         n += (size_t)snprintf(s->message + n, sizeof s->message - n, "  %-8s %s", f->name,
-                              state_word(f->state));
+                              sched_fiber_state_name(f->state));
         if (n < sizeof s->message && f->wait_what != NULL)
             n += (size_t)snprintf(s->message + n, sizeof s->message - n, "%s %s",
                                   f->state == SCHED_HELD ? " at" : " on", f->wait_what);

@@ -171,6 +171,8 @@ __attribute__((noreturn)) void sched_fail(sched *s, sched_outcome o, const char 
 
 /* ---- for the runner ---- */
 uint64_t sched_now_ns(const sched *s);
+/* "runnable", "blocked", "sleeping", "held" or "finished". */
+const char *sched_fiber_state_name(sched_fiber_state st);
 uint64_t sched_wake_ns(const sched *s);
 uint64_t sched_steps(const sched *s);
 size_t sched_fiber_count(const sched *s);
