@@ -80,6 +80,16 @@ static bool attempt_with(mini *m, json_t *tree, char **picks, size_t npicks,
     return same;
 }
 
+/* Takes the schedule of a run that failed the same way as the current one. */
+static void take_run(mini *m, run_result *r)
+{
+    free_picks(m->picks, m->npicks);
+    m->picks = names_of(r, &m->npicks);
+    m->steps = r->steps;
+    m->preemptions = r->preemptions;
+    run_result_free(r);
+}
+
 /* Adopts a candidate tree if it fails the same way (with the current
  * decisions, or with one of a few fresh schedules).  Takes tree. */
 static bool adopt(mini *m, json_t *tree)
@@ -99,11 +109,7 @@ static bool adopt(mini *m, json_t *tree)
     json_decref(m->tree);
     m->tree = tree;
     m->seed = seed;
-    free_picks(m->picks, m->npicks);
-    m->picks = names_of(&r, &m->npicks);
-    m->steps = r.steps;
-    m->preemptions = r.preemptions;
-    run_result_free(&r);
+    take_run(m, &r);
     return true;
 }
 
@@ -236,11 +242,7 @@ static bool adopt_prefix(mini *m, size_t n)
 {
     run_result r;
     if (!attempt_with(m, m->tree, m->picks, n, SCENARIO_POLICY_FIFO, m->seed, &r)) return false;
-    free_picks(m->picks, m->npicks);
-    m->picks = names_of(&r, &m->npicks);
-    m->steps = r.steps;
-    m->preemptions = r.preemptions;
-    run_result_free(&r);
+    take_run(m, &r);
     return true;
 }
 
