@@ -218,6 +218,13 @@ static void many_writers_body(void *arg)
         ck_assert_int_eq(port_thread_create(&th[t], "writer", writer_main, &jobs[t]), WT_OK);
     }
     for (unsigned t = 0; t < THREADS; t++) port_thread_join(th[t]);
+    /* Sync leaders waited for groups to fill only with the option on
+     * (16 threads writing mostly sync: some leader always has to wait). */
+    const write_thread *wq = wt_db_write_thread(db);
+    if (m->fill)
+        ck_assert_uint_gt(wq->fill_waits, 0);
+    else
+        ck_assert_uint_eq(wq->fill_waits, 0);
     check_sequences(jobs, THREADS, wt_db_last_sequence(db));
     check_contents(db, jobs, THREADS);
     close_ok(db);
