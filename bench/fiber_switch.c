@@ -1,5 +1,5 @@
 /*
- * fiber_switch.c — what one sim/fiber.c context switch costs.
+ * fiber_switch.c — what one sim/port/fiber.c context switch costs.
  *
  * Method: the thread context and one fiber ping-pong through fiber_switch;
  * every fiber_switch call counts as one switch.  After a warm-up, three

@@ -1,5 +1,5 @@
 /*
- * test_fiber.c — Check suite for sim/fiber.c (suite "sim", module "fiber").
+ * test_fiber.c — Check suite for sim/port/fiber.c (suite "sim", module "fiber").
  *
  * Goal: the hand-written context switch keeps every fiber's control flow,
  * registers, FP control state and stack intact; finished fibers go to their

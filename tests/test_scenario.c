@@ -1,6 +1,6 @@
 /*
- * test_scenario.c — scenario loading (sim/scenario.c) and the JSON
- * position scanner under it (sim/json_pos.c).
+ * test_scenario.c — scenario loading (sim/lab/scenario.c) and the JSON
+ * position scanner under it (sim/lab/json_pos.c).
  *
  * Goal: a scenario file means exactly what scenarios/README.md says, and
  * every mistake in one is reported as "FILE:LINE:COL: PATH: message" with
@@ -24,9 +24,9 @@
 #include <string.h>
 
 #include "check_main.h"
-/* By path: sim/ is not on the include path of this pthreads-linked test. */
-#include "../sim/json_pos.h"
-#include "../sim/scenario.h"
+/* By path: no sim folder is on the include path of this pthreads-linked test. */
+#include "../sim/lab/json_pos.h"
+#include "../sim/lab/scenario.h"
 
 static const char *data_dir(void)
 {

@@ -1,5 +1,5 @@
 /*
- * test_simfs.c — Check suite for sim/simfs.c (suite "sim", module "simfs").
+ * test_simfs.c — Check suite for sim/port/simfs.c (suite "sim", module "simfs").
  *
  * Goal: the in-memory file system keeps the port.h file contract (append,
  * read, size, open modes, errors, sorted listing) and the durability model

@@ -4,7 +4,7 @@
 # The file is rewritten only when the id changes (no needless rebuilds).
 set -eu
 version=$1 out=$2 root=$3
-hash=$(cd "$root" && LC_ALL=C ls engine/*.c engine/*.h engine/pthread/*.h sim/*.c sim/*.h sim/*.S \
+hash=$(cd "$root" && LC_ALL=C ls engine/*.c engine/*.h engine/pthread/*.h sim/port/*.[chS] sim/lab/*.[ch] \
         | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-12)
 line="#define WTLAB_BUILD_ID \"wtlab-$version-$hash\""
 if [ -f "$out" ] && [ "$(cat "$out")" = "$line" ]; then exit 0; fi
