@@ -7,58 +7,62 @@
  * Exit status: 0 identical events, 1 they differ, 2 bad input.
  */
 #define _GNU_SOURCE
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "loaded_trace.h"
 #include "timeline.h"
-#include "tracefile.h"
 
 typedef struct trace_stats {
     size_t groups, decisions, writes_failed;
-    char *group_text[4096]; /* "leader:[members]" per group */
+    const trace_event **group; /* the group events, in order */
     const char *outcome, *invariant;
 } trace_stats;
 
 static void collect(const loaded_trace *t, trace_stats *st)
 {
     memset(st, 0, sizeof *st);
-    for (size_t i = 1; i < t->file.count; i++) {
-        json_t *o = json_loads(t->file.lines[i], 0, NULL);
-        const char *ev = json_string_value(json_object_get(o, "ev"));
-        if (ev && strcmp(ev, "pick") == 0) st->decisions++;
-        if (ev && strcmp(ev, "write_end") == 0 &&
-            strcmp(json_string_value(json_object_get(o, "status")), "ok") != 0)
-            st->writes_failed++;
-        if (ev && strcmp(ev, "group") == 0 && st->groups < 4096) {
-            char *members = json_dumps(json_object_get(o, "members"), JSON_COMPACT);
-            if (asprintf(&st->group_text[st->groups], "%s", members) < 0) abort();
-            free(members);
-            st->groups++;
-        }
-        json_decref(o);
+    st->group = calloc(t->doc.event_count + 1, sizeof *st->group);
+    for (size_t i = 0; i < t->doc.event_count; i++) {
+        const trace_event *e = &t->doc.events[i];
+        if (e->kind == TRACE_PICK) st->decisions++;
+        if (e->kind == TRACE_WRITE_END && strcmp(e->status, "ok") != 0) st->writes_failed++;
+        if (e->kind == TRACE_GROUP) st->group[st->groups++] = e;
     }
     st->outcome = t->summary_outcome ? t->summary_outcome : "(no summary: trace cut short)";
     st->invariant = t->summary_invariant ? t->summary_invariant : "ok";
 }
 
-static void free_stats(trace_stats *st)
+static bool same_members(const trace_event *a, const trace_event *b)
 {
-    for (size_t i = 0; i < st->groups && i < 4096; i++) free(st->group_text[i]);
+    if (a->members.count != b->members.count) return false;
+    for (uint32_t i = 0; i < a->members.count; i++)
+        if (strcmp(a->members.names[i], b->members.names[i]) != 0) return false;
+    return true;
 }
 
-static void print_side(const char *label, const char *line)
+static void print_members(const trace_event *g)
 {
-    char buf[2048];
-    uint64_t step;
-    if (line == NULL) {
+    putchar('[');
+    for (uint32_t i = 0; i < g->members.count; i++) printf("%s%s", i ? " " : "", g->members.names[i]);
+    putchar(']');
+}
+
+/* Line `line` of t (1-based past the header) as a timeline line and as
+ * recorded. */
+static void print_side(const char *label, const loaded_trace *t, size_t line)
+{
+    if (line >= t->doc.line_count) {
         printf("  %s: (trace ends)\n", label);
         return;
     }
-    if (timeline_format(line, NULL, true, buf, sizeof buf, &step))
+    char buf[2048];
+    if (line - 1 < t->doc.event_count) {
+        timeline_format(&t->doc.events[line - 1], buf, sizeof buf);
         printf("  %s: %s\n", label, buf);
-    printf("  %s  %s\n", label[0] == 'A' ? " " : " ", line);
+    }
+    printf("  %s  %s\n", " ", t->doc.lines[line]);
 }
 
 static void summarize(const loaded_trace *a, const loaded_trace *b)
@@ -74,15 +78,19 @@ static void summarize(const loaded_trace *a, const loaded_trace *b)
     printf("  decisions: A %zu | B %zu;  failed writes: A %zu | B %zu\n", sa.decisions, sb.decisions,
            sa.writes_failed, sb.writes_failed);
     size_t same = 0;
-    while (same < sa.groups && same < sb.groups && same < 4096 &&
-           strcmp(sa.group_text[same], sb.group_text[same]) == 0)
+    while (same < sa.groups && same < sb.groups && same_members(sa.group[same], sb.group[same]))
         same++;
     printf("  groups:    A %zu | B %zu; the first %zu are the same", sa.groups, sb.groups, same);
-    if (same < sa.groups && same < sb.groups && same < 4096)
-        printf("; group %zu is %s in A, %s in B", same, sa.group_text[same], sb.group_text[same]);
+    if (same < sa.groups && same < sb.groups) {
+        printf("; group %zu is ", same);
+        print_members(sa.group[same]);
+        printf(" in A, ");
+        print_members(sb.group[same]);
+        printf(" in B");
+    }
     putchar('\n');
-    free_stats(&sa);
-    free_stats(&sb);
+    free(sa.group);
+    free(sb.group);
 }
 
 int cmd_diff(int argc, char **argv)
@@ -101,7 +109,7 @@ int cmd_diff(int argc, char **argv)
         return EXIT_USAGE;
     }
     int rc = EXIT_OK;
-    if (strcmp(a.header.scenario_text, b.header.scenario_text) != 0) {
+    if (strcmp(a.header.scenario, b.header.scenario) != 0) {
         rc = cli_usage_error("%s and %s are traces of different scenarios (%s, %s)", argv[1],
                              argv[2], a.header.scenario_name, b.header.scenario_name);
     } else {
@@ -112,8 +120,8 @@ int cmd_diff(int argc, char **argv)
             printf("the traces have the same %zu event lines\n", a.file.count - 1);
         } else {
             printf("first divergence at line %zu (A: %s, B: %s)\n", i + 1, argv[1], argv[2]);
-            print_side("A", i < a.file.count ? a.file.lines[i] : NULL);
-            print_side("B", i < b.file.count ? b.file.lines[i] : NULL);
+            print_side("A", &a, i);
+            print_side("B", &b, i);
             summarize(&a, &b);
             rc = EXIT_CHECK_FAILED;
         }

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "tracefile.h"
+#include "loaded_trace.h"
 
 enum { DEFAULT_BUDGET = 20000, RESCUE_SEEDS = 8 };
 
@@ -403,7 +403,7 @@ int cmd_minimize(int argc, char **argv)
     }
     mini m = {.target = t.summary_invariant, .max_steps = t.header.max_steps,
               .seed = t.header.seed, .budget = budget};
-    m.tree = json_loads(t.header.scenario_text, 0, NULL);
+    m.tree = json_loads(t.header.scenario, 0, NULL);
     m.npicks = t.pick_count;
     m.picks = malloc((t.pick_count + 1) * sizeof *m.picks);
     for (size_t i = 0; i < t.pick_count; i++) m.picks[i] = strdup(t.picks[i]);
@@ -439,10 +439,10 @@ int cmd_minimize(int argc, char **argv)
         printf("minimize %s (%s): %llu runs tried\n", argv[optind], m.target,
                (unsigned long long)m.attempts);
         print_sizes("before", before, t.file.count);
-        trace_file written;
-        char err[256];
-        size_t lines = trace_read(out, &written, err, sizeof err) ? written.count : 0;
-        if (lines) trace_file_free(&written);
+        trace_doc written;
+        char err[TRACE_READER_ERR_MAX];
+        size_t lines = trace_doc_load(out, &written, err, sizeof err) ? written.line_count : 0;
+        if (lines) trace_doc_free(&written);
         print_sizes("after", after, lines);
         printf("  wrote %s: it fails %s at step %llu: %s\n", out,
                r.failed_invariant ? r.failed_invariant : "nothing",

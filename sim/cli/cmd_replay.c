@@ -8,6 +8,9 @@
  * an aligned timeline; --until, --writer filter it; --at prints the full
  * state (fibers, queues with their links, groups, sequences, WAL offset)
  * at one step, from the re-execution.
+ *
+ * A real trace (recorded by the pthreads build) cannot be re-executed: it
+ * is shown as a timeline, and --at rebuilds the state from its events.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -15,8 +18,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "loaded_trace.h"
 #include "timeline.h"
-#include "tracefile.h"
+#include "trace_reader.h"
+#include "trace_state.h"
 
 static void replay_usage(FILE *out)
 {
@@ -28,7 +33,10 @@ static void replay_usage(FILE *out)
           "  --until STEP   stop the timeline after STEP\n"
           "  --writer NAME  only events involving that writer\n"
           "  --at STEP      print the full state at STEP (writers, queues, groups, WAL)\n"
-          "exit status: 0 the replay matched, 1 it diverged, 2 bad input\n", out);
+          "A real trace (wtdb/wtbench --trace) is shown, not re-executed: as a timeline,\n"
+          "or with --at as the state its events imply.\n"
+          "exit status: 0 the replay matched (a real trace: it was read), 1 it diverged,\n"
+          "2 bad input\n", out);
 }
 
 typedef struct replay_opts {
@@ -71,16 +79,71 @@ static int parse_replay(int argc, char **argv, replay_opts *o)
     return EXIT_OK;
 }
 
+/* Should the timeline show e? */
+static bool shown(const trace_event *e, const replay_opts *o)
+{
+    if (e->kind == TRACE_PICK && !o->picks) return false;
+    return o->writer == NULL || timeline_involves(e, o->writer);
+}
+
 static void print_timeline(const loaded_trace *t, const replay_opts *o)
 {
     char buf[2048];
     timeline_heading(stdout);
-    for (size_t i = 1; i < t->file.count; i++) {
-        uint64_t step = 0;
-        if (!timeline_format(t->file.lines[i], o->writer, o->picks, buf, sizeof buf, &step)) continue;
-        if (o->until && step > o->until) break;
+    for (size_t i = 0; i < t->doc.event_count; i++) {
+        const trace_event *e = &t->doc.events[i];
+        if (o->until && e->step > o->until) break;
+        if (!shown(e, o)) continue;
+        timeline_format(e, buf, sizeof buf);
         puts(buf);
     }
+}
+
+/* A real trace: its timeline, or the state at --at, from its events. */
+static int show_real(trace_reader *r, const replay_opts *o)
+{
+    const trace_header *h = trace_reader_header(r);
+    printf("%s: a real trace recorded by `%s`; it cannot be re-executed, so it is shown%s\n",
+           o->path, h->program, o->at ? " as the state its events imply" : " as a timeline");
+    trace_state st;
+    trace_state_init(&st);
+    char buf[2048];
+    if (!o->at) timeline_heading(stdout);
+    trace_event e;
+    trace_item item;
+    while ((item = trace_reader_next(r, &e)) == TRACE_ITEM_EVENT) {
+        if (o->at && e.step > o->at) break;
+        if (o->until && e.step > o->until) break;
+        trace_state_apply(&st, &e);
+        if (o->at || !shown(&e, o)) continue;
+        timeline_format(&e, buf, sizeof buf);
+        puts(buf);
+    }
+    if (item == TRACE_ITEM_ERROR) {
+        fprintf(stderr, "wtlab: %s\n", trace_reader_error(r));
+        return EXIT_USAGE;
+    }
+    if (o->at) trace_state_print(&st, stdout);
+    return EXIT_OK;
+}
+
+/* Opens the trace once to see whether it is real; returns -1 for a sim
+ * trace, else the exit status of showing the real one. */
+static int try_real(const replay_opts *o)
+{
+    char err[TRACE_READER_ERR_MAX];
+    trace_reader *r = trace_reader_open(o->path, err, sizeof err);
+    if (r == NULL) {
+        fprintf(stderr, "wtlab: %s\n", err);
+        return EXIT_USAGE;
+    }
+    int rc = -1;
+    if (trace_reader_file_kind(r) != TRACE_FILE_TRACE)
+        rc = cli_usage_error("%s: an exploration summary, not a trace", o->path);
+    else if (trace_reader_is_real(r))
+        rc = show_real(r, o);
+    trace_reader_close(r);
+    return rc;
 }
 
 /* Re-executes and compares; returns true when every line matched. */
@@ -114,6 +177,8 @@ int cmd_replay(int argc, char **argv)
     replay_opts o;
     int rc = parse_replay(argc, argv, &o);
     if (rc != EXIT_OK) return rc < 0 ? EXIT_OK : rc;
+    rc = try_real(&o);
+    if (rc >= 0) return rc;
     loaded_trace t;
     if (!loaded_trace_open(o.path, &t)) return EXIT_USAGE;
     if (t.header.build && strcmp(t.header.build, run_build_id()) != 0)

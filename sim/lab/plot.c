@@ -1,14 +1,14 @@
 /*
  * plot.c — reading traces into plot data (see plot.h), and running gnuplot.
  *
- * A trace is read line by line with jansson.  Line 1 must be a wtlab
- * header (or an exploration summary); every later line an event or the
- * summary.  A loader keeps what is open per lane — the writer's current
+ * A trace is read line by line with the trace reader (trace_reader.h),
+ * which checks every line against the format's table; an exploration
+ * summary holds transition counts only.  A loader keeps what is open per lane — the writer's current
  * state since when, a WAL sync, a memtable insert, a pin hold — and closes
  * it into a span on the matching end event, or at the end of the trace
- * (a deadlocked writer stays in its state to the last moment).  Unknown
- * event kinds are skipped so that newer traces still draw; a known event
- * with a missing or mistyped key is bad input.
+ * (a deadlocked writer stays in its state to the last moment).  Real
+ * traces (pthreads) draw the same way: their lanes are the threads that
+ * wrote, listed in their header.
  *
  * gnuplot runs as a child process: the script goes to its stdin through a
  * pipe, its stdout and stderr go to an anonymous temporary file (a pipe
@@ -16,9 +16,10 @@
  */
 #include "plot.h"
 
+#include "trace_reader.h"
+
 #include <assert.h>
 #include <errno.h>
-#include <jansson.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -51,8 +52,6 @@ typedef struct plot_loader {
     bool wrote;              /* some write began (engine events before it are setup) */
     bool stalled;
     uint64_t stall_ns;
-    bool exploration;        /* the file is an exploration summary, not a trace */
-    bool summary_seen;
     lane_open lanes[PLOT_MAX_LANES];
     lane_open engine;        /* the engine lane's flush, sync and insert */
 } plot_loader;
@@ -173,38 +172,13 @@ static void note_activity(plot_data *d, uint64_t t_ns)
     d->has_activity = true;
 }
 
-/* -------------------------------------------------------- reading keys */
+/* -------------------------------------------------------- event helpers */
 
-static bool get_str(plot_loader *ld, json_t *o, const char *ev, const char *key, const char **out)
-{
-    json_t *v = json_object_get(o, key);
-    *out = "";
-    if (!json_is_string(v)) return not_a_trace(ld, "%s without a string \"%s\"", ev, key);
-    *out = json_string_value(v);
-    return true;
-}
+/* The "status" of an end event; "ok" for kinds that have none. */
+static const char *status_of(const trace_event *e) { return e->status ? e->status : "ok"; }
 
-static bool get_u64(plot_loader *ld, json_t *o, const char *ev, const char *key, uint64_t *out)
+static bool state_of(plot_loader *ld, const char *name, int *out)
 {
-    json_t *v = json_object_get(o, key);
-    *out = 0;
-    if (!json_is_integer(v) || json_integer_value(v) < 0)
-        return not_a_trace(ld, "%s without a non-negative integer \"%s\"", ev, key);
-    *out = (uint64_t)json_integer_value(v);
-    return true;
-}
-
-/* The optional "status" of an end event; "ok" when absent. */
-static const char *status_of(json_t *o)
-{
-    json_t *v = json_object_get(o, "status");
-    return json_is_string(v) ? json_string_value(v) : "ok";
-}
-
-static bool get_state(plot_loader *ld, json_t *o, const char *key, int *out)
-{
-    const char *name;
-    if (!get_str(ld, o, "state", key, &name)) return false;
     *out = state_index_by_name(name);
     if (*out < 0) return not_a_trace(ld, "unknown state \"%.40s\"", name);
     return true;
@@ -218,114 +192,96 @@ static lane_open *open_of(plot_loader *ld, int lane)
 
 /* --------------------------------------------------------------- events */
 
-/* One event handler: the event object, its time, the lane of its fiber. */
-typedef bool (*event_fn)(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber);
+/* One event handler: the event and the lane of its fiber. */
+typedef bool (*event_fn)(plot_loader *ld, const trace_event *e, int fiber);
 
-static bool ev_write_begin(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
+static bool ev_write_begin(plot_loader *ld, const trace_event *e, int fiber)
 {
     (void)fiber;
-    const char *writer;
     int lane;
-    if (!get_str(ld, o, "write_begin", "writer", &writer) || !lane_of(ld, writer, &lane)) return false;
+    if (!lane_of(ld, e->writer, &lane)) return false;
     lane_open *w = open_of(ld, lane);
-    if (w->writing && !add_span(ld, PLOT_SPAN_STATE, lane, w->state, w->state_ns, t_ns)) return false;
+    if (w->writing && !add_span(ld, PLOT_SPAN_STATE, lane, w->state, w->state_ns, e->t_ns))
+        return false;
     w->writing = true;
     w->state = state_index_by_name("INIT");
-    w->state_ns = t_ns;
+    w->state_ns = e->t_ns;
     ld->wrote = true;
-    note_activity(ld->d, t_ns);
-    return add_mark(ld, PLOT_MARK_WRITE_BEGIN, lane, t_ns, "");
+    note_activity(ld->d, e->t_ns);
+    return add_mark(ld, PLOT_MARK_WRITE_BEGIN, lane, e->t_ns, "");
 }
 
-static bool ev_write_end(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
+static bool ev_write_end(plot_loader *ld, const trace_event *e, int fiber)
 {
     (void)fiber;
-    const char *writer;
     int lane;
-    if (!get_str(ld, o, "write_end", "writer", &writer) || !lane_of(ld, writer, &lane)) return false;
+    if (!lane_of(ld, e->writer, &lane)) return false;
     lane_open *w = open_of(ld, lane);
-    if (w->writing && !add_span(ld, PLOT_SPAN_STATE, lane, w->state, w->state_ns, t_ns)) return false;
+    if (w->writing && !add_span(ld, PLOT_SPAN_STATE, lane, w->state, w->state_ns, e->t_ns))
+        return false;
     w->writing = false;
-    note_activity(ld->d, t_ns);
-    const char *status = status_of(o);
-    return strcmp(status, "ok") == 0 || add_mark(ld, PLOT_MARK_ERROR, lane, t_ns, status);
+    note_activity(ld->d, e->t_ns);
+    return strcmp(e->status, "ok") == 0 || add_mark(ld, PLOT_MARK_ERROR, lane, e->t_ns, e->status);
 }
 
-static bool ev_state(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
+static bool ev_state(plot_loader *ld, const trace_event *e, int fiber)
 {
     (void)fiber;
-    const char *writer;
     int lane, from, to;
-    if (!get_str(ld, o, "state", "writer", &writer) || !get_state(ld, o, "from", &from) ||
-        !get_state(ld, o, "to", &to) || !lane_of(ld, writer, &lane))
+    if (!state_of(ld, e->from, &from) || !state_of(ld, e->to, &to) || !lane_of(ld, e->writer, &lane))
         return false;
-    if (in_window(ld->d, t_ns)) ld->d->transitions[from][to]++;
+    if (in_window(ld->d, e->t_ns)) ld->d->transitions[from][to]++;
     lane_open *w = open_of(ld, lane);
-    if (w->writing && !add_span(ld, PLOT_SPAN_STATE, lane, w->state, w->state_ns, t_ns)) return false;
+    if (w->writing && !add_span(ld, PLOT_SPAN_STATE, lane, w->state, w->state_ns, e->t_ns))
+        return false;
     w->writing = true;
     w->state = to;
-    w->state_ns = t_ns;
-    note_activity(ld->d, t_ns);
+    w->state_ns = e->t_ns;
+    note_activity(ld->d, e->t_ns);
     return true;
 }
 
-static bool add_member(plot_loader *ld, json_t *name)
+static bool add_member(plot_loader *ld, const char *name)
 {
     plot_data *d = ld->d;
     int lane;
-    if (!json_is_string(name)) return not_a_trace(ld, "group member is not a string");
-    if (!lane_of(ld, json_string_value(name), &lane)) return false;
+    if (!lane_of(ld, name, &lane)) return false;
     if (!grow(ld, (void **)&d->members, d->member_count, &d->member_cap, sizeof *d->members))
         return false;
     d->members[d->member_count++] = lane;
     return true;
 }
 
-static bool ev_group_of(plot_loader *ld, json_t *o, uint64_t t_ns, bool memtable)
+static bool ev_group(plot_loader *ld, const trace_event *e, int fiber)
 {
-    const char *ev = memtable ? "memtable_group" : "group", *leader;
+    (void)fiber;
     plot_data *d = ld->d;
-    json_t *members = json_object_get(o, "members");
-    uint64_t bytes = 0;
+    bool memtable = e->kind == TRACE_MEMTABLE_GROUP;
     int lane;
-    if (!get_str(ld, o, ev, "leader", &leader) || !lane_of(ld, leader, &lane)) return false;
-    if (!json_is_array(members) || json_array_size(members) == 0)
-        return not_a_trace(ld, "%s without a \"members\" list", ev);
-    if (!memtable && !get_u64(ld, o, ev, "bytes", &bytes)) return false;
-    if (!in_window(d, t_ns)) return true;
+    if (!lane_of(ld, e->leader, &lane)) return false;
+    if (e->members.count == 0) return not_a_trace(ld, "%s without members", trace_kinds[e->kind].name);
+    if (!in_window(d, e->t_ns)) return true;
     if (!grow(ld, (void **)&d->groups, d->group_count, &d->group_cap, sizeof *d->groups)) return false;
-    plot_group g = {.t_ns = t_ns, .memtable = memtable, .leader_lane = lane,
-                    .member_first = d->member_count, .bytes = bytes, .run = ld->run};
-    for (size_t i = 0; i < json_array_size(members); i++)
-        if (!add_member(ld, json_array_get(members, i))) return false;
+    plot_group g = {.t_ns = e->t_ns, .memtable = memtable, .leader_lane = lane,
+                    .member_first = d->member_count, .bytes = memtable ? 0 : e->bytes,
+                    .run = ld->run};
+    for (uint32_t i = 0; i < e->members.count; i++)
+        if (!add_member(ld, e->members.names[i])) return false;
     g.member_count = d->member_count - g.member_first;
     d->groups[d->group_count++] = g;
     return true;
 }
 
-static bool ev_group(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
+static bool ev_wal_append(plot_loader *ld, const trace_event *e, int fiber)
 {
     (void)fiber;
-    return ev_group_of(ld, o, t_ns, false);
-}
-
-static bool ev_memtable_group(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
-{
-    (void)fiber;
-    return ev_group_of(ld, o, t_ns, true);
-}
-
-static bool ev_wal_append(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
-{
-    (void)fiber;
-    const char *writer, *status = status_of(o);
     int lane;
-    if (!get_str(ld, o, "wal_append", "writer", &writer) || !lane_of(ld, writer, &lane)) return false;
-    if (!add_mark(ld, PLOT_MARK_WAL_APPEND, lane, t_ns, "")) return false;
-    if (strcmp(status, "ok") == 0) return true;
+    if (!lane_of(ld, e->writer, &lane)) return false;
+    if (!add_mark(ld, PLOT_MARK_WAL_APPEND, lane, e->t_ns, "")) return false;
+    if (strcmp(e->status, "ok") == 0) return true;
     char text[PLOT_TEXT_MAX];
-    snprintf(text, sizeof text, "WAL append %s", status);
-    return add_mark(ld, PLOT_MARK_ERROR, lane, t_ns, text);
+    snprintf(text, sizeof text, "WAL append %s", e->status);
+    return add_mark(ld, PLOT_MARK_ERROR, lane, e->t_ns, text);
 }
 
 /* The open flag and start time of a span kind on one lane. */
@@ -361,123 +317,87 @@ static bool span_end(plot_loader *ld, plot_span_kind kind, int lane, uint64_t t_
 }
 
 /* A failed end event gets an error mark "what status". */
-static bool mark_failure(plot_loader *ld, json_t *o, int lane, uint64_t t_ns, const char *what)
+static bool mark_failure(plot_loader *ld, const trace_event *e, int lane, const char *what)
 {
-    const char *status = status_of(o);
+    const char *status = status_of(e);
     if (strcmp(status, "ok") == 0) return true;
     char text[PLOT_TEXT_MAX];
     snprintf(text, sizeof text, "%s %s", what, status);
-    return add_mark(ld, PLOT_MARK_ERROR, lane, t_ns, text);
+    return add_mark(ld, PLOT_MARK_ERROR, lane, e->t_ns, text);
 }
 
-static bool ev_wal_sync(plot_loader *ld, json_t *o, uint64_t t_ns, bool begin)
+static bool ev_wal_sync(plot_loader *ld, const trace_event *e, int fiber)
 {
-    const char *writer;
+    (void)fiber;
     int lane;
-    if (!get_str(ld, o, begin ? "wal_sync_begin" : "wal_sync_end", "writer", &writer) ||
-        !fiber_lane(ld, writer, &lane))
-        return false;
-    if (begin) {
-        span_begin(ld, PLOT_SPAN_WAL_SYNC, lane, t_ns);
+    if (!fiber_lane(ld, e->writer, &lane)) return false;
+    if (e->kind == TRACE_WAL_SYNC_BEGIN) {
+        span_begin(ld, PLOT_SPAN_WAL_SYNC, lane, e->t_ns);
         return true;
     }
-    return span_end(ld, PLOT_SPAN_WAL_SYNC, lane, t_ns) && mark_failure(ld, o, lane, t_ns, "WAL sync");
-}
-
-static bool ev_wal_sync_begin(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
-{
-    (void)fiber;
-    return ev_wal_sync(ld, o, t_ns, true);
-}
-
-static bool ev_wal_sync_end(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
-{
-    (void)fiber;
-    return ev_wal_sync(ld, o, t_ns, false);
+    return span_end(ld, PLOT_SPAN_WAL_SYNC, lane, e->t_ns) && mark_failure(ld, e, lane, "WAL sync");
 }
 
 /* Inserts are drawn on the lane of the fiber doing them: a serial
  * memtable leader inserts its whole group, one batch after another. */
-static bool ev_insert_begin(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
+static bool ev_insert(plot_loader *ld, const trace_event *e, int fiber)
 {
-    (void)o;
-    span_begin(ld, PLOT_SPAN_INSERT, fiber, t_ns);
-    return true;
+    if (e->kind == TRACE_INSERT_BEGIN) {
+        span_begin(ld, PLOT_SPAN_INSERT, fiber, e->t_ns);
+        return true;
+    }
+    return span_end(ld, PLOT_SPAN_INSERT, fiber, e->t_ns) && mark_failure(ld, e, fiber, "memtable insert");
 }
 
-static bool ev_insert_end(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
+static bool ev_flush(plot_loader *ld, const trace_event *e, int fiber)
 {
-    return span_end(ld, PLOT_SPAN_INSERT, fiber, t_ns) &&
-           mark_failure(ld, o, fiber, t_ns, "memtable insert");
+    if (e->kind == TRACE_FLUSH_BEGIN) {
+        span_begin(ld, PLOT_SPAN_FLUSH, fiber, e->t_ns);
+        return true;
+    }
+    return span_end(ld, PLOT_SPAN_FLUSH, fiber, e->t_ns) && mark_failure(ld, e, fiber, "flush");
 }
 
-static bool ev_flush_begin(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
+static bool stall_end(plot_loader *ld, uint64_t t_ns)
 {
-    (void)o;
-    span_begin(ld, PLOT_SPAN_FLUSH, fiber, t_ns);
-    return true;
-}
-
-static bool ev_flush_end(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
-{
-    return span_end(ld, PLOT_SPAN_FLUSH, fiber, t_ns) && mark_failure(ld, o, fiber, t_ns, "flush");
-}
-
-static bool ev_stall_begin(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
-{
-    (void)o, (void)fiber;
-    if (!ld->stalled) ld->stall_ns = t_ns;
-    ld->stalled = true;
-    return true;
-}
-
-static bool ev_stall_end(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
-{
-    (void)o, (void)fiber;
     if (!ld->stalled) return true;
     ld->stalled = false;
     return add_span(ld, PLOT_SPAN_STALL, PLOT_LANE_NONE, -1, ld->stall_ns, t_ns);
 }
 
-static bool ev_hold(plot_loader *ld, json_t *o, uint64_t t_ns, bool begin)
+static bool ev_stall(plot_loader *ld, const trace_event *e, int fiber)
 {
-    const char *writer;
-    int lane;
-    if (!get_str(ld, o, begin ? "hold" : "release", "writer", &writer) || !lane_of(ld, writer, &lane))
-        return false;
-    if (!begin) return span_end(ld, PLOT_SPAN_HOLD, lane, t_ns);
-    span_begin(ld, PLOT_SPAN_HOLD, lane, t_ns);
+    (void)fiber;
+    if (e->kind == TRACE_STALL_END) return stall_end(ld, e->t_ns);
+    if (!ld->stalled) ld->stall_ns = e->t_ns;
+    ld->stalled = true;
     return true;
 }
 
-static bool ev_hold_begin(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
+static bool ev_hold(plot_loader *ld, const trace_event *e, int fiber)
 {
     (void)fiber;
-    return ev_hold(ld, o, t_ns, true);
+    int lane;
+    if (!lane_of(ld, e->writer, &lane)) return false;
+    if (e->kind == TRACE_RELEASE) return span_end(ld, PLOT_SPAN_HOLD, lane, e->t_ns);
+    span_begin(ld, PLOT_SPAN_HOLD, lane, e->t_ns);
+    return true;
 }
 
-static bool ev_release(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
-{
-    (void)fiber;
-    return ev_hold(ld, o, t_ns, false);
-}
-
-static bool ev_bg_error(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
+static bool ev_bg_error(plot_loader *ld, const trace_event *e, int fiber)
 {
     char text[PLOT_TEXT_MAX];
-    snprintf(text, sizeof text, "bg_error %s", status_of(o));
-    return add_mark(ld, PLOT_MARK_ERROR, fiber, t_ns, "") &&
-           add_mark(ld, PLOT_MARK_BG_ERROR, fiber, t_ns, text);
+    snprintf(text, sizeof text, "bg_error %s", e->status);
+    return add_mark(ld, PLOT_MARK_ERROR, fiber, e->t_ns, "") &&
+           add_mark(ld, PLOT_MARK_BG_ERROR, fiber, e->t_ns, text);
 }
 
-static bool ev_violation(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
+static bool ev_violation(plot_loader *ld, const trace_event *e, int fiber)
 {
-    const char *invariant;
-    if (!get_str(ld, o, "violation", "invariant", &invariant)) return false;
     char text[PLOT_TEXT_MAX];
-    snprintf(text, sizeof text, "violation: %s", invariant);
-    return add_mark(ld, PLOT_MARK_ERROR, fiber, t_ns, "") &&
-           add_mark(ld, PLOT_MARK_BG_ERROR, fiber, t_ns, text);
+    snprintf(text, sizeof text, "violation: %s", e->invariant);
+    return add_mark(ld, PLOT_MARK_ERROR, fiber, e->t_ns, "") &&
+           add_mark(ld, PLOT_MARK_BG_ERROR, fiber, e->t_ns, text);
 }
 
 static bool close_open(plot_loader *ld, uint64_t t_ns);
@@ -485,190 +405,116 @@ static bool close_open(plot_loader *ld, uint64_t t_ns);
 /* Crash, reopen, recovery, memtable switch: worth a mark once writes run
  * (the DB's first open is setup, not part of the lesson).  A crash ends
  * every writer where it stood. */
-static bool ev_engine(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
+static bool ev_engine(plot_loader *ld, const trace_event *e, int fiber)
 {
-    const char *ev = json_string_value(json_object_get(o, "ev"));
     char text[PLOT_TEXT_MAX];
-    uint64_t n = 0;
     if (!ld->wrote) return true;
-    if (strcmp(ev, "memtable_switch") == 0) {
-        if (!get_u64(ld, o, ev, "log", &n)) return false;
-        snprintf(text, sizeof text, "new memtable, log %llu", (unsigned long long)n);
-    } else if (strcmp(ev, "recovery") == 0) {
-        if (!get_u64(ld, o, ev, "records", &n)) return false;
-        snprintf(text, sizeof text, "recovery: %llu records", (unsigned long long)n);
-    } else {
-        snprintf(text, sizeof text, "%s", ev);
-    }
-    if (!add_mark(ld, PLOT_MARK_ENGINE, fiber, t_ns, text)) return false;
-    note_activity(ld->d, t_ns);
-    if (strcmp(ev, "crash") == 0 &&
-        (!add_mark(ld, PLOT_MARK_CRASH, fiber, t_ns, "crash") || !close_open(ld, t_ns)))
+    if (e->kind == TRACE_MEMTABLE_SWITCH)
+        snprintf(text, sizeof text, "new memtable, log %llu", (unsigned long long)e->log);
+    else if (e->kind == TRACE_RECOVERY)
+        snprintf(text, sizeof text, "recovery: %llu records", (unsigned long long)e->records);
+    else
+        snprintf(text, sizeof text, "%s", trace_kinds[e->kind].name);
+    if (!add_mark(ld, PLOT_MARK_ENGINE, fiber, e->t_ns, text)) return false;
+    note_activity(ld->d, e->t_ns);
+    if (e->kind == TRACE_CRASH &&
+        (!add_mark(ld, PLOT_MARK_CRASH, fiber, e->t_ns, "crash") || !close_open(ld, e->t_ns)))
         return false;
-    return strcmp(ev, "recovery") != 0 || mark_failure(ld, o, fiber, t_ns, "recovery");
+    return e->kind != TRACE_RECOVERY || mark_failure(ld, e, fiber, "recovery");
 }
 
-static const struct {
-    const char *ev;
-    event_fn fn;
-} event_table[] = {
-    {"write_begin", ev_write_begin},   {"write_end", ev_write_end},
-    {"state", ev_state},               {"group", ev_group},
-    {"memtable_group", ev_memtable_group}, {"wal_append", ev_wal_append},
-    {"wal_sync_begin", ev_wal_sync_begin}, {"wal_sync_end", ev_wal_sync_end},
-    {"insert_begin", ev_insert_begin}, {"insert_end", ev_insert_end},
-    {"flush_begin", ev_flush_begin},   {"flush_end", ev_flush_end},
-    {"stall_begin", ev_stall_begin},   {"stall_end", ev_stall_end},
-    {"hold", ev_hold_begin},           {"release", ev_release},
-    {"bg_error", ev_bg_error},         {"violation", ev_violation},
-    {"memtable_switch", ev_engine},    {"recovery", ev_engine},
-    {"crash", ev_engine},              {"reopen", ev_engine},
+/* What each kind draws; NULL: nothing (pick, publish, allocate, finish). */
+static const event_fn event_table[TRACE_KIND_COUNT] = {
+    [TRACE_WRITE_BEGIN] = ev_write_begin,  [TRACE_WRITE_END] = ev_write_end,
+    [TRACE_STATE] = ev_state,              [TRACE_GROUP] = ev_group,
+    [TRACE_MEMTABLE_GROUP] = ev_group,     [TRACE_WAL_APPEND] = ev_wal_append,
+    [TRACE_WAL_SYNC_BEGIN] = ev_wal_sync,  [TRACE_WAL_SYNC_END] = ev_wal_sync,
+    [TRACE_INSERT_BEGIN] = ev_insert,      [TRACE_INSERT_END] = ev_insert,
+    [TRACE_FLUSH_BEGIN] = ev_flush,        [TRACE_FLUSH_END] = ev_flush,
+    [TRACE_STALL_BEGIN] = ev_stall,        [TRACE_STALL_END] = ev_stall,
+    [TRACE_HOLD] = ev_hold,                [TRACE_RELEASE] = ev_hold,
+    [TRACE_BG_ERROR] = ev_bg_error,        [TRACE_VIOLATION] = ev_violation,
+    [TRACE_MEMTABLE_SWITCH] = ev_engine,   [TRACE_RECOVERY] = ev_engine,
+    [TRACE_CRASH] = ev_engine,             [TRACE_REOPEN] = ev_engine,
 };
 
-static bool load_event(plot_loader *ld, json_t *o)
+static bool load_event(plot_loader *ld, const trace_event *e)
 {
-    const char *ev, *fiber;
-    uint64_t step, t_ns;
     int lane;
-    if (!get_u64(ld, o, "event", "step", &step) || !get_u64(ld, o, "event", "t", &t_ns) ||
-        !get_str(ld, o, "event", "fiber", &fiber) || !get_str(ld, o, "event", "ev", &ev))
-        return false;
-    if (t_ns > ld->last_ns) ld->last_ns = t_ns;
-    for (size_t i = 0; i < sizeof event_table / sizeof event_table[0]; i++) {
-        if (strcmp(ev, event_table[i].ev) != 0) continue;
-        return fiber_lane(ld, fiber, &lane) && event_table[i].fn(ld, o, t_ns, lane);
-    }
-    return true; /* pick, publish, allocate, finish, and kinds newer than this reader */
+    if (e->t_ns > ld->last_ns) ld->last_ns = e->t_ns;
+    if (event_table[e->kind] == NULL) return true;
+    return fiber_lane(ld, e->fiber, &lane) && event_table[e->kind](ld, e, lane);
 }
 
 /* --------------------------------------------------------- header lines */
 
-/* "serial memtable", "pipelined, parallel memtable", ... from the options
- * of the embedded scenario (defaults as in wt_options_default). */
-static void describe_mode(json_t *options, char *out, size_t cap)
+/* "serial memtable", "pipelined, parallel memtable", ... */
+static void describe_mode(const wt_options *o, char *out, size_t cap)
 {
-    static const struct { const char *key; const char *text; } flags[] = {
-        {"enable_pipelined_write", "pipelined"}, {"unordered_write", "unordered"},
-        {"two_write_queues", "two write queues"}};
-    out[0] = '\0';
-    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
-        if (!json_is_true(json_object_get(options, flags[i].key))) continue;
-        size_t n = strlen(out);
-        snprintf(out + n, cap - n, "%s, ", flags[i].text);
-    }
-    bool parallel = !json_is_false(json_object_get(options, "allow_concurrent_memtable_write"));
-    size_t n = strlen(out);
-    snprintf(out + n, cap - n, "%s memtable", parallel ? "parallel" : "serial");
+    snprintf(out, cap, "%s%s%s%s memtable", o->enable_pipelined_write ? "pipelined, " : "",
+             o->unordered_write ? "unordered, " : "", o->two_write_queues ? "two write queues, " : "",
+             o->allow_concurrent_memtable_write ? "parallel" : "serial");
 }
 
 /* Lanes in the scenario's writer order, and the write mode.  The embedded
- * scenario was validated when it ran; if it does not parse, lanes simply
- * follow the order in which writers appear. */
+ * scenario was validated when it ran; if it does not load now, lanes
+ * simply follow the order in which writers appear. */
 static bool lanes_from_scenario(plot_loader *ld, const char *text)
 {
-    json_t *sc = json_loads(text, 0, NULL);
+    scenario_error serr;
+    scenario *sc = scenario_load_text("(embedded scenario)", text, &serr);
     if (sc == NULL) return true;
-    json_t *writers = json_object_get(sc, "writers");
     bool ok = true;
-    for (size_t i = 0; ok && i < json_array_size(writers); i++) {
-        json_t *name = json_object_get(json_array_get(writers, i), "name");
+    for (size_t i = 0; ok && i < sc->writer_count; i++) {
         int lane;
-        if (json_is_string(name)) ok = lane_of(ld, json_string_value(name), &lane);
+        ok = lane_of(ld, sc->writers[i].name, &lane);
     }
-    if (ld->run == 0) describe_mode(json_object_get(sc, "options"), ld->d->mode, sizeof ld->d->mode);
-    json_decref(sc);
+    if (ld->run == 0) describe_mode(&sc->options, ld->d->mode, sizeof ld->d->mode);
+    scenario_free(sc);
     return ok;
 }
 
-static bool load_header(plot_loader *ld, json_t *o)
+/* A real trace: lanes for its writer threads, in the order they started. */
+static bool lanes_from_threads(plot_loader *ld, const trace_header *h)
 {
-    const char *format, *name, *policy, *seed, *text;
-    uint64_t version;
+    for (uint32_t i = 0; i < h->threads.count; i++) {
+        int lane;
+        if (!lane_of(ld, h->threads.names[i], &lane)) return false;
+    }
+    if (ld->run == 0) snprintf(ld->d->mode, sizeof ld->d->mode, "real threads: %s", h->program);
+    return true;
+}
+
+static bool load_header(plot_loader *ld, const trace_header *h, bool real)
+{
     plot_data *d = ld->d;
-    if (!get_str(ld, o, "header", "format", &format)) return false;
-    if (strcmp(format, "wtlab-trace") != 0) return not_a_trace(ld, "format is \"%.40s\"", format);
-    if (!get_u64(ld, o, "header", "version", &version)) return false;
-    if (version != 1) return not_a_trace(ld, "version %llu; this wtlab reads version 1",
-                                         (unsigned long long)version);
-    if (!get_str(ld, o, "header", "scenario_name", &name) ||
-        !get_str(ld, o, "header", "policy", &policy) || !get_str(ld, o, "header", "seed", &seed) ||
-        !get_str(ld, o, "header", "scenario", &text))
-        return false;
+    const char *name = real ? "real run" : h->scenario_name;
     if (ld->run > 0 && strcmp(d->scenario_name, name) != 0) d->mixed = true;
     if (ld->run == 0) {
         snprintf(d->scenario_name, sizeof d->scenario_name, "%s", name);
-        snprintf(d->policy, sizeof d->policy, "%s", policy);
-        snprintf(d->seed, sizeof d->seed, "%s", seed);
+        snprintf(d->policy, sizeof d->policy, "%s", real ? "pthreads" : h->policy);
+        if (real) snprintf(d->seed, sizeof d->seed, "-");
+        else snprintf(d->seed, sizeof d->seed, "%llu", (unsigned long long)h->seed);
     }
     d->runs++;
     d->has_timeline = true;
-    return lanes_from_scenario(ld, text);
+    return real ? lanes_from_threads(ld, h) : lanes_from_scenario(ld, h->scenario);
 }
 
-static bool add_exploration_transition(plot_loader *ld, json_t *t)
+static void load_exploration(plot_loader *ld, const trace_exploration *x)
 {
-    int from, to;
-    uint64_t count;
-    if (!json_is_object(t)) return not_a_trace(ld, "a transition is not an object");
-    if (!get_state(ld, t, "from", &from) || !get_state(ld, t, "to", &to) ||
-        !get_u64(ld, t, "transition", "count", &count))
-        return false;
-    ld->d->transitions[from][to] += count;
-    return true;
-}
-
-/* {"type":"exploration","scenario_name":...,"runs":N,"transitions":[...]} */
-static bool load_exploration(plot_loader *ld, json_t *o)
-{
-    const char *name;
-    uint64_t runs;
-    json_t *list = json_object_get(o, "transitions");
-    if (!get_str(ld, o, "exploration", "scenario_name", &name) ||
-        !get_u64(ld, o, "exploration", "runs", &runs))
-        return false;
-    if (!json_is_array(list)) return not_a_trace(ld, "exploration without a \"transitions\" list");
+    const char *name = x->scenario_name ? x->scenario_name : "";
     if (ld->run > 0 && strcmp(ld->d->scenario_name, name) != 0) ld->d->mixed = true;
     if (ld->run == 0) snprintf(ld->d->scenario_name, sizeof ld->d->scenario_name, "%s", name);
-    ld->d->runs += runs;
-    for (size_t i = 0; i < json_array_size(list); i++)
-        if (!add_exploration_transition(ld, json_array_get(list, i))) return false;
-    return true;
+    ld->d->runs += x->runs;
+    for (int a = 0; a < STATE_COUNT; a++)
+        for (int b = 0; b < STATE_COUNT; b++) ld->d->transitions[a][b] += x->transitions[a][b];
 }
 
-static bool load_summary(plot_loader *ld, json_t *o)
+static void load_summary(plot_loader *ld, const trace_summary *s)
 {
-    const char *outcome;
-    uint64_t t_ns;
-    if (!get_str(ld, o, "summary", "outcome", &outcome) || !get_u64(ld, o, "summary", "t", &t_ns))
-        return false;
-    if (ld->run == 0) snprintf(ld->d->outcome, sizeof ld->d->outcome, "%s", outcome);
-    if (t_ns > ld->last_ns) ld->last_ns = t_ns;
-    ld->summary_seen = true;
-    return true;
-}
-
-/* One line: the header or exploration summary first, then events and the
- * trace summary. */
-static bool load_line(plot_loader *ld, json_t *o)
-{
-    const char *type = json_string_value(json_object_get(o, "type"));
-    if (ld->line_no == 1) {
-        if (type != NULL && strcmp(type, "exploration") == 0) {
-            ld->exploration = true;
-            return load_exploration(ld, o);
-        }
-        if (type == NULL || strcmp(type, "header") != 0)
-            return not_a_trace(ld, "line 1 is not a wtlab header");
-        return load_header(ld, o);
-    }
-    if (ld->exploration) {
-        if (type != NULL && strcmp(type, "exploration") == 0) return load_exploration(ld, o);
-        return not_a_trace(ld, "an exploration summary holds only exploration lines");
-    }
-    if (ld->summary_seen) return not_a_trace(ld, "a line after the summary");
-    if (type != NULL && strcmp(type, "summary") == 0) return load_summary(ld, o);
-    if (type != NULL) return not_a_trace(ld, "unexpected line type \"%.40s\"", type);
-    return load_event(ld, o);
+    if (ld->run == 0) snprintf(ld->d->outcome, sizeof ld->d->outcome, "%s", s->outcome);
+    if (s->t_ns > ld->last_ns) ld->last_ns = s->t_ns;
 }
 
 /* The trace ended or the machine crashed: whatever is open ends here. */
@@ -686,54 +532,50 @@ static bool close_open(plot_loader *ld, uint64_t t_ns)
     }
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
         if (!span_end(ld, kinds[k], PLOT_LANE_ENGINE, t_ns)) return false;
-    return ev_stall_end(ld, NULL, t_ns, PLOT_LANE_NONE);
+    return stall_end(ld, t_ns);
 }
 
-static bool load_lines(plot_loader *ld, FILE *f)
+/* Every line after the header, through the reader. */
+static bool load_lines(plot_loader *ld, trace_reader *r)
 {
-    char *line = NULL;
-    size_t line_cap = 0;
-    ssize_t n;
-    bool ok = true;
-    while (ok && (n = getline(&line, &line_cap, f)) >= 0) {
-        ld->line_no++;
-        if (n > PLOT_MAX_LINE_BYTES) {
-            ok = not_a_trace(ld, "line longer than %d bytes", PLOT_MAX_LINE_BYTES);
+    for (;;) {
+        trace_event e;
+        ld->line_no = trace_reader_line_number(r) + 1;
+        switch (trace_reader_next(r, &e)) {
+        case TRACE_ITEM_EVENT:
+            if (!load_event(ld, &e)) return false;
             break;
+        case TRACE_ITEM_SUMMARY: load_summary(ld, trace_reader_summary(r)); break;
+        case TRACE_ITEM_END: return true;
+        case TRACE_ITEM_ERROR:
+            snprintf(ld->err, ld->err_cap, "%s", trace_reader_error(r));
+            return false;
         }
-        json_error_t je;
-        json_t *o = json_loadb(line, (size_t)n, 0, &je);
-        if (o == NULL) ok = not_a_trace(ld, "not JSON: %s", je.text);
-        else if (!json_is_object(o)) ok = not_a_trace(ld, "not a JSON object");
-        else ok = load_line(ld, o);
-        json_decref(o);
     }
-    free(line);
-    if (ok && ferror(f)) ok = not_a_trace(ld, "read error");
-    if (ok && ld->line_no == 0) {
-        ld->line_no = 1;
-        ok = not_a_trace(ld, "empty file");
+}
+
+static bool load_file(plot_loader *ld, trace_reader *r)
+{
+    ld->line_no = 1;
+    if (trace_reader_file_kind(r) == TRACE_FILE_EXPLORATION) {
+        load_exploration(ld, trace_reader_exploration(r));
+        return true;
     }
-    return ok;
+    return load_header(ld, trace_reader_header(r), trace_reader_is_real(r)) && load_lines(ld, r) &&
+           close_open(ld, ld->last_ns);
 }
 
 bool plot_load(plot_data *d, const char *path, char *err, size_t err_cap)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        snprintf(err, err_cap, "%s: cannot open: %s", path, strerror(errno));
-        return false;
-    }
+    trace_reader *r = trace_reader_open(path, err, err_cap);
+    if (r == NULL) return false;
     plot_loader *ld = calloc(1, sizeof *ld);
-    bool ok = ld != NULL;
-    if (!ok) snprintf(err, err_cap, "%s: out of memory", path);
-    if (ok) {
-        *ld = (plot_loader){.d = d, .path = path, .err = err, .err_cap = err_cap, .run = d->files};
-        ok = load_lines(ld, f) && close_open(ld, ld->last_ns);
-    }
+    assert(ld != NULL);
+    *ld = (plot_loader){.d = d, .path = path, .err = err, .err_cap = err_cap, .run = d->files};
+    bool ok = load_file(ld, r);
     d->files++;
     free(ld);
-    fclose(f);
+    trace_reader_close(r);
     return ok;
 }
 

@@ -24,6 +24,7 @@
 #include "oracle.h"
 #include "port_sim.h"
 #include "simfs.h"
+#include "trace_event.h"
 #include "write_thread.h"
 
 static const char *const DB_DIR = "/db";
@@ -53,7 +54,8 @@ typedef struct run_state {
     simfs *fs;
     wt_db *db;
     oracle *orc;
-    jline line;
+    trace_text text;            /* the trace line being written */
+    trace_port_scratch scratch; /* what an engine event's line borrows */
     writer_rt *writers;
     int fiber_writer[SCHED_MAX_FIBERS];
     pin_rt *pins;
@@ -100,23 +102,21 @@ static int writer_of_fiber(const run_state *rs, uint32_t fiber)
     return fiber < SCHED_MAX_FIBERS ? rs->fiber_writer[fiber] : -1;
 }
 
-/* Starts an event line: step, virtual time, the fiber running, the kind. */
-static jline *event_line(run_state *rs, const char *ev)
+/* An event of `kind` at the current step and virtual time, by the fiber
+ * running (the caller fills the kind's fields). */
+static trace_event event_here(run_state *rs, trace_kind kind)
 {
-    jline *j = &rs->line;
-    jline_begin(j);
-    jline_u64(j, "step", sched_steps(rs->s));
-    jline_u64(j, "t", sched_now_ns(rs->s));
     sched_fiber *me = sched_self(rs->s);
-    jline_str(j, "fiber", me ? me->name : "-");
-    jline_str(j, "ev", ev);
-    return j;
+    return (trace_event){.kind = kind, .step = sched_steps(rs->s), .t_ns = sched_now_ns(rs->s),
+                         .fiber = me ? me->name : "-"};
 }
 
-static void emit_line(run_state *rs)
+/* Writes one event line to the trace, if there is one. */
+static void emit_event(run_state *rs, const trace_event *e)
 {
-    jline_end(&rs->line);
-    if (rs->cfg->trace) trace_emit(rs->cfg->trace, &rs->line);
+    if (rs->cfg->trace == NULL) return;
+    trace_encode_event(&rs->text, e);
+    trace_emit_text(rs->cfg->trace, rs->text.buf);
 }
 
 /* ------------------------------------------------------------- failures */
@@ -139,10 +139,10 @@ static void record_failure(run_state *rs, const char *invariant, const char *fmt
 static void violation(run_state *rs, const oracle_violation *v)
 {
     record_failure(rs, v->invariant, "%s", v->detail);
-    jline *j = event_line(rs, "violation");
-    jline_str(j, "invariant", v->invariant);
-    jline_str(j, "detail", v->detail);
-    emit_line(rs);
+    trace_event e = event_here(rs, TRACE_VIOLATION);
+    e.invariant = v->invariant;
+    e.detail = v->detail;
+    emit_event(rs, &e);
     sched_abort(rs->s, v->detail);
 }
 
@@ -164,22 +164,6 @@ static void expectation_failed(run_state *rs, const char *fmt, ...)
 
 /* ---------------------------------------------------------- engine events */
 
-static const char *flags_text(uint32_t flags, char *buf, size_t n)
-{
-    static const struct { uint32_t bit; const char *name; } names[] = {
-        {PORT_EV_FLAG_SYNC, "sync"}, {PORT_EV_FLAG_DISABLE_WAL, "disable_wal"},
-        {PORT_EV_FLAG_NO_SLOWDOWN, "no_slowdown"},
-        {PORT_EV_FLAG_DISABLE_MEMTABLE, "disable_memtable"},
-        {PORT_EV_FLAG_NO_BATCHING, "no_batching"}};
-    buf[0] = '\0';
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (!(flags & names[i].bit)) continue;
-        size_t len = strlen(buf);
-        snprintf(buf + len, n - len, "%s%s", len ? "," : "", names[i].name);
-    }
-    return buf;
-}
-
 static void note_state(run_state *rs, int w, const port_event *e)
 {
     int from = state_index(e->from), to = state_index(e->to);
@@ -197,120 +181,16 @@ static void note_state(run_state *rs, int w, const port_event *e)
     }
 }
 
-static void group_line(run_state *rs, const port_event *e, const char *ev)
-{
-    jline *j = event_line(rs, ev);
-    jline_str(j, "leader", fiber_name(rs, e->writer));
-    jline_array_begin(j, "members");
-    for (uint32_t i = 0; i < e->member_count; i++) jline_str(j, NULL, fiber_name(rs, e->members[i]));
-    jline_array_end(j);
-    if (e->kind == PORT_EV_GROUP) jline_u64(j, "bytes", e->a);
-    jline_u64(j, "first_seq", e->b);
-    jline_u64(j, "last_seq", e->c);
-    emit_line(rs);
-}
+static const char *name_of_fiber(void *arg, uint32_t id) { return fiber_name(arg, id); }
 
 /* The trace line of one engine event. */
-static void event_to_line(run_state *rs, const port_event *e, int w)
+static void event_to_line(run_state *rs, const port_event *pe, int w)
 {
-    char buf[128];
-    jline *j;
-    const char *who = fiber_name(rs, e->writer);
-    switch (e->kind) {
-    case PORT_EV_WRITE_BEGIN:
-        j = event_line(rs, "write_begin");
-        jline_str(j, "writer", who);
-        jline_i64(j, "batch", w >= 0 ? rs->writers[w].batch : -1);
-        jline_u64(j, "bytes", e->a);
-        jline_u64(j, "count", e->b);
-        jline_str(j, "opts", flags_text(e->flags, buf, sizeof buf));
-        break;
-    case PORT_EV_WRITE_END:
-        j = event_line(rs, "write_end");
-        jline_str(j, "writer", who);
-        jline_i64(j, "batch", w >= 0 ? rs->writers[w].batch : -1);
-        jline_str(j, "status", wt_status_name(e->status));
-        jline_u64(j, "seq", e->a);
-        jline_u64(j, "count", e->b);
-        break;
-    case PORT_EV_STATE:
-        j = event_line(rs, "state");
-        jline_str(j, "writer", who);
-        jline_str(j, "from", wt_state_name(e->from));
-        jline_str(j, "to", wt_state_name(e->to));
-        break;
-    case PORT_EV_GROUP:
-        group_line(rs, e, "group");
-        return;
-    case PORT_EV_MEMTABLE_GROUP:
-        group_line(rs, e, "memtable_group");
-        return;
-    case PORT_EV_WAL_APPEND:
-        j = event_line(rs, "wal_append");
-        jline_str(j, "writer", who);
-        jline_u64(j, "offset", e->a);
-        jline_u64(j, "bytes", e->b);
-        jline_u64(j, "first_seq", e->c);
-        jline_u64(j, "count", e->d);
-        jline_str(j, "status", wt_status_name(e->status));
-        break;
-    case PORT_EV_WAL_SYNC_BEGIN:
-    case PORT_EV_WAL_SYNC_END:
-        j = event_line(rs, e->kind == PORT_EV_WAL_SYNC_BEGIN ? "wal_sync_begin" : "wal_sync_end");
-        jline_str(j, "writer", who);
-        jline_u64(j, "log", e->a);
-        if (e->kind == PORT_EV_WAL_SYNC_END) jline_str(j, "status", wt_status_name(e->status));
-        break;
-    case PORT_EV_MEM_INSERT_BEGIN:
-    case PORT_EV_MEM_INSERT_END:
-        j = event_line(rs, e->kind == PORT_EV_MEM_INSERT_BEGIN ? "insert_begin" : "insert_end");
-        jline_str(j, "writer", who);
-        jline_u64(j, "seq", e->a);
-        jline_u64(j, "count", e->b);
-        if (e->kind == PORT_EV_MEM_INSERT_END) jline_str(j, "status", wt_status_name(e->status));
-        break;
-    case PORT_EV_PUBLISH:
-        j = event_line(rs, "publish");
-        jline_u64(j, "seq", e->a);
-        break;
-    case PORT_EV_ALLOCATE:
-        j = event_line(rs, "allocate");
-        jline_u64(j, "first_seq", e->a);
-        jline_u64(j, "count", e->b);
-        break;
-    case PORT_EV_STALL_BEGIN:
-    case PORT_EV_STALL_END:
-        j = event_line(rs, e->kind == PORT_EV_STALL_BEGIN ? "stall_begin" : "stall_end");
-        jline_u64(j, "reason", e->a);
-        break;
-    case PORT_EV_ERROR:
-        j = event_line(rs, "bg_error");
-        jline_str(j, "status", wt_status_name(e->status));
-        break;
-    case PORT_EV_MEMTABLE_SWITCH:
-        j = event_line(rs, "memtable_switch");
-        jline_u64(j, "log", e->a);
-        jline_u64(j, "immutables", e->b);
-        break;
-    case PORT_EV_FLUSH_BEGIN:
-    case PORT_EV_FLUSH_END:
-        j = event_line(rs, e->kind == PORT_EV_FLUSH_BEGIN ? "flush_begin" : "flush_end");
-        jline_u64(j, "file", e->a);
-        if (e->kind == PORT_EV_FLUSH_BEGIN) jline_u64(j, "entries", e->b);
-        else jline_str(j, "status", wt_status_name(e->status));
-        break;
-    case PORT_EV_RECOVERY:
-        j = event_line(rs, "recovery");
-        jline_u64(j, "records", e->a);
-        jline_u64(j, "last_seq", e->b);
-        jline_u64(j, "problem_offset", e->c ? e->c - 1 : 0);
-        jline_bool(j, "problem", e->c != 0);
-        jline_str(j, "status", wt_status_name(e->status));
-        break;
-    default:
-        return;
-    }
-    emit_line(rs);
+    if (rs->cfg->trace == NULL) return;
+    trace_event e = event_here(rs, TRACE_KIND_COUNT);
+    if (trace_event_from_port(&e, pe, name_of_fiber, rs, w >= 0 ? rs->writers[w].batch : -1,
+                              &rs->scratch))
+        emit_event(rs, &e);
 }
 
 static void on_event(void *arg, sched *s, const port_event *e)
@@ -350,12 +230,13 @@ static void on_decision(void *arg, sched *s, const sched_decision *d, const uint
         cur_runnable = cur_runnable || (cur != NULL && cands[i] == cur->id);
     if (cur_runnable && d->pick != cur->id) rs->res->preemptions++;
     if (!rs->cfg->trace || !rs->cfg->trace_decisions) return;
-    jline *j = event_line(rs, "pick");
-    jline_str(j, "pick", fiber_name(rs, d->pick));
-    jline_array_begin(j, "of");
-    for (uint32_t i = 0; i < d->candidate_count; i++) jline_str(j, NULL, fiber_name(rs, cands[i]));
-    jline_array_end(j);
-    emit_line(rs);
+    const char *of[SCHED_MAX_FIBERS];
+    assert(d->candidate_count <= SCHED_MAX_FIBERS);
+    for (uint32_t i = 0; i < d->candidate_count; i++) of[i] = fiber_name(rs, cands[i]);
+    trace_event e = event_here(rs, TRACE_PICK);
+    e.pick = fiber_name(rs, d->pick);
+    e.of = (trace_names){of, d->candidate_count};
+    emit_event(rs, &e);
 }
 
 static void note_sync_point(run_state *rs, const char *name)
@@ -396,15 +277,15 @@ static void describe_until(const scenario_pin *p, char *buf, size_t n)
     }
 }
 
-static void pin_line(run_state *rs, pin_rt *p, const char *ev, const char *writer)
+static void pin_line(run_state *rs, pin_rt *p, trace_kind kind, const char *writer)
 {
     char until[256];
     describe_until(p->pin, until, sizeof until);
-    jline *j = event_line(rs, ev);
-    jline_str(j, "writer", writer);
-    jline_str(j, "at", p->pin->at);
-    jline_str(j, "until", until);
-    emit_line(rs);
+    trace_event e = event_here(rs, kind);
+    e.writer = writer;
+    e.at = p->pin->at;
+    e.until = until;
+    emit_event(rs, &e);
 }
 
 /* A writer reached a sync point: note it; hold it there if a pin says so. */
@@ -425,14 +306,14 @@ static bool on_sync_point(void *arg, sched *s, sched_fiber *f, const char *name)
         if (hold || strcmp(pin->hold, wname) != 0 || strcmp(pin->at, name) != 0) continue;
         if (++p->hits != pin->occurrence || pin_until_met(rs, p)) continue;
         if (pin->until_kind == SCENARIO_UNTIL_TIME) { /* no other fiber needed: just sleep */
-            pin_line(rs, p, "hold", wname);
+            pin_line(rs, p, TRACE_HOLD, wname);
             sched_sleep_ns(s, pin->until_time_ns - sched_now_ns(s));
-            pin_line(rs, p, "release", wname);
+            pin_line(rs, p, TRACE_RELEASE, wname);
             continue;
         }
         p->held_fiber = (int)f->id;
         rs->res->held++;
-        pin_line(rs, p, "hold", wname);
+        pin_line(rs, p, TRACE_HOLD, wname);
         hold = true;
     }
     return hold;
@@ -453,7 +334,7 @@ static void after_step(void *arg, sched *s)
         sched_fiber *f = sched_fiber_at(s, (uint32_t)p->held_fiber);
         p->held_fiber = -1;
         sched_release(s, f);
-        pin_line(rs, p, "release", f->name);
+        pin_line(rs, p, TRACE_RELEASE, f->name);
     }
 }
 
@@ -463,9 +344,8 @@ static void on_fiber_end(void *arg, sched *s, sched_fiber *f)
     run_state *rs = arg;
     int w = writer_of_fiber(rs, f->id);
     if (w >= 0) rs->writers[w].finished = true;
-    jline *j = event_line(rs, "finish");
-    (void)j;
-    emit_line(rs);
+    trace_event e = event_here(rs, TRACE_FINISH);
+    emit_event(rs, &e);
 }
 
 /* Writes "name [STATE] -> ..." for a queue, newest first. */
@@ -644,9 +524,9 @@ static wt_status fault_point(const char *name, void *arg)
 static void crash_now(run_state *rs)
 {
     sched *s = rs->s;
-    jline *j = event_line(rs, "crash");
-    jline_bool(j, "tear_last_write", rs->sc->crash.tear_last_write);
-    emit_line(rs);
+    trace_event e = event_here(rs, TRACE_CRASH);
+    e.tear_last_write = rs->sc->crash.tear_last_write;
+    emit_event(rs, &e);
     sched_fiber *me = sched_self(s);
     for (size_t i = 1; i < sched_fiber_count(s); i++) {
         sched_fiber *f = sched_fiber_at(s, (uint32_t)i);
@@ -720,9 +600,8 @@ static void root_main(void *arg)
     }
     if (rs->crashed) {
         if (!rs->sc->crash.reopen) return;
-        jline *j = event_line(rs, "reopen");
-        (void)j;
-        emit_line(rs);
+        trace_event e = event_here(rs, TRACE_REOPEN);
+        emit_event(rs, &e);
         if (open_db(rs) != WT_OK) return;
         check_or_stop(rs, oracle_check_recovery(rs->orc, rs->db, &v), &v);
     } else {
@@ -922,49 +801,48 @@ static simfs *make_fs(const scenario *sc, uint64_t seed)
 static void header_line(run_state *rs, const char *policy_name)
 {
     const run_config *c = rs->cfg;
-    jline *j = &rs->line;
-    jline_begin(j);
-    jline_str(j, "type", "header");
-    jline_str(j, "format", "wtlab-trace");
-    jline_u64(j, "version", TRACE_FORMAT_VERSION);
-    jline_str(j, "build", run_build_id());
-    jline_str(j, "scenario_name", rs->sc->name);
-    jline_str(j, "scenario_path", rs->sc->path ? rs->sc->path : "");
-    jline_str(j, "policy", policy_name);
-    jline_u64_as_str(j, "seed", c->seed);
-    jline_u64(j, "pct_depth", c->pct_depth);
-    jline_u64(j, "pct_steps", c->pct_steps);
-    jline_u64(j, "max_steps", c->max_steps ? c->max_steps : rs->sc->schedule.max_steps);
-    jline_u64(j, "forced", c->forced ? c->forced_count : c->forced_name_count);
-    jline_str(j, "scenario", rs->sc->text);
-    jline_end(j);
-    if (c->trace && !c->trace_no_header) trace_emit(c->trace, j);
+    if (c->trace == NULL || c->trace_no_header) return;
+    trace_header h;
+    trace_header_init(&h, TRACE_SOURCE_SIM);
+    h.build = run_build_id();
+    h.scenario_name = rs->sc->name;
+    h.scenario_path = rs->sc->path ? rs->sc->path : "";
+    h.policy = policy_name;
+    h.seed = c->seed;
+    h.pct_depth = c->pct_depth;
+    h.pct_steps = c->pct_steps;
+    h.max_steps = c->max_steps ? c->max_steps : rs->sc->schedule.max_steps;
+    h.forced = c->forced ? c->forced_count : c->forced_name_count;
+    h.scenario = rs->sc->text;
+    trace_encode_header(&rs->text, &h);
+    trace_emit_text(c->trace, rs->text.buf);
 }
 
 static void summary_line(run_state *rs)
 {
-    run_result *r = rs->res;
-    jline *j = &rs->line;
-    jline_begin(j);
-    jline_str(j, "type", "summary");
-    jline_str(j, "outcome", sched_outcome_name(r->outcome));
-    jline_bool(j, "passed", r->passed);
-    jline_u64(j, "steps", r->steps);
-    jline_u64(j, "t", r->virtual_ns);
-    jline_u64(j, "decisions", r->decisions);
-    jline_u64(j, "preemptions", r->preemptions);
-    jline_u64(j, "groups", r->groups);
-    jline_u64(j, "max_group", r->max_group);
-    jline_u64(j, "wal_syncs", r->wal_syncs);
-    jline_array_begin(j, "states_visited");
+    const run_result *r = rs->res;
+    if (rs->cfg->trace == NULL) return;
+    const char *visited[STATE_COUNT];
+    uint32_t nvisited = 0;
     for (int i = 0; i < STATE_COUNT; i++)
-        if (r->states_visited & state_table[i].bit) jline_str(j, NULL, state_table[i].name);
-    jline_array_end(j);
-    jline_str(j, "invariants", r->failed_invariant ? r->failed_invariant : "ok");
-    if (r->failed_invariant) jline_str(j, "detail", r->detail);
-    jline_str(j, "expectations", r->expectations[0] ? r->expectations : "ok");
-    jline_end(j);
-    if (rs->cfg->trace) trace_emit(rs->cfg->trace, j);
+        if (r->states_visited & state_table[i].bit) visited[nvisited++] = state_table[i].name;
+    trace_summary sum = {
+        .outcome = sched_outcome_name(r->outcome),
+        .passed = r->passed,
+        .steps = r->steps,
+        .t_ns = r->virtual_ns,
+        .decisions = r->decisions,
+        .preemptions = r->preemptions,
+        .groups = r->groups,
+        .max_group = r->max_group,
+        .wal_syncs = r->wal_syncs,
+        .states_visited = {visited, nvisited},
+        .invariants = r->failed_invariant ? r->failed_invariant : "ok",
+        .detail = r->failed_invariant ? r->detail : NULL,
+        .expectations = r->expectations[0] ? r->expectations : "ok",
+    };
+    trace_encode_summary(&rs->text, &sum, TRACE_SOURCE_SIM);
+    trace_emit_text(rs->cfg->trace, rs->text.buf);
 }
 
 static void init_state(run_state *rs, const run_config *cfg, run_result *res)
@@ -973,7 +851,7 @@ static void init_state(run_state *rs, const run_config *cfg, run_result *res)
     rs->cfg = cfg;
     rs->sc = cfg->sc;
     rs->res = res;
-    jline_init(&rs->line);
+    trace_text_init(&rs->text);
     for (size_t i = 0; i < SCHED_MAX_FIBERS; i++) rs->fiber_writer[i] = -1;
     rs->writers = calloc(rs->sc->writer_count + 1, sizeof *rs->writers);
     for (size_t i = 0; i < rs->sc->writer_count; i++)
@@ -994,7 +872,7 @@ static void free_state(run_state *rs)
     free(rs->pins);
     free(rs->group_members);
     free(rs->group_sizes);
-    jline_free(&rs->line);
+    trace_text_free(&rs->text);
 }
 
 /* Classifies the run against what the scenario expects. */
@@ -1008,15 +886,9 @@ static void judge(run_state *rs, sched *s)
         record_failure(rs, name, "%s", sched_failure_message(s));
         /* A failure that is not an oracle violation still gets its event
          * line, so timelines show where the run ended. */
-        jline *j = &rs->line;
-        jline_begin(j);
-        jline_u64(j, "step", sched_steps(s));
-        jline_u64(j, "t", sched_now_ns(s));
-        jline_str(j, "fiber", "-");
-        jline_str(j, "ev", "violation");
-        jline_str(j, "invariant", name);
-        jline_str(j, "detail", sched_failure_message(s));
-        emit_line(rs);
+        trace_event e = {.kind = TRACE_VIOLATION, .step = sched_steps(s), .t_ns = sched_now_ns(s),
+                         .fiber = "-", .invariant = name, .detail = sched_failure_message(s)};
+        emit_event(rs, &e);
     }
     const scenario_expect *x = &rs->sc->expect;
     if (x->deadlock)

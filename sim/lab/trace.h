@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum { TRACE_FORMAT_VERSION = 1 };
+#include "trace_event.h" /* the format: TRACE_FORMAT_VERSION, the line table */
 
 /* --------------------------------------------------------- line building */
 
@@ -69,16 +69,5 @@ bool trace_sink_write_to(const trace_sink *s, FILE *f);
 size_t trace_sink_first_mismatch(const trace_sink *s, const char **produced);
 /* Compare sinks: a line was checked against `expected` and matched? */
 bool trace_sink_matched(const trace_sink *s);
-
-/* --------------------------------------------------------------- reading */
-
-typedef struct trace_file {
-    char **lines;   /* without '\n' */
-    size_t count;
-} trace_file;
-
-/* Reads a trace; false with a message "FILE:LINE: why" on failure. */
-bool trace_read(const char *path, trace_file *out, char *err, size_t err_cap);
-void trace_file_free(trace_file *t);
 
 #endif

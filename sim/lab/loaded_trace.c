@@ -1,0 +1,92 @@
+/*
+ * loaded_trace.c — a sim trace loaded for re-execution (loaded_trace.h),
+ * on top of trace_doc: the decisions are the doc's pick events, the
+ * scenario is the header's embedded text.
+ */
+#define _GNU_SOURCE
+#include "loaded_trace.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void collect_picks(loaded_trace *t)
+{
+    t->picks = malloc((t->doc.event_count + 1) * sizeof *t->picks);
+    assert(t->picks != NULL);
+    for (size_t i = 0; i < t->doc.event_count; i++)
+        if (t->doc.events[i].kind == TRACE_PICK) t->picks[t->pick_count++] = t->doc.events[i].pick;
+}
+
+static void take_summary(loaded_trace *t)
+{
+    if (!t->doc.has_summary) return;
+    const trace_summary *s = &t->doc.summary;
+    t->summary_outcome = s->outcome;
+    if (strcmp(s->invariants, "ok") != 0) t->summary_invariant = s->invariants;
+}
+
+bool loaded_trace_open(const char *path, loaded_trace *t)
+{
+    memset(t, 0, sizeof *t);
+    char err[TRACE_READER_ERR_MAX];
+    if (!trace_doc_load(path, &t->doc, err, sizeof err)) {
+        fprintf(stderr, "wtlab: %s\n", err);
+        return false;
+    }
+    t->header = t->doc.header;
+    t->file = (loaded_lines){t->doc.lines, t->doc.line_count};
+    if (strcmp(t->header.source, TRACE_SOURCE_REAL) == 0) {
+        fprintf(stderr, "wtlab: %s: a real trace (recorded by %s) cannot be re-executed; "
+                        "`wtlab replay --text` shows it as a timeline\n", path, t->header.program);
+        loaded_trace_free(t);
+        return false;
+    }
+    collect_picks(t);
+    take_summary(t);
+    char name[4096];
+    snprintf(name, sizeof name, "%s (embedded scenario)", path);
+    scenario_error serr;
+    t->sc = scenario_load_text(name, t->header.scenario, &serr);
+    if (t->sc == NULL) {
+        fprintf(stderr, "wtlab: %s\n", serr.text);
+        loaded_trace_free(t);
+        return false;
+    }
+    return true;
+}
+
+void loaded_trace_free(loaded_trace *t)
+{
+    free(t->picks);
+    scenario_free(t->sc);
+    trace_doc_free(&t->doc);
+    memset(t, 0, sizeof *t);
+}
+
+/* The scenario_policy named `name` (as scenario_policy_name prints it). */
+static bool policy_by_name(const char *name, scenario_policy *out)
+{
+    for (int p = 0; p <= SCENARIO_POLICY_EXPLICIT; p++) {
+        if (strcmp(scenario_policy_name((scenario_policy)p), name) == 0) {
+            *out = (scenario_policy)p;
+            return true;
+        }
+    }
+    return false;
+}
+
+void loaded_trace_config(const loaded_trace *t, run_config *cfg)
+{
+    run_config_default(cfg, t->sc);
+    scenario_policy p;
+    if (policy_by_name(t->header.policy, &p)) cfg->policy = p;
+    cfg->seed = t->header.seed;
+    cfg->pct_depth = (unsigned)t->header.pct_depth;
+    cfg->pct_steps = t->header.pct_steps;
+    cfg->max_steps = t->header.max_steps;
+    cfg->forced_names = t->picks;
+    cfg->forced_name_count = t->pick_count;
+    cfg->policy_label = t->header.policy;
+}
