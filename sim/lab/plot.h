@@ -1,10 +1,11 @@
 /*
  * plot.h — traces read into what a chart needs, and gnuplot run on a script.
  *
- * plot_load reads one file — a wtlab trace (traces/README.md) or an
- * exploration summary line — and adds what it holds to a plot_data: one
- * lane per writer (in scenario order) plus an "engine" lane for the sim's
- * own fibers (main, flush, crasher) when they did something worth drawing
+ * plot_load reads one file through the trace reader — a sim or real
+ * trace (traces/README.md) or an exploration summary — and adds what it
+ * holds to a plot_data: one lane per writer (in scenario order; a real
+ * trace's writer threads in the order they started) plus an "engine" lane
+ * for the other fibers or threads (main, flush, crasher) when they did something worth drawing
  * after the first write began; state segments (a writer is INIT from
  * write_begin until its first transition and has no segment between
  * write_end and its next write_begin); WAL sync, memtable insert, stall,
@@ -33,7 +34,6 @@
 enum {
     PLOT_MAX_LANES = SCENARIO_MAX_WRITERS,     /* writer lanes (the engine lane is extra) */
     PLOT_MAX_ITEMS = 1 << 22,                  /* spans, marks, groups, members each */
-    PLOT_MAX_LINE_BYTES = 1 << 27,             /* a header embeds the scenario (<= 16 MiB) */
     PLOT_TEXT_MAX = 64,                        /* a mark's label */
     PLOT_MAX_GNUPLOT_OUTPUT = 64 << 10,        /* what is kept of gnuplot's messages */
 };
