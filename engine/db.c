@@ -140,8 +140,8 @@ wt_status db_insert_batch(memtable *mem, const wt_write_batch *b, uint64_t seq, 
  * appended (or tore).  REQUIRES: the caller owns the WAL writer. */
 static void cut_wal_back(wt_db *db, uint64_t size)
 {
-    char path[DB_PATH_MAX];
-    wt_log_file_name(path, sizeof path, db->dir, wal_log_number(db->log));
+    char path[FILENAME_PATH_MAX];
+    filename_log(path, sizeof path, db->dir, wal_log_number(db->log));
     if (port_truncate(path, size) == WT_OK) wal_writer_rewind(db->log, size);
 }
 

@@ -37,7 +37,7 @@ void db_delete_obsolete_logs(wt_db *db)
 {
     port_mutex_assert_held(&db->mutex);
     size_t keep = 0;
-    char path[DB_PATH_MAX];
+    char path[FILENAME_PATH_MAX];
     for (size_t i = 0; i < db->alive_log_count; i++) {
         uint64_t n = db->alive_logs[i];
         if (n >= db->vs.log_number) {
@@ -46,16 +46,16 @@ void db_delete_obsolete_logs(wt_db *db)
         }
         /* Its data is in tables now; a failed unlink only leaves a file
          * that recovery will skip. */
-        wt_best_effort(port_unlink(wt_log_file_name(path, sizeof path, db->dir, n)));
+        wt_best_effort(port_unlink(filename_log(path, sizeof path, db->dir, n)));
     }
     db->alive_log_count = keep;
 }
 
 wt_status db_open_table(wt_db *db, uint64_t number, uint64_t size, char *why, size_t why_cap)
 {
-    char path[DB_PATH_MAX];
+    char path[FILENAME_PATH_MAX];
     port_file *f;
-    wt_status s = port_file_open(table_file_name(path, sizeof path, db->dir, number),
+    wt_status s = port_file_open(filename_table(path, sizeof path, db->dir, number),
                                  PORT_OPEN_READ, &f);
     if (s != WT_OK) {
         snprintf(why, why_cap, "%s: cannot open: %s", path, wt_status_name(s));
@@ -99,10 +99,10 @@ static void wait_for_pending_writes(wt_db *db)
  * never leaves an unsynced gap behind it).  REQUIRES: mutex held. */
 static wt_status switch_wal(wt_db *db, uint64_t *new_number)
 {
-    char path[DB_PATH_MAX];
+    char path[FILENAME_PATH_MAX];
     uint64_t number = db->vs.next_file_number++;
     port_file *f;
-    wt_status s = port_file_open(wt_log_file_name(path, sizeof path, db->dir, number),
+    wt_status s = port_file_open(filename_log(path, sizeof path, db->dir, number),
                                  PORT_OPEN_CREATE, &f);
     if (s == WT_OK) s = port_sync_dir(db->dir);
     if (s != WT_OK) return s;
@@ -187,9 +187,9 @@ wt_status db_preprocess_write(wt_db *db, bool no_slowdown)
  * memtable no longer changes. */
 static wt_status build_table(wt_db *db, memtable *mem, uint64_t number, table_properties *props)
 {
-    char path[DB_PATH_MAX];
+    char path[FILENAME_PATH_MAX];
     port_file *f;
-    wt_status s = port_file_open(table_file_name(path, sizeof path, db->dir, number),
+    wt_status s = port_file_open(filename_table(path, sizeof path, db->dir, number),
                                  PORT_OPEN_CREATE, &f);
     if (s != WT_OK) return s;
     table_builder *b = table_builder_create(f);

@@ -20,6 +20,7 @@
 #define WT_DB_IMPL_H
 
 #include "db.h"
+#include "filename.h"
 #include "manifest.h"
 #include "memtable.h"
 #include "table.h"
@@ -27,7 +28,6 @@
 enum {
     DB_ARENA_BLOCK = 1 << 20,
     DB_MAX_WAL_FILES = 1 << 16,  /* bound of the recovery file list */
-    DB_PATH_MAX = 4096,
 };
 
 /* A memtable that is full and waits for its flush.  It holds exactly the
