@@ -1,9 +1,11 @@
 /*
- * db.c — DBImpl's write paths: the default path (serial or parallel
- * memtable inserts), pipelined write, unordered write, the second write
- * queue, and the WAL and memtable steps they share.  Memtable switch,
- * flush, stalls and reads are in db_flush.c; recovery, open and close in
- * db_open.c; the shared state in db_impl.h.
+ * db.c — DBImpl's write paths (RocksDB's db_impl_write.cc): the default
+ * path (serial or parallel memtable inserts), pipelined write, unordered
+ * write, the second write queue, PreprocessWrite, and the WAL and memtable
+ * steps they share.  PreprocessWrite calls into db_flush.c for memtable
+ * switches and stalls, which never calls back; reads are in db_read.c,
+ * recovery, open and close in db_open.c, what they all share in
+ * db_impl.{c,h}.
  *
  * Sequence numbers (VersionSet's three counters, without seq_per_batch):
  *  - last_sequence: published; readers see entries with seq <= it;
@@ -21,23 +23,10 @@
  */
 #include "db.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "bugs.h"
 #include "db_impl.h"
 
 /* ---------------------------------------------------------------- events */
-
-void db_emit(port_event_kind kind, uint32_t writer, wt_status status, uint64_t a, uint64_t b,
-             uint64_t c, uint64_t d)
-{
-    if (!port_events_enabled()) return;
-    port_event e = {.kind = kind, .writer = writer, .status = status,
-                    .a = a, .b = b, .c = c, .d = d};
-    port_event_emit(&e);
-}
 
 static void emit_group(port_event_kind kind, const wt_write_group *g, uint64_t bytes,
                        uint64_t first_seq, uint64_t last_seq)
@@ -53,44 +42,7 @@ static void emit_group(port_event_kind kind, const wt_write_group *g, uint64_t b
     port_free(members);
 }
 
-/* ------------------------------------------------------ background error */
-
-wt_status wt_db_background_error(wt_db *db)
-{
-    return (wt_status)port_atomic_load_u32(&db->bg_error, PORT_ACQUIRE);
-}
-
-/* A failed WAL write or memtable insert stops all later writes until the
- * DB is reopened (RocksDB: paranoid_checks makes it a background error). */
-void db_set_background_error_locked(wt_db *db, wt_status s)
-{
-    WT_ASSERT(s != WT_OK);
-    port_mutex_assert_held(&db->mutex);
-    if (s == WT_BUSY || s == WT_INCOMPLETE || !db->opts.paranoid_checks) return;
-    uint32_t expected = WT_OK;
-    if (port_atomic_cas_u32(&db->bg_error, &expected, s, PORT_ACQ_REL))
-        db_emit(PORT_EV_ERROR, port_thread_id(), s, 0, 0, 0, 0);
-    port_cond_broadcast(&db->bg_cv); /* stalled writers must see it */
-}
-
-void db_set_background_error(wt_db *db, wt_status s)
-{
-    port_mutex_lock(&db->mutex);
-    db_set_background_error_locked(db, s);
-    port_mutex_unlock(&db->mutex);
-}
-
 /* ----------------------------------------------------------- sequences */
-
-uint64_t wt_db_last_sequence(wt_db *db)
-{
-    return port_atomic_load_u64(&db->last_sequence, PORT_ACQUIRE);
-}
-
-uint64_t wt_db_last_allocated_sequence(wt_db *db)
-{
-    return port_atomic_load_u64(&db->last_allocated_sequence, PORT_ACQUIRE);
-}
 
 static void publish_sequence(wt_db *db, uint64_t seq)
 {
@@ -283,6 +235,29 @@ static wt_status concurrent_write_group_to_wal(wt_db *db, wt_write_group *g,
     return s;
 }
 
+/* ------------------------------------------------------ PreprocessWrite */
+
+/* RocksDB's DBImpl::PreprocessWrite, run by a main-queue leader before it
+ * forms its group: the sticky error; a memtable switch when the memtable
+ * is full; a stall while max_write_buffer_number memtables wait for flush
+ * (no_slowdown: WT_INCOMPLETE).  The mutex is taken only when one of the
+ * two unlocked checks finds work (imm_count_hint is only a hint:
+ * db_delay_write re-reads imm_count under the mutex). */
+static wt_status preprocess_write(wt_db *db, bool no_slowdown)
+{
+    wt_status s = wt_db_background_error(db);
+    if (s != WT_OK) return s;
+    bool full = memtable_memory_usage(db->mem) >= db->opts.write_buffer_size;
+    bool stop = port_atomic_load_u32(&db->imm_count_hint, PORT_RELAXED) >=
+                (uint32_t)db->opts.max_write_buffer_number;
+    if (!full && !stop) return WT_OK;
+    port_mutex_lock(&db->mutex);
+    if (full) s = db_switch_memtable(db);
+    if (s == WT_OK) s = db_delay_write(db, no_slowdown);
+    port_mutex_unlock(&db->mutex);
+    return s;
+}
+
 /* ----------------------------------------------------------- the paths */
 
 typedef struct group_totals {
@@ -348,7 +323,7 @@ static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_opti
 {
     write_thread *wt = &db->write_thread;
     wt_write_group g;
-    wt_status status = db_preprocess_write(db, wo->no_slowdown);
+    wt_status status = preprocess_write(db, wo->no_slowdown);
     uint64_t last = db->opts.two_write_queues ? 0 : wt_db_last_sequence(db), first = 0;
     PORT_SYNC_POINT("DBImpl::WriteImpl:BeforeLeaderEnters");
     db->last_batch_group_size = wt_enter_as_batch_group_leader(wt, w, &g);
@@ -408,7 +383,7 @@ static void pipelined_wal_stage(wt_db *db, const wt_write_options *wo, wt_writer
     write_thread *wt = &db->write_thread;
     wt_write_group g;
     if (w->callback != NULL && !w->callback->allow_batching) wt_wait_for_memtable_writers(wt);
-    w->status = db_preprocess_write(db, wo->no_slowdown);
+    w->status = preprocess_write(db, wo->no_slowdown);
     db->last_batch_group_size = wt_enter_as_batch_group_leader(wt, w, &g);
     uint64_t first = wt_update_last_sequence(wt, wt_db_last_sequence(db)) + 1, next = first;
     if (w->status == WT_OK) {
@@ -492,7 +467,7 @@ static wt_status write_wal_only(wt_db *db, write_thread *wt, const wt_write_opti
     wt_write_group g;
     /* Only the main queue switches memtables and stalls (RocksDB's second
      * queue does not preprocess); both see the sticky error. */
-    wt_status s = wt == &db->write_thread ? db_preprocess_write(db, wo->no_slowdown)
+    wt_status s = wt == &db->write_thread ? preprocess_write(db, wo->no_slowdown)
                                           : wt_db_background_error(db);
     /* Only the main queue's leader records last_batch_group_size (the
      * stall logic reads it); the second queue has its own leader. */
