@@ -88,10 +88,20 @@ wt_status db_insert_batch(memtable *mem, const wt_write_batch *b, uint64_t seq, 
     return s;
 }
 
+/* The WAL writer's owner: the main queue's leader when only that queue
+ * logs; whoever holds log_write_mutex when two leaders can log (two write
+ * queues, unordered write).  Only the second kind can be asserted. */
+static void assert_owns_wal(wt_db *db)
+{
+    if (db->opts.two_write_queues || db->opts.unordered_write)
+        port_mutex_assert_held(&db->log_write_mutex);
+}
+
 /* Truncates the current WAL back to `size`, dropping what a failed group
  * appended (or tore).  REQUIRES: the caller owns the WAL writer. */
 static void cut_wal_back(wt_db *db, uint64_t size)
 {
+    assert_owns_wal(db);
     char path[FILENAME_PATH_MAX];
     filename_log(path, sizeof path, db->dir, wal_log_number(db->log));
     if (port_truncate(path, size) == WT_OK) wal_writer_rewind(db->log, size);
@@ -166,6 +176,7 @@ static wt_write_batch *merge_group(wt_write_group *g, wt_write_batch *scratch, s
 static wt_status log_batch(wt_db *db, wt_write_group *g, wt_write_batch *merged,
                            bool need_sync)
 {
+    assert_owns_wal(db);
     uint64_t number = wal_log_number(db->log);
     WT_GROUP_FOREACH(w, g) w->log_used = number;
     PORT_SYNC_POINT("DBImpl::WriteToWAL:log_entry");

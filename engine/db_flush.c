@@ -79,6 +79,7 @@ wt_status db_open_table(wt_db *db, uint64_t number, uint64_t size, char *why, si
  * REQUIRES: mutex held (released while waiting). */
 static void wait_for_pending_writes(wt_db *db)
 {
+    port_mutex_assert_held(&db->mutex);
     PORT_SYNC_POINT("DBImpl::WaitForPendingWrites:BeforeBlock");
     if (db->opts.enable_pipelined_write) {
         port_mutex_unlock(&db->mutex);
@@ -100,6 +101,7 @@ static void wait_for_pending_writes(wt_db *db)
  * never leaves an unsynced gap behind it).  REQUIRES: mutex held. */
 static wt_status switch_wal(wt_db *db, uint64_t *new_number)
 {
+    port_mutex_assert_held(&db->mutex);
     char path[FILENAME_PATH_MAX];
     uint64_t number = db->vs.next_file_number++;
     port_file *f;
@@ -153,6 +155,7 @@ wt_status db_switch_memtable(wt_db *db)
  * (RocksDB's memtable-count stop).  REQUIRES: mutex held. */
 wt_status db_delay_write(wt_db *db, bool no_slowdown)
 {
+    port_mutex_assert_held(&db->mutex);
     PORT_SYNC_POINT("DBImpl::DelayWrite:Start");
     while (db->imm_count >= (size_t)db->opts.max_write_buffer_number &&
            wt_db_background_error(db) == WT_OK && !db->shutting_down) {
@@ -194,6 +197,7 @@ static wt_status build_table(wt_db *db, memtable *mem, uint64_t number, table_pr
 static wt_status install_flush(wt_db *db, const imm_memtable *im, uint64_t number,
                                const table_properties *props)
 {
+    port_mutex_assert_held(&db->mutex);
     version_edit e;
     version_edit_init(&e);
     if (props->entries > 0) version_edit_add_table(&e, number, props);
@@ -218,6 +222,7 @@ static wt_status install_flush(wt_db *db, const imm_memtable *im, uint64_t numbe
  * while the table is written). */
 static wt_status flush_oldest(wt_db *db)
 {
+    port_mutex_assert_held(&db->mutex);
     imm_memtable im = db->imm[0];
     uint64_t number = db->vs.next_file_number++;
     uint64_t entries = memtable_entry_count(im.mem);

@@ -33,9 +33,11 @@ static void src_next(source *s)
     else memtable_iter_next(&s->mi);
 }
 
-/* Every source of the DB, positioned at its first entry.  REQUIRES: mutex. */
+/* Every source of the DB, positioned at its first entry.  REQUIRES: mutex
+ * held (until the sources are closed). */
 static source *open_sources(wt_db *db, size_t *n)
 {
+    port_mutex_assert_held(&db->mutex);
     size_t count = 1 + db->imm_count + db->table_count, k = 0;
     source *src = port_alloc_zeroed(count * sizeof *src);
     memtable_iter_init(&src[k].mi, db->mem);

@@ -798,6 +798,7 @@ void wt_wait_for_memtable_writers(write_thread *wt)
 
 void wt_enter_unbatched(write_thread *wt, wt_writer *w, port_mutex *mu)
 {
+    port_mutex_assert_held(mu);
     WT_ASSERT(w->batch == NULL);
     port_mutex_unlock(mu);
     bool linked_as_leader = link_one(wt, w, &wt->newest_writer);
