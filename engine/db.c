@@ -193,7 +193,8 @@ static wt_status log_batch(wt_db *db, wt_write_group *g, wt_write_batch *merged,
     return s;
 }
 
-/* Single queue: the leader owns the WAL, sequences follow last_sequence. */
+/* RocksDB's WriteToWAL for a group (WriteGroupToWAL from 10.2).  Single
+ * queue: the leader owns the WAL, sequences follow last_sequence. */
 static wt_status write_group_to_wal(wt_db *db, wt_write_group *g, uint64_t first_seq,
                                     bool need_sync)
 {
@@ -204,7 +205,8 @@ static wt_status write_group_to_wal(wt_db *db, wt_write_group *g, uint64_t first
     return log_batch(db, g, merged, need_sync);
 }
 
-/* Several queues may log: allocate sequences and append under the lock,
+/* RocksDB's ConcurrentWriteToWAL (ConcurrentWriteGroupToWAL from 10.2).
+ * Several queues may log: allocate sequences and append under the lock,
  * so WAL order equals sequence order; sync outside it (as RocksDB's
  * SyncWAL does), so the other queue's appends do not wait for this fsync.
  * *last_seq gets the sequence before this group's first. */
@@ -370,7 +372,10 @@ static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_opti
     return status != WT_OK ? status : wt_writer_final_status(w);
 }
 
-static wt_status write_default(wt_db *db, const wt_write_options *wo, wt_writer *w)
+/* RocksDB's DBImpl::WriteImpl after its dispatch: the default path (also
+ * the memtable path of two write queues).  Join; a follower inserts its
+ * own batch or is done; the leader runs the group. */
+static wt_status write_impl(wt_db *db, const wt_write_options *wo, wt_writer *w)
 {
     write_thread *wt = &db->write_thread;
     wt_join_batch_group(wt, w);
@@ -447,7 +452,9 @@ static void pipelined_parallel_insert(wt_db *db, wt_writer *w)
     wt_exit_as_memtable_writer(wt, w, w->write_group);
 }
 
-static wt_status write_pipelined(wt_db *db, const wt_write_options *wo, wt_writer *w)
+/* RocksDB's DBImpl::PipelinedWriteImpl: a writer passes through the WAL
+ * queue, then the memtable queue, in whichever role each gives it. */
+static wt_status pipelined_write_impl(wt_db *db, const wt_write_options *wo, wt_writer *w)
 {
     write_thread *wt = &db->write_thread;
     wt_write_group mg; /* lives here: members use it after the leader returns */
@@ -465,11 +472,12 @@ static wt_status write_pipelined(wt_db *db, const wt_write_options *wo, wt_write
 
 /* ----------------------------------------------- WAL-only and unordered */
 
-/* RocksDB's WriteImplWALOnly: a queue whose groups only log.  With
- * assign_order each member gets sequences; with publish (unordered_write)
- * they become visible before the memtable inserts that follow. */
-static wt_status write_wal_only(wt_db *db, write_thread *wt, const wt_write_options *wo,
-                                wt_writer *w, bool unordered, wt_write_batch *scratch)
+/* RocksDB's DBImpl::WriteImplWALOnly: a queue whose groups only log.
+ * With assign_order each member gets sequences; with publish
+ * (unordered_write) they become visible before the memtable inserts that
+ * follow. */
+static wt_status write_impl_wal_only(wt_db *db, write_thread *wt, const wt_write_options *wo,
+                                     wt_writer *w, bool unordered, wt_write_batch *scratch)
 {
     wt_join_batch_group(wt, w);
     WT_ASSERT(wt_writer_state(w) != WT_STATE_PARALLEL_MEMTABLE_WRITER);
@@ -518,8 +526,9 @@ static wt_status write_wal_only(wt_db *db, write_thread *wt, const wt_write_opti
     return s != WT_OK ? s : wt_writer_final_status(w);
 }
 
-/* unordered_write: each writer inserts its own batch after its group was
- * logged and published; the last pending insert wakes memtable switches. */
+/* RocksDB's DBImpl::UnorderedWriteMemtable.  unordered_write: each writer
+ * inserts its own batch after its group was logged and published; the
+ * last pending insert wakes memtable switches. */
 static wt_status unordered_write_memtable(wt_db *db, wt_writer *w)
 {
     PORT_SYNC_POINT("DBImpl::WriteImpl:BeforeUnorderedWriteMemtable");
@@ -555,6 +564,9 @@ static wt_status check_write(const wt_db *db, const wt_write_options *wo,
     return WT_OK;
 }
 
+/* RocksDB's DBImpl::WriteImpl up to its dispatch: the checks, then one
+ * path per write mode.  unordered_write has no function of its own in
+ * RocksDB either: WriteImplWALOnly, then UnorderedWriteMemtable. */
 wt_status wt_db_write_ex(wt_db *db, const wt_write_options *wo, wt_write_batch *batch,
                          const wt_write_callback *cb, uint64_t *seq_used)
 {
@@ -569,15 +581,15 @@ wt_status wt_db_write_ex(wt_db *db, const wt_write_options *wo, wt_write_batch *
     wt_writer w;
     wt_writer_init(&w, batch, wo->sync, wo->no_slowdown, wo->disable_wal, wo->disable_memtable, cb);
     if (db->opts.two_write_queues && wo->disable_memtable) {
-        s = write_wal_only(db, &db->nonmem_write_thread, wo, &w, false, &db->merge_nonmem);
+        s = write_impl_wal_only(db, &db->nonmem_write_thread, wo, &w, false, &db->merge_nonmem);
     } else if (db->opts.unordered_write) {
-        s = write_wal_only(db, &db->write_thread, wo, &w, true, &db->merge_main);
+        s = write_impl_wal_only(db, &db->write_thread, wo, &w, true, &db->merge_main);
         PORT_SYNC_POINT("DBImpl::WriteImpl:UnorderedWriteAfterWriteWAL");
         if (s == WT_OK && !wo->disable_memtable) s = unordered_write_memtable(db, &w);
     } else if (db->opts.enable_pipelined_write) {
-        s = write_pipelined(db, wo, &w);
+        s = pipelined_write_impl(db, wo, &w);
     } else {
-        s = write_default(db, wo, &w);
+        s = write_impl(db, wo, &w);
     }
     if (s == WT_OK && wo->disable_wal)
         port_atomic_store_u32(&db->has_unpersisted_data, 1, PORT_RELAXED); /* flush at close */
