@@ -579,7 +579,10 @@ wt_status wt_db_write_ex(wt_db *db, const wt_write_options *wo, wt_write_batch *
         port_event_emit(&e);
     }
     wt_writer w;
-    wt_writer_init(&w, batch, wo->sync, wo->no_slowdown, wo->disable_wal, wo->disable_memtable, cb);
+    wt_writer_flags flags = {.sync = wo->sync, .no_slowdown = wo->no_slowdown,
+                             .disable_wal = wo->disable_wal,
+                             .disable_memtable = wo->disable_memtable};
+    wt_writer_init(&w, batch, flags, cb);
     if (db->opts.two_write_queues && wo->disable_memtable) {
         s = write_impl_wal_only(db, &db->nonmem_write_thread, wo, &w, false, &db->merge_nonmem);
     } else if (db->opts.unordered_write) {

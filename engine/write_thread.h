@@ -140,9 +140,20 @@ typedef struct write_thread {
 void write_thread_init(write_thread *wt, const char *name, const write_thread_options *opts);
 void write_thread_destroy(write_thread *wt);
 
-/* A writer for one write call.  batch may be NULL only for unbatched use. */
-void wt_writer_init(wt_writer *w, wt_write_batch *batch, bool sync, bool no_slowdown,
-                    bool disable_wal, bool disable_memtable, const wt_write_callback *cb);
+/* What one write asks for, copied into its wt_writer (the WriteOptions
+ * fields RocksDB's Writer keeps).  All false: a plain write, as the stall
+ * dummy and unbatched writers use. */
+typedef struct wt_writer_flags {
+    bool sync;             /* the group's WAL record is synced before completion */
+    bool no_slowdown;      /* fail with WT_INCOMPLETE rather than wait in a stall */
+    bool disable_wal;      /* the batch is not logged */
+    bool disable_memtable; /* WAL-only write (two write queues) */
+} wt_writer_flags;
+
+/* A writer for one write call.  batch may be NULL only for unbatched use;
+ * cb may be NULL. */
+void wt_writer_init(wt_writer *w, wt_write_batch *batch, wt_writer_flags flags,
+                    const wt_write_callback *cb);
 
 static inline uint32_t wt_writer_state(const wt_writer *w)
 {

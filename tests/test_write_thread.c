@@ -56,7 +56,8 @@ static wt_writer *push(size_t value_bytes, bool sync, bool no_slowdown, bool dis
     wt_batch_init(&F.b[i]);
     wt_batch_put(&F.b[i], wt_slice_str("k"), wt_slice_make(value, value_bytes));
     wt_writer *w = &F.w[i];
-    wt_writer_init(w, &F.b[i], sync, no_slowdown, disable_wal, false, NULL);
+    wt_writer_flags flags = {.sync = sync, .no_slowdown = no_slowdown, .disable_wal = disable_wal};
+    wt_writer_init(w, &F.b[i], flags, NULL);
     w->link_older = wt_newest_writer(&F.wt);
     port_atomic_store_ptr(&F.wt.newest_writer, w, PORT_RELEASE);
     if (w->link_older == NULL) port_atomic_store_u32(&w->state, WT_STATE_GROUP_LEADER, PORT_RELEASE);
@@ -211,7 +212,7 @@ static void stall_fails_no_slowdown(void *arg)
     wt_batch_init(&b);
     wt_batch_put(&b, wt_slice_str("n"), wt_slice_str("v"));
     wt_writer late;
-    wt_writer_init(&late, &b, false, true, false, false, NULL);
+    wt_writer_init(&late, &b, (wt_writer_flags){.no_slowdown = true}, NULL);
     wt_join_batch_group(&F.wt, &late);
     ck_assert_uint_eq(wt_writer_state(&late), WT_STATE_COMPLETED);
     ck_assert_int_eq(late.status, WT_INCOMPLETE);
