@@ -5,8 +5,9 @@
  *  - Only the writer that is currently leader of a queue walks or edits its
  *    link_newer pointers or removes writers; other threads only push with a
  *    CAS on the head, after setting their own link_older.
- *  - A writer's state moves only forward, through the transitions listed
- *    in the table of the sim's oracle; LOCKED_WAITING is set only by the
+ *  - A writer's state moves only forward, through the transitions that
+ *    writer_state.c lists (the sim's oracle checks each one against
+ *    wt_state_transition_legal); LOCKED_WAITING is set only by the
  *    owner and cleared only by a waker (set_state), which then unparks.
  *  - After set_state(w, COMPLETED) nobody touches w again: its owner may
  *    return and reuse the stack memory at once.  Every loop that completes
@@ -20,20 +21,6 @@
 
 #include "bugs.h"
 #include "util.h"
-
-const char *wt_state_name(uint32_t state)
-{
-    switch (state) {
-    case WT_STATE_INIT: return "INIT";
-    case WT_STATE_GROUP_LEADER: return "GROUP_LEADER";
-    case WT_STATE_MEMTABLE_WRITER_LEADER: return "MEMTABLE_WRITER_LEADER";
-    case WT_STATE_PARALLEL_MEMTABLE_WRITER: return "PARALLEL_MEMTABLE_WRITER";
-    case WT_STATE_COMPLETED: return "COMPLETED";
-    case WT_STATE_LOCKED_WAITING: return "LOCKED_WAITING";
-    case WT_STATE_PARALLEL_MEMTABLE_CALLER: return "PARALLEL_MEMTABLE_CALLER";
-    }
-    return "UNKNOWN";
-}
 
 static void context_init(wt_await_context *ctx, const char *name)
 {

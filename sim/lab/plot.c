@@ -34,7 +34,7 @@ extern char **environ;
 /* What is open on one lane while a trace is read. */
 typedef struct lane_open {
     bool writing;        /* between write_begin and write_end (or a state event) */
-    int state;           /* state_table index while writing */
+    int state;           /* wt_state_table index while writing */
     uint64_t state_ns;
     bool syncing, inserting, held, flushing;
     uint64_t sync_ns, insert_ns, hold_ns, flush_ns;
@@ -205,7 +205,7 @@ static bool get_state(plot_loader *ld, json_t *o, const char *key, int *out)
 {
     const char *name;
     if (!get_str(ld, o, "state", key, &name)) return false;
-    *out = state_index_by_name(name);
+    *out = wt_state_index_by_name(name);
     if (*out < 0) return not_a_trace(ld, "unknown state \"%.40s\"", name);
     return true;
 }
@@ -230,7 +230,7 @@ static bool ev_write_begin(plot_loader *ld, json_t *o, uint64_t t_ns, int fiber)
     lane_open *w = open_of(ld, lane);
     if (w->writing && !add_span(ld, PLOT_SPAN_STATE, lane, w->state, w->state_ns, t_ns)) return false;
     w->writing = true;
-    w->state = state_index_by_name("INIT");
+    w->state = wt_state_index_by_name("INIT");
     w->state_ns = t_ns;
     ld->wrote = true;
     note_activity(ld->d, t_ns);

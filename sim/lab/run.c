@@ -182,7 +182,7 @@ static const char *flags_text(uint32_t flags, char *buf, size_t n)
 
 static void note_state(run_state *rs, int w, const port_event *e)
 {
-    int from = state_index(e->from), to = state_index(e->to);
+    int from = wt_state_index(e->from), to = wt_state_index(e->to);
     if (from >= 0 && to >= 0) rs->res->transitions[from][to]++;
     rs->res->states_visited |= e->to;
     if (w < 0) return;
@@ -835,8 +835,8 @@ static void expect_numbers(run_state *rs)
                            ">= %lld", (unsigned long long)r->max_group,
                            (long long)x->min_max_group_size);
     for (size_t i = 0; i < x->states_visited_count; i++) {
-        int si = state_index_by_name(x->states_visited[i]);
-        if (si >= 0 && !(r->states_visited & state_table[si].bit))
+        int si = wt_state_index_by_name(x->states_visited[i]);
+        if (si >= 0 && !(r->states_visited & wt_state_table[si].bit))
             expectation_failed(rs, "states_visited: no writer entered %s", x->states_visited[i]);
     }
 }
@@ -957,8 +957,8 @@ static void summary_line(run_state *rs)
     jline_u64(j, "max_group", r->max_group);
     jline_u64(j, "wal_syncs", r->wal_syncs);
     jline_array_begin(j, "states_visited");
-    for (int i = 0; i < STATE_COUNT; i++)
-        if (r->states_visited & state_table[i].bit) jline_str(j, NULL, state_table[i].name);
+    for (int i = 0; i < WT_STATE_COUNT; i++)
+        if (r->states_visited & wt_state_table[i].bit) jline_str(j, NULL, wt_state_table[i].name);
     jline_array_end(j);
     jline_str(j, "invariants", r->failed_invariant ? r->failed_invariant : "ok");
     if (r->failed_invariant) jline_str(j, "detail", r->detail);
