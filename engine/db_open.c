@@ -1,5 +1,7 @@
 /*
- * db_open.c — options, recovery, open and close.
+ * db_open.c — options, recovery, open and close, and the introspection
+ * accessors.  The top of the db*.c units: it calls db.c (replay inserts
+ * batches with db_insert_batch) and db_flush.c, and nothing calls it.
  *
  * Open = the manifest (live tables, the oldest WAL still needed, the next
  * file number, the last sequence in tables) + the WALs from that one on,
