@@ -170,21 +170,6 @@ static void log_three_edits(manifest *m, version_state *state, uint64_t offsets[
 
 /* ------------------------------------------------------------------ tests */
 
-MANIFEST_TEST(test_file_names)
-{
-    (void)t;
-    char buf[64];
-    uint64_t n = 0;
-    ck_assert_str_eq(filename_manifest(buf, sizeof buf, "d", 5), "d/MANIFEST-000005");
-    ck_assert(filename_parse_manifest("MANIFEST-000005", &n));
-    ck_assert_uint_eq(n, 5);
-    ck_assert(filename_parse_manifest("MANIFEST-1234567", &n));
-    ck_assert_uint_eq(n, 1234567);
-    ck_assert(!filename_parse_manifest("MANIFEST-", &n));
-    ck_assert(!filename_parse_manifest("MANIFEST-12x", &n));
-    ck_assert(!filename_parse_manifest("000005.sst", &n));
-}
-
 MANIFEST_TEST(test_missing_current_is_not_found)
 {
     assert_recover_fails(t->dir, WT_NOT_FOUND, "CURRENT: not found");
@@ -658,7 +643,6 @@ static Suite *manifest_suite(void)
 {
     Suite *s = suite_create("manifest");
     TCase *tc = tcase_create("manifest");
-    tcase_add_test(tc, test_file_names);
     tcase_add_test(tc, test_missing_current_is_not_found);
     tcase_add_test(tc, test_create_and_recover_snapshot);
     tcase_add_test(tc, test_log_edits_and_recover);

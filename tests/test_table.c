@@ -371,21 +371,6 @@ static void assert_absent(const table *tb, const char *key)
 
 /* ------------------------------------------------------------------ tests */
 
-TABLE_TEST(test_file_names)
-{
-    (void)t;
-    char buf[64];
-    uint64_t n = 0;
-    ck_assert_str_eq(filename_table(buf, sizeof buf, "d", 42), "d/000042.sst");
-    ck_assert_str_eq(filename_table(buf, sizeof buf, "/x/y", 12345678), "/x/y/12345678.sst");
-    ck_assert(filename_parse_table("000042.sst", &n));
-    ck_assert_uint_eq(n, 42);
-    ck_assert(!filename_parse_table("000042.log", &n));
-    ck_assert(!filename_parse_table(".sst", &n));
-    ck_assert(!filename_parse_table("00a042.sst", &n));
-    ck_assert(!filename_parse_table("99999999999999999999999.sst", &n));
-}
-
 TABLE_TEST(test_round_trip)
 {
     fixture fx;
@@ -748,7 +733,6 @@ static Suite *table_suite(void)
 {
     Suite *s = suite_create("table");
     TCase *tc = tcase_create("table");
-    tcase_add_test(tc, test_file_names);
     tcase_add_test(tc, test_round_trip);
     tcase_add_test(tc, test_format_matches_spec);
     tcase_add_test(tc, test_gets_at_snapshots);
