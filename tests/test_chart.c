@@ -2,7 +2,7 @@
  * test_chart.c — rendering plot data as gnuplot scripts (sim/lab/chart.c).
  *
  * Goal: the script a chart is drawn from carries what the chart must show
- * — one lane per writer in scenario order, states in their state_table
+ * — one lane per writer in scenario order, states in their state_style_table
  * colours, WAL syncs, groups and errors where they happened, the time
  * window and unit asked for, the title (quoted), the terminal of the
  * format — and nothing outside the window; it is the same bytes for the
@@ -30,13 +30,13 @@
 #include "chart.h"
 #include "check_main.h"
 #include "plot.h"
-#include "states.h"
+#include "state_style.h"
 
 enum { TEST_SPANS_MAX = 8, TEST_MARKS_MAX = 4, TEST_GROUPS_MAX = 4, TEST_MEMBERS_MAX = 16 };
 
 static int state_of(const char *name)
 {
-    int i = state_index_by_name(name);
+    int i = wt_state_index_by_name(name);
     ck_assert_int_ge(i, 0);
     return i;
 }
@@ -163,10 +163,10 @@ START_TEST(test_timeline_lanes_states_groups_errors)
     assert_has(s, "set xrange [8.9990:64.0040]\nset xlabel 'virtual time (µs)'");
     char want[128];
     snprintf(want, sizeof want, "fc rgb '%s' title 'GROUP_LEADER'",
-             state_table[state_of("GROUP_LEADER")].color);
+             state_style_table[state_of("GROUP_LEADER")].color);
     assert_has(s, want);
     snprintf(want, sizeof want, "fc rgb '%s' title 'LOCKED_WAITING'",
-             state_table[state_of("LOCKED_WAITING")].color);
+             state_style_table[state_of("LOCKED_WAITING")].color);
     assert_has(s, want);
     assert_has(s, "$wal_sync << EOD\n24.0000 2.340 20.0000 28.0000 2.260 2.420\nEOD\n");
     assert_has(s, "$wg_bracket << EOD\n30.0000 1.000 0 1.000\nEOD\n");
@@ -295,7 +295,7 @@ START_TEST(test_transitions)
     assert_has(s, want);
     snprintf(want, sizeof want, "$to_%d << EOD\n2 1 \"COMPLETED → INIT (ILLEGAL)\"\nEOD\n", init);
     assert_has(s, want);
-    snprintf(want, sizeof want, "fc rgb '%s' title '→ GROUP_LEADER'", state_table[leader].color);
+    snprintf(want, sizeof want, "fc rgb '%s' title '→ GROUP_LEADER'", state_style_table[leader].color);
     assert_has(s, want);
     free(s);
     plot_data_free(&d);

@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "states.h"
+#include "state_style.h"
 
 enum {
     CHART_MAX_CLAUSES = 48,    /* plot clauses in one plot command */
@@ -234,12 +234,12 @@ static void put_all_spans(FILE *s, const plot_data *d, const time_axis *x, claus
     if (put_spans(s, d, x, PLOT_SPAN_STALL, -1, "stall", 0, 0))
         add_clause(c, "$stall %s fs transparent solid 0.45 noborder fc rgb '#ffd54f' "
                       "title 'write stall'", box);
-    for (int i = 0; i < STATE_COUNT; i++) {
+    for (int i = 0; i < WT_STATE_COUNT; i++) {
         char block[32];
         snprintf(block, sizeof block, "state_%d", i);
         if (put_spans(s, d, x, PLOT_SPAN_STATE, i, block, -0.2, 0.2))
             add_clause(c, "$%s %s fs solid 1.0 noborder fc rgb '%s' title '%s'", block, box,
-                       state_table[i].color, state_table[i].name);
+                       state_style_table[i].color, wt_state_table[i].name);
     }
     for (size_t i = 0; i < sizeof span_styles / sizeof span_styles[0]; i++) {
         const span_style *st = &span_styles[i];
@@ -596,30 +596,30 @@ static bool put_groups_chart(FILE *s, const plot_data *d, const chart_options *o
 
 /* --------------------------------------------------------- transitions */
 
-/* One bar per transition that happened, ordered by state_table (from,
+/* One bar per transition that happened, ordered by wt_state_table (from,
  * then to); bars are coloured by the target state and grouped into one
  * datablock per target so the legend names the colours.  Returns the
  * number of bars. */
 static int put_transition_bars(FILE *s, const plot_data *d, clause_list *c)
 {
-    int bar = 0, order[STATE_COUNT][STATE_COUNT];
-    for (int f = 0; f < STATE_COUNT; f++)
-        for (int t = 0; t < STATE_COUNT; t++) order[f][t] = d->transitions[f][t] ? bar++ : -1;
-    for (int t = 0; t < STATE_COUNT; t++) {
+    int bar = 0, order[WT_STATE_COUNT][WT_STATE_COUNT];
+    for (int f = 0; f < WT_STATE_COUNT; f++)
+        for (int t = 0; t < WT_STATE_COUNT; t++) order[f][t] = d->transitions[f][t] ? bar++ : -1;
+    for (int t = 0; t < WT_STATE_COUNT; t++) {
         bool any = false;
-        for (int f = 0; f < STATE_COUNT; f++) {
+        for (int f = 0; f < WT_STATE_COUNT; f++) {
             if (order[f][t] < 0) continue;
             if (!any) fprintf(s, "$to_%d << EOD\n", t);
             any = true;
-            bool legal = state_transition_legal(state_table[f].bit, state_table[t].bit);
+            bool legal = wt_state_transition_legal(wt_state_table[f].bit, wt_state_table[t].bit);
             fprintf(s, "%d %llu \"%s → %s%s\"\n", order[f][t],
-                    (unsigned long long)d->transitions[f][t], state_table[f].name,
-                    state_table[t].name, legal ? "" : " (ILLEGAL)");
+                    (unsigned long long)d->transitions[f][t], wt_state_table[f].name,
+                    wt_state_table[t].name, legal ? "" : " (ILLEGAL)");
         }
         if (!any) continue;
         fputs("EOD\n", s);
         add_clause(c, "$to_%d using 1:2:xtic(3) with boxes fs solid 1.0 border lc rgb '#303030' "
-                      "fc rgb '%s' title '→ %s'", t, state_table[t].color, state_table[t].name);
+                      "fc rgb '%s' title '→ %s'", t, state_style_table[t].color, wt_state_table[t].name);
         add_clause(c, "$to_%d using 1:2:2 with labels offset char 0,0.8 font ',9' notitle", t);
     }
     return bar;

@@ -7,7 +7,7 @@
  * ($name << EOD) and one plot command.  Three kinds:
  *
  *   timeline     one lane per writer over virtual time: state segments in
- *                the state_table colours, WAL syncs above the lane,
+ *                the state_style_table colours, WAL syncs above the lane,
  *                memtable inserts below it, group formation on the
  *                leader's lane with its members joined, stalls shaded,
  *                errors as red crosses.

@@ -29,7 +29,7 @@
 #include <stdint.h>
 
 #include "scenario.h"
-#include "states.h"
+#include "state_style.h"
 
 enum {
     PLOT_MAX_LANES = SCENARIO_MAX_WRITERS,     /* writer lanes (the engine lane is extra) */
@@ -42,7 +42,7 @@ enum {
 enum { PLOT_LANE_NONE = -1, PLOT_LANE_ENGINE = -2 };
 
 typedef enum plot_span_kind {
-    PLOT_SPAN_STATE,    /* a writer in one state; `state` is its state_table index */
+    PLOT_SPAN_STATE,    /* a writer in one state; `state` is its wt_state_table index */
     PLOT_SPAN_WAL_SYNC, /* wal_sync_begin .. wal_sync_end on the syncing fiber's lane */
     PLOT_SPAN_INSERT,   /* insert_begin .. insert_end on the inserting fiber's lane */
     PLOT_SPAN_STALL,    /* stall_begin .. stall_end; not on a lane (lane -1) */
@@ -112,7 +112,7 @@ typedef struct plot_data {
     int *members;
     size_t member_count, member_cap;
 
-    uint64_t transitions[STATE_COUNT][STATE_COUNT];
+    uint64_t transitions[WT_STATE_COUNT][WT_STATE_COUNT];
 
     uint64_t from_ns, to_ns; /* the window */
     bool has_activity;       /* some writer wrote inside the window */
