@@ -3,9 +3,10 @@
  *
  * run_scenario builds the simulated device, opens the DB, starts one fiber
  * per scenario writer, lets the scheduler interleave them under the chosen
- * policy (with the scenario's pinning rules), optionally crashes and
- * recovers, and checks the invariant oracle and the scenario's
- * expectations.  Everything observable goes to the trace sink, if given.
+ * policy (with the scenario's pinning rules, pins.h), optionally crashes
+ * and recovers, and checks the invariant oracle and the scenario's
+ * expectations (expect.h).  Everything observable goes to the trace sink,
+ * if given; `dump_at_step` prints the whole state at one step (dump.h).
  * The result is a pure function of (scenario, policy, seed, forced picks,
  * build).  Not thread-safe; one run at a time per process.
  */
