@@ -138,7 +138,7 @@ static void forget_writer(json_t *tree, const char *name)
     }
     if (dec && json_array_size(dec) == 0) {
         json_object_del(schedule, "decisions");
-        json_object_set_new(schedule, "policy", json_string("fifo"));
+        json_object_set_new(schedule, "policy", json_string(policy_name(SCENARIO_POLICY_FIFO)));
     }
 }
 

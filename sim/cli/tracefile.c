@@ -128,7 +128,7 @@ void loaded_trace_config(const loaded_trace *t, run_config *cfg)
 {
     run_config_default(cfg, t->sc);
     scenario_policy p;
-    if (cli_parse_policy(t->header.policy, &p)) cfg->policy = p;
+    if (policy_parse(t->header.policy, &p)) cfg->policy = p;
     cfg->seed = t->header.seed;
     cfg->pct_depth = (unsigned)t->header.pct_depth;
     cfg->pct_steps = t->header.pct_steps;

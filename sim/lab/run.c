@@ -8,8 +8,8 @@
  * engine event into a trace line and an oracle call, and hand what the
  * other rooms need to them: sync points and states to the pinning rules
  * (pins.c), groups formed to the expectations (expect.c), the engine's
- * queues to deadlock reports and `--at` dumps (dump.c).  Trace lines are
- * written here, and only here.
+ * queues to deadlock reports and `--at` dumps (dump.c).  The policy comes
+ * from policy.c.  Trace lines are written here, and only here.
  *
  * All state of a run lives in one run_state; engine memory is tracked by
  * port_sim so a failed run frees it.  Names, never addresses, appear in
@@ -28,6 +28,7 @@
 #include "expect.h"
 #include "oracle.h"
 #include "pins.h"
+#include "policy.h"
 #include "port_sim.h"
 #include "simfs.h"
 #include "write_thread.h"
@@ -584,41 +585,6 @@ static void root_main(void *arg)
 
 /* ------------------------------------------------------------------ setup */
 
-static sched_policy *make_policy(const run_config *c)
-{
-    const scenario_schedule *sch = &c->sc->schedule;
-    sched_policy *p;
-    switch (c->policy) {
-    case SCENARIO_POLICY_PCT:
-        p = sched_policy_pct(c->seed, c->pct_depth ? c->pct_depth : 3,
-                             c->pct_steps ? c->pct_steps : 2000);
-        break;
-    case SCENARIO_POLICY_FIFO:
-        p = sched_policy_fifo();
-        break;
-    case SCENARIO_POLICY_EXPLICIT: {
-        const char **names = malloc((sch->decision_count + 1) * sizeof *names);
-        uint64_t *steps = malloc((sch->decision_count + 1) * sizeof *steps);
-        for (size_t i = 0; i < sch->decision_count; i++) {
-            names[i] = sch->decisions[i].fiber;
-            steps[i] = sch->decisions[i].steps;
-        }
-        p = sched_policy_explicit(names, steps, sch->decision_count, sched_policy_fifo());
-        free(names);
-        free(steps);
-        break;
-    }
-    case SCENARIO_POLICY_RANDOM:
-    default:
-        p = sched_policy_random(c->seed);
-        break;
-    }
-    if (c->forced != NULL) p = sched_policy_forced(c->forced, c->forced_count, p);
-    else if (c->forced_names != NULL)
-        p = sched_policy_forced_names(c->forced_names, c->forced_name_count, p);
-    return p;
-}
-
 static simfs *make_fs(const scenario *sc, uint64_t seed)
 {
     const scenario_device *d = &sc->device;
@@ -770,7 +736,7 @@ bool run_scenario(const run_config *cfg, run_result *res)
     memset(res, 0, sizeof *res);
     run_state rs;
     init_state(&rs, cfg, res);
-    sched_policy *policy = cfg->custom ? cfg->custom : make_policy(cfg);
+    sched_policy *policy = cfg->custom ? cfg->custom : policy_create(cfg);
     header_line(&rs, cfg->policy_label ? cfg->policy_label : policy->name);
     rs.fs = make_fs(rs.sc, cfg->seed);
     port_sim_set_fs(rs.fs);

@@ -3,8 +3,8 @@
  *
  * run_scenario builds the simulated device, opens the DB, starts one fiber
  * per scenario writer, lets the scheduler interleave them under the chosen
- * policy (with the scenario's pinning rules, pins.h), optionally crashes
- * and recovers, and checks the invariant oracle and the scenario's
+ * policy (policy.h; with the scenario's pinning rules, pins.h), optionally
+ * crashes and recovers, and checks the invariant oracle and the scenario's
  * expectations (expect.h).  Everything observable goes to the trace sink,
  * if given; `dump_at_step` prints the whole state at one step (dump.h).
  * The result is a pure function of (scenario, policy, seed, forced picks,
