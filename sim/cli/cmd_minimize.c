@@ -67,11 +67,8 @@ static bool attempt_with(mini *m, json_t *tree, char **picks, size_t npicks,
     free(text);
     if (sc == NULL) return false;
     run_config cfg;
-    run_config_default(&cfg, sc);
-    cfg.policy = fallback;
-    cfg.seed = seed;
-    cfg.forced_names = (const char *const *)picks;
-    cfg.forced_name_count = npicks;
+    run_config_replay(&cfg, sc, (run_picks){.names = (const char *const *)picks, .count = npicks},
+                      fallback, seed, NULL);
     cfg.max_steps = m->max_steps;
     run_scenario(&cfg, r);
     bool same = r->failed_invariant != NULL && strcmp(r->failed_invariant, m->target) == 0;
@@ -353,12 +350,9 @@ static int write_result(mini *m, const char *out, run_result *r)
         return cli_usage_error("cannot write %s", out);
     }
     run_config cfg;
-    run_config_default(&cfg, sc);
-    cfg.policy = SCENARIO_POLICY_FIFO;
-    cfg.seed = m->seed;
-    cfg.policy_label = "minimized";
-    cfg.forced_names = (const char *const *)m->picks;
-    cfg.forced_name_count = m->npicks;
+    run_config_replay(&cfg, sc,
+                      (run_picks){.names = (const char *const *)m->picks, .count = m->npicks},
+                      SCENARIO_POLICY_FIFO, m->seed, "minimized");
     cfg.max_steps = m->max_steps;
     cfg.trace = trace_sink_file(f);
     run_scenario(&cfg, r);

@@ -126,14 +126,13 @@ void loaded_trace_free(loaded_trace *t)
 
 void loaded_trace_config(const loaded_trace *t, run_config *cfg)
 {
-    run_config_default(cfg, t->sc);
-    scenario_policy p;
-    if (policy_parse(t->header.policy, &p)) cfg->policy = p;
-    cfg->seed = t->header.seed;
+    /* "dfs" and "minimized" name no policy: the scenario's follows the picks. */
+    scenario_policy fallback;
+    if (!policy_parse(t->header.policy, &fallback)) fallback = t->sc->schedule.policy;
+    run_config_replay(cfg, t->sc,
+                      (run_picks){.names = (const char *const *)t->picks, .count = t->pick_count},
+                      fallback, t->header.seed, t->header.policy);
     cfg->pct_depth = (unsigned)t->header.pct_depth;
     cfg->pct_steps = t->header.pct_steps;
     cfg->max_steps = t->header.max_steps;
-    cfg->forced_names = (const char *const *)t->picks;
-    cfg->forced_name_count = t->pick_count;
-    cfg->policy_label = t->header.policy;
 }

@@ -393,11 +393,9 @@ static bool dfs_one(dfs_search *d, const explore_config *c, explore_stats *st, b
         if (!r.passed && c->on_failure) {
             /* What reproduces it: the picks it took, in order. */
             run_config repro;
-            run_config_default(&repro, c->sc);
-            repro.policy = SCENARIO_POLICY_FIFO;
-            repro.forced = r.picks;
-            repro.forced_count = r.pick_count;
-            repro.policy_label = policy_explore_name(EXPLORE_DFS);
+            run_config_replay(&repro, c->sc, (run_picks){.ids = r.picks, .count = r.pick_count},
+                              SCENARIO_POLICY_FIFO, c->sc->schedule.seed,
+                              policy_explore_name(EXPLORE_DFS));
             c->on_failure(c->failure_arg, &repro, &r, index);
         }
     }

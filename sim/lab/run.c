@@ -83,6 +83,21 @@ void run_config_default(run_config *c, const scenario *sc)
     c->trace_decisions = true;
 }
 
+void run_config_replay(run_config *c, const scenario *sc, run_picks picks,
+                       scenario_policy fallback, uint64_t seed, const char *label)
+{
+    assert(picks.names == NULL || picks.ids == NULL);
+    assert(picks.count == 0 || picks.names != NULL || picks.ids != NULL);
+    run_config_default(c, sc);
+    c->policy = fallback;
+    c->seed = seed;
+    c->forced = picks.ids;
+    c->forced_count = picks.ids ? picks.count : 0;
+    c->forced_names = picks.names;
+    c->forced_name_count = picks.names ? picks.count : 0;
+    c->policy_label = label;
+}
+
 /* --------------------------------------------------------------- naming */
 
 static const char *fiber_name(run_state *rs, uint32_t id)
