@@ -14,6 +14,7 @@
 
 #include "chart.h"
 #include "plot.h"
+#include "policy.h" /* policy names: policy_name, policy_parse, ... */
 #include "run.h"
 #include "scenario.h"
 
@@ -37,7 +38,6 @@ int cmd_lesson(int argc, char **argv);
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 bool cli_parse_u64(const char *s, uint64_t *out);
-bool cli_parse_policy(const char *s, scenario_policy *out);
 
 /* Loads a scenario or prints FILE:LINE:COL: PATH: message and returns NULL. */
 scenario *cli_load_scenario(const char *path);

@@ -76,9 +76,8 @@ static void save_failure(void *arg, const run_config *repro, const run_result *r
     explore_cli *x = arg;
     if (x->save_dir == NULL || x->saved >= x->save_max) return;
     char path[4096];
-    static const char *const kinds[] = {"random", "pct", "dfs"};
     snprintf(path, sizeof path, "%s/%s-%s-run%llu-%s.jsonl", x->save_dir, x->cfg.sc->name,
-             kinds[x->cfg.kind], (unsigned long long)index,
+             policy_explore_name(x->cfg.kind), (unsigned long long)index,
              r->failed_invariant ? r->failed_invariant : "expectations");
     FILE *f = fopen(path, "w");
     if (f == NULL) {
@@ -266,9 +265,8 @@ static void print_coverage(const explore_stats *st)
 
 static void print_summary(const explore_cli *x, const explore_stats *st, double secs)
 {
-    static const char *const kinds[] = {"random", "pct", "dfs"};
     const explore_config *c = &x->cfg;
-    printf("explore %s: %s", c->sc->name, kinds[c->kind]);
+    printf("explore %s: %s", c->sc->name, policy_explore_name(c->kind));
     if (c->kind == EXPLORE_DFS)
         printf(" (at most %u preemption%s, sleep sets %s)", c->max_preemptions,
                c->max_preemptions == 1 ? "" : "s", c->reduction ? "on" : "off");
@@ -362,10 +360,8 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
         switch (o) {
         case 'p':
             has_policy = true;
-            if (strcmp(optarg, "random") == 0) c->kind = EXPLORE_RANDOM;
-            else if (strcmp(optarg, "pct") == 0) c->kind = EXPLORE_PCT;
-            else if (strcmp(optarg, "dfs") == 0) c->kind = EXPLORE_DFS;
-            else return cli_usage_error("--policy takes random, pct or dfs");
+            if (!policy_parse_explore(optarg, &c->kind))
+                return cli_usage_error("--policy takes random, pct or dfs");
             break;
         case 'r': if (!cli_parse_u64(optarg, &c->runs)) return cli_usage_error("bad --runs");
                   has_runs = true;

@@ -22,11 +22,10 @@ static void run_usage(FILE *out)
 
 void cli_print_run(FILE *out, const scenario *sc, const run_config *cfg, const run_result *r)
 {
-    static const char *const policy_names[] = {"random", "pct", "fifo", "explicit"};
     fprintf(out, "scenario  %s%s%s%s\n", sc->name, sc->path ? " (" : "", sc->path ? sc->path : "",
             sc->path ? ")" : "");
     fprintf(out, "schedule  %s, seed %llu: %s after %llu steps, %llu decisions, %.3f ms virtual\n",
-            policy_names[cfg->policy], (unsigned long long)cfg->seed, sched_outcome_name(r->outcome),
+            policy_name(cfg->policy), (unsigned long long)cfg->seed, sched_outcome_name(r->outcome),
             (unsigned long long)r->steps, (unsigned long long)r->decisions,
             (double)r->virtual_ns / 1e6);
     fprintf(out, "groups    %llu formed, largest %llu; %llu WAL syncs\n",
@@ -81,7 +80,7 @@ static int parse_run_args(int argc, char **argv, run_config *cfg, scenario **sc,
             has_seed = true;
             break;
         case 'p':
-            if (!cli_parse_policy(optarg, &policy))
+            if (!policy_parse(optarg, &policy))
                 return cli_usage_error("unknown --policy '%s' (random, pct, fifo, explicit)", optarg);
             has_policy = true;
             break;

@@ -53,19 +53,6 @@ bool cli_parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
-bool cli_parse_policy(const char *s, scenario_policy *out)
-{
-    static const struct { const char *name; scenario_policy p; } names[] = {
-        {"random", SCENARIO_POLICY_RANDOM}, {"pct", SCENARIO_POLICY_PCT},
-        {"fifo", SCENARIO_POLICY_FIFO}, {"explicit", SCENARIO_POLICY_EXPLICIT}};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(s, names[i].name) == 0) {
-            *out = names[i].p;
-            return true;
-        }
-    return false;
-}
-
 scenario *cli_load_scenario(const char *path)
 {
     scenario_error err;

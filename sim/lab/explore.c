@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy.h"
 #include "scheduler.h"
 #include "sync_points.h"
 
@@ -362,7 +363,8 @@ static bool dfs_partition(dfs_search *d, uint64_t part, uint64_t parts, bool *ow
 static void dfs_init(dfs_search *d, const explore_config *c)
 {
     memset(d, 0, sizeof *d);
-    d->base = (sched_policy){.name = "dfs", .pick = dfs_pick, .on_step = dfs_step};
+    d->base = (sched_policy){.name = policy_explore_name(EXPLORE_DFS), .pick = dfs_pick,
+                             .on_step = dfs_step};
     d->bound = c->max_preemptions;
     d->reduction = c->reduction;
     d->pins = c->sc->schedule.pin_count > 0;
@@ -391,11 +393,9 @@ static bool dfs_one(dfs_search *d, const explore_config *c, explore_stats *st, b
         if (!r.passed && c->on_failure) {
             /* What reproduces it: the picks it took, in order. */
             run_config repro;
-            run_config_default(&repro, c->sc);
-            repro.policy = SCENARIO_POLICY_FIFO;
-            repro.forced = r.picks;
-            repro.forced_count = r.pick_count;
-            repro.policy_label = "dfs";
+            run_config_replay(&repro, c->sc, (run_picks){.ids = r.picks, .count = r.pick_count},
+                              SCENARIO_POLICY_FIFO, c->sc->schedule.seed,
+                              policy_explore_name(EXPLORE_DFS));
             c->on_failure(c->failure_arg, &repro, &r, index);
         }
     }

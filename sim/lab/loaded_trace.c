@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy.h"
+
 static void collect_picks(loaded_trace *t)
 {
     t->picks = malloc((t->doc.event_count + 1) * sizeof *t->picks);
@@ -65,28 +67,14 @@ void loaded_trace_free(loaded_trace *t)
     memset(t, 0, sizeof *t);
 }
 
-/* The scenario_policy named `name` (as scenario_policy_name prints it). */
-static bool policy_by_name(const char *name, scenario_policy *out)
-{
-    for (int p = 0; p <= SCENARIO_POLICY_EXPLICIT; p++) {
-        if (strcmp(scenario_policy_name((scenario_policy)p), name) == 0) {
-            *out = (scenario_policy)p;
-            return true;
-        }
-    }
-    return false;
-}
-
 void loaded_trace_config(const loaded_trace *t, run_config *cfg)
 {
-    run_config_default(cfg, t->sc);
-    scenario_policy p;
-    if (policy_by_name(t->header.policy, &p)) cfg->policy = p;
-    cfg->seed = t->header.seed;
+    /* "dfs" and "minimized" name no policy: the scenario's follows the picks. */
+    scenario_policy fallback;
+    if (!policy_parse(t->header.policy, &fallback)) fallback = t->sc->schedule.policy;
+    run_config_replay(cfg, t->sc, (run_picks){.names = t->picks, .count = t->pick_count}, fallback,
+                      t->header.seed, t->header.policy);
     cfg->pct_depth = (unsigned)t->header.pct_depth;
     cfg->pct_steps = t->header.pct_steps;
     cfg->max_steps = t->header.max_steps;
-    cfg->forced_names = t->picks;
-    cfg->forced_name_count = t->pick_count;
-    cfg->policy_label = t->header.policy;
 }

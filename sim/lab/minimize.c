@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy.h"
 #include "scenario.h"
 
 typedef struct mini {
@@ -62,11 +63,8 @@ static bool attempt_with(mini *m, json_t *tree, char **picks, size_t npicks,
     free(text);
     if (sc == NULL) return false;
     run_config cfg;
-    run_config_default(&cfg, sc);
-    cfg.policy = fallback;
-    cfg.seed = seed;
-    cfg.forced_names = (const char *const *)picks;
-    cfg.forced_name_count = npicks;
+    run_config_replay(&cfg, sc, (run_picks){.names = (const char *const *)picks, .count = npicks},
+                      fallback, seed, NULL);
     cfg.max_steps = m->max_steps;
     run_scenario(&cfg, r);
     bool same = r->failed_invariant != NULL && strcmp(r->failed_invariant, m->target) == 0;
@@ -140,7 +138,7 @@ static void forget_writer(json_t *tree, const char *name)
     }
     if (dec && json_array_size(dec) == 0) {
         json_object_del(schedule, "decisions");
-        json_object_set_new(schedule, "policy", json_string("fifo"));
+        json_object_set_new(schedule, "policy", json_string(policy_name(SCENARIO_POLICY_FIFO)));
     }
 }
 
@@ -411,12 +409,9 @@ bool minimize_replay(const minimize_result *m, const char *scenario_path, trace_
     scenario *sc = scenario_load_text(scenario_path, m->scenario_text, &err);
     if (sc == NULL) return false;
     run_config cfg;
-    run_config_default(&cfg, sc);
-    cfg.policy = SCENARIO_POLICY_FIFO;
-    cfg.seed = m->seed;
-    cfg.policy_label = "minimized";
-    cfg.forced_names = (const char *const *)m->picks;
-    cfg.forced_name_count = m->pick_count;
+    run_config_replay(&cfg, sc,
+                      (run_picks){.names = (const char *const *)m->picks, .count = m->pick_count},
+                      SCENARIO_POLICY_FIFO, m->seed, "minimized");
     cfg.max_steps = m->max_steps;
     cfg.trace = sink;
     run_scenario(&cfg, r);

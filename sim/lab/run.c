@@ -1,16 +1,19 @@
 /*
- * run.c — executing a scenario: fibers for writers, pins, crash, trace.
+ * run.c — executing a scenario: fibers for writers, crash, reopen, trace.
  *
  * The root fiber ("main") opens the DB on a fresh simfs, spawns one fiber
  * per scenario writer (in scenario order, so fiber ids are stable), joins
  * them, runs the oracle's final checks, optionally crashes and recovers,
  * checks the expectations and closes the DB.  Scheduler hooks turn every
- * engine event into a trace line and an oracle call, implement the pinning
- * rules at sync points, and describe the write queue in deadlock reports.
+ * engine event into a trace line and an oracle call, and hand what the
+ * other rooms need to them: sync points and states to the pinning rules
+ * (pins.c), groups formed to the expectations (expect.c), the engine's
+ * queues to deadlock reports and `--at` dumps (dump.c).  The policy comes
+ * from policy.c.  Trace lines are written here, and only here.
  *
  * All state of a run lives in one run_state; engine memory is tracked by
  * port_sim so a failed run frees it.  Names, never addresses, appear in
- * every output.
+ * every output.  Not thread-safe: one run at a time per process.
  */
 #include "run.h"
 
@@ -21,7 +24,11 @@
 
 #include "bugs.h"
 #include "build_id.h"
+#include "dump.h"
+#include "expect.h"
 #include "oracle.h"
+#include "pins.h"
+#include "policy.h"
 #include "port_sim.h"
 #include "simfs.h"
 #include "trace_event.h"
@@ -35,16 +42,8 @@ typedef struct writer_rt {
     int batch;                  /* current batch, -1 before the first */
     uint32_t last_state;        /* last writer state seen in events */
     uint32_t states_seen;       /* bits */
-    bool finished;
     struct run_state *rs;
 } writer_rt;
-
-typedef struct pin_rt {
-    const scenario_pin *pin;
-    uint64_t hits;              /* times `hold` reached `at` */
-    bool until_met;
-    int held_fiber;             /* -1 when not holding */
-} pin_rt;
 
 typedef struct run_state {
     const run_config *cfg;
@@ -58,16 +57,13 @@ typedef struct run_state {
     trace_port_scratch scratch; /* what an engine event's line borrows */
     writer_rt *writers;
     int fiber_writer[SCHED_MAX_FIBERS];
-    pin_rt *pins;
+    pins pins;
+    expect_log expect;
     bool writers_spawned, crashed;
     uint64_t writers_start_ns;  /* writers' start_ns count from here */
     uint64_t insert_faults_seen; /* calls of the "memtable:insert" fault point */
     uint64_t crash_count;
     uint32_t last_fiber;        /* the fiber that took the previous decision's step */
-    /* Groups formed, for the expectations: members' writer indexes. */
-    int (*group_members)[SCHED_MAX_FIBERS];
-    size_t *group_sizes;
-    size_t ngroups, groups_cap;
 } run_state;
 
 const char *run_build_id(void)
@@ -87,6 +83,21 @@ void run_config_default(run_config *c, const scenario *sc)
     c->pct_depth = sc->schedule.pct_depth;
     c->pct_steps = sc->schedule.pct_steps;
     c->trace_decisions = true;
+}
+
+void run_config_replay(run_config *c, const scenario *sc, run_picks picks,
+                       scenario_policy fallback, uint64_t seed, const char *label)
+{
+    assert(picks.names == NULL || picks.ids == NULL);
+    assert(picks.count == 0 || picks.names != NULL || picks.ids != NULL);
+    run_config_default(c, sc);
+    c->policy = fallback;
+    c->seed = seed;
+    c->forced = picks.ids;
+    c->forced_count = picks.ids ? picks.count : 0;
+    c->forced_names = picks.names;
+    c->forced_name_count = picks.names ? picks.count : 0;
+    c->policy_label = label;
 }
 
 /* --------------------------------------------------------------- naming */
@@ -146,22 +157,6 @@ static void violation(run_state *rs, const oracle_violation *v)
     sched_abort(rs->s, v->detail);
 }
 
-static void expectation_failed(run_state *rs, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void expectation_failed(run_state *rs, const char *fmt, ...)
-{
-    size_t n = strlen(rs->res->expectations);
-    if (n + 2 >= sizeof rs->res->expectations) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(rs->res->expectations + n, sizeof rs->res->expectations - n - 1, fmt, ap);
-    va_end(ap);
-    n = strlen(rs->res->expectations);
-    rs->res->expectations[n] = '\n';
-    rs->res->expectations[n + 1] = '\0';
-}
-
 /* ---------------------------------------------------------- engine events */
 
 static void note_state(run_state *rs, int w, const port_event *e)
@@ -173,12 +168,7 @@ static void note_state(run_state *rs, int w, const port_event *e)
     writer_rt *wr = &rs->writers[w];
     wr->last_state = e->to;
     wr->states_seen |= e->to;
-    for (size_t i = 0; i < rs->sc->schedule.pin_count; i++) {
-        const scenario_pin *p = rs->pins[i].pin;
-        if (p->until_kind == SCENARIO_UNTIL_STATE && p->until_state == e->to &&
-            strcmp(p->until_writer, rs->sc->writers[w].name) == 0)
-            rs->pins[i].until_met = true;
-    }
+    pins_on_state(&rs->pins, w, e->to);
 }
 
 static const char *name_of_fiber(void *arg, uint32_t id) { return fiber_name(arg, id); }
@@ -198,21 +188,17 @@ static void on_event(void *arg, sched *s, const port_event *e)
     (void)s;
     run_state *rs = arg;
     int w = writer_of_fiber(rs, e->writer);
+    int members[SCHED_MAX_FIBERS];
+    for (uint32_t i = 0; i < e->member_count && i < SCHED_MAX_FIBERS; i++)
+        members[i] = writer_of_fiber(rs, e->members[i]);
     if (e->kind == PORT_EV_STATE) note_state(rs, w, e);
     if (e->kind == PORT_EV_GROUP && e->b != 0) {
         rs->res->groups++;
         if (e->member_count > rs->res->max_group) rs->res->max_group = e->member_count;
-        if (rs->ngroups < rs->groups_cap) {
-            for (uint32_t i = 0; i < e->member_count && i < SCHED_MAX_FIBERS; i++)
-                rs->group_members[rs->ngroups][i] = writer_of_fiber(rs, e->members[i]);
-            rs->group_sizes[rs->ngroups++] = e->member_count;
-        }
+        expect_note_group(&rs->expect, members, e->member_count);
     }
     if (e->kind == PORT_EV_WAL_SYNC_END) rs->res->wal_syncs++;
     event_to_line(rs, e, w);
-    int members[SCHED_MAX_FIBERS];
-    for (uint32_t i = 0; i < e->member_count && i < SCHED_MAX_FIBERS; i++)
-        members[i] = writer_of_fiber(rs, e->members[i]);
     oracle_violation v;
     if (!oracle_on_event(rs->orc, e, w, w >= 0 ? rs->writers[w].batch : -1, sched_steps(rs->s),
                          members, &v))
@@ -247,18 +233,6 @@ static void note_sync_point(run_state *rs, const char *name)
     if (r->sync_point_count < RUN_MAX_SYNC_POINTS) r->sync_points[r->sync_point_count++] = name;
 }
 
-static bool pin_until_met(run_state *rs, pin_rt *p)
-{
-    if (p->until_met) return true;
-    const scenario_pin *pin = p->pin;
-    if (pin->until_kind == SCENARIO_UNTIL_FINISHED) {
-        int w = scenario_writer_index(rs->sc, pin->until_writer);
-        return w >= 0 && rs->writers[w].finished;
-    }
-    if (pin->until_kind == SCENARIO_UNTIL_TIME) return sched_now_ns(rs->s) >= pin->until_time_ns;
-    return false;
-}
-
 static void describe_until(const scenario_pin *p, char *buf, size_t n)
 {
     switch (p->until_kind) {
@@ -288,6 +262,12 @@ static void pin_line(run_state *rs, pin_rt *p, trace_kind kind, const char *writ
     emit_event(rs, &e);
 }
 
+/* The pins' line callback (pins.h): their holds and releases, traced. */
+static void pin_trace(void *arg, pin_rt *p, trace_kind kind, const char *writer)
+{
+    pin_line(arg, p, kind, writer);
+}
+
 /* A writer reached a sync point: note it; hold it there if a pin says so. */
 static bool on_sync_point(void *arg, sched *s, sched_fiber *f, const char *name)
 {
@@ -295,47 +275,34 @@ static bool on_sync_point(void *arg, sched *s, sched_fiber *f, const char *name)
     note_sync_point(rs, name);
     int w = writer_of_fiber(rs, f->id);
     if (w < 0) return false;
-    const char *wname = rs->sc->writers[w].name;
-    bool hold = false;
-    for (size_t i = 0; i < rs->sc->schedule.pin_count; i++) {
-        pin_rt *p = &rs->pins[i];
-        const scenario_pin *pin = p->pin;
-        if (pin->until_kind == SCENARIO_UNTIL_SYNC_POINT && strcmp(pin->until_writer, wname) == 0 &&
-            strcmp(pin->until_sync_point, name) == 0)
-            p->until_met = true;
-        if (hold || strcmp(pin->hold, wname) != 0 || strcmp(pin->at, name) != 0) continue;
-        if (++p->hits != pin->occurrence || pin_until_met(rs, p)) continue;
-        if (pin->until_kind == SCENARIO_UNTIL_TIME) { /* no other fiber needed: just sleep */
-            pin_line(rs, p, TRACE_HOLD, wname);
-            sched_sleep_ns(s, pin->until_time_ns - sched_now_ns(s));
-            pin_line(rs, p, TRACE_RELEASE, wname);
-            continue;
-        }
-        p->held_fiber = (int)f->id;
-        rs->res->held++;
-        pin_line(rs, p, TRACE_HOLD, wname);
-        hold = true;
-    }
-    return hold;
+    return pins_on_sync_point(&rs->pins, s, f, w, name);
 }
 
-static void dump_state(run_state *rs);
-static void dump_state_quiet(run_state *rs);
+/* `--at STEP`: the writers' progress by fiber id, then the dump. */
+static void dump_now(run_state *rs)
+{
+    size_t n = sched_fiber_count(rs->s);
+    dump_writer *by_fiber = calloc(n + 1, sizeof *by_fiber);
+    assert(by_fiber != NULL);
+    for (size_t i = 0; i < n; i++) {
+        int w = writer_of_fiber(rs, (uint32_t)i);
+        by_fiber[i] = w < 0 ? (dump_writer){.batch = -1}
+                            : (dump_writer){.batch = rs->writers[w].batch,
+                                            .batch_count = rs->sc->writers[w].batch_count,
+                                            .last_state = rs->writers[w].last_state};
+    }
+    dump_state(rs->cfg->dump_out ? rs->cfg->dump_out : stdout, rs->s, rs->db, &rs->sc->options,
+               by_fiber);
+    free(by_fiber);
+}
 
 static void after_step(void *arg, sched *s)
 {
     run_state *rs = arg;
-    if (rs->cfg->dump_at_step != 0 && sched_steps(s) == rs->cfg->dump_at_step) dump_state(rs);
+    if (rs->cfg->dump_at_step != 0 && sched_steps(s) == rs->cfg->dump_at_step) dump_now(rs);
     if (rs->cfg->stop_after_step != 0 && sched_steps(s) > rs->cfg->stop_after_step)
         sched_fail(s, SCHED_ABORTED, "stopped at the requested step");
-    for (size_t i = 0; i < rs->sc->schedule.pin_count; i++) {
-        pin_rt *p = &rs->pins[i];
-        if (p->held_fiber < 0 || !pin_until_met(rs, p)) continue;
-        sched_fiber *f = sched_fiber_at(s, (uint32_t)p->held_fiber);
-        p->held_fiber = -1;
-        sched_release(s, f);
-        pin_line(rs, p, TRACE_RELEASE, f->name);
-    }
+    pins_after_step(&rs->pins, s);
 }
 
 static void on_fiber_end(void *arg, sched *s, sched_fiber *f)
@@ -343,117 +310,16 @@ static void on_fiber_end(void *arg, sched *s, sched_fiber *f)
     (void)s;
     run_state *rs = arg;
     int w = writer_of_fiber(rs, f->id);
-    if (w >= 0) rs->writers[w].finished = true;
+    if (w >= 0) pins_on_finished(&rs->pins, w);
     trace_event e = event_here(rs, TRACE_FINISH);
     emit_event(rs, &e);
 }
 
-/* Writes "name [STATE] -> ..." for a queue, newest first. */
-static size_t describe_queue(run_state *rs, const char *title, const wt_writer *head, char *buf,
-                             size_t cap)
-{
-    size_t n = (size_t)snprintf(buf, cap, "  %s (newest first):", title);
-    if (head == NULL && n < cap) n += (size_t)snprintf(buf + n, cap - n, " empty");
-    for (unsigned hops = 0; head != NULL && hops < SCHED_MAX_FIBERS && n < cap; hops++) {
-        const char *who = head->owner < SCHED_MAX_FIBERS ? fiber_name(rs, head->owner) : "dummy";
-        n += (size_t)snprintf(buf + n, cap - n, "%s %s [%s]", hops ? " ->" : "", who,
-                              wt_state_name(head->state.v));
-        head = head->link_older;
-    }
-    if (n < cap) n += (size_t)snprintf(buf + n, cap - n, "\n");
-    return n < cap ? n : cap;
-}
-
+/* A deadlock report ends with the write queues. */
 static void on_deadlock(void *arg, sched *s, char *buf, size_t cap)
 {
-    (void)s;
     run_state *rs = arg;
-    if (rs->db == NULL || cap == 0) return;
-    port_sim_quiet_begin();
-    const write_thread *wt = wt_db_write_thread(rs->db);
-    size_t n = describe_queue(rs, "write queue", wt_newest_writer(wt), buf, cap);
-    if (rs->sc->options.enable_pipelined_write)
-        n += describe_queue(rs, "memtable queue", wt->newest_memtable_writer.v, buf + n, cap - n);
-    if (rs->sc->options.two_write_queues)
-        describe_queue(rs, "second write queue", wt_newest_writer(wt_db_nonmem_write_thread(rs->db)),
-                       buf + n, cap - n);
-    port_sim_quiet_end();
-}
-
-/* ------------------------------------------------------ state dump (--at) */
-
-static const char *writer_label(run_state *rs, const write_thread *wt, const wt_writer *w)
-{
-    if (w == NULL) return "-";
-    if (w == &wt->write_stall_dummy) return "stall-dummy";
-    return w->owner < SCHED_MAX_FIBERS ? fiber_name(rs, w->owner) : "dummy";
-}
-
-static void dump_queue(run_state *rs, FILE *out, const char *title, const write_thread *wt,
-                       const wt_writer *head)
-{
-    fprintf(out, "%s (newest first):%s\n", title, head ? "" : " empty");
-    for (unsigned hops = 0; head != NULL && hops < SCHED_MAX_FIBERS; hops++, head = head->link_older) {
-        fprintf(out, "  %-12s %-26s link_older=%-12s link_newer=%-12s", writer_label(rs, wt, head),
-                wt_state_name(head->state.v), writer_label(rs, wt, head->link_older),
-                writer_label(rs, wt, head->link_newer));
-        if (head->write_group != NULL)
-            fprintf(out, " group of %zu led by %s", head->write_group->size,
-                    writer_label(rs, wt, head->write_group->leader));
-        if (head->sequence != WT_MAX_SEQUENCE_NUMBER)
-            fprintf(out, " seq=%llu", (unsigned long long)head->sequence);
-        fputc('\n', out);
-    }
-}
-
-/* The whole picture at one step: fibers, queues with their links, groups,
- * sequences, WAL position.  Only names are printed, never addresses. */
-static void dump_state(run_state *rs)
-{
-    port_sim_quiet_begin(); /* reading engine state must not be a scheduling point */
-    dump_state_quiet(rs);
-    port_sim_quiet_end();
-}
-
-static void dump_state_quiet(run_state *rs)
-{
-    FILE *out = rs->cfg->dump_out ? rs->cfg->dump_out : stdout;
-    sched *s = rs->s;
-    fprintf(out, "state at step %llu (t=%llu ns)\nfibers:\n", (unsigned long long)sched_steps(s),
-            (unsigned long long)sched_now_ns(s));
-    for (uint32_t i = 0; i < sched_fiber_count(s); i++) {
-        sched_fiber *f = sched_fiber_at(s, i);
-        fprintf(out, "  %-12s %-9s", f->name, sched_fiber_state_name(f->state));
-        if (f->wait_what) fprintf(out, " on %s", f->wait_what);
-        if (f->wait_owner >= 0 && (uint32_t)f->wait_owner < sched_fiber_count(s))
-            fprintf(out, " (%s)", sched_fiber_at(s, (uint32_t)f->wait_owner)->name);
-        if (f->state == SCHED_SLEEPING) fprintf(out, " until t=%llu", (unsigned long long)f->wake_ns);
-        int w = writer_of_fiber(rs, i);
-        if (w >= 0 && rs->writers[w].batch >= 0)
-            fprintf(out, "  batch %d/%zu, writer state %s", rs->writers[w].batch,
-                    rs->sc->writers[w].batch_count,
-                    rs->writers[w].last_state ? wt_state_name(rs->writers[w].last_state) : "INIT");
-        fputc('\n', out);
-    }
-    if (rs->db == NULL) {
-        fputs("(no open DB)\n", out);
-        return;
-    }
-    const write_thread *wt = wt_db_write_thread(rs->db);
-    dump_queue(rs, out, "write queue", wt, wt_newest_writer(wt));
-    if (rs->sc->options.enable_pipelined_write)
-        dump_queue(rs, out, "memtable queue", wt, wt->newest_memtable_writer.v);
-    if (rs->sc->options.two_write_queues) {
-        const write_thread *nm = wt_db_nonmem_write_thread(rs->db);
-        dump_queue(rs, out, "second write queue", nm, wt_newest_writer(nm));
-    }
-    fprintf(out, "sequences: published %llu, allocated %llu, pipelined %llu\n",
-            (unsigned long long)wt_db_last_sequence(rs->db),
-            (unsigned long long)wt_db_last_allocated_sequence(rs->db),
-            (unsigned long long)wt->last_sequence);
-    fprintf(out, "WAL: %06llu.log, next record at offset %llu\n",
-            (unsigned long long)wt_db_current_log_number(rs->db),
-            (unsigned long long)wt_db_wal_offset(rs->db));
+    dump_deadlock_queues(s, rs->db, &rs->sc->options, buf, cap);
 }
 
 /* --------------------------------------------------------------- writers */
@@ -571,8 +437,6 @@ static void check_or_stop(run_state *rs, bool ok, const oracle_violation *v)
     if (!ok) violation(rs, v);
 }
 
-static void check_expectations(run_state *rs);
-
 static void root_main(void *arg)
 {
     run_state *rs = arg;
@@ -607,174 +471,13 @@ static void root_main(void *arg)
     } else {
         check_or_stop(rs, oracle_check_final(rs->orc, rs->db, &v), &v);
     }
-    check_expectations(rs);
+    expect_check(&rs->expect, rs->db, rs->orc, rs->res);
     wt_status st = wt_db_close(rs->db);
     rs->db = NULL;
     if (st != WT_OK) record_failure(rs, "close_failed", "closing the DB failed: %s", wt_status_name(st));
 }
 
-/* ----------------------------------------------------------- expectations */
-
-static void expect_contents(run_state *rs)
-{
-    const scenario_expect *x = &rs->sc->expect;
-    wt_buf v;
-    wt_buf_init(&v);
-    for (size_t i = 0; i < x->content_count; i++) {
-        const scenario_expect_key *k = &x->contents[i];
-        wt_status st = wt_db_get(rs->db, wt_slice_str(k->key), &v);
-        if (k->value == NULL && st != WT_NOT_FOUND)
-            expectation_failed(rs, "contents: %s should be absent, found %s", k->key,
-                               st == WT_OK ? "a value" : wt_status_name(st));
-        else if (k->value != NULL && st != WT_OK)
-            expectation_failed(rs, "contents: %s should be \"%s\", got %s", k->key, k->value,
-                               wt_status_name(st));
-        else if (k->value != NULL &&
-                 (v.size != strlen(k->value) || memcmp(v.data, k->value, v.size) != 0))
-            expectation_failed(rs, "contents: %s should be \"%s\", is \"%.*s\"", k->key, k->value,
-                               (int)v.size, v.data);
-    }
-    wt_buf_free(&v);
-}
-
-typedef struct live_count {
-    const scenario_expect *x;
-    size_t extra;
-    char first_extra[128];
-} live_count;
-
-static bool count_unexpected(wt_slice key, wt_slice value, void *arg)
-{
-    (void)value;
-    live_count *c = arg;
-    for (size_t i = 0; i < c->x->content_count; i++)
-        if (strlen(c->x->contents[i].key) == key.size &&
-            memcmp(c->x->contents[i].key, key.data, key.size) == 0)
-            return true;
-    if (c->extra++ == 0) snprintf(c->first_extra, sizeof c->first_extra, "%.*s", (int)key.size, key.data);
-    return true;
-}
-
-static void expect_statuses(run_state *rs)
-{
-    const scenario_expect *x = &rs->sc->expect;
-    for (size_t i = 0; i < x->status_count; i++) {
-        const scenario_expect_status *es = &x->statuses[i];
-        int w = scenario_writer_index(rs->sc, es->writer);
-        for (size_t b = 0; w >= 0 && b < es->count; b++) {
-            wt_status st;
-            uint64_t seq;
-            if (!oracle_write_status(rs->orc, w, (int)b, &st, &seq))
-                expectation_failed(rs, "status: %s batch %zu never returned", es->writer, b);
-            else if (st != es->statuses[b])
-                expectation_failed(rs, "status: %s batch %zu returned %s, expected %s", es->writer,
-                                   b, wt_status_name(st), wt_status_name(es->statuses[b]));
-        }
-    }
-}
-
-static void expect_groups(run_state *rs)
-{
-    const scenario_expect *x = &rs->sc->expect;
-    for (size_t g = 0; g < x->group_count; g++) {
-        const scenario_expect_group *eg = &x->groups[g];
-        if (g >= rs->ngroups) {
-            expectation_failed(rs, "groups: expected group %zu (led by %s), only %zu formed", g,
-                               eg->leader, rs->ngroups);
-            return;
-        }
-        bool same = rs->group_sizes[g] == eg->member_count;
-        for (size_t m = 0; same && m < eg->member_count; m++)
-            same = rs->group_members[g][m] == scenario_writer_index(rs->sc, eg->members[m]);
-        if (!same) {
-            char got[512] = "";
-            for (size_t m = 0; m < rs->group_sizes[g] && strlen(got) < 480; m++) {
-                int w = rs->group_members[g][m];
-                snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", m ? " " : "",
-                         w >= 0 ? rs->sc->writers[w].name : "?");
-            }
-            expectation_failed(rs, "groups: group %zu should be led by %s with %zu members, got [%s]",
-                               g, eg->leader, eg->member_count, got);
-        }
-    }
-}
-
-static void expect_numbers(run_state *rs)
-{
-    const scenario_expect *x = &rs->sc->expect;
-    run_result *r = rs->res;
-    if (x->group_count_total >= 0 && r->groups != (uint64_t)x->group_count_total)
-        expectation_failed(rs, "group_count: %llu groups formed, expected %lld",
-                           (unsigned long long)r->groups, (long long)x->group_count_total);
-    if (x->max_group_size >= 0 && r->max_group > (uint64_t)x->max_group_size)
-        expectation_failed(rs, "max_group_size: a group of %llu formed, at most %lld expected",
-                           (unsigned long long)r->max_group, (long long)x->max_group_size);
-    if (x->min_max_group_size >= 0 && r->max_group < (uint64_t)x->min_max_group_size)
-        expectation_failed(rs, "min_largest_group: the largest group had %llu members, expected "
-                           ">= %lld", (unsigned long long)r->max_group,
-                           (long long)x->min_max_group_size);
-    for (size_t i = 0; i < x->states_visited_count; i++) {
-        int si = wt_state_index_by_name(x->states_visited[i]);
-        if (si >= 0 && !(r->states_visited & wt_state_table[si].bit))
-            expectation_failed(rs, "states_visited: no writer entered %s", x->states_visited[i]);
-    }
-}
-
-/* Runs in main while the DB is open, after the oracle's checks. */
-static void check_expectations(run_state *rs)
-{
-    const scenario_expect *x = &rs->sc->expect;
-    expect_contents(rs);
-    if (x->contents_exact) {
-        live_count c = {x, 0, ""};
-        if (wt_db_scan(rs->db, count_unexpected, &c) == WT_OK && c.extra > 0)
-            expectation_failed(rs, "contents_exact: %zu other live key%s, e.g. %s", c.extra,
-                               c.extra == 1 ? "" : "s", c.first_extra);
-    }
-    if (x->last_sequence >= 0 && wt_db_last_sequence(rs->db) != (uint64_t)x->last_sequence)
-        expectation_failed(rs, "last_sequence: %llu, expected %lld",
-                           (unsigned long long)wt_db_last_sequence(rs->db), (long long)x->last_sequence);
-    expect_statuses(rs);
-    expect_groups(rs);
-    expect_numbers(rs);
-}
-
 /* ------------------------------------------------------------------ setup */
-
-static sched_policy *make_policy(const run_config *c)
-{
-    const scenario_schedule *sch = &c->sc->schedule;
-    sched_policy *p;
-    switch (c->policy) {
-    case SCENARIO_POLICY_PCT:
-        p = sched_policy_pct(c->seed, c->pct_depth ? c->pct_depth : 3,
-                             c->pct_steps ? c->pct_steps : 2000);
-        break;
-    case SCENARIO_POLICY_FIFO:
-        p = sched_policy_fifo();
-        break;
-    case SCENARIO_POLICY_EXPLICIT: {
-        const char **names = malloc((sch->decision_count + 1) * sizeof *names);
-        uint64_t *steps = malloc((sch->decision_count + 1) * sizeof *steps);
-        for (size_t i = 0; i < sch->decision_count; i++) {
-            names[i] = sch->decisions[i].fiber;
-            steps[i] = sch->decisions[i].steps;
-        }
-        p = sched_policy_explicit(names, steps, sch->decision_count, sched_policy_fifo());
-        free(names);
-        free(steps);
-        break;
-    }
-    case SCENARIO_POLICY_RANDOM:
-    default:
-        p = sched_policy_random(c->seed);
-        break;
-    }
-    if (c->forced != NULL) p = sched_policy_forced(c->forced, c->forced_count, p);
-    else if (c->forced_names != NULL)
-        p = sched_policy_forced_names(c->forced_names, c->forced_name_count, p);
-    return p;
-}
 
 static simfs *make_fs(const scenario *sc, uint64_t seed)
 {
@@ -856,12 +559,8 @@ static void init_state(run_state *rs, const run_config *cfg, run_result *res)
     rs->writers = calloc(rs->sc->writer_count + 1, sizeof *rs->writers);
     for (size_t i = 0; i < rs->sc->writer_count; i++)
         rs->writers[i] = (writer_rt){.index = (int)i, .batch = -1, .rs = rs};
-    rs->pins = calloc(rs->sc->schedule.pin_count + 1, sizeof *rs->pins);
-    for (size_t i = 0; i < rs->sc->schedule.pin_count; i++)
-        rs->pins[i] = (pin_rt){.pin = &rs->sc->schedule.pins[i], .held_fiber = -1};
-    rs->groups_cap = rs->sc->expect.group_count + 1;
-    rs->group_members = calloc(rs->groups_cap, sizeof *rs->group_members);
-    rs->group_sizes = calloc(rs->groups_cap, sizeof *rs->group_sizes);
+    pins_init(&rs->pins, rs->sc, pin_trace, rs);
+    expect_init(&rs->expect, rs->sc);
     rs->orc = oracle_create(rs->sc);
 }
 
@@ -869,9 +568,8 @@ static void free_state(run_state *rs)
 {
     oracle_free(rs->orc);
     free(rs->writers);
-    free(rs->pins);
-    free(rs->group_members);
-    free(rs->group_sizes);
+    pins_free(&rs->pins);
+    expect_free(&rs->expect);
     trace_text_free(&rs->text);
 }
 
@@ -925,7 +623,7 @@ bool run_scenario(const run_config *cfg, run_result *res)
     memset(res, 0, sizeof *res);
     run_state rs;
     init_state(&rs, cfg, res);
-    sched_policy *policy = cfg->custom ? cfg->custom : make_policy(cfg);
+    sched_policy *policy = cfg->custom ? cfg->custom : policy_create(cfg);
     header_line(&rs, cfg->policy_label ? cfg->policy_label : policy->name);
     rs.fs = make_fs(rs.sc, cfg->seed);
     port_sim_set_fs(rs.fs);
@@ -949,6 +647,7 @@ bool run_scenario(const run_config *cfg, run_result *res)
     res->steps = sched_steps(rs.s);
     res->virtual_ns = sched_now_ns(rs.s);
     res->decisions = sched_decision_count(rs.s);
+    res->held = rs.pins.held;
     copy_picks(res, rs.s);
     if ((cfg->forced != NULL || cfg->forced_names != NULL) && cfg->custom == NULL) {
         res->divergences = sched_policy_forced_divergences(policy);

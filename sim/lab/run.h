@@ -3,9 +3,12 @@
  *
  * run_scenario builds the simulated device, opens the DB, starts one fiber
  * per scenario writer, lets the scheduler interleave them under the chosen
- * policy (with the scenario's pinning rules), optionally crashes and
- * recovers, and checks the invariant oracle and the scenario's
- * expectations.  Everything observable goes to the trace sink, if given.
+ * policy (policy.h; with the scenario's pinning rules, pins.h), optionally
+ * crashes and recovers, and checks the invariant oracle and the scenario's
+ * expectations (expect.h).  Everything observable goes to the trace sink,
+ * if given; `dump_at_step` prints the whole state at one step (dump.h).
+ * A run_config comes from run_config_default (the scenario's schedule) or
+ * run_config_replay (recorded decisions first), then bounds and outputs.
  * The result is a pure function of (scenario, policy, seed, forced picks,
  * build).  Not thread-safe; one run at a time per process.
  */
@@ -29,7 +32,8 @@ typedef struct run_config {
     uint64_t seed;
     unsigned pct_depth;
     uint64_t pct_steps;
-    const uint32_t *forced;      /* picks to follow first (dfs), or NULL */
+    /* Decisions to follow first (set by run_config_replay): */
+    const uint32_t *forced;      /* picks by fiber id (dfs), or NULL */
     size_t forced_count;
     const char *const *forced_names; /* picks by fiber name (replay, minimize), or NULL */
     size_t forced_name_count;
@@ -44,7 +48,29 @@ typedef struct run_config {
     FILE *dump_out;
 } run_config;
 
+/* The scenario's own schedule (policy, seed, pct bounds), decisions traced. */
 void run_config_default(run_config *c, const scenario *sc);
+
+/* A recorded decision list: the fiber to run at each decision, by name
+ * (from a trace, or edited by minimize: names survive scenario edits that
+ * shift fiber ids) or by id (the picks of a run_result of the same
+ * scenario).  At most one of names and ids is set; neither with count 0. */
+typedef struct run_picks {
+    const char *const *names;
+    const uint32_t *ids;
+    size_t count;
+} run_picks;
+
+/* The one way to replay decisions: run_config_default, then follow picks
+ * and after them, or where one is not possible (counted in
+ * run_result.divergences), the fallback policy.  seed seeds the whole run
+ * (device, fibers' random streams, fallback), so a replay passes the
+ * recorded one.  label names the policy in the trace header (NULL: the
+ * policy's own name, "forced" when there are picks).  The picks are not
+ * copied: they must outlive run_scenario.  With no picks the run is the
+ * fallback's.  Callers set bounds, trace and dump fields afterwards. */
+void run_config_replay(run_config *c, const scenario *sc, run_picks picks,
+                       scenario_policy fallback, uint64_t seed, const char *label);
 
 typedef struct run_result {
     sched_outcome outcome;
