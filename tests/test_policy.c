@@ -4,9 +4,9 @@
  * run_config_replay (sim/lab/run.c).
  *
  * Goal: every policy has one name that prints and parses back the same
- * way everywhere — the table, scenario files (scenario.c's loader still
- * has its own copy), the scheduler's policy objects, whose names go into
- * trace headers — and a run_config built by run_config_replay reproduces
+ * way everywhere — scenario.c's table (which scenario files are read
+ * with), explore's kinds, the scheduler's policy objects, whose names go
+ * into trace headers — and a run_config built by run_config_replay reproduces
  * the run it was recorded from, whether the picks are fiber names or ids.
  *
  * Method: round-trip every enum value through the table and compare with

@@ -1,10 +1,9 @@
 /*
  * policy.c — the policy-name table and building a run's sched_policy.
  *
- * Each row of the table is one name with what it means in each place a
- * policy is chosen: a scenario_policy (scenario files, `wtlab run`, trace
- * headers) and an explore_kind (`wtlab explore`), or NO_POLICY where the
- * name does not apply.  Lookups are linear: the table has five rows.
+ * The scenario policies' names are scenario.c's table (scenario files
+ * are where they are defined); explore_table maps each explore_kind to
+ * one of them, or to explore's own "dfs".  Lookups are linear.
  * Constant data only; see policy.h.
  */
 #include "policy.h"
@@ -15,55 +14,52 @@
 
 enum { NO_POLICY = -1 };
 
-static const struct policy_row {
-    const char *name;
-    int policy;  /* a scenario_policy, or NO_POLICY */
-    int explore; /* an explore_kind, or NO_POLICY */
-} policy_table[] = {
-    {"random", SCENARIO_POLICY_RANDOM, EXPLORE_RANDOM},
-    {"pct", SCENARIO_POLICY_PCT, EXPLORE_PCT},
-    {"fifo", SCENARIO_POLICY_FIFO, NO_POLICY},
-    {"explicit", SCENARIO_POLICY_EXPLICIT, NO_POLICY},
-    {"dfs", NO_POLICY, EXPLORE_DFS},
+/* What `wtlab explore` can sweep: a scenario policy (named by the
+ * scenario's table), or a policy of its own with its own name. */
+static const struct explore_row {
+    explore_kind kind;
+    int policy;           /* a scenario_policy, or NO_POLICY */
+    const char *own_name; /* when policy is NO_POLICY */
+} explore_table[] = {
+    {EXPLORE_RANDOM, SCENARIO_POLICY_RANDOM, NULL},
+    {EXPLORE_PCT, SCENARIO_POLICY_PCT, NULL},
+    {EXPLORE_DFS, NO_POLICY, "dfs"},
 };
 
-enum { POLICY_ROWS = sizeof policy_table / sizeof policy_table[0] };
+enum { EXPLORE_ROWS = sizeof explore_table / sizeof explore_table[0] };
 
 const char *policy_name(scenario_policy p)
 {
-    for (size_t i = 0; i < POLICY_ROWS; i++)
-        if (policy_table[i].policy == (int)p) return policy_table[i].name;
-    assert(!"a scenario_policy without a name in policy_table");
-    return "unknown";
+    const char *name = scenario_policy_name(p);
+    assert(strcmp(name, "unknown") != 0);
+    return name;
 }
 
 bool policy_parse(const char *name, scenario_policy *out)
 {
     assert(name != NULL);
-    for (size_t i = 0; i < POLICY_ROWS; i++) {
-        if (policy_table[i].policy == NO_POLICY || strcmp(policy_table[i].name, name) != 0)
-            continue;
-        *out = (scenario_policy)policy_table[i].policy;
-        return true;
-    }
-    return false;
+    return scenario_policy_parse(name, out);
+}
+
+static const char *row_name(const struct explore_row *r)
+{
+    return r->policy == NO_POLICY ? r->own_name : policy_name((scenario_policy)r->policy);
 }
 
 const char *policy_explore_name(explore_kind k)
 {
-    for (size_t i = 0; i < POLICY_ROWS; i++)
-        if (policy_table[i].explore == (int)k) return policy_table[i].name;
-    assert(!"an explore_kind without a name in policy_table");
+    for (size_t i = 0; i < EXPLORE_ROWS; i++)
+        if (explore_table[i].kind == k) return row_name(&explore_table[i]);
+    assert(!"an explore_kind without a row in explore_table");
     return "unknown";
 }
 
 bool policy_parse_explore(const char *name, explore_kind *out)
 {
     assert(name != NULL);
-    for (size_t i = 0; i < POLICY_ROWS; i++) {
-        if (policy_table[i].explore == NO_POLICY || strcmp(policy_table[i].name, name) != 0)
-            continue;
-        *out = (explore_kind)policy_table[i].explore;
+    for (size_t i = 0; i < EXPLORE_ROWS; i++) {
+        if (strcmp(row_name(&explore_table[i]), name) != 0) continue;
+        *out = explore_table[i].kind;
         return true;
     }
     return false;

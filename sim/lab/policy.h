@@ -1,16 +1,15 @@
 /*
  * policy.h — schedule policies by name, and building the one a run follows.
  *
- * One table names every policy of the lab: the four a scenario's schedule
- * can name (scenario_policy: random, pct, fifo, explicit) and the
- * exhaustive search only `wtlab explore` runs (dfs, a custom policy of
- * explore.c).  A name maps to a scenario_policy, to an explore_kind, or to
- * both (random and pct are both).  Command-line options, run summaries,
- * trace headers read back for replay and explore's saved files all print
- * and parse names through it.  scenario.c still keeps its own copy of the
- * four scenario names for loading files; tests/test_policy.c checks that
- * the two agree, and policy_create asserts that the scheduler's policy
- * objects carry the same names, so the trace header cannot drift either.
+ * The names of the lab's policies: the four a scenario's schedule can
+ * name (scenario_policy: random, pct, fifo, explicit; spelled once, in
+ * scenario.c's table) and the exhaustive search only `wtlab explore` runs
+ * (dfs, a custom policy of explore.c).  A name maps to a scenario_policy,
+ * to an explore_kind, or to both (random and pct are both).  Command-line
+ * options, run summaries, trace headers read back for replay and
+ * explore's saved files all print and parse names through here, and
+ * policy_create asserts that the scheduler's policy objects carry the same
+ * names, so the trace header cannot drift either.
  *
  * policy_create turns a run_config into a sched_policy: the base policy
  * (with the scenario's explicit decisions for "explicit"), wrapped in the

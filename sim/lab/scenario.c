@@ -205,6 +205,8 @@ static bool parse_device(json_check *c, const json_doc_node *v, void *member)
 
 /* ------------------------------------------------------------- schedule */
 
+/* The one table of the schedule policies' names (policy.c adds explore's
+ * own "dfs" on top of it). */
 static const char *const policy_names[] = {
     [SCENARIO_POLICY_RANDOM] = "random",
     [SCENARIO_POLICY_PCT] = "pct",
@@ -215,6 +217,16 @@ static const char *const policy_names[] = {
 const char *scenario_policy_name(scenario_policy p)
 {
     return (unsigned)p < F_COUNT(policy_names) ? policy_names[p] : "unknown";
+}
+
+bool scenario_policy_parse(const char *name, scenario_policy *out)
+{
+    for (size_t i = 0; i < F_COUNT(policy_names); i++) {
+        if (strcmp(policy_names[i], name) != 0) continue;
+        *out = (scenario_policy)i;
+        return true;
+    }
+    return false;
 }
 
 static bool check_policy(json_check *c, const json_doc_node *v, void *member)

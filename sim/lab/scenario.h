@@ -97,7 +97,11 @@ typedef enum scenario_policy {
     SCENARIO_POLICY_EXPLICIT,
 } scenario_policy;
 
+/* The policy's name ("random", "pct", "fifo", "explicit"): the one place
+ * these names are spelled.  "unknown" for a value out of range. */
 const char *scenario_policy_name(scenario_policy p);
+/* The policy named `name`; false (and *out untouched) for no such name. */
+bool scenario_policy_parse(const char *name, scenario_policy *out);
 
 /* One explicit decision: run `fiber` (a writer name, or "main"/"flush")
  * for `steps` consecutive choice points. */
