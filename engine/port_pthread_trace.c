@@ -495,7 +495,7 @@ typedef struct trace_writer {
 
 static void put_line(trace_writer *w)
 {
-    fputs(w->text.buf, w->out);
+    fwrite(w->text.buf, 1, w->text.len, w->out);
     fputc('\n', w->out);
 }
 
