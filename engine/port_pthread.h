@@ -55,9 +55,10 @@ WT_MUST_USE wt_status port_pthread_trace_start(const char *path, const char *pro
  * Stops recording and writes the trace: a header (source "real"; its
  * "threads" are the threads that wrote, in the order of their first
  * write), one line per event in time order (step = line number from 1,
- * t = ns since the first event, fiber = the recording thread's name),
- * and a summary (events, groups, max_group, wal_syncs, states_visited,
- * dropped_events: events past the memory bound, 0 when complete).
+ * t = ns since start, fiber = the recording thread's name),
+ * and a summary (events, t = ns from the first to the last event, groups,
+ * max_group, wal_syncs, states_visited, dropped_events: events past the
+ * memory bound, 0 when complete).
  * REQUIRES: a trace is on; every thread other than the caller that
  * recorded an event has exited and been joined (writers joined, the DB
  * closed so that its flush thread is gone).  Violations are assertion

@@ -21,7 +21,7 @@
  *
  * Invariants: a log's records are in nondecreasing time order (one thread,
  * CLOCK_MONOTONIC); a chunk's `used` bytes are whole records; the step of
- * each line is its 1-based number and t is ns since the first event.
+ * each line is its 1-based number and t is ns since recording began.
  *
  * Thread safety: port_pthread_trace_on is the only word every thread reads
  * per event (a relaxed atomic load: one predictable branch when off).  The
@@ -102,6 +102,7 @@ static struct {
     bool active;
     FILE *out;
     char *program;
+    uint64_t start_ns; /* CLOCK_MONOTONIC when the session began */
     thread_log *logs; /* newest first */
     uint32_t log_count;
     size_t bytes_max;         /* set by start: the bound of this session */
@@ -291,6 +292,7 @@ wt_status port_pthread_trace_start(const char *path, const char *program)
     recorder.bytes_max = recorder.bytes_max_setting ? recorder.bytes_max_setting
                                                     : PORT_PTHREAD_TRACE_BYTES_MAX;
     atomic_store_explicit(&recorder.bytes, 0, memory_order_relaxed);
+    recorder.start_ns = port_now_ns(); /* CLOCK_MONOTONIC, as the records */
     recorder.active = true;
     atomic_store_explicit(&port_pthread_trace_on, true, memory_order_release);
 done:
@@ -459,7 +461,8 @@ static void heap_sift_down(log_cursor **heap, size_t n, size_t i)
 /* What the summary reports, tallied while the lines are written. */
 typedef struct trace_totals {
     uint64_t events, groups, max_group, wal_syncs, dropped;
-    uint64_t first_ns, last_ns;
+    uint64_t start_ns;           /* when recording began: event times count from it */
+    uint64_t first_ns, last_ns;  /* of the first and last event */
     uint32_t states; /* wt_state bits entered */
 } trace_totals;
 
@@ -505,7 +508,9 @@ static void write_event(trace_writer *w, log_cursor *c)
     if (pe.member_count > 0) pe.members = cursor_members(c, w->member_ids);
     int64_t batch = batch_of(c, &pe);
     WT_ASSERT(c->t_ns >= w->totals.first_ns);
-    trace_event te = {.step = w->totals.events + 1, .t_ns = c->t_ns - w->totals.first_ns,
+    uint64_t start_ns = w->totals.start_ns;
+    trace_event te = {.step = w->totals.events + 1,
+                      .t_ns = c->t_ns > start_ns ? c->t_ns - start_ns : 0,
                       .fiber = c->log->name};
     if (!trace_event_from_port(&te, &pe, name_of, &w->names, batch, &w->scratch)) return;
     w->totals.events++;
@@ -610,6 +615,7 @@ static void write_summary(trace_writer *w)
 typedef struct session {
     FILE *out;
     char *program;
+    uint64_t start_ns;
     thread_log *logs;
     uint32_t log_count;
 } session;
@@ -651,6 +657,7 @@ static wt_status write_trace(const session *ss, uint64_t dropped)
     w->out = ss->out;
     trace_text_init(&w->text);
     w->totals.dropped = dropped;
+    w->totals.start_ns = ss->start_ns;
     for (thread_log *log = ss->logs; log != NULL; log = log->next)
         name_table_set(&w->names, log->thread_id, log->name);
     write_header(w, ss->program, ss->logs, ss->log_count);
@@ -671,7 +678,8 @@ wt_status port_pthread_trace_stop(void)
     WT_ASSERT(recorder.active);
     atomic_store_explicit(&port_pthread_trace_on, false, memory_order_seq_cst);
     recorder.active = false;
-    session ss = {recorder.out, recorder.program, recorder.logs, recorder.log_count};
+    session ss = {recorder.out, recorder.program, recorder.start_ns, recorder.logs,
+                  recorder.log_count};
     recorder.out = NULL;
     recorder.program = NULL;
     recorder.logs = NULL;
