@@ -36,6 +36,7 @@
  * failed, 2 usage (or the trace file cannot be created).
  */
 #include "db.h"
+#include "filename.h"
 #include "port_pthread.h"
 #include "wal.h"
 #include "write_batch.h"
@@ -134,7 +135,7 @@ static int count_wal(const char *dir, uint64_t *records, uint64_t *batches)
     int rc = 0;
     while ((e = readdir(d)) != NULL && rc == 0) {
         uint64_t number;
-        if (!wt_parse_log_file_name(e->d_name, &number)) continue;
+        if (!filename_parse_log(e->d_name, &number)) continue;
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         port_file *f;

@@ -1,9 +1,11 @@
 /*
- * db.c — DBImpl's write paths: the default path (serial or parallel
- * memtable inserts), pipelined write, unordered write, the second write
- * queue, and the WAL and memtable steps they share.  Memtable switch,
- * flush, stalls and reads are in db_flush.c; recovery, open and close in
- * db_open.c; the shared state in db_impl.h.
+ * db.c — DBImpl's write paths (RocksDB's db_impl_write.cc): the default
+ * path (serial or parallel memtable inserts), pipelined write, unordered
+ * write, the second write queue, PreprocessWrite, and the WAL and memtable
+ * steps they share.  PreprocessWrite calls into db_flush.c for memtable
+ * switches and stalls, which never calls back; reads are in db_read.c,
+ * recovery, open and close in db_open.c, what they all share in
+ * db_impl.{c,h}.
  *
  * Sequence numbers (VersionSet's three counters, without seq_per_batch):
  *  - last_sequence: published; readers see entries with seq <= it;
@@ -21,23 +23,10 @@
  */
 #include "db.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "bugs.h"
 #include "db_impl.h"
 
 /* ---------------------------------------------------------------- events */
-
-void db_emit(port_event_kind kind, uint32_t writer, wt_status status, uint64_t a, uint64_t b,
-             uint64_t c, uint64_t d)
-{
-    if (!port_events_enabled()) return;
-    port_event e = {.kind = kind, .writer = writer, .status = status,
-                    .a = a, .b = b, .c = c, .d = d};
-    port_event_emit(&e);
-}
 
 static void emit_group(port_event_kind kind, const wt_write_group *g, uint64_t bytes,
                        uint64_t first_seq, uint64_t last_seq)
@@ -53,44 +42,7 @@ static void emit_group(port_event_kind kind, const wt_write_group *g, uint64_t b
     port_free(members);
 }
 
-/* ------------------------------------------------------ background error */
-
-wt_status wt_db_background_error(wt_db *db)
-{
-    return (wt_status)port_atomic_load_u32(&db->bg_error, PORT_ACQUIRE);
-}
-
-/* A failed WAL write or memtable insert stops all later writes until the
- * DB is reopened (RocksDB: paranoid_checks makes it a background error). */
-void db_set_background_error_locked(wt_db *db, wt_status s)
-{
-    WT_ASSERT(s != WT_OK);
-    port_mutex_assert_held(&db->mutex);
-    if (s == WT_BUSY || s == WT_INCOMPLETE || !db->opts.paranoid_checks) return;
-    uint32_t expected = WT_OK;
-    if (port_atomic_cas_u32(&db->bg_error, &expected, s, PORT_ACQ_REL))
-        db_emit(PORT_EV_ERROR, port_thread_id(), s, 0, 0, 0, 0);
-    port_cond_broadcast(&db->bg_cv); /* stalled writers must see it */
-}
-
-void db_set_background_error(wt_db *db, wt_status s)
-{
-    port_mutex_lock(&db->mutex);
-    db_set_background_error_locked(db, s);
-    port_mutex_unlock(&db->mutex);
-}
-
 /* ----------------------------------------------------------- sequences */
-
-uint64_t wt_db_last_sequence(wt_db *db)
-{
-    return port_atomic_load_u64(&db->last_sequence, PORT_ACQUIRE);
-}
-
-uint64_t wt_db_last_allocated_sequence(wt_db *db)
-{
-    return port_atomic_load_u64(&db->last_allocated_sequence, PORT_ACQUIRE);
-}
 
 static void publish_sequence(wt_db *db, uint64_t seq)
 {
@@ -136,12 +88,22 @@ wt_status db_insert_batch(memtable *mem, const wt_write_batch *b, uint64_t seq, 
     return s;
 }
 
+/* The WAL writer's owner: the main queue's leader when only that queue
+ * logs; whoever holds log_write_mutex when two leaders can log (two write
+ * queues, unordered write).  Only the second kind can be asserted. */
+static void assert_owns_wal(wt_db *db)
+{
+    if (db->opts.two_write_queues || db->opts.unordered_write)
+        port_mutex_assert_held(&db->log_write_mutex);
+}
+
 /* Truncates the current WAL back to `size`, dropping what a failed group
  * appended (or tore).  REQUIRES: the caller owns the WAL writer. */
 static void cut_wal_back(wt_db *db, uint64_t size)
 {
-    char path[DB_PATH_MAX];
-    wt_log_file_name(path, sizeof path, db->dir, wal_log_number(db->log));
+    assert_owns_wal(db);
+    char path[FILENAME_PATH_MAX];
+    filename_log(path, sizeof path, db->dir, wal_log_number(db->log));
     if (port_truncate(path, size) == WT_OK) wal_writer_rewind(db->log, size);
 }
 
@@ -214,6 +176,7 @@ static wt_write_batch *merge_group(wt_write_group *g, wt_write_batch *scratch, s
 static wt_status log_batch(wt_db *db, wt_write_group *g, wt_write_batch *merged,
                            bool need_sync)
 {
+    assert_owns_wal(db);
     uint64_t number = wal_log_number(db->log);
     WT_GROUP_FOREACH(w, g) w->log_used = number;
     PORT_SYNC_POINT("DBImpl::WriteToWAL:log_entry");
@@ -230,7 +193,8 @@ static wt_status log_batch(wt_db *db, wt_write_group *g, wt_write_batch *merged,
     return s;
 }
 
-/* Single queue: the leader owns the WAL, sequences follow last_sequence. */
+/* RocksDB's WriteToWAL for a group (WriteGroupToWAL from 10.2).  Single
+ * queue: the leader owns the WAL, sequences follow last_sequence. */
 static wt_status write_group_to_wal(wt_db *db, wt_write_group *g, uint64_t first_seq,
                                     bool need_sync)
 {
@@ -241,7 +205,8 @@ static wt_status write_group_to_wal(wt_db *db, wt_write_group *g, uint64_t first
     return log_batch(db, g, merged, need_sync);
 }
 
-/* Several queues may log: allocate sequences and append under the lock,
+/* RocksDB's ConcurrentWriteToWAL (ConcurrentWriteGroupToWAL from 10.2).
+ * Several queues may log: allocate sequences and append under the lock,
  * so WAL order equals sequence order; sync outside it (as RocksDB's
  * SyncWAL does), so the other queue's appends do not wait for this fsync.
  * *last_seq gets the sequence before this group's first. */
@@ -280,6 +245,29 @@ static wt_status concurrent_write_group_to_wal(wt_db *db, wt_write_group *g,
     }
     if (--db->log_syncs_in_flight == 0) port_cond_broadcast(&db->log_sync_cv);
     port_mutex_unlock(&db->log_write_mutex);
+    return s;
+}
+
+/* ------------------------------------------------------ PreprocessWrite */
+
+/* RocksDB's DBImpl::PreprocessWrite, run by a main-queue leader before it
+ * forms its group: the sticky error; a memtable switch when the memtable
+ * is full; a stall while max_write_buffer_number memtables wait for flush
+ * (no_slowdown: WT_INCOMPLETE).  The mutex is taken only when one of the
+ * two unlocked checks finds work (imm_count_hint is only a hint:
+ * db_delay_write re-reads imm_count under the mutex). */
+static wt_status preprocess_write(wt_db *db, bool no_slowdown)
+{
+    wt_status s = wt_db_background_error(db);
+    if (s != WT_OK) return s;
+    bool full = memtable_memory_usage(db->mem) >= db->opts.write_buffer_size;
+    bool stop = port_atomic_load_u32(&db->imm_count_hint, PORT_RELAXED) >=
+                (uint32_t)db->opts.max_write_buffer_number;
+    if (!full && !stop) return WT_OK;
+    port_mutex_lock(&db->mutex);
+    if (full) s = db_switch_memtable(db);
+    if (s == WT_OK) s = db_delay_write(db, no_slowdown);
+    port_mutex_unlock(&db->mutex);
     return s;
 }
 
@@ -348,7 +336,7 @@ static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_opti
 {
     write_thread *wt = &db->write_thread;
     wt_write_group g;
-    wt_status status = db_preprocess_write(db, wo->no_slowdown);
+    wt_status status = preprocess_write(db, wo->no_slowdown);
     uint64_t last = db->opts.two_write_queues ? 0 : wt_db_last_sequence(db), first = 0;
     PORT_SYNC_POINT("DBImpl::WriteImpl:BeforeLeaderEnters");
     db->last_batch_group_size = wt_enter_as_batch_group_leader(wt, w, &g);
@@ -384,7 +372,10 @@ static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_opti
     return status != WT_OK ? status : wt_writer_final_status(w);
 }
 
-static wt_status write_default(wt_db *db, const wt_write_options *wo, wt_writer *w)
+/* RocksDB's DBImpl::WriteImpl after its dispatch: the default path (also
+ * the memtable path of two write queues).  Join; a follower inserts its
+ * own batch or is done; the leader runs the group. */
+static wt_status write_impl(wt_db *db, const wt_write_options *wo, wt_writer *w)
 {
     write_thread *wt = &db->write_thread;
     wt_join_batch_group(wt, w);
@@ -408,7 +399,7 @@ static void pipelined_wal_stage(wt_db *db, const wt_write_options *wo, wt_writer
     write_thread *wt = &db->write_thread;
     wt_write_group g;
     if (w->callback != NULL && !w->callback->allow_batching) wt_wait_for_memtable_writers(wt);
-    w->status = db_preprocess_write(db, wo->no_slowdown);
+    w->status = preprocess_write(db, wo->no_slowdown);
     db->last_batch_group_size = wt_enter_as_batch_group_leader(wt, w, &g);
     uint64_t first = wt_update_last_sequence(wt, wt_db_last_sequence(db)) + 1, next = first;
     if (w->status == WT_OK) {
@@ -461,7 +452,9 @@ static void pipelined_parallel_insert(wt_db *db, wt_writer *w)
     wt_exit_as_memtable_writer(wt, w, w->write_group);
 }
 
-static wt_status write_pipelined(wt_db *db, const wt_write_options *wo, wt_writer *w)
+/* RocksDB's DBImpl::PipelinedWriteImpl: a writer passes through the WAL
+ * queue, then the memtable queue, in whichever role each gives it. */
+static wt_status pipelined_write_impl(wt_db *db, const wt_write_options *wo, wt_writer *w)
 {
     write_thread *wt = &db->write_thread;
     wt_write_group mg; /* lives here: members use it after the leader returns */
@@ -479,11 +472,12 @@ static wt_status write_pipelined(wt_db *db, const wt_write_options *wo, wt_write
 
 /* ----------------------------------------------- WAL-only and unordered */
 
-/* RocksDB's WriteImplWALOnly: a queue whose groups only log.  With
- * assign_order each member gets sequences; with publish (unordered_write)
- * they become visible before the memtable inserts that follow. */
-static wt_status write_wal_only(wt_db *db, write_thread *wt, const wt_write_options *wo,
-                                wt_writer *w, bool unordered, wt_write_batch *scratch)
+/* RocksDB's DBImpl::WriteImplWALOnly: a queue whose groups only log.
+ * With assign_order each member gets sequences; with publish
+ * (unordered_write) they become visible before the memtable inserts that
+ * follow. */
+static wt_status write_impl_wal_only(wt_db *db, write_thread *wt, const wt_write_options *wo,
+                                     wt_writer *w, bool unordered, wt_write_batch *scratch)
 {
     wt_join_batch_group(wt, w);
     WT_ASSERT(wt_writer_state(w) != WT_STATE_PARALLEL_MEMTABLE_WRITER);
@@ -492,7 +486,7 @@ static wt_status write_wal_only(wt_db *db, write_thread *wt, const wt_write_opti
     wt_write_group g;
     /* Only the main queue switches memtables and stalls (RocksDB's second
      * queue does not preprocess); both see the sticky error. */
-    wt_status s = wt == &db->write_thread ? db_preprocess_write(db, wo->no_slowdown)
+    wt_status s = wt == &db->write_thread ? preprocess_write(db, wo->no_slowdown)
                                           : wt_db_background_error(db);
     /* Only the main queue's leader records last_batch_group_size (the
      * stall logic reads it); the second queue has its own leader. */
@@ -532,8 +526,9 @@ static wt_status write_wal_only(wt_db *db, write_thread *wt, const wt_write_opti
     return s != WT_OK ? s : wt_writer_final_status(w);
 }
 
-/* unordered_write: each writer inserts its own batch after its group was
- * logged and published; the last pending insert wakes memtable switches. */
+/* RocksDB's DBImpl::UnorderedWriteMemtable.  unordered_write: each writer
+ * inserts its own batch after its group was logged and published; the
+ * last pending insert wakes memtable switches. */
 static wt_status unordered_write_memtable(wt_db *db, wt_writer *w)
 {
     PORT_SYNC_POINT("DBImpl::WriteImpl:BeforeUnorderedWriteMemtable");
@@ -569,6 +564,9 @@ static wt_status check_write(const wt_db *db, const wt_write_options *wo,
     return WT_OK;
 }
 
+/* RocksDB's DBImpl::WriteImpl up to its dispatch: the checks, then one
+ * path per write mode.  unordered_write has no function of its own in
+ * RocksDB either: WriteImplWALOnly, then UnorderedWriteMemtable. */
 wt_status wt_db_write_ex(wt_db *db, const wt_write_options *wo, wt_write_batch *batch,
                          const wt_write_callback *cb, uint64_t *seq_used)
 {
@@ -581,17 +579,20 @@ wt_status wt_db_write_ex(wt_db *db, const wt_write_options *wo, wt_write_batch *
         port_event_emit(&e);
     }
     wt_writer w;
-    wt_writer_init(&w, batch, wo->sync, wo->no_slowdown, wo->disable_wal, wo->disable_memtable, cb);
+    wt_writer_flags flags = {.sync = wo->sync, .no_slowdown = wo->no_slowdown,
+                             .disable_wal = wo->disable_wal,
+                             .disable_memtable = wo->disable_memtable};
+    wt_writer_init(&w, batch, flags, cb);
     if (db->opts.two_write_queues && wo->disable_memtable) {
-        s = write_wal_only(db, &db->nonmem_write_thread, wo, &w, false, &db->merge_nonmem);
+        s = write_impl_wal_only(db, &db->nonmem_write_thread, wo, &w, false, &db->merge_nonmem);
     } else if (db->opts.unordered_write) {
-        s = write_wal_only(db, &db->write_thread, wo, &w, true, &db->merge_main);
+        s = write_impl_wal_only(db, &db->write_thread, wo, &w, true, &db->merge_main);
         PORT_SYNC_POINT("DBImpl::WriteImpl:UnorderedWriteAfterWriteWAL");
         if (s == WT_OK && !wo->disable_memtable) s = unordered_write_memtable(db, &w);
     } else if (db->opts.enable_pipelined_write) {
-        s = write_pipelined(db, wo, &w);
+        s = pipelined_write_impl(db, wo, &w);
     } else {
-        s = write_default(db, wo, &w);
+        s = write_impl(db, wo, &w);
     }
     if (s == WT_OK && wo->disable_wal)
         port_atomic_store_u32(&db->has_unpersisted_data, 1, PORT_RELAXED); /* flush at close */

@@ -5,8 +5,8 @@
  * Files in a DB directory, numbered from one counter: NNNNNN.log WAL files
  * in RocksDB's log format (readable by `ldb dump_wal`), NNNNNN.sst tables
  * written by flushes, MANIFEST-NNNNNN (live tables, the oldest WAL still
- * needed) and CURRENT naming it.  Only one process may open a directory at
- * a time (not enforced).
+ * needed) and CURRENT naming it (filename.h makes and parses the names).
+ * Only one process may open a directory at a time (not enforced).
  *
  * Thread safety: all calls may be made from any number of threads at once,
  * except open and close.  Close requires that no call is in progress.
@@ -147,10 +147,5 @@ void wt_db_for_each_entry(wt_db *db,
                                      void *arg),
                           void *arg);
 const wt_options *wt_db_options(const wt_db *db);
-
-/* Makes a WAL file name "DIR/NNNNNN.log" into buf; returns buf. */
-char *wt_log_file_name(char *buf, size_t n, const char *dir, uint64_t number);
-/* Parses "NNNNNN.log"; false for other names. */
-bool wt_parse_log_file_name(const char *name, uint64_t *number);
 
 #endif

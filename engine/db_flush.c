@@ -1,17 +1,18 @@
 /*
- * db_flush.c — memtable switch, background flush, write stalls, reads.
+ * db_flush.c — memtable switch, background flush, write stalls, and the
+ * bookkeeping of live tables and WALs.
  *
  * When the active memtable reaches write_buffer_size, the next main-queue
- * leader (in db_preprocess_write, like RocksDB's PreprocessWrite) waits for
- * earlier memtable writers, starts a new WAL, and makes the memtable
+ * leader (in db.c's PreprocessWrite) calls db_switch_memtable: it waits
+ * for earlier memtable writers, starts a new WAL, and makes the memtable
  * immutable.  The flush thread writes the oldest immutable memtable to a
  * table file, records it in the manifest together with the oldest WAL still
  * needed, and deletes the WALs it made obsolete.  While max_write_buffer_number
- * immutable memtables wait, the leader stalls the queue with RocksDB's
+ * immutable memtables wait, db_delay_write stalls the queue with RocksDB's
  * mechanism (BeginWriteStall: the stall dummy heads the writer list, so new
  * writers wait or, with no_slowdown, fail with WT_INCOMPLETE) until a flush
- * finishes.  Reads hold the DB mutex and look in the active memtable, the
- * immutables (newest first) and the tables (newest first).
+ * finishes.  Nothing here calls the write paths (db.c) or recovery
+ * (db_open.c); they call in.
  *
  * Thread safety: see db_impl.h.  Every wait here releases the DB mutex.
  */
@@ -37,7 +38,7 @@ void db_delete_obsolete_logs(wt_db *db)
 {
     port_mutex_assert_held(&db->mutex);
     size_t keep = 0;
-    char path[DB_PATH_MAX];
+    char path[FILENAME_PATH_MAX];
     for (size_t i = 0; i < db->alive_log_count; i++) {
         uint64_t n = db->alive_logs[i];
         if (n >= db->vs.log_number) {
@@ -46,16 +47,16 @@ void db_delete_obsolete_logs(wt_db *db)
         }
         /* Its data is in tables now; a failed unlink only leaves a file
          * that recovery will skip. */
-        wt_best_effort(port_unlink(wt_log_file_name(path, sizeof path, db->dir, n)));
+        wt_best_effort(port_unlink(filename_log(path, sizeof path, db->dir, n)));
     }
     db->alive_log_count = keep;
 }
 
 wt_status db_open_table(wt_db *db, uint64_t number, uint64_t size, char *why, size_t why_cap)
 {
-    char path[DB_PATH_MAX];
+    char path[FILENAME_PATH_MAX];
     port_file *f;
-    wt_status s = port_file_open(table_file_name(path, sizeof path, db->dir, number),
+    wt_status s = port_file_open(filename_table(path, sizeof path, db->dir, number),
                                  PORT_OPEN_READ, &f);
     if (s != WT_OK) {
         snprintf(why, why_cap, "%s: cannot open: %s", path, wt_status_name(s));
@@ -78,6 +79,7 @@ wt_status db_open_table(wt_db *db, uint64_t number, uint64_t size, char *why, si
  * REQUIRES: mutex held (released while waiting). */
 static void wait_for_pending_writes(wt_db *db)
 {
+    port_mutex_assert_held(&db->mutex);
     PORT_SYNC_POINT("DBImpl::WaitForPendingWrites:BeforeBlock");
     if (db->opts.enable_pipelined_write) {
         port_mutex_unlock(&db->mutex);
@@ -99,10 +101,11 @@ static void wait_for_pending_writes(wt_db *db)
  * never leaves an unsynced gap behind it).  REQUIRES: mutex held. */
 static wt_status switch_wal(wt_db *db, uint64_t *new_number)
 {
-    char path[DB_PATH_MAX];
+    port_mutex_assert_held(&db->mutex);
+    char path[FILENAME_PATH_MAX];
     uint64_t number = db->vs.next_file_number++;
     port_file *f;
-    wt_status s = port_file_open(wt_log_file_name(path, sizeof path, db->dir, number),
+    wt_status s = port_file_open(filename_log(path, sizeof path, db->dir, number),
                                  PORT_OPEN_CREATE, &f);
     if (s == WT_OK) s = port_sync_dir(db->dir);
     if (s != WT_OK) return s;
@@ -122,7 +125,7 @@ static wt_status switch_wal(wt_db *db, uint64_t *new_number)
 
 /* The active memtable becomes immutable; a new one takes its place.
  * REQUIRES: mutex held; the caller leads the main queue. */
-static wt_status switch_memtable(wt_db *db)
+wt_status db_switch_memtable(wt_db *db)
 {
     port_mutex_assert_held(&db->mutex);
     wait_for_pending_writes(db);
@@ -150,8 +153,9 @@ static wt_status switch_memtable(wt_db *db)
 
 /* Writes stop while max_write_buffer_number memtables wait for flush
  * (RocksDB's memtable-count stop).  REQUIRES: mutex held. */
-static wt_status delay_write(wt_db *db, bool no_slowdown)
+wt_status db_delay_write(wt_db *db, bool no_slowdown)
 {
+    port_mutex_assert_held(&db->mutex);
     PORT_SYNC_POINT("DBImpl::DelayWrite:Start");
     while (db->imm_count >= (size_t)db->opts.max_write_buffer_number &&
            wt_db_background_error(db) == WT_OK && !db->shutting_down) {
@@ -166,30 +170,15 @@ static wt_status delay_write(wt_db *db, bool no_slowdown)
     return wt_db_background_error(db);
 }
 
-wt_status db_preprocess_write(wt_db *db, bool no_slowdown)
-{
-    wt_status s = wt_db_background_error(db);
-    if (s != WT_OK) return s;
-    bool full = memtable_memory_usage(db->mem) >= db->opts.write_buffer_size;
-    bool stop = port_atomic_load_u32(&db->imm_count_hint, PORT_RELAXED) >=
-                (uint32_t)db->opts.max_write_buffer_number;
-    if (!full && !stop) return WT_OK;
-    port_mutex_lock(&db->mutex);
-    if (full) s = switch_memtable(db);
-    if (s == WT_OK) s = delay_write(db, no_slowdown);
-    port_mutex_unlock(&db->mutex);
-    return s;
-}
-
 /* ------------------------------------------------------------------ flush */
 
 /* Writes mem into table `number`.  Called without the mutex: an immutable
  * memtable no longer changes. */
 static wt_status build_table(wt_db *db, memtable *mem, uint64_t number, table_properties *props)
 {
-    char path[DB_PATH_MAX];
+    char path[FILENAME_PATH_MAX];
     port_file *f;
-    wt_status s = port_file_open(table_file_name(path, sizeof path, db->dir, number),
+    wt_status s = port_file_open(filename_table(path, sizeof path, db->dir, number),
                                  PORT_OPEN_CREATE, &f);
     if (s != WT_OK) return s;
     table_builder *b = table_builder_create(f);
@@ -208,6 +197,7 @@ static wt_status build_table(wt_db *db, memtable *mem, uint64_t number, table_pr
 static wt_status install_flush(wt_db *db, const imm_memtable *im, uint64_t number,
                                const table_properties *props)
 {
+    port_mutex_assert_held(&db->mutex);
     version_edit e;
     version_edit_init(&e);
     if (props->entries > 0) version_edit_add_table(&e, number, props);
@@ -232,6 +222,7 @@ static wt_status install_flush(wt_db *db, const imm_memtable *im, uint64_t numbe
  * while the table is written). */
 static wt_status flush_oldest(wt_db *db)
 {
+    port_mutex_assert_held(&db->mutex);
     imm_memtable im = db->imm[0];
     uint64_t number = db->vs.next_file_number++;
     uint64_t entries = memtable_entry_count(im.mem);
@@ -284,147 +275,9 @@ wt_status db_flush_all(wt_db *db)
 {
     port_mutex_lock(&db->mutex);
     wt_status s = wt_db_background_error(db);
-    if (s == WT_OK && memtable_entry_count(db->mem) > 0) s = switch_memtable(db);
+    if (s == WT_OK && memtable_entry_count(db->mem) > 0) s = db_switch_memtable(db);
     while (s == WT_OK && db->imm_count > 0 && (s = wt_db_background_error(db)) == WT_OK)
         port_cond_wait(&db->bg_cv, &db->mutex);
-    port_mutex_unlock(&db->mutex);
-    return s;
-}
-
-/* ------------------------------------------------------------------ reads */
-
-/* One ordered source of entries: a memtable or a table. */
-typedef struct source {
-    memtable_iter mi;
-    table_iter *ti; /* NULL: a memtable */
-} source;
-
-static bool src_valid(const source *s) { return s->ti ? table_iter_valid(s->ti) : memtable_iter_valid(&s->mi); }
-static wt_slice src_key(const source *s) { return s->ti ? table_iter_key(s->ti) : memtable_iter_key(&s->mi); }
-static uint64_t src_seq(const source *s) { return s->ti ? table_iter_seq(s->ti) : memtable_iter_sequence(&s->mi); }
-static int src_type(const source *s) { return s->ti ? (int)table_iter_type(s->ti) : (int)memtable_iter_type(&s->mi); }
-static wt_slice src_value(const source *s) { return s->ti ? table_iter_value(s->ti) : memtable_iter_value(&s->mi); }
-
-static void src_next(source *s)
-{
-    if (s->ti) table_iter_next(s->ti);
-    else memtable_iter_next(&s->mi);
-}
-
-/* Every source of the DB, positioned at its first entry.  REQUIRES: mutex. */
-static source *open_sources(wt_db *db, size_t *n)
-{
-    size_t count = 1 + db->imm_count + db->table_count, k = 0;
-    source *src = port_alloc_zeroed(count * sizeof *src);
-    memtable_iter_init(&src[k].mi, db->mem);
-    memtable_iter_seek_to_first(&src[k++].mi);
-    for (size_t i = 0; i < db->imm_count; i++) {
-        memtable_iter_init(&src[k].mi, db->imm[i].mem);
-        memtable_iter_seek_to_first(&src[k++].mi);
-    }
-    for (size_t i = 0; i < db->table_count; i++) {
-        src[k].ti = table_iter_create(db->tables[i].t);
-        table_iter_seek_to_first(src[k++].ti);
-    }
-    *n = count;
-    return src;
-}
-
-static void close_sources(source *src, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (src[i].ti) table_iter_destroy(src[i].ti);
-    port_free(src);
-}
-
-/* The source holding the smallest internal key (user key ascending, then
- * sequence descending), or NULL when all are done. */
-static source *smallest(source *src, size_t n)
-{
-    source *best = NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (!src_valid(&src[i])) continue;
-        if (best == NULL) {
-            best = &src[i];
-            continue;
-        }
-        int c = wt_slice_compare(src_key(&src[i]), src_key(best));
-        if (c < 0 || (c == 0 && src_seq(&src[i]) > src_seq(best))) best = &src[i];
-    }
-    return best;
-}
-
-void wt_db_for_each_entry(wt_db *db,
-                          void (*fn)(wt_slice key, uint64_t seq, int type, wt_slice value,
-                                     void *arg),
-                          void *arg)
-{
-    port_mutex_lock(&db->mutex);
-    size_t n;
-    source *src = open_sources(db, &n);
-    for (source *s; (s = smallest(src, n)) != NULL; src_next(s))
-        fn(src_key(s), src_seq(s), src_type(s), src_value(s), arg);
-    close_sources(src, n);
-    port_mutex_unlock(&db->mutex);
-}
-
-wt_status wt_db_scan(wt_db *db, bool (*fn)(wt_slice key, wt_slice value, void *arg), void *arg)
-{
-    port_mutex_lock(&db->mutex);
-    uint64_t snapshot = wt_db_last_sequence(db);
-    size_t n;
-    source *src = open_sources(db, &n);
-    wt_buf key;
-    wt_buf_init(&key);
-    bool decided = false, more = true;
-    for (source *s; more && (s = smallest(src, n)) != NULL; src_next(s)) {
-        wt_slice k = src_key(s);
-        if (key.data != NULL && wt_slice_compare(k, wt_slice_make(key.data, key.size)) == 0) {
-            if (decided) continue; /* an older version of a decided key */
-        } else {
-            wt_buf_set(&key, k.data, k.size);
-            decided = false;
-        }
-        if (src_seq(s) > snapshot) continue; /* not visible yet */
-        decided = true;
-        if (src_type(s) == WT_TYPE_VALUE) more = fn(k, src_value(s), arg);
-    }
-    wt_buf_free(&key);
-    close_sources(src, n);
-    port_mutex_unlock(&db->mutex);
-    return WT_OK;
-}
-
-/* The newest visible version in one memtable: found / deleted / absent. */
-static memtable_get_result get_mem(memtable *m, wt_slice key, uint64_t snapshot, wt_buf *value)
-{
-    wt_slice v;
-    memtable_get_result r = memtable_get(m, key, snapshot, &v);
-    if (r == MEMTABLE_GET_FOUND) wt_buf_set(value, v.data, v.size);
-    return r;
-}
-
-wt_status wt_db_get(wt_db *db, wt_slice key, wt_buf *value)
-{
-    port_mutex_lock(&db->mutex);
-    uint64_t snapshot = wt_db_last_sequence(db);
-    wt_status s = WT_NOT_FOUND;
-    memtable_get_result r = get_mem(db->mem, key, snapshot, value);
-    for (size_t i = db->imm_count; r == MEMTABLE_GET_ABSENT && i-- > 0;)
-        r = get_mem(db->imm[i].mem, key, snapshot, value);
-    if (r != MEMTABLE_GET_ABSENT) s = r == MEMTABLE_GET_FOUND ? WT_OK : WT_NOT_FOUND;
-    for (size_t i = db->table_count; r == MEMTABLE_GET_ABSENT && i-- > 0;) {
-        table_get_result tr;
-        char why[256];
-        s = table_get(db->tables[i].t, key, snapshot, &tr, value, why, sizeof why);
-        if (s != WT_OK) break;
-        if (tr == TABLE_GET_ABSENT) {
-            s = WT_NOT_FOUND;
-            continue;
-        }
-        s = tr == TABLE_GET_FOUND ? WT_OK : WT_NOT_FOUND;
-        break;
-    }
     port_mutex_unlock(&db->mutex);
     return s;
 }

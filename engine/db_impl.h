@@ -1,7 +1,10 @@
 /*
- * db_impl.h — the DB's inside, shared by db.c (write paths), db_flush.c
- * (memtable switch, flush, stalls, reads) and db_open.c (recovery, open,
- * close).  Not a public header.
+ * db_impl.h — the DB's inside, shared by db_impl.c (events, background
+ * error, sequences), db.c (write paths), db_flush.c (memtable switch,
+ * flush, stalls), db_read.c (get, scan) and db_open.c (recovery, open,
+ * close).  Not a public header.  The units call each other only downwards
+ * (the order is in db_impl.c); the functions below are grouped by the
+ * unit that defines them.
  *
  * Locks and who owns what:
  *  - `mutex` (RocksDB's DBImpl::mutex_) guards the immutable memtable list,
@@ -10,7 +13,7 @@
  *  - `log_write_mutex` serialises WAL appends when two leaders can append
  *    (two write queues, unordered write) and guards swapping `log`.
  *    Order: mutex before log_write_mutex.
- *  - `mem` is replaced only by the main queue's leader in preprocess_write,
+ *  - `mem` is replaced only by the main queue's leader in PreprocessWrite,
  *    under `mutex`, after every earlier memtable writer has finished.
  *  - The main queue's leader owns `merge_main`, `group_wal_start` and, in
  *    single-queue mode, the WAL writer; the second queue's leader owns
@@ -20,6 +23,7 @@
 #define WT_DB_IMPL_H
 
 #include "db.h"
+#include "filename.h"
 #include "manifest.h"
 #include "memtable.h"
 #include "table.h"
@@ -27,7 +31,6 @@
 enum {
     DB_ARENA_BLOCK = 1 << 20,
     DB_MAX_WAL_FILES = 1 << 16,  /* bound of the recovery file list */
-    DB_PATH_MAX = 4096,
 };
 
 /* A memtable that is full and waits for its flush.  It holds exactly the
@@ -82,23 +85,35 @@ struct wt_db {
     uint64_t last_batch_group_size;
 };
 
-/* events (db.c) */
+/* db_impl.c */
 void db_emit(port_event_kind kind, uint32_t writer, wt_status status, uint64_t a, uint64_t b,
              uint64_t c, uint64_t d);
-
-/* db.c */
 /* A failed WAL write, memtable insert or flush stops later writes until
- * reopen (paranoid_checks); busy/incomplete never do. */
+ * reopen (paranoid_checks); busy/incomplete never do.  The _locked form
+ * REQUIRES: mutex held. */
 void db_set_background_error(wt_db *db, wt_status s);
 void db_set_background_error_locked(wt_db *db, wt_status s);
+
+/* db.c */
+/* Inserts one batch's counted records into mem at seq, seq+1, ... (the
+ * write paths and WAL replay).  WT_NOT_SUPPORTED: a record the memtable
+ * cannot hold; WT_CORRUPTION: the batch does not parse. */
 WT_MUST_USE wt_status db_insert_batch(memtable *mem, const wt_write_batch *b, uint64_t seq,
                                       bool concurrent, uint32_t owner);
 
 /* db_flush.c */
-/* Before a main-queue leader forms its group: the sticky error, a memtable
- * switch when the memtable is full, a stall while too many memtables wait
- * for flush (no_slowdown: WT_INCOMPLETE). */
-WT_MUST_USE wt_status db_preprocess_write(wt_db *db, bool no_slowdown);
+/* Makes the active memtable immutable behind a new WAL (RocksDB's
+ * SwitchMemtable), after waiting for earlier groups' memtable inserts.
+ * A failed WAL switch becomes the background error and is returned.
+ * REQUIRES: mutex held (released while waiting); the caller leads the
+ * main queue, or no write is in flight. */
+WT_MUST_USE wt_status db_switch_memtable(wt_db *db);
+/* Stalls the main queue while max_write_buffer_number memtables wait for
+ * flush (RocksDB's DelayWrite, memtable-count stop only).  WT_INCOMPLETE
+ * for no_slowdown instead of waiting; else the background error, WT_OK
+ * when none.  REQUIRES: mutex held (released while waiting); the caller
+ * leads the main queue. */
+WT_MUST_USE wt_status db_delay_write(wt_db *db, bool no_slowdown);
 WT_MUST_USE wt_status db_start_flush_thread(wt_db *db);
 /* Makes the active memtable immutable (if it holds anything) and waits
  * until every immutable memtable is flushed.  REQUIRES: no write in flight. */

@@ -1,5 +1,7 @@
 /*
- * db_open.c — options, file names, recovery, open and close.
+ * db_open.c — options, recovery, open and close, and the introspection
+ * accessors.  The top of the db*.c units: it calls db.c (replay inserts
+ * batches with db_insert_batch) and db_flush.c, and nothing calls it.
  *
  * Open = the manifest (live tables, the oldest WAL still needed, the next
  * file number, the last sequence in tables) + the WALs from that one on,
@@ -66,27 +68,6 @@ static wt_status validate_options(const wt_options *o)
     return WT_OK;
 }
 
-/* ------------------------------------------------------------ file names */
-
-char *wt_log_file_name(char *buf, size_t n, const char *dir, uint64_t number)
-{
-    snprintf(buf, n, "%s/%06llu.log", dir, (unsigned long long)number);
-    return buf;
-}
-
-bool wt_parse_log_file_name(const char *name, uint64_t *number)
-{
-    size_t len = strlen(name);
-    if (len < 5 || strcmp(name + len - 4, ".log") != 0) return false;
-    uint64_t v = 0;
-    for (size_t i = 0; i + 4 < len; i++) {
-        if (name[i] < '0' || name[i] > '9' || v > UINT64_MAX / 10) return false;
-        v = v * 10 + (uint64_t)(name[i] - '0');
-    }
-    *number = v;
-    return true;
-}
-
 /* --------------------------------------------------------- introspection */
 
 const write_thread *wt_db_write_thread(const wt_db *db) { return &db->write_thread; }
@@ -119,7 +100,7 @@ static void collect_log(const char *name, void *arg)
 {
     log_list *l = arg;
     uint64_t number;
-    if (!wt_parse_log_file_name(name, &number) || l->count >= DB_MAX_WAL_FILES) return;
+    if (!filename_parse_log(name, &number) || l->count >= DB_MAX_WAL_FILES) return;
     if (l->count == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 8;
         l->numbers = port_realloc(l->numbers, l->cap * sizeof *l->numbers);
@@ -203,9 +184,9 @@ static bool replay_record(recovery *rc, wt_slice rec)
 
 static wt_status recover_log(recovery *rc, uint64_t number)
 {
-    char path[DB_PATH_MAX];
+    char path[FILENAME_PATH_MAX];
     port_file *f;
-    wt_status s = port_file_open(wt_log_file_name(path, sizeof path, rc->db->dir, number),
+    wt_status s = port_file_open(filename_log(path, sizeof path, rc->db->dir, number),
                                  PORT_OPEN_READ, &f);
     if (s != WT_OK) return s;
     wal_reader *reader = wal_reader_create(f, number);
@@ -247,11 +228,11 @@ static void collect_file(const char *name, void *arg)
 {
     dir_listing *l = arg;
     uint64_t n;
-    if (wt_parse_log_file_name(name, &n)) {
+    if (filename_parse_log(name, &n)) {
         collect_log(name, &l->logs);
-    } else if (manifest_parse_file_name(name, &n)) {
+    } else if (filename_parse_manifest(name, &n)) {
         if (l->manifest_count < WT_ARRAY_LEN(l->manifests)) l->manifests[l->manifest_count++] = n;
-    } else if (!table_parse_file_name(name, &n)) {
+    } else if (!filename_parse_table(name, &n)) {
         return;
     }
     if (n > l->max_number) l->max_number = n;
@@ -315,8 +296,8 @@ static void delete_old_manifest(const char *name, void *arg)
 {
     const wt_db *db = arg;
     uint64_t n;
-    char path[DB_PATH_MAX];
-    if (manifest_parse_file_name(name, &n) && n != manifest_number(db->man)) {
+    char path[FILENAME_PATH_MAX];
+    if (filename_parse_manifest(name, &n) && n != manifest_number(db->man)) {
         snprintf(path, sizeof path, "%s/%s", db->dir, name);
         wt_best_effort(port_unlink(path));
     }
@@ -326,10 +307,10 @@ static void delete_old_manifest(const char *name, void *arg)
 
 static wt_status open_new_log(wt_db *db)
 {
-    char path[DB_PATH_MAX];
+    char path[FILENAME_PATH_MAX];
     uint64_t number = db->vs.next_file_number++;
     port_file *f;
-    wt_status s = port_file_open(wt_log_file_name(path, sizeof path, db->dir, number),
+    wt_status s = port_file_open(filename_log(path, sizeof path, db->dir, number),
                                  PORT_OPEN_CREATE, &f);
     if (s != WT_OK) return s;
     db->log = wal_writer_create(f, number, 0);

@@ -1,6 +1,7 @@
 /*
  * manifest.c — version edits, the version state, and the MANIFEST/CURRENT
- * files (format and contract in manifest.h).
+ * files (format and contract in manifest.h; their names and CURRENT's one
+ * line are filename.c's).
  *
  * Invariants: a version_state's files are sorted by number, strictly
  * ascending (version_state_lower_bound relies on it) and each owns its key
@@ -24,9 +25,9 @@
  */
 #include "manifest.h"
 
-#include <stdio.h>
 #include <string.h>
 
+#include "filename.h"
 #include "wal.h"
 
 /* Record tags (RocksDB's numbers for the same fields). */
@@ -37,12 +38,6 @@ enum {
     MANIFEST_TAG_DELETED_FILE = 6,
     MANIFEST_TAG_NEW_FILE = 7,
 };
-
-enum {
-    MANIFEST_CURRENT_MAX = 64, /* bytes of CURRENT read; longer is malformed */
-};
-
-static const char manifest_prefix[] = "MANIFEST-";
 
 /* ============================================================= encoding */
 
@@ -406,67 +401,31 @@ void version_state_apply(version_state *s, const version_edit *e)
     WT_ASSERT(s->file_count == 0 || s->files[s->file_count - 1].number < s->next_file_number);
 }
 
-/* ============================================================ file names */
-
-/* "DIR/NAME" into buf.  REQUIRES: it fits. */
-static char *manifest_path(char *buf, size_t n, const char *dir, const char *name)
-{
-    int len = snprintf(buf, n, "%s/%s", dir, name);
-    WT_ASSERT(len > 0);
-    WT_ASSERT((size_t)len < n);
-    return buf;
-}
-
-char *manifest_file_name(char *buf, size_t n, const char *dir, uint64_t number)
-{
-    WT_ASSERT(buf != NULL && dir != NULL);
-    int len = snprintf(buf, n, "%s/%s%06llu", dir, manifest_prefix, (unsigned long long)number);
-    WT_ASSERT(len > 0);
-    WT_ASSERT((size_t)len < n);
-    return buf;
-}
-
-bool manifest_parse_file_name(const char *name, uint64_t *number)
-{
-    size_t prefix_len = sizeof manifest_prefix - 1;
-    if (strncmp(name, manifest_prefix, prefix_len) != 0 || name[prefix_len] == '\0') return false;
-    uint64_t v = 0;
-    for (const char *p = name + prefix_len; *p != '\0'; p++) {
-        if (*p < '0' || *p > '9') return false;
-        uint64_t digit = (uint64_t)(*p - '0');
-        if (v > (UINT64_MAX - digit) / 10) return false;
-        v = v * 10 + digit;
-    }
-    *number = v;
-    return true;
-}
-
 /* ================================================================ CURRENT */
 
 wt_status manifest_read_current(const char *dir, uint64_t *number, char *why, size_t why_cap)
 {
     WT_ASSERT(dir != NULL && number != NULL);
-    char path[MANIFEST_NAME_MAX];
-    manifest_path(path, sizeof path, dir, "CURRENT");
+    char path[FILENAME_PATH_MAX];
+    filename_current(path, sizeof path, dir);
     port_file *f = NULL;
     wt_status s = port_file_open(path, PORT_OPEN_READ, &f);
     if (s != WT_OK) {
         wt_why(why, why_cap, "%s: %s", path, s == WT_NOT_FOUND ? "not found" : "open failed");
         return s;
     }
-    char contents[MANIFEST_CURRENT_MAX + 1];
+    /* Longer than FILENAME_CURRENT_MAX: read that much, which then lacks
+     * its newline and is malformed. */
+    char contents[FILENAME_CURRENT_MAX];
     size_t got = 0;
-    s = port_file_read(f, 0, contents, MANIFEST_CURRENT_MAX, &got);
+    s = port_file_read(f, 0, contents, sizeof contents, &got);
     wt_status ignored = port_file_close(f); /* read-only: a failed close loses nothing */
     (void)ignored;
     if (s != WT_OK) {
         wt_why(why, why_cap, "%s: read failed", path);
         return s;
     }
-    contents[got] = '\0';
-    bool ok = got > 0 && contents[got - 1] == '\n' && strlen(contents) == got;
-    if (ok) contents[got - 1] = '\0';
-    if (!ok || !manifest_parse_file_name(contents, number)) {
+    if (!filename_parse_current_contents(contents, got, number)) {
         wt_why(why, why_cap, "%s: malformed contents (want \"MANIFEST-NNNNNN\\n\")", path);
         return WT_CORRUPTION;
     }
@@ -489,14 +448,11 @@ static wt_status manifest_write_file(const char *path, const void *data, size_t 
  * sync the directory (RocksDB's SetCurrentFile). */
 static wt_status manifest_set_current(const char *dir, uint64_t number)
 {
-    char tmp[MANIFEST_NAME_MAX], current[MANIFEST_NAME_MAX], contents[MANIFEST_CURRENT_MAX];
-    manifest_path(tmp, sizeof tmp, dir, "CURRENT.tmp");
-    manifest_path(current, sizeof current, dir, "CURRENT");
-    int len = snprintf(contents, sizeof contents, "%s%06llu\n", manifest_prefix,
-                       (unsigned long long)number);
-    WT_ASSERT(len > 0);
-    WT_ASSERT((size_t)len < sizeof contents);
-    wt_status s = manifest_write_file(tmp, contents, (size_t)len);
+    char tmp[FILENAME_PATH_MAX], current[FILENAME_PATH_MAX], contents[FILENAME_CURRENT_MAX];
+    filename_current_tmp(tmp, sizeof tmp, dir);
+    filename_current(current, sizeof current, dir);
+    size_t len = filename_current_contents(contents, sizeof contents, number);
+    wt_status s = manifest_write_file(tmp, contents, len);
     PORT_SYNC_POINT("manifest:set_current:before_rename");
     if (s == WT_OK) s = port_rename(tmp, current);
     if (s != WT_OK) {
@@ -532,8 +488,8 @@ wt_status manifest_create_new(const char *dir, uint64_t number, const version_st
     WT_ASSERT(initial->file_count == 0 ||
               initial->files[initial->file_count - 1].number < initial->next_file_number);
     *out = NULL;
-    char path[MANIFEST_NAME_MAX];
-    manifest_file_name(path, sizeof path, dir, number);
+    char path[FILENAME_PATH_MAX];
+    filename_manifest(path, sizeof path, dir, number);
     port_file *f = NULL;
     wt_status s = port_file_open(path, PORT_OPEN_CREATE, &f);
     if (s != WT_OK) return s;
@@ -606,8 +562,8 @@ wt_status manifest_recover(const char *dir, version_state *out, char *why, size_
     uint64_t number = 0;
     wt_status s = manifest_read_current(dir, &number, why, why_cap);
     if (s != WT_OK) return s;
-    char path[MANIFEST_NAME_MAX];
-    manifest_file_name(path, sizeof path, dir, number);
+    char path[FILENAME_PATH_MAX];
+    filename_manifest(path, sizeof path, dir, number);
     port_file *f = NULL;
     s = port_file_open(path, PORT_OPEN_READ, &f);
     if (s == WT_NOT_FOUND) {

@@ -21,6 +21,7 @@
  *   CURRENT          "MANIFEST-NNNNNN\n": the manifest in force.  Replaced
  *                    atomically: CURRENT.tmp is written and synced, renamed
  *                    over CURRENT, and the directory synced.
+ * filename.h makes and parses these names and CURRENT's line.
  *
  * Edit record (a tagged binary record; tags are varint32, numbers varint64,
  * keys varint32 length + bytes; the tag values are RocksDB's, the layout of
@@ -59,10 +60,6 @@
 #include "status.h"
 #include "table.h"
 #include "util.h"
-
-enum {
-    MANIFEST_NAME_MAX = 4096, /* bytes for a manifest or CURRENT path */
-};
 
 /* A live table file. */
 typedef struct manifest_file_meta {
@@ -129,11 +126,6 @@ void version_state_apply(version_state *s, const version_edit *e);
 
 /* --------------------------------------------------------------- manifest */
 typedef struct manifest manifest;
-
-/* "DIR/MANIFEST-NNNNNN" into buf; returns buf.  REQUIRES: it fits in n. */
-char *manifest_file_name(char *buf, size_t n, const char *dir, uint64_t number);
-/* Parses "MANIFEST-NNNNNN" (a name, not a path); false for other names. */
-bool manifest_parse_file_name(const char *name, uint64_t *number);
 
 /* Reads CURRENT: *number is the manifest it names.  WT_NOT_FOUND: no
  * CURRENT (a new DB); WT_CORRUPTION: malformed contents; WT_IO_ERROR. */

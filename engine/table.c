@@ -24,7 +24,6 @@
  */
 #include "table.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "crc32c.h"
@@ -42,31 +41,6 @@ _Static_assert(TABLE_FOOTER_CRC_AT + 4 == TABLE_FOOTER_MAGIC_AT, "crc precedes t
 _Static_assert(TABLE_TRAILER_SIZE == 1 + 4, "type byte + fixed32 crc");
 
 /* ============================================================ shared bits */
-
-char *table_file_name(char *buf, size_t n, const char *dir, uint64_t number)
-{
-    WT_ASSERT(buf != NULL && dir != NULL);
-    int len = snprintf(buf, n, "%s/%06llu.sst", dir, (unsigned long long)number);
-    WT_ASSERT(len > 0);
-    WT_ASSERT((size_t)len < n);
-    return buf;
-}
-
-bool table_parse_file_name(const char *name, uint64_t *number)
-{
-    static const char suffix[] = ".sst";
-    size_t len = strlen(name), suffix_len = sizeof suffix - 1;
-    if (len <= suffix_len || strcmp(name + len - suffix_len, suffix) != 0) return false;
-    uint64_t v = 0;
-    for (size_t i = 0; i < len - suffix_len; i++) {
-        if (name[i] < '0' || name[i] > '9') return false;
-        uint64_t digit = (uint64_t)(name[i] - '0');
-        if (v > (UINT64_MAX - digit) / 10) return false;
-        v = v * 10 + digit;
-    }
-    *number = v;
-    return true;
-}
 
 void table_properties_init(table_properties *p)
 {

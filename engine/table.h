@@ -62,16 +62,10 @@ enum {
     TABLE_TRAILER_SIZE = 5,      /* type byte + masked crc32c */
     TABLE_FOOTER_SIZE = 56,
     TABLE_FORMAT_VERSION = 1,
-    TABLE_NAME_MAX = 4096,       /* bytes for a table file path */
 };
 
 /* "wtlabsst" read as a little-endian fixed64. */
 #define TABLE_MAGIC UINT64_C(0x74737362616c7477)
-
-/* Makes "DIR/NNNNNN.sst" into buf; returns buf.  REQUIRES: it fits in n. */
-char *table_file_name(char *buf, size_t n, const char *dir, uint64_t number);
-/* Parses "NNNNNN.sst" (a name, not a path); false for other names. */
-bool table_parse_file_name(const char *name, uint64_t *number);
 
 /* What a finished table holds.  The keys are owned copies. */
 typedef struct table_properties {

@@ -5,8 +5,9 @@
  *  - Only the writer that is currently leader of a queue walks or edits its
  *    link_newer pointers or removes writers; other threads only push with a
  *    CAS on the head, after setting their own link_older.
- *  - A writer's state moves only forward, through the transitions listed
- *    in the table of the sim's oracle; LOCKED_WAITING is set only by the
+ *  - A writer's state moves only forward, through the transitions that
+ *    writer_state.c lists (the sim's oracle checks each one against
+ *    wt_state_transition_legal); LOCKED_WAITING is set only by the
  *    owner and cleared only by a waker (set_state), which then unparks.
  *  - After set_state(w, COMPLETED) nobody touches w again: its owner may
  *    return and reuse the stack memory at once.  Every loop that completes
@@ -20,20 +21,6 @@
 
 #include "bugs.h"
 #include "util.h"
-
-const char *wt_state_name(uint32_t state)
-{
-    switch (state) {
-    case WT_STATE_INIT: return "INIT";
-    case WT_STATE_GROUP_LEADER: return "GROUP_LEADER";
-    case WT_STATE_MEMTABLE_WRITER_LEADER: return "MEMTABLE_WRITER_LEADER";
-    case WT_STATE_PARALLEL_MEMTABLE_WRITER: return "PARALLEL_MEMTABLE_WRITER";
-    case WT_STATE_COMPLETED: return "COMPLETED";
-    case WT_STATE_LOCKED_WAITING: return "LOCKED_WAITING";
-    case WT_STATE_PARALLEL_MEMTABLE_CALLER: return "PARALLEL_MEMTABLE_CALLER";
-    }
-    return "UNKNOWN";
-}
 
 static void context_init(wt_await_context *ctx, const char *name)
 {
@@ -49,7 +36,7 @@ void write_thread_init(write_thread *wt, const char *name, const write_thread_op
     port_atomic_init_ptr(&wt->newest_writer, NULL);
     port_atomic_init_ptr(&wt->newest_memtable_writer, NULL);
     wt->last_sequence = 0;
-    wt_writer_init(&wt->write_stall_dummy, NULL, false, false, false, false, NULL);
+    wt_writer_init(&wt->write_stall_dummy, NULL, (wt_writer_flags){0}, NULL);
     wt->write_stall_dummy.owner = UINT32_MAX;
     port_mutex_init(&wt->stall_mu, "WriteThread::stall_mu");
     port_cond_init(&wt->stall_cv, "WriteThread::stall_cv");
@@ -72,14 +59,14 @@ void write_thread_destroy(write_thread *wt)
     port_mutex_destroy(&wt->stall_mu);
 }
 
-void wt_writer_init(wt_writer *w, wt_write_batch *batch, bool sync, bool no_slowdown,
-                    bool disable_wal, bool disable_memtable, const wt_write_callback *cb)
+void wt_writer_init(wt_writer *w, wt_write_batch *batch, wt_writer_flags flags,
+                    const wt_write_callback *cb)
 {
     w->batch = batch;
-    w->sync = sync;
-    w->no_slowdown = no_slowdown;
-    w->disable_wal = disable_wal;
-    w->disable_memtable = disable_memtable;
+    w->sync = flags.sync;
+    w->no_slowdown = flags.no_slowdown;
+    w->disable_wal = flags.disable_wal;
+    w->disable_memtable = flags.disable_memtable;
     w->callback = cb;
     port_atomic_init_u32(&w->state, WT_STATE_INIT);
     w->write_group = NULL;
@@ -584,7 +571,7 @@ static void exit_pipelined(write_thread *wt, wt_write_group *g, wt_status status
 {
     wt_writer *leader = g->leader, *last = g->last_writer;
     wt_writer dummy;
-    wt_writer_init(&dummy, NULL, false, false, false, false, NULL);
+    wt_writer_init(&dummy, NULL, (wt_writer_flags){0}, NULL);
     dummy.owner = UINT32_MAX;
     void *head = port_atomic_load_ptr(&wt->newest_writer, PORT_ACQUIRE);
     if (head != last || !port_atomic_cas_ptr(&wt->newest_writer, &head, &dummy, PORT_ACQ_REL)) {
@@ -786,7 +773,7 @@ void wt_wait_for_memtable_writers(write_thread *wt)
     WT_ASSERT(wt->opts.enable_pipelined_write);
     if (port_atomic_load_ptr(&wt->newest_memtable_writer, PORT_ACQUIRE) == NULL) return;
     wt_writer w;
-    wt_writer_init(&w, NULL, false, false, false, false, NULL);
+    wt_writer_init(&w, NULL, (wt_writer_flags){0}, NULL);
     if (!link_one(wt, &w, &wt->newest_memtable_writer))
         await_state(wt, &w, WT_STATE_MEMTABLE_WRITER_LEADER, &wt->ctx_wait_memtable);
     /* Only the WAL leader (our caller) adds memtable groups, so nobody can
@@ -798,6 +785,7 @@ void wt_wait_for_memtable_writers(write_thread *wt)
 
 void wt_enter_unbatched(write_thread *wt, wt_writer *w, port_mutex *mu)
 {
+    port_mutex_assert_held(mu);
     WT_ASSERT(w->batch == NULL);
     port_mutex_unlock(mu);
     bool linked_as_leader = link_one(wt, w, &wt->newest_writer);

@@ -32,33 +32,13 @@
 #include "port.h"
 #include "status.h"
 #include "write_batch.h"
-
-/* Writer states: one bit each so a waiter can wait for a set of them. */
-typedef enum wt_state {
-    /* Linked into the queue, waiting for a leader to act on it. */
-    WT_STATE_INIT = 1,
-    /* Heads the queue: must build and run a write group. */
-    WT_STATE_GROUP_LEADER = 2,
-    /* Pipelined only: heads the memtable queue; forms a memtable group. */
-    WT_STATE_MEMTABLE_WRITER_LEADER = 4,
-    /* Insert your own batch now, concurrently, then report completion. */
-    WT_STATE_PARALLEL_MEMTABLE_WRITER = 8,
-    /* Terminal: the write is done; status holds the result. */
-    WT_STATE_COMPLETED = 16,
-    /* The owner is parked on the state word; a waker must unpark it. */
-    WT_STATE_LOCKED_WAITING = 32,
-    /* Wake every stride-th member starting with yourself, then write. */
-    WT_STATE_PARALLEL_MEMTABLE_CALLER = 64,
-} wt_state;
+#include "writer_state.h" /* wt_state: the states, their names, legal transitions */
 
 enum {
-    WT_STATE_BITS = 7,
     WT_AWAIT_SPINS = 200,           /* phase 1: pause-spins */
     WT_MAX_SLOW_YIELDS = 3,         /* phase 2 gives up after this many slow yields */
     WT_MIN_PARALLEL_CALLER_GROUP = 20, /* stride wake-up from this group size */
 };
-
-const char *wt_state_name(uint32_t state);
 
 /* A WriteCallback: check() runs in the leader before the group is written
  * and can veto this write (its status is returned to the caller);
@@ -140,9 +120,20 @@ typedef struct write_thread {
 void write_thread_init(write_thread *wt, const char *name, const write_thread_options *opts);
 void write_thread_destroy(write_thread *wt);
 
-/* A writer for one write call.  batch may be NULL only for unbatched use. */
-void wt_writer_init(wt_writer *w, wt_write_batch *batch, bool sync, bool no_slowdown,
-                    bool disable_wal, bool disable_memtable, const wt_write_callback *cb);
+/* What one write asks for, copied into its wt_writer (the WriteOptions
+ * fields RocksDB's Writer keeps).  All false: a plain write, as the stall
+ * dummy and unbatched writers use. */
+typedef struct wt_writer_flags {
+    bool sync;             /* the group's WAL record is synced before completion */
+    bool no_slowdown;      /* fail with WT_INCOMPLETE rather than wait in a stall */
+    bool disable_wal;      /* the batch is not logged */
+    bool disable_memtable; /* WAL-only write (two write queues) */
+} wt_writer_flags;
+
+/* A writer for one write call.  batch may be NULL only for unbatched use;
+ * cb may be NULL. */
+void wt_writer_init(wt_writer *w, wt_write_batch *batch, wt_writer_flags flags,
+                    const wt_write_callback *cb);
 
 static inline uint32_t wt_writer_state(const wt_writer *w)
 {

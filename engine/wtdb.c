@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "filename.h"
 #include "port.h"
 #include "port_pthread.h"
 #include "wal.h"
@@ -207,7 +208,7 @@ static int cmd_dump_wal(cli *c, int argc, char **argv)
     }
     uint64_t number = 0;
     const char *base = strrchr(argv[0], '/');
-    if (!wt_parse_log_file_name(base ? base + 1 : argv[0], &number)) number = 0;
+    if (!filename_parse_log(base ? base + 1 : argv[0], &number)) number = 0;
     wal_reader *r = wal_reader_create(f, number);
     if (c->header) /* as ldb prints it, with and without --print_value */
         puts(c->no_values ? "Sequence,Count,ByteSize,Physical Offset,Key(s)"

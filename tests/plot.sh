@@ -52,7 +52,7 @@ for kind in timeline transitions groups; do
 done
 
 # What the timeline shows: writer lanes, states in their table colours,
-# groups, WAL syncs, the failed sync.  (#d62728 is GROUP_LEADER in sim/states.c.)
+# groups, WAL syncs, the failed sync.  (#d62728 is GROUP_LEADER in sim/lab/state_style.c.)
 check "timeline script has lanes, state colours, groups and errors" sh -c '
     "$1" plot "$2" -o "$3/t.png" --script "$3/t.gp" > /dev/null || exit 1
     for want in "(.w1. 4.0" "fc rgb .#d62728. title .GROUP_LEADER." "\$wg_leader" \

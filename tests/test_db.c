@@ -24,6 +24,7 @@
 
 #include "check_main.h"
 #include "db.h"
+#include "filename.h"
 #include "harness.h"
 #include "wal.h"
 
@@ -348,7 +349,7 @@ static char *write_wal(const char *dir, uint64_t offsets[CORRUPT_WRITES])
     }
     close_ok(db);
     char *path = malloc(4096);
-    wt_log_file_name(path, 4096, dir, log_number);
+    filename_log(path, 4096, dir, log_number);
     port_file *f;
     ck_assert_int_eq(port_file_open(path, PORT_OPEN_READ, &f), WT_OK);
     wal_reader *r = wal_reader_create(f, log_number);

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "filename.h"
 #include "harness.h"
 #include "manifest.h"
 #include "port.h"
@@ -169,21 +170,6 @@ static void log_three_edits(manifest *m, version_state *state, uint64_t offsets[
 
 /* ------------------------------------------------------------------ tests */
 
-MANIFEST_TEST(test_file_names)
-{
-    (void)t;
-    char buf[64];
-    uint64_t n = 0;
-    ck_assert_str_eq(manifest_file_name(buf, sizeof buf, "d", 5), "d/MANIFEST-000005");
-    ck_assert(manifest_parse_file_name("MANIFEST-000005", &n));
-    ck_assert_uint_eq(n, 5);
-    ck_assert(manifest_parse_file_name("MANIFEST-1234567", &n));
-    ck_assert_uint_eq(n, 1234567);
-    ck_assert(!manifest_parse_file_name("MANIFEST-", &n));
-    ck_assert(!manifest_parse_file_name("MANIFEST-12x", &n));
-    ck_assert(!manifest_parse_file_name("000005.sst", &n));
-}
-
 MANIFEST_TEST(test_missing_current_is_not_found)
 {
     assert_recover_fails(t->dir, WT_NOT_FOUND, "CURRENT: not found");
@@ -268,7 +254,7 @@ MANIFEST_TEST(test_current_switches_to_new_manifest)
     ck_assert_int_eq(manifest_close(m), WT_OK);
     /* The old manifest no longer matters: damage it beyond repair. */
     char old[PATH_MAX];
-    manifest_file_name(old, sizeof old, t->dir, 1);
+    filename_manifest(old, sizeof old, t->dir, 1);
     file_write_all(old, "garbage", 7);
     assert_recovers_to(t->dir, &recovered);
     uint64_t live[] = {7, 9};
@@ -282,7 +268,7 @@ static void assert_cut_recovers(test_dir *t, const bytes *full, uint64_t cut,
                                 const version_state *want)
 {
     char path[PATH_MAX];
-    manifest_file_name(path, sizeof path, t->dir, 1);
+    filename_manifest(path, sizeof path, t->dir, 1);
     file_write_all(path, full->data, (size_t)cut);
     assert_recovers_to(t->dir, want);
 }
@@ -308,7 +294,7 @@ MANIFEST_TEST(test_torn_last_record_is_dropped)
     ck_assert_uint_gt(end - last_at, WAL_BLOCK_SIZE);
     ck_assert_int_eq(manifest_close(m), WT_OK);
     char path[PATH_MAX];
-    bytes full = file_read_all(manifest_file_name(path, sizeof path, t->dir, 1));
+    bytes full = file_read_all(filename_manifest(path, sizeof path, t->dir, 1));
     ck_assert_uint_eq(full.len, end);
     assert_recovers_to(t->dir, &state);
     uint64_t cuts[] = {end - 1, end - 7, WAL_BLOCK_SIZE + 3, WAL_BLOCK_SIZE,
@@ -328,7 +314,7 @@ MANIFEST_TEST(test_torn_small_last_record)
     log_three_edits(m, &state, offsets);
     ck_assert_int_eq(manifest_close(m), WT_OK);
     char path[PATH_MAX];
-    bytes full = file_read_all(manifest_file_name(path, sizeof path, t->dir, 1));
+    bytes full = file_read_all(filename_manifest(path, sizeof path, t->dir, 1));
     /* Expected: the state after the first two edits. */
     version_state want;
     version_state_init(&want);
@@ -364,7 +350,7 @@ MANIFEST_TEST(test_corrupt_middle_record)
     log_three_edits(m, &state, offsets);
     ck_assert_int_eq(manifest_close(m), WT_OK);
     char path[PATH_MAX];
-    manifest_file_name(path, sizeof path, t->dir, 1);
+    filename_manifest(path, sizeof path, t->dir, 1);
     bytes b = file_read_all(path);
     b.data[offsets[1] + WAL_HEADER_SIZE + 2] ^= 0x20; /* the second edit's payload */
     file_write_all(path, b.data, b.len);
@@ -382,7 +368,7 @@ static void write_raw_manifest(test_dir *t, const wt_buf *records, size_t n,
 {
     char path[PATH_MAX];
     port_file *f = NULL;
-    manifest_file_name(path, sizeof path, t->dir, 1);
+    filename_manifest(path, sizeof path, t->dir, 1);
     ck_assert_int_eq(port_file_open(path, PORT_OPEN_CREATE, &f), WT_OK);
     wal_writer *w = wal_writer_create(f, 1, 0);
     for (size_t i = 0; i < n; i++)
@@ -531,7 +517,7 @@ MANIFEST_TEST(test_check_edit_rules)
 MANIFEST_TEST(test_table_properties_to_manifest)
 {
     char path[PATH_MAX];
-    table_file_name(path, sizeof path, t->dir, 2);
+    filename_table(path, sizeof path, t->dir, 2);
     port_file *f = NULL;
     ck_assert_int_eq(port_file_open(path, PORT_OPEN_CREATE, &f), WT_OK);
     table_builder *b = table_builder_create(f);
@@ -657,7 +643,6 @@ static Suite *manifest_suite(void)
 {
     Suite *s = suite_create("manifest");
     TCase *tc = tcase_create("manifest");
-    tcase_add_test(tc, test_file_names);
     tcase_add_test(tc, test_missing_current_is_not_found);
     tcase_add_test(tc, test_create_and_recover_snapshot);
     tcase_add_test(tc, test_log_edits_and_recover);

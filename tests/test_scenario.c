@@ -1,6 +1,6 @@
 /*
- * test_scenario.c — scenario loading (sim/lab/scenario.c) and the JSON
- * position scanner under it (sim/lab/json_pos.c).
+ * test_scenario.c — scenario loading (sim/lab/scenario*.c).  The JSON
+ * parser and validator under it have their own tests (test_json.c).
  *
  * Goal: a scenario file means exactly what scenarios/README.md says, and
  * every mistake in one is reported as "FILE:LINE:COL: PATH: message" with
@@ -11,9 +11,7 @@
  * default.  Then tables of bad scenarios (files under
  * $WTLAB_TEST_DATA/scenarios/bad-*.json, and inline texts loaded with
  * scenario_load_text) are loaded, each checked against the exact expected
- * prefix of its error text; each table row is its own TAP test.  json_pos
- * is tested directly: paths with escaped keys, nested arrays, byte
- * columns, duplicate keys, syntax errors and its limits.
+ * prefix of its error text; each table row is its own TAP test.
  *
  * WTLAB_TEST_DATA defaults to "tests/data" (running from the repo root).
  * Under valgrind: CK_FORK=no valgrind --leak-check=full tests/test_scenario.
@@ -25,7 +23,6 @@
 
 #include "check_main.h"
 /* By path: no sim folder is on the include path of this pthreads-linked test. */
-#include "../sim/lab/json_pos.h"
 #include "../sim/lab/scenario.h"
 
 static const char *data_dir(void)
@@ -595,231 +592,6 @@ START_TEST(test_unreadable_and_huge)
 }
 END_TEST
 
-/* ------------------------------------------------------------ json_pos */
-
-static json_pos *scan_ok(const char *text)
-{
-    json_pos_error err;
-    json_pos *p = json_pos_scan(text, strlen(text), JSON_POS_REJECT_DUPLICATES, &err);
-    ck_assert_msg(p != NULL, "%u:%u: %s", err.line, err.column, err.text);
-    return p;
-}
-
-static void expect_at(const json_pos *p, const char *path, uint32_t line, uint32_t col)
-{
-    json_pos_loc loc;
-    ck_assert_msg(json_pos_lookup(p, path, &loc), "no %s", path);
-    ck_assert_msg(loc.line == line && loc.column == col, "%s at %u:%u, want %u:%u", path,
-                  loc.line, loc.column, line, col);
-}
-
-static void expect_key_at(const json_pos *p, const char *path, uint32_t line, uint32_t col)
-{
-    json_pos_loc loc;
-    ck_assert_msg(json_pos_lookup(p, path, &loc), "no %s", path);
-    ck_assert(loc.is_member);
-    ck_assert_msg(loc.key_line == line && loc.key_column == col, "key %s at %u:%u, want %u:%u",
-                  path, loc.key_line, loc.key_column, line, col);
-}
-
-static const char nested[] =
-    "{\"a/b\": [1, {\"m~n\": \"x\\\"y\", \"\\u00e9\": true}],\n"
-    "  \"c\": null,\n"
-    "  \"\\u0041\\/\": [[], [-1.5e3, [false]]],\n"
-    "\t\"\": {\"\\ud83d\\ude00\": \"\"}}";
-
-START_TEST(test_pos_paths)
-{
-    json_pos *p = scan_ok(nested);
-    expect_at(p, "", 1, 1);
-    expect_at(p, "/a~1b", 1, 9);
-    expect_key_at(p, "/a~1b", 1, 2);
-    expect_at(p, "/a~1b/0", 1, 10);
-    expect_at(p, "/a~1b/1", 1, 13);
-    expect_at(p, "/a~1b/1/m~0n", 1, 21);
-    expect_key_at(p, "/a~1b/1/m~0n", 1, 14);
-    expect_at(p, "/a~1b/1/\xc3\xa9", 1, 39);
-    expect_at(p, "/c", 2, 8);
-    expect_key_at(p, "/c", 2, 3);
-    expect_at(p, "/A~1", 3, 15);
-    expect_at(p, "/A~1/0", 3, 16);
-    expect_at(p, "/A~1/1/0", 3, 21);
-    expect_at(p, "/A~1/1/1/0", 3, 30);
-    expect_at(p, "/", 4, 6);
-    expect_key_at(p, "/", 4, 2);
-    expect_at(p, "//\xf0\x9f\x98\x80", 4, 23);
-    json_pos_loc loc;
-    ck_assert(json_pos_lookup(p, "/A~1/1/1", &loc) && !loc.is_member && loc.key_line == 0);
-    static const char *const missing[] = {"/a/b", "/a~1b/2", "/a~1b/01", "/a~1b/-1",
-                                          "/a~1b/x", "/c/0", "/a~2b", "/a~", "x", "/A~1/1/0/0"};
-    for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++)
-        ck_assert_msg(!json_pos_lookup(p, missing[i], NULL), "found %s", missing[i]);
-    json_pos_free(p);
-}
-END_TEST
-
-START_TEST(test_pos_enumeration)
-{
-    json_pos *p = scan_ok(nested);
-    static const char *const order[] = {
-        "", "/a~1b", "/a~1b/0", "/a~1b/1", "/a~1b/1/m~0n", "/a~1b/1/\xc3\xa9", "/c", "/A~1",
-        "/A~1/0", "/A~1/1", "/A~1/1/0", "/A~1/1/1", "/A~1/1/1/0", "/", "//\xf0\x9f\x98\x80"};
-    size_t n = sizeof order / sizeof order[0];
-    ck_assert_uint_eq(json_pos_count(p), n);
-    size_t prev = 0;
-    for (size_t i = 0; i < n; i++) {
-        char buf[64];
-        json_pos_loc loc;
-        size_t len = json_pos_entry(p, i, buf, sizeof buf, &loc);
-        ck_assert_str_eq(buf, order[i]);
-        ck_assert_uint_eq(len, strlen(order[i]));
-        ck_assert(i == 0 || loc.offset > prev); /* document order */
-        prev = loc.offset;
-    }
-    char tiny[4];
-    ck_assert_uint_eq(json_pos_entry(p, 4, tiny, sizeof tiny, NULL), strlen("/a~1b/1/m~0n"));
-    ck_assert_str_eq(tiny, "/a~");
-    json_pos_free(p);
-}
-END_TEST
-
-START_TEST(test_pos_append_key)
-{
-    char buf[8];
-    size_t len = 0;
-    json_pos_append_key(buf, sizeof buf, &len, "a/b", 3);
-    ck_assert_str_eq(buf, "/a~1b");
-    json_pos_append_key(buf, sizeof buf, &len, "~x", 2);
-    ck_assert_uint_eq(len, 9);
-    ck_assert_str_eq(buf, "/a~1b/~");
-    len = 0;
-    json_pos_append_key(NULL, 0, &len, "~~", 2);
-    ck_assert_uint_eq(len, 5);
-}
-END_TEST
-
-START_TEST(test_pos_duplicates)
-{
-    static const char text[] = "{\"a\": 1,\n \"b\": {\"c\": 1, \"c\": [2]}, \"a\": 3}";
-    json_pos_error err;
-    ck_assert_ptr_null(json_pos_scan(text, strlen(text), JSON_POS_REJECT_DUPLICATES, &err));
-    ck_assert_str_eq(err.path, "/b/c");
-    ck_assert_str_eq(err.text, "duplicate key");
-    ck_assert_uint_eq(err.line, 2);
-    ck_assert_uint_eq(err.column, 16);
-    /* Allowed: the last occurrence wins, as in jansson. */
-    json_pos *p = json_pos_scan(text, strlen(text), 0, &err);
-    ck_assert_ptr_nonnull(p);
-    expect_at(p, "/b/c", 2, 21);
-    expect_at(p, "/b/c/0", 2, 22);
-    expect_at(p, "/a", 2, 32);
-    json_pos_free(p);
-}
-END_TEST
-
-typedef struct pos_bad {
-    const char *text;
-    uint32_t line, column;
-    const char *message;
-} pos_bad;
-
-static const pos_bad pos_bad_cases[] = {
-    {"", 1, 1, "value expected near end of file"},
-    {"[1,]", 1, 4, "invalid token"},
-    {"{\"a\" 1}", 1, 6, "':' expected"},
-    {"{\"a\": 1", 1, 8, "',' or '}' expected near end of file"},
-    {"{\n  \"a\": \"x", 2, 8, "unterminated string"},
-    {"[\"a\nb\"]", 1, 4, "control character in string"},
-    {"[\"\\x\"]", 1, 3, "invalid escape in string"},
-    {"[\"\\u12g4\"]", 1, 3, "invalid escape in string"},
-    {"[01]", 1, 3, "',' or ']' expected"},
-    {"[1.]", 1, 3, "invalid number"},
-    {"[-]", 1, 2, "invalid number"},
-    {"[1e+]", 1, 5, "invalid number"},
-    {"[tru]", 1, 2, "invalid token"},
-    {"{1: 2}", 1, 2, "string (object key) expected"},
-    {"{} {}", 1, 4, "end of text expected"},
-};
-
-START_TEST(test_pos_syntax_errors)
-{
-    const pos_bad *b = &pos_bad_cases[_i];
-    json_pos_error err;
-    ck_assert_ptr_null(json_pos_scan(b->text, strlen(b->text), 0, &err));
-    ck_assert_msg(err.line == b->line && err.column == b->column && strcmp(err.text, b->message) == 0,
-                  "%s: got %u:%u %s", b->text, err.line, err.column, err.text);
-    ck_assert_str_eq(err.path, "");
-}
-END_TEST
-
-START_TEST(test_pos_limits)
-{
-    json_pos_error err;
-    size_t depth = JSON_POS_MAX_DEPTH;
-    char *text = malloc(2 * depth + 3);
-    ck_assert_ptr_nonnull(text);
-    /* JSON_POS_MAX_DEPTH nested arrays scan; one more does not. */
-    memset(text, '[', depth);
-    memset(text + depth, ']', depth);
-    json_pos *p = json_pos_scan(text, 2 * depth, 0, &err);
-    ck_assert_ptr_nonnull(p);
-    ck_assert_uint_eq(json_pos_count(p), depth);
-    char path[4096];
-    ck_assert_uint_eq(json_pos_entry(p, depth - 1, path, sizeof path, NULL), 2 * (depth - 1));
-    json_pos_free(p);
-    memset(text, '[', depth + 1);
-    memset(text + depth + 1, ']', depth + 1);
-    ck_assert_ptr_null(json_pos_scan(text, 2 * depth + 2, 0, &err));
-    ck_assert_str_eq(err.text, "nesting deeper than 1024");
-    ck_assert_uint_eq(err.column, depth + 1);
-    free(text);
-    ck_assert_ptr_null(json_pos_scan("{}", (size_t)JSON_POS_MAX_TEXT + 1, 0, &err));
-    ck_assert_str_eq(err.text, "text larger than 16777216 bytes");
-}
-END_TEST
-
-START_TEST(test_pos_line_column)
-{
-    static const char t[] = "ab\n\ncd\r\nx";
-    uint32_t line, col;
-    json_pos_line_column(t, sizeof t - 1, 0, &line, &col);
-    ck_assert(line == 1 && col == 1);
-    json_pos_line_column(t, sizeof t - 1, 2, &line, &col);
-    ck_assert(line == 1 && col == 3);
-    json_pos_line_column(t, sizeof t - 1, 3, &line, &col);
-    ck_assert(line == 2 && col == 1);
-    json_pos_line_column(t, sizeof t - 1, 8, &line, &col);
-    ck_assert(line == 4 && col == 1);
-    json_pos_line_column(t, sizeof t - 1, 100, &line, &col);
-    ck_assert(line == 4 && col == 2);
-}
-END_TEST
-
-/* Many values: the hash table grows and every value is still found. */
-START_TEST(test_pos_many)
-{
-    enum { N = 5000 };
-    char *text = malloc(N * 24 + 8);
-    ck_assert_ptr_nonnull(text);
-    size_t n = 0;
-    text[n++] = '{';
-    for (int i = 0; i < N; i++) n += (size_t)sprintf(text + n, "%s\"k%d\": [%d]", i ? "," : "", i, i);
-    text[n++] = '}';
-    text[n] = '\0';
-    json_pos *p = scan_ok(text);
-    ck_assert_uint_eq(json_pos_count(p), 1 + 2 * N);
-    for (int i = 0; i < N; i += 7) {
-        char path[32];
-        json_pos_loc loc;
-        snprintf(path, sizeof path, "/k%d/0", i);
-        ck_assert(json_pos_lookup(p, path, &loc));
-        ck_assert_int_eq(atoi(text + loc.offset), i);
-    }
-    json_pos_free(p);
-    free(text);
-}
-END_TEST
-
 static Suite *scenario_suite(void)
 {
     Suite *s = suite_create("scenario");
@@ -836,17 +608,6 @@ static Suite *scenario_suite(void)
     tcase_add_test(bad, test_too_many_writers);
     tcase_add_test(bad, test_unreadable_and_huge);
     suite_add_tcase(s, bad);
-    TCase *pos = tcase_create("json_pos");
-    tcase_add_test(pos, test_pos_paths);
-    tcase_add_test(pos, test_pos_enumeration);
-    tcase_add_test(pos, test_pos_append_key);
-    tcase_add_test(pos, test_pos_duplicates);
-    tcase_add_loop_test(pos, test_pos_syntax_errors, 0,
-                        (int)(sizeof pos_bad_cases / sizeof pos_bad_cases[0]));
-    tcase_add_test(pos, test_pos_limits);
-    tcase_add_test(pos, test_pos_line_column);
-    tcase_add_test(pos, test_pos_many);
-    suite_add_tcase(s, pos);
     return s;
 }
 

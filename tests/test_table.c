@@ -30,6 +30,7 @@
 #include "check_main.h"
 #include "coding.h"
 #include "crc32c.h"
+#include "filename.h"
 #include "harness.h"
 #include "memtable.h"
 #include "port.h"
@@ -187,7 +188,7 @@ static void fixture_build(fixture *fx, const char *dir)
     fx->mem = memtable_create(1 << 16);
     model_fill(&fx->md, fx->mem, writes_for_build());
     table_properties_init(&fx->props);
-    table_file_name(fx->path, sizeof fx->path, dir, 7);
+    filename_table(fx->path, sizeof fx->path, dir, 7);
     build_from_memtable(fx->path, fx->mem, &fx->props);
 }
 
@@ -370,21 +371,6 @@ static void assert_absent(const table *tb, const char *key)
 
 /* ------------------------------------------------------------------ tests */
 
-TABLE_TEST(test_file_names)
-{
-    (void)t;
-    char buf[64];
-    uint64_t n = 0;
-    ck_assert_str_eq(table_file_name(buf, sizeof buf, "d", 42), "d/000042.sst");
-    ck_assert_str_eq(table_file_name(buf, sizeof buf, "/x/y", 12345678), "/x/y/12345678.sst");
-    ck_assert(table_parse_file_name("000042.sst", &n));
-    ck_assert_uint_eq(n, 42);
-    ck_assert(!table_parse_file_name("000042.log", &n));
-    ck_assert(!table_parse_file_name(".sst", &n));
-    ck_assert(!table_parse_file_name("00a042.sst", &n));
-    ck_assert(!table_parse_file_name("99999999999999999999999.sst", &n));
-}
-
 TABLE_TEST(test_round_trip)
 {
     fixture fx;
@@ -466,7 +452,7 @@ TABLE_TEST(test_gets_at_snapshots)
 TABLE_TEST(test_empty_table)
 {
     char path[PATH_MAX];
-    table_file_name(path, sizeof path, t->dir, 1);
+    filename_table(path, sizeof path, t->dir, 1);
     port_file *f = NULL;
     ck_assert_int_eq(port_file_open(path, PORT_OPEN_CREATE, &f), WT_OK);
     table_properties props;
@@ -498,7 +484,7 @@ TABLE_TEST(test_single_big_entry)
     static uint8_t big[3 * TABLE_BLOCK_SIZE];
     for (size_t i = 0; i < sizeof big; i++) big[i] = (uint8_t)(i * 7);
     char path[PATH_MAX];
-    table_file_name(path, sizeof path, t->dir, 2);
+    filename_table(path, sizeof path, t->dir, 2);
     port_file *f = NULL;
     ck_assert_int_eq(port_file_open(path, PORT_OPEN_CREATE, &f), WT_OK);
     table_builder *b = table_builder_create(f);
@@ -747,7 +733,6 @@ static Suite *table_suite(void)
 {
     Suite *s = suite_create("table");
     TCase *tc = tcase_create("table");
-    tcase_add_test(tc, test_file_names);
     tcase_add_test(tc, test_round_trip);
     tcase_add_test(tc, test_format_matches_spec);
     tcase_add_test(tc, test_gets_at_snapshots);

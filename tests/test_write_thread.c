@@ -1,6 +1,7 @@
 /*
  * test_write_thread.c — group formation and hand-off rules of the write
- * thread, on queues built by hand.
+ * thread, on queues built by hand, and the writer state table
+ * (writer_state.c) the sim's oracle and charts rely on.
  *
  * Method: writers are linked into a write_thread's list exactly as
  * JoinBatchGroup would leave them (newest first, link_older only, the
@@ -8,6 +9,9 @@
  * calls run and the test checks who joined the group, the order of the
  * list afterwards, and every writer's state and status.  Interleavings with
  * real concurrency are covered by test_db and by the sim's scenarios.
+ * The state table is checked row by row against the bits, and the
+ * transition rule against transitions RocksDB's WriteThread makes and
+ * ones it never makes.
  */
 #include <check.h>
 #include <string.h>
@@ -56,7 +60,8 @@ static wt_writer *push(size_t value_bytes, bool sync, bool no_slowdown, bool dis
     wt_batch_init(&F.b[i]);
     wt_batch_put(&F.b[i], wt_slice_str("k"), wt_slice_make(value, value_bytes));
     wt_writer *w = &F.w[i];
-    wt_writer_init(w, &F.b[i], sync, no_slowdown, disable_wal, false, NULL);
+    wt_writer_flags flags = {.sync = sync, .no_slowdown = no_slowdown, .disable_wal = disable_wal};
+    wt_writer_init(w, &F.b[i], flags, NULL);
     w->link_older = wt_newest_writer(&F.wt);
     port_atomic_store_ptr(&F.wt.newest_writer, w, PORT_RELEASE);
     if (w->link_older == NULL) port_atomic_store_u32(&w->state, WT_STATE_GROUP_LEADER, PORT_RELEASE);
@@ -211,7 +216,7 @@ static void stall_fails_no_slowdown(void *arg)
     wt_batch_init(&b);
     wt_batch_put(&b, wt_slice_str("n"), wt_slice_str("v"));
     wt_writer late;
-    wt_writer_init(&late, &b, false, true, false, false, NULL);
+    wt_writer_init(&late, &b, (wt_writer_flags){.no_slowdown = true}, NULL);
     wt_join_batch_group(&F.wt, &late);
     ck_assert_uint_eq(wt_writer_state(&late), WT_STATE_COMPLETED);
     ck_assert_int_eq(late.status, WT_INCOMPLETE);
@@ -270,6 +275,43 @@ static void small_parallel_group(void *arg)
 START_TEST(small_group_woken_by_leader) { harness_run(small_parallel_group, NULL); }
 END_TEST
 
+/* Row i is the state 1 << i, names map both ways, and anything that is
+ * not exactly one state has no row. */
+START_TEST(state_table_rows_and_names)
+{
+    for (int i = 0; i < WT_STATE_COUNT; i++) {
+        uint32_t bit = 1u << i;
+        ck_assert_uint_eq(wt_state_table[i].bit, bit);
+        ck_assert_int_eq(wt_state_index(bit), i);
+        ck_assert_int_eq(wt_state_index_by_name(wt_state_table[i].name), i);
+        ck_assert_str_eq(wt_state_name(bit), wt_state_table[i].name);
+    }
+    ck_assert_str_eq(wt_state_name(WT_STATE_GROUP_LEADER), "GROUP_LEADER");
+    ck_assert_int_eq(wt_state_index(0), -1);
+    ck_assert_int_eq(wt_state_index(WT_STATE_INIT | WT_STATE_COMPLETED), -1);
+    ck_assert_int_eq(wt_state_index(1u << WT_STATE_COUNT), -1);
+    ck_assert_int_eq(wt_state_index_by_name("STATE_GROUP_LEADER"), -1);
+    ck_assert_str_eq(wt_state_name(0), "UNKNOWN");
+}
+END_TEST
+
+START_TEST(state_transition_rule)
+{
+    ck_assert(wt_state_transition_legal(WT_STATE_INIT, WT_STATE_GROUP_LEADER));
+    ck_assert(wt_state_transition_legal(WT_STATE_INIT, WT_STATE_LOCKED_WAITING));
+    ck_assert(wt_state_transition_legal(WT_STATE_LOCKED_WAITING, WT_STATE_COMPLETED));
+    ck_assert(wt_state_transition_legal(WT_STATE_GROUP_LEADER, WT_STATE_MEMTABLE_WRITER_LEADER));
+    ck_assert(wt_state_transition_legal(WT_STATE_PARALLEL_MEMTABLE_CALLER,
+                                        WT_STATE_PARALLEL_MEMTABLE_WRITER));
+    ck_assert(!wt_state_transition_legal(WT_STATE_GROUP_LEADER, WT_STATE_INIT));
+    ck_assert(!wt_state_transition_legal(WT_STATE_LOCKED_WAITING, WT_STATE_LOCKED_WAITING));
+    ck_assert(!wt_state_transition_legal(WT_STATE_INIT, WT_STATE_GROUP_LEADER | WT_STATE_COMPLETED));
+    ck_assert(!wt_state_transition_legal(0, WT_STATE_GROUP_LEADER));
+    for (int i = 0; i < WT_STATE_COUNT; i++) /* COMPLETED is terminal */
+        ck_assert(!wt_state_transition_legal(WT_STATE_COMPLETED, 1u << i));
+}
+END_TEST
+
 static Suite *write_thread_suite(void)
 {
     Suite *s = suite_create("write_thread");
@@ -282,6 +324,10 @@ static Suite *write_thread_suite(void)
     tcase_add_test(tc, parallel_callers_wake_by_stride);
     tcase_add_test(tc, small_group_woken_by_leader);
     suite_add_tcase(s, tc);
+    TCase *states = tcase_create("states");
+    tcase_add_test(states, state_table_rows_and_names);
+    tcase_add_test(states, state_transition_rule);
+    suite_add_tcase(s, states);
     return s;
 }
 

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "chart.h"
+#include "plot.h"
 #include "run.h"
 #include "scenario.h"
 
@@ -45,5 +47,14 @@ bool cli_make_parent_dirs(const char *path);
 
 /* The short human summary of a run (what `wtlab run` prints). */
 void cli_print_run(FILE *out, const scenario *sc, const run_config *cfg, const run_result *r);
+
+/* Renders d as o says and draws it with gnuplot into o->output (creating
+ * its directory), first saving the script to script_path if not NULL
+ * ("-": stdout).  Prints "plot      OUTPUT (KIND of N files)" when drawn,
+ * else the reason to stderr.  Returns EXIT_OK, EXIT_CHECK_FAILED (gnuplot
+ * warned, failed or wrote nothing) or EXIT_USAGE (nothing to draw, no
+ * gnuplot, a file that cannot be written).  (cmd_plot.c) */
+int cli_draw_chart(const plot_data *d, const chart_options *o, const char *script_path,
+                   size_t file_count);
 
 #endif

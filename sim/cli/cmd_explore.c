@@ -241,14 +241,14 @@ static void print_coverage(const explore_stats *st)
 {
     unsigned legal = 0, covered = 0;
     char never[2048] = "";
-    for (int a = 0; a < STATE_COUNT; a++)
-        for (int b = 0; b < STATE_COUNT; b++) {
-            if (!state_transition_legal(state_table[a].bit, state_table[b].bit)) continue;
+    for (int a = 0; a < WT_STATE_COUNT; a++)
+        for (int b = 0; b < WT_STATE_COUNT; b++) {
+            if (!wt_state_transition_legal(wt_state_table[a].bit, wt_state_table[b].bit)) continue;
             legal++;
             if (st->transitions[a][b]) covered++;
             else if (strlen(never) < sizeof never - 80)
                 snprintf(never + strlen(never), sizeof never - strlen(never), "%s%s->%s",
-                         never[0] ? ", " : "", state_table[a].name, state_table[b].name);
+                         never[0] ? ", " : "", wt_state_table[a].name, wt_state_table[b].name);
         }
     printf("  state transitions covered: %u of %u legal ones\n", covered, legal);
     if (never[0]) printf("    never: %s\n", never);
@@ -316,12 +316,12 @@ static void write_summary_json(const explore_cli *x, const explore_stats *st)
     jline_u64(&j, "failures", st->failures);
     jline_u64(&j, "distinct", st->distinct);
     jline_array_begin(&j, "transitions");
-    for (int a = 0; a < STATE_COUNT; a++)
-        for (int b = 0; b < STATE_COUNT; b++) {
+    for (int a = 0; a < WT_STATE_COUNT; a++)
+        for (int b = 0; b < WT_STATE_COUNT; b++) {
             if (!st->transitions[a][b]) continue;
             jline_object_begin(&j, NULL);
-            jline_str(&j, "from", state_table[a].name);
-            jline_str(&j, "to", state_table[b].name);
+            jline_str(&j, "from", wt_state_table[a].name);
+            jline_str(&j, "to", wt_state_table[b].name);
             jline_u64(&j, "count", st->transitions[a][b]);
             jline_object_end(&j);
         }

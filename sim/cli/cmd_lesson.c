@@ -5,18 +5,27 @@
  * charts of the lesson series, in one command); `wtlab lesson --list`
  * names them.
  *
+ * A lesson is run through the lab's run API (run.h) with the trace going
+ * to a file, then drawn through the chart API (chart.h, shared with
+ * `wtlab plot` as cli_draw_chart); the output is what `wtlab run` and
+ * `wtlab plot` print.
+ *
  * Lessons live in scenarios/lessons/ as NN-name.json (the scenario) and
  * NN-name.md (what to watch, questions).  The directory is found from
  * $WTLAB_LESSONS, else the source tree this wtlab was built from.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <dirent.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "chart.h"
 #include "cli.h"
+#include "plot.h"
+#include "run.h"
 
 enum { MAX_LESSONS = 64 };
 
@@ -64,6 +73,57 @@ static char *find_lesson(const char *want)
     return found;
 }
 
+/* Runs the lesson's scenario as `wtlab run` does by default (its own
+ * policy and seed) and writes the trace.  The run's summary is printed
+ * when verbose or when the lesson did not run as its scenario expects. */
+static int run_into_trace(const char *scenario_path, const char *trace, bool verbose)
+{
+    scenario *sc = cli_load_scenario(scenario_path);
+    if (sc == NULL) return EXIT_USAGE;
+    FILE *f = cli_make_parent_dirs(trace) ? fopen(trace, "w") : NULL;
+    if (f == NULL) {
+        scenario_free(sc);
+        return cli_usage_error("cannot write the trace to %s", trace);
+    }
+    run_config cfg;
+    run_config_default(&cfg, sc);
+    cfg.trace = trace_sink_file(f);
+    run_result r;
+    run_scenario(&cfg, &r);
+    size_t lines = trace_sink_lines(cfg.trace);
+    trace_sink_free(cfg.trace);
+    bool write_ok = fclose(f) == 0;
+    if (verbose || !r.passed) {
+        cli_print_run(stdout, sc, &cfg, &r);
+        printf("trace     %s (%zu lines)\n", trace, lines);
+    }
+    int rc = !write_ok ? cli_usage_error("writing %s failed", trace)
+                       : r.passed ? EXIT_OK : EXIT_CHECK_FAILED;
+    run_result_free(&r);
+    scenario_free(sc);
+    return rc;
+}
+
+/* Draws the trace's timeline into chart (a PNG). */
+static int draw_timeline(const char *trace, const char *chart)
+{
+    plot_data *d = malloc(sizeof *d);
+    assert(d != NULL);
+    plot_data_init(d, 0, UINT64_MAX);
+    char err[1024];
+    int rc = EXIT_OK;
+    if (!plot_load(d, trace, err, sizeof err)) {
+        fprintf(stderr, "wtlab: %s\n", err);
+        rc = EXIT_USAGE;
+    }
+    const chart_options o = {.kind = CHART_KIND_TIMELINE, .format = CHART_FORMAT_PNG,
+                             .output = chart};
+    if (rc == EXIT_OK) rc = cli_draw_chart(d, &o, NULL, 1);
+    plot_data_free(d);
+    free(d);
+    return rc;
+}
+
 /* Runs one lesson into dir: DIR/NAME.jsonl and DIR/NAME.png. */
 static int run_lesson(const char *name, const char *dir, bool verbose)
 {
@@ -71,11 +131,9 @@ static int run_lesson(const char *name, const char *dir, bool verbose)
     snprintf(scenario_path, sizeof scenario_path, "%s/%s.json", lessons_dir(), name);
     snprintf(trace, sizeof trace, "%s/%s.jsonl", dir, name);
     snprintf(chart, sizeof chart, "%s/%s.png", dir, name);
-    char *run_argv[] = {"run", scenario_path, "-o", trace, verbose ? NULL : "--quiet", NULL};
-    int rc = cmd_run(verbose ? 4 : 5, run_argv);
+    int rc = run_into_trace(scenario_path, trace, verbose);
     if (rc != EXIT_OK) return rc;
-    char *plot_argv[] = {"plot", trace, "-o", chart, NULL};
-    rc = cmd_plot(4, plot_argv);
+    rc = draw_timeline(trace, chart);
     if (rc != EXIT_OK) return rc;
     if (verbose)
         printf("\nlesson    %s\n  page    %s/%s.md (what to watch, questions)\n  trace   %s\n"

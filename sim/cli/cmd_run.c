@@ -33,8 +33,8 @@ void cli_print_run(FILE *out, const scenario *sc, const run_config *cfg, const r
             (unsigned long long)r->groups, (unsigned long long)r->max_group,
             (unsigned long long)r->wal_syncs);
     fputs("states    ", out);
-    for (int i = 0; i < STATE_COUNT; i++)
-        if (r->states_visited & state_table[i].bit) fprintf(out, "%s ", state_table[i].name);
+    for (int i = 0; i < WT_STATE_COUNT; i++)
+        if (r->states_visited & wt_state_table[i].bit) fprintf(out, "%s ", wt_state_table[i].name);
     fputc('\n', out);
     if (r->held) fprintf(out, "pins      %llu hold(s) applied\n", (unsigned long long)r->held);
     if (r->failed_invariant)

@@ -108,8 +108,8 @@ static void record_run(explore_stats *st, const run_result *r)
     st->steps += r->steps;
     st->decisions += r->decisions;
     if (explore_remember_hash(st, hash_picks(r))) st->distinct++;
-    for (int a = 0; a < STATE_COUNT; a++)
-        for (int b = 0; b < STATE_COUNT; b++) st->transitions[a][b] += r->transitions[a][b];
+    for (int a = 0; a < WT_STATE_COUNT; a++)
+        for (int b = 0; b < WT_STATE_COUNT; b++) st->transitions[a][b] += r->transitions[a][b];
     for (size_t i = 0; i < r->sync_point_count; i++)
         for (size_t k = 0; k < explore_sync_point_count(); k++)
             if (strcmp(r->sync_points[i], engine_sync_points[k]) == 0) st->sync_hits[k]++;
@@ -129,8 +129,8 @@ void explore_stats_merge(explore_stats *a, const explore_stats *b)
     a->exhausted = a->exhausted && b->exhausted;
     if (b->first_failure_run && (!a->first_failure_run || b->first_failure_run < a->first_failure_run))
         a->first_failure_run = b->first_failure_run;
-    for (int x = 0; x < STATE_COUNT; x++)
-        for (int y = 0; y < STATE_COUNT; y++) a->transitions[x][y] += b->transitions[x][y];
+    for (int x = 0; x < WT_STATE_COUNT; x++)
+        for (int y = 0; y < WT_STATE_COUNT; y++) a->transitions[x][y] += b->transitions[x][y];
     for (size_t k = 0; k < EXPLORE_MAX_SYNC_POINTS; k++) a->sync_hits[k] += b->sync_hits[k];
     for (size_t i = 0; i < b->fail_kinds; i++) {
         size_t j = 0;

@@ -23,7 +23,7 @@
 
 #include "run.h"
 #include "scenario.h"
-#include "states.h"
+#include "writer_state.h"
 
 typedef enum explore_kind { EXPLORE_RANDOM, EXPLORE_PCT, EXPLORE_DFS } explore_kind;
 
@@ -63,7 +63,7 @@ typedef struct explore_stats {
     uint64_t blocked_sleep;     /* dfs: runs cut because every candidate slept */
     uint64_t bound_skips;       /* dfs: alternatives beyond the preemption bound */
     bool exhausted;             /* dfs: every schedule within the bound was run */
-    uint64_t transitions[STATE_COUNT][STATE_COUNT];
+    uint64_t transitions[WT_STATE_COUNT][WT_STATE_COUNT];
     uint64_t sync_hits[EXPLORE_MAX_SYNC_POINTS]; /* by index in explore_sync_point_name */
     explore_failure fail[EXPLORE_MAX_INVARIANTS];
     size_t fail_kinds;

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "memtable.h"
-#include "states.h"
+#include "writer_state.h"
 
 typedef struct write_info {
     bool begun, ended;
@@ -248,7 +248,7 @@ bool oracle_on_event(oracle *o, const port_event *e, int writer, int batch, uint
     write_info *wi = write_at(o, writer, batch);
     switch (e->kind) {
     case PORT_EV_STATE:
-        if (!state_transition_legal(e->from, e->to))
+        if (!wt_state_transition_legal(e->from, e->to))
             return fail(v, "legal_transition", "step %llu: writer %s moved %s -> %s",
                         (unsigned long long)step, wname(o, writer), wt_state_name(e->from),
                         wt_state_name(e->to));

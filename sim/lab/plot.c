@@ -35,7 +35,7 @@ extern char **environ;
 /* What is open on one lane while a trace is read. */
 typedef struct lane_open {
     bool writing;        /* between write_begin and write_end (or a state event) */
-    int state;           /* state_table index while writing */
+    int state;           /* wt_state_table index while writing */
     uint64_t state_ns;
     bool syncing, inserting, held, flushing;
     uint64_t sync_ns, insert_ns, hold_ns, flush_ns;
@@ -179,7 +179,7 @@ static const char *status_of(const trace_event *e) { return e->status ? e->statu
 
 static bool state_of(plot_loader *ld, const char *name, int *out)
 {
-    *out = state_index_by_name(name);
+    *out = wt_state_index_by_name(name);
     if (*out < 0) return not_a_trace(ld, "unknown state \"%.40s\"", name);
     return true;
 }
@@ -204,7 +204,7 @@ static bool ev_write_begin(plot_loader *ld, const trace_event *e, int fiber)
     if (w->writing && !add_span(ld, PLOT_SPAN_STATE, lane, w->state, w->state_ns, e->t_ns))
         return false;
     w->writing = true;
-    w->state = state_index_by_name("INIT");
+    w->state = wt_state_index_by_name("INIT");
     w->state_ns = e->t_ns;
     ld->wrote = true;
     note_activity(ld->d, e->t_ns);
@@ -507,8 +507,8 @@ static void load_exploration(plot_loader *ld, const trace_exploration *x)
     if (ld->run > 0 && strcmp(ld->d->scenario_name, name) != 0) ld->d->mixed = true;
     if (ld->run == 0) snprintf(ld->d->scenario_name, sizeof ld->d->scenario_name, "%s", name);
     ld->d->runs += x->runs;
-    for (int a = 0; a < STATE_COUNT; a++)
-        for (int b = 0; b < STATE_COUNT; b++) ld->d->transitions[a][b] += x->transitions[a][b];
+    for (int a = 0; a < WT_STATE_COUNT; a++)
+        for (int b = 0; b < WT_STATE_COUNT; b++) ld->d->transitions[a][b] += x->transitions[a][b];
 }
 
 static void load_summary(plot_loader *ld, const trace_summary *s)

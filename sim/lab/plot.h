@@ -1,10 +1,11 @@
 /*
  * plot.h — traces read into what a chart needs, and gnuplot run on a script.
  *
- * plot_load reads one file — a wtlab trace (traces/README.md) or an
- * exploration summary line — and adds what it holds to a plot_data: one
- * lane per writer (in scenario order) plus an "engine" lane for the sim's
- * own fibers (main, flush, crasher) when they did something worth drawing
+ * plot_load reads one file through the trace reader — a sim or real
+ * trace (traces/README.md) or an exploration summary — and adds what it
+ * holds to a plot_data: one lane per writer (in scenario order; a real
+ * trace's writer threads in the order they started) plus an "engine" lane
+ * for the other fibers or threads (main, flush, crasher) when they did something worth drawing
  * after the first write began; state segments (a writer is INIT from
  * write_begin until its first transition and has no segment between
  * write_end and its next write_begin); WAL sync, memtable insert, stall,
@@ -28,12 +29,11 @@
 #include <stdint.h>
 
 #include "scenario.h"
-#include "states.h"
+#include "state_style.h"
 
 enum {
     PLOT_MAX_LANES = SCENARIO_MAX_WRITERS,     /* writer lanes (the engine lane is extra) */
     PLOT_MAX_ITEMS = 1 << 22,                  /* spans, marks, groups, members each */
-    PLOT_MAX_LINE_BYTES = 1 << 27,             /* a header embeds the scenario (<= 16 MiB) */
     PLOT_TEXT_MAX = 64,                        /* a mark's label */
     PLOT_MAX_GNUPLOT_OUTPUT = 64 << 10,        /* what is kept of gnuplot's messages */
 };
@@ -42,7 +42,7 @@ enum {
 enum { PLOT_LANE_NONE = -1, PLOT_LANE_ENGINE = -2 };
 
 typedef enum plot_span_kind {
-    PLOT_SPAN_STATE,    /* a writer in one state; `state` is its state_table index */
+    PLOT_SPAN_STATE,    /* a writer in one state; `state` is its wt_state_table index */
     PLOT_SPAN_WAL_SYNC, /* wal_sync_begin .. wal_sync_end on the syncing fiber's lane */
     PLOT_SPAN_INSERT,   /* insert_begin .. insert_end on the inserting fiber's lane */
     PLOT_SPAN_STALL,    /* stall_begin .. stall_end; not on a lane (lane -1) */
@@ -112,7 +112,7 @@ typedef struct plot_data {
     int *members;
     size_t member_count, member_cap;
 
-    uint64_t transitions[STATE_COUNT][STATE_COUNT];
+    uint64_t transitions[WT_STATE_COUNT][WT_STATE_COUNT];
 
     uint64_t from_ns, to_ns; /* the window */
     bool has_activity;       /* some writer wrote inside the window */

@@ -166,7 +166,7 @@ static void expectation_failed(run_state *rs, const char *fmt, ...)
 
 static void note_state(run_state *rs, int w, const port_event *e)
 {
-    int from = state_index(e->from), to = state_index(e->to);
+    int from = wt_state_index(e->from), to = wt_state_index(e->to);
     if (from >= 0 && to >= 0) rs->res->transitions[from][to]++;
     rs->res->states_visited |= e->to;
     if (w < 0) return;
@@ -714,8 +714,8 @@ static void expect_numbers(run_state *rs)
                            ">= %lld", (unsigned long long)r->max_group,
                            (long long)x->min_max_group_size);
     for (size_t i = 0; i < x->states_visited_count; i++) {
-        int si = state_index_by_name(x->states_visited[i]);
-        if (si >= 0 && !(r->states_visited & state_table[si].bit))
+        int si = wt_state_index_by_name(x->states_visited[i]);
+        if (si >= 0 && !(r->states_visited & wt_state_table[si].bit))
             expectation_failed(rs, "states_visited: no writer entered %s", x->states_visited[i]);
     }
 }
@@ -822,10 +822,10 @@ static void summary_line(run_state *rs)
 {
     const run_result *r = rs->res;
     if (rs->cfg->trace == NULL) return;
-    const char *visited[STATE_COUNT];
+    const char *visited[WT_STATE_COUNT];
     uint32_t nvisited = 0;
-    for (int i = 0; i < STATE_COUNT; i++)
-        if (r->states_visited & state_table[i].bit) visited[nvisited++] = state_table[i].name;
+    for (int i = 0; i < WT_STATE_COUNT; i++)
+        if (r->states_visited & wt_state_table[i].bit) visited[nvisited++] = wt_state_table[i].name;
     trace_summary sum = {
         .outcome = sched_outcome_name(r->outcome),
         .passed = r->passed,

@@ -18,7 +18,7 @@
 
 #include "scenario.h"
 #include "scheduler.h"
-#include "states.h"
+#include "writer_state.h"
 #include "trace.h"
 
 enum { RUN_MAX_SYNC_POINTS = 64 };
@@ -56,7 +56,7 @@ typedef struct run_result {
     char expectations[4096];     /* failed expectations, one per line; "" if none */
     uint64_t steps, decisions, virtual_ns;
     uint64_t groups, max_group, wal_syncs;
-    uint64_t transitions[STATE_COUNT][STATE_COUNT];
+    uint64_t transitions[WT_STATE_COUNT][WT_STATE_COUNT];
     uint32_t states_visited;     /* wt_state bits some writer entered */
     const char *sync_points[RUN_MAX_SYNC_POINTS];
     size_t sync_point_count;

@@ -251,7 +251,7 @@ static bool read_exploration(trace_reader *r, json_t *o)
         const char *from = json_string_value(json_object_get(t, "from"));
         const char *to = json_string_value(json_object_get(t, "to"));
         json_t *count = json_object_get(t, "count");
-        int a = from ? state_index_by_name(from) : -1, b = to ? state_index_by_name(to) : -1;
+        int a = from ? wt_state_index_by_name(from) : -1, b = to ? wt_state_index_by_name(to) : -1;
         if (a < 0 || b < 0 || !json_is_integer(count) || json_integer_value(count) < 0)
             return fail(r, "exploration: transitions[%zu]: needs a known \"from\" and \"to\" "
                            "state and a count", i);

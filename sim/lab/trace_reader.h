@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "states.h"
+#include "writer_state.h"
 #include "trace_event.h"
 
 enum {
@@ -45,7 +45,7 @@ typedef enum trace_item {
 typedef struct trace_exploration {
     const char *scenario_name;
     uint64_t runs, failures, distinct;
-    uint64_t transitions[STATE_COUNT][STATE_COUNT];
+    uint64_t transitions[WT_STATE_COUNT][WT_STATE_COUNT];
 } trace_exploration;
 
 typedef enum trace_file_kind { TRACE_FILE_TRACE, TRACE_FILE_EXPLORATION } trace_file_kind;

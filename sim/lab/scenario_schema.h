@@ -1,0 +1,80 @@
+/*
+ * scenario_schema.h — what the three files of the scenario schema share
+ * while loading: scenario.c (loading, the top level, options, device,
+ * schedule, crash, freeing), scenario_writers.c (writers, batches and
+ * their operations) and scenario_expect.c (expectations).  Nothing else
+ * includes it; the rest of the program reads scenarios through
+ * scenario.h.
+ *
+ * A load is one scenario_loader: the json_check that reports errors
+ * (its user pointer points back at the loader, so field functions reach
+ * it), the scenario being filled and the running totals checked against
+ * the SCENARIO_MAX_ bounds.  Field tables are written with the F_ macros
+ * below, one row per key: {F_U64(T, "key", member, min)} or, for a key
+ * that must be present, {F_NAME(T, "key", member), .required = true}.
+ *
+ * Every allocation is attached to the scenario as soon as it is made
+ * (counts updated before an element is filled), so one scenario_free
+ * releases a half-built scenario.  Not thread-safe per load.
+ */
+#ifndef WT_SIM_SCENARIO_SCHEMA_H
+#define WT_SIM_SCENARIO_SCHEMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "json_check.h"
+#include "scenario.h"
+
+typedef struct scenario_loader {
+    json_check check;        /* check.user == this loader */
+    scenario *s;
+    const json_doc_node *root;
+    uint64_t batch_total, op_total, op_bytes; /* against the SCENARIO_MAX_ bounds */
+} scenario_loader;
+
+static inline scenario_loader *scenario_loader_of(json_check *c)
+{
+    return (scenario_loader *)c->user;
+}
+
+/* Field-table rows (the inside of one json_check_field initializer). */
+#define F_BOOL(T, k, m) .key = k, .kind = JSON_CHECK_BOOL, .offset = offsetof(T, m)
+#define F_NUM(kind_, T, k, m, lo, hi) \
+    .key = k, .kind = kind_, .offset = offsetof(T, m), .min = lo, .max = hi
+#define F_U64(T, k, m, lo) F_NUM(JSON_CHECK_U64, T, k, m, lo, INT64_MAX)
+#define F_STR(T, k, m, nonempty) \
+    .key = k, .kind = JSON_CHECK_STRING, .offset = offsetof(T, m), .min = nonempty
+#define F_NAME(T, k, m) \
+    .key = k, .kind = JSON_CHECK_CUSTOM, .offset = offsetof(T, m), .fn = scenario_check_name
+/* A function of its own, given the member m (F_CUSTOM) or the whole
+ * target struct (F_WHOLE). */
+#define F_CUSTOM(T, k, m, f) .key = k, .kind = JSON_CHECK_CUSTOM, .offset = offsetof(T, m), .fn = f
+#define F_WHOLE(k, f) .key = k, .kind = JSON_CHECK_CUSTOM, .offset = 0, .fn = f
+#define F_COUNT(table) (sizeof(table) / sizeof((table)[0]))
+
+/* scenario.c */
+
+/* [A-Za-z0-9_-]{1,63}: writer and fiber names. */
+bool scenario_valid_name(const char *s);
+/* A name into member (char[SCENARIO_MAX_NAME]); a json_check_fn. */
+bool scenario_check_name(json_check *c, const json_doc_node *v, void *member);
+/* A writer state name (RocksDB's, e.g. "GROUP_LEADER") -> its bit. */
+bool scenario_check_state(json_check *c, const json_doc_node *v, uint32_t *bit);
+/* calloc for n elements that tolerates n == 0 (NULL then); out of memory
+ * is reported at `at`. */
+bool scenario_alloc_array(json_check *c, const json_doc_node *at, size_t n, size_t size,
+                          void **out);
+/* name is one of s's writers, else an "unknown writer" error at `at`. */
+bool scenario_check_writer_ref(json_check *c, const scenario *s, const char *name,
+                               const json_doc_node *at, json_check_where w);
+
+/* scenario_writers.c: "writers" (whole target: the scenario), expanded. */
+bool scenario_writers_parse(json_check *c, const json_doc_node *v, void *member);
+
+/* scenario_expect.c: "expect" (member: the scenario_expect), and the
+ * writer names it refers to, checked once all writers are known. */
+bool scenario_expect_parse(json_check *c, const json_doc_node *v, void *member);
+bool scenario_expect_check_refs(scenario_loader *l);
+
+#endif
