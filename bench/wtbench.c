@@ -6,6 +6,7 @@
  *     wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]
  *             [--mode default|serial|pipelined|unordered|two-queues]
  *             [--key-size 16] [--value-size 100] [--seed N] [--db DIR]
+ *             [--trace FILE]
  *
  * What it does, as db_bench's fillrandom does: each of N threads writes
  * --num single-Put batches (one reused WriteBatch per thread) of a random
@@ -25,11 +26,18 @@
  * --sync-group-fill turns on the wtlab extension of that name (db.h;
  * write_thread.c, "Sync group fill"), off by default as in RocksDB.
  *
+ * --trace FILE records every engine event as a real trace
+ * (traces/README.md; the worker threads are w1..wN), from before the open
+ * to after the close; the file is written after the timed part.  The
+ * output line is the same with and without it, so the two can be compared.
+ *
  * The DB directory is created under $TMPDIR (or --db) and removed at the
- * end.  Exit status: 0 ok, 1 a write or the read-back failed, 2 usage.
+ * end.  Exit status: 0 ok, 1 a write, the read-back or writing the trace
+ * failed, 2 usage (or the trace file cannot be created).
  */
 #include "db.h"
 #include "filename.h"
+#include "port_pthread.h"
 #include "wal.h"
 #include "write_batch.h"
 
@@ -87,6 +95,7 @@ static void *bench_worker(void *arg)
 {
     bench_thread *t = arg;
     const bench_config *cfg = t->cfg;
+    port_pthread_trace_name_thread("w%u", t->index + 1);
     uint64_t rng = cfg->seed * 0x9E3779B97F4A7C15ULL + t->index + 1;
     char key[64];
     char *value = malloc(cfg->value_size ? cfg->value_size : 1);
@@ -177,9 +186,12 @@ static int usage(FILE *out, int rc)
             "usage: wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]\n"
             "               [--mode default|serial|pipelined|unordered|two-queues]\n"
             "               [--key-size N] [--value-size N] [--seed N] [--db DIR]\n"
+            "               [--trace FILE]\n"
             "fillrandom like db_bench: each thread writes --num one-Put batches.\n"
             "Defaults: 1 thread, 100000 writes per thread, key 16 bytes, value 100 bytes,\n"
-            "mode default (concurrent memtable writes on), no sync; DB in $TMPDIR.\n");
+            "mode default (concurrent memtable writes on), no sync; DB in $TMPDIR.\n"
+            "--trace FILE: record every engine event as a real trace (threads w1..wN),\n"
+            "written after the timed part; view it with `wtlab plot FILE -o chart.png`.\n");
     return rc;
 }
 
@@ -193,11 +205,27 @@ static bool parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
+/* Starts recording into path; the header names the command line. */
+static int start_trace(const char *path, int argc, char **argv)
+{
+    char program[4096] = "";
+    for (int i = 0; i < argc; i++) {
+        size_t len = strlen(program);
+        snprintf(program + len, sizeof program - len, "%s%s", i ? " " : "", argv[i]);
+    }
+    if (port_pthread_trace_start(path, program) != WT_OK) {
+        fprintf(stderr, "wtbench: --trace %s: cannot create the file: %s\n", path,
+                strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     bench_config cfg = {.threads = 1, .num = 100000, .key_size = 16, .value_size = 100,
                         .seed = 1, .mode = "default"};
-    const char *db_dir = NULL;
+    const char *db_dir = NULL, *trace_path = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         uint64_t v = 0;
@@ -208,6 +236,7 @@ int main(int argc, char **argv)
         else if (strcmp(a, "--sync-group-fill") == 0) cfg.fill = true;
         else if (strcmp(a, "--mode") == 0 && has_value) cfg.mode = argv[++i];
         else if (strcmp(a, "--db") == 0 && has_value) db_dir = argv[++i];
+        else if (strcmp(a, "--trace") == 0 && has_value) trace_path = argv[++i];
         else if (has_value && parse_u64(argv[i + 1], &v) &&
                  (strcmp(a, "--threads") == 0 || strcmp(a, "--num") == 0 ||
                   strcmp(a, "--key-size") == 0 || strcmp(a, "--value-size") == 0 ||
@@ -248,6 +277,8 @@ int main(int argc, char **argv)
         return usage(stderr, 2);
     }
 
+    if (trace_path != NULL && start_trace(trace_path, argc, argv) != 0) return 2;
+
     char made_dir[4096];
     if (db_dir == NULL) {
         const char *tmp = getenv("TMPDIR");
@@ -266,6 +297,7 @@ int main(int argc, char **argv)
     if (s != WT_OK) {
         fprintf(stderr, "wtbench: open %s: %s\n", db_dir, wt_status_name(s));
         remove_dir(made_dir);
+        if (trace_path != NULL) wt_best_effort(port_pthread_trace_stop());
         return 1;
     }
 
@@ -300,6 +332,11 @@ int main(int argc, char **argv)
     s = wt_db_close(db);
     if (s != WT_OK) {
         fprintf(stderr, "wtbench: close: %s\n", wt_status_name(s));
+        rc = 1;
+    }
+    if (trace_path != NULL && (s = port_pthread_trace_stop()) != WT_OK) {
+        fprintf(stderr, "wtbench: --trace %s: writing the trace failed: %s\n", trace_path,
+                wt_status_name(s));
         rc = 1;
     }
 

@@ -2,9 +2,10 @@
  * port_pthread.c — port.h over POSIX threads, Linux futexes and POSIX files.
  *
  * Atomics, pause, sync points and events are inline (pthread/port_arch_fast.h);
- * this file holds everything that makes a system call.  Thread safety: every
- * function may be called from any thread; the only process-wide state is the
- * thread-id counter and the test fault plan, both atomics.
+ * this file holds everything that makes a system call (the trace recorder
+ * is port_pthread_trace.c).  Thread safety: every function may be called
+ * from any thread; the only process-wide state is the thread-id counter and
+ * the test fault plan, both atomics.
  */
 #define _GNU_SOURCE
 #include "port.h"
@@ -183,6 +184,7 @@ static void *thread_trampoline(void *p)
     char short_name[16];
     snprintf(short_name, sizeof short_name, "%s", t->name);
     pthread_setname_np(pthread_self(), short_name);
+    port_pthread_trace_name_thread("%s", t->name);
     t->fn(t->arg);
     return NULL;
 }

@@ -3,9 +3,13 @@
  * spirit of RocksDB's ldb: put, get, delete, scan, dump-wal and a
  * multi-threaded load, against a real directory.
  *
+ * --trace FILE records every engine event of the command as a real trace
+ * (traces/README.md); load's writer threads are named w1..wN in it.
+ *
  * Exit status: 0 success; 1 the answer is "no" (get of an absent key) or an
- * engine operation failed; 2 usage error or bad input (unknown option,
- * malformed load line, a WAL or DB that is corrupt).
+ * engine operation failed (or the trace could not be written); 2 usage
+ * error or bad input (unknown option, malformed load line, a WAL or DB
+ * that is corrupt, a trace file that cannot be created).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,13 +21,15 @@
 #include "db.h"
 #include "filename.h"
 #include "port.h"
+#include "port_pthread.h"
 #include "wal.h"
 #include "write_batch.h"
 
-enum { EXIT_NO = 1, EXIT_USAGE = 2, MAX_THREADS = 1024 };
+enum { EXIT_NO = 1, EXIT_USAGE = 2, MAX_THREADS = 1024, PROGRAM_MAX = 4096 };
 
 typedef struct cli {
     const char *db_dir;
+    const char *trace_path; /* --trace FILE, or NULL */
     wt_options opts;
     wt_write_options wo;
     unsigned threads;
@@ -269,6 +275,7 @@ static bool parse_load_line(char *line, load_op *op)
 static void load_worker(void *arg)
 {
     load_job *job = arg;
+    port_pthread_trace_name_thread("w%u", job->index + 1);
     wt_write_batch b;
     wt_batch_init(&b);
     unsigned in_batch = 0;
@@ -393,6 +400,9 @@ static void usage(FILE *out, const command *cmd)
           "            absolute_consistency|point_in_time|skip_any_corrupted_records\n"
           "load options: --threads N (default 1) --batch N (ops per write, default 1)\n"
           "output: --hex (keys and values in hex, as ldb prints them)\n"
+          "trace: --trace FILE  record every engine event of the command as a real trace\n"
+          "       (JSON Lines; load's writer threads are w1..wN); view it with\n"
+          "       `wtlab replay --text FILE` or `wtlab plot FILE -o chart.png`\n"
           "exit status: 0 ok, 1 absent key or failed operation, 2 usage or bad input\n", out);
 }
 
@@ -408,13 +418,14 @@ static bool parse_count(const char *s, unsigned long long max, unsigned long lon
 
 enum { OPT_SYNC = 256, OPT_NO_WAL, OPT_NO_SLOWDOWN, OPT_PIPELINED, OPT_UNORDERED,
        OPT_TWO_QUEUES, OPT_SERIAL, OPT_GROUP_BYTES, OPT_RECOVERY, OPT_THREADS, OPT_BATCH,
-       OPT_HEADER, OPT_HEX, OPT_NO_VALUES, OPT_FILL };
+       OPT_HEADER, OPT_HEX, OPT_NO_VALUES, OPT_FILL, OPT_TRACE };
 
 static bool apply_option(cli *c, int opt, const char *arg)
 {
     unsigned long long v;
     switch (opt) {
     case 'd': c->db_dir = arg; return true;
+    case OPT_TRACE: c->trace_path = arg; return true;
     case 'h': c->help = true; return true;
     case OPT_SYNC: c->wo.sync = true; return true;
     case OPT_NO_WAL: c->wo.disable_wal = true; return true;
@@ -444,6 +455,36 @@ static bool apply_option(cli *c, int opt, const char *arg)
     return false;
 }
 
+/* The command line, space-separated (truncated to cap), for a trace's header. */
+static void command_line(int argc, char **argv, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, cap - len, "%s%s", i ? " " : "", argv[i]);
+    }
+}
+
+/* Runs cmd with a trace recording into c->trace_path.  Every thread the
+ * command made is joined, and its DB closed, when cmd->run returns. */
+static int run_traced(cli *c, const command *cmd, int nargs, char **args, const char *program)
+{
+    wt_status s = port_pthread_trace_start(c->trace_path, program);
+    if (s != WT_OK) {
+        fprintf(stderr, "wtdb: --trace %s: cannot create the file: %s\n", c->trace_path,
+                strerror(errno));
+        return EXIT_USAGE;
+    }
+    int rc = cmd->run(c, nargs, args);
+    s = port_pthread_trace_stop();
+    if (s != WT_OK) {
+        fprintf(stderr, "wtdb: --trace %s: writing the trace failed: %s\n", c->trace_path,
+                wt_status_name(s));
+        if (rc == 0) rc = EXIT_NO;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option long_opts[] = {
@@ -458,8 +499,11 @@ int main(int argc, char **argv)
         {"recovery-mode", required_argument, 0, OPT_RECOVERY},
         {"threads", required_argument, 0, OPT_THREADS}, {"batch", required_argument, 0, OPT_BATCH},
         {"header", no_argument, 0, OPT_HEADER}, {"hex", no_argument, 0, OPT_HEX},
-        {"no-values", no_argument, 0, OPT_NO_VALUES}, {0, 0, 0, 0}};
+        {"no-values", no_argument, 0, OPT_NO_VALUES},
+        {"trace", required_argument, 0, OPT_TRACE}, {0, 0, 0, 0}};
     cli c = {.threads = 1, .batch_ops = 1};
+    char program[PROGRAM_MAX];
+    command_line(argc, argv, program, sizeof program); /* before getopt permutes argv */
     wt_options_default(&c.opts);
     c.opts.create_if_missing = true;
     int opt;
@@ -485,5 +529,6 @@ int main(int argc, char **argv)
         usage(stderr, cmd);
         return EXIT_USAGE;
     }
-    return cmd->run(&c, nargs, argv + optind + 1);
+    if (c.trace_path == NULL) return cmd->run(&c, nargs, argv + optind + 1);
+    return run_traced(&c, cmd, nargs, argv + optind + 1, program);
 }

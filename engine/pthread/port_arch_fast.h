@@ -2,8 +2,10 @@
  * port_arch_fast.h (pthreads build) — inline fast paths of port.h.
  *
  * Atomics are C11 atomics with the caller's order; CAS failure order is the
- * strongest order allowed for the given success order.  Sync points and
- * events cost nothing here.
+ * strongest order allowed for the given success order.  Sync points cost
+ * nothing here; events cost one predictable branch on the recorder's flag
+ * while no trace is on (port_pthread_trace.c, started and stopped through
+ * port_pthread.h).
  */
 #ifndef WT_PORT_ARCH_FAST_H
 #define WT_PORT_ARCH_FAST_H
@@ -95,8 +97,20 @@ PORT_FAST void port_pause(void)
 
 PORT_FAST void port_sync_point(const char *name) { (void)name; }
 
-PORT_FAST void port_event_emit(const port_event *e) { (void)e; }
+/* The trace recorder (port_pthread_trace.c): on while a trace records;
+ * its record call is the slow path, taken only then. */
+extern _Atomic bool port_pthread_trace_on;
+void port_pthread_trace_record(const port_event *e);
 
-PORT_FAST bool port_events_enabled(void) { return false; }
+PORT_FAST bool port_events_enabled(void)
+{
+    return __builtin_expect(atomic_load_explicit(&port_pthread_trace_on, memory_order_relaxed), 0);
+}
+
+PORT_FAST void port_event_emit(const port_event *e)
+{
+    if (__builtin_expect(atomic_load_explicit(&port_pthread_trace_on, memory_order_relaxed), 0))
+        port_pthread_trace_record(e);
+}
 
 #endif
