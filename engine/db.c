@@ -28,18 +28,25 @@
 
 /* ---------------------------------------------------------------- events */
 
+enum { GROUP_EVENT_STACK_MEMBERS = 128 };
+
 static void emit_group(port_event_kind kind, const wt_write_group *g, uint64_t bytes,
                        uint64_t first_seq, uint64_t last_seq)
 {
     if (!port_events_enabled()) return;
-    uint32_t *members = port_alloc(g->size * sizeof *members);
+    /* Groups are as large as the writers waiting at once: the stack holds
+     * the usual ones, so tracing a real run allocates nothing per group. */
+    uint32_t on_stack[GROUP_EVENT_STACK_MEMBERS];
+    uint32_t *members = g->size <= GROUP_EVENT_STACK_MEMBERS
+                            ? on_stack
+                            : port_alloc(g->size * sizeof *members);
     size_t n = 0;
     WT_GROUP_FOREACH(w, g) members[n++] = w->owner;
     WT_ASSERT(n == g->size);
     port_event e = {.kind = kind, .writer = g->leader->owner, .a = bytes, .b = first_seq,
                     .c = last_seq, .members = members, .member_count = (uint32_t)n};
     port_event_emit(&e);
-    port_free(members);
+    if (members != on_stack) port_free(members);
 }
 
 /* ----------------------------------------------------------- sequences */

@@ -184,7 +184,7 @@ static void *thread_trampoline(void *p)
     char short_name[16];
     snprintf(short_name, sizeof short_name, "%s", t->name);
     pthread_setname_np(pthread_self(), short_name);
-    port_pthread_trace_name_thread("%s", t->name);
+    port_pthread_trace_name_port_thread(t->name);
     t->fn(t->arg);
     return NULL;
 }

@@ -76,11 +76,16 @@ void port_pthread_trace_set_bytes_max(size_t bytes);
 
 /*
  * Names the calling thread in traces (printf format, truncated to
- * PORT_PTHREAD_TRACE_NAME_MAX - 1 bytes), whether or not a trace is on.
- * Threads made by port_thread_create are named after its `name`; other
- * threads are "main" (the process's first thread) or "t<port_thread_id>".
- * Names should be unique among the threads of one trace.
+ * PORT_PTHREAD_TRACE_NAME_MAX - 1 bytes), whether or not a trace is on,
+ * as a writer thread: the header's "threads" lists it (a chart lane) even
+ * if it never writes.  Threads made by port_thread_create are named after
+ * its `name` (port_pthread_trace_name_port_thread, not listed unless they
+ * write); other threads are "main" (the process's first thread) or
+ * "t<port_thread_id>".  Names should be unique among the threads of one
+ * trace.
  */
 __attribute__((format(printf, 1, 2))) void port_pthread_trace_name_thread(const char *fmt, ...);
+/* port_thread_create's naming of the threads it starts (port_pthread.c). */
+void port_pthread_trace_name_port_thread(const char *name);
 
 #endif

@@ -92,6 +92,7 @@ typedef struct thread_log {
     uint32_t thread_id;
     uint32_t order; /* registration order: breaks time ties in the merge */
     _Atomic bool exited;
+    bool named;     /* named by port_pthread_trace_name_thread: listed even if it never wrote */
     char name[PORT_PTHREAD_TRACE_NAME_MAX];
     struct thread_log *next;
 } thread_log;
@@ -264,6 +265,17 @@ void port_pthread_trace_name_thread(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(my_name, sizeof my_name, fmt, ap);
     va_end(ap);
+    /* Registered now (while recording), so that a writer thread shows up
+     * in the header even if it never writes. */
+    thread_log *log = my_log != NULL ? my_log : register_thread();
+    if (log == NULL) return;
+    snprintf(log->name, sizeof log->name, "%s", my_name);
+    log->named = true;
+}
+
+void port_pthread_trace_name_port_thread(const char *name)
+{
+    snprintf(my_name, sizeof my_name, "%s", name);
     if (my_log != NULL) snprintf(my_log->name, sizeof my_log->name, "%s", my_name);
 }
 
@@ -560,7 +572,8 @@ static int compare_first_writes(const void *pa, const void *pb)
     return a->order < b->order ? -1 : a->order > b->order;
 }
 
-/* The threads that wrote, in the order of their first write_begin. */
+/* The threads that wrote, in the order of their first write_begin, then
+ * the named threads that never wrote, in the order they were named. */
 static void write_header(trace_writer *w, const char *program, thread_log *logs,
                          uint32_t log_count)
 {
@@ -569,11 +582,11 @@ static void write_header(trace_writer *w, const char *program, thread_log *logs,
     uint32_t n = 0;
     for (thread_log *log = logs; log != NULL; log = log->next) {
         log_cursor c;
-        for (cursor_init(&c, log); !c.done; cursor_advance(&c)) {
-            if (c.ev.kind != PORT_EV_WRITE_BEGIN || c.ev.writer != log->thread_id) continue;
-            firsts[n++] = (first_write){c.t_ns, log->order, log->name};
-            break;
-        }
+        for (cursor_init(&c, log); !c.done; cursor_advance(&c))
+            if (c.ev.kind == PORT_EV_WRITE_BEGIN && c.ev.writer == log->thread_id) break;
+        /* A named thread that never wrote sorts after every writer. */
+        if (!c.done || log->named)
+            firsts[n++] = (first_write){c.done ? UINT64_MAX : c.t_ns, log->order, log->name};
     }
     WT_ASSERT(n <= log_count);
     qsort(firsts, n, sizeof *firsts, compare_first_writes);

@@ -136,6 +136,10 @@ static void make_title(const plot_data *d, const chart_options *o, const char *w
         return;
     }
     bool odd = d->outcome[0] != '\0' && strcmp(d->outcome, "completed") != 0;
+    if (d->real) { /* no scenario, policy or seed: threads on a real clock */
+        snprintf(out, cap, "%s%s", what, d->mode);
+        return;
+    }
     snprintf(out, cap, "%s%s · %s seed %s · %s%s%s", what, d->scenario_name, d->policy, d->seed,
              d->mode, odd ? " · run ended: " : "", odd ? d->outcome : "");
 }
@@ -161,10 +165,10 @@ static time_axis choose_axis(const plot_data *d, const chart_options *o)
 
 static double x_of(const time_axis *x, uint64_t t_ns) { return (double)t_ns / x->ns_per_unit; }
 
-static void put_time_axis(FILE *s, const time_axis *x)
+static void put_time_axis(FILE *s, const time_axis *x, bool real)
 {
-    fprintf(s, "set xrange [%.4f:%.4f]\nset xlabel 'virtual time (%s)' offset 0,0.3\n", x_of(x, x->x0_ns),
-            x_of(x, x->x1_ns), x->unit);
+    fprintf(s, "set xrange [%.4f:%.4f]\nset xlabel '%s (%s)' offset 0,0.3\n", x_of(x, x->x0_ns),
+            x_of(x, x->x1_ns), real ? "time since recording began" : "virtual time", x->unit);
     fputs("set xtics nomirror out\nset mxtics 5\nset grid xtics lc rgb '#ececec' lw 1\n", s);
 }
 
@@ -481,7 +485,7 @@ static bool put_timeline(FILE *s, const plot_data *d, const chart_options *o)
     if (lane_px < CHART_MIN_LANE_HEIGHT_PX) lane_px = CHART_MIN_LANE_HEIGHT_PX;
     put_preamble(s, o, CHART_BASE_HEIGHT_PX + lane_px * (int)total, title);
     time_axis x = choose_axis(d, o);
-    put_time_axis(s, &x);
+    put_time_axis(s, &x, d->real);
     put_lanes(s, d);
     clause_list *c = calloc(1, sizeof *c);
     assert(c != NULL);
@@ -543,7 +547,7 @@ static void put_groups_over_time(FILE *s, const plot_data *d, const time_axis *x
     size_t write_groups = put_group_series(s, d, x, false, false, "size");
     size_t mem_groups = put_group_series(s, d, x, true, false, "mem_size");
     put_group_series(s, d, x, false, true, "bytes");
-    put_time_axis(s, x);
+    put_time_axis(s, x, d->real);
     fprintf(s, "set yrange [0:%zu]\nset ytics %zu\nset ylabel 'group size (writers)'\n", largest + 1,
             largest / 8 + 1);
     clause_list *c = calloc(1, sizeof *c);

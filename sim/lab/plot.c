@@ -491,6 +491,7 @@ static bool load_header(plot_loader *ld, const trace_header *h, bool real)
     const char *name = real ? "real run" : h->scenario_name;
     if (ld->run > 0 && strcmp(d->scenario_name, name) != 0) d->mixed = true;
     if (ld->run == 0) {
+        d->real = real;
         snprintf(d->scenario_name, sizeof d->scenario_name, "%s", name);
         snprintf(d->policy, sizeof d->policy, "%s", real ? "pthreads" : h->policy);
         if (real) snprintf(d->seed, sizeof d->seed, "-");

@@ -95,6 +95,7 @@ typedef struct plot_data {
     size_t files;            /* files loaded */
     uint64_t runs;           /* runs they stand for (an exploration counts its runs) */
     bool has_timeline;       /* some file was a trace (not only summaries) */
+    bool real;               /* the first file is a real trace (pthreads, real time) */
     bool mixed;              /* the files come from more than one scenario */
 
     /* Writer lanes, top to bottom; the engine lane (PLOT_LANE_ENGINE in
