@@ -221,102 +221,93 @@ static int start_trace(const char *path, int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* The command line into cfg; 0, or the exit status to return (usage). */
+static int parse_args(int argc, char **argv, bench_config *cfg, const char **db_dir,
+                      const char **trace_path)
 {
-    bench_config cfg = {.threads = 1, .num = 100000, .key_size = 16, .value_size = 100,
-                        .seed = 1, .mode = "default"};
-    const char *db_dir = NULL, *trace_path = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         uint64_t v = 0;
         bool has_value = i + 1 < argc;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) return usage(stdout, 0);
-        if (strcmp(a, "--sync") == 0) cfg.wo.sync = true;
-        else if (strcmp(a, "--disable-wal") == 0) cfg.wo.disable_wal = true;
-        else if (strcmp(a, "--sync-group-fill") == 0) cfg.fill = true;
-        else if (strcmp(a, "--mode") == 0 && has_value) cfg.mode = argv[++i];
-        else if (strcmp(a, "--db") == 0 && has_value) db_dir = argv[++i];
-        else if (strcmp(a, "--trace") == 0 && has_value) trace_path = argv[++i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) return usage(stdout, 0), -1;
+        if (strcmp(a, "--sync") == 0) cfg->wo.sync = true;
+        else if (strcmp(a, "--disable-wal") == 0) cfg->wo.disable_wal = true;
+        else if (strcmp(a, "--sync-group-fill") == 0) cfg->fill = true;
+        else if (strcmp(a, "--mode") == 0 && has_value) cfg->mode = argv[++i];
+        else if (strcmp(a, "--db") == 0 && has_value) *db_dir = argv[++i];
+        else if (strcmp(a, "--trace") == 0 && has_value) *trace_path = argv[++i];
         else if (has_value && parse_u64(argv[i + 1], &v) &&
                  (strcmp(a, "--threads") == 0 || strcmp(a, "--num") == 0 ||
                   strcmp(a, "--key-size") == 0 || strcmp(a, "--value-size") == 0 ||
                   strcmp(a, "--seed") == 0)) {
             i++;
-            if (strcmp(a, "--threads") == 0) cfg.threads = (unsigned)v;
-            if (strcmp(a, "--num") == 0) cfg.num = v;
-            if (strcmp(a, "--key-size") == 0) cfg.key_size = (unsigned)v;
-            if (strcmp(a, "--value-size") == 0) cfg.value_size = (unsigned)v;
-            if (strcmp(a, "--seed") == 0) cfg.seed = v;
+            if (strcmp(a, "--threads") == 0) cfg->threads = (unsigned)v;
+            if (strcmp(a, "--num") == 0) cfg->num = v;
+            if (strcmp(a, "--key-size") == 0) cfg->key_size = (unsigned)v;
+            if (strcmp(a, "--value-size") == 0) cfg->value_size = (unsigned)v;
+            if (strcmp(a, "--seed") == 0) cfg->seed = v;
         } else {
             fprintf(stderr, "wtbench: bad argument '%s'\n", a);
             return usage(stderr, 2);
         }
     }
-    if (cfg.threads == 0 || cfg.threads > MAX_THREADS || cfg.num == 0 || cfg.key_size < 8 ||
-        cfg.key_size > 32 || cfg.value_size > (1u << 20)) {
+    if (cfg->threads == 0 || cfg->threads > MAX_THREADS || cfg->num == 0 || cfg->key_size < 8 ||
+        cfg->key_size > 32 || cfg->value_size > (1u << 20)) {
         fprintf(stderr, "wtbench: threads 1..%d, num > 0, key size 8..32, value size <= 1 MiB\n",
                 MAX_THREADS);
         return 2;
     }
+    return 0;
+}
 
-    wt_options o;
-    wt_options_default(&o);
-    o.create_if_missing = true;
-    o.sync_group_fill = cfg.fill;
-    if (strcmp(cfg.mode, "default") == 0) {
-    } else if (strcmp(cfg.mode, "serial") == 0) {
-        o.allow_concurrent_memtable_write = false;
-    } else if (strcmp(cfg.mode, "pipelined") == 0) {
-        o.enable_pipelined_write = true;
-    } else if (strcmp(cfg.mode, "unordered") == 0) {
-        o.unordered_write = true;
-    } else if (strcmp(cfg.mode, "two-queues") == 0) {
-        o.two_write_queues = true;
-    } else {
-        fprintf(stderr, "wtbench: unknown mode '%s'\n", cfg.mode);
-        return usage(stderr, 2);
+/* The DB options of cfg's mode; false for an unknown mode. */
+static bool mode_options(const bench_config *cfg, wt_options *o)
+{
+    wt_options_default(o);
+    o->create_if_missing = true;
+    o->sync_group_fill = cfg->fill;
+    if (strcmp(cfg->mode, "default") == 0) return true;
+    if (strcmp(cfg->mode, "serial") == 0) o->allow_concurrent_memtable_write = false;
+    else if (strcmp(cfg->mode, "pipelined") == 0) o->enable_pipelined_write = true;
+    else if (strcmp(cfg->mode, "unordered") == 0) o->unordered_write = true;
+    else if (strcmp(cfg->mode, "two-queues") == 0) o->two_write_queues = true;
+    else return false;
+    return true;
+}
+
+/* --db, or a new directory under $TMPDIR (removed at the end). */
+static bool make_db_dir(const char *db_dir, char *dir, size_t cap)
+{
+    if (db_dir != NULL) {
+        snprintf(dir, cap, "%s", db_dir);
+        return true;
     }
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, cap, "%s/wtbench-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (mkdtemp(dir) != NULL) return true;
+    fprintf(stderr, "wtbench: mkdtemp %s: %s\n", dir, strerror(errno));
+    return false;
+}
 
-    if (trace_path != NULL && start_trace(trace_path, argc, argv) != 0) return 2;
-
-    char made_dir[4096];
-    if (db_dir == NULL) {
-        const char *tmp = getenv("TMPDIR");
-        snprintf(made_dir, sizeof made_dir, "%s/wtbench-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-        if (mkdtemp(made_dir) == NULL) {
-            fprintf(stderr, "wtbench: mkdtemp %s: %s\n", made_dir, strerror(errno));
-            return 1;
-        }
-        db_dir = made_dir;
-    } else {
-        snprintf(made_dir, sizeof made_dir, "%s", db_dir);
-    }
-
-    wt_db *db;
-    wt_status s = wt_db_open(&o, db_dir, &db, NULL);
-    if (s != WT_OK) {
-        fprintf(stderr, "wtbench: open %s: %s\n", db_dir, wt_status_name(s));
-        remove_dir(made_dir);
-        if (trace_path != NULL) wt_best_effort(port_pthread_trace_stop());
-        return 1;
-    }
-
+/* The timed part: every thread writes its share; *secs from the start
+ * barrier to the last thread's end.  0, or 1 when a write failed. */
+static int run_threads(bench_config *cfg, wt_db *db, double *secs)
+{
     pthread_barrier_t start;
-    pthread_barrier_init(&start, NULL, cfg.threads + 1);
+    pthread_barrier_init(&start, NULL, cfg->threads + 1);
     bench_thread th[MAX_THREADS];
     pthread_t tid[MAX_THREADS];
-    for (unsigned i = 0; i < cfg.threads; i++) {
-        th[i] = (bench_thread){.cfg = &cfg, .db = db, .index = i, .start = &start, .status = WT_OK};
+    for (unsigned i = 0; i < cfg->threads; i++) {
+        th[i] = (bench_thread){.cfg = cfg, .db = db, .index = i, .start = &start, .status = WT_OK};
         if (pthread_create(&tid[i], NULL, bench_worker, &th[i]) != 0) {
             fprintf(stderr, "wtbench: cannot create thread %u\n", i);
-            return 1;
+            exit(1); /* the started threads wait at the barrier forever */
         }
     }
     pthread_barrier_wait(&start);
-    double t0 = now_seconds();
-    double t1 = t0;
+    double t0 = now_seconds(), t1 = t0;
     int rc = 0;
-    for (unsigned i = 0; i < cfg.threads; i++) {
+    for (unsigned i = 0; i < cfg->threads; i++) {
         pthread_join(tid[i], NULL);
         if (th[i].finished_at > t1) t1 = th[i].finished_at;
         if (th[i].status != WT_OK) {
@@ -326,23 +317,17 @@ int main(int argc, char **argv)
         }
     }
     pthread_barrier_destroy(&start);
-    uint64_t last_seq = wt_db_last_sequence(db);
-    const write_thread *wtq = wt_db_write_thread(db);
-    uint64_t fill_waits = wtq->fill_waits, fill_timeouts = wtq->fill_timeouts;
-    s = wt_db_close(db);
-    if (s != WT_OK) {
-        fprintf(stderr, "wtbench: close: %s\n", wt_status_name(s));
-        rc = 1;
-    }
-    if (trace_path != NULL && (s = port_pthread_trace_stop()) != WT_OK) {
-        fprintf(stderr, "wtbench: --trace %s: writing the trace failed: %s\n", trace_path,
-                wt_status_name(s));
-        rc = 1;
-    }
+    *secs = t1 - t0;
+    return rc;
+}
 
-    uint64_t ops = cfg.num * cfg.threads;
+/* Reads the WAL back, checks the counts and prints the result line. */
+static int report(const bench_config *cfg, const char *db_dir, uint64_t last_seq,
+                  const uint64_t fill[2], double secs, int rc)
+{
+    uint64_t ops = cfg->num * cfg->threads;
     uint64_t records = 0, batches = 0;
-    if (!cfg.wo.disable_wal && count_wal(db_dir, &records, &batches) != 0) {
+    if (!cfg->wo.disable_wal && count_wal(db_dir, &records, &batches) != 0) {
         fprintf(stderr, "wtbench: reading the WAL back failed\n");
         rc = 1;
     }
@@ -351,18 +336,58 @@ int main(int argc, char **argv)
                 last_seq, ops);
         rc = 1;
     }
-    if (rc == 0 && !cfg.wo.disable_wal && batches != ops) {
+    if (rc == 0 && !cfg->wo.disable_wal && batches != ops) {
         /* A memtable switch deletes flushed WALs; then the read-back is partial. */
         fprintf(stderr, "wtbench: note: WAL holds %" PRIu64 " of %" PRIu64
                         " batches (older WALs were flushed and deleted)\n", batches, ops);
     }
-    double secs = t1 - t0;
     printf("wtbench: mode=%s fill=%d threads=%u sync=%d disable_wal=%d ops=%" PRIu64
            " secs=%.3f ops_per_sec=%.0f micros_per_op=%.3f wal_records=%" PRIu64
            " mean_group=%.2f fill_waits=%" PRIu64 " fill_timeouts=%" PRIu64 "\n",
-           cfg.mode, cfg.fill, cfg.threads, cfg.wo.sync, cfg.wo.disable_wal, ops, secs,
+           cfg->mode, cfg->fill, cfg->threads, cfg->wo.sync, cfg->wo.disable_wal, ops, secs,
            secs > 0 ? (double)ops / secs : 0.0, secs * 1e6 / (double)ops, records,
-           records ? (double)batches / (double)records : 0.0, fill_waits, fill_timeouts);
-    remove_dir(made_dir);
+           records ? (double)batches / (double)records : 0.0, fill[0], fill[1]);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    bench_config cfg = {.threads = 1, .num = 100000, .key_size = 16, .value_size = 100,
+                        .seed = 1, .mode = "default"};
+    const char *db_dir = NULL, *trace_path = NULL;
+    int rc = parse_args(argc, argv, &cfg, &db_dir, &trace_path);
+    if (rc != 0) return rc < 0 ? 0 : rc;
+    wt_options o;
+    if (!mode_options(&cfg, &o)) {
+        fprintf(stderr, "wtbench: unknown mode '%s'\n", cfg.mode);
+        return usage(stderr, 2);
+    }
+    if (trace_path != NULL && start_trace(trace_path, argc, argv) != 0) return 2;
+    char dir[4096];
+    if (!make_db_dir(db_dir, dir, sizeof dir)) return 1;
+    wt_db *db;
+    wt_status s = wt_db_open(&o, dir, &db, NULL);
+    if (s != WT_OK) {
+        fprintf(stderr, "wtbench: open %s: %s\n", dir, wt_status_name(s));
+        remove_dir(dir);
+        if (trace_path != NULL) wt_best_effort(port_pthread_trace_stop());
+        return 1;
+    }
+    double secs;
+    rc = run_threads(&cfg, db, &secs);
+    uint64_t last_seq = wt_db_last_sequence(db);
+    const write_thread *wtq = wt_db_write_thread(db);
+    const uint64_t fill[2] = {wtq->fill_waits, wtq->fill_timeouts};
+    if ((s = wt_db_close(db)) != WT_OK) {
+        fprintf(stderr, "wtbench: close: %s\n", wt_status_name(s));
+        rc = 1;
+    }
+    if (trace_path != NULL && (s = port_pthread_trace_stop()) != WT_OK) {
+        fprintf(stderr, "wtbench: --trace %s: writing the trace failed: %s\n", trace_path,
+                wt_status_name(s));
+        rc = 1;
+    }
+    rc = report(&cfg, dir, last_seq, fill, secs, rc);
+    remove_dir(dir);
     return rc;
 }
