@@ -19,16 +19,6 @@ if ! command -v gnuplot > /dev/null 2>&1; then
     exit 77
 fi
 . "$(dirname "$0")/tap.sh"
-# expect_status WANT PATTERN COMMAND...: exits WANT and stderr has PATTERN.
-expect_status() {
-    want=$1 pattern=$2
-    shift 2
-    "$@" > /dev/null 2> "$tmp/err"
-    status=$?
-    cat "$tmp/err"
-    [ "$status" -eq "$want" ] || { echo "exit status $status, wanted $want"; return 1; }
-    grep -q -- "$pattern" "$tmp/err" || { echo "stderr lacks: $pattern"; return 1; }
-}
 # plots_clean OUTPUT ARGS...: exit 0, nothing on stderr, a non-empty file.
 plots_clean() {
     out=$1

@@ -14,16 +14,6 @@
 set -u
 wtdb=$1 wtbench=$2 wtlab=$3
 . "$(dirname "$0")/tap.sh"
-# expect_status WANT PATTERN COMMAND...: exits WANT and stderr has PATTERN.
-expect_status() {
-    want=$1 pattern=$2
-    shift 2
-    "$@" > /dev/null 2> "$tmp/err"
-    status=$?
-    cat "$tmp/err"
-    [ "$status" -eq "$want" ] || { echo "exit status $status, wanted $want"; return 1; }
-    grep -q -- "$pattern" "$tmp/err" || { echo "stderr lacks: $pattern"; return 1; }
-}
 is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; }
 
 echo "1..11"
