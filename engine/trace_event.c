@@ -267,9 +267,10 @@ static void put_escaped(trace_text *t, const char *s)
     put(t, "\"", 1);
 }
 
+/* A key, after a comma unless it opens its object. */
 static void put_key(trace_text *t, const char *key)
 {
-    if (t->len > 1) put(t, ",", 1);
+    if (t->len > 0 && t->buf[t->len - 1] != '{') put(t, ",", 1);
     put(t, "\"", 1);
     put(t, key, strlen(key));
     put(t, "\":", 2);
@@ -371,6 +372,37 @@ void trace_encode_header(trace_text *t, const trace_header *h)
 void trace_encode_summary(trace_text *t, const trace_summary *s, const char *source)
 {
     encode_line(t, "summary", trace_summary_fields_for(source), s);
+}
+
+void trace_encode_exploration(trace_text *t, const char *scenario_name, uint64_t runs,
+                              uint64_t failures, uint64_t distinct,
+                              const trace_transition *transitions, size_t count)
+{
+    t->len = 0;
+    put(t, "{", 1);
+    put_key(t, "type");
+    put_escaped(t, "exploration");
+    put_key(t, "scenario_name");
+    put_escaped(t, scenario_name);
+    put_key(t, "runs");
+    put_u64(t, runs);
+    put_key(t, "failures");
+    put_u64(t, failures);
+    put_key(t, "distinct");
+    put_u64(t, distinct);
+    put_key(t, "transitions");
+    put(t, "[", 1);
+    for (size_t i = 0; i < count; i++) {
+        put(t, i ? ",{" : "{", i ? 2 : 1);
+        put_key(t, "from");
+        put_escaped(t, transitions[i].from);
+        put_key(t, "to");
+        put_escaped(t, transitions[i].to);
+        put_key(t, "count");
+        put_u64(t, transitions[i].count);
+        put(t, "}", 1);
+    }
+    put(t, "]}", 2);
 }
 
 /* ------------------------------------------------- from the engine's events */

@@ -185,6 +185,20 @@ void trace_encode_event(trace_text *t, const trace_event *e);
 void trace_encode_header(trace_text *t, const trace_header *h);
 void trace_encode_summary(trace_text *t, const trace_summary *s, const char *source);
 
+/* An exploration summary (`wtlab explore --save DIR` writes
+ * DIR/exploration.json): one line {"type":"exploration","scenario_name",
+ * "runs","failures","distinct","transitions":[{"from","to","count"}...]}
+ * that charts sum over many runs.  Not a trace; written here so that its
+ * writer sits with the trace's, and read by the lab's trace reader. */
+typedef struct trace_transition {
+    const char *from, *to; /* state names */
+    uint64_t count;
+} trace_transition;
+
+void trace_encode_exploration(trace_text *t, const char *scenario_name, uint64_t runs,
+                              uint64_t failures, uint64_t distinct,
+                              const trace_transition *transitions, size_t count);
+
 /* ------------------------------------------------- from the engine's events */
 
 /* Room for what trace_event_from_port derives (option text, member names). */

@@ -305,28 +305,18 @@ static void write_summary_json(const explore_cli *x, const explore_stats *st)
     snprintf(path, sizeof path, "%s/exploration.json", x->save_dir);
     FILE *f = fopen(path, "w");
     if (f == NULL) return;
-    jline j;
-    jline_init(&j);
-    jline_begin(&j);
-    jline_str(&j, "type", "exploration");
-    jline_str(&j, "scenario_name", x->cfg.sc->name);
-    jline_u64(&j, "runs", st->runs);
-    jline_u64(&j, "failures", st->failures);
-    jline_u64(&j, "distinct", st->distinct);
-    jline_array_begin(&j, "transitions");
+    trace_transition list[WT_STATE_COUNT * WT_STATE_COUNT];
+    size_t n = 0;
     for (int a = 0; a < WT_STATE_COUNT; a++)
-        for (int b = 0; b < WT_STATE_COUNT; b++) {
-            if (!st->transitions[a][b]) continue;
-            jline_object_begin(&j, NULL);
-            jline_str(&j, "from", wt_state_table[a].name);
-            jline_str(&j, "to", wt_state_table[b].name);
-            jline_u64(&j, "count", st->transitions[a][b]);
-            jline_object_end(&j);
-        }
-    jline_array_end(&j);
-    jline_end(&j);
-    fprintf(f, "%s\n", j.buf);
-    jline_free(&j);
+        for (int b = 0; b < WT_STATE_COUNT; b++)
+            if (st->transitions[a][b])
+                list[n++] = (trace_transition){wt_state_table[a].name, wt_state_table[b].name,
+                                               st->transitions[a][b]};
+    trace_text t;
+    trace_text_init(&t);
+    trace_encode_exploration(&t, x->cfg.sc->name, st->runs, st->failures, st->distinct, list, n);
+    fprintf(f, "%s\n", t.buf);
+    trace_text_free(&t);
     fclose(f);
 }
 
