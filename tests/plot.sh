@@ -10,8 +10,9 @@
 # .svg and check the exit status, an empty stderr, the PNG signature or the
 # <svg> root, and that the script carries the lanes, the state colours and
 # the error marks; then feed a missing file, a file that is not a trace, a
-# trace with an unknown state, a stand-in gnuplot that warns, and a
-# gnuplot that does not exist.  TAP output; exit 77 without gnuplot.
+# trace with an unknown state, a line missing a key, a line with a key no
+# kind has, a stand-in gnuplot that warns, and a gnuplot that does not
+# exist; a version-1 trace (tests/data/traces/) must still draw.  TAP output; exit 77 without gnuplot.
 set -u
 wtlab=$1 scenario=$2
 if ! command -v gnuplot > /dev/null 2>&1; then
@@ -30,7 +31,7 @@ plots_clean() {
 is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; }
 is_svg() { grep -q '<svg' "$1" && grep -q '</svg>' "$1"; }
 
-echo "1..22"
+echo "1..25"
 trace=$tmp/small.jsonl
 check "wtlab run writes a trace" "$wtlab" run "$scenario" -q -o "$trace"
 
@@ -71,6 +72,16 @@ head -n 5 "$trace" > "$tmp/bad.jsonl"
 echo '{"step":1,"t":5,"fiber":"w1","ev":"state","writer":"w1","from":"INIT","to":"NOPE"}' >> "$tmp/bad.jsonl"
 check "an unknown state is named with its line (exit 2)" \
     expect_status 2 "bad.jsonl:6: not a wtlab trace (unknown state" "$wtlab" plot "$tmp/bad.jsonl" -o "$tmp/x.png"
+sed '5s/"fiber":"[^"]*",//' "$trace" > "$tmp/nofiber.jsonl"
+check "a line without a key of its kind is named with its line and key (exit 2)" \
+    expect_status 2 'nofiber.jsonl:5: ev [a-z_]*: key "fiber": missing (a string)' \
+    "$wtlab" plot "$tmp/nofiber.jsonl" -o "$tmp/x.png"
+sed '5s/}$/,"surprise":1}/' "$trace" > "$tmp/extra.jsonl"
+check "a key no kind has is named with its line (exit 2)" \
+    expect_status 2 'extra.jsonl:5: ev [a-z_]*: unknown key "surprise"' \
+    "$wtlab" plot "$tmp/extra.jsonl" -o "$tmp/x.png"
+check "a version-1 trace (before \"source\") still draws" \
+    plots_clean "$tmp/v1.png" "$(dirname "$0")/data/traces/v1-crash-recovery.jsonl"
 
 printf '#!/bin/sh\ncat > /dev/null\necho "line 7: warning: Skipping data file with no valid points" >&2\n' > "$tmp/gp"
 chmod +x "$tmp/gp"
