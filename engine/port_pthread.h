@@ -74,6 +74,11 @@ bool port_pthread_trace_active(void);
  * on (0 restores PORT_PTHREAD_TRACE_BYTES_MAX).  Threads get 64 KiB first. */
 void port_pthread_trace_set_bytes_max(size_t bytes);
 
+/* For tests of the clock: whether traces started from now on may stamp
+ * events with the CPU's invariant time-stamp counter (the default) or must
+ * read CLOCK_MONOTONIC for each (false).  Either way lines carry ns. */
+void port_pthread_trace_allow_cpu_clock(bool allowed);
+
 /*
  * Names the calling thread in traces (printf format, truncated to
  * PORT_PTHREAD_TRACE_NAME_MAX - 1 bytes), whether or not a trace is on,

@@ -20,7 +20,7 @@
  * format's one encoder (trace_event.h) as a real trace.
  *
  * Invariants: a log's records are in nondecreasing time order (one thread,
- * CLOCK_MONOTONIC); a chunk's `used` bytes are whole records; the step of
+ * one clock: see recorder_ticks); a chunk's `used` bytes are whole records; the step of
  * each line is its 1-based number and t is ns since recording began.
  *
  * Thread safety: port_pthread_trace_on is the only word every thread reads
@@ -46,6 +46,10 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#include <x86intrin.h>
+#endif
 
 #include "trace_event.h"
 #include "util.h"
@@ -88,7 +92,7 @@ typedef struct thread_log {
     event_chunk *first, *current;
     uint64_t dropped;
     bool full; /* the session's byte budget ran out: drop without trying */
-    uint64_t last_ns; /* of the thread's previous record (0 before the first) */
+    uint64_t last_ticks; /* of the thread's previous record (0 before the first) */
     uint32_t thread_id;
     uint32_t order; /* registration order: breaks time ties in the merge */
     _Atomic bool exited;
@@ -103,13 +107,55 @@ static struct {
     bool active;
     FILE *out;
     char *program;
-    uint64_t start_ns; /* CLOCK_MONOTONIC when the session began */
+    uint64_t start_ns;    /* CLOCK_MONOTONIC when the session began */
+    uint64_t start_ticks; /* recorder_ticks() then */
     thread_log *logs; /* newest first */
     uint32_t log_count;
     size_t bytes_max;         /* set by start: the bound of this session */
     size_t bytes_max_setting; /* port_pthread_trace_set_bytes_max; 0: the default */
     _Atomic size_t bytes;     /* chunk bytes allocated in this session */
 } recorder = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* ------------------------------------------------------------ the clock
+ * Records carry ticks, not ns: the CPU's time-stamp counter where it runs
+ * at a constant rate on every CPU (x86 "invariant TSC", CPUID 80000007H
+ * EDX bit 8), else CLOCK_MONOTONIC ns.  On this project's KVM guests rdtsc
+ * takes ~10 ns and clock_gettime ~25 ns, and an event's clock read is half
+ * of what tracing costs.  At stop, ticks become ns by the CLOCK_MONOTONIC
+ * time that passed between start and stop over the ticks that did. */
+static _Atomic bool recorder_use_tsc;
+static bool recorder_tsc_allowed = true; /* port_pthread_trace_allow_cpu_clock; under the lock */
+
+static bool invariant_tsc(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned a, b, c, d;
+    if (__get_cpuid(0x80000000u, &a, &b, &c, &d) == 0 || a < 0x80000007u) return false;
+    __get_cpuid(0x80000007u, &a, &b, &c, &d);
+    return (d & (1u << 8)) != 0;
+#else
+    return false;
+#endif
+}
+
+static inline uint64_t recorder_ticks(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    if (WT_LIKELY(atomic_load_explicit(&recorder_use_tsc, memory_order_relaxed)))
+        return __rdtsc();
+#endif
+    return port_now_ns();
+}
+
+/* ns per tick over the session so far (1 when ticks are ns). */
+static double ns_per_tick(uint64_t start_ticks, uint64_t start_ns)
+{
+    uint64_t ticks = recorder_ticks(), ns = port_now_ns();
+    if (!atomic_load_explicit(&recorder_use_tsc, memory_order_relaxed) || ticks <= start_ticks ||
+        ns <= start_ns)
+        return 1.0;
+    return (double)(ns - start_ns) / (double)(ticks - start_ticks);
+}
 
 _Atomic bool port_pthread_trace_on;
 
@@ -240,21 +286,21 @@ void port_pthread_trace_record(const port_event *e)
         log->dropped++;
         return;
     }
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    uint64_t t_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-    WT_ASSERT(t_ns >= log->last_ns);
+    uint64_t ticks = recorder_ticks();
+    /* A thread moved to another CPU may read a tick counter a hair behind:
+     * its records stay in order. */
+    if (WT_UNLIKELY(ticks < log->last_ticks)) ticks = log->last_ticks;
     const uint64_t fields[RECORDER_FIELDS] = {e->writer, e->from, e->to, e->flags,
                                               (uint64_t)e->status, e->a, e->b, e->c, e->d,
                                               e->member_count};
     unsigned char *p = log->pos;
     *p++ = (unsigned char)e->kind;
-    p = put_varint(p, t_ns - log->last_ns);
+    p = put_varint(p, ticks - log->last_ticks);
     for (uint32_t i = 0; i < RECORDER_FIELDS; i++) p = put_varint(p, fields[i]);
     for (uint32_t i = 0; i < e->member_count; i++) p = put_varint(p, e->members[i]);
     WT_ASSERT((size_t)(p - log->pos) <= room);
     log->pos = p;
-    log->last_ns = t_ns;
+    log->last_ticks = ticks;
 }
 
 /* ------------------------------------------------------------ naming */
@@ -304,7 +350,10 @@ wt_status port_pthread_trace_start(const char *path, const char *program)
     recorder.bytes_max = recorder.bytes_max_setting ? recorder.bytes_max_setting
                                                     : PORT_PTHREAD_TRACE_BYTES_MAX;
     atomic_store_explicit(&recorder.bytes, 0, memory_order_relaxed);
-    recorder.start_ns = port_now_ns(); /* CLOCK_MONOTONIC, as the records */
+    atomic_store_explicit(&recorder_use_tsc, recorder_tsc_allowed && invariant_tsc(),
+                          memory_order_relaxed);
+    recorder.start_ticks = recorder_ticks();
+    recorder.start_ns = port_now_ns();
     recorder.active = true;
     atomic_store_explicit(&port_pthread_trace_on, true, memory_order_release);
 done:
@@ -315,6 +364,13 @@ done:
 bool port_pthread_trace_active(void)
 {
     return atomic_load_explicit(&port_pthread_trace_on, memory_order_relaxed);
+}
+
+void port_pthread_trace_allow_cpu_clock(bool allowed)
+{
+    pthread_mutex_lock(&recorder.lock);
+    recorder_tsc_allowed = allowed;
+    pthread_mutex_unlock(&recorder.lock);
 }
 
 void port_pthread_trace_set_bytes_max(size_t bytes)
@@ -373,7 +429,7 @@ typedef struct log_cursor {
     const event_chunk *chunk;
     size_t off, next_off;
     bool done;
-    uint64_t t_ns;  /* the record's time (times are deltas within a log) */
+    uint64_t ticks; /* the record's time (deltas within a log; recorder_ticks) */
     port_event ev;  /* members NULL: see cursor_members */
     const unsigned char *members_at;
     int64_t writes; /* write_begins of the log's own thread so far */
@@ -404,13 +460,13 @@ static void cursor_load(log_cursor *c)
     c->done = c->chunk == NULL;
     if (c->done) return;
     const unsigned char *p = c->chunk->data + c->off, *end = c->chunk->data + c->chunk->used;
-    uint64_t delta_ns, f[RECORDER_FIELDS];
+    uint64_t delta, f[RECORDER_FIELDS];
     WT_ASSERT(*p < PORT_EV_KIND_COUNT);
     port_event_kind kind = (port_event_kind)*p++;
-    p = get_varint(p, end, &delta_ns);
+    p = get_varint(p, end, &delta);
     for (uint32_t i = 0; i < RECORDER_FIELDS; i++) p = get_varint(p, end, &f[i]);
     WT_ASSERT(f[9] <= TRACE_MAX_NAMES);
-    c->t_ns += delta_ns;
+    c->ticks += delta;
     c->ev = (port_event){.kind = kind, .writer = (uint32_t)f[0], .from = (uint32_t)f[1],
                          .to = (uint32_t)f[2], .flags = (uint32_t)f[3],
                          .status = (wt_status)f[4], .a = f[5], .b = f[6], .c = f[7], .d = f[8],
@@ -431,10 +487,10 @@ static void cursor_init(log_cursor *c, const thread_log *log)
 
 static void cursor_advance(log_cursor *c)
 {
-    uint64_t t_ns = c->t_ns;
+    uint64_t ticks = c->ticks;
     c->off = c->next_off;
     cursor_load(c);
-    WT_ASSERT(c->done || c->t_ns >= t_ns); /* one thread's clock never goes back */
+    WT_ASSERT(c->done || c->ticks >= ticks); /* one thread's records never go back */
 }
 
 /* The current record's member ids, decoded into ids[TRACE_MAX_NAMES]. */
@@ -452,7 +508,7 @@ static const uint32_t *cursor_members(const log_cursor *c, uint32_t *ids)
 /* A binary min-heap of cursors by (time, registration order). */
 static bool cursor_before(const log_cursor *a, const log_cursor *b)
 {
-    if (a->t_ns != b->t_ns) return a->t_ns < b->t_ns;
+    if (a->ticks != b->ticks) return a->ticks < b->ticks;
     return a->log->order < b->log->order;
 }
 
@@ -473,10 +529,18 @@ static void heap_sift_down(log_cursor **heap, size_t n, size_t i)
 /* What the summary reports, tallied while the lines are written. */
 typedef struct trace_totals {
     uint64_t events, groups, max_group, wal_syncs, dropped;
-    uint64_t start_ns;           /* when recording began: event times count from it */
-    uint64_t first_ns, last_ns;  /* of the first and last event */
+    uint64_t start_ticks;            /* when recording began: event times count from it */
+    double ns_per_tick;              /* CLOCK_MONOTONIC ns per recorder tick */
+    uint64_t first_ticks, last_ticks; /* of the first and last event */
     uint32_t states; /* wt_state bits entered */
 } trace_totals;
+
+/* A record's time as ns since recording began. */
+static uint64_t ns_since_start(const trace_totals *t, uint64_t ticks)
+{
+    if (ticks <= t->start_ticks) return 0;
+    return (uint64_t)((double)(ticks - t->start_ticks) * t->ns_per_tick + 0.5);
+}
 
 static void tally(trace_totals *t, const port_event *e)
 {
@@ -519,14 +583,12 @@ static void write_event(trace_writer *w, log_cursor *c)
     port_event pe = c->ev;
     if (pe.member_count > 0) pe.members = cursor_members(c, w->member_ids);
     int64_t batch = batch_of(c, &pe);
-    WT_ASSERT(c->t_ns >= w->totals.first_ns);
-    uint64_t start_ns = w->totals.start_ns;
-    trace_event te = {.step = w->totals.events + 1,
-                      .t_ns = c->t_ns > start_ns ? c->t_ns - start_ns : 0,
+    WT_ASSERT(c->ticks >= w->totals.first_ticks);
+    trace_event te = {.step = w->totals.events + 1, .t_ns = ns_since_start(&w->totals, c->ticks),
                       .fiber = c->log->name};
     if (!trace_event_from_port(&te, &pe, name_of, &w->names, batch, &w->scratch)) return;
     w->totals.events++;
-    w->totals.last_ns = c->t_ns;
+    w->totals.last_ticks = c->ticks;
     tally(&w->totals, &pe);
     trace_encode_event(&w->text, &te);
     put_line(w);
@@ -544,8 +606,8 @@ static void write_events(trace_writer *w, thread_log *logs, uint32_t log_count)
         if (!cursors[log->order].done) heap[n++] = &cursors[log->order];
     }
     for (size_t i = n; i-- > 0;) heap_sift_down(heap, n, i);
-    w->totals.first_ns = n > 0 ? heap[0]->t_ns : 0;
-    w->totals.last_ns = w->totals.first_ns;
+    w->totals.first_ticks = n > 0 ? heap[0]->ticks : 0;
+    w->totals.last_ticks = w->totals.first_ticks;
     while (n > 0) {
         log_cursor *c = heap[0];
         write_event(w, c);
@@ -560,7 +622,7 @@ static void write_events(trace_writer *w, thread_log *logs, uint32_t log_count)
 /* ------------------------------------------------------------ header, summary */
 
 typedef struct first_write {
-    uint64_t t_ns;
+    uint64_t ticks;
     uint32_t order;
     const char *name;
 } first_write;
@@ -568,7 +630,7 @@ typedef struct first_write {
 static int compare_first_writes(const void *pa, const void *pb)
 {
     const first_write *a = pa, *b = pb;
-    if (a->t_ns != b->t_ns) return a->t_ns < b->t_ns ? -1 : 1;
+    if (a->ticks != b->ticks) return a->ticks < b->ticks ? -1 : 1;
     return a->order < b->order ? -1 : a->order > b->order;
 }
 
@@ -586,7 +648,7 @@ static void write_header(trace_writer *w, const char *program, thread_log *logs,
             if (c.ev.kind == PORT_EV_WRITE_BEGIN && c.ev.writer == log->thread_id) break;
         /* A named thread that never wrote sorts after every writer. */
         if (!c.done || log->named)
-            firsts[n++] = (first_write){c.done ? UINT64_MAX : c.t_ns, log->order, log->name};
+            firsts[n++] = (first_write){c.done ? UINT64_MAX : c.ticks, log->order, log->name};
     }
     WT_ASSERT(n <= log_count);
     qsort(firsts, n, sizeof *firsts, compare_first_writes);
@@ -611,7 +673,8 @@ static void write_summary(trace_writer *w)
     trace_summary s = {
         .outcome = "completed",
         .events = w->totals.events,
-        .t_ns = w->totals.last_ns - w->totals.first_ns,
+        .t_ns = ns_since_start(&w->totals, w->totals.last_ticks) -
+                ns_since_start(&w->totals, w->totals.first_ticks),
         .groups = w->totals.groups,
         .max_group = w->totals.max_group,
         .wal_syncs = w->totals.wal_syncs,
@@ -628,7 +691,8 @@ static void write_summary(trace_writer *w)
 typedef struct session {
     FILE *out;
     char *program;
-    uint64_t start_ns;
+    uint64_t start_ticks;
+    double ns_per_tick;
     thread_log *logs;
     uint32_t log_count;
 } session;
@@ -670,7 +734,8 @@ static wt_status write_trace(const session *ss, uint64_t dropped)
     w->out = ss->out;
     trace_text_init(&w->text);
     w->totals.dropped = dropped;
-    w->totals.start_ns = ss->start_ns;
+    w->totals.start_ticks = ss->start_ticks;
+    w->totals.ns_per_tick = ss->ns_per_tick;
     for (thread_log *log = ss->logs; log != NULL; log = log->next)
         name_table_set(&w->names, log->thread_id, log->name);
     write_header(w, ss->program, ss->logs, ss->log_count);
@@ -691,7 +756,8 @@ wt_status port_pthread_trace_stop(void)
     WT_ASSERT(recorder.active);
     atomic_store_explicit(&port_pthread_trace_on, false, memory_order_seq_cst);
     recorder.active = false;
-    session ss = {recorder.out, recorder.program, recorder.start_ns, recorder.logs,
+    session ss = {recorder.out, recorder.program, recorder.start_ticks,
+                  ns_per_tick(recorder.start_ticks, recorder.start_ns), recorder.logs,
                   recorder.log_count};
     recorder.out = NULL;
     recorder.program = NULL;

@@ -11,7 +11,10 @@
  * Also: tracing off means port_events_enabled() is false; threads are named
  * as documented (main, port_thread_create's name, t<id>); a file that
  * cannot be created is refused; past the memory bound events are counted
- * as dropped; stopping while a recording thread lives is an assertion.
+ * as dropped; stopping while a recording thread lives is an assertion;
+ * event times are ns since recording began whether the recorder stamps
+ * with the CPU's counter or with CLOCK_MONOTONIC (never past the time
+ * that passed between start and stop, never zero for real sync writes).
  *
  * Method: four port threads (named w1..w4) make sync writes to a real DB
  * with tracing on; after join, close and stop, the file is read back with
@@ -246,6 +249,45 @@ START_TEST(sync_writers_make_a_consistent_trace)
 }
 END_TEST
 
+/* The last event's time since recording began, and the summary's span. */
+static void last_time(const char *path, uint64_t *last_ns, uint64_t *span_ns)
+{
+    trace_reader *r = open_trace(path);
+    trace_event e;
+    trace_item item;
+    *last_ns = 0;
+    while ((item = trace_reader_next(r, &e)) == TRACE_ITEM_EVENT) {
+        ck_assert_uint_ge(e.t_ns, *last_ns);
+        *last_ns = e.t_ns;
+    }
+    ck_assert_msg(item == TRACE_ITEM_SUMMARY, "%s", trace_reader_error(r));
+    *span_ns = trace_reader_summary(r)->t_ns;
+    trace_reader_close(r);
+}
+
+/* Both clocks (the CPU's counter, CLOCK_MONOTONIC) give ns since recording
+ * began: never past the time that passed between start and stop, and the
+ * sync writes take real time, so not zero either. */
+START_TEST(event_times_are_ns_on_either_clock)
+{
+    for (int allowed = 1; allowed >= 0; allowed--) {
+        port_pthread_trace_allow_cpu_clock(allowed != 0);
+        char *path = trace_file(allowed ? "trace-real-tsc" : "trace-real-monotonic");
+        uint64_t before = port_now_ns();
+        record_sync_writes(path);
+        uint64_t elapsed = port_now_ns() - before;
+        uint64_t last, span;
+        last_time(path, &last, &span);
+        ck_assert_msg(last > 0 && last <= elapsed, "clock %d: last event at %llu ns of %llu",
+                      allowed, (unsigned long long)last, (unsigned long long)elapsed);
+        ck_assert_msg(span > 0 && span <= last, "clock %d: span %llu ns, last %llu", allowed,
+                      (unsigned long long)span, (unsigned long long)last);
+        remove_trace_file(path);
+    }
+    port_pthread_trace_allow_cpu_clock(true);
+}
+END_TEST
+
 START_TEST(off_by_default_and_empty_trace)
 {
     ck_assert(!port_events_enabled());
@@ -405,6 +447,7 @@ static Suite *trace_real_suite(void)
     Suite *s = suite_create("trace_real");
     TCase *tc = tcase_create("recorder");
     tcase_add_test(tc, sync_writers_make_a_consistent_trace);
+    tcase_add_test(tc, event_times_are_ns_on_either_clock);
     tcase_add_test(tc, off_by_default_and_empty_trace);
     tcase_add_test(tc, a_file_that_cannot_be_created_is_refused);
     tcase_add_test(tc, threads_are_named_as_documented);
