@@ -55,8 +55,8 @@
 #include "util.h"
 #include "write_thread.h"
 
-#ifndef WT_PTHREAD_BUILD_ID
-#define WT_PTHREAD_BUILD_ID "wtlab pthreads"
+#ifndef WT_RECORDER_BUILD_ID
+#define WT_RECORDER_BUILD_ID "wtlab pthreads"
 #endif
 
 enum {
@@ -655,7 +655,7 @@ static void write_header(trace_writer *w, const char *program, thread_log *logs,
     for (uint32_t i = 0; i < n; i++) names[i] = firsts[i].name;
     trace_header h;
     trace_header_init(&h, TRACE_SOURCE_REAL);
-    h.build = WT_PTHREAD_BUILD_ID;
+    h.build = WT_RECORDER_BUILD_ID;
     h.program = program;
     h.threads = (trace_names){names, n};
     trace_encode_header(&w->text, &h);
