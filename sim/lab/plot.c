@@ -195,32 +195,35 @@ static lane_open *open_of(plot_loader *ld, int lane)
 /* One event handler: the event and the lane of its fiber. */
 typedef bool (*event_fn)(plot_loader *ld, const trace_event *e, int fiber);
 
+/* A writer's lane moves to `state` at t (-1: out of any write): the state
+ * it was in becomes a span. */
+static bool lane_enters(plot_loader *ld, int lane, int state, uint64_t t_ns)
+{
+    lane_open *w = open_of(ld, lane);
+    if (w->writing && !add_span(ld, PLOT_SPAN_STATE, lane, w->state, w->state_ns, t_ns))
+        return false;
+    w->writing = state >= 0;
+    w->state = state;
+    w->state_ns = t_ns;
+    note_activity(ld->d, t_ns);
+    return true;
+}
+
 static bool ev_write_begin(plot_loader *ld, const trace_event *e, int fiber)
 {
     (void)fiber;
     int lane;
     if (!lane_of(ld, e->writer, &lane)) return false;
-    lane_open *w = open_of(ld, lane);
-    if (w->writing && !add_span(ld, PLOT_SPAN_STATE, lane, w->state, w->state_ns, e->t_ns))
-        return false;
-    w->writing = true;
-    w->state = wt_state_index_by_name("INIT");
-    w->state_ns = e->t_ns;
     ld->wrote = true;
-    note_activity(ld->d, e->t_ns);
-    return add_mark(ld, PLOT_MARK_WRITE_BEGIN, lane, e->t_ns, "");
+    return lane_enters(ld, lane, wt_state_index_by_name("INIT"), e->t_ns) &&
+           add_mark(ld, PLOT_MARK_WRITE_BEGIN, lane, e->t_ns, "");
 }
 
 static bool ev_write_end(plot_loader *ld, const trace_event *e, int fiber)
 {
     (void)fiber;
     int lane;
-    if (!lane_of(ld, e->writer, &lane)) return false;
-    lane_open *w = open_of(ld, lane);
-    if (w->writing && !add_span(ld, PLOT_SPAN_STATE, lane, w->state, w->state_ns, e->t_ns))
-        return false;
-    w->writing = false;
-    note_activity(ld->d, e->t_ns);
+    if (!lane_of(ld, e->writer, &lane) || !lane_enters(ld, lane, -1, e->t_ns)) return false;
     return strcmp(e->status, "ok") == 0 || add_mark(ld, PLOT_MARK_ERROR, lane, e->t_ns, e->status);
 }
 
@@ -231,14 +234,7 @@ static bool ev_state(plot_loader *ld, const trace_event *e, int fiber)
     if (!state_of(ld, e->from, &from) || !state_of(ld, e->to, &to) || !lane_of(ld, e->writer, &lane))
         return false;
     if (in_window(ld->d, e->t_ns)) ld->d->transitions[from][to]++;
-    lane_open *w = open_of(ld, lane);
-    if (w->writing && !add_span(ld, PLOT_SPAN_STATE, lane, w->state, w->state_ns, e->t_ns))
-        return false;
-    w->writing = true;
-    w->state = to;
-    w->state_ns = e->t_ns;
-    note_activity(ld->d, e->t_ns);
-    return true;
+    return lane_enters(ld, lane, to, e->t_ns);
 }
 
 static bool add_member(plot_loader *ld, const char *name)
