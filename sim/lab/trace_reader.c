@@ -77,7 +77,7 @@ static const char *type_name(trace_field_type t)
     return "?";
 }
 
-static bool read_names(trace_reader *r, json_t *v, trace_names *out, void **allocs)
+static bool read_names(json_t *v, trace_names *out, void **allocs)
 {
     size_t n = json_array_size(v);
     if (n > TRACE_MAX_NAMES) return false;
@@ -92,7 +92,6 @@ static bool read_names(trace_reader *r, json_t *v, trace_names *out, void **allo
         if (names[i] == NULL) return false;
     }
     *out = (trace_names){names, (uint32_t)n};
-    (void)r;
     return true;
 }
 
@@ -108,7 +107,7 @@ static bool parse_u64_text(const char *s, uint64_t *out)
 }
 
 /* Stores the value of one field into base; false if it has the wrong type. */
-static bool store(trace_reader *r, const trace_field_def *f, json_t *v, void *base, void **allocs)
+static bool store(const trace_field_def *f, json_t *v, void *base, void **allocs)
 {
     void *p = (char *)base + f->offset;
     switch (f->type) {
@@ -128,7 +127,7 @@ static bool store(trace_reader *r, const trace_field_def *f, json_t *v, void *ba
         if (!json_is_string(v)) return false;
         *(const char **)p = json_string_value(v);
         return true;
-    case TRACE_NAMES: return json_is_array(v) && read_names(r, v, (trace_names *)p, allocs);
+    case TRACE_NAMES: return json_is_array(v) && read_names(v, (trace_names *)p, allocs);
     case TRACE_U64_STR: return parse_u64_text(json_string_value(v), (uint64_t *)p);
     }
     return false;
@@ -150,7 +149,7 @@ static bool read_field(trace_reader *r, json_t *o, const char *what, const trace
     json_t *v = json_object_get(o, f->key);
     if (v == NULL && f->optional) return true;
     if (v == NULL) return fail(r, "%s: key \"%s\": missing (%s)", what, f->key, type_name(f->type));
-    if (!store(r, f, v, base, allocs))
+    if (!store(f, v, base, allocs))
         return fail(r, "%s: key \"%s\": not %s", what, f->key, type_name(f->type));
     return true;
 }
@@ -216,10 +215,10 @@ static bool read_header(trace_reader *r, json_t *o)
     json_t *version = json_object_get(o, "version");
     if (format == NULL || strcmp(format, TRACE_FORMAT_NAME) != 0)
         return fail(r, "not a wtlab trace (the header's \"format\" is not \"%s\")", TRACE_FORMAT_NAME);
-    if (!json_is_integer(version) || json_integer_value(version) < 1 ||
-        json_integer_value(version) > TRACE_FORMAT_VERSION)
-        return fail(r, "trace format version %s%lld, this wtlab reads 1 to %d",
-                    json_is_integer(version) ? "" : "(missing) ",
+    if (!json_is_integer(version))
+        return fail(r, "header: key \"version\": missing or not an integer");
+    if (json_integer_value(version) < 1 || json_integer_value(version) > TRACE_FORMAT_VERSION)
+        return fail(r, "trace format version %lld, this wtlab reads 1 to %d",
                     (long long)json_integer_value(version), TRACE_FORMAT_VERSION);
     if (json_integer_value(version) == 1) /* before "source": always a sim trace */
         json_object_set_new(o, "source", json_string(TRACE_SOURCE_SIM));
