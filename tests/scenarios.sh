@@ -7,7 +7,7 @@
 set -u
 wtlab=$1 src=$2
 . "$(dirname "$0")/tap.sh"
-expect_status() { # expect_status WANT COMMAND...
+exits_with() { # exits_with WANT COMMAND...
     want=$1
     shift
     "$@"
@@ -16,7 +16,7 @@ expect_status() { # expect_status WANT COMMAND...
 
 scenarios=$(find "$src/scenarios" -name '*.json' | LC_ALL=C sort)
 count=$(echo "$scenarios" | wc -l)
-echo "1..$((count + 8))"
+echo "1..$((count + 9))"
 for s in $scenarios; do
     check "scenario passes: ${s#$src/}" "$wtlab" run "$s" -q -o "$tmp/t.jsonl"
 done
@@ -27,9 +27,12 @@ sc=$src/scenarios/parallel-memtable.json
 "$wtlab" run "$sc" -q --seed 11 -o "$tmp/b.jsonl"
 "$wtlab" run "$sc" -q --seed 12 -o "$tmp/c.jsonl"
 check "same seed, byte-identical trace" cmp "$tmp/a.jsonl" "$tmp/b.jsonl"
-check "another seed, another interleaving" expect_status 1 cmp -s "$tmp/a.jsonl" "$tmp/c.jsonl"
+check "another seed, another interleaving" exits_with 1 cmp -s "$tmp/a.jsonl" "$tmp/c.jsonl"
 check "the trace replays exactly" "$wtlab" replay "$tmp/a.jsonl"
 check "diff names the first divergence" sh -c "'$wtlab' diff '$tmp/a.jsonl' '$tmp/c.jsonl' > '$tmp/d'; [ \$? -eq 1 ] && grep -q 'first divergence at line' '$tmp/d'"
+check "diff sums up both runs from their events (decisions, groups)" sh -c "
+    grep -q 'decisions: A [1-9][0-9]* | B [1-9][0-9]*;  failed writes: A 0 | B 0' '$tmp/d' &&
+    grep -q 'groups:    A [1-9][0-9]* | B [1-9][0-9]*; the first [0-9]* are the same' '$tmp/d'"
 
 # Pinning rules force one interleaving whatever the seed.
 check "pinned groups hold under 300 random seeds" \
@@ -39,6 +42,6 @@ check "pinned groups hold under 300 random seeds" \
 bad=$src/tests/data/scenarios/bad-type.json
 check "a wrong type is refused with file:line:col and the key path" sh -c \
     "'$wtlab' run '$bad' -o '$tmp/x.jsonl' 2> '$tmp/err'; [ \$? -eq 2 ] && grep -q 'bad-type.json:[0-9]*:[0-9]*: /writers/' '$tmp/err'"
-check "a missing file is bad input" expect_status 2 "$wtlab" run "$tmp/none.json"
-check "an unknown option is a usage error" expect_status 2 "$wtlab" run "$sc" --no-such-option
+check "a missing file is bad input" exits_with 2 "$wtlab" run "$tmp/none.json"
+check "an unknown option is a usage error" exits_with 2 "$wtlab" run "$sc" --no-such-option
 exit $fail

@@ -118,14 +118,13 @@ static void keep_event(trace_doc *d, const trace_event *e, size_t *cap)
     if (d->event_count == *cap) {
         *cap = *cap ? *cap * 2 : 1024;
         d->events = realloc(d->events, *cap * sizeof *d->events);
-        d->event_line = realloc(d->event_line, *cap * sizeof *d->event_line);
-        assert(d->events != NULL && d->event_line != NULL);
+        assert(d->events != NULL);
     }
     trace_event *copy = &d->events[d->event_count];
     *copy = *e;
     copy->fiber = pool_str(d->pool, e->fiber);
     pool_fields(d->pool, trace_kinds[e->kind].fields, copy);
-    d->event_line[d->event_count++] = d->line_count - 1;
+    d->event_count++;
 }
 
 static bool load_events(trace_doc *d, trace_reader *r, size_t *line_cap)
@@ -176,7 +175,6 @@ void trace_doc_free(trace_doc *d)
     for (size_t i = 0; i < d->line_count; i++) free(d->lines[i]);
     free(d->lines);
     free(d->events);
-    free(d->event_line);
     pool_free(d->pool);
     memset(d, 0, sizeof *d);
 }

@@ -85,8 +85,7 @@ typedef struct trace_doc {
     trace_header header;
     char **lines;          /* every line as read, without '\n' (lines[0] is the header) */
     size_t line_count;
-    trace_event *events;   /* events[i] was lines[event_line[i]] */
-    size_t *event_line;
+    trace_event *events;   /* events[i] was lines[i + 1]: events follow the header */
     size_t event_count;
     bool has_summary;      /* false: the trace was cut short */
     trace_summary summary;
