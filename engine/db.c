@@ -139,7 +139,7 @@ static wt_status insert_group(wt_db *db, wt_write_group *g)
     wt_status s = WT_OK;
     WT_GROUP_FOREACH(w, g) {
         if (!wt_writer_should_write_memtable(w)) continue;
-        s = db_insert_batch(db->mem, w->batch, w->sequence, false, w->owner);
+        s = db_insert_batch(db->mem, w->batch, WT_LOAD(w, sequence), false, w->owner);
         if (s != WT_OK) break;
     }
     return s;
@@ -151,7 +151,7 @@ static uint64_t assign_sequences(wt_write_group *g, uint64_t first)
     uint64_t next = first;
     WT_GROUP_FOREACH(w, g) {
         if (wt_writer_callback_failed(w)) continue;
-        w->sequence = next;
+        WT_STORE(w, sequence, next);
         if (wt_writer_should_write_memtable(w)) next += wt_batch_count(w->batch);
     }
     return next;
@@ -301,13 +301,13 @@ static void parallel_member_insert(wt_db *db, wt_writer *w)
 {
     write_thread *wt = &db->write_thread;
     if (wt_writer_should_write_memtable(w))
-        w->status = db_insert_batch(db->mem, w->batch, w->sequence, true, w->owner);
+        WT_STORE(w, status, db_insert_batch(db->mem, w->batch, WT_LOAD(w, sequence), true, w->owner));
     if (!wt_complete_parallel_memtable_writer(wt, w)) return;
-    uint64_t last = w->write_group->last_sequence;
-    if (w->status == WT_OK)
+    uint64_t last = WT_LOAD(w, write_group)->last_sequence;
+    if (WT_LOAD(w, status) == WT_OK)
         publish_sequence(db, last);
     else
-        memtable_insert_failed(db, w->status);
+        memtable_insert_failed(db, WT_LOAD(w, status));
     wt_exit_as_batch_group_follower(wt, w);
 }
 
@@ -359,22 +359,22 @@ static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_opti
         emit_group(PORT_EV_GROUP, &g, db->last_batch_group_size, 0, 0); /* never numbered */
     }
     if (status == WT_OK && !t.parallel) {
-        w->status = insert_group(db, &g);
+        WT_STORE(w, status, insert_group(db, &g));
     } else if (status == WT_OK) {
         g.last_sequence = last;
         if (WT_BUG(PUBLISH_EARLY)) publish_sequence(db, last);
         wt_launch_parallel_memtable_writers(wt, &g);
         in_parallel = true;
         if (wt_writer_should_write_memtable(w))
-            w->status = db_insert_batch(db->mem, w->batch, w->sequence, true, w->owner);
+            WT_STORE(w, status, db_insert_batch(db->mem, w->batch, WT_LOAD(w, sequence), true, w->owner));
     }
     bool should_exit = in_parallel ? wt_complete_parallel_memtable_writer(wt, w) : true;
     if (should_exit) {
-        if (status == WT_OK && w->status == WT_OK && !(in_parallel && WT_BUG(PUBLISH_EARLY)))
+        if (status == WT_OK && WT_LOAD(w, status) == WT_OK && !(in_parallel && WT_BUG(PUBLISH_EARLY)))
             publish_sequence(db, last);
-        if (status == WT_OK && w->status != WT_OK) memtable_insert_failed(db, w->status);
+        if (status == WT_OK && WT_LOAD(w, status) != WT_OK) memtable_insert_failed(db, WT_LOAD(w, status));
         /* A failed insert fails the whole group: nothing is published. */
-        wt_exit_as_batch_group_leader(wt, &g, status != WT_OK ? status : w->status);
+        wt_exit_as_batch_group_leader(wt, &g, status != WT_OK ? status : WT_LOAD(w, status));
     }
     return status != WT_OK ? status : wt_writer_final_status(w);
 }
@@ -406,24 +406,24 @@ static void pipelined_wal_stage(wt_db *db, const wt_write_options *wo, wt_writer
     write_thread *wt = &db->write_thread;
     wt_write_group g;
     if (w->callback != NULL && !w->callback->allow_batching) wt_wait_for_memtable_writers(wt);
-    w->status = preprocess_write(db, wo->no_slowdown);
+    WT_STORE(w, status, preprocess_write(db, wo->no_slowdown));
     db->last_batch_group_size = wt_enter_as_batch_group_leader(wt, w, &g);
     uint64_t first = wt_update_last_sequence(wt, wt_db_last_sequence(db)) + 1, next = first;
-    if (w->status == WT_OK) {
+    if (WT_LOAD(w, status) == WT_OK) {
         WT_GROUP_FOREACH(m, &g) {
             if (!wt_writer_check_callback(m) || !wt_writer_should_write_memtable(m)) continue;
-            m->sequence = next;
+            WT_STORE(m, sequence, next);
             next += wt_batch_count(m->batch);
         }
         wt_update_last_sequence(wt, next - 1);
     }
-    emit_group(PORT_EV_GROUP, &g, db->last_batch_group_size, w->status == WT_OK ? first : 0,
-               w->status == WT_OK ? next - 1 : 0);
-    if (w->status == WT_OK && !wo->disable_wal) {
-        w->status = write_group_to_wal(db, &g, first, wo->sync);
-        if (w->status != WT_OK) db_set_background_error(db, w->status);
+    emit_group(PORT_EV_GROUP, &g, db->last_batch_group_size, WT_LOAD(w, status) == WT_OK ? first : 0,
+               WT_LOAD(w, status) == WT_OK ? next - 1 : 0);
+    if (WT_LOAD(w, status) == WT_OK && !wo->disable_wal) {
+        WT_STORE(w, status, write_group_to_wal(db, &g, first, wo->sync));
+        if (WT_LOAD(w, status) != WT_OK) db_set_background_error(db, WT_LOAD(w, status));
     }
-    wt_exit_as_batch_group_leader(wt, &g, w->status);
+    wt_exit_as_batch_group_leader(wt, &g, WT_LOAD(w, status));
 }
 
 /* The memtable stage's leader: insert serially, or launch the members. */
@@ -432,7 +432,7 @@ static void pipelined_memtable_leader(wt_db *db, wt_writer *w, wt_write_group *m
     write_thread *wt = &db->write_thread;
     WT_ASSERT(wt_writer_should_write_memtable(w));
     wt_enter_as_memtable_writer(wt, w, mg);
-    emit_group(PORT_EV_MEMTABLE_GROUP, mg, 0, w->sequence, mg->last_sequence);
+    emit_group(PORT_EV_MEMTABLE_GROUP, mg, 0, WT_LOAD(w, sequence), mg->last_sequence);
     if (mg->size > 1 && db->opts.allow_concurrent_memtable_write) {
         wt_launch_parallel_memtable_writers(wt, mg);
         return;
@@ -450,13 +450,13 @@ static void pipelined_parallel_insert(wt_db *db, wt_writer *w)
 {
     write_thread *wt = &db->write_thread;
     WT_ASSERT(wt_writer_should_write_memtable(w));
-    w->status = db_insert_batch(db->mem, w->batch, w->sequence, true, w->owner);
+    WT_STORE(w, status, db_insert_batch(db->mem, w->batch, WT_LOAD(w, sequence), true, w->owner));
     if (!wt_complete_parallel_memtable_writer(wt, w)) return;
-    if (w->status == WT_OK)
-        publish_sequence(db, w->write_group->last_sequence);
+    if (WT_LOAD(w, status) == WT_OK)
+        publish_sequence(db, WT_LOAD(w, write_group)->last_sequence);
     else
-        db_set_background_error(db, w->status);
-    wt_exit_as_memtable_writer(wt, w, w->write_group);
+        db_set_background_error(db, WT_LOAD(w, status));
+    wt_exit_as_memtable_writer(wt, w, WT_LOAD(w, write_group));
 }
 
 /* RocksDB's DBImpl::PipelinedWriteImpl: a writer passes through the WAL
@@ -520,7 +520,7 @@ static wt_status write_impl_wal_only(wt_db *db, write_thread *wt, const wt_write
         uint64_t cur = last + 1;
         WT_GROUP_FOREACH(m, &g) {
             if (wt_writer_callback_failed(m)) continue;
-            m->sequence = cur;
+            WT_STORE(m, sequence, cur);
             if (unordered) cur += wt_batch_count(m->batch);
             if (!m->disable_memtable) memtable_writers++;
         }
@@ -540,13 +540,13 @@ static wt_status unordered_write_memtable(wt_db *db, wt_writer *w)
 {
     PORT_SYNC_POINT("DBImpl::WriteImpl:BeforeUnorderedWriteMemtable");
     if (wt_writer_check_callback(w) && wt_writer_should_write_memtable(w))
-        w->status = db_insert_batch(db->mem, w->batch, w->sequence, true, w->owner);
+        WT_STORE(w, status, db_insert_batch(db->mem, w->batch, WT_LOAD(w, sequence), true, w->owner));
     if (port_atomic_fetch_sub_u64(&db->pending_memtable_writes, 1, PORT_ACQ_REL) == 1) {
         port_mutex_lock(&db->switch_mutex);
         port_cond_broadcast(&db->switch_cv);
         port_mutex_unlock(&db->switch_mutex);
     }
-    if (w->status != WT_OK) db_set_background_error(db, w->status);
+    if (WT_LOAD(w, status) != WT_OK) db_set_background_error(db, WT_LOAD(w, status));
     return wt_writer_final_status(w);
 }
 
@@ -603,8 +603,8 @@ wt_status wt_db_write_ex(wt_db *db, const wt_write_options *wo, wt_write_batch *
     }
     if (s == WT_OK && wo->disable_wal)
         port_atomic_store_u32(&db->has_unpersisted_data, 1, PORT_RELAXED); /* flush at close */
-    if (seq_used != NULL) *seq_used = w.sequence;
-    db_emit(PORT_EV_WRITE_END, me, s, s == WT_OK ? w.sequence : 0, wt_batch_count(batch), 0, 0);
+    if (seq_used != NULL) *seq_used = WT_LOAD(&w, sequence);
+    db_emit(PORT_EV_WRITE_END, me, s, s == WT_OK ? WT_LOAD(&w, sequence) : 0, wt_batch_count(batch), 0, 0);
     return s;
 }
 

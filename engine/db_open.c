@@ -366,9 +366,9 @@ static wt_db *db_alloc(const wt_options *o, const char *dir)
         .slow_yield_usec = o->write_thread_slow_yield_usec,
         .sync_group_fill = o->sync_group_fill,
     };
-    write_thread_init(&db->write_thread, "write_thread", &wto);
+    write_thread_init(&db->write_thread, "write_thread", WT_QUEUE_WRITE, &wto);
     wto.enable_pipelined_write = false;
-    write_thread_init(&db->nonmem_write_thread, "nonmem_write_thread", &wto);
+    write_thread_init(&db->nonmem_write_thread, "nonmem_write_thread", WT_QUEUE_NONMEM, &wto);
     port_atomic_init_u64(&db->last_sequence, 0);
     port_atomic_init_u64(&db->last_allocated_sequence, 0);
     port_atomic_init_u64(&db->pending_memtable_writes, 0);

@@ -89,6 +89,26 @@ PORT_FAST void *port_atomic_exchange_ptr(port_atomic_ptr *a, void *v, port_order
 PORT_FAST void port_pause(void);
 void port_yield(void);
 
+/* ------------------------------------------------------------ observation
+ * What the sim checks and the hardware does not; the pthreads build
+ * compiles all of it to nothing (or to the plain access itself).
+ *
+ * port_await_begin / port_await_end bracket a wait for *word to reach one
+ * of the bits of goal_mask (AwaitState).  The sim shows the mask in
+ * deadlock reports and flags a waker that moves the word to a state its
+ * waiter does not wait for.
+ *
+ * PORT_PLAIN_LOAD(x) / PORT_PLAIN_STORE(x, v): a plain (non-atomic) access
+ * to a field that crosses threads, ordered only by the atomics and locks
+ * around it (a Writer's status, sequence, group, links).  x is an lvalue;
+ * its text names the field in reports.  The sim keeps vector clocks over
+ * the release/acquire edges it schedules and reports an access that is not
+ * ordered after the field's last write (or a write not ordered after its
+ * reads) as a data race at that step.  Every access to such a field goes
+ * through these macros, its initialisation included. */
+PORT_FAST void port_await_begin(const port_atomic_u32 *word, uint32_t goal_mask);
+PORT_FAST void port_await_end(const port_atomic_u32 *word);
+
 /* ------------------------------------------------------------- park/wake
  * A futex on a 32-bit word.  port_park blocks while *word == expected and
  * may return spuriously; callers re-check in a loop.  `what` is a string
@@ -220,6 +240,12 @@ typedef enum port_event_kind {
     PORT_EV_FLUSH_BEGIN,    /* a=file number b=entries c=min seq d=max seq */
     PORT_EV_FLUSH_END,      /* a=file number, status, c=min seq d=max seq */
     PORT_EV_RECOVERY,       /* a=records replayed b=last sequence c=corrupt offset+1 (0: none) */
+    PORT_EV_LINK,           /* writer pushed itself on queue a (wt_queue_id); b=1: it leads
+                               (the queue was empty); c=CAS attempts */
+    PORT_EV_NEWER_LINKS,    /* leader of queue a built b missing link_newer pointers */
+    PORT_EV_DETACH,         /* leader of queue a detached its group of b writers;
+                               members: the next leader, if any */
+    PORT_EV_MOVE_ASIDE,     /* leader of queue a moved members[0] aside (incompatible) */
     PORT_EV_KIND_COUNT
 } port_event_kind;
 
@@ -240,6 +266,9 @@ typedef struct port_event {
     uint64_t a, b, c, d;
     const uint32_t *members; /* PORT_EV_GROUP: owners of the members, oldest first */
     uint32_t member_count;
+    /* PORT_EV_STATE: the state word that changed (the sim reads the value
+     * it really replaced there; never printed). */
+    const port_atomic_u32 *word;
 } port_event;
 
 PORT_FAST void port_event_emit(const port_event *e);

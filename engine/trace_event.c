@@ -22,6 +22,7 @@
 #define EV(key, type, member, meaning) \
     {key, type, (uint16_t)offsetof(trace_event, member), false, meaning}
 #define WRITER EV("writer", TRACE_STR, writer, "the writer (its thread's name)")
+#define QUEUE EV("queue", TRACE_STR, queue, "write, nonmem (the second write queue) or memtable")
 #define STATUS EV("status", TRACE_STR, status, "a status name: ok, io_error, corruption, ...")
 
 const trace_field_def trace_event_common_fields[] = {
@@ -98,6 +99,21 @@ const trace_kind_def trace_kinds[TRACE_KIND_COUNT] = {
          EV("last_seq", TRACE_U64, last_seq, "the last sequence recovered"),
          EV("problem_offset", TRACE_U64, problem_offset, "where the WAL's problem starts"),
          EV("problem", TRACE_BOOL, problem, "a corrupt or torn record was met"), STATUS}},
+    [TRACE_LINK] = {"link", "a writer pushed itself onto a queue (one CAS on its head that won)",
+        {WRITER, QUEUE, EV("leads", TRACE_BOOL, leads, "the queue was empty: it is the leader"),
+         EV("attempts", TRACE_U64, attempts, "CAS attempts (more than 1: others pushed meanwhile)")}},
+    [TRACE_NEWER_LINKS] = {"newer_links", "the leader filled in missing link_newer pointers "
+                                           "(CreateMissingNewerLinks)",
+        {EV("leader", TRACE_STR, leader, "the queue's leader"), QUEUE,
+         EV("links", TRACE_U64, links, "pointers it set")}},
+    [TRACE_DETACH] = {"detach", "the leader took its group off the queue",
+        {EV("leader", TRACE_STR, leader, "the group's leader"), QUEUE,
+         EV("size", TRACE_U64, size, "the group's writers"),
+         {"next", TRACE_STR, (uint16_t)offsetof(trace_event, next), true,
+          "the writer that leads next (absent: the queue became empty)"}}},
+    [TRACE_MOVE_ASIDE] = {"move_aside", "the leader moved an incompatible writer out of its group, "
+                                         "to be re-linked after it",
+        {EV("leader", TRACE_STR, leader, "the group's leader"), QUEUE, WRITER}},
     [TRACE_HOLD] = {"hold", "sim only: a pinning rule held a writer at a sync point",
         {WRITER, EV("at", TRACE_STR, at, "the sync point"),
          EV("until", TRACE_STR, until, "the condition that releases it")}},
@@ -110,7 +126,9 @@ const trace_kind_def trace_kinds[TRACE_KIND_COUNT] = {
     [TRACE_FINISH] = {"finish", "the fiber ended", {{NULL, 0, 0, 0, 0}}},
     [TRACE_VIOLATION] = {"violation", "sim only: an invariant failed; the run stops here",
         {EV("invariant", TRACE_STR, invariant, "the invariant's name"),
-         EV("detail", TRACE_STR, detail, "what was seen")}},
+         EV("detail", TRACE_STR, detail, "what was seen"),
+         {"writer", TRACE_STR, (uint16_t)offsetof(trace_event, writer), true,
+          "the writer it concerns (absent: none in particular)"}}},
 };
 
 #undef WRITER
@@ -448,7 +466,17 @@ static const trace_kind kind_of_port[PORT_EV_KIND_COUNT] = {
     [PORT_EV_FLUSH_BEGIN] = TRACE_FLUSH_BEGIN,
     [PORT_EV_FLUSH_END] = TRACE_FLUSH_END,
     [PORT_EV_RECOVERY] = TRACE_RECOVERY,
+    [PORT_EV_LINK] = TRACE_LINK,
+    [PORT_EV_NEWER_LINKS] = TRACE_NEWER_LINKS,
+    [PORT_EV_DETACH] = TRACE_DETACH,
+    [PORT_EV_MOVE_ASIDE] = TRACE_MOVE_ASIDE,
 };
+
+static const char *queue_name(uint64_t q)
+{
+    static const char *const names[] = {"write", "nonmem", "memtable"};
+    return q < sizeof names / sizeof names[0] ? names[q] : "?";
+}
 
 /* Group members by name, oldest first. */
 static void fill_members(trace_event *e, const port_event *pe, trace_name_fn name_of, void *arg,
@@ -505,6 +533,20 @@ bool trace_event_from_port(trace_event *e, const port_event *pe, trace_name_fn n
     case PORT_EV_RECOVERY:
         e->records = pe->a, e->last_seq = pe->b, e->problem_offset = pe->c ? pe->c - 1 : 0;
         e->problem = pe->c != 0, e->status = status;
+        return true;
+    case PORT_EV_LINK:
+        e->writer = who, e->queue = queue_name(pe->a), e->leads = pe->b != 0, e->attempts = pe->c;
+        return true;
+    case PORT_EV_NEWER_LINKS:
+        e->leader = who, e->queue = queue_name(pe->a), e->links = pe->b;
+        return true;
+    case PORT_EV_DETACH:
+        e->leader = who, e->queue = queue_name(pe->a), e->size = pe->b;
+        e->next = pe->member_count > 0 ? name_of(arg, pe->members[0]) : NULL;
+        return true;
+    case PORT_EV_MOVE_ASIDE:
+        e->leader = who, e->queue = queue_name(pe->a);
+        e->writer = pe->member_count > 0 ? name_of(arg, pe->members[0]) : "?";
         return true;
     case PORT_EV_KIND_COUNT: break;
     }

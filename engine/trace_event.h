@@ -27,8 +27,10 @@
 
 #include "port.h"
 
-/* Version 2 added "source" to the header (sim or real traces). */
-enum { TRACE_FORMAT_VERSION = 2 };
+/* Version 2 added "source" to the header (sim or real traces); version 3
+ * the writer-list events (link, newer_links, detach, move_aside) and the
+ * violation's writer. */
+enum { TRACE_FORMAT_VERSION = 3 };
 #define TRACE_FORMAT_NAME "wtlab-trace"
 #define TRACE_SOURCE_SIM "sim"
 #define TRACE_SOURCE_REAL "real"
@@ -85,6 +87,10 @@ typedef enum trace_kind {
     TRACE_FLUSH_BEGIN,
     TRACE_FLUSH_END,
     TRACE_RECOVERY,
+    TRACE_LINK,
+    TRACE_NEWER_LINKS,
+    TRACE_DETACH,
+    TRACE_MOVE_ASIDE,
     TRACE_HOLD,
     TRACE_RELEASE,
     TRACE_CRASH,
@@ -110,8 +116,10 @@ typedef struct trace_event {
     int64_t batch;
     uint64_t bytes, count, seq, first_seq, last_seq, offset, log, reason;
     uint64_t immutables, file, entries, records, problem_offset;
-    bool problem, tear_last_write;
+    uint64_t attempts, links, size;
+    bool problem, tear_last_write, leads;
     const char *opts, *status, *from, *to, *at, *until, *invariant, *detail;
+    const char *queue, *next;
     trace_names members, of;
 } trace_event;
 

@@ -28,11 +28,14 @@ static void context_init(wt_await_context *ctx, const char *name)
     port_atomic_init_u32(&ctx->credit, 0);
 }
 
-void write_thread_init(write_thread *wt, const char *name, const write_thread_options *opts)
+void write_thread_init(write_thread *wt, const char *name, wt_queue_id id,
+                       const write_thread_options *opts)
 {
     WT_ASSERT(opts->max_write_batch_group_size_bytes > 0);
+    WT_ASSERT(id == WT_QUEUE_WRITE || id == WT_QUEUE_NONMEM);
     wt->opts = *opts;
     wt->name = name;
+    wt->id = id;
     port_atomic_init_ptr(&wt->newest_writer, NULL);
     port_atomic_init_ptr(&wt->newest_memtable_writer, NULL);
     wt->last_sequence = 0;
@@ -69,14 +72,14 @@ void wt_writer_init(wt_writer *w, wt_write_batch *batch, wt_writer_flags flags,
     w->disable_memtable = flags.disable_memtable;
     w->callback = cb;
     port_atomic_init_u32(&w->state, WT_STATE_INIT);
-    w->write_group = NULL;
-    w->sequence = WT_MAX_SEQUENCE_NUMBER;
-    w->status = WT_OK;
+    WT_STORE(w, write_group, NULL);
+    WT_STORE(w, sequence, WT_MAX_SEQUENCE_NUMBER);
+    WT_STORE(w, status, WT_OK);
     w->callback_status = WT_OK;
     w->log_used = 0;
     w->owner = port_thread_id();
-    w->link_older = NULL;
-    w->link_newer = NULL;
+    WT_STORE(w, link_older, NULL);
+    WT_STORE(w, link_newer, NULL);
 }
 
 bool wt_writer_check_callback(wt_writer *w)
@@ -93,11 +96,30 @@ wt_writer *wt_newest_writer(const write_thread *wt)
 
 /* ------------------------------------------------------- states and waits */
 
-static void emit_state(uint32_t owner, uint32_t from, uint32_t to)
+/* w's state word went from -> to (as this thread saw it; the sim reads
+ * the value really replaced through .word). */
+static void emit_state(const wt_writer *w, uint32_t owner, uint32_t from, uint32_t to)
 {
     if (!port_events_enabled()) return;
-    port_event e = {.kind = PORT_EV_STATE, .writer = owner, .from = from, .to = to};
+    port_event e = {.kind = PORT_EV_STATE, .writer = owner, .from = from, .to = to,
+                    .word = &w->state};
     port_event_emit(&e);
+}
+
+/* A writer-list event of queue q (PORT_EV_LINK and the rest); `other` is
+ * the writer it names besides the emitting thread (UINT32_MAX: none). */
+static void emit_list(port_event_kind kind, uint32_t who, wt_queue_id q, uint64_t b, uint64_t c,
+                      uint32_t other)
+{
+    if (!port_events_enabled()) return;
+    port_event e = {.kind = kind, .writer = who, .a = q, .b = b, .c = c, .members = &other,
+                    .member_count = other != UINT32_MAX ? 1 : 0};
+    port_event_emit(&e);
+}
+
+static wt_queue_id queue_of(const write_thread *wt, const port_atomic_ptr *head)
+{
+    return head == &wt->newest_memtable_writer ? WT_QUEUE_MEMTABLE : wt->id;
 }
 
 /* Moves w to new_state and wakes its owner if it is parked.  w may be
@@ -108,14 +130,14 @@ static void set_state(wt_writer *w, uint32_t new_state)
     uint32_t state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
     if (state != WT_STATE_LOCKED_WAITING &&
         port_atomic_cas_u32(&w->state, &state, new_state, PORT_SEQ_CST)) {
-        emit_state(owner, state, new_state);
+        emit_state(w, owner, state, new_state);
         return;
     }
     /* The owner parked (or is about to): only a store plus a wake-up can
      * reach it, and nobody else may change the state meanwhile. */
     WT_ASSERT(state == WT_STATE_LOCKED_WAITING);
     port_atomic_store_u32(&w->state, new_state, PORT_RELEASE);
-    emit_state(owner, WT_STATE_LOCKED_WAITING, new_state);
+    emit_state(w, owner, WT_STATE_LOCKED_WAITING, new_state);
     port_unpark(&w->state);
 }
 
@@ -136,7 +158,7 @@ static uint32_t blocking_await_state(wt_writer *w, uint32_t goal_mask)
                  port_atomic_cas_u32(&w->state, &state, WT_STATE_LOCKED_WAITING, PORT_SEQ_CST);
     }
     if (parked) {
-        emit_state(w->owner, state, WT_STATE_LOCKED_WAITING);
+        emit_state(w, w->owner, state, WT_STATE_LOCKED_WAITING);
         while ((state = port_atomic_load_u32(&w->state, PORT_ACQUIRE)) == WT_STATE_LOCKED_WAITING)
             port_park(&w->state, WT_STATE_LOCKED_WAITING, "WriteThread::AwaitState");
     }
@@ -176,8 +198,8 @@ static uint32_t yield_await_state(const write_thread *wt, wt_writer *w, uint32_t
 /* Waits until w's state is in goal_mask: spin, then (adaptively) yield,
  * then park.  The adaptation credit of the call site decides whether the
  * yield phase is worth it; one call in 256 samples it regardless. */
-static uint32_t await_state(write_thread *wt, wt_writer *w, uint32_t goal_mask,
-                            wt_await_context *ctx)
+static uint32_t await_phases(write_thread *wt, wt_writer *w, uint32_t goal_mask,
+                             wt_await_context *ctx)
 {
     uint32_t state = 0;
     for (unsigned tries = 0; tries < WT_AWAIT_SPINS; tries++) {
@@ -206,6 +228,16 @@ static uint32_t await_state(write_thread *wt, wt_writer *w, uint32_t goal_mask,
     return state;
 }
 
+/* AwaitState: the sim knows what w waits for while it waits. */
+static uint32_t await_state(write_thread *wt, wt_writer *w, uint32_t goal_mask,
+                            wt_await_context *ctx)
+{
+    port_await_begin(&w->state, goal_mask);
+    uint32_t state = await_phases(wt, w, goal_mask, ctx);
+    port_await_end(&w->state);
+    return state;
+}
+
 /* ---------------------------------------------------------------- the list */
 
 /* Pushes w onto the list at *head.  Returns true when the list was empty
@@ -215,11 +247,11 @@ static bool link_one(write_thread *wt, wt_writer *w, port_atomic_ptr *head)
 {
     WT_ASSERT(port_atomic_load_u32(&w->state, PORT_RELAXED) == WT_STATE_INIT);
     void *writers = port_atomic_load_ptr(head, PORT_RELAXED);
-    for (;;) {
+    for (uint64_t attempts = 1;; attempts++) {
         WT_ASSERT(writers != w);
         if (writers == &wt->write_stall_dummy) {
             if (w->no_slowdown) {
-                w->status = WT_INCOMPLETE;
+                WT_STORE(w, status, WT_INCOMPLETE);
                 set_state(w, WT_STATE_COMPLETED);
                 return false;
             }
@@ -234,8 +266,12 @@ static bool link_one(write_thread *wt, wt_writer *w, port_atomic_ptr *head)
             }
             port_mutex_unlock(&wt->stall_mu);
         }
-        w->link_older = writers;
-        if (port_atomic_cas_weak_ptr(head, &writers, w, PORT_ACQ_REL)) return writers == NULL;
+        WT_STORE(w, link_older, writers);
+        if (port_atomic_cas_weak_ptr(head, &writers, w, PORT_ACQ_REL)) {
+            emit_list(PORT_EV_LINK, w->owner, queue_of(wt, head), writers == NULL, attempts,
+                      UINT32_MAX);
+            return writers == NULL;
+        }
     }
 }
 
@@ -244,31 +280,38 @@ static bool link_one(write_thread *wt, wt_writer *w, port_atomic_ptr *head)
 static bool link_group(wt_write_group *g, port_atomic_ptr *head)
 {
     wt_writer *leader = g->leader, *last = g->last_writer;
-    for (wt_writer *w = last;; w = w->link_older) {
+    for (wt_writer *w = last;; w = WT_LOAD(w, link_older)) {
         /* Cleared so that CreateMissingNewerLinks rebuilds every link. */
-        w->link_newer = NULL;
-        w->write_group = NULL;
+        WT_STORE(w, link_newer, NULL);
+        WT_STORE(w, write_group, NULL);
         if (w == leader) break;
     }
     void *newest = port_atomic_load_ptr(head, PORT_RELAXED);
-    for (;;) {
-        leader->link_older = newest;
-        if (port_atomic_cas_weak_ptr(head, &newest, last, PORT_ACQ_REL)) return newest == NULL;
+    for (uint64_t attempts = 1;; attempts++) {
+        WT_STORE(leader, link_older, newest);
+        if (port_atomic_cas_weak_ptr(head, &newest, last, PORT_ACQ_REL)) {
+            emit_list(PORT_EV_LINK, leader->owner, WT_QUEUE_MEMTABLE, newest == NULL, attempts,
+                      UINT32_MAX);
+            return newest == NULL;
+        }
     }
 }
 
-/* Fills in link_newer from head back to the first writer that has it. */
-static void create_missing_newer_links(wt_writer *head)
+/* Fills in link_newer from head back to the first writer that has it
+ * (CreateMissingNewerLinks) on queue q. */
+static void create_missing_newer_links(wt_queue_id q, wt_writer *head)
 {
-    for (;;) {
-        wt_writer *next = head->link_older;
-        if (next == NULL || next->link_newer != NULL) {
-            WT_ASSERT(next == NULL || next->link_newer == head);
+    uint64_t links = 0;
+    for (;; links++) {
+        wt_writer *next = WT_LOAD(head, link_older);
+        if (next == NULL || WT_LOAD(next, link_newer) != NULL) {
+            WT_ASSERT(next == NULL || WT_LOAD(next, link_newer) == head);
             break;
         }
-        next->link_newer = head;
+        WT_STORE(next, link_newer, head);
         head = next;
     }
+    if (links > 0) emit_list(PORT_EV_NEWER_LINKS, port_thread_id(), q, links, 0, UINT32_MAX);
 }
 
 /* Pipelined: the leader needs no memtable write; drop it from the group. */
@@ -280,9 +323,10 @@ static void complete_leader(wt_write_group *g)
         g->leader = NULL;
         g->last_writer = NULL;
     } else {
-        WT_ASSERT(leader->link_newer != NULL);
-        leader->link_newer->link_older = NULL;
-        g->leader = leader->link_newer;
+        wt_writer *newer = WT_LOAD(leader, link_newer);
+        WT_ASSERT(newer != NULL);
+        WT_STORE(newer, link_older, NULL);
+        g->leader = newer;
     }
     g->size--;
     set_state(leader, WT_STATE_COMPLETED);
@@ -293,12 +337,13 @@ static void complete_follower(wt_writer *w, wt_write_group *g)
 {
     WT_ASSERT(g->size > 1);
     WT_ASSERT(w != g->leader);
+    wt_writer *older = WT_LOAD(w, link_older), *newer = WT_LOAD(w, link_newer);
     if (w == g->last_writer) {
-        w->link_older->link_newer = NULL;
-        g->last_writer = w->link_older;
+        WT_STORE(older, link_newer, NULL);
+        g->last_writer = older;
     } else {
-        w->link_older->link_newer = w->link_newer;
-        w->link_newer->link_older = w->link_older;
+        WT_STORE(older, link_newer, newer);
+        WT_STORE(newer, link_older, older);
     }
     g->size--;
     set_state(w, WT_STATE_COMPLETED);
@@ -314,20 +359,21 @@ void wt_begin_write_stall(write_thread *wt)
     /* Fail queued no_slowdown writers now instead of after the stall.  The
      * walk stops at the current group, which never mixes the two kinds. */
     wt_writer *prev = &wt->write_stall_dummy;
-    wt_writer *w = prev->link_older;
-    while (w != NULL && w->write_group == NULL) {
+    wt_writer *w = WT_LOAD(prev, link_older);
+    while (w != NULL && WT_LOAD(w, write_group) == NULL) {
         if (w->no_slowdown) {
-            prev->link_older = w->link_older;
-            w->status = WT_INCOMPLETE;
+            wt_writer *older = WT_LOAD(w, link_older);
+            WT_STORE(prev, link_older, older);
+            WT_STORE(w, status, WT_INCOMPLETE);
             set_state(w, WT_STATE_COMPLETED);
             /* Repair link_newer only where already built, or the lazy
              * CreateMissingNewerLinks would stop early (RocksDB #7508). */
-            if (prev->link_older != NULL && prev->link_older->link_newer != NULL)
-                prev->link_older->link_newer = prev;
-            w = prev->link_older;
+            if (older != NULL && WT_LOAD(older, link_newer) != NULL)
+                WT_STORE(older, link_newer, prev);
+            w = older;
         } else {
             prev = w;
-            w = w->link_older;
+            w = WT_LOAD(w, link_older);
         }
     }
 }
@@ -337,10 +383,11 @@ void wt_end_write_stall(write_thread *wt)
     port_mutex_lock(&wt->stall_mu);
     WT_ASSERT(port_atomic_load_ptr(&wt->newest_writer, PORT_RELAXED) == &wt->write_stall_dummy);
     wt_writer *dummy = &wt->write_stall_dummy;
-    if (dummy->link_older != NULL) dummy->link_older->link_newer = dummy->link_newer;
-    port_atomic_exchange_ptr(&wt->newest_writer, dummy->link_older, PORT_ACQ_REL);
-    dummy->link_older = NULL;
-    dummy->link_newer = NULL;
+    wt_writer *older = WT_LOAD(dummy, link_older);
+    if (older != NULL) WT_STORE(older, link_newer, WT_LOAD(dummy, link_newer));
+    port_atomic_exchange_ptr(&wt->newest_writer, older, PORT_ACQ_REL);
+    WT_STORE(dummy, link_older, NULL);
+    WT_STORE(dummy, link_newer, NULL);
     port_atomic_fetch_add_u64(&wt->stall_ended_count, 1, PORT_RELEASE);
     port_cond_broadcast(&wt->stall_cv);
     port_mutex_unlock(&wt->stall_mu);
@@ -383,17 +430,18 @@ static const char *incompatible(const wt_writer *leader, const wt_writer *w, siz
 /* Moves w (not the leader) out of the main list onto the side list rb..re. */
 static void move_aside(wt_writer *w, wt_writer **rb, wt_writer **re)
 {
-    w->link_older->link_newer = w->link_newer;
-    if (w->link_newer != NULL) w->link_newer->link_older = w->link_older;
+    wt_writer *older = WT_LOAD(w, link_older), *newer = WT_LOAD(w, link_newer);
+    WT_STORE(older, link_newer, newer);
+    if (newer != NULL) WT_STORE(newer, link_older, older);
     if (*re == NULL) {
         *rb = *re = w;
-        w->link_older = NULL;
+        WT_STORE(w, link_older, NULL);
     } else {
-        w->link_older = *re;
-        (*re)->link_newer = w;
+        WT_STORE(w, link_older, *re);
+        WT_STORE(*re, link_newer, w);
         *re = w;
     }
-    /* w->link_newer still points into the main list: the walk goes on
+    /* w's link_newer still points into the main list: the walk goes on
      * from it, and relink_aside clears it on the last set-aside writer. */
 }
 
@@ -402,14 +450,14 @@ static void move_aside(wt_writer *w, wt_writer **rb, wt_writer **re)
 static void relink_aside(write_thread *wt, wt_writer *we, wt_writer *rb, wt_writer *re,
                          wt_writer *newest)
 {
-    rb->link_older = we;
-    re->link_newer = NULL;
-    we->link_newer = rb;
+    WT_STORE(rb, link_older, we);
+    WT_STORE(re, link_newer, NULL);
+    WT_STORE(we, link_newer, rb);
     void *head = newest;
     if (!port_atomic_cas_ptr(&wt->newest_writer, &head, re, PORT_ACQ_REL)) {
         wt_writer *w = head;
-        while (w->link_older != newest) w = w->link_older;
-        w->link_older = re;
+        while (WT_LOAD(w, link_older) != newest) w = WT_LOAD(w, link_older);
+        WT_STORE(w, link_older, re);
     }
 }
 
@@ -455,7 +503,7 @@ enum {
 static uint64_t count_back(const wt_writer *from, const wt_writer *stop)
 {
     uint64_t n = 0;
-    for (const wt_writer *w = from; w != stop && w != NULL; w = w->link_older) n++;
+    for (const wt_writer *w = from; w != stop && w != NULL; w = WT_LOAD(w, link_older)) n++;
     return n;
 }
 
@@ -495,35 +543,40 @@ size_t wt_enter_as_batch_group_leader(write_thread *wt, wt_writer *leader, wt_wr
 {
     if (wt->opts.sync_group_fill && leader->sync) wait_for_sync_group_fill(wt, leader);
 
-    WT_ASSERT(leader->link_older == NULL);
+    WT_ASSERT(WT_LOAD(leader, link_older) == NULL);
     WT_ASSERT(leader->batch != NULL);
     size_t size = wt_batch_byte_size(leader->batch);
     size_t max_size = group_size_limit(wt, size);
 
-    leader->write_group = g;
+    WT_STORE(leader, write_group, g);
     g->leader = g->last_writer = leader;
     g->size = 1;
     g->last_sequence = 0;
     port_atomic_init_u32(&g->status, WT_OK);
     port_atomic_init_u32(&g->running, 0);
     wt_writer *newest = port_atomic_load_ptr(&wt->newest_writer, PORT_ACQUIRE);
-    create_missing_newer_links(newest);
+    create_missing_newer_links(wt->id, newest);
 
     wt_writer *w = leader, *we = leader, *rb = NULL, *re = NULL;
     while (w != newest) {
-        WT_ASSERT(w->link_newer != NULL);
-        w = w->link_newer;
+        WT_ASSERT(WT_LOAD(w, link_newer) != NULL);
+        w = WT_LOAD(w, link_newer);
         if (incompatible(leader, w, size, max_size) != NULL) {
             move_aside(w, &rb, &re);
         } else {
             we = w;
-            w->write_group = g;
+            WT_STORE(w, write_group, g);
             size += wt_batch_byte_size(w->batch);
             g->last_writer = w;
             g->size++;
         }
     }
-    if (rb != NULL) relink_aside(wt, we, rb, re, newest);
+    if (rb != NULL) {
+        relink_aside(wt, we, rb, re, newest);
+        for (wt_writer *m = rb; m != NULL && port_events_enabled();
+             m = (m == re) ? NULL : WT_LOAD(m, link_newer))
+            emit_list(PORT_EV_MOVE_ASIDE, leader->owner, wt->id, 0, 0, m->owner);
+    }
     if (wt->opts.sync_group_fill) wt->fill_group_start_ns = port_now_ns();
     PORT_SYNC_POINT("WriteThread::EnterAsBatchGroupLeader:End");
     return size;
@@ -537,8 +590,8 @@ static void exit_serial(write_thread *wt, wt_write_group *g, wt_status status)
     wt_writer *leader = g->leader, *last = g->last_writer;
     if (WT_BUG(WAKE_BEFORE_DETACH)) {
         for (wt_writer *w = last; w != leader;) {
-            wt_writer *next = w->link_older;
-            w->status = status;
+            wt_writer *next = WT_LOAD(w, link_older);
+            WT_STORE(w, status, status);
             set_state(w, WT_STATE_COMPLETED);
             w = next;
         }
@@ -548,17 +601,20 @@ static void exit_serial(write_thread *wt, wt_write_group *g, wt_status status)
         /* Writers arrived behind the group; the oldest of them leads next.
          * No retry is needed: only the departing leader removes writers. */
         WT_ASSERT(head != last);
-        if (!WT_BUG(SKIP_NEWER_LINKS)) create_missing_newer_links(head);
-        wt_writer *next = last->link_newer;
+        if (!WT_BUG(SKIP_NEWER_LINKS)) create_missing_newer_links(wt->id, head);
+        wt_writer *next = WT_LOAD(last, link_newer);
         WT_ASSERT(next != NULL);
-        WT_ASSERT(next->link_older == last);
-        next->link_older = NULL;
+        WT_ASSERT(WT_LOAD(next, link_older) == last);
+        WT_STORE(next, link_older, NULL);
+        emit_list(PORT_EV_DETACH, leader->owner, wt->id, g->size, 0, next->owner);
         set_state(next, WT_STATE_GROUP_LEADER);
+    } else {
+        emit_list(PORT_EV_DETACH, leader->owner, wt->id, g->size, 0, UINT32_MAX);
     }
     if (WT_BUG(WAKE_BEFORE_DETACH)) return;
     while (last != leader) {
-        last->status = status;
-        wt_writer *next = last->link_older; /* read before last may vanish */
+        WT_STORE(last, status, status);
+        wt_writer *next = WT_LOAD(last, link_older); /* read before last may vanish */
         set_state(last, WT_STATE_COMPLETED);
         last = next;
     }
@@ -570,20 +626,21 @@ static void exit_serial(write_thread *wt, wt_write_group *g, wt_status status)
 static void exit_pipelined(write_thread *wt, wt_write_group *g, wt_status status)
 {
     wt_writer *leader = g->leader, *last = g->last_writer;
+    const size_t size = g->size;
     wt_writer dummy;
     wt_writer_init(&dummy, NULL, (wt_writer_flags){0}, NULL);
     dummy.owner = UINT32_MAX;
     void *head = port_atomic_load_ptr(&wt->newest_writer, PORT_ACQUIRE);
     if (head != last || !port_atomic_cas_ptr(&wt->newest_writer, &head, &dummy, PORT_ACQ_REL)) {
         WT_ASSERT(head != last);
-        create_missing_newer_links(head);
-        WT_ASSERT(last->link_newer != NULL);
-        last->link_newer->link_older = &dummy;
-        dummy.link_newer = last->link_newer;
+        create_missing_newer_links(wt->id, head);
+        WT_ASSERT(WT_LOAD(last, link_newer) != NULL);
+        WT_STORE(WT_LOAD(last, link_newer), link_older, &dummy);
+        WT_STORE(&dummy, link_newer, WT_LOAD(last, link_newer));
     }
     for (wt_writer *w = last; w != leader;) {
-        wt_writer *next = w->link_older;
-        w->status = status;
+        wt_writer *next = WT_LOAD(w, link_older);
+        WT_STORE(w, status, status);
         if (!wt_writer_should_write_memtable(w)) complete_follower(w, g);
         w = next;
     }
@@ -594,11 +651,14 @@ static void exit_pipelined(write_thread *wt, wt_write_group *g, wt_status status
         set_state(g->leader, WT_STATE_MEMTABLE_WRITER_LEADER);
     head = port_atomic_load_ptr(&wt->newest_writer, PORT_ACQUIRE);
     if (head != &dummy || !port_atomic_cas_ptr(&wt->newest_writer, &head, NULL, PORT_ACQ_REL)) {
-        create_missing_newer_links(head);
-        wt_writer *next_leader = dummy.link_newer;
+        create_missing_newer_links(wt->id, head);
+        wt_writer *next_leader = WT_LOAD(&dummy, link_newer);
         WT_ASSERT(next_leader != NULL);
-        next_leader->link_older = NULL;
+        WT_STORE(next_leader, link_older, NULL);
+        emit_list(PORT_EV_DETACH, leader->owner, wt->id, size, 0, next_leader->owner);
         set_state(next_leader, WT_STATE_GROUP_LEADER);
+    } else {
+        emit_list(PORT_EV_DETACH, leader->owner, wt->id, size, 0, UINT32_MAX);
     }
     if (link_late && g->size > 0 && link_group(g, &wt->newest_memtable_writer))
         set_state(g->leader, WT_STATE_MEMTABLE_WRITER_LEADER);
@@ -610,7 +670,7 @@ static void exit_pipelined(write_thread *wt, wt_write_group *g, wt_status status
 
 void wt_exit_as_batch_group_leader(write_thread *wt, wt_write_group *g, wt_status status)
 {
-    WT_ASSERT(g->leader->link_older == NULL);
+    WT_ASSERT(WT_LOAD(g->leader, link_older) == NULL);
     PORT_SYNC_POINT("WriteThread::ExitAsBatchGroupLeader:Start");
     /* A memtable error of a parallel member reaches the whole group. */
     wt_status group_status = (wt_status)port_atomic_load_u32(&g->status, PORT_ACQUIRE);
@@ -631,7 +691,7 @@ void wt_exit_as_batch_group_leader(write_thread *wt, wt_write_group *g, wt_statu
 
 void wt_exit_as_batch_group_follower(write_thread *wt, wt_writer *w)
 {
-    wt_write_group *g = w->write_group;
+    wt_write_group *g = WT_LOAD(w, write_group);
     WT_ASSERT(wt_writer_state(w) == WT_STATE_PARALLEL_MEMTABLE_WRITER);
     wt_writer *leader = g->leader;
     wt_exit_as_batch_group_leader(wt, g, (wt_status)port_atomic_load_u32(&g->status, PORT_ACQUIRE));
@@ -653,12 +713,12 @@ static size_t integer_sqrt(size_t n)
 void wt_set_mem_writers_each_stride(write_thread *wt, wt_writer *w)
 {
     (void)wt;
-    wt_write_group *g = w->write_group;
+    wt_write_group *g = WT_LOAD(w, write_group);
     wt_writer *last = g->last_writer;
     size_t stride = integer_sqrt(g->size);
     WT_ASSERT(stride >= 1);
     for (size_t count = 0; w != NULL; count++) {
-        wt_writer *next = (w == last) ? NULL : w->link_newer; /* w may vanish once woken */
+        wt_writer *next = (w == last) ? NULL : WT_LOAD(w, link_newer); /* w may vanish once woken */
         if (count % stride == 0) set_state(w, WT_STATE_PARALLEL_MEMTABLE_WRITER);
         w = next;
     }
@@ -670,7 +730,7 @@ void wt_launch_parallel_memtable_writers(write_thread *wt, wt_write_group *g)
     port_atomic_store_u32(&g->running, (uint32_t)g->size, PORT_RELEASE);
     if (g->size < WT_MIN_PARALLEL_CALLER_GROUP) {
         for (wt_writer *w = g->leader; w != NULL;) {
-            wt_writer *next = (w == g->last_writer) ? NULL : w->link_newer;
+            wt_writer *next = (w == g->last_writer) ? NULL : WT_LOAD(w, link_newer);
             set_state(w, WT_STATE_PARALLEL_MEMTABLE_WRITER);
             w = next;
         }
@@ -680,11 +740,11 @@ void wt_launch_parallel_memtable_writers(write_thread *wt, wt_write_group *g)
      * mod stride, and the leader wakes class 0 from member `stride` on. */
     size_t stride = integer_sqrt(g->size);
     wt_writer *w = g->leader;
-    wt_writer *next = w->link_newer;
+    wt_writer *next = WT_LOAD(w, link_newer);
     set_state(w, WT_STATE_PARALLEL_MEMTABLE_WRITER);
     for (size_t i = 1; i < stride; i++) {
         w = next;
-        next = w->link_newer;
+        next = WT_LOAD(w, link_newer);
         set_state(w, WT_STATE_PARALLEL_MEMTABLE_CALLER);
     }
     wt_set_mem_writers_each_stride(wt, next);
@@ -692,14 +752,15 @@ void wt_launch_parallel_memtable_writers(write_thread *wt, wt_write_group *g)
 
 bool wt_complete_parallel_memtable_writer(write_thread *wt, wt_writer *w)
 {
-    wt_write_group *g = w->write_group;
-    if (w->status != WT_OK) port_atomic_store_u32(&g->status, w->status, PORT_RELAXED);
+    wt_write_group *g = WT_LOAD(w, write_group);
+    wt_status mine = WT_LOAD(w, status);
+    if (mine != WT_OK) port_atomic_store_u32(&g->status, mine, PORT_RELAXED);
     if (port_atomic_fetch_sub_u32(&g->running, 1, PORT_ACQ_REL) > 1) {
         await_state(wt, w, WT_STATE_COMPLETED, &wt->ctx_complete_parallel);
         return false;
     }
     /* The last one out does the exit work for the whole group. */
-    w->status = (wt_status)port_atomic_load_u32(&g->status, PORT_RELAXED);
+    WT_STORE(w, status, (wt_status)port_atomic_load_u32(&g->status, PORT_RELAXED));
     return true;
 }
 
@@ -713,33 +774,33 @@ uint64_t wt_update_last_sequence(write_thread *wt, uint64_t seq)
 
 void wt_enter_as_memtable_writer(write_thread *wt, wt_writer *leader, wt_write_group *g)
 {
-    WT_ASSERT(leader->link_older == NULL);
+    WT_ASSERT(WT_LOAD(leader, link_older) == NULL);
     WT_ASSERT(leader->batch != NULL);
     size_t size = wt_batch_byte_size(leader->batch);
     size_t max_size = group_size_limit(wt, size);
-    leader->write_group = g;
+    WT_STORE(leader, write_group, g);
     g->leader = leader;
     g->size = 1;
     port_atomic_init_u32(&g->status, WT_OK);
     port_atomic_init_u32(&g->running, 0);
     wt_writer *last = leader;
     wt_writer *newest = port_atomic_load_ptr(&wt->newest_memtable_writer, PORT_ACQUIRE);
-    create_missing_newer_links(newest);
+    create_missing_newer_links(WT_QUEUE_MEMTABLE, newest);
     for (wt_writer *w = leader; w != newest;) {
-        WT_ASSERT(w->link_newer != NULL);
-        w = w->link_newer;
+        WT_ASSERT(WT_LOAD(w, link_newer) != NULL);
+        w = WT_LOAD(w, link_newer);
         if (w->batch == NULL) break;
         if (!wt->opts.allow_concurrent_memtable_write) {
             /* Serial inserts: keep the group within the byte limit. */
             if (size + wt_batch_byte_size(w->batch) > max_size) break;
             size += wt_batch_byte_size(w->batch);
         }
-        w->write_group = g;
+        WT_STORE(w, write_group, g);
         last = w;
         g->size++;
     }
     g->last_writer = last;
-    g->last_sequence = last->sequence + wt_batch_count(last->batch) - 1;
+    g->last_sequence = WT_LOAD(last, sequence) + wt_batch_count(last->batch) - 1;
 }
 
 void wt_exit_as_memtable_writer(write_thread *wt, wt_writer *self, wt_write_group *g)
@@ -748,16 +809,19 @@ void wt_exit_as_memtable_writer(write_thread *wt, wt_writer *self, wt_write_grou
     wt_writer *leader = g->leader, *last = g->last_writer;
     void *head = last;
     if (!port_atomic_cas_ptr(&wt->newest_memtable_writer, &head, NULL, PORT_ACQ_REL)) {
-        create_missing_newer_links(head);
-        wt_writer *next_leader = last->link_newer;
+        create_missing_newer_links(WT_QUEUE_MEMTABLE, head);
+        wt_writer *next_leader = WT_LOAD(last, link_newer);
         WT_ASSERT(next_leader != NULL);
-        next_leader->link_older = NULL;
+        WT_STORE(next_leader, link_older, NULL);
+        emit_list(PORT_EV_DETACH, leader->owner, WT_QUEUE_MEMTABLE, g->size, 0, next_leader->owner);
         set_state(next_leader, WT_STATE_MEMTABLE_WRITER_LEADER);
+    } else {
+        emit_list(PORT_EV_DETACH, leader->owner, WT_QUEUE_MEMTABLE, g->size, 0, UINT32_MAX);
     }
     wt_status group_status = (wt_status)port_atomic_load_u32(&g->status, PORT_ACQUIRE);
     for (wt_writer *w = leader;;) {
-        if (group_status != WT_OK) w->status = group_status;
-        wt_writer *next = w->link_newer;
+        if (group_status != WT_OK) WT_STORE(w, status, group_status);
+        wt_writer *next = WT_LOAD(w, link_newer);
         bool at_end = (w == last);
         if (w != leader) set_state(w, WT_STATE_COMPLETED);
         if (at_end) break;
@@ -802,10 +866,13 @@ void wt_exit_unbatched(write_thread *wt, wt_writer *w)
 {
     void *head = w;
     if (!port_atomic_cas_ptr(&wt->newest_writer, &head, NULL, PORT_ACQ_REL)) {
-        create_missing_newer_links(head);
-        wt_writer *next_leader = w->link_newer;
+        create_missing_newer_links(wt->id, head);
+        wt_writer *next_leader = WT_LOAD(w, link_newer);
         WT_ASSERT(next_leader != NULL);
-        next_leader->link_older = NULL;
+        WT_STORE(next_leader, link_older, NULL);
+        emit_list(PORT_EV_DETACH, w->owner, wt->id, 1, 0, next_leader->owner);
         set_state(next_leader, WT_STATE_GROUP_LEADER);
+    } else {
+        emit_list(PORT_EV_DETACH, w->owner, wt->id, 1, 0, UINT32_MAX);
     }
 }

@@ -68,15 +68,25 @@ struct wt_writer {
     bool disable_memtable;    /* WAL-only write (two write queues) */
     const wt_write_callback *callback;
     port_atomic_u32 state;    /* wt_state */
-    wt_write_group *write_group;
-    uint64_t sequence;        /* first sequence of this batch */
-    wt_status status;         /* group / WAL / memtable result */
     wt_status callback_status;
     uint64_t log_used;        /* WAL file number the batch went to */
     uint32_t owner;           /* port_thread_id of the calling thread */
-    wt_writer *link_older;
-    wt_writer *link_newer;
+    /* Plain fields other threads read or write, ordered by the state word
+     * and the queue heads.  Access them only with WT_LOAD / WT_STORE
+     * (below), so that the sim checks each access is ordered; observers
+     * outside the engine (the sim's dumps) may read them directly. */
+    struct {
+        wt_write_group *write_group;
+        uint64_t sequence;    /* first sequence of this batch */
+        wt_status status;     /* group / WAL / memtable result */
+        wt_writer *link_older;
+        wt_writer *link_newer;
+    } shared;
 };
+
+/* A plain access to one of w->shared's fields (port.h, "observation"). */
+#define WT_LOAD(w, field) PORT_PLAIN_LOAD((w)->shared.field)
+#define WT_STORE(w, field, v) PORT_PLAIN_STORE((w)->shared.field, (v))
 
 /* Adaptive-yield bookkeeping of one AwaitState call site. */
 typedef struct wt_await_context {
@@ -94,9 +104,17 @@ typedef struct write_thread_options {
     bool sync_group_fill;
 } write_thread_options;
 
+/* Which queue a writer-list event is about (PORT_EV_LINK and the rest). */
+typedef enum wt_queue_id {
+    WT_QUEUE_WRITE = 0,    /* the write queue */
+    WT_QUEUE_NONMEM = 1,   /* the second write queue (two_write_queues) */
+    WT_QUEUE_MEMTABLE = 2, /* a write queue's pipelined memtable queue */
+} wt_queue_id;
+
 typedef struct write_thread {
     write_thread_options opts;
     const char *name;                  /* "write_thread" / "nonmem_write_thread" */
+    wt_queue_id id;                    /* WT_QUEUE_WRITE or WT_QUEUE_NONMEM */
     port_atomic_ptr newest_writer;     /* head of the WAL (main) queue */
     port_atomic_ptr newest_memtable_writer; /* head of the pipelined memtable queue */
     uint64_t last_sequence;            /* pipelined: last sequence handed out */
@@ -117,7 +135,8 @@ typedef struct write_thread {
     uint64_t fill_waits, fill_timeouts; /* statistics */
 } write_thread;
 
-void write_thread_init(write_thread *wt, const char *name, const write_thread_options *opts);
+void write_thread_init(write_thread *wt, const char *name, wt_queue_id id,
+                       const write_thread_options *opts);
 void write_thread_destroy(write_thread *wt);
 
 /* What one write asks for, copied into its wt_writer (the WriteOptions
@@ -145,22 +164,24 @@ static inline bool wt_writer_callback_failed(const wt_writer *w)
 }
 static inline bool wt_writer_should_write_memtable(const wt_writer *w)
 {
-    return w->status == WT_OK && !wt_writer_callback_failed(w) && !w->disable_memtable;
+    return WT_LOAD(w, status) == WT_OK && !wt_writer_callback_failed(w) && !w->disable_memtable;
 }
 static inline bool wt_writer_should_write_wal(const wt_writer *w)
 {
-    return w->status == WT_OK && !wt_writer_callback_failed(w) && !w->disable_wal;
+    return WT_LOAD(w, status) == WT_OK && !wt_writer_callback_failed(w) && !w->disable_wal;
 }
 static inline wt_status wt_writer_final_status(const wt_writer *w)
 {
-    return w->status != WT_OK ? w->status : w->callback_status;
+    wt_status s = WT_LOAD(w, status);
+    return s != WT_OK ? s : w->callback_status;
 }
 /* Runs the callback (if any) once; false when it vetoed the write. */
 bool wt_writer_check_callback(wt_writer *w);
 
 /* Iterate group members oldest (leader) to newest. */
 #define WT_GROUP_FOREACH(w, g) \
-    for (wt_writer *w = (g)->leader; w != NULL; w = (w == (g)->last_writer) ? NULL : w->link_newer)
+    for (wt_writer *w = (g)->leader; w != NULL; \
+         w = (w == (g)->last_writer) ? NULL : WT_LOAD(w, link_newer))
 
 /* ----------------------------------------------------------- the protocol */
 

@@ -47,7 +47,7 @@ static void setup_queue(uint64_t group_bytes)
     write_thread_options o = {.allow_concurrent_memtable_write = true,
                               .max_write_batch_group_size_bytes = group_bytes,
                               .max_yield_usec = 0, .slow_yield_usec = 3};
-    write_thread_init(&F.wt, "write_thread", &o);
+    write_thread_init(&F.wt, "write_thread", WT_QUEUE_WRITE, &o);
 }
 
 /* Adds a writer whose batch has one put with a value of value_bytes. */
@@ -62,9 +62,9 @@ static wt_writer *push(size_t value_bytes, bool sync, bool no_slowdown, bool dis
     wt_writer *w = &F.w[i];
     wt_writer_flags flags = {.sync = sync, .no_slowdown = no_slowdown, .disable_wal = disable_wal};
     wt_writer_init(w, &F.b[i], flags, NULL);
-    w->link_older = wt_newest_writer(&F.wt);
+    WT_STORE(w, link_older, wt_newest_writer(&F.wt));
     port_atomic_store_ptr(&F.wt.newest_writer, w, PORT_RELEASE);
-    if (w->link_older == NULL) port_atomic_store_u32(&w->state, WT_STATE_GROUP_LEADER, PORT_RELEASE);
+    if (WT_LOAD(w, link_older) == NULL) port_atomic_store_u32(&w->state, WT_STATE_GROUP_LEADER, PORT_RELEASE);
     return w;
 }
 
@@ -74,7 +74,7 @@ static void expect_list(const size_t *want, size_t n)
     wt_writer *w = wt_newest_writer(&F.wt);
     for (size_t i = 0; i < n; i++) {
         ck_assert_msg(w == &F.w[want[i]], "list position %zu: expected w%zu", i, want[i]);
-        w = w->link_older;
+        w = WT_LOAD(w, link_older);
     }
     ck_assert_ptr_null(w);
 }
@@ -85,7 +85,7 @@ static void expect_group(const wt_write_group *g, const size_t *want, size_t n)
     size_t i = 0;
     WT_GROUP_FOREACH(w, g) {
         ck_assert_msg(w == &F.w[want[i]], "group member %zu: expected w%zu", i, want[i]);
-        ck_assert_ptr_eq(w->write_group, g);
+        ck_assert_ptr_eq(WT_LOAD(w, write_group), g);
         i++;
     }
     ck_assert_uint_eq(i, n);
@@ -129,11 +129,11 @@ static void incompatible_moved_aside(void *arg)
     /* Exit: w1 leads next; members complete with the group's status. */
     wt_exit_as_batch_group_leader(&F.wt, &g, WT_IO_ERROR);
     ck_assert_uint_eq(wt_writer_state(&F.w[1]), WT_STATE_GROUP_LEADER);
-    ck_assert_ptr_null(F.w[1].link_older);
+    ck_assert_ptr_null(WT_LOAD(&F.w[1], link_older));
     ck_assert_uint_eq(wt_writer_state(&F.w[2]), WT_STATE_COMPLETED);
     ck_assert_uint_eq(wt_writer_state(&F.w[5]), WT_STATE_COMPLETED);
-    ck_assert_int_eq(F.w[2].status, WT_IO_ERROR);
-    ck_assert_int_eq(F.w[5].status, WT_IO_ERROR);
+    ck_assert_int_eq(WT_LOAD(&F.w[2], status), WT_IO_ERROR);
+    ck_assert_int_eq(WT_LOAD(&F.w[5], status), WT_IO_ERROR);
     ck_assert_uint_eq(wt_writer_state(&F.w[3]), WT_STATE_INIT);
     ck_assert_uint_eq(wt_writer_state(&F.w[4]), WT_STATE_INIT);
     /* w1 leads next; w3 (disableWAL) and w4 (no_slowdown) still differ
@@ -206,11 +206,11 @@ static void stall_fails_no_slowdown(void *arg)
     ck_assert_ptr_eq(wt_newest_writer(&F.wt), &F.wt.write_stall_dummy);
     ck_assert_uint_eq(wt_writer_state(&F.w[1]), WT_STATE_COMPLETED);
     ck_assert_uint_eq(wt_writer_state(&F.w[3]), WT_STATE_COMPLETED);
-    ck_assert_int_eq(F.w[1].status, WT_INCOMPLETE);
-    ck_assert_int_eq(F.w[3].status, WT_INCOMPLETE);
+    ck_assert_int_eq(WT_LOAD(&F.w[1], status), WT_INCOMPLETE);
+    ck_assert_int_eq(WT_LOAD(&F.w[3], status), WT_INCOMPLETE);
     ck_assert_uint_eq(wt_writer_state(&F.w[2]), WT_STATE_INIT);
-    ck_assert_ptr_eq(F.wt.write_stall_dummy.link_older, &F.w[2]);
-    ck_assert_ptr_eq(F.w[2].link_older, &F.w[0]);
+    ck_assert_ptr_eq(WT_LOAD(&F.wt.write_stall_dummy, link_older), &F.w[2]);
+    ck_assert_ptr_eq(WT_LOAD(&F.w[2], link_older), &F.w[0]);
     /* A no_slowdown newcomer fails fast while the stall lasts. */
     wt_write_batch b;
     wt_batch_init(&b);
@@ -219,7 +219,7 @@ static void stall_fails_no_slowdown(void *arg)
     wt_writer_init(&late, &b, (wt_writer_flags){.no_slowdown = true}, NULL);
     wt_join_batch_group(&F.wt, &late);
     ck_assert_uint_eq(wt_writer_state(&late), WT_STATE_COMPLETED);
-    ck_assert_int_eq(late.status, WT_INCOMPLETE);
+    ck_assert_int_eq(WT_LOAD(&late, status), WT_INCOMPLETE);
     wt_end_write_stall(&F.wt);
     expect_list((size_t[]){2, 0}, 2);
     ck_assert_uint_eq(port_atomic_load_u64(&F.wt.stall_ended_count, PORT_ACQUIRE), 1);

@@ -97,6 +97,16 @@ PORT_FAST void port_pause(void)
 
 PORT_FAST void port_sync_point(const char *name) { (void)name; }
 
+PORT_FAST void port_await_begin(const port_atomic_u32 *word, uint32_t goal_mask)
+{
+    (void)word, (void)goal_mask;
+}
+PORT_FAST void port_await_end(const port_atomic_u32 *word) { (void)word; }
+
+/* Plain accesses are just that (port.h, "observation"). */
+#define PORT_PLAIN_LOAD(x) (x)
+#define PORT_PLAIN_STORE(x, v) ((x) = (v))
+
 /* The trace recorder (port_pthread_trace.c): on while a trace records;
  * its record call is the slow path, taken only then. */
 extern _Atomic bool port_pthread_trace_on;

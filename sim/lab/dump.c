@@ -1,39 +1,66 @@
 /*
  * dump.c — describing the write queues and the run state at one step.
  *
- * A queue is walked from its newest writer along link_older, at most
- * SCHED_MAX_FIBERS hops (a queue never holds more writers than there are
- * fibers, so a longer walk means a broken link and stops).  A writer is
- * named by the fiber that owns it; the stall dummy and writers with no
- * owning fiber are named as such.  See dump.h for the contract.
+ * A queue is walked with queue_walk_from (queue_check.h): it stops at a
+ * loop or at a link to a writer no live thread holds, and says so.  A
+ * writer is named by the fiber that owns it; the stall dummy and writers
+ * with no owning fiber are named as such.  See dump.h for the contract.
  */
 #include "dump.h"
 
 #include <assert.h>
 
 #include "port_sim.h"
+#include "queue_check.h"
 #include "write_thread.h"
-
-static const char *fiber_name(sched *s, uint32_t id)
-{
-    sched_fiber *f = sched_fiber_at(s, id);
-    return f ? f->name : "?";
-}
 
 /* --------------------------------------------------- deadlock report */
 
-/* Writes "name [STATE] -> ..." for a queue, newest first. */
-static size_t describe_queue(sched *s, const char *title, const wt_writer *head, char *buf,
+/* The goal mask as "GROUP_LEADER|COMPLETED". */
+static void mask_text(uint32_t mask, char *buf, size_t cap)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < WT_STATE_COUNT && n < cap; i++)
+        if (mask & wt_state_table[i].bit)
+            n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? "|" : "", wt_state_table[i].name);
+}
+
+/* One writer of a queue: name, state word, and what its thread waits for. */
+static size_t describe_writer(sched *s, const queue_walk *qw, size_t i, char *buf, size_t cap)
+{
+    const wt_writer *w = qw->nodes[i];
+    size_t n = (size_t)snprintf(buf, cap, "%s %s [state %s", i ? " ->" : "",
+                                queue_writer_label(s, qw->wt, w), wt_state_name(w->state.v));
+    const port_atomic_u32 *word;
+    uint32_t mask;
+    if (n < cap && w->owner < SCHED_MAX_FIBERS && port_sim_await_of(w->owner, &word, &mask) &&
+        word == &w->state) {
+        char m[256];
+        mask_text(mask, m, sizeof m);
+        n += (size_t)snprintf(buf + n, cap - n, ", waits for %s", m);
+    }
+    if (n < cap) n += (size_t)snprintf(buf + n, cap - n, "]");
+    return n < cap ? n : cap;
+}
+
+/* Writes "name [state S, waits for M] -> ..." for a queue, newest first;
+ * a loop or a link to a writer that is gone ends the line, named. */
+static size_t describe_queue(sched *s, wt_db *db, const wt_options *o, wt_queue_id q, char *buf,
                              size_t cap)
 {
-    size_t n = (size_t)snprintf(buf, cap, "  %s (newest first):", title);
-    if (head == NULL && n < cap) n += (size_t)snprintf(buf + n, cap - n, " empty");
-    for (unsigned hops = 0; head != NULL && hops < SCHED_MAX_FIBERS && n < cap; hops++) {
-        const char *who = head->owner < SCHED_MAX_FIBERS ? fiber_name(s, head->owner) : "dummy";
-        n += (size_t)snprintf(buf + n, cap - n, "%s %s [%s]", hops ? " ->" : "", who,
-                              wt_state_name(head->state.v));
-        head = head->link_older;
-    }
+    queue_walk qw;
+    queue_walk_from(s, queue_thread(db, q), queue_head(db, o, q), &qw);
+    size_t n = (size_t)snprintf(buf, cap, "  %s (newest first, position 1 = newest):",
+                                queue_title(q));
+    if (qw.count == 0 && qw.end == QUEUE_END_NULL && n < cap)
+        n += (size_t)snprintf(buf + n, cap - n, " empty");
+    for (size_t i = 0; i < qw.count && n < cap; i++) n += describe_writer(s, &qw, i, buf + n, cap - n);
+    if (qw.end == QUEUE_END_CYCLE && n < cap)
+        n += (size_t)snprintf(buf + n, cap - n, " -> back to %s (a loop)",
+                              queue_writer_label(s, qw.wt, qw.nodes[qw.cycle_to]));
+    if (qw.end == QUEUE_END_BAD_POINTER && n < cap)
+        n += (size_t)snprintf(buf + n, cap - n, " -> a writer no live thread holds");
     if (n < cap) n += (size_t)snprintf(buf + n, cap - n, "\n");
     return n < cap ? n : cap;
 }
@@ -43,40 +70,39 @@ void dump_deadlock_queues(sched *s, wt_db *db, const wt_options *o, char *buf, s
     if (db == NULL || cap == 0) return;
     assert(buf != NULL);
     port_sim_quiet_begin();
-    const write_thread *wt = wt_db_write_thread(db);
-    size_t n = describe_queue(s, "write queue", wt_newest_writer(wt), buf, cap);
-    if (o->enable_pipelined_write)
-        n += describe_queue(s, "memtable queue", wt->newest_memtable_writer.v, buf + n, cap - n);
-    if (o->two_write_queues)
-        describe_queue(s, "second write queue", wt_newest_writer(wt_db_nonmem_write_thread(db)),
-                       buf + n, cap - n);
+    size_t n = describe_queue(s, db, o, WT_QUEUE_WRITE, buf, cap);
+    if (o->enable_pipelined_write) n += describe_queue(s, db, o, WT_QUEUE_MEMTABLE, buf + n, cap - n);
+    if (o->two_write_queues) describe_queue(s, db, o, WT_QUEUE_NONMEM, buf + n, cap - n);
     port_sim_quiet_end();
 }
 
 /* ------------------------------------------------------ state dump (--at) */
 
-static const char *writer_label(sched *s, const write_thread *wt, const wt_writer *w)
+static void dump_queue(sched *s, FILE *out, wt_db *db, const wt_options *o, wt_queue_id q)
 {
-    if (w == NULL) return "-";
-    if (w == &wt->write_stall_dummy) return "stall-dummy";
-    return w->owner < SCHED_MAX_FIBERS ? fiber_name(s, w->owner) : "dummy";
-}
-
-static void dump_queue(sched *s, FILE *out, const char *title, const write_thread *wt,
-                       const wt_writer *head)
-{
-    fprintf(out, "%s (newest first):%s\n", title, head ? "" : " empty");
-    for (unsigned hops = 0; head != NULL && hops < SCHED_MAX_FIBERS; hops++, head = head->link_older) {
-        fprintf(out, "  %-12s %-26s link_older=%-12s link_newer=%-12s", writer_label(s, wt, head),
-                wt_state_name(head->state.v), writer_label(s, wt, head->link_older),
-                writer_label(s, wt, head->link_newer));
-        if (head->write_group != NULL)
-            fprintf(out, " group of %zu led by %s", head->write_group->size,
-                    writer_label(s, wt, head->write_group->leader));
-        if (head->sequence != WT_MAX_SEQUENCE_NUMBER)
-            fprintf(out, " seq=%llu", (unsigned long long)head->sequence);
+    queue_walk qw;
+    queue_walk_from(s, queue_thread(db, q), queue_head(db, o, q), &qw);
+    const write_thread *wt = qw.wt;
+    fprintf(out, "%s (newest first):%s\n", queue_title(q),
+            qw.count == 0 && qw.end == QUEUE_END_NULL ? " empty" : "");
+    for (size_t i = 0; i < qw.count; i++) {
+        const wt_writer *w = qw.nodes[i];
+        fprintf(out, "  %-12s %-26s link_older=%-12s link_newer=%-12s",
+                queue_writer_label(s, wt, w), wt_state_name(w->state.v),
+                queue_writer_label(s, wt, w->shared.link_older),
+                queue_writer_label(s, wt, w->shared.link_newer));
+        if (w->shared.write_group != NULL)
+            fprintf(out, " group of %zu led by %s", w->shared.write_group->size,
+                    queue_writer_label(s, wt, w->shared.write_group->leader));
+        if (w->shared.sequence != WT_MAX_SEQUENCE_NUMBER)
+            fprintf(out, " seq=%llu", (unsigned long long)w->shared.sequence);
         fputc('\n', out);
     }
+    if (qw.end == QUEUE_END_CYCLE)
+        fprintf(out, "  ... the list loops back to %s: the queue is broken here\n",
+                queue_writer_label(s, wt, qw.nodes[qw.cycle_to]));
+    if (qw.end == QUEUE_END_BAD_POINTER)
+        fprintf(out, "  ... the next link points at a writer no live thread holds\n");
 }
 
 static void dump_fibers(FILE *out, sched *s, const dump_writer *writers)
@@ -99,13 +125,9 @@ static void dump_fibers(FILE *out, sched *s, const dump_writer *writers)
 static void dump_db(FILE *out, sched *s, wt_db *db, const wt_options *o)
 {
     const write_thread *wt = wt_db_write_thread(db);
-    dump_queue(s, out, "write queue", wt, wt_newest_writer(wt));
-    if (o->enable_pipelined_write)
-        dump_queue(s, out, "memtable queue", wt, wt->newest_memtable_writer.v);
-    if (o->two_write_queues) {
-        const write_thread *nm = wt_db_nonmem_write_thread(db);
-        dump_queue(s, out, "second write queue", nm, wt_newest_writer(nm));
-    }
+    dump_queue(s, out, db, o, WT_QUEUE_WRITE);
+    if (o->enable_pipelined_write) dump_queue(s, out, db, o, WT_QUEUE_MEMTABLE);
+    if (o->two_write_queues) dump_queue(s, out, db, o, WT_QUEUE_NONMEM);
     fprintf(out, "sequences: published %llu, allocated %llu, pipelined %llu\n",
             (unsigned long long)wt_db_last_sequence(db),
             (unsigned long long)wt_db_last_allocated_sequence(db),

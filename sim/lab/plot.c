@@ -388,12 +388,16 @@ static bool ev_bg_error(plot_loader *ld, const trace_event *e, int fiber)
            add_mark(ld, PLOT_MARK_BG_ERROR, fiber, e->t_ns, text);
 }
 
+/* On the lane of the writer the violation concerns (version 3 names it),
+ * else of the fiber that was running when it was found. */
 static bool ev_violation(plot_loader *ld, const trace_event *e, int fiber)
 {
     char text[PLOT_TEXT_MAX];
     snprintf(text, sizeof text, "violation: %s", e->invariant);
-    return add_mark(ld, PLOT_MARK_ERROR, fiber, e->t_ns, "") &&
-           add_mark(ld, PLOT_MARK_BG_ERROR, fiber, e->t_ns, text);
+    int lane = fiber;
+    if (e->writer != NULL && !fiber_lane(ld, e->writer, &lane)) return false;
+    return add_mark(ld, PLOT_MARK_ERROR, lane, e->t_ns, "") &&
+           add_mark(ld, PLOT_MARK_BG_ERROR, lane, e->t_ns, text);
 }
 
 static bool close_open(plot_loader *ld, uint64_t t_ns);

@@ -32,6 +32,7 @@
 #include "port_sim.h"
 #include "simfs.h"
 #include "trace_event.h"
+#include "step_check.h"
 #include "write_thread.h"
 
 static const char *const DB_DIR = "/db";
@@ -104,6 +105,7 @@ void run_config_replay(run_config *c, const scenario *sc, run_picks picks,
 
 static const char *fiber_name(run_state *rs, uint32_t id)
 {
+    if (id == UINT32_MAX) return "dummy"; /* a Writer no thread owns (stall, pipelined) */
     sched_fiber *f = sched_fiber_at(rs->s, id);
     return f ? f->name : "?";
 }
@@ -146,15 +148,32 @@ static void record_failure(run_state *rs, const char *invariant, const char *fmt
     va_end(ap);
 }
 
-/* An invariant broke: trace it and stop the run here. */
-static void violation(run_state *rs, const oracle_violation *v)
+/* An invariant broke: trace it (with the fiber id of the writer it
+ * concerns, UINT32_MAX: none) and stop the run here. */
+static void violation_of(run_state *rs, const oracle_violation *v, uint32_t writer)
 {
     record_failure(rs, v->invariant, "%s", v->detail);
     trace_event e = event_here(rs, TRACE_VIOLATION);
     e.invariant = v->invariant;
     e.detail = v->detail;
+    e.writer = writer != UINT32_MAX ? fiber_name(rs, writer) : NULL;
     emit_event(rs, &e);
     sched_abort(rs->s, v->detail);
+}
+
+static void violation(run_state *rs, const oracle_violation *v)
+{
+    violation_of(rs, v, UINT32_MAX);
+}
+
+/* port_sim found a data race on a plain shared field. */
+static void on_race(void *arg, const port_sim_race *r)
+{
+    run_state *rs = arg;
+    oracle_violation v;
+    uint32_t writer;
+    step_check_race(rs->s, r, &v, &writer);
+    violation_of(rs, &v, writer);
 }
 
 /* ---------------------------------------------------------- engine events */
@@ -185,7 +204,6 @@ static void event_to_line(run_state *rs, const port_event *pe, int w)
 
 static void on_event(void *arg, sched *s, const port_event *e)
 {
-    (void)s;
     run_state *rs = arg;
     int w = writer_of_fiber(rs, e->writer);
     int members[SCHED_MAX_FIBERS];
@@ -202,7 +220,9 @@ static void on_event(void *arg, sched *s, const port_event *e)
     oracle_violation v;
     if (!oracle_on_event(rs->orc, e, w, w >= 0 ? rs->writers[w].batch : -1, sched_steps(rs->s),
                          members, &v))
-        violation(rs, &v);
+        violation_of(rs, &v, e->writer);
+    uint32_t about;
+    if (!step_check_event(s, rs->db, &rs->sc->options, e, &v, &about)) violation_of(rs, &v, about);
 }
 
 /* ------------------------------------------------------ scheduler hooks */
@@ -639,8 +659,11 @@ bool run_scenario(const run_config *cfg, run_result *res)
                   .on_fiber_end = on_fiber_end, .on_deadlock = on_deadlock},
     };
     rs.s = sched_create(&sc);
+    port_sim_run_begin();
+    port_sim_set_race_hook(on_race, &rs);
     port_sim_track_begin();
     res->outcome = sched_run(rs.s, root_main, &rs);
+    port_sim_set_race_hook(NULL, NULL);
     size_t leaked = 0;
     port_sim_track_end(&leaked, NULL);
     res->leaked_blocks = res->outcome == SCHED_COMPLETED ? leaked : 0;

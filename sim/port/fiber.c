@@ -569,3 +569,9 @@ size_t fiber_stack_high_water(const fiber *f)
     assert(untouched <= f->stack_size);
     return f->stack_size - untouched;
 }
+
+bool fiber_stack_contains(const fiber *f, const void *p)
+{
+    const unsigned char *b = p;
+    return f != NULL && !f->is_thread && b >= f->stack_lo && b < f->stack_lo + f->stack_size;
+}

@@ -64,6 +64,9 @@ enum {
     FIBER_STACK_MAX_BYTES = 1024 * 1024 * 1024,
 };
 
+/* True when p lies in f's usable stack (checkers tell stack objects by it). */
+bool fiber_stack_contains(const fiber *f, const void *p);
+
 /* Turns stack high-water tracking on or off for fibers created afterwards by
  * the calling thread. */
 void fiber_track_high_water(bool on);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hb.h"
 #include "port.h"
 #include "scheduler.h"
 
@@ -41,46 +42,132 @@ static void point(sched_op op, const void *obj)
     if (s != NULL && quiet_depth == 0) sched_point(s, op, obj);
 }
 
+/* ------------------------------------------- happens-before (sim/port/hb.h) */
+
+static uint32_t self_id(void)
+{
+    sched *s = sched_current();
+    return s != NULL && sched_self(s) != NULL ? sched_self(s)->id : 0;
+}
+
+/* Inside a run, on a fiber, and not an observer's quiet section (whose
+ * accesses are the checker's own, not the engine's). */
+static bool in_run(void)
+{
+    sched *s = sched_current();
+    return s != NULL && sched_self(s) != NULL && quiet_depth == 0;
+}
+
+static bool acquires(port_order o)
+{
+    return o == PORT_ACQUIRE || o == PORT_ACQ_REL || o == PORT_SEQ_CST;
+}
+
+static bool releases(port_order o)
+{
+    return o == PORT_RELEASE || o == PORT_ACQ_REL || o == PORT_SEQ_CST;
+}
+
+static void hb_load(const void *a, port_order o)
+{
+    if (in_run() && acquires(o)) hb_acquire(self_id(), a);
+}
+
+static void hb_store(const void *a, port_order o)
+{
+    if (!in_run()) return;
+    if (releases(o))
+        hb_release(self_id(), a, false);
+    else
+        hb_clear(a);
+}
+
+static void hb_rmw(const void *a, port_order o)
+{
+    if (!in_run()) return;
+    if (acquires(o)) hb_acquire(self_id(), a);
+    if (releases(o)) hb_release(self_id(), a, true);
+}
+
+/* A failed CAS is a load with the failure order (port_arch_fast.h's rule). */
+static void hb_cas_failed(const void *a, port_order o)
+{
+    hb_load(a, o == PORT_RELEASE ? PORT_RELAXED : o == PORT_ACQ_REL ? PORT_ACQUIRE : o);
+}
+
+/* The last write to a 32-bit cell, so that a state event can name the
+ * value that write really replaced (port_event.word).  No fiber runs
+ * between a write and the event that reports it. */
+static struct {
+    bool valid;
+    uint32_t fiber;
+    const void *cell;
+    uint32_t old, now;
+} last_u32;
+
+static void note_u32(const void *cell, uint32_t old, uint32_t now)
+{
+    last_u32.valid = true;
+    last_u32.fiber = self_id();
+    last_u32.cell = cell;
+    last_u32.old = old;
+    last_u32.now = now;
+}
+
+static void note_u64(const void *cell, uint64_t old, uint64_t now)
+{
+    (void)cell, (void)old, (void)now;
+}
+
 /* ---------------------------------------------------------------- atomics */
 
 #define SIM_ATOMIC_INT(T, S)                                                            \
-    void port_atomic_init_##S(port_atomic_##S *a, T v) { a->v = v; }                    \
+    void port_atomic_init_##S(port_atomic_##S *a, T v)                                  \
+    {                                                                                   \
+        a->v = v;                                                                       \
+        if (in_run()) hb_clear(a);                                                      \
+    }                                                                                   \
     T port_atomic_load_##S(const port_atomic_##S *a, port_order o)                      \
     {                                                                                   \
-        (void)o;                                                                        \
         point(SCHED_OP_LOAD, a);                                                        \
+        hb_load(a, o);                                                                  \
         return a->v;                                                                    \
     }                                                                                   \
     void port_atomic_store_##S(port_atomic_##S *a, T v, port_order o)                   \
     {                                                                                   \
-        (void)o;                                                                        \
         point(SCHED_OP_STORE, a);                                                       \
+        hb_store(a, o);                                                                 \
+        note_##S(a, a->v, v);                                                           \
         a->v = v;                                                                       \
     }                                                                                   \
     bool port_atomic_cas_##S(port_atomic_##S *a, T *expected, T desired, port_order o)  \
     {                                                                                   \
-        (void)o;                                                                        \
         point(SCHED_OP_RMW, a);                                                         \
         if (a->v != *expected) {                                                        \
+            hb_cas_failed(a, o);                                                        \
             *expected = a->v;                                                           \
             return false;                                                               \
         }                                                                               \
+        hb_rmw(a, o);                                                                   \
+        note_##S(a, a->v, desired);                                                     \
         a->v = desired;                                                                 \
         return true;                                                                    \
     }                                                                                   \
     T port_atomic_fetch_add_##S(port_atomic_##S *a, T v, port_order o)                  \
     {                                                                                   \
-        (void)o;                                                                        \
         point(SCHED_OP_RMW, a);                                                         \
+        hb_rmw(a, o);                                                                   \
         T old = a->v;                                                                   \
+        note_##S(a, old, old + v);                                                      \
         a->v = old + v;                                                                 \
         return old;                                                                     \
     }                                                                                   \
     T port_atomic_fetch_sub_##S(port_atomic_##S *a, T v, port_order o)                  \
     {                                                                                   \
-        (void)o;                                                                        \
         point(SCHED_OP_RMW, a);                                                         \
+        hb_rmw(a, o);                                                                   \
         T old = a->v;                                                                   \
+        note_##S(a, old, old - v);                                                      \
         a->v = old - v;                                                                 \
         return old;                                                                     \
     }
@@ -88,30 +175,35 @@ static void point(sched_op op, const void *obj)
 SIM_ATOMIC_INT(uint32_t, u32)
 SIM_ATOMIC_INT(uint64_t, u64)
 
-void port_atomic_init_ptr(port_atomic_ptr *a, void *v) { a->v = v; }
+void port_atomic_init_ptr(port_atomic_ptr *a, void *v)
+{
+    a->v = v;
+    if (in_run()) hb_clear(a);
+}
 
 void *port_atomic_load_ptr(const port_atomic_ptr *a, port_order o)
 {
-    (void)o;
     point(SCHED_OP_LOAD, a);
+    hb_load(a, o);
     return a->v;
 }
 
 void port_atomic_store_ptr(port_atomic_ptr *a, void *v, port_order o)
 {
-    (void)o;
     point(SCHED_OP_STORE, a);
+    hb_store(a, o);
     a->v = v;
 }
 
 bool port_atomic_cas_ptr(port_atomic_ptr *a, void **expected, void *desired, port_order o)
 {
-    (void)o;
     point(SCHED_OP_RMW, a);
     if (a->v != *expected) {
+        hb_cas_failed(a, o);
         *expected = a->v;
         return false;
     }
+    hb_rmw(a, o);
     a->v = desired;
     return true;
 }
@@ -124,11 +216,69 @@ bool port_atomic_cas_weak_ptr(port_atomic_ptr *a, void **expected, void *desired
 
 void *port_atomic_exchange_ptr(port_atomic_ptr *a, void *v, port_order o)
 {
-    (void)o;
     point(SCHED_OP_RMW, a);
+    hb_rmw(a, o);
     void *old = a->v;
     a->v = v;
     return old;
+}
+
+/* ------------------------------------------------------------ observation */
+
+static port_sim_race_hook race_hook;
+static void *race_hook_arg;
+
+void port_sim_set_race_hook(port_sim_race_hook hook, void *arg)
+{
+    race_hook = hook;
+    race_hook_arg = arg;
+}
+
+void port_plain_access(const void *addr, size_t size, const char *what, const char *file,
+                       int line, int is_write)
+{
+    (void)size;
+    if (!in_run() || race_hook == NULL) return;
+    sched *s = sched_current();
+    port_sim_race r = {.addr = addr, .what = what, .file = file, .line = line,
+                       .write = is_write != 0};
+    if (!hb_access(self_id(), addr, is_write != 0, file, line, sched_steps(s), &r.race))
+        race_hook(race_hook_arg, &r);
+}
+
+static struct {
+    const port_atomic_u32 *word;
+    uint32_t mask;
+} awaits[SCHED_MAX_FIBERS];
+
+void port_await_begin(const port_atomic_u32 *word, uint32_t goal_mask)
+{
+    if (!in_run()) return;
+    awaits[self_id()].word = word;
+    awaits[self_id()].mask = goal_mask;
+}
+
+void port_await_end(const port_atomic_u32 *word)
+{
+    (void)word;
+    if (!in_run()) return;
+    awaits[self_id()].word = NULL;
+    awaits[self_id()].mask = 0;
+}
+
+bool port_sim_await_of(uint32_t fiber, const port_atomic_u32 **word, uint32_t *mask)
+{
+    if (fiber >= SCHED_MAX_FIBERS || awaits[fiber].word == NULL) return false;
+    *word = awaits[fiber].word;
+    *mask = awaits[fiber].mask;
+    return true;
+}
+
+void port_sim_run_begin(void)
+{
+    hb_reset();
+    memset(awaits, 0, sizeof awaits);
+    memset(&last_u32, 0, sizeof last_u32);
 }
 
 /* ---------------------------------------------------------- spin, futex */
@@ -157,12 +307,6 @@ void port_unpark(port_atomic_u32 *word)
 
 /* -------------------------------------------------------- mutex, condvar */
 
-static uint32_t self_id(void)
-{
-    sched *s = sched_current();
-    return s != NULL && sched_self(s) != NULL ? sched_self(s)->id : 0;
-}
-
 void port_mutex_init(port_mutex *m, const char *name)
 {
     m->owner = 0;
@@ -178,6 +322,14 @@ static void acquire(sched *s, port_mutex *m)
 {
     while (m->owner != 0) sched_block(s, m, m->name, (int32_t)m->owner - 1);
     m->owner = sched_self(s)->id + 1;
+    hb_acquire(sched_self(s)->id, m);
+}
+
+static void release(sched *s, port_mutex *m)
+{
+    hb_release(sched_self(s)->id, m, false);
+    m->owner = 0;
+    sched_wake_one(s, m);
 }
 
 void port_mutex_lock(port_mutex *m)
@@ -203,8 +355,7 @@ void port_mutex_unlock(port_mutex *m)
     sched_point(s, SCHED_OP_UNLOCK, m);
     if (m->owner != sched_self(s)->id + 1)
         port_assert_fail("mutex unlocked by a thread that does not hold it", __FILE__, __LINE__);
-    m->owner = 0;
-    sched_wake_one(s, m);
+    release(s, m);
 }
 
 void port_mutex_assert_held(const port_mutex *m)
@@ -223,8 +374,7 @@ void port_cond_wait(port_cond *c, port_mutex *m)
     assert(s != NULL);
     sched_point(s, SCHED_OP_WAIT, c);
     port_mutex_assert_held(m);
-    m->owner = 0;
-    sched_wake_one(s, m);
+    release(s, m);
     sched_block(s, c, c->name, -1);
     acquire(s, m);
 }
@@ -312,10 +462,22 @@ wt_status port_fault_point(const char *name)
 
 bool port_events_enabled(void) { return sched_current() != NULL; }
 
+/* A state event names the value its write really replaced: the engine
+ * reports what it believed it replaced, and a racing write can make the
+ * two differ (a store over a wake-up it never saw). */
 void port_event_emit(const port_event *e)
 {
     sched *s = sched_current();
-    if (s != NULL) sched_emit(s, e);
+    if (s == NULL) return;
+    if (e->kind == PORT_EV_STATE && e->word != NULL && last_u32.valid &&
+        last_u32.cell == (const void *)e->word && last_u32.fiber == self_id() &&
+        last_u32.now == e->to && last_u32.old != e->from) {
+        port_event real = *e;
+        real.from = last_u32.old;
+        sched_emit(s, &real);
+        return;
+    }
+    sched_emit(s, e);
 }
 
 void port_assert_fail(const char *expr, const char *file, int line)
@@ -384,6 +546,7 @@ void *port_realloc(void *p, size_t n)
 {
     if (p == NULL) return port_alloc(n);
     alloc_header *h = header_of(p);
+    hb_forget(p, h->size);
     bool was_tracked = h->next != NULL;
     unlink_block(h);
     alloc_header *q = realloc(h, sizeof(alloc_header) + n);
@@ -399,6 +562,7 @@ void port_free(void *p)
 {
     if (p == NULL) return;
     alloc_header *h = header_of(p);
+    hb_forget(p, h->size);
     unlink_block(h);
     h->magic = 0;
     free(h);

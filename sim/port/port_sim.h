@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hb.h"
+#include "port.h"
 #include "simfs.h"
 
 /* The simulated file system for port_file_* (NULL: none; file calls fail). */
@@ -27,5 +29,25 @@ void port_sim_quiet_end(void);
 void port_sim_track_begin(void);
 /* Ends tracking: frees every block still live and reports how many. */
 void port_sim_track_end(size_t *leaked_blocks, size_t *leaked_bytes);
+
+/* A new run starts: forget the previous run's clocks, waits and writes. */
+void port_sim_run_begin(void);
+
+/* A plain access (PORT_PLAIN_LOAD/STORE) raced with an earlier one. */
+typedef struct port_sim_race {
+    const void *addr;  /* the field (a key: never printed) */
+    const char *what;  /* the access's text, e.g. "(w)->shared.status" */
+    const char *file;
+    int line;
+    bool write;
+    hb_race race;      /* the earlier access it is not ordered after */
+} port_sim_race;
+typedef void (*port_sim_race_hook)(void *arg, const port_sim_race *r);
+/* Who hears of races (NULL: nobody; accesses are then not checked). */
+void port_sim_set_race_hook(port_sim_race_hook hook, void *arg);
+
+/* What fiber waits for (port_await_begin) right now: its state word and
+ * goal mask; false when it is not in AwaitState. */
+bool port_sim_await_of(uint32_t fiber, const port_atomic_u32 **word, uint32_t *mask);
 
 #endif

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "fiber.h"
+#include "hb.h"
 
 struct sched {
     sched_config cfg;
@@ -156,6 +157,14 @@ size_t sched_fiber_count(const sched *s) { return s->nfibers; }
 
 sched_fiber *sched_fiber_at(sched *s, uint32_t id) { return id < s->nfibers ? s->fibers[id] : NULL; }
 
+sched_fiber *sched_fiber_stack_of(sched *s, const void *p)
+{
+    for (size_t i = 0; i < s->nfibers; i++)
+        if (s->fibers[i]->state != SCHED_FINISHED && fiber_stack_contains(s->fibers[i]->ctx, p))
+            return s->fibers[i];
+    return NULL;
+}
+
 const char *sched_failure_message(const sched *s) { return s->message; }
 
 size_t sched_decision_count(const sched *s) { return s->ndecisions; }
@@ -216,6 +225,7 @@ sched_fiber *sched_spawn(sched *s, const char *name, void (*fn)(void *), void *a
     f->rng = splitmix64(&x) | 1;
     f->ctx = take_stack(s, f);
     s->fibers[s->nfibers++] = f;
+    hb_spawn(s->current != NULL ? s->current->id : UINT32_MAX, f->id);
     if (s->cfg.policy->on_spawn) s->cfg.policy->on_spawn(s->cfg.policy, s, f);
     return f;
 }
@@ -454,6 +464,7 @@ void sched_join(sched *s, sched_fiber *f)
 {
     sched_point(s, SCHED_OP_JOIN, f);
     while (f->state != SCHED_FINISHED) sched_block(s, f, "join", (int32_t)f->id);
+    hb_join(s->current->id, f->id);
 }
 
 void sched_sync_point(sched *s, const char *name)

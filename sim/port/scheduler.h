@@ -177,6 +177,8 @@ uint64_t sched_wake_ns(const sched *s);
 uint64_t sched_steps(const sched *s);
 size_t sched_fiber_count(const sched *s);
 sched_fiber *sched_fiber_at(sched *s, uint32_t id);
+/* The live (not finished) fiber whose stack holds p, or NULL. */
+sched_fiber *sched_fiber_stack_of(sched *s, const void *p);
 void sched_release(sched *s, sched_fiber *f);
 /* Ends fiber f (not the running one) where it stands, as a crash would:
  * it never runs again and its joiners wake. */
