@@ -694,8 +694,13 @@ void wt_exit_as_batch_group_follower(write_thread *wt, wt_writer *w)
     wt_write_group *g = WT_LOAD(w, write_group);
     WT_ASSERT(wt_writer_state(w) == WT_STATE_PARALLEL_MEMTABLE_WRITER);
     wt_writer *leader = g->leader;
-    wt_exit_as_batch_group_leader(wt, g, (wt_status)port_atomic_load_u32(&g->status, PORT_ACQUIRE));
+    wt_status status = (wt_status)port_atomic_load_u32(&g->status, PORT_ACQUIRE);
+    wt_exit_as_batch_group_leader(wt, g, status);
     WT_ASSERT(wt_writer_state(w) == WT_STATE_COMPLETED);
+    /* The exit gave every member but the leader the group's status.  A
+     * failed group is not published, so the leader must fail too (RocksDB
+     * leaves it its own insert's status). */
+    if (status != WT_OK) WT_STORE(leader, status, status);
     /* The leader waits in CompleteParallelMemTableWriter; g lives on its
      * stack, so it is released last. */
     set_state(leader, WT_STATE_COMPLETED);

@@ -16,7 +16,8 @@
  *   sequence_contiguous    successful writes' sequence ranges are disjoint
  *                          and contiguous (gaps only after a sticky error)
  *   memtable_exact         the memtable holds exactly the acknowledged writes
- *   failed_write_invisible nothing of a failed write is in the memtable
+ *   failed_write_invisible nothing of a failed write is visible (entries
+ *                          it left unpublished in the memtable are allowed)
  *   recovery_prefix        after a crash, recovery gives a prefix of the WAL
  *                          order that contains every synced write
  * Not thread-safe (the sim is single-threaded).
