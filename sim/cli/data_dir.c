@@ -57,8 +57,14 @@ static bool data_dir_from_exe(char *dir, size_t cap)
     char *slash = strrchr(exe, '/');
     if (slash == NULL) return false;
     *slash = '\0';
-    int len = snprintf(dir, cap, "%s/%s", exe, WTLAB_BIN_TO_DATA);
-    return len > 0 && (size_t)len < cap && is_dir(dir);
+    char joined[PATH_MAX + 64];
+    int len = snprintf(joined, sizeof joined, "%s/%s", exe, WTLAB_BIN_TO_DATA);
+    char resolved[PATH_MAX];
+    if (len <= 0 || (size_t)len >= sizeof joined || !is_dir(joined) ||
+        realpath(joined, resolved) == NULL)
+        return false;
+    snprintf(dir, cap, "%s", resolved);
+    return true;
 }
 
 const char *cli_data_dir(void)
