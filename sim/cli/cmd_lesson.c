@@ -151,8 +151,8 @@ static void lesson_usage(FILE *out)
           "       wtlab lesson --all [-o DIR]    every lesson: traces and charts\n"
           "       wtlab lesson --list            the lessons\n"
           "exit status: 0 the lesson ran as its scenario expects, 1 it did not, 2 bad input\n"
-          "lessons: DATA/scenarios/lessons (DATA: $WTLAB_DATA, else the installed\n"
-          "         share/wtlab; `wtlab --version` names it)\n",
+          "lessons: DATA/scenarios/lessons, DATA as `wtlab --version` names it ($WTLAB_DATA,\n"
+          "         the installed share/wtlab, or the source tree of a build directory)\n",
           out);
 }
 

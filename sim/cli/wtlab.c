@@ -87,10 +87,6 @@ int main(int argc, char **argv)
         printf("wtlab %s\nbuild %s\ndata  %s\n", WTLAB_VERSION, run_build_id(), cli_data_dir());
         return EXIT_OK;
     }
-    if (strcmp(argv[1], "--version") == 0) {
-        printf("wtlab %s\nbuild %s\ndata  %s\n", WTLAB_VERSION, run_build_id(), cli_data_dir());
-        return EXIT_OK;
-    }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0) return commands[i].main(argc - 1, argv + 1);
     fprintf(stderr, "wtlab: unknown command '%s'\n", argv[1]);
