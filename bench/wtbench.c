@@ -40,7 +40,7 @@
 #include "port_pthread.h"
 #include "wal.h"
 #include "write_batch.h"
-#include "wt_build_id.h"
+#include "build_id.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -24,7 +24,7 @@
 #include "port_pthread.h"
 #include "wal.h"
 #include "write_batch.h"
-#include "wt_build_id.h"
+#include "build_id.h"
 
 enum { EXIT_NO = 1, EXIT_USAGE = 2, MAX_THREADS = 1024, PROGRAM_MAX = 4096 };
 

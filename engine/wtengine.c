@@ -20,7 +20,7 @@
 #ifndef WTENGINE_VERSION
 #error "meson passes WTENGINE_VERSION"
 #endif
-#include "wt_build_id.h"
+#include "build_id.h"
 
 /* The public numbers are the engine's: a status crosses by cast. */
 _Static_assert(WTENGINE_OK == (int)WT_OK, "status numbers");
