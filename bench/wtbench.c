@@ -40,6 +40,7 @@
 #include "port_pthread.h"
 #include "wal.h"
 #include "write_batch.h"
+#include "build_id.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -191,7 +192,9 @@ static int usage(FILE *out, int rc)
             "Defaults: 1 thread, 100000 writes per thread, key 16 bytes, value 100 bytes,\n"
             "mode default (concurrent memtable writes on), no sync; DB in $TMPDIR.\n"
             "--trace FILE: record every engine event as a real trace (threads w1..wN),\n"
-            "written after the timed part; view it with `wtlab plot FILE -o chart.png`.\n");
+            "written after the timed part; view it with `wtlab plot FILE -o chart.png`.\n"
+            "--version: the version and build id.\n"
+            "exit status: 0 ok, 1 a write, the read-back or the trace failed, 2 usage\n");
     return rc;
 }
 
@@ -230,6 +233,10 @@ static int parse_args(int argc, char **argv, bench_config *cfg, const char **db_
         uint64_t v = 0;
         bool has_value = i + 1 < argc;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) return usage(stdout, 0), -1;
+        if (strcmp(a, "--version") == 0) {
+            printf("wtbench %s\nbuild %s\n", WTLAB_VERSION, WTLAB_BUILD_ID);
+            return -1;
+        }
         if (strcmp(a, "--sync") == 0) cfg->wo.sync = true;
         else if (strcmp(a, "--disable-wal") == 0) cfg->wo.disable_wal = true;
         else if (strcmp(a, "--sync-group-fill") == 0) cfg->fill = true;

@@ -24,6 +24,7 @@
 #include "port_pthread.h"
 #include "wal.h"
 #include "write_batch.h"
+#include "build_id.h"
 
 enum { EXIT_NO = 1, EXIT_USAGE = 2, MAX_THREADS = 1024, PROGRAM_MAX = 4096 };
 
@@ -38,6 +39,7 @@ typedef struct cli {
     bool header;
     bool no_values;
     bool hex;
+    bool version;
 } cli;
 
 typedef struct command {
@@ -403,6 +405,7 @@ static void usage(FILE *out, const command *cmd)
           "trace: --trace FILE  record every engine event of the command as a real trace\n"
           "       (JSON Lines; load's writer threads are w1..wN); view it with\n"
           "       `wtlab replay --text FILE` or `wtlab plot FILE -o chart.png`\n"
+          "--version: the version and build id\n"
           "exit status: 0 ok, 1 absent key or failed operation, 2 usage or bad input\n", out);
 }
 
@@ -418,7 +421,7 @@ static bool parse_count(const char *s, unsigned long long max, unsigned long lon
 
 enum { OPT_SYNC = 256, OPT_NO_WAL, OPT_NO_SLOWDOWN, OPT_PIPELINED, OPT_UNORDERED,
        OPT_TWO_QUEUES, OPT_SERIAL, OPT_GROUP_BYTES, OPT_RECOVERY, OPT_THREADS, OPT_BATCH,
-       OPT_HEADER, OPT_HEX, OPT_NO_VALUES, OPT_FILL, OPT_TRACE };
+       OPT_HEADER, OPT_HEX, OPT_NO_VALUES, OPT_FILL, OPT_TRACE, OPT_VERSION };
 
 static bool apply_option(cli *c, int opt, const char *arg)
 {
@@ -426,6 +429,7 @@ static bool apply_option(cli *c, int opt, const char *arg)
     switch (opt) {
     case 'd': c->db_dir = arg; return true;
     case OPT_TRACE: c->trace_path = arg; return true;
+    case OPT_VERSION: c->version = true; return true;
     case 'h': c->help = true; return true;
     case OPT_SYNC: c->wo.sync = true; return true;
     case OPT_NO_WAL: c->wo.disable_wal = true; return true;
@@ -500,7 +504,8 @@ int main(int argc, char **argv)
         {"threads", required_argument, 0, OPT_THREADS}, {"batch", required_argument, 0, OPT_BATCH},
         {"header", no_argument, 0, OPT_HEADER}, {"hex", no_argument, 0, OPT_HEX},
         {"no-values", no_argument, 0, OPT_NO_VALUES},
-        {"trace", required_argument, 0, OPT_TRACE}, {0, 0, 0, 0}};
+        {"trace", required_argument, 0, OPT_TRACE}, {"version", no_argument, 0, OPT_VERSION},
+        {0, 0, 0, 0}};
     cli c = {.threads = 1, .batch_ops = 1};
     char program[PROGRAM_MAX];
     command_line(argc, argv, program, sizeof program); /* before getopt permutes argv */
@@ -513,6 +518,10 @@ int main(int argc, char **argv)
             usage(stderr, NULL);
             return EXIT_USAGE;
         }
+    }
+    if (c.version) {
+        printf("wtdb %s\nbuild %s\n", WTLAB_VERSION, WTLAB_BUILD_ID);
+        return 0;
     }
     const command *cmd = optind < argc ? find_command(argv[optind]) : NULL;
     if (cmd == NULL) {

@@ -42,6 +42,12 @@ bool cli_parse_u64(const char *s, uint64_t *out);
 /* Loads a scenario or prints FILE:LINE:COL: PATH: message and returns NULL. */
 scenario *cli_load_scenario(const char *path);
 
+/* The directory of wtlab's data (scenarios/, scenarios/lessons/, plots/):
+ * $WTLAB_DATA, the source tree for a build directory's binary, else the
+ * installed share/wtlab.  Never NULL; the directory may not exist.
+ * (data_dir.c) */
+const char *cli_data_dir(void);
+
 /* Creates the directories leading to path (like mkdir -p of its dirname). */
 bool cli_make_parent_dirs(const char *path);
 

@@ -10,9 +10,10 @@
  * `wtlab plot` as cli_draw_chart); the output is what `wtlab run` and
  * `wtlab plot` print.
  *
- * Lessons live in scenarios/lessons/ as NN-name.json (the scenario) and
- * NN-name.md (what to watch, questions).  The directory is found from
- * $WTLAB_LESSONS, else the source tree this wtlab was built from.
+ * Lessons live in scenarios/lessons/ of wtlab's data directory
+ * (cli_data_dir: $WTLAB_DATA, the source tree for a build directory's
+ * wtlab, else the installed share/wtlab) as NN-name.json (the scenario)
+ * and NN-name.md (what to watch, questions).
  */
 #define _GNU_SOURCE
 #include <assert.h>
@@ -31,8 +32,9 @@ enum { MAX_LESSONS = 64 };
 
 static const char *lessons_dir(void)
 {
-    const char *env = getenv("WTLAB_LESSONS");
-    return env && *env ? env : WTLAB_SOURCE_DIR "/scenarios/lessons";
+    static char dir[2048]; /* room left in run_lesson's paths for a name */
+    if (dir[0] == '\0') snprintf(dir, sizeof dir, "%s/scenarios/lessons", cli_data_dir());
+    return dir;
 }
 
 static int compare_names(const void *a, const void *b)
@@ -148,7 +150,9 @@ static void lesson_usage(FILE *out)
           "                                      02-group-commit); default DIR: wtlab-out/lessons\n"
           "       wtlab lesson --all [-o DIR]    every lesson: traces and charts\n"
           "       wtlab lesson --list            the lessons\n"
-          "exit status: 0 the lesson ran as its scenario expects, 1 it did not, 2 bad input\n",
+          "exit status: 0 the lesson ran as its scenario expects, 1 it did not, 2 bad input\n"
+          "lessons: DATA/scenarios/lessons, DATA as `wtlab --version` names it ($WTLAB_DATA,\n"
+          "         the installed share/wtlab, or the source tree of a build directory)\n",
           out);
 }
 
@@ -172,7 +176,7 @@ int cmd_lesson(int argc, char **argv)
     size_t n = list_lessons(names, MAX_LESSONS);
     int rc = EXIT_OK;
     if (n == 0) {
-        rc = cli_usage_error("no lessons found in %s (set WTLAB_LESSONS)", lessons_dir());
+        rc = cli_usage_error("no lessons found in %s (set WTLAB_DATA)", lessons_dir());
     } else if (list) {
         for (size_t i = 0; i < n; i++) puts(names[i]);
     } else {

@@ -27,8 +27,11 @@ static void usage(FILE *out)
     fputs("usage: wtlab COMMAND [ARGS]   (wtlab COMMAND --help for details)\n\ncommands:\n", out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fputs("\nexit status: 0 ok, 1 a check failed (invariant, expectation, divergence),\n"
-          "             2 usage or bad input\n", out);
+    fputs("\n  --version  the version, build id and data directory\n"
+          "\nexit status: 0 ok, 1 a check failed (invariant, expectation, divergence),\n"
+          "             2 usage or bad input\n"
+          "environment: WTLAB_DATA  the data directory (scenarios/, scenarios/lessons/,\n"
+          "             plots/); default: share/wtlab of the installation\n", out);
 }
 
 int cli_usage_error(const char *fmt, ...)
@@ -79,6 +82,10 @@ int main(int argc, char **argv)
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("wtlab %s\nbuild %s\ndata  %s\n", WTLAB_VERSION, run_build_id(), cli_data_dir());
+        return EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0) return commands[i].main(argc - 1, argv + 1);
