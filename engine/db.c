@@ -68,7 +68,7 @@ wt_status db_insert_batch(memtable *mem, const wt_write_batch *b, uint64_t seq, 
                           uint32_t owner)
 {
     const uint64_t first = seq;
-    db_emit(PORT_EV_MEM_INSERT_BEGIN, owner, WT_OK, first, wt_batch_count(b), 0, 0);
+    db_emit(PORT_EV_MEM_INSERT_BEGIN, owner, WT_OK, first, wt_batch_count(b), memtable_id(mem), 0);
     wt_batch_iter it;
     wt_batch_record rec;
     wt_batch_iter_init(&it, b->rep, b->size);
@@ -91,7 +91,7 @@ wt_status db_insert_batch(memtable *mem, const wt_write_batch *b, uint64_t seq, 
         seq++;
     }
     if (s == WT_OK && r == WT_BATCH_ITER_CORRUPT) s = WT_CORRUPTION;
-    db_emit(PORT_EV_MEM_INSERT_END, owner, s, first, wt_batch_count(b), 0, 0);
+    db_emit(PORT_EV_MEM_INSERT_END, owner, s, first, wt_batch_count(b), memtable_id(mem), 0);
     return s;
 }
 

@@ -143,6 +143,7 @@ wt_status db_switch_memtable(wt_db *db)
     db->imm[db->imm_count++] = (imm_memtable){db->mem, new_log, db->mem_min_seq, last};
     port_atomic_store_u32(&db->imm_count_hint, (uint32_t)db->imm_count, PORT_RELAXED);
     db->mem = memtable_create(DB_ARENA_BLOCK);
+    memtable_set_id(db->mem, ++db->memtables_made);
     db->mem_min_seq = last + 1;
     db_emit(PORT_EV_MEMTABLE_SWITCH, port_thread_id(), WT_OK, new_log, db->imm_count, 0, 0);
     port_cond_broadcast(&db->bg_cv);
@@ -227,7 +228,8 @@ static wt_status flush_oldest(wt_db *db)
     uint64_t number = db->vs.next_file_number++;
     uint64_t entries = memtable_entry_count(im.mem);
     db->flushing = true;
-    db_emit(PORT_EV_FLUSH_BEGIN, port_thread_id(), WT_OK, number, entries, im.min_seq, im.max_seq);
+    db_emit(PORT_EV_FLUSH_BEGIN, port_thread_id(), WT_OK, number, entries, memtable_id(im.mem),
+            im.max_seq);
     table_properties props;
     table_properties_init(&props);
     port_mutex_unlock(&db->mutex);

@@ -62,6 +62,7 @@ struct wt_db {
     wal_writer *log;
     uint64_t group_wal_start;       /* WAL size before the current main group's record */
     memtable *mem;
+    uint64_t memtables_made;        /* memtable ids: the active one's is this count */
     uint64_t mem_min_seq;           /* the first sequence the active memtable may hold */
     imm_memtable *imm;              /* oldest first */
     size_t imm_count, imm_cap;

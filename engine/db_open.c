@@ -329,6 +329,7 @@ static void retire_recovered_memtable(wt_db *db)
             (imm_memtable){db->mem, wal_log_number(db->log), db->vs.last_sequence + 1, last};
         port_atomic_store_u32(&db->imm_count_hint, 1, PORT_RELAXED);
         db->mem = memtable_create(DB_ARENA_BLOCK);
+        memtable_set_id(db->mem, ++db->memtables_made);
     }
     db->mem_min_seq = last + 1;
 }
@@ -379,6 +380,7 @@ static wt_db *db_alloc(const wt_options *o, const char *dir)
     wt_batch_init(&db->merge_nonmem);
     version_state_init(&db->vs);
     db->mem = memtable_create(DB_ARENA_BLOCK);
+    memtable_set_id(db->mem, db->memtables_made = 1);
     db->mem_min_seq = 1;
     return db;
 }

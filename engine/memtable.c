@@ -70,6 +70,7 @@ struct memtable {
     mt_node *head;              /* MT_MAX_HEIGHT levels, no entry */
     port_atomic_u32 max_height; /* levels in use, 1..MT_MAX_HEIGHT (relaxed) */
     port_atomic_u64 entry_count;/* entries inserted (relaxed) */
+    uint64_t id;                /* memtable_set_id */
 };
 
 /* A search key: a user key and its packed (seq << 8 | type) tag. */
@@ -303,8 +304,13 @@ memtable *memtable_create(size_t arena_block_bytes)
         port_atomic_init_ptr(&m->head->next[level], NULL);
     port_atomic_init_u32(&m->max_height, 1);
     port_atomic_init_u64(&m->entry_count, 0);
+    m->id = 0;
     return m;
 }
+
+void memtable_set_id(memtable *m, uint64_t id) { m->id = id; }
+
+uint64_t memtable_id(const memtable *m) { return m->id; }
 
 void memtable_destroy(memtable *m)
 {

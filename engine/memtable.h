@@ -36,6 +36,10 @@ typedef struct memtable memtable;
 
 memtable *memtable_create(size_t arena_block_bytes);
 void memtable_destroy(memtable *m);
+/* A number naming the memtable in events (the DB's count of memtables
+ * made, from 1); 0 until set. */
+void memtable_set_id(memtable *m, uint64_t id);
+uint64_t memtable_id(const memtable *m);
 
 /* Inserts one entry.  REQUIRES: (key, seq) not already present. */
 void memtable_add(memtable *m, uint64_t seq, wt_value_type type, wt_slice key, wt_slice value,

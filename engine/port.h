@@ -229,15 +229,15 @@ typedef enum port_event_kind {
     PORT_EV_WAL_APPEND,     /* a=file offset b=bytes c=first seq d=count */
     PORT_EV_WAL_SYNC_BEGIN, /* a=log number */
     PORT_EV_WAL_SYNC_END,   /* a=log number, status */
-    PORT_EV_MEM_INSERT_BEGIN, /* writer: a=first seq b=count */
-    PORT_EV_MEM_INSERT_END,   /* writer: a=first seq b=count, status */
+    PORT_EV_MEM_INSERT_BEGIN, /* writer: a=first seq b=count c=memtable id */
+    PORT_EV_MEM_INSERT_END,   /* writer: a=first seq b=count c=memtable id, status */
     PORT_EV_PUBLISH,        /* a=new last sequence */
     PORT_EV_ALLOCATE,       /* a=first allocated seq b=count (two queues, unordered) */
     PORT_EV_STALL_BEGIN,    /* a=reason (wt_stall_reason) */
     PORT_EV_STALL_END,
     PORT_EV_ERROR,          /* status: background error became sticky */
     PORT_EV_MEMTABLE_SWITCH,/* a=new log number b=immutable count */
-    PORT_EV_FLUSH_BEGIN,    /* a=file number b=entries c=min seq d=max seq */
+    PORT_EV_FLUSH_BEGIN,    /* a=file number b=entries c=memtable id d=max seq */
     PORT_EV_FLUSH_END,      /* a=file number, status, c=min seq d=max seq */
     PORT_EV_RECOVERY,       /* a=records replayed b=last sequence c=corrupt offset+1 (0: none) */
     PORT_EV_LINK,           /* writer pushed itself on queue a (wt_queue_id); b=1: it leads

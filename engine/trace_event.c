@@ -22,6 +22,7 @@
 #define EV(key, type, member, meaning) \
     {key, type, (uint16_t)offsetof(trace_event, member), false, meaning}
 #define WRITER EV("writer", TRACE_STR, writer, "the writer (its thread's name)")
+#define MEMTABLE EV("memtable", TRACE_U64, memtable, "the memtable (the DB's count of memtables made)")
 #define QUEUE EV("queue", TRACE_STR, queue, "write, nonmem (the second write queue) or memtable")
 #define STATUS EV("status", TRACE_STR, status, "a status name: ok, io_error, corruption, ...")
 
@@ -72,10 +73,10 @@ const trace_kind_def trace_kinds[TRACE_KIND_COUNT] = {
         {WRITER, EV("log", TRACE_U64, log, "the WAL's log number"), STATUS}},
     [TRACE_INSERT_BEGIN] = {"insert_begin", "a batch goes into the memtable (fiber inserts writer's batch)",
         {WRITER, EV("seq", TRACE_U64, seq, "the batch's first sequence"),
-         EV("count", TRACE_U64, count, "operations")}},
+         EV("count", TRACE_U64, count, "operations"), MEMTABLE}},
     [TRACE_INSERT_END] = {"insert_end", "the memtable insert finished",
         {WRITER, EV("seq", TRACE_U64, seq, "the batch's first sequence"),
-         EV("count", TRACE_U64, count, "operations"), STATUS}},
+         EV("count", TRACE_U64, count, "operations"), MEMTABLE, STATUS}},
     [TRACE_PUBLISH] = {"publish", "the last sequence visible to readers moved",
         {EV("seq", TRACE_U64, seq, "the new last sequence")}},
     [TRACE_ALLOCATE] = {"allocate", "sequences handed out (two write queues, unordered write)",
@@ -91,7 +92,7 @@ const trace_kind_def trace_kinds[TRACE_KIND_COUNT] = {
          EV("immutables", TRACE_U64, immutables, "immutable memtables waiting for flush")}},
     [TRACE_FLUSH_BEGIN] = {"flush_begin", "an immutable memtable is written to a table",
         {EV("file", TRACE_U64, file, "the table's file number"),
-         EV("entries", TRACE_U64, entries, "entries written")}},
+         EV("entries", TRACE_U64, entries, "entries written"), MEMTABLE}},
     [TRACE_FLUSH_END] = {"flush_end", "the flush finished",
         {EV("file", TRACE_U64, file, "the table's file number"), STATUS}},
     [TRACE_RECOVERY] = {"recovery", "the DB replayed its WAL on open",
@@ -520,7 +521,7 @@ bool trace_event_from_port(trace_event *e, const port_event *pe, trace_name_fn n
     case PORT_EV_WAL_SYNC_END: e->writer = who, e->log = pe->a, e->status = status; return true;
     case PORT_EV_MEM_INSERT_BEGIN:
     case PORT_EV_MEM_INSERT_END:
-        e->writer = who, e->seq = pe->a, e->count = pe->b, e->status = status;
+        e->writer = who, e->seq = pe->a, e->count = pe->b, e->memtable = pe->c, e->status = status;
         return true;
     case PORT_EV_PUBLISH: e->seq = pe->a; return true;
     case PORT_EV_ALLOCATE: e->first_seq = pe->a, e->count = pe->b; return true;
@@ -529,7 +530,9 @@ bool trace_event_from_port(trace_event *e, const port_event *pe, trace_name_fn n
     case PORT_EV_ERROR: e->status = status; return true;
     case PORT_EV_MEMTABLE_SWITCH: e->log = pe->a, e->immutables = pe->b; return true;
     case PORT_EV_FLUSH_BEGIN:
-    case PORT_EV_FLUSH_END: e->file = pe->a, e->entries = pe->b, e->status = status; return true;
+    case PORT_EV_FLUSH_END:
+        e->file = pe->a, e->entries = pe->b, e->memtable = pe->c, e->status = status;
+        return true;
     case PORT_EV_RECOVERY:
         e->records = pe->a, e->last_seq = pe->b, e->problem_offset = pe->c ? pe->c - 1 : 0;
         e->problem = pe->c != 0, e->status = status;

@@ -28,8 +28,8 @@
 #include "port.h"
 
 /* Version 2 added "source" to the header (sim or real traces); version 3
- * the writer-list events (link, newer_links, detach, move_aside) and the
- * violation's writer. */
+ * the writer-list events (link, newer_links, detach, move_aside), the
+ * violation's writer and the memtable of inserts and flushes. */
 enum { TRACE_FORMAT_VERSION = 3 };
 #define TRACE_FORMAT_NAME "wtlab-trace"
 #define TRACE_SOURCE_SIM "sim"
@@ -116,7 +116,7 @@ typedef struct trace_event {
     int64_t batch;
     uint64_t bytes, count, seq, first_seq, last_seq, offset, log, reason;
     uint64_t immutables, file, entries, records, problem_offset;
-    uint64_t attempts, links, size;
+    uint64_t attempts, links, size, memtable;
     bool problem, tear_last_write, leads;
     const char *opts, *status, *from, *to, *at, *until, *invariant, *detail;
     const char *queue, *next;

@@ -18,6 +18,7 @@
 
 #include "memtable.h"
 #include "port_sim.h"
+#include "write_thread.h"
 #include "writer_state.h"
 
 typedef struct write_info {
@@ -28,7 +29,27 @@ typedef struct write_info {
     uint64_t seq;
     wt_status status;
     bool callback_fail;
+    int group;           /* the last group (index into oracle.groups) it was in; -1 none */
 } write_info;
+
+typedef struct group_info {
+    int leader;          /* scenario writer */
+    int queue;           /* wt_queue_id */
+    uint64_t step;       /* when it formed */
+    uint64_t first, last;/* its sequences (first 0: none) */
+    bool memtable_group; /* pipelined memtable group (its sequences repeat a WAL group's) */
+    bool status_set;     /* a member returned: status is the group's */
+    int status_writer;
+    wt_status status;
+} group_info;
+
+/* A memtable insert that has begun and not ended. */
+typedef struct insert_info {
+    uint64_t memtable, seq, step;
+    int writer;
+} insert_info;
+
+enum { ORACLE_QUEUES = 3, ORACLE_MAX_INSERTS = 256 };
 
 typedef struct wal_record {
     uint64_t first, count;
@@ -50,6 +71,14 @@ struct oracle {
     bool bg_error;
     bool crashed;
     uint64_t flushed_upto;    /* every sequence up to here is in a table file */
+    group_info *groups;
+    size_t ngroups, groups_cap;
+    int active[ORACLE_QUEUES];  /* per queue: the group still attached, -1 none */
+    int *link_queue;            /* per writer: the queue it last linked into */
+    uint64_t *flushed_memtables;/* ids handed to flush */
+    size_t nflushed, flushed_cap;
+    insert_info inserts[ORACLE_MAX_INSERTS];
+    size_t ninserts;
 };
 
 static const char *wname(const oracle *o, int w)
@@ -66,10 +95,15 @@ oracle *oracle_create(const scenario *sc)
     o->writes = calloc(sc->writer_count, sizeof *o->writes);
     for (size_t w = 0; w < sc->writer_count; w++) {
         o->writes[w] = calloc(sc->writers[w].batch_count, sizeof **o->writes);
-        for (size_t b = 0; b < sc->writers[w].batch_count; b++)
+        for (size_t b = 0; b < sc->writers[w].batch_count; b++) {
             o->writes[w][b].callback_fail = sc->writers[w].batches[b].has_callback &&
                                             sc->writers[w].batches[b].callback_fail;
+            o->writes[w][b].group = -1;
+        }
     }
+    o->link_queue = calloc(sc->writer_count + 1, sizeof *o->link_queue);
+    assert(o->link_queue != NULL);
+    for (int q = 0; q < ORACLE_QUEUES; q++) o->active[q] = -1;
     return o;
 }
 
@@ -80,6 +114,9 @@ void oracle_free(oracle *o)
     free(o->writes);
     free(o->inserted);
     free(o->wal);
+    free(o->groups);
+    free(o->link_queue);
+    free(o->flushed_memtables);
     free(o);
 }
 
@@ -242,6 +279,133 @@ static bool check_group(oracle *o, const port_event *e, int leader, const int *m
     return true;
 }
 
+/* ------------------------------------------------ groups, one per queue */
+
+static write_info *current_write(oracle *o, int w)
+{
+    for (size_t b = 0; w >= 0 && b < o->sc->writers[w].batch_count; b++)
+        if (o->writes[w][b].begun && !o->writes[w][b].ended) return &o->writes[w][b];
+    return NULL;
+}
+
+/* A group formed on its queue: the queue's previous group must be detached
+ * (one leader at a time), and its sequences overlap no other group's. */
+static bool on_group_formed(oracle *o, const port_event *e, int leader, const int *members,
+                            uint64_t step, oracle_violation *v)
+{
+    bool mem = e->kind == PORT_EV_MEMTABLE_GROUP;
+    int q = mem ? WT_QUEUE_MEMTABLE : leader >= 0 ? o->link_queue[leader] : WT_QUEUE_WRITE;
+    if (o->active[q] >= 0) {
+        const group_info *g = &o->groups[o->active[q]];
+        return fail(v, "one_leader",
+                    "step %llu: %s formed a group in queue %d while %s's group (formed at step "
+                    "%llu) is still attached: two leaders at once",
+                    (unsigned long long)step, wname(o, leader), q, wname(o, g->leader),
+                    (unsigned long long)g->step);
+    }
+    group_info ng = {.leader = leader, .queue = q, .step = step, .memtable_group = mem,
+                     .first = e->b, .last = e->c};
+    if (ng.first != 0)
+        for (size_t i = 0; i < o->ngroups; i++) {
+            const group_info *g = &o->groups[i];
+            if (g->memtable_group != mem || g->first == 0 || g->last < ng.first ||
+                ng.last < g->first)
+                continue;
+            return fail(v, "group_sequences",
+                        "step %llu: %s's group took sequences %llu..%llu, but %s's group (step "
+                        "%llu) had %llu..%llu",
+                        (unsigned long long)step, wname(o, leader), (unsigned long long)ng.first,
+                        (unsigned long long)ng.last, wname(o, g->leader),
+                        (unsigned long long)g->step, (unsigned long long)g->first,
+                        (unsigned long long)g->last);
+        }
+    if (o->ngroups == o->groups_cap) {
+        o->groups_cap = o->groups_cap ? o->groups_cap * 2 : 64;
+        o->groups = realloc(o->groups, o->groups_cap * sizeof *o->groups);
+        assert(o->groups != NULL);
+    }
+    int idx = (int)o->ngroups;
+    o->groups[o->ngroups++] = ng;
+    o->active[q] = idx;
+    for (uint32_t i = 0; i < e->member_count; i++) {
+        write_info *wi = current_write(o, members[i]);
+        if (wi != NULL) wi->group = idx;
+    }
+    return true;
+}
+
+/* A member returned: every member of a group ends with the group's status
+ * (a callback's veto aside; unordered writes insert on their own). */
+static bool check_group_status(oracle *o, int writer, const write_info *wi, uint64_t step,
+                               oracle_violation *v)
+{
+    if (wi->group < 0 || wi->callback_fail || o->unordered) return true;
+    group_info *g = &o->groups[wi->group];
+    if (!g->status_set) {
+        g->status_set = true;
+        g->status = wi->status;
+        g->status_writer = writer;
+        return true;
+    }
+    if (g->status == wi->status) return true;
+    return fail(v, "group_status",
+                "step %llu: %s returned %s, but %s of the same group (%s's, step %llu) returned %s",
+                (unsigned long long)step, wname(o, writer), wt_status_name(wi->status),
+                wname(o, g->status_writer), wname(o, g->leader), (unsigned long long)g->step,
+                wt_status_name(g->status));
+}
+
+/* ------------------------------------------- memtables handed to flush */
+
+static bool memtable_flushed(const oracle *o, uint64_t id)
+{
+    for (size_t i = 0; i < o->nflushed; i++)
+        if (o->flushed_memtables[i] == id) return true;
+    return false;
+}
+
+static bool on_insert(oracle *o, const port_event *e, int writer, uint64_t step,
+                      oracle_violation *v)
+{
+    if (e->kind == PORT_EV_MEM_INSERT_END) {
+        for (size_t i = 0; i < o->ninserts; i++)
+            if (o->inserts[i].writer == writer && o->inserts[i].seq == e->a) {
+                o->inserts[i] = o->inserts[--o->ninserts];
+                break;
+            }
+        return true;
+    }
+    if (memtable_flushed(o, e->c))
+        return fail(v, "insert_after_flush",
+                    "step %llu: %s's batch (sequence %llu) goes into memtable %llu, which was "
+                    "already handed to flush",
+                    (unsigned long long)step, wname(o, writer), (unsigned long long)e->a,
+                    (unsigned long long)e->c);
+    if (o->ninserts < ORACLE_MAX_INSERTS)
+        o->inserts[o->ninserts++] = (insert_info){e->c, e->a, step, writer};
+    return true;
+}
+
+static bool on_flush_begin(oracle *o, const port_event *e, uint64_t step, oracle_violation *v)
+{
+    for (size_t i = 0; i < o->ninserts; i++)
+        if (o->inserts[i].memtable == e->c)
+            return fail(v, "insert_after_flush",
+                        "step %llu: memtable %llu is handed to flush while %s's insert of "
+                        "sequence %llu into it (begun at step %llu) is still running",
+                        (unsigned long long)step, (unsigned long long)e->c,
+                        wname(o, o->inserts[i].writer), (unsigned long long)o->inserts[i].seq,
+                        (unsigned long long)o->inserts[i].step);
+    if (o->nflushed == o->flushed_cap) {
+        o->flushed_cap = o->flushed_cap ? o->flushed_cap * 2 : 16;
+        o->flushed_memtables = realloc(o->flushed_memtables,
+                                       o->flushed_cap * sizeof *o->flushed_memtables);
+        assert(o->flushed_memtables != NULL);
+    }
+    o->flushed_memtables[o->nflushed++] = e->c;
+    return true;
+}
+
 bool oracle_on_event(oracle *o, const port_event *e, int writer, int batch, uint64_t step,
                      const int *members, oracle_violation *v)
 {
@@ -256,12 +420,14 @@ bool oracle_on_event(oracle *o, const port_event *e, int writer, int batch, uint
         return true;
     case PORT_EV_WRITE_BEGIN:
         if (wi) *wi = (write_info){.begun = true, .flags = e->flags, .bytes = e->a,
-                                   .count = e->b, .callback_fail = wi->callback_fail};
+                                   .count = e->b, .callback_fail = wi->callback_fail,
+                                   .group = -1};
         return true;
     case PORT_EV_WRITE_END:
         if (wi) {
             wi->ended = true;
             wi->status = e->status;
+            if (!check_group_status(o, writer, wi, step, v)) return false;
             if (e->status == WT_OK) {
                 if (wi->has_seq && wi->count > 0 && e->a != wi->seq)
                     return fail(v, "sequence_contiguous",
@@ -275,10 +441,25 @@ bool oracle_on_event(oracle *o, const port_event *e, int writer, int batch, uint
         return true;
     case PORT_EV_GROUP:
         number_group(o, e, members);
-        return check_group(o, e, writer, members, step, v);
+        return check_group(o, e, writer, members, step, v) &&
+               on_group_formed(o, e, writer, members, step, v);
+    case PORT_EV_MEMTABLE_GROUP:
+        return on_group_formed(o, e, writer, members, step, v);
+    case PORT_EV_LINK:
+        /* The write queue a leader's group forms in (the memtable queue's
+         * groups are MEMTABLE_GROUP events). */
+        if (writer >= 0 && e->a != WT_QUEUE_MEMTABLE) o->link_queue[writer] = (int)e->a;
+        return true;
+    case PORT_EV_DETACH:
+        if (e->a < ORACLE_QUEUES) o->active[e->a] = -1;
+        return true;
+    case PORT_EV_MEM_INSERT_BEGIN:
+        return on_insert(o, e, writer, step, v);
     case PORT_EV_MEM_INSERT_END:
         if (e->status == WT_OK) mark_inserted(o, e->a, e->b);
-        return true;
+        return on_insert(o, e, writer, step, v);
+    case PORT_EV_FLUSH_BEGIN:
+        return on_flush_begin(o, e, step, v);
     case PORT_EV_PUBLISH:
         return on_publish(o, e->a, step, v);
     case PORT_EV_WAL_APPEND:
@@ -472,6 +653,9 @@ bool oracle_check_final(oracle *o, wt_db *db, oracle_violation *v)
 void oracle_on_crash(oracle *o)
 {
     o->crashed = true;
+    /* The reopened DB numbers its memtables afresh; queues start empty. */
+    o->nflushed = o->ninserts = 0;
+    for (int q = 0; q < ORACLE_QUEUES; q++) o->active[q] = -1;
     /* The memtable is gone; recovery re-inserts what the WAL kept. */
     if (o->inserted) memset(o->inserted, 0, o->inserted_cap);
 }
