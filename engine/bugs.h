@@ -17,6 +17,14 @@
  *   PIPELINED_LINK_LATE the pipelined WAL leader wakes the next WAL leader
  *                       before linking its group into the memtable queue, so
  *                       groups can reach the memtable out of order (#4143).
+ *   STATUS_AFTER_COMPLETE the leader stores a follower's status after
+ *                       completing it: the follower may read its status
+ *                       first (a data race on a plain field, as in #9692).
+ *   PENDING_DONE_EARLY  an unordered write stops counting as a pending
+ *                       memtable write before its insert, so a memtable
+ *                       switch and flush can take the memtable from under it.
+ *   NO_SLOWDOWN_WAITS   a no_slowdown writer that meets the stall dummy
+ *                       waits for the stall to end instead of failing.
  */
 #ifndef WT_BUGS_H
 #define WT_BUGS_H
@@ -32,6 +40,9 @@ enum {
     WT_BUG_WAKE_BEFORE_DETACH = 3,
     WT_BUG_LOST_WAKEUP = 4,
     WT_BUG_PIPELINED_LINK_LATE = 5,
+    WT_BUG_STATUS_AFTER_COMPLETE = 6,
+    WT_BUG_PENDING_DONE_EARLY = 7,
+    WT_BUG_NO_SLOWDOWN_WAITS = 8,
 };
 
 #define WT_BUG(name) (WT_INJECT_BUG == WT_BUG_##name)
@@ -41,7 +52,8 @@ static inline const char *wt_injected_bug_name(void)
 {
     static const char *const names[] = {"none", "skip_newer_links", "publish_early",
                                         "wake_before_detach", "lost_wakeup",
-                                        "pipelined_link_late"};
+                                        "pipelined_link_late", "status_after_complete",
+                                        "pending_done_early", "no_slowdown_waits"};
     return names[WT_INJECT_BUG];
 }
 

@@ -536,16 +536,25 @@ static wt_status write_impl_wal_only(wt_db *db, write_thread *wt, const wt_write
 /* RocksDB's DBImpl::UnorderedWriteMemtable.  unordered_write: each writer
  * inserts its own batch after its group was logged and published; the
  * last pending insert wakes memtable switches. */
-static wt_status unordered_write_memtable(wt_db *db, wt_writer *w)
+/* One pending unordered memtable write is done; the last wakes memtable
+ * switches waiting for them. */
+static void pending_memtable_write_done(wt_db *db)
 {
-    PORT_SYNC_POINT("DBImpl::WriteImpl:BeforeUnorderedWriteMemtable");
-    if (wt_writer_check_callback(w) && wt_writer_should_write_memtable(w))
-        WT_STORE(w, status, db_insert_batch(db->mem, w->batch, WT_LOAD(w, sequence), true, w->owner));
     if (port_atomic_fetch_sub_u64(&db->pending_memtable_writes, 1, PORT_ACQ_REL) == 1) {
         port_mutex_lock(&db->switch_mutex);
         port_cond_broadcast(&db->switch_cv);
         port_mutex_unlock(&db->switch_mutex);
     }
+}
+
+static wt_status unordered_write_memtable(wt_db *db, wt_writer *w)
+{
+    PORT_SYNC_POINT("DBImpl::WriteImpl:BeforeUnorderedWriteMemtable");
+    const bool early = WT_BUG(PENDING_DONE_EARLY);
+    if (early) pending_memtable_write_done(db);
+    if (wt_writer_check_callback(w) && wt_writer_should_write_memtable(w))
+        WT_STORE(w, status, db_insert_batch(db->mem, w->batch, WT_LOAD(w, sequence), true, w->owner));
+    if (!early) pending_memtable_write_done(db);
     if (WT_LOAD(w, status) != WT_OK) db_set_background_error(db, WT_LOAD(w, status));
     return wt_writer_final_status(w);
 }

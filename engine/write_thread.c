@@ -250,7 +250,7 @@ static bool link_one(write_thread *wt, wt_writer *w, port_atomic_ptr *head)
     for (uint64_t attempts = 1;; attempts++) {
         WT_ASSERT(writers != w);
         if (writers == &wt->write_stall_dummy) {
-            if (w->no_slowdown) {
+            if (w->no_slowdown && !WT_BUG(NO_SLOWDOWN_WAITS)) {
                 WT_STORE(w, status, WT_INCOMPLETE);
                 set_state(w, WT_STATE_COMPLETED);
                 return false;
@@ -612,10 +612,12 @@ static void exit_serial(write_thread *wt, wt_write_group *g, wt_status status)
         emit_list(PORT_EV_DETACH, leader->owner, wt->id, g->size, 0, UINT32_MAX);
     }
     if (WT_BUG(WAKE_BEFORE_DETACH)) return;
+    const bool late = WT_BUG(STATUS_AFTER_COMPLETE);
     while (last != leader) {
-        WT_STORE(last, status, status);
+        if (!late) WT_STORE(last, status, status);
         wt_writer *next = WT_LOAD(last, link_older); /* read before last may vanish */
         set_state(last, WT_STATE_COMPLETED);
+        if (late) WT_STORE(last, status, status);
         last = next;
     }
 }

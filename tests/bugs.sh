@@ -11,7 +11,7 @@ set -u
 cli=$1 src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-bugs="skip_newer_links publish_early wake_before_detach lost_wakeup pipelined_link_late"
+bugs="skip_newer_links publish_early wake_before_detach lost_wakeup pipelined_link_late status_after_complete pending_done_early no_slowdown_waits"
 echo "1..$(( $(echo $bugs | wc -w) * 5 ))"
 n=0 fail=0
 report() { # report OK DESCRIPTION

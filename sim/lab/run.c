@@ -288,6 +288,24 @@ static void pin_trace(void *arg, pin_rt *p, trace_kind kind, const char *writer)
     pin_line(arg, p, kind, writer);
 }
 
+/* A no_slowdown write must fail rather than wait in a stall (RocksDB's
+ * WriteOptions::no_slowdown): reaching a stall's wait is the violation. */
+static void check_no_slowdown(run_state *rs, sched_fiber *f, int w, const char *name)
+{
+    const scenario_writer *sw = &rs->sc->writers[w];
+    int b = rs->writers[w].batch;
+    if (b < 0 || (size_t)b >= sw->batch_count || !sw->batches[b].no_slowdown) return;
+    if (strcmp(name, "WriteThread::WriteStall::Wait") != 0 &&
+        strcmp(name, "DBImpl::DelayWrite:Wait") != 0)
+        return;
+    oracle_violation v = {.invariant = "no_slowdown_waits"};
+    snprintf(v.detail, sizeof v.detail,
+             "step %llu: %s's batch %d is no_slowdown, yet it is about to wait in a write stall "
+             "(%s) instead of failing with incomplete",
+             (unsigned long long)sched_steps(rs->s), f->name, b, name);
+    violation_of(rs, &v, f->id);
+}
+
 /* A writer reached a sync point: note it; hold it there if a pin says so. */
 static bool on_sync_point(void *arg, sched *s, sched_fiber *f, const char *name)
 {
@@ -295,6 +313,7 @@ static bool on_sync_point(void *arg, sched *s, sched_fiber *f, const char *name)
     note_sync_point(rs, name);
     int w = writer_of_fiber(rs, f->id);
     if (w < 0) return false;
+    check_no_slowdown(rs, f, w, name);
     return pins_on_sync_point(&rs->pins, s, f, w, name);
 }
 
