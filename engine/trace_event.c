@@ -22,7 +22,9 @@
 #define EV(key, type, member, meaning) \
     {key, type, (uint16_t)offsetof(trace_event, member), false, meaning}
 #define WRITER EV("writer", TRACE_STR, writer, "the writer (its thread's name)")
-#define MEMTABLE EV("memtable", TRACE_U64, memtable, "the memtable (the DB's count of memtables made)")
+#define MEMTABLE                                                                 \
+    {"memtable", TRACE_U64, (uint16_t)offsetof(trace_event, memtable), false,   \
+     "the memtable (the DB's count of memtables made)", 3}
 #define QUEUE EV("queue", TRACE_STR, queue, "write, nonmem (the second write queue) or memtable")
 #define STATUS EV("status", TRACE_STR, status, "a status name: ok, io_error, corruption, ...")
 

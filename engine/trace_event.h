@@ -62,6 +62,8 @@ typedef struct trace_field_def {
     uint16_t offset;     /* of the value in the line's struct */
     bool optional;       /* TRACE_STR only: the key is left out when the value is NULL */
     const char *meaning; /* one line for the format document */
+    uint8_t since;       /* the format version that added the key (0: always there); a
+                            trace of an older version may lack it (read as zero) */
 } trace_field_def;
 
 /* ------------------------------------------------------------------ events */

@@ -27,9 +27,12 @@ static const char *type_text(trace_field_type t)
 static void key_table(const char *title, const trace_field_def *fields)
 {
     printf("%s\n\n| key | type | meaning |\n|---|---|---|\n", title);
-    for (const trace_field_def *f = fields; f->key != NULL; f++)
-        printf("| `%s` | %s%s | %s |\n", f->key, type_text(f->type), f->optional ? " (optional)" : "",
-               f->meaning);
+    for (const trace_field_def *f = fields; f->key != NULL; f++) {
+        char since[32] = "";
+        if (f->since) snprintf(since, sizeof since, " (from version %u)", (unsigned)f->since);
+        printf("| `%s` | %s%s%s | %s |\n", f->key, type_text(f->type),
+               f->optional ? " (optional)" : "", since, f->meaning);
+    }
     printf("\n");
 }
 

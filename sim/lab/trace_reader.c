@@ -34,6 +34,7 @@ struct trace_reader {
     trace_header header;
     trace_summary summary;
     bool summary_seen;
+    uint64_t version_read;  /* the header's version (the reader fills in newer keys) */
     trace_exploration exploration;
     void *header_allocs[LINE_ALLOCS_MAX], *summary_allocs[LINE_ALLOCS_MAX];
     void *event_allocs[LINE_ALLOCS_MAX];
@@ -147,7 +148,7 @@ static bool read_field(trace_reader *r, json_t *o, const char *what, const trace
                        void *base, void **allocs)
 {
     json_t *v = json_object_get(o, f->key);
-    if (v == NULL && f->optional) return true;
+    if (v == NULL && (f->optional || f->since > r->version_read)) return true;
     if (v == NULL) return fail(r, "%s: key \"%s\": missing (%s)", what, f->key, type_name(f->type));
     if (!store(f, v, base, allocs))
         return fail(r, "%s: key \"%s\": not %s", what, f->key, type_name(f->type));
@@ -220,6 +221,7 @@ static bool read_header(trace_reader *r, json_t *o)
     if (json_integer_value(version) < 1 || json_integer_value(version) > TRACE_FORMAT_VERSION)
         return fail(r, "trace format version %lld, this wtlab reads 1 to %d",
                     (long long)json_integer_value(version), TRACE_FORMAT_VERSION);
+    r->version_read = (uint64_t)json_integer_value(version);
     if (json_integer_value(version) == 1) /* before "source": always a sim trace */
         json_object_set_new(o, "source", json_string(TRACE_SOURCE_SIM));
     const char *source = json_string_value(json_object_get(o, "source"));
