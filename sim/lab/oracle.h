@@ -20,6 +20,16 @@
  *                          it left unpublished in the memtable are allowed)
  *   recovery_prefix        after a crash, recovery gives a prefix of the WAL
  *                          order that contains every synced write
+ *   one_leader             a queue's group is detached before the queue's
+ *                          next group forms (one leader per queue at a time)
+ *   group_sequences        no two groups take overlapping sequence ranges
+ *   group_status           every member of a group ends with one status
+ *                          (callback vetoes and unordered inserts aside)
+ *   insert_after_flush     no memtable is handed to flush while an insert
+ *                          into it runs, and none is inserted into after
+ * The runner adds the checks at the step of step_check.h (lost_wakeup,
+ * wake_mask, writer_list, data_race) and no_slowdown_waits (a no_slowdown
+ * write reaching a stall's wait).
  * Not thread-safe (the sim is single-threaded).
  */
 #ifndef WT_SIM_CHECK_H
