@@ -17,6 +17,12 @@
  *   PIPELINED_LINK_LATE the pipelined WAL leader wakes the next WAL leader
  *                       before linking its group into the memtable queue, so
  *                       groups can reach the memtable out of order (#4143).
+ *   FREE_MEMTABLE_EARLY the flush frees an immutable memtable as soon as its
+ *                       entries are copied into the table builder, before the
+ *                       table is installed and the memtable leaves the
+ *                       immutable list, so a reader that searches the list in
+ *                       that window reads freed memory (a use-after-free that
+ *                       crashes the run: the sim poisons freed blocks).
  */
 #ifndef WT_BUGS_H
 #define WT_BUGS_H
@@ -32,6 +38,7 @@ enum {
     WT_BUG_WAKE_BEFORE_DETACH = 3,
     WT_BUG_LOST_WAKEUP = 4,
     WT_BUG_PIPELINED_LINK_LATE = 5,
+    WT_BUG_FREE_MEMTABLE_EARLY = 6,
 };
 
 #define WT_BUG(name) (WT_INJECT_BUG == WT_BUG_##name)
@@ -41,7 +48,7 @@ static inline const char *wt_injected_bug_name(void)
 {
     static const char *const names[] = {"none", "skip_newer_links", "publish_early",
                                         "wake_before_detach", "lost_wakeup",
-                                        "pipelined_link_late"};
+                                        "pipelined_link_late", "free_memtable_early"};
     return names[WT_INJECT_BUG];
 }
 
