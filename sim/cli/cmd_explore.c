@@ -2,9 +2,15 @@
  * cmd_explore.c — `wtlab explore SCENARIO`: many schedules, every one
  * checked; failures saved as traces; a coverage summary.
  *
- * --jobs J forks J worker processes that take disjoint partitions of the
- * sweep and report back over pipes (progress records while running, their
- * totals and interleaving hashes at the end).  --shard I/N selects this
+ * Runs happen in worker processes (J of them with --jobs J, one by
+ * default) that take disjoint partitions of the sweep and report over
+ * pipes: the run each begins, and what each run found (the parent keeps
+ * the totals).  A worker that dies -- a SIGSEGV or abort in the engine, a
+ * sanitizer's report -- has killed the run it began: the parent counts it
+ * as a failure "crashed" with the signal as its detail, re-runs its seed
+ * in a child to save its trace (supervise.h), and starts a new worker for
+ * the rest of the partition (a dfs partition cannot be resumed: the rest
+ * of it is reported unexplored).  --shard I/N selects this
  * machine's part of a sweep split across machines; partitions compose
  * (shard I of N, job j of J = partition I*J+j of N*J).  Wall-clock time is
  * used only for the progress line and runs/second, never in traces.
@@ -56,6 +62,8 @@ static void explore_usage(FILE *out)
           "  dfs          every schedule with at most P preemptions (default 2), with\n"
           "               sleep-set reduction unless --no-reduction; --runs caps it\n"
           "  --shard I/N  only this part of the sweep (I in 0..N-1); --jobs J in parallel\n"
+          "A run whose process dies (signal, sanitizer report) fails as \"crashed\"; its\n"
+          "trace is saved up to its last event, ending with the signal as the violation.\n"
           "exit status: 0 no failure, 1 some run failed, 2 bad input\n", out);
 }
 

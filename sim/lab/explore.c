@@ -156,30 +156,6 @@ static void record_run(const explore_config *c, explore_stats *st, const run_res
     if (c->after_run) c->after_run(c->run_arg, &rec);
 }
 
-void explore_stats_merge(explore_stats *a, const explore_stats *b)
-{
-    a->runs += b->runs;
-    a->failures += b->failures;
-    a->distinct += b->distinct;
-    a->steps += b->steps;
-    a->decisions += b->decisions;
-    a->pruned_sleep += b->pruned_sleep;
-    a->blocked_sleep += b->blocked_sleep;
-    a->bound_skips += b->bound_skips;
-    a->exhausted = a->exhausted && b->exhausted;
-    if (b->first_failure_run && (!a->first_failure_run || b->first_failure_run < a->first_failure_run))
-        a->first_failure_run = b->first_failure_run;
-    for (int x = 0; x < WT_STATE_COUNT; x++)
-        for (int y = 0; y < WT_STATE_COUNT; y++) a->transitions[x][y] += b->transitions[x][y];
-    for (size_t k = 0; k < EXPLORE_MAX_SYNC_POINTS; k++) a->sync_hits[k] += b->sync_hits[k];
-    for (size_t i = 0; i < b->fail_kinds; i++) {
-        size_t j = 0;
-        while (j < a->fail_kinds && strcmp(a->fail[j].invariant, b->fail[i].invariant) != 0) j++;
-        if (j == a->fail_kinds && j < EXPLORE_MAX_INVARIANTS) a->fail[a->fail_kinds++] = b->fail[i];
-        else if (j < a->fail_kinds) a->fail[j].count += b->fail[i].count;
-    }
-}
-
 /* ---------------------------------------------------------- random, pct */
 
 void explore_seed_config(const explore_config *c, uint64_t index, run_config *cfg)

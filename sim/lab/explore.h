@@ -97,11 +97,7 @@ typedef struct explore_stats {
 
 void explore_stats_init(explore_stats *st);
 void explore_stats_free(explore_stats *st);
-/* Adds b's counts into a (merging partitions); hashes are not merged
- * (distinct counts add, an upper bound across partitions). */
-void explore_stats_merge(explore_stats *a, const explore_stats *b);
-
-/* Adds an interleaving hash; true when it was new (merging jobs). */
+/* Adds an interleaving hash; true when it was new. */
 bool explore_remember_hash(explore_stats *st, uint64_t h);
 
 /* What run r (index `index` in the sweep) adds to the totals. */
