@@ -39,6 +39,7 @@ typedef struct explore_cli {
     unsigned jobs;
     uint64_t shard_i, shard_n;
     bool quiet, tty;
+    bool report_shown;  /* a dead worker's sanitizer report was copied to stderr */
     double start;
     double last_progress;
 } explore_cli;
@@ -283,7 +284,8 @@ static bool job_ended(explore_cli *x, explore_stats *total, job *jb, unsigned j)
     while (waitpid(jb->pid, &status, 0) < 0 && errno == EINTR) continue;
     supervise_verdict v;
     bool finished = jb->final_seen && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    supervise_judge(status, finished, jb->report, true, &v);
+    supervise_judge(status, finished, jb->report, !x->report_shown, &v); /* the first report */
+    x->report_shown = x->report_shown || !finished;
     fclose(jb->report);
     jb->report = NULL;
     if (finished) return true;

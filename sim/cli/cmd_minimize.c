@@ -79,7 +79,8 @@ static int report(const minimize_result *m, const loaded_trace *t, const char *t
     if (rc != EXIT_OK) return rc;
     const char *target = t->summary_invariant;
     bool same = r.failed_invariant && strcmp(r.failed_invariant, target) == 0 &&
-                (!m->crashed || strcmp(r.detail, t->doc.summary.detail) == 0);
+                (!m->crashed || t->doc.summary.detail == NULL ||
+                 strcmp(r.detail, t->doc.summary.detail) == 0);
     printf("minimize %s (%s): %llu runs tried\n", trace_path, target,
            (unsigned long long)m->attempts);
     print_sizes("before", m->before, t->file.count);
