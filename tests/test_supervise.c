@@ -42,11 +42,15 @@ static const char small_text[] =
 
 /* ------------------------------------------------------------- verdicts */
 
-enum { DIE_SEGV, DIE_ABORT, DIE_EXIT3, DIE_REPORT_EXIT, DIE_REPORT_ABORT, FINISH };
+enum { DIE_SEGV, DIE_ABORT, DIE_EXIT3, DIE_REPORT_EXIT, DIE_REPORT_ABORT, DIE_UBSAN, FINISH };
 
 static const char asan_line[] =
     "==4242==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010 at pc "
     "0x55d0 bp 0x7ffc sp 0x7ffc\n";
+
+static const char ubsan_lines[] =
+    "../engine/x.c:12:5: runtime error: signed integer overflow: 2147483647 + 1\n"
+    "SUMMARY: UndefinedBehaviorSanitizer: undefined-behavior ../engine/x.c:12:5 in\n";
 
 /* Forks a child that ends as `how` says; returns the parent's verdict. */
 static supervise_verdict child_ends(int how)
@@ -63,9 +67,13 @@ static supervise_verdict child_ends(int how)
             ssize_t w = write(fileno(report), asan_line, strlen(asan_line));
             (void)w;
         }
+        if (how == DIE_UBSAN) {
+            ssize_t w = write(fileno(report), ubsan_lines, strlen(ubsan_lines));
+            (void)w;
+        }
         if (how == DIE_SEGV) raise(SIGSEGV);
         if (how == DIE_ABORT || how == DIE_REPORT_ABORT) abort();
-        _exit(how == DIE_EXIT3 ? 3 : how == DIE_REPORT_EXIT ? 1 : 0);
+        _exit(how == DIE_EXIT3 ? 3 : how == DIE_REPORT_EXIT || how == DIE_UBSAN ? 1 : 0);
     }
     int status;
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -108,6 +116,8 @@ START_TEST(test_judge_reports_and_exits)
     v = child_ends(DIE_REPORT_ABORT);
     ck_assert_str_eq(v.detail, "SIGABRT: AddressSanitizer: heap-use-after-free");
     ck_assert_ptr_null(strstr(v.detail, "0x"));
+    v = child_ends(DIE_UBSAN);
+    ck_assert_str_eq(v.detail, "UndefinedBehaviorSanitizer: undefined-behavior");
     v = child_ends(DIE_EXIT3);
     ck_assert(v.died);
     ck_assert_str_eq(v.detail, "exited with status 3 before finishing");

@@ -61,25 +61,37 @@ void supervise_child_begin(FILE *report)
         __sanitizer_set_report_fd((void *)(intptr_t)fileno(report));
 }
 
-/* "AddressSanitizer: heap-use-after-free" from a report's first
- * "ERROR: XSanitizer: KIND on address 0x..." line; "" if none. */
+/* The "XSanitizer: KIND" of a report line "... ERROR: XSanitizer: KIND on
+ * address 0x..." (or "SUMMARY: XSanitizer: KIND file:line ...", which
+ * UBSan writes without an ERROR line) after `tag`; false if none. */
+static bool kind_after(const char *line, const char *tag, char *kind, size_t cap)
+{
+    const char *at = strstr(line, tag);
+    const char *san = at ? strstr(at, "Sanitizer: ") : NULL;
+    if (san == NULL) return false;
+    at += strlen(tag);
+    const char *end = san + strlen("Sanitizer: ");
+    end += strcspn(end, " \t\r\n");
+    snprintf(kind, cap, "%.*s", (int)(end - at), at);
+    return true;
+}
+
+/* "AddressSanitizer: heap-use-after-free" from a sanitizer report: its
+ * first ERROR line, else its first SUMMARY line; "" if none. */
 static void report_kind(FILE *report, bool relay, char *kind, size_t cap)
 {
     kind[0] = '\0';
     if (report == NULL || fseek(report, 0, SEEK_SET) != 0) return;
+    char summary[SUPERVISE_VERDICT_MAX] = "";
     char *line = NULL;
     size_t line_cap = 0;
     while (getline(&line, &line_cap, report) >= 0) {
         if (relay) fputs(line, stderr);
-        const char *at = strstr(line, "ERROR: ");
-        const char *san = at ? strstr(at, "Sanitizer: ") : NULL;
-        if (kind[0] != '\0' || san == NULL) continue;
-        at += strlen("ERROR: ");
-        const char *end = san + strlen("Sanitizer: ");
-        end += strcspn(end, " \t\r\n");
-        snprintf(kind, cap, "%.*s", (int)(end - at), at);
+        if (kind[0] == '\0') kind_after(line, "ERROR: ", kind, cap);
+        if (summary[0] == '\0') kind_after(line, "SUMMARY: ", summary, sizeof summary);
     }
     free(line);
+    if (kind[0] == '\0') snprintf(kind, cap, "%s", summary);
 }
 
 void supervise_judge(int wait_status, bool finished, FILE *report, bool relay,
