@@ -40,6 +40,7 @@ typedef struct explore_cli {
     uint64_t shard_i, shard_n;
     bool quiet, tty;
     bool report_shown;  /* a dead worker's sanitizer report was copied to stderr */
+    bool dfs_cut;       /* a crash ended part of a dfs search */
     double start;
     double last_progress;
 } explore_cli;
@@ -156,10 +157,13 @@ static bool send_record(int fd, uint8_t type, const void *body, size_t n)
 
 static int child_fd = -1;
 
-static void child_before_run(void *arg, uint64_t index)
+/* A run begins: its index, or UINT64_MAX for one this worker does not
+ * count (another partition counts the same schedule). */
+static void child_before_run(void *arg, uint64_t index, bool counted)
 {
     (void)arg;
-    if (!send_record(child_fd, WIRE_BEGIN, &index, sizeof index)) _exit(3);
+    uint64_t sent = counted ? index : UINT64_MAX;
+    if (!send_record(child_fd, WIRE_BEGIN, &sent, sizeof sent)) _exit(3);
 }
 
 static void child_after_run(void *arg, const explore_run_record *rec)
@@ -286,12 +290,17 @@ static bool job_ended(explore_cli *x, explore_stats *total, job *jb, unsigned j)
     bool finished = jb->final_seen && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     supervise_judge(status, finished, jb->report, !x->report_shown, &v); /* the first report */
     x->report_shown = x->report_shown || !finished;
-    fclose(jb->report);
+    if (jb->report != NULL) fclose(jb->report);
     jb->report = NULL;
     if (finished) return true;
     if (!jb->begun) {
         fprintf(stderr, "wtlab: explore worker %u failed outside a run: %s\n", j, v.detail);
         return false;
+    }
+    if (jb->current == UINT64_MAX) { /* partition 0 counts (and reports) this run */
+        total->exhausted = false;
+        x->dfs_cut = true;
+        return true;
     }
     explore_record_crash(total, jb->current, v.detail);
     if (!x->quiet)
@@ -299,6 +308,7 @@ static bool job_ended(explore_cli *x, explore_stats *total, job *jb, unsigned j)
                 (unsigned long long)jb->current, v.detail);
     if (x->cfg.kind == EXPLORE_DFS) {
         total->exhausted = false;
+        x->dfs_cut = true;
         fprintf(stderr, "wtlab: dfs: the rest of that worker's part of the search is not explored "
                         "(a dfs search cannot resume after a crash); no trace is saved\n");
         return true;
@@ -380,7 +390,9 @@ static void print_summary(const explore_cli *x, const explore_stats *st, double 
     if (c->kind == EXPLORE_DFS) {
         printf("  space %s; %llu alternatives pruned by sleep sets, %llu runs cut as redundant, "
                "%llu alternatives beyond the preemption bound\n",
-               st->exhausted ? "EXHAUSTED" : "not exhausted (--runs cap reached)",
+               st->exhausted ? "EXHAUSTED"
+               : x->dfs_cut  ? "not exhausted (a crashed run ended part of the search)"
+                             : "not exhausted (--runs cap reached)",
                (unsigned long long)st->pruned_sleep, (unsigned long long)st->blocked_sleep,
                (unsigned long long)st->bound_skips);
     }

@@ -174,7 +174,7 @@ static bool explore_seeds(const explore_config *c, explore_stats *st)
     uint64_t first = c->part_index;
     if (c->first_index > first) first += (c->first_index - first + parts - 1) / parts * parts;
     for (uint64_t i = first; i < c->runs; i += parts) {
-        if (c->before_run) c->before_run(c->run_arg, i);
+        if (c->before_run) c->before_run(c->run_arg, i, true);
         run_config cfg;
         explore_seed_config(c, i, &cfg);
         run_result r;
@@ -403,7 +403,7 @@ static bool dfs_one(dfs_search *d, const explore_config *c, explore_stats *st, b
     cfg.custom = &d->base;
     d->next = 0;
     d->blocked = d->mismatch = d->too_many_fibers = false;
-    if (c->before_run) c->before_run(c->run_arg, index);
+    if (c->before_run) c->before_run(c->run_arg, index, count_it);
     run_result r;
     run_scenario(&cfg, &r);
     bool ok = !d->mismatch && !d->too_many_fibers;

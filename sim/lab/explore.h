@@ -56,10 +56,11 @@ typedef struct explore_config {
     bool reduction;             /* dfs: sleep sets (default on) */
     uint64_t part_index, part_count; /* partition of the sweep (0/1 = all) */
     uint64_t first_index;       /* random/pct: skip run indexes below this (resuming) */
-    /* Called before every run with its index, and after every counted run
-     * with what it adds (both may be NULL; a dfs run cut as redundant is
-     * begun but not counted). */
-    void (*before_run)(void *arg, uint64_t run_index);
+    /* Called before every run with its index and whether this sweep counts
+     * it (a dfs partition other than 0 repeats partition 0's first run
+     * uncounted), and after every counted run with what it adds (both may
+     * be NULL; a dfs run cut as redundant is begun but not counted). */
+    void (*before_run)(void *arg, uint64_t run_index, bool counted);
     void (*after_run)(void *arg, const explore_run_record *rec);
     void *run_arg;
     /* Called after every run with the running totals (may be NULL). */
