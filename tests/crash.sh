@@ -7,7 +7,8 @@
 # runs"); the saved trace ends with a "crashed" violation and a summary
 # naming SIGSEGV and is the same bytes when saved again; replay reproduces
 # the crash without dying; minimize exits normally with a smaller trace
-# that crashes the same way; a dfs search reports the crash too.
+# that crashes the same way; a dfs search reports the crash too; so does
+# `wtlab run`, completing its trace.
 # Method: run the wtlab-bug-free_memtable_early commands and check their
 # exit status, output and files.  Skipped (77) without bug variants.
 set -u
@@ -16,7 +17,7 @@ exe=$cli/wtlab-bug-free_memtable_early
 sc=$src/tests/data/bugs/free_memtable_early.json
 [ -x "$exe" ] || { echo "1..0 # SKIP $exe not built (-Dbug_variants=false)"; exit 0; }
 . "$(dirname "$0")/tap.sh"
-echo "1..11"
+echo "1..12"
 
 explore2() {
     "$exe" explore "$sc" --policy pct --runs 24 --jobs 2 --save "$tmp/$1" --save-max 2 \
@@ -56,4 +57,8 @@ check "the normal build replays the crashed trace without dying (a divergence)" 
 check "a dfs search reports the crash and exits 1" sh -c "
     '$exe' explore '$sc' --policy dfs --max-preemptions 0 --jobs 2 > '$tmp/dfs' 2>&1; [ \$? -eq 1 ] &&
     grep -q 'crashed .*: SIGSEGV' '$tmp/dfs'"
+check "run reports the crash (exit 1) and completes its trace" sh -c "
+    '$exe' run '$sc' --seed 3 -o '$tmp/run.jsonl' > '$tmp/run' 2>&1; [ \$? -eq 1 ] &&
+    grep -q 'crashed   the run.s process died: SIGSEGV' '$tmp/run' &&
+    tail -n 1 '$tmp/run.jsonl' | grep -q '\"outcome\":\"crashed\",.*\"detail\":\"SIGSEGV\"'"
 exit $fail
