@@ -110,7 +110,7 @@ const trace_kind_def trace_kinds[TRACE_KIND_COUNT] = {
     [TRACE_FINISH] = {"finish", "the fiber ended", {{NULL, 0, 0, 0, 0}}},
     [TRACE_VIOLATION] = {"violation",
         "sim only: an invariant failed; the run stops here (invariant crashed: the run's process "
-        "died after the line before; written by its supervisor, fiber \"-\")",
+        "died there; written by its supervisor)",
         {EV("invariant", TRACE_STR, invariant, "the invariant's name"),
          EV("detail", TRACE_STR, detail, "what was seen")}},
 };

@@ -17,7 +17,7 @@ exe=$cli/wtlab-bug-free_memtable_early
 sc=$src/tests/data/bugs/free_memtable_early.json
 [ -x "$exe" ] || { echo "1..0 # SKIP $exe not built (-Dbug_variants=false)"; exit 0; }
 . "$(dirname "$0")/tap.sh"
-echo "1..12"
+echo "1..13"
 
 explore2() {
     "$exe" explore "$sc" --policy pct --runs 24 --jobs 2 --save "$tmp/$1" --save-max 2 \
@@ -36,6 +36,11 @@ check "a crashed run's trace is saved" test -n "$trace"
 check "its last line is the summary naming the signal, after a crashed violation" sh -c "
     tail -n 1 '$trace' | grep -q '^{\"type\":\"summary\",\"outcome\":\"crashed\",\"passed\":false,.*\"invariants\":\"crashed\",\"detail\":\"SIGSEGV\"' &&
     tail -n 2 '$trace' | head -n 1 | grep -q '\"ev\":\"violation\",\"invariant\":\"crashed\",\"detail\":\"SIGSEGV\"}$'"
+# The freed memtable is read by the final checks, which main runs.
+check "the violation names the fiber that crashed (main) at a step after the last event" sh -c "
+    tail -n 2 '$trace' | head -n 1 | grep -q '\"fiber\":\"main\",\"ev\":\"violation\"' &&
+    [ \$(tail -n 2 '$trace' | head -n 1 | sed 's/{\"step\":\([0-9]*\),.*/\1/') -ge \
+      \$(tail -n 3 '$trace' | head -n 1 | sed 's/{\"step\":\([0-9]*\),.*/\1/') ]"
 check "saving it again gives the same bytes" cmp "$trace" "$tmp/b/$(basename "$trace")"
 check "explore --jobs 1 survives the crashes too" sh -c "
     '$exe' explore '$sc' --policy random --runs 6 -q > '$tmp/one' 2>&1; [ \$? -eq 1 ] &&

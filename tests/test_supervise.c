@@ -4,8 +4,10 @@
  *
  * Goal: a child's end is judged right (a signal by its name; a sanitizer
  * report by its kind, with no address; an early exit; a finished child is
- * no death); a trace cut short -- even mid-line -- is completed with a
- * "crashed" violation and a summary whose counts are the ones run.c
+ * no death; a child's position line gives the step, time and fiber); a
+ * trace cut short -- even mid-line -- is completed with a "crashed"
+ * violation (where the signal struck, when known) and a summary whose
+ * counts are the ones run.c
  * would have written for the same events; a trace that already ended is
  * refused; and a run in a child yields the same result as in-process.
  *
@@ -42,7 +44,10 @@ static const char small_text[] =
 
 /* ------------------------------------------------------------- verdicts */
 
-enum { DIE_SEGV, DIE_ABORT, DIE_EXIT3, DIE_REPORT_EXIT, DIE_REPORT_ABORT, DIE_UBSAN, FINISH };
+enum { DIE_SEGV, DIE_ABORT, DIE_EXIT3, DIE_REPORT_EXIT, DIE_REPORT_ABORT, DIE_UBSAN,
+       DIE_HANDLED_SEGV, DIE_POSITION, FINISH };
+
+static const char position_line[] = "wtlab-crash-position step=4321 t=98765 fiber=w 2\n";
 
 static const char asan_line[] =
     "==4242==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010 at pc "
@@ -70,6 +75,14 @@ static supervise_verdict child_ends(int how)
         if (how == DIE_UBSAN) {
             ssize_t w = write(fileno(report), ubsan_lines, strlen(ubsan_lines));
             (void)w;
+        }
+        if (how == DIE_POSITION) {
+            ssize_t w = write(fileno(report), position_line, strlen(position_line));
+            (void)w;
+        }
+        if (how == DIE_HANDLED_SEGV || how == DIE_POSITION) {
+            supervise_child_begin(report); /* outside a run: nothing to tell */
+            raise(SIGSEGV);
         }
         if (how == DIE_SEGV) raise(SIGSEGV);
         if (how == DIE_ABORT || how == DIE_REPORT_ABORT) abort();
@@ -104,6 +117,22 @@ START_TEST(test_judge_signals)
     ck_assert(v.died);
     ck_assert_int_eq(v.signal, SIGABRT);
     ck_assert_str_eq(v.detail, "SIGABRT");
+}
+END_TEST
+
+START_TEST(test_judge_position)
+{
+    supervise_verdict v = child_ends(DIE_HANDLED_SEGV);
+    ck_assert(v.died);
+    ck_assert_int_eq(v.signal, SIGSEGV); /* the handler lets the signal kill */
+    ck_assert_str_eq(v.detail, "SIGSEGV");
+    ck_assert(!v.where_known);
+    v = child_ends(DIE_POSITION);
+    ck_assert_int_eq(v.signal, SIGSEGV);
+    ck_assert(v.where_known);
+    ck_assert_uint_eq(v.step, 4321);
+    ck_assert_uint_eq(v.t_ns, 98765);
+    ck_assert_str_eq(v.fiber, "w 2");
 }
 END_TEST
 
@@ -184,7 +213,8 @@ START_TEST(test_complete_counts_like_run)
     fputs("{\"step\":99999,\"t\":1,\"fib", f);
     fclose(f);
     char err[TRACE_READER_ERR_MAX];
-    ck_assert_msg(supervise_complete_trace(path, "SIGSEGV", err, sizeof err), "%s", err);
+    supervise_verdict segv = {.died = true, .signal = SIGSEGV, .detail = "SIGSEGV"};
+    ck_assert_msg(supervise_complete_trace(path, &segv, err, sizeof err), "%s", err);
     trace_doc cut = load(path);
     ck_assert_uint_eq(cut.line_count, whole.line_count + 1);
     const trace_event *last = &cut.events[cut.event_count - 1];
@@ -208,8 +238,25 @@ START_TEST(test_complete_counts_like_run)
     for (uint32_t i = 0; i < a->states_visited.count; i++)
         ck_assert_str_eq(b->states_visited.names[i], a->states_visited.names[i]);
     /* A trace that ended is not a crashed one. */
-    ck_assert(!supervise_complete_trace(path, "SIGSEGV", err, sizeof err));
+    ck_assert(!supervise_complete_trace(path, &segv, err, sizeof err));
     ck_assert_ptr_nonnull(strstr(err, "already has a summary"));
+    /* Where the signal struck, when the child could tell. */
+    f = fopen(path, "w");
+    for (size_t i = 0; i + 1 < whole.line_count; i++) fprintf(f, "%s\n", whole.lines[i]);
+    fclose(f);
+    supervise_verdict there = segv;
+    there.where_known = true;
+    there.step = whole.summary.steps + 7;
+    there.t_ns = whole.summary.t_ns + 1;
+    snprintf(there.fiber, sizeof there.fiber, "w2");
+    ck_assert_msg(supervise_complete_trace(path, &there, err, sizeof err), "%s", err);
+    trace_doc placed = load(path);
+    last = &placed.events[placed.event_count - 1];
+    ck_assert_str_eq(last->fiber, "w2");
+    ck_assert_uint_eq(last->step, there.step);
+    ck_assert_uint_eq(last->t_ns, there.t_ns);
+    ck_assert_uint_eq(placed.summary.steps, there.step);
+    trace_doc_free(&placed);
     trace_doc_free(&cut);
     trace_doc_free(&whole);
     unlink(path);
@@ -253,6 +300,7 @@ static Suite *supervise_suite(void)
     TCase *t = tcase_create("supervise");
     tcase_add_test(t, test_signal_names);
     tcase_add_test(t, test_judge_signals);
+    tcase_add_test(t, test_judge_position);
     tcase_add_test(t, test_judge_reports_and_exits);
     tcase_add_test(t, test_complete_counts_like_run);
     tcase_add_test(t, test_child_run_matches_in_process);

@@ -186,7 +186,7 @@ static int run_supervised(run_config *cfg, const scenario *sc, FILE *f, const ch
     fprintf(out, "scenario  %s\ncrashed   the run's process died: %s\n", sc->name, v.detail);
     char err[TRACE_READER_ERR_MAX];
     if (f == stdout) return EXIT_CHECK_FAILED;
-    if (!supervise_complete_trace(trace_path, v.detail, err, sizeof err))
+    if (!supervise_complete_trace(trace_path, &v, err, sizeof err))
         fprintf(stderr, "wtlab: %s\n", err);
     else
         fprintf(out, "trace     %s (ends with the crash)\n", trace_path);

@@ -9,6 +9,11 @@
  * summary, both through the format's encoder, counted from the events
  * through the format's reader -- no other code writes or parses a line.
  *
+ * Where it died: the child's handler of fatal signals writes the
+ * scheduler's step, time and running fiber to the report file before the
+ * signal takes its course, so the violation names the step and fiber that
+ * crashed, not only the last event before.
+ *
  * Sanitizer reports: sanitizer runtimes export __sanitizer_set_report_fd;
  * it is declared weak here, so in a normal build it is NULL and nothing
  * happens.  In an ASan build the child's report goes to a file the parent
@@ -55,10 +60,92 @@ const char *supervise_signal_name(int sig, char *buf, size_t cap)
 
 FILE *supervise_report_file(void) { return tmpfile(); }
 
+/* ------------------------------------------------- the child's last words */
+
+enum { CRASH_ALT_STACK_BYTES = 64 * 1024, CRASH_LINE_MAX = 256 };
+
+static const char POSITION_TAG[] = "wtlab-crash-position ";
+static int position_fd = -1;
+
+static size_t put_text(char *buf, size_t at, const char *text)
+{
+    while (*text != '\0' && at < CRASH_LINE_MAX - 1) buf[at++] = *text++;
+    return at;
+}
+
+static size_t put_number(char *buf, size_t at, uint64_t v)
+{
+    char digits[24];
+    size_t n = 0;
+    do digits[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
+    while (n > 0 && at < CRASH_LINE_MAX - 1) buf[at++] = digits[--n];
+    return at;
+}
+
+/* A fatal signal in the child: "wtlab-crash-position step=S t=T fiber=F"
+ * to the report file (plain writes: only what a handler may do, on its
+ * own stack), then the signal's default action.  The scheduler's state is
+ * read as it is; a run that corrupted it may have no position. */
+static void on_fatal_signal(int sig)
+{
+    sched *s = sched_current();
+    if (s != NULL && position_fd >= 0) {
+        char line[CRASH_LINE_MAX];
+        const sched_fiber *f = sched_self(s);
+        size_t n = put_text(line, 0, POSITION_TAG);
+        n = put_number(line, put_text(line, n, "step="), sched_steps(s));
+        n = put_number(line, put_text(line, n, " t="), sched_now_ns(s));
+        n = put_text(line, put_text(line, n, " fiber="), f != NULL ? f->name : "-");
+        line[n++] = '\n';
+        ssize_t w = write(position_fd, line, n);
+        (void)w;
+    }
+    raise(sig); /* SA_RESETHAND: the default action now */
+}
+
+/* Handles the fatal signals that nothing (a sanitizer) handles yet. */
+static void install_position_handlers(void)
+{
+    static char alt_stack[CRASH_ALT_STACK_BYTES]; /* a fiber's stack may be what failed */
+    stack_t ss = {.ss_sp = alt_stack, .ss_size = sizeof alt_stack, .ss_flags = 0};
+    if (sigaltstack(&ss, NULL) != 0) return;
+    static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+        struct sigaction old;
+        if (sigaction(fatal[i], NULL, &old) != 0) continue;
+        if ((old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL) continue;
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_fatal_signal;
+        sa.sa_flags = SA_ONSTACK | SA_RESETHAND | SA_NODEFER;
+        sigemptyset(&sa.sa_mask);
+        sigaction(fatal[i], &sa, NULL);
+    }
+}
+
 void supervise_child_begin(FILE *report)
 {
-    if (report != NULL && __sanitizer_set_report_fd != NULL)
+    if (report == NULL) return;
+    if (__sanitizer_set_report_fd != NULL)
         __sanitizer_set_report_fd((void *)(intptr_t)fileno(report));
+    position_fd = fileno(report);
+    install_position_handlers();
+}
+
+/* Reads a position line into v; false if line is none. */
+static bool read_position(const char *line, supervise_verdict *v)
+{
+    if (strncmp(line, POSITION_TAG, strlen(POSITION_TAG)) != 0) return false;
+    unsigned long long step, t;
+    int at = 0;
+    if (sscanf(line + strlen(POSITION_TAG), "step=%llu t=%llu fiber=%n", &step, &t, &at) < 2 || at == 0)
+        return true;
+    const char *name = line + strlen(POSITION_TAG) + at;
+    snprintf(v->fiber, sizeof v->fiber, "%.*s", (int)strcspn(name, "\r\n"), name);
+    v->step = step;
+    v->t_ns = t;
+    v->where_known = true;
+    return true;
 }
 
 /* The "XSanitizer: KIND" of a report line "... ERROR: XSanitizer: KIND on
@@ -78,7 +165,7 @@ static bool kind_after(const char *line, const char *tag, char *kind, size_t cap
 
 /* "AddressSanitizer: heap-use-after-free" from a sanitizer report: its
  * first ERROR line, else its first SUMMARY line; "" if none. */
-static void report_kind(FILE *report, bool relay, char *kind, size_t cap)
+static void report_kind(FILE *report, bool relay, char *kind, size_t cap, supervise_verdict *v)
 {
     kind[0] = '\0';
     if (report == NULL || fseek(report, 0, SEEK_SET) != 0) return;
@@ -86,6 +173,7 @@ static void report_kind(FILE *report, bool relay, char *kind, size_t cap)
     char *line = NULL;
     size_t line_cap = 0;
     while (getline(&line, &line_cap, report) >= 0) {
+        if (read_position(line, v)) continue;
         if (relay) fputs(line, stderr);
         if (kind[0] == '\0') kind_after(line, "ERROR: ", kind, cap);
         if (summary[0] == '\0') kind_after(line, "SUMMARY: ", summary, sizeof summary);
@@ -99,9 +187,12 @@ void supervise_judge(int wait_status, bool finished, FILE *report, bool relay,
 {
     memset(out, 0, sizeof *out);
     char kind[SUPERVISE_VERDICT_MAX];
-    report_kind(report, relay, kind, sizeof kind);
+    report_kind(report, relay, kind, sizeof kind, out);
     out->died = !finished;
-    if (finished) return;
+    if (finished) {
+        out->where_known = false;
+        return;
+    }
     char buf[32];
     if (WIFSIGNALED(wait_status)) {
         out->signal = WTERMSIG(wait_status);
@@ -189,8 +280,10 @@ static bool tally_trace(const char *path, crash_tally *t, char *err, size_t err_
     return ok;
 }
 
-bool supervise_complete_trace(const char *path, const char *detail, char *err, size_t err_cap)
+bool supervise_complete_trace(const char *path, const supervise_verdict *verdict, char *err,
+                              size_t err_cap)
 {
+    const char *detail = verdict->detail;
     crash_tally t;
     if (!drop_torn_line(path)) {
         snprintf(err, err_cap, "%s: cannot read: %s", path, strerror(errno));
@@ -205,9 +298,16 @@ bool supervise_complete_trace(const char *path, const char *detail, char *err, s
     trace_text_init(&text);
     FILE *f = fopen(path, "a");
     bool ok = f != NULL;
-    /* Which fiber crashed is not known here: "-", as for other failures
-     * that are not an oracle's (run.c's judge). */
-    trace_event v = {.kind = TRACE_VIOLATION, .step = t.steps, .t_ns = t.t_ns, .fiber = "-",
+    /* Where the signal struck, if the child could say; else after the
+     * last event, by no known fiber ("-", as run.c's judge writes for
+     * failures that are not an oracle's). */
+    const char *fiber = "-";
+    if (verdict->where_known && verdict->step >= t.steps) {
+        t.steps = verdict->step;
+        t.t_ns = verdict->t_ns;
+        fiber = verdict->fiber;
+    }
+    trace_event v = {.kind = TRACE_VIOLATION, .step = t.steps, .t_ns = t.t_ns, .fiber = fiber,
                      .invariant = SUPERVISE_CRASHED, .detail = detail};
     trace_encode_event(&text, &v);
     ok = ok && fprintf(f, "%s\n", text.buf) > 0;
@@ -351,7 +451,7 @@ bool supervise_run_scenario(const run_config *cfg, const char *trace_path, bool 
     }
     if (report != NULL) fclose(report);
     char err[TRACE_READER_ERR_MAX];
-    if (ok && v->died) ok = supervise_complete_trace(path, v->detail, err, sizeof err);
+    if (ok && v->died) ok = supervise_complete_trace(path, v, err, sizeof err);
     trace_doc doc;
     if (ok) ok = trace_doc_load(path, &doc, err, sizeof err);
     if (ok) {

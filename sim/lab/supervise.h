@@ -12,7 +12,8 @@
  *  - supervise_complete_trace: a trace that a dead run left (its header
  *    and events, flushed line by line) gets the lines the run could not
  *    write: a "violation" event (invariant SUPERVISE_CRASHED, the verdict
- *    as detail) at the step of its last event, and the summary (outcome
+ *    as detail) at the step where the signal struck (or, if that is not
+ *    known, of its last event), and the summary (outcome
  *    SUPERVISE_CRASHED) counted from its events.  The completed trace is a
  *    pure function of the lines and the verdict, so a replay that crashes
  *    the same way produces the same lines.
@@ -29,6 +30,7 @@
 #include <stdio.h>
 
 #include "run.h"
+#include "scheduler.h"
 
 /* The invariant and the summary outcome of a run whose process died. */
 #define SUPERVISE_CRASHED "crashed"
@@ -39,13 +41,22 @@ typedef struct supervise_verdict {
     bool died;                           /* the child did not finish its work */
     int signal;                          /* what killed it (0: it exited) */
     char detail[SUPERVISE_VERDICT_MAX];  /* "SIGSEGV", "SIGABRT: AddressSanitizer: ..." */
+    /* Where a run was when a signal killed it, if the child's handler
+     * could tell (not for a sanitizer that exits): the scheduler's step,
+     * virtual time and running fiber. */
+    bool where_known;
+    uint64_t step, t_ns;
+    char fiber[SCHED_NAME_MAX];
 } supervise_verdict;
 
 /* A fresh, unnamed file for a child's sanitizer report; NULL on failure. */
 FILE *supervise_report_file(void);
 
 /* In a freshly forked child: sanitizer reports (if this is a sanitizer
- * build) go to report instead of stderr. */
+ * build) go to report instead of stderr, and a fatal signal (SIGSEGV,
+ * SIGBUS, SIGFPE, SIGILL, SIGABRT -- those no sanitizer handles already)
+ * first writes where the run was to report, then kills the child as it
+ * would have. */
 void supervise_child_begin(FILE *report);
 
 /*
@@ -64,10 +75,13 @@ const char *supervise_signal_name(int sig, char *buf, size_t cap);
 /*
  * Completes the trace at path that a run left when its process died:
  * drops a torn last line, then appends the violation and summary lines.
- * false (err filled) if the file cannot be read as a trace, or already
- * has a summary.
+ * The violation is at v's step, time and fiber when known (and not
+ * before the last event), else at the last event's step and time with
+ * fiber "-".  false (err filled) if the file cannot be read as a trace,
+ * or already has a summary.
  */
-bool supervise_complete_trace(const char *path, const char *detail, char *err, size_t err_cap);
+bool supervise_complete_trace(const char *path, const supervise_verdict *v, char *err,
+                              size_t err_cap);
 
 /*
  * Runs cfg in a child process with its trace (header included, flushed
