@@ -9,10 +9,10 @@
  * summary, both through the format's encoder, counted from the events
  * through the format's reader -- no other code writes or parses a line.
  *
- * Where it died: the child's handler of fatal signals writes the
- * scheduler's step, time and running fiber to the report file before the
- * signal takes its course, so the violation names the step and fiber that
- * crashed, not only the last event before.
+ * Where it died: the child's handler of fatal signals (or a sanitizer's
+ * death callback) writes the scheduler's step, time and running fiber to
+ * the report file before the child dies, so the violation names the step
+ * and fiber that crashed, not only the last event before.
  *
  * Sanitizer reports: sanitizer runtimes export __sanitizer_set_report_fd;
  * it is declared weak here, so in a normal build it is NULL and nothing
@@ -38,6 +38,7 @@
 
 /* The sanitizer runtimes' interface (sanitizer/common_interface_defs.h). */
 extern void __sanitizer_set_report_fd(void *fd) __attribute__((weak));
+extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
 
 static const char CRASH_EXPECTATIONS[] = "not checked: the run crashed";
 
@@ -82,11 +83,12 @@ static size_t put_number(char *buf, size_t at, uint64_t v)
     return at;
 }
 
-/* A fatal signal in the child: "wtlab-crash-position step=S t=T fiber=F"
- * to the report file (plain writes: only what a handler may do, on its
- * own stack), then the signal's default action.  The scheduler's state is
- * read as it is; a run that corrupted it may have no position. */
-static void on_fatal_signal(int sig)
+/* "wtlab-crash-position step=S t=T fiber=F" to the report file (plain
+ * writes: only what a signal handler may do), from the fatal-signal
+ * handler (on its own stack, then the signal's default action) or a
+ * sanitizer's death callback.  The scheduler's state is read as it is; a
+ * run that corrupted it may have no position. */
+static void write_position(void)
 {
     sched *s = sched_current();
     if (s != NULL && position_fd >= 0) {
@@ -100,6 +102,11 @@ static void on_fatal_signal(int sig)
         ssize_t w = write(position_fd, line, n);
         (void)w;
     }
+}
+
+static void on_fatal_signal(int sig)
+{
+    write_position();
     raise(sig); /* SA_RESETHAND: the default action now */
 }
 
@@ -130,6 +137,8 @@ void supervise_child_begin(FILE *report)
         __sanitizer_set_report_fd((void *)(intptr_t)fileno(report));
     position_fd = fileno(report);
     install_position_handlers();
+    if (__sanitizer_set_death_callback != NULL) /* a sanitizer that reports and exits */
+        __sanitizer_set_death_callback(write_position);
 }
 
 /* Reads a position line into v; false if line is none. */

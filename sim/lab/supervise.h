@@ -41,9 +41,9 @@ typedef struct supervise_verdict {
     bool died;                           /* the child did not finish its work */
     int signal;                          /* what killed it (0: it exited) */
     char detail[SUPERVISE_VERDICT_MAX];  /* "SIGSEGV", "SIGABRT: AddressSanitizer: ..." */
-    /* Where a run was when a signal killed it, if the child's handler
-     * could tell (not for a sanitizer that exits): the scheduler's step,
-     * virtual time and running fiber. */
+    /* Where a run was when it died, if the child's signal handler or
+     * sanitizer death callback could tell: the scheduler's step, virtual
+     * time and running fiber. */
     bool where_known;
     uint64_t step, t_ns;
     char fiber[SCHED_NAME_MAX];
