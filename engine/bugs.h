@@ -17,6 +17,12 @@
  *   PIPELINED_LINK_LATE the pipelined WAL leader wakes the next WAL leader
  *                       before linking its group into the memtable queue, so
  *                       groups can reach the memtable out of order (#4143).
+ *   FREE_MEMTABLE_EARLY the flush frees an immutable memtable as soon as its
+ *                       entries are copied into the table builder, before the
+ *                       table is installed and the memtable leaves the
+ *                       immutable list, so a reader that searches the list in
+ *                       that window reads freed memory (a use-after-free that
+ *                       crashes the run: the sim poisons freed blocks).
  *   STATUS_AFTER_COMPLETE the leader stores a follower's status after
  *                       completing it: the follower may read its status
  *                       first (a data race on a plain field, as in #9692).
@@ -40,9 +46,10 @@ enum {
     WT_BUG_WAKE_BEFORE_DETACH = 3,
     WT_BUG_LOST_WAKEUP = 4,
     WT_BUG_PIPELINED_LINK_LATE = 5,
-    WT_BUG_STATUS_AFTER_COMPLETE = 6,
-    WT_BUG_PENDING_DONE_EARLY = 7,
-    WT_BUG_NO_SLOWDOWN_WAITS = 8,
+    WT_BUG_FREE_MEMTABLE_EARLY = 6,
+    WT_BUG_STATUS_AFTER_COMPLETE = 7,
+    WT_BUG_PENDING_DONE_EARLY = 8,
+    WT_BUG_NO_SLOWDOWN_WAITS = 9,
 };
 
 #define WT_BUG(name) (WT_INJECT_BUG == WT_BUG_##name)
@@ -52,8 +59,9 @@ static inline const char *wt_injected_bug_name(void)
 {
     static const char *const names[] = {"none", "skip_newer_links", "publish_early",
                                         "wake_before_detach", "lost_wakeup",
-                                        "pipelined_link_late", "status_after_complete",
-                                        "pending_done_early", "no_slowdown_waits"};
+                                        "pipelined_link_late", "free_memtable_early",
+                                        "status_after_complete", "pending_done_early",
+                                        "no_slowdown_waits"};
     return names[WT_INJECT_BUG];
 }
 

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bugs.h"
 #include "db_impl.h"
 
 /* ---------------------------------------------------------- bookkeeping */
@@ -188,6 +189,10 @@ static wt_status build_table(wt_db *db, memtable *mem, uint64_t number, table_pr
     for (memtable_iter_seek_to_first(&it); memtable_iter_valid(&it); memtable_iter_next(&it))
         table_builder_add(b, memtable_iter_key(&it), memtable_iter_sequence(&it),
                           memtable_iter_type(&it), memtable_iter_value(&it));
+    /* Injected bug: "the builder has every entry now" -- but the memtable
+     * stays in the immutable list, where readers search it, until the
+     * table is installed. */
+    if (WT_BUG(FREE_MEMTABLE_EARLY)) memtable_destroy(mem);
     s = table_builder_finish(b, props);
     if (s != WT_OK) wt_best_effort(port_unlink(path));
     return s;
@@ -211,7 +216,9 @@ static wt_status install_flush(wt_db *db, const imm_memtable *im, uint64_t numbe
     char why[256];
     if (s == WT_OK && props->entries > 0) s = db_open_table(db, number, props->file_size, why, sizeof why);
     if (s != WT_OK) return s;
-    memtable_destroy(db->imm[0].mem); /* readers search under the mutex we hold */
+    /* Readers search under the mutex we hold.  (The injected bug freed a
+     * memtable that had entries already, in build_table.) */
+    if (!WT_BUG(FREE_MEMTABLE_EARLY) || props->entries == 0) memtable_destroy(db->imm[0].mem);
     memmove(db->imm, db->imm + 1, (db->imm_count - 1) * sizeof *db->imm);
     db->imm_count--;
     port_atomic_store_u32(&db->imm_count_hint, (uint32_t)db->imm_count, PORT_RELAXED);

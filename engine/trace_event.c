@@ -127,7 +127,9 @@ const trace_kind_def trace_kinds[TRACE_KIND_COUNT] = {
         {EV("tear_last_write", TRACE_BOOL, tear_last_write, "the last unsynced append was torn")}},
     [TRACE_REOPEN] = {"reopen", "sim only: the DB is reopened after the crash", {{NULL, 0, 0, 0, 0}}},
     [TRACE_FINISH] = {"finish", "the fiber ended", {{NULL, 0, 0, 0, 0}}},
-    [TRACE_VIOLATION] = {"violation", "sim only: an invariant failed; the run stops here",
+    [TRACE_VIOLATION] = {"violation",
+        "sim only: an invariant failed; the run stops here (invariant crashed: the run's process "
+        "died there; written by its supervisor)",
         {EV("invariant", TRACE_STR, invariant, "the invariant's name"),
          EV("detail", TRACE_STR, detail, "what was seen"),
          {"writer", TRACE_STR, (uint16_t)offsetof(trace_event, writer), true,
@@ -174,7 +176,8 @@ static const trace_field_def header_real[] = {
     {key, type, (uint16_t)offsetof(trace_summary, member), false, meaning}
 
 static const trace_field_def summary_sim[] = {
-    SM("outcome", TRACE_STR, outcome, "completed, deadlock, step_limit, assertion or aborted"),
+    SM("outcome", TRACE_STR, outcome,
+       "completed, deadlock, step_limit, assertion, aborted, or crashed (the process died)"),
     SM("passed", TRACE_BOOL, passed, "invariants and expectations held"),
     SM("steps", TRACE_U64, steps, "scheduling points taken"),
     SM("t", TRACE_U64, t_ns, "virtual time at the end"),

@@ -6,12 +6,15 @@
 # failing run; minimize shrinks it to a
 # trace that still fails the same invariant; replay reproduces it exactly;
 # the text timeline shows the failure.  The same scenario with the normal
-# wtlab explores clean, so the failure is the bug's.
+# wtlab explores clean, so the failure is the bug's.  A bug that crashes
+# the run (free_memtable_early) fails invariant "crashed": minimize keeps
+# the crash's signal, replay reproduces it (tests/crash.sh has the rest).
 set -u
 cli=$1 src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-bugs="skip_newer_links publish_early wake_before_detach lost_wakeup pipelined_link_late status_after_complete pending_done_early no_slowdown_waits"
+bugs="skip_newer_links publish_early wake_before_detach lost_wakeup pipelined_link_late
+      free_memtable_early status_after_complete pending_done_early no_slowdown_waits"
 echo "1..$(( $(echo $bugs | wc -w) * 5 ))"
 n=0 fail=0
 report() { # report OK DESCRIPTION

@@ -2,14 +2,21 @@
  * cmd_explore.c — `wtlab explore SCENARIO`: many schedules, every one
  * checked; failures saved as traces; a coverage summary.
  *
- * --jobs J forks J worker processes that take disjoint partitions of the
- * sweep and report back over pipes (progress records while running, their
- * totals and interleaving hashes at the end).  --shard I/N selects this
+ * Runs happen in worker processes (J of them with --jobs J, one by
+ * default) that take disjoint partitions of the sweep and report over
+ * pipes: the run each begins, and what each run found (the parent keeps
+ * the totals).  A worker that dies -- a SIGSEGV or abort in the engine, a
+ * sanitizer's report -- has killed the run it began: the parent counts it
+ * as a failure "crashed" with the signal as its detail, re-runs its seed
+ * in a child to save its trace (supervise.h), and starts a new worker for
+ * the rest of the partition (a dfs partition cannot be resumed: the rest
+ * of it is reported unexplored).  --shard I/N selects this
  * machine's part of a sweep split across machines; partitions compose
  * (shard I of N, job j of J = partition I*J+j of N*J).  Wall-clock time is
  * used only for the progress line and runs/second, never in traces.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -21,6 +28,7 @@
 
 #include "cli.h"
 #include "explore.h"
+#include "supervise.h"
 
 enum { MAX_JOBS = 64, DEFAULT_SAVE_MAX = 20 };
 
@@ -31,9 +39,10 @@ typedef struct explore_cli {
     unsigned jobs;
     uint64_t shard_i, shard_n;
     bool quiet, tty;
+    bool report_shown;  /* a dead worker's sanitizer report was copied to stderr */
+    bool dfs_cut;       /* a crash ended part of a dfs search */
     double start;
     double last_progress;
-    uint64_t progress_base_runs; /* runs of other jobs (parent view) */
 } explore_cli;
 
 static double wall_seconds(void)
@@ -55,6 +64,8 @@ static void explore_usage(FILE *out)
           "  dfs          every schedule with at most P preemptions (default 2), with\n"
           "               sleep-set reduction unless --no-reduction; --runs caps it\n"
           "  --shard I/N  only this part of the sweep (I in 0..N-1); --jobs J in parallel\n"
+          "A run whose process dies (signal, sanitizer report) fails as \"crashed\"; its\n"
+          "trace is saved up to its last event, ending with the signal as the violation.\n"
           "exit status: 0 no failure, 1 some run failed, 2 bad input\n", out);
 }
 
@@ -65,7 +76,7 @@ static void print_progress(void *arg, const explore_stats *st)
     double now = wall_seconds();
     if (now - x->last_progress < 0.2) return;
     x->last_progress = now;
-    uint64_t runs = x->progress_base_runs + st->runs;
+    uint64_t runs = st->runs;
     fprintf(stderr, "\r  runs %llu  %.0f runs/s  failures %llu   ", (unsigned long long)runs,
             (double)runs / (now - x->start + 1e-9), (unsigned long long)st->failures);
 }
@@ -95,12 +106,18 @@ static void save_failure(void *arg, const run_config *repro, const run_result *r
     if (!x->quiet) fprintf(stderr, "%s  saved %s\n", x->tty ? "\r" : "", path);
 }
 
-/* ------------------------------------------------------------ parallel */
+/* ------------------------------------------------------------ workers */
 
-typedef struct wire_progress {
-    uint8_t type; /* 1 progress, 2 final */
-    uint64_t runs, failures;
-} wire_progress;
+/* Records a worker sends (a pipe write of one record is atomic: each is
+ * smaller than PIPE_BUF). */
+enum { WIRE_BEGIN = 1, WIRE_RUN = 2, WIRE_FINAL = 3 };
+
+typedef struct wire_final {
+    uint64_t pruned_sleep, blocked_sleep, bound_skips;
+    bool exhausted, ok;
+} wire_final;
+
+_Static_assert(1 + sizeof(explore_run_record) <= 4096, "a record must fit PIPE_BUF");
 
 static bool write_all(int fd, const void *p, size_t n)
 {
@@ -128,108 +145,200 @@ static bool read_all(int fd, void *p, size_t n)
     return true;
 }
 
-static int child_fd = -1;
-
-static void child_progress(void *arg, const explore_stats *st)
+/* One message: a type byte and its body, in one write. */
+static bool send_record(int fd, uint8_t type, const void *body, size_t n)
 {
-    explore_cli *x = arg;
-    double now = wall_seconds();
-    if (now - x->last_progress < 0.2) return;
-    x->last_progress = now;
-    wire_progress w = {1, st->runs, st->failures};
-    write_all(child_fd, &w, sizeof w);
+    char buf[1 + sizeof(explore_run_record)];
+    assert(n < sizeof buf);
+    buf[0] = (char)type;
+    memcpy(buf + 1, body, n);
+    return write_all(fd, buf, 1 + n);
 }
 
-/* A worker: explores its partition, sends the totals and hashes. */
-static void run_child(explore_cli *x, unsigned job, int fd)
+static int child_fd = -1;
+
+/* A run begins: its index, or UINT64_MAX for one this worker does not
+ * count (another partition counts the same schedule). */
+static void child_before_run(void *arg, uint64_t index, bool counted)
 {
+    (void)arg;
+    uint64_t sent = counted ? index : UINT64_MAX;
+    if (!send_record(child_fd, WIRE_BEGIN, &sent, sizeof sent)) _exit(3);
+}
+
+static void child_after_run(void *arg, const explore_run_record *rec)
+{
+    (void)arg;
+    if (!send_record(child_fd, WIRE_RUN, rec, sizeof *rec)) _exit(3);
+}
+
+/* A worker: explores its partition from run index `first`, telling the
+ * parent which run it starts and what each run found. */
+static void run_child(explore_cli *x, unsigned job, uint64_t first, int fd, FILE *report)
+{
+    supervise_child_begin(report);
     child_fd = fd;
     explore_config c = x->cfg;
     c.part_count = x->shard_n * x->jobs;
     c.part_index = x->shard_i * x->jobs + job;
-    c.progress = child_progress;
-    c.progress_arg = x;
+    c.first_index = first;
+    c.before_run = child_before_run;
+    c.after_run = child_after_run;
     explore_stats st;
     explore_stats_init(&st);
-    bool ok = explore_run(&c, &st);
-    wire_progress w = {2, st.runs, st.failures};
-    size_t nh = 0;
-    for (size_t i = 0; i < st.hash_cap; i++) nh += st.hashes[i] != 0;
-    bool sent = write_all(fd, &w, sizeof w) && write_all(fd, &st, sizeof st) &&
-                write_all(fd, &nh, sizeof nh);
-    for (size_t i = 0; sent && i < st.hash_cap; i++)
-        if (st.hashes[i]) sent = write_all(fd, &st.hashes[i], sizeof st.hashes[i]);
-    _exit(ok && sent ? 0 : 3);
+    wire_final fin = {.ok = explore_run(&c, &st)};
+    fin.pruned_sleep = st.pruned_sleep;
+    fin.blocked_sleep = st.blocked_sleep;
+    fin.bound_skips = st.bound_skips;
+    fin.exhausted = st.exhausted;
+    bool sent = send_record(fd, WIRE_FINAL, &fin, sizeof fin);
+    _exit(fin.ok && sent ? 0 : 3);
 }
 
-/* Reads one record from a job; on its final record, merges its totals. */
-static bool read_record(int fd, explore_stats *total, uint64_t *job_runs, bool *finished)
+typedef struct job {
+    pid_t pid;
+    int fd;                 /* -1: not running */
+    FILE *report;           /* its sanitizer report */
+    bool begun;             /* it started run `current` */
+    uint64_t current;
+    bool final_seen;
+} job;
+
+static bool start_job(explore_cli *x, job *jb, unsigned j, uint64_t first)
 {
-    wire_progress w;
-    if (!read_all(fd, &w, sizeof w)) return false;
-    *job_runs = w.runs;
-    if (w.type != 2) return true;
-    explore_stats st;
-    size_t nh;
-    if (!read_all(fd, &st, sizeof st) || !read_all(fd, &nh, sizeof nh)) return false;
-    st.hashes = NULL;
-    st.hash_cap = 0;
-    uint64_t distinct_before = total->distinct;
-    explore_stats_merge(total, &st);
-    total->distinct = distinct_before;
-    for (size_t i = 0; i < nh; i++) {
-        uint64_t h;
-        if (!read_all(fd, &h, sizeof h)) return false;
-        if (explore_remember_hash(total, h)) total->distinct++; /* exact across jobs */
+    int p[2];
+    jb->report = supervise_report_file();
+    if (pipe(p) != 0) return false;
+    fflush(NULL);
+    jb->pid = fork();
+    if (jb->pid < 0) return false;
+    if (jb->pid == 0) {
+        close(p[0]);
+        run_child(x, j, first, p[1], jb->report);
     }
-    *finished = true;
+    close(p[1]);
+    jb->fd = p[0];
+    jb->begun = jb->final_seen = false;
     return true;
+}
+
+/* Reads one record; false at the end of the worker's pipe. */
+static bool read_job_record(job *jb, explore_stats *total)
+{
+    uint8_t type;
+    if (!read_all(jb->fd, &type, 1)) return false;
+    explore_run_record rec;
+    wire_final fin;
+    switch (type) {
+    case WIRE_BEGIN:
+        if (!read_all(jb->fd, &jb->current, sizeof jb->current)) return false;
+        jb->begun = true;
+        return true;
+    case WIRE_RUN:
+        if (!read_all(jb->fd, &rec, sizeof rec)) return false;
+        explore_record(total, &rec);
+        jb->begun = false;
+        return true;
+    case WIRE_FINAL:
+        if (!read_all(jb->fd, &fin, sizeof fin)) return false;
+        total->pruned_sleep += fin.pruned_sleep;
+        total->blocked_sleep += fin.blocked_sleep;
+        total->bound_skips += fin.bound_skips;
+        total->exhausted = total->exhausted && fin.exhausted;
+        jb->final_seen = fin.ok;
+        return true;
+    default: return false;
+    }
+}
+
+/* Re-runs crashed random/pct run `index` in a child with its trace going
+ * to the save directory (completed with the crash: supervise.h). */
+static void save_crash(explore_cli *x, uint64_t index)
+{
+    if (x->save_dir == NULL || x->saved >= x->save_max) return;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s-%s-run%llu-crashed.jsonl", x->save_dir, x->cfg.sc->name,
+             policy_explore_name(x->cfg.kind), (unsigned long long)index);
+    run_config cfg;
+    explore_seed_config(&x->cfg, index, &cfg);
+    run_result r;
+    supervise_verdict v;
+    if (!supervise_run_scenario(&cfg, path, false, &r, &v)) {
+        fprintf(stderr, "wtlab: cannot save the crashed run %llu to %s\n",
+                (unsigned long long)index, path);
+        return;
+    }
+    if (!v.died)
+        fprintf(stderr, "wtlab: note: run %llu did not crash when re-run alone (%s)\n",
+                (unsigned long long)index, r.failed_invariant ? r.failed_invariant : "it passed");
+    run_result_free(&r);
+    x->saved++;
+    if (!x->quiet) fprintf(stderr, "%s  saved %s\n", x->tty ? "\r" : "", path);
+}
+
+/* A worker's pipe ended: reap it; if it died in a run, that run is a
+ * crashed failure, saved, and a fresh worker takes the rest of the
+ * partition (random/pct; a dfs partition cannot be resumed).  Returns
+ * false on a worker that failed outside any run. */
+static bool job_ended(explore_cli *x, explore_stats *total, job *jb, unsigned j)
+{
+    close(jb->fd);
+    jb->fd = -1;
+    int status = 0;
+    while (waitpid(jb->pid, &status, 0) < 0 && errno == EINTR) continue;
+    supervise_verdict v;
+    bool finished = jb->final_seen && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    supervise_judge(status, finished, jb->report, !x->report_shown, &v); /* the first report */
+    x->report_shown = x->report_shown || !finished;
+    if (jb->report != NULL) fclose(jb->report);
+    jb->report = NULL;
+    if (finished) return true;
+    if (!jb->begun) {
+        fprintf(stderr, "wtlab: explore worker %u failed outside a run: %s\n", j, v.detail);
+        return false;
+    }
+    if (jb->current == UINT64_MAX) { /* partition 0 counts (and reports) this run */
+        total->exhausted = false;
+        x->dfs_cut = true;
+        return true;
+    }
+    explore_record_crash(total, jb->current, v.detail);
+    if (!x->quiet)
+        fprintf(stderr, "%swtlab: run %llu crashed: %s\n", x->tty ? "\r\033[K" : "",
+                (unsigned long long)jb->current, v.detail);
+    if (x->cfg.kind == EXPLORE_DFS) {
+        total->exhausted = false;
+        x->dfs_cut = true;
+        fprintf(stderr, "wtlab: dfs: the rest of that worker's part of the search is not explored "
+                        "(a dfs search cannot resume after a crash); no trace is saved\n");
+        return true;
+    }
+    save_crash(x, jb->current);
+    return jb->current + 1 >= x->cfg.runs || start_job(x, jb, j, jb->current + 1);
 }
 
 static bool run_jobs(explore_cli *x, explore_stats *total)
 {
-    int fds[MAX_JOBS];
-    pid_t pids[MAX_JOBS];
-    uint64_t job_runs[MAX_JOBS] = {0};
-    bool finished[MAX_JOBS] = {false};
-    fflush(NULL);
-    for (unsigned j = 0; j < x->jobs; j++) {
-        int p[2];
-        if (pipe(p) != 0) return false;
-        pids[j] = fork();
-        if (pids[j] < 0) return false;
-        if (pids[j] == 0) {
-            close(p[0]);
-            run_child(x, j, p[1]);
-        }
-        close(p[1]);
-        fds[j] = p[0];
-    }
+    job jobs[MAX_JOBS];
+    memset(jobs, 0, sizeof jobs);
     total->exhausted = true;
     bool ok = true;
-    for (unsigned open_jobs = x->jobs; open_jobs > 0;) {
+    for (unsigned j = 0; j < x->jobs; j++)
+        if (!start_job(x, &jobs[j], j, 0)) return false;
+    for (;;) {
         struct pollfd pf[MAX_JOBS];
-        for (unsigned j = 0; j < x->jobs; j++) pf[j] = (struct pollfd){finished[j] ? -1 : fds[j], POLLIN, 0};
+        unsigned open_jobs = 0;
+        for (unsigned j = 0; j < x->jobs; j++) {
+            pf[j] = (struct pollfd){jobs[j].fd, POLLIN, 0};
+            open_jobs += jobs[j].fd >= 0;
+        }
+        if (open_jobs == 0) break;
         if (poll(pf, x->jobs, -1) < 0 && errno != EINTR) return false;
         for (unsigned j = 0; j < x->jobs; j++) {
-            if (finished[j] || !(pf[j].revents & (POLLIN | POLLHUP))) continue;
-            if (!read_record(fds[j], total, &job_runs[j], &finished[j])) {
-                finished[j] = true;
-                ok = false;
-            }
-            if (finished[j]) open_jobs--;
+            if (jobs[j].fd < 0 || !(pf[j].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            if (!read_job_record(&jobs[j], total)) ok = job_ended(x, total, &jobs[j], j) && ok;
         }
-        uint64_t sum = 0;
-        for (unsigned j = 0; j < x->jobs; j++) sum += job_runs[j];
-        explore_stats view = {.runs = 0, .failures = total->failures};
-        x->progress_base_runs = sum;
-        print_progress(x, &view);
-    }
-    for (unsigned j = 0; j < x->jobs; j++) {
-        int status;
-        close(fds[j]);
-        waitpid(pids[j], &status, 0);
-        ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        print_progress(x, total);
     }
     return ok;
 }
@@ -281,7 +390,9 @@ static void print_summary(const explore_cli *x, const explore_stats *st, double 
     if (c->kind == EXPLORE_DFS) {
         printf("  space %s; %llu alternatives pruned by sleep sets, %llu runs cut as redundant, "
                "%llu alternatives beyond the preemption bound\n",
-               st->exhausted ? "EXHAUSTED" : "not exhausted (--runs cap reached)",
+               st->exhausted ? "EXHAUSTED"
+               : x->dfs_cut  ? "not exhausted (a crashed run ended part of the search)"
+                             : "not exhausted (--runs cap reached)",
                (unsigned long long)st->pruned_sleep, (unsigned long long)st->blocked_sleep,
                (unsigned long long)st->bound_skips);
     }
@@ -291,9 +402,14 @@ static void print_summary(const explore_cli *x, const explore_stats *st, double 
     } else {
         printf("  failures: %llu (first after %llu run%s)\n", (unsigned long long)st->failures,
                (unsigned long long)st->first_failure_run, st->first_failure_run == 1 ? "" : "s");
-        for (size_t i = 0; i < st->fail_kinds; i++)
-            printf("    %-24s %llu runs, first at run %llu\n", st->fail[i].invariant,
-                   (unsigned long long)st->fail[i].count, (unsigned long long)st->fail[i].first_run);
+        for (size_t i = 0; i < st->fail_kinds; i++) {
+            const explore_failure *f = &st->fail[i];
+            printf("    %-24s %llu runs, first at run %llu", f->invariant,
+                   (unsigned long long)f->count, (unsigned long long)f->first_run);
+            if (f->detail[0]) /* a crash: the verdict, and which run to re-run */
+                printf(": %s (run index %llu)", f->detail, (unsigned long long)f->first_index);
+            putchar('\n');
+        }
     }
     print_coverage(st);
 }
@@ -413,16 +529,9 @@ int cmd_explore(int argc, char **argv)
     x.cfg.failure_arg = &x;
     explore_stats st;
     explore_stats_init(&st);
-    bool ok;
-    if (x.jobs == 1) {
-        x.cfg.part_index = x.shard_i;
-        x.cfg.part_count = x.shard_n;
-        x.cfg.progress = print_progress;
-        x.cfg.progress_arg = &x;
-        ok = explore_run(&x.cfg, &st);
-    } else {
-        ok = run_jobs(&x, &st);
-    }
+    /* Runs go to worker processes even with one job: a run that crashes
+     * kills its worker, not the explorer. */
+    bool ok = run_jobs(&x, &st);
     double secs = wall_seconds() - x.start;
     if (x.tty && !x.quiet) fputs("\r\033[K", stderr);
     print_summary(&x, &st, secs);

@@ -50,10 +50,16 @@ static int write_result(const minimize_result *m, const char *out, run_result *r
 {
     FILE *f = cli_make_parent_dirs(out) ? fopen(out, "w") : NULL;
     if (f == NULL) return cli_usage_error("cannot write %s", out);
-    trace_sink *sink = trace_sink_file(f);
-    bool ran = minimize_replay(m, out, sink, r);
-    trace_sink_free(sink);
-    fclose(f);
+    bool ran;
+    if (m->crashed) { /* the run crashes: in a child, which writes the file */
+        fclose(f);
+        ran = minimize_replay_to_file(m, out, r);
+    } else {
+        trace_sink *sink = trace_sink_file(f);
+        ran = minimize_replay(m, out, sink, r);
+        trace_sink_free(sink);
+        fclose(f);
+    }
     return ran ? EXIT_OK : cli_usage_error("cannot write %s", out);
 }
 
@@ -72,7 +78,9 @@ static int report(const minimize_result *m, const loaded_trace *t, const char *t
     int rc = write_result(m, out, &r);
     if (rc != EXIT_OK) return rc;
     const char *target = t->summary_invariant;
-    bool same = r.failed_invariant && strcmp(r.failed_invariant, target) == 0;
+    bool same = r.failed_invariant && strcmp(r.failed_invariant, target) == 0 &&
+                (!m->crashed || t->doc.summary.detail == NULL ||
+                 strcmp(r.detail, t->doc.summary.detail) == 0);
     printf("minimize %s (%s): %llu runs tried\n", trace_path, target,
            (unsigned long long)m->attempts);
     print_sizes("before", m->before, t->file.count);
@@ -104,7 +112,8 @@ int cmd_minimize(int argc, char **argv)
     }
     minimize_input in = {.scenario_text = t.header.scenario,
                          .picks = t.picks, .pick_count = t.pick_count,
-                         .target = t.summary_invariant, .seed = t.header.seed,
+                         .target = t.summary_invariant,
+                         .target_detail = t.doc.summary.detail, .seed = t.header.seed,
                          .max_steps = t.header.max_steps, .budget = budget};
     minimize_result m;
     switch (minimize_run(&in, &m)) {

@@ -11,14 +11,18 @@
  *
  * A real trace (recorded by the pthreads build) cannot be re-executed: it
  * is shown as a timeline, and --at rebuilds the state from its events.
+ * A trace whose run crashed (summary outcome "crashed") is re-executed in
+ * a child process, so the crash it reproduces is reported, not suffered.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "loaded_trace.h"
+#include "supervise.h"
 #include "timeline.h"
 #include "trace_reader.h"
 #include "trace_state.h"
@@ -146,6 +150,21 @@ static int try_real(const replay_opts *o)
     return rc;
 }
 
+/* Prints where the produced lines first differ from the recorded ones
+ * (line `at` counted from the first event line) and the decisions that
+ * could not be followed. */
+static void print_divergence(const loaded_trace *t, const replay_opts *o, const run_result *r,
+                             size_t at, const char *produced)
+{
+    size_t line = at + 2;
+    printf("replay DIVERGED at line %zu of %s\n  recorded: %s\n  replayed: %s\n", line, o->path,
+           line - 1 < t->file.count ? t->file.lines[line - 1] : "(end of trace)",
+           produced ? produced : "(the replay ended here)");
+    if (r->divergences)
+        printf("  %zu recorded decision(s) could not be followed (first at step %llu)\n",
+               r->divergences, (unsigned long long)r->first_divergence_step);
+}
+
 /* Re-executes and compares; returns true when every line matched. */
 static bool verify(const loaded_trace *t, const replay_opts *o, run_result *r, FILE *dump)
 {
@@ -159,17 +178,55 @@ static bool verify(const loaded_trace *t, const replay_opts *o, run_result *r, F
     const char *produced;
     size_t at = trace_sink_first_mismatch(cfg.trace, &produced);
     bool matched = trace_sink_matched(cfg.trace);
-    if (!matched) {
-        size_t line = at + 2;
-        printf("replay DIVERGED at line %zu of %s\n  recorded: %s\n  replayed: %s\n", line, o->path,
-               line - 1 < t->file.count ? t->file.lines[line - 1] : "(end of trace)",
-               produced ? produced : "(the replay ended here)");
-        if (r->divergences)
-            printf("  %zu recorded decision(s) could not be followed (first at step %llu)\n",
-                   r->divergences, (unsigned long long)r->first_divergence_step);
-    }
+    if (!matched) print_divergence(t, o, r, at, produced);
     trace_sink_free(cfg.trace);
     return matched;
+}
+
+/* A trace of a run that crashed: the re-execution would crash too, so it
+ * runs in a child (supervise.h) whose trace, completed the same way when
+ * it dies, is compared line by line after the header. */
+static bool verify_crashed(const loaded_trace *t, const replay_opts *o, run_result *r, FILE *dump)
+{
+    run_config cfg;
+    loaded_trace_config(t, &cfg);
+    cfg.dump_at_step = o->at;
+    cfg.dump_out = dump;
+    char path[4096];
+    const char *dir = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/wtlab-replay-XXXXXX", dir && dir[0] ? dir : "/tmp");
+    int fd = mkstemp(path);
+    if (fd < 0) return cli_usage_error("cannot create a temporary file"), false;
+    close(fd);
+    supervise_verdict v;
+    trace_doc doc;
+    char err[TRACE_READER_ERR_MAX];
+    bool ran = supervise_run_scenario(&cfg, path, true, r, &v) &&
+               trace_doc_load(path, &doc, err, sizeof err);
+    unlink(path);
+    if (!ran) {
+        printf("replay DIVERGED: the re-execution left no readable trace\n");
+        return false;
+    }
+    size_t n = doc.line_count < t->file.count ? doc.line_count : t->file.count, at = 1;
+    while (at < n && strcmp(doc.lines[at], t->file.lines[at]) == 0) at++;
+    bool matched = at == n && doc.line_count == t->file.count;
+    if (!matched) print_divergence(t, o, r, at - 1, at < doc.line_count ? doc.lines[at] : NULL);
+    trace_doc_free(&doc);
+    return matched;
+}
+
+/* The whole of a file (a dump written by a child). */
+static char *slurp(FILE *f, size_t *len)
+{
+    char *text = NULL;
+    FILE *out = open_memstream(&text, len);
+    char buf[4096];
+    size_t n;
+    rewind(f);
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, n, out);
+    fclose(out);
+    return text;
 }
 
 int cmd_replay(int argc, char **argv)
@@ -187,8 +244,15 @@ int cmd_replay(int argc, char **argv)
     run_result r;
     char *dump_text = NULL;
     size_t dump_len = 0;
-    FILE *dump = open_memstream(&dump_text, &dump_len);
-    bool matched = verify(&t, &o, &r, dump);
+    bool crashed = t.summary_outcome && strcmp(t.summary_outcome, SUPERVISE_CRASHED) == 0;
+    FILE *dump = crashed ? tmpfile() : open_memstream(&dump_text, &dump_len);
+    if (dump == NULL) {
+        loaded_trace_free(&t);
+        return cli_usage_error("cannot create a temporary file");
+    }
+    if (crashed) setvbuf(dump, NULL, _IONBF, 0); /* a child writes it and may die */
+    bool matched = crashed ? verify_crashed(&t, &o, &r, dump) : verify(&t, &o, &r, dump);
+    if (crashed) dump_text = slurp(dump, &dump_len);
     fclose(dump);
     if (o.text) print_timeline(&t, &o);
     if (o.at) {
@@ -198,7 +262,7 @@ int cmd_replay(int argc, char **argv)
     free(dump_text);
     if (matched) {
         printf("replay matched: %zu lines, %zu decisions; the run ended: %s", t.file.count,
-               t.pick_count, sched_outcome_name(r.outcome));
+               t.pick_count, crashed ? SUPERVISE_CRASHED : sched_outcome_name(r.outcome));
         if (r.failed_invariant)
             printf(", failing %s at step %llu: %s", r.failed_invariant,
                    (unsigned long long)r.violation_step, r.detail);

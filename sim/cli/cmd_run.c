@@ -1,12 +1,22 @@
 /*
  * cmd_run.c — `wtlab run SCENARIO`: one execution, a summary, a trace.
+ *
+ * The run happens in a child process whose trace is flushed line by line:
+ * if the run crashes (a signal, a sanitizer's report), this process
+ * completes the trace with the crash (supervise.h) and reports a failed
+ * run instead of dying with it.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "supervise.h"
+#include "trace_reader.h"
 #include "write_thread.h"
 
 static void run_usage(FILE *out)
@@ -17,6 +27,7 @@ static void run_usage(FILE *out)
           "invariants and the scenario's expectations, prints a summary and writes\n"
           "the trace (default: wtlab-out/NAME-seedN.jsonl).  The same scenario, seed\n"
           "and build always give the same trace, byte for byte.\n"
+          "A run whose process dies (signal, sanitizer report) fails as \"crashed\".\n"
           "exit status: 0 passed, 1 an invariant or expectation failed, 2 bad input\n", out);
 }
 
@@ -118,6 +129,70 @@ static int parse_run_args(int argc, char **argv, run_config *cfg, scenario **sc,
     return EXIT_OK;
 }
 
+/* The run, its summary and trace; returns the exit status. */
+static int run_and_report(run_config *cfg, const scenario *sc, FILE *f, const char *trace_path,
+                          bool quiet)
+{
+    cfg->trace = trace_sink_file_flushed(f);
+    run_result r;
+    run_scenario(cfg, &r);
+    size_t lines = trace_sink_lines(cfg->trace);
+    trace_sink_free(cfg->trace);
+    bool write_ok = f == stdout || fclose(f) == 0;
+    if (!quiet || !r.passed) {
+        FILE *out = f == stdout ? stderr : stdout;
+        cli_print_run(out, sc, cfg, &r);
+        fprintf(out, "trace     %s (%zu lines)\n", trace_path, lines);
+    }
+    int rc = !write_ok ? cli_usage_error("writing %s failed", trace_path)
+                       : r.passed ? EXIT_OK : EXIT_CHECK_FAILED;
+    run_result_free(&r);
+    return rc;
+}
+
+/* run_and_report in a child; a child that dies is a crashed run. */
+static int run_supervised(run_config *cfg, const scenario *sc, FILE *f, const char *trace_path,
+                          bool quiet)
+{
+    int done[2];
+    FILE *report = supervise_report_file();
+    if (pipe(done) != 0) {
+        if (report != NULL) fclose(report);
+        return run_and_report(cfg, sc, f, trace_path, quiet);
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(done[0]);
+        supervise_child_begin(report);
+        int rc = run_and_report(cfg, sc, f, trace_path, quiet);
+        fflush(NULL);
+        char byte = (char)rc;
+        _exit(write(done[1], &byte, 1) == 1 ? rc : EXIT_USAGE);
+    }
+    close(done[1]);
+    if (f != stdout) fclose(f); /* the child wrote it */
+    if (pid < 0) return cli_usage_error("cannot start the run: %s", strerror(errno));
+    char byte;
+    bool finished = read(done[0], &byte, 1) == 1;
+    close(done[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) continue;
+    supervise_verdict v;
+    supervise_judge(status, finished, report, true, &v);
+    if (report != NULL) fclose(report);
+    if (!v.died) return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_USAGE;
+    FILE *out = f == stdout ? stderr : stdout;
+    fprintf(out, "scenario  %s\ncrashed   the run's process died: %s\n", sc->name, v.detail);
+    char err[TRACE_READER_ERR_MAX];
+    if (f == stdout) return EXIT_CHECK_FAILED;
+    if (!supervise_complete_trace(trace_path, &v, err, sizeof err))
+        fprintf(stderr, "wtlab: %s\n", err);
+    else
+        fprintf(out, "trace     %s (ends with the crash)\n", trace_path);
+    return EXIT_CHECK_FAILED;
+}
+
 int cmd_run(int argc, char **argv)
 {
     run_config cfg;
@@ -142,20 +217,7 @@ int cmd_run(int argc, char **argv)
         scenario_free(sc);
         return cli_usage_error("cannot write the trace to %s", trace_path);
     }
-    cfg.trace = trace_sink_file(f);
-    run_result r;
-    run_scenario(&cfg, &r);
-    size_t lines = trace_sink_lines(cfg.trace);
-    trace_sink_free(cfg.trace);
-    bool write_ok = f == stdout || fclose(f) == 0;
-    if (!quiet || !r.passed) {
-        FILE *out = f == stdout ? stderr : stdout;
-        cli_print_run(out, sc, &cfg, &r);
-        fprintf(out, "trace     %s (%zu lines)\n", trace_path, lines);
-    }
-    rc = !write_ok ? cli_usage_error("writing %s failed", trace_path)
-                   : r.passed ? EXIT_OK : EXIT_CHECK_FAILED;
-    run_result_free(&r);
+    rc = run_supervised(&cfg, sc, f, trace_path, quiet);
     scenario_free(sc);
     return rc;
 }

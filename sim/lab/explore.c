@@ -86,9 +86,9 @@ bool explore_remember_hash(explore_stats *st, uint64_t h)
     return true;
 }
 
-static void note_failure(explore_stats *st, const run_result *r)
+static void note_failure(explore_stats *st, const explore_run_record *rec)
 {
-    const char *name = r->failed_invariant ? r->failed_invariant : "expectations";
+    const char *name = rec->invariant[0] ? rec->invariant : "expectations";
     st->failures++;
     if (st->first_failure_run == 0) st->first_failure_run = st->runs;
     for (size_t i = 0; i < st->fail_kinds; i++)
@@ -99,63 +99,87 @@ static void note_failure(explore_stats *st, const run_result *r)
     if (st->fail_kinds == EXPLORE_MAX_INVARIANTS) return;
     explore_failure *f = &st->fail[st->fail_kinds++];
     snprintf(f->invariant, sizeof f->invariant, "%s", name);
+    snprintf(f->detail, sizeof f->detail, "%s", rec->detail);
     f->count = 1;
     f->first_run = st->runs;
+    f->first_index = rec->index;
 }
 
-static void record_run(explore_stats *st, const run_result *r)
+void explore_record_of(const run_result *r, uint64_t index, explore_run_record *out)
 {
-    st->runs++;
-    st->steps += r->steps;
-    st->decisions += r->decisions;
-    if (explore_remember_hash(st, hash_picks(r))) st->distinct++;
+    memset(out, 0, sizeof *out);
+    out->index = index;
+    out->steps = r->steps;
+    out->decisions = r->decisions;
+    out->hash = hash_picks(r);
+    out->passed = r->passed;
+    if (!r->passed)
+        snprintf(out->invariant, sizeof out->invariant, "%s",
+                 r->failed_invariant ? r->failed_invariant : "expectations");
     for (int a = 0; a < WT_STATE_COUNT; a++)
-        for (int b = 0; b < WT_STATE_COUNT; b++) st->transitions[a][b] += r->transitions[a][b];
+        for (int b = 0; b < WT_STATE_COUNT; b++) out->transitions[a][b] = (uint32_t)r->transitions[a][b];
     for (size_t i = 0; i < r->sync_point_count; i++)
         for (size_t k = 0; k < explore_sync_point_count(); k++)
-            if (strcmp(r->sync_points[i], engine_sync_points[k]) == 0) st->sync_hits[k]++;
-    if (!r->passed) note_failure(st, r);
+            if (strcmp(r->sync_points[i], engine_sync_points[k]) == 0) out->sync_hits |= 1ull << k;
 }
 
-void explore_stats_merge(explore_stats *a, const explore_stats *b)
+void explore_record(explore_stats *st, const explore_run_record *rec)
 {
-    a->runs += b->runs;
-    a->failures += b->failures;
-    a->distinct += b->distinct;
-    a->steps += b->steps;
-    a->decisions += b->decisions;
-    a->pruned_sleep += b->pruned_sleep;
-    a->blocked_sleep += b->blocked_sleep;
-    a->bound_skips += b->bound_skips;
-    a->exhausted = a->exhausted && b->exhausted;
-    if (b->first_failure_run && (!a->first_failure_run || b->first_failure_run < a->first_failure_run))
-        a->first_failure_run = b->first_failure_run;
-    for (int x = 0; x < WT_STATE_COUNT; x++)
-        for (int y = 0; y < WT_STATE_COUNT; y++) a->transitions[x][y] += b->transitions[x][y];
-    for (size_t k = 0; k < EXPLORE_MAX_SYNC_POINTS; k++) a->sync_hits[k] += b->sync_hits[k];
-    for (size_t i = 0; i < b->fail_kinds; i++) {
-        size_t j = 0;
-        while (j < a->fail_kinds && strcmp(a->fail[j].invariant, b->fail[i].invariant) != 0) j++;
-        if (j == a->fail_kinds && j < EXPLORE_MAX_INVARIANTS) a->fail[a->fail_kinds++] = b->fail[i];
-        else if (j < a->fail_kinds) a->fail[j].count += b->fail[i].count;
-    }
+    st->runs++;
+    st->steps += rec->steps;
+    st->decisions += rec->decisions;
+    if (rec->hash != 0 && explore_remember_hash(st, rec->hash)) st->distinct++;
+    for (int a = 0; a < WT_STATE_COUNT; a++)
+        for (int b = 0; b < WT_STATE_COUNT; b++) st->transitions[a][b] += rec->transitions[a][b];
+    for (size_t k = 0; k < explore_sync_point_count(); k++)
+        if (rec->sync_hits & (1ull << k)) st->sync_hits[k]++;
+    if (!rec->passed) note_failure(st, rec);
+}
+
+void explore_record_crash(explore_stats *st, uint64_t index, const char *detail)
+{
+    explore_run_record rec;
+    memset(&rec, 0, sizeof rec);
+    rec.index = index;
+    snprintf(rec.invariant, sizeof rec.invariant, "crashed");
+    snprintf(rec.detail, sizeof rec.detail, "%s", detail);
+    explore_record(st, &rec);
+}
+
+/* Counts run r and tells the caller's after_run hook. */
+static void record_run(const explore_config *c, explore_stats *st, const run_result *r,
+                       uint64_t index)
+{
+    explore_run_record rec;
+    explore_record_of(r, index, &rec);
+    explore_record(st, &rec);
+    if (c->after_run) c->after_run(c->run_arg, &rec);
 }
 
 /* ---------------------------------------------------------- random, pct */
 
+void explore_seed_config(const explore_config *c, uint64_t index, run_config *cfg)
+{
+    assert(c->kind != EXPLORE_DFS);
+    run_config_default(cfg, c->sc);
+    cfg->policy = c->kind == EXPLORE_PCT ? SCENARIO_POLICY_PCT : SCENARIO_POLICY_RANDOM;
+    cfg->seed = c->seed + index;
+    if (c->pct_depth) cfg->pct_depth = c->pct_depth;
+    if (c->pct_steps) cfg->pct_steps = c->pct_steps;
+}
+
 static bool explore_seeds(const explore_config *c, explore_stats *st)
 {
     uint64_t parts = c->part_count ? c->part_count : 1;
-    for (uint64_t i = c->part_index; i < c->runs; i += parts) {
+    uint64_t first = c->part_index;
+    if (c->first_index > first) first += (c->first_index - first + parts - 1) / parts * parts;
+    for (uint64_t i = first; i < c->runs; i += parts) {
+        if (c->before_run) c->before_run(c->run_arg, i, true);
         run_config cfg;
-        run_config_default(&cfg, c->sc);
-        cfg.policy = c->kind == EXPLORE_PCT ? SCENARIO_POLICY_PCT : SCENARIO_POLICY_RANDOM;
-        cfg.seed = c->seed + i;
-        if (c->pct_depth) cfg.pct_depth = c->pct_depth;
-        if (c->pct_steps) cfg.pct_steps = c->pct_steps;
+        explore_seed_config(c, i, &cfg);
         run_result r;
         run_scenario(&cfg, &r);
-        record_run(st, &r);
+        record_run(c, st, &r, i);
         if (!r.passed && c->on_failure) c->on_failure(c->failure_arg, &cfg, &r, i);
         run_result_free(&r);
         if (c->progress) c->progress(c->progress_arg, st);
@@ -379,6 +403,7 @@ static bool dfs_one(dfs_search *d, const explore_config *c, explore_stats *st, b
     cfg.custom = &d->base;
     d->next = 0;
     d->blocked = d->mismatch = d->too_many_fibers = false;
+    if (c->before_run) c->before_run(c->run_arg, index, count_it);
     run_result r;
     run_scenario(&cfg, &r);
     bool ok = !d->mismatch && !d->too_many_fibers;
@@ -389,7 +414,7 @@ static bool dfs_one(dfs_search *d, const explore_config *c, explore_stats *st, b
     if (d->blocked) {
         st->blocked_sleep++;
     } else if (count_it) {
-        record_run(st, &r);
+        record_run(c, st, &r, index);
         if (!r.passed && c->on_failure) {
             /* What reproduces it: the picks it took, in order. */
             run_config repro;

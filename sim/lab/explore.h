@@ -31,6 +31,20 @@ enum { EXPLORE_MAX_INVARIANTS = 16, EXPLORE_MAX_SYNC_POINTS = 64, EXPLORE_DFS_MA
 
 struct explore_stats;
 
+/* What one run adds to the totals: explore_record() takes it.  Workers of
+ * a parallel sweep send these to their parent, which keeps the totals, so
+ * a worker that dies loses nothing but the run that killed it. */
+typedef struct explore_run_record {
+    uint64_t index;             /* the run's index in the sweep */
+    uint64_t steps, decisions;
+    uint64_t hash;              /* of its decisions (distinct interleavings); 0: unknown */
+    uint64_t sync_hits;         /* bit k: explore_sync_point_name(k) reached */
+    bool passed;
+    char invariant[64];         /* what failed ("expectations", "crashed", ...); "" if passed */
+    char detail[64];            /* a crashed run's verdict ("SIGSEGV"); else "" */
+    uint32_t transitions[WT_STATE_COUNT][WT_STATE_COUNT];
+} explore_run_record;
+
 typedef struct explore_config {
     const scenario *sc;
     explore_kind kind;
@@ -41,6 +55,14 @@ typedef struct explore_config {
     unsigned max_preemptions;   /* dfs bound */
     bool reduction;             /* dfs: sleep sets (default on) */
     uint64_t part_index, part_count; /* partition of the sweep (0/1 = all) */
+    uint64_t first_index;       /* random/pct: skip run indexes below this (resuming) */
+    /* Called before every run with its index and whether this sweep counts
+     * it (a dfs partition other than 0 repeats partition 0's first run
+     * uncounted), and after every counted run with what it adds (both may
+     * be NULL; a dfs run cut as redundant is begun but not counted). */
+    void (*before_run)(void *arg, uint64_t run_index, bool counted);
+    void (*after_run)(void *arg, const explore_run_record *rec);
+    void *run_arg;
     /* Called after every run with the running totals (may be NULL). */
     void (*progress)(void *arg, const struct explore_stats *st);
     void *progress_arg;
@@ -51,8 +73,10 @@ typedef struct explore_config {
 
 typedef struct explore_failure {
     char invariant[64];
+    char detail[64];            /* "crashed": the first crash's verdict ("SIGSEGV") */
     uint64_t count;
     uint64_t first_run;         /* 1-based index of the first run that failed so */
+    uint64_t first_index;       /* that run's index in the sweep */
 } explore_failure;
 
 typedef struct explore_stats {
@@ -74,12 +98,18 @@ typedef struct explore_stats {
 
 void explore_stats_init(explore_stats *st);
 void explore_stats_free(explore_stats *st);
-/* Adds b's counts into a (merging partitions); hashes are not merged
- * (distinct counts add, an upper bound across partitions). */
-void explore_stats_merge(explore_stats *a, const explore_stats *b);
-
-/* Adds an interleaving hash; true when it was new (merging jobs). */
+/* Adds an interleaving hash; true when it was new. */
 bool explore_remember_hash(explore_stats *st, uint64_t h);
+
+/* What run r (index `index` in the sweep) adds to the totals. */
+void explore_record_of(const run_result *r, uint64_t index, explore_run_record *out);
+/* Adds one run to the totals. */
+void explore_record(explore_stats *st, const explore_run_record *rec);
+/* Adds a run whose process died (invariant "crashed", detail the verdict). */
+void explore_record_crash(explore_stats *st, uint64_t index, const char *detail);
+
+/* random/pct: the configuration of run `index` (seed + index). */
+void explore_seed_config(const explore_config *c, uint64_t index, run_config *cfg);
 
 /* Runs the sweep; returns false on a setup error. */
 bool explore_run(const explore_config *c, explore_stats *st);

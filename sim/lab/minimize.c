@@ -20,10 +20,13 @@
 
 #include "policy.h"
 #include "scenario.h"
+#include "supervise.h"
 
 typedef struct mini {
     const minimize_input *in;
     const char *target;     /* the invariant to keep failing */
+    const char *target_detail; /* a crash: the verdict to keep (NULL: any) */
+    bool crash;             /* candidates run in child processes */
     const char *pass;       /* the pass running, for progress reports */
     uint64_t max_steps;     /* the input run's bound, for every candidate */
     uint64_t seed;          /* the input's, or a rescue seed; it also seeds the fibers' random
@@ -66,8 +69,15 @@ static bool attempt_with(mini *m, json_t *tree, char **picks, size_t npicks,
     run_config_replay(&cfg, sc, (run_picks){.names = (const char *const *)picks, .count = npicks},
                       fallback, seed, NULL);
     cfg.max_steps = m->max_steps;
-    run_scenario(&cfg, r);
-    bool same = r->failed_invariant != NULL && strcmp(r->failed_invariant, m->target) == 0;
+    bool same;
+    if (m->crash) {
+        supervise_verdict v;
+        same = supervise_run_scenario(&cfg, NULL, false, r, &v) && v.died &&
+               (m->target_detail == NULL || strcmp(v.detail, m->target_detail) == 0);
+    } else {
+        run_scenario(&cfg, r);
+        same = r->failed_invariant != NULL && strcmp(r->failed_invariant, m->target) == 0;
+    }
     scenario_free(sc);
     if (!same) run_result_free(r);
     return same;
@@ -371,7 +381,9 @@ minimize_status minimize_run(const minimize_input *in, minimize_result *out)
         json_decref(tree);
         return MINIMIZE_BAD_INPUT;
     }
-    mini m = {.in = in, .target = in->target, .pass = "reproduce", .max_steps = in->max_steps,
+    mini m = {.in = in, .target = in->target, .target_detail = in->target_detail,
+              .crash = strcmp(in->target, SUPERVISE_CRASHED) == 0,
+              .pass = "reproduce", .max_steps = in->max_steps,
               .seed = in->seed, .budget = in->budget, .tree = tree, .npicks = in->pick_count};
     m.picks = malloc((in->pick_count + 1) * sizeof *m.picks);
     assert(m.picks != NULL);
@@ -390,6 +402,7 @@ minimize_status minimize_run(const minimize_input *in, minimize_result *out)
         out->pick_count = m.npicks;
         out->seed = m.seed;
         out->max_steps = m.max_steps;
+        out->crashed = m.crash;
         m.picks = NULL;
         m.npicks = 0;
         st = MINIMIZE_OK;
@@ -398,6 +411,15 @@ minimize_status minimize_run(const minimize_input *in, minimize_result *out)
     json_decref(m.tree);
     free_picks(m.picks, m.npicks);
     return st;
+}
+
+/* The run a result stands for: its decisions, FIFO after them. */
+static void result_config(const minimize_result *m, const scenario *sc, run_config *cfg)
+{
+    run_config_replay(cfg, sc,
+                      (run_picks){.names = (const char *const *)m->picks, .count = m->pick_count},
+                      SCENARIO_POLICY_FIFO, m->seed, "minimized");
+    cfg->max_steps = m->max_steps;
 }
 
 bool minimize_replay(const minimize_result *m, const char *scenario_path, trace_sink *sink,
@@ -409,14 +431,25 @@ bool minimize_replay(const minimize_result *m, const char *scenario_path, trace_
     scenario *sc = scenario_load_text(scenario_path, m->scenario_text, &err);
     if (sc == NULL) return false;
     run_config cfg;
-    run_config_replay(&cfg, sc,
-                      (run_picks){.names = (const char *const *)m->picks, .count = m->pick_count},
-                      SCENARIO_POLICY_FIFO, m->seed, "minimized");
-    cfg.max_steps = m->max_steps;
+    result_config(m, sc, &cfg);
     cfg.trace = sink;
     run_scenario(&cfg, r);
     scenario_free(sc);
     return true;
+}
+
+bool minimize_replay_to_file(const minimize_result *m, const char *path, run_result *r)
+{
+    assert(m->scenario_text != NULL);
+    scenario_error err;
+    scenario *sc = scenario_load_text(path, m->scenario_text, &err);
+    if (sc == NULL) return false;
+    run_config cfg;
+    result_config(m, sc, &cfg);
+    supervise_verdict v;
+    bool ok = supervise_run_scenario(&cfg, path, false, r, &v);
+    scenario_free(sc);
+    return ok;
 }
 
 void minimize_result_free(minimize_result *m)

@@ -15,6 +15,10 @@
  * "expectations", the scenario's "expect" is dropped first: the candidate
  * is judged by the invariant only.
  *
+ * A run that crashed (target SUPERVISE_CRASHED, supervise.h) is minimized
+ * the same way, each candidate in a child process: "fails the same way"
+ * is "dies with the same verdict" (the same signal).
+ *
  * Every candidate is one run_scenario (run.h), so minimizing shares the
  * sim's rule: one run at a time per process, not thread-safe.  The result
  * is a pure function of the input and the build.
@@ -56,6 +60,8 @@ typedef struct minimize_input {
     const char *const *picks;      /* its decisions, fiber names (not owned) */
     size_t pick_count;
     const char *target;            /* the invariant to keep failing (run_result.failed_invariant) */
+    const char *target_detail;     /* target SUPERVISE_CRASHED: the verdict to keep ("SIGSEGV");
+                                    * NULL: any crash */
     uint64_t seed;                 /* the run's seed: it also seeds the fibers' random streams */
     uint64_t max_steps;            /* the run's step bound; 0: the scenario's */
     uint64_t budget;               /* runs to try at most (the first reproduces the input) */
@@ -71,6 +77,7 @@ typedef struct minimize_result {
     uint64_t max_steps;            /* the input's */
     minimize_sizes before, after;  /* the input as it ran, and the result */
     uint64_t attempts;             /* runs tried */
+    bool crashed;                  /* the target is a crash: runs go to child processes */
 } minimize_result;
 
 typedef enum minimize_status {
@@ -93,6 +100,12 @@ minimize_status minimize_run(const minimize_input *in, minimize_result *out);
  * MINIMIZE_OK result never does; else the caller frees *r. */
 bool minimize_replay(const minimize_result *m, const char *scenario_path, trace_sink *sink,
                      run_result *r);
+
+/* The same for a result whose target is a crash (m->crashed): the run
+ * goes to a child process, its trace to path, completed with the crash
+ * (supervise.h).  false if the scenario does not load or no trace could
+ * be written. */
+bool minimize_replay_to_file(const minimize_result *m, const char *path, run_result *r);
 
 void minimize_result_free(minimize_result *m);
 

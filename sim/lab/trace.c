@@ -17,6 +17,7 @@ typedef enum sink_kind { SINK_FILE, SINK_MEMORY, SINK_COMPARE } sink_kind;
 struct trace_sink {
     sink_kind kind;
     FILE *file;
+    bool flush_lines;           /* file sinks: fflush after each line */
     char **lines;
     size_t count, cap;
     char *const *expected;
@@ -38,6 +39,13 @@ trace_sink *trace_sink_file(FILE *f)
 {
     trace_sink *s = sink_new(SINK_FILE);
     s->file = f;
+    return s;
+}
+
+trace_sink *trace_sink_file_flushed(FILE *f)
+{
+    trace_sink *s = trace_sink_file(f);
+    s->flush_lines = true;
     return s;
 }
 
@@ -67,6 +75,7 @@ void trace_emit_text(trace_sink *s, const char *line)
     case SINK_FILE:
         fputs(line, s->file);
         fputc('\n', s->file);
+        if (s->flush_lines) fflush(s->file);
         break;
     case SINK_MEMORY:
         if (s->count == s->cap) {

@@ -22,6 +22,9 @@ typedef struct trace_sink trace_sink;
 
 /* Writes lines to a file (+ '\n').  Owns nothing; FILE stays open. */
 trace_sink *trace_sink_file(FILE *f);
+/* Like trace_sink_file, but flushes after every line, so that a process
+ * that dies leaves every line written before it (supervise.h). */
+trace_sink *trace_sink_file_flushed(FILE *f);
 /* Keeps lines in memory. */
 trace_sink *trace_sink_memory(void);
 /* Compares each line with expected[i]; records the first mismatch. */

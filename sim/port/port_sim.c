@@ -558,6 +558,41 @@ void *port_realloc(void *p, size_t n)
     return r;
 }
 
+/* Freed blocks are poisoned and held back (a quarantine, as ASan's) so a
+ * use after free reads POISON_BYTE everywhere -- a pointer loaded from a
+ * freed block is non-canonical and faults at its first use -- instead of
+ * whatever the next allocation put there.  Under ASan the block goes back
+ * at once: ASan's own quarantine reports the use exactly. */
+#if defined(__SANITIZE_ADDRESS__)
+#define PORT_SIM_QUARANTINE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PORT_SIM_QUARANTINE 0
+#endif
+#endif
+#ifndef PORT_SIM_QUARANTINE
+#define PORT_SIM_QUARANTINE 1
+#endif
+
+enum { POISON_BYTE = 0xa5, QUARANTINE_MAX_BYTES = 64u << 20 };
+
+static alloc_header quarantined = {&quarantined, &quarantined, 0, 0}; /* oldest at prev */
+static size_t quarantined_bytes;
+
+static void quarantine_release_oldest(void)
+{
+    alloc_header *h = quarantined.prev;
+    quarantined_bytes -= h->size;
+    h->prev->next = h->next;
+    h->next->prev = h->prev;
+    free(h);
+}
+
+static void quarantine_flush(void)
+{
+    while (quarantined.prev != &quarantined) quarantine_release_oldest();
+}
+
 void port_free(void *p)
 {
     if (p == NULL) return;
@@ -565,7 +600,17 @@ void port_free(void *p)
     hb_forget(p, h->size);
     unlink_block(h);
     h->magic = 0;
-    free(h);
+    memset(p, POISON_BYTE, h->size);
+    if (!PORT_SIM_QUARANTINE || h->size > QUARANTINE_MAX_BYTES) {
+        free(h);
+        return;
+    }
+    h->next = quarantined.next;
+    h->prev = &quarantined;
+    quarantined.next->prev = h;
+    quarantined.next = h;
+    quarantined_bytes += h->size;
+    while (quarantined_bytes > QUARANTINE_MAX_BYTES) quarantine_release_oldest();
 }
 
 void port_sim_track_begin(void)
@@ -586,6 +631,7 @@ void port_sim_track_end(size_t *leaked_blocks, size_t *leaked_bytes)
         free(h);
     }
     tracking = false;
+    quarantine_flush();
     if (leaked_blocks) *leaked_blocks = blocks;
     if (leaked_bytes) *leaked_bytes = bytes;
 }
