@@ -77,10 +77,11 @@ static int report(const minimize_result *m, const loaded_trace *t, const char *t
     run_result r;
     int rc = write_result(m, out, &r);
     if (rc != EXIT_OK) return rc;
-    const char *target = t->summary_invariant;
-    bool same = r.failed_invariant && strcmp(r.failed_invariant, target) == 0 &&
-                (!m->crashed || t->doc.summary.detail == NULL ||
-                 strcmp(r.detail, t->doc.summary.detail) == 0);
+    const char *target = t->summary_invariant ? t->summary_invariant : MINIMIZE_EXPECTATIONS;
+    bool same = m->crashed ? r.failed_invariant && strcmp(r.failed_invariant, target) == 0 &&
+                                 (t->doc.summary.detail == NULL ||
+                                  strcmp(r.detail, t->doc.summary.detail) == 0)
+                           : minimize_same_failure(&r, target, t->doc.summary.expectations);
     printf("minimize %s (%s): %llu runs tried\n", trace_path, target,
            (unsigned long long)m->attempts);
     print_sizes("before", m->before, t->file.count);
@@ -89,9 +90,12 @@ static int report(const minimize_result *m, const loaded_trace *t, const char *t
     size_t lines = trace_doc_load(out, &written, err, sizeof err) ? written.line_count : 0;
     if (lines) trace_doc_free(&written);
     print_sizes("after", m->after, lines);
-    printf("  wrote %s: it fails %s at step %llu: %s\n", out,
-           r.failed_invariant ? r.failed_invariant : "nothing",
-           (unsigned long long)r.violation_step, r.detail);
+    if (r.failed_invariant == NULL && r.expectations[0] != '\0')
+        printf("  wrote %s: its invariants hold, its expectations fail: %s", out, r.expectations);
+    else
+        printf("  wrote %s: it fails %s at step %llu: %s\n", out,
+               r.failed_invariant ? r.failed_invariant : "nothing",
+               (unsigned long long)r.violation_step, r.detail);
     run_result_free(&r);
     return same ? EXIT_OK : EXIT_CHECK_FAILED;
 }
@@ -105,15 +109,19 @@ int cmd_minimize(int argc, char **argv)
     const char *trace_path = argv[optind];
     loaded_trace t;
     if (!loaded_trace_open(trace_path, &t)) return EXIT_USAGE;
-    if (t.summary_invariant == NULL) {
+    const char *expected = t.doc.summary.expectations;
+    bool expectations_only = t.summary_invariant == NULL && expected != NULL &&
+                             strcmp(expected, "ok") != 0;
+    if (t.summary_invariant == NULL && !expectations_only) {
         loaded_trace_free(&t);
-        return cli_usage_error("%s does not fail (its summary says every invariant held): nothing "
-                               "to minimize", trace_path);
+        return cli_usage_error("%s does not fail (its summary says every invariant and expectation "
+                               "held): nothing to minimize", trace_path);
     }
     minimize_input in = {.scenario_text = t.header.scenario,
                          .picks = t.picks, .pick_count = t.pick_count,
-                         .target = t.summary_invariant,
-                         .target_detail = t.doc.summary.detail, .seed = t.header.seed,
+                         .target = expectations_only ? MINIMIZE_EXPECTATIONS : t.summary_invariant,
+                         .target_detail = expectations_only ? expected : t.doc.summary.detail,
+                         .seed = t.header.seed,
                          .max_steps = t.header.max_steps, .budget = budget};
     minimize_result m;
     switch (minimize_run(&in, &m)) {

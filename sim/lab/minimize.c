@@ -76,7 +76,7 @@ static bool attempt_with(mini *m, json_t *tree, char **picks, size_t npicks,
                (m->target_detail == NULL || strcmp(v.detail, m->target_detail) == 0);
     } else {
         run_scenario(&cfg, r);
-        same = r->failed_invariant != NULL && strcmp(r->failed_invariant, m->target) == 0;
+        same = minimize_same_failure(r, m->target, m->target_detail);
     }
     scenario_free(sc);
     if (!same) run_result_free(r);
@@ -84,6 +84,23 @@ static bool attempt_with(mini *m, json_t *tree, char **picks, size_t npicks,
 }
 
 static minimize_sizes measure(const mini *m);
+
+/* The length of an expectation's kind: "status: w1 ..." -> 6. */
+static size_t expectation_kind(const char *text)
+{
+    const char *colon = text ? strchr(text, ':') : NULL;
+    return colon ? (size_t)(colon - text) : 0;
+}
+
+bool minimize_same_failure(const run_result *r, const char *target, const char *target_detail)
+{
+    if (strcmp(target, MINIMIZE_EXPECTATIONS) != 0)
+        return r->failed_invariant != NULL && strcmp(r->failed_invariant, target) == 0;
+    if (r->failed_invariant != NULL || r->expectations[0] == '\0') return false;
+    size_t n = expectation_kind(target_detail);
+    return n == 0 || (expectation_kind(r->expectations) == n &&
+                      strncmp(r->expectations, target_detail, n) == 0);
+}
 
 /* Takes the schedule of a run that failed the same way as the current one,
  * and reports the adopted candidate. */

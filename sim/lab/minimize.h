@@ -59,7 +59,9 @@ typedef struct minimize_input {
     const char *scenario_text;     /* the failing run's scenario, JSON (not owned) */
     const char *const *picks;      /* its decisions, fiber names (not owned) */
     size_t pick_count;
-    const char *target;            /* the invariant to keep failing (run_result.failed_invariant) */
+    const char *target;            /* the invariant to keep failing (run_result.failed_invariant),
+                                      or MINIMIZE_EXPECTATIONS: a run whose invariants held but
+                                      whose expectations failed (target_detail: their text) */
     const char *target_detail;     /* target SUPERVISE_CRASHED: the verdict to keep ("SIGSEGV");
                                     * NULL: any crash */
     uint64_t seed;                 /* the run's seed: it also seeds the fibers' random streams */
@@ -108,5 +110,14 @@ bool minimize_replay(const minimize_result *m, const char *scenario_path, trace_
 bool minimize_replay_to_file(const minimize_result *m, const char *path, run_result *r);
 
 void minimize_result_free(minimize_result *m);
+
+/* The target of a run that failed only its expectations. */
+#define MINIMIZE_EXPECTATIONS "expectations"
+
+/* Whether r fails as the target says (not for crashes): the same invariant;
+ * for MINIMIZE_EXPECTATIONS, invariants held and the first failed
+ * expectation is of the same kind as target_detail's first ("status",
+ * "groups", ...: the text before its ':'). */
+bool minimize_same_failure(const run_result *r, const char *target, const char *target_detail);
 
 #endif
