@@ -281,3 +281,9 @@ wt_status db_flush_all(wt_db *db)
     port_mutex_unlock(&db->mutex);
     return s;
 }
+
+wt_status wt_db_flush(wt_db *db)
+{
+    if (db->read_only) return WT_NOT_SUPPORTED;
+    return db_flush_all(db);
+}

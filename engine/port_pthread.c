@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -303,8 +304,20 @@ wt_status port_file_open(const char *path, port_open_mode mode, port_file **out)
     if (mode == PORT_OPEN_READ) flags |= O_RDONLY;
     if (mode == PORT_OPEN_CREATE) flags |= O_WRONLY | O_CREAT | O_TRUNC | O_APPEND;
     if (mode == PORT_OPEN_APPEND) flags |= O_WRONLY | O_APPEND;
+    /* O_NONBLOCK: opening a FIFO to read must not wait for a writer. */
+    if (mode == PORT_OPEN_READ) flags |= O_NONBLOCK;
     int fd = open(path, flags, 0644);
     if (fd < 0) return status_from_errno(errno);
+    if (mode == PORT_OPEN_READ) {
+        struct stat st;
+        int e = fstat(fd, &st) != 0 ? errno : 0;
+        if (e == 0 && !S_ISREG(st.st_mode)) e = EINVAL; /* reads of /dev/zero never end */
+        if (e == 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) e = errno;
+        if (e != 0) {
+            close(fd);
+            return e == EINVAL ? WT_INVALID_ARGUMENT : status_from_errno(e);
+        }
+    }
     port_file *f = port_alloc(sizeof *f);
     f->fd = fd;
     f->path = port_alloc(strlen(path) + 1);
@@ -427,4 +440,37 @@ wt_status port_list_dir(const char *path, void (*fn)(const char *name, void *arg
     }
     port_free(names);
     return WT_OK;
+}
+
+/* ------------------------------------------------------------ file locks */
+
+/* flock(2), not fcntl(2) record locks: a flock belongs to the open file
+ * description, so a second open of the same DB in this process conflicts
+ * too (fcntl locks are per process and would let it through), and the
+ * kernel drops it when the process dies. */
+struct port_lock {
+    int fd;
+};
+
+wt_status port_lock_file(const char *path, port_lock **out)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return status_from_errno(errno);
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(fd);
+        return e == EWOULDBLOCK ? WT_BUSY : status_from_errno(e);
+    }
+    port_lock *l = port_alloc(sizeof *l);
+    l->fd = fd;
+    *out = l;
+    return WT_OK;
+}
+
+void port_unlock_file(port_lock *l)
+{
+    if (l == NULL) return;
+    /* Closing the only descriptor of the description releases the flock. */
+    close(l->fd);
+    port_free(l);
 }
