@@ -63,15 +63,20 @@ bool wt_wal_recovery_mode_parse(const char *name, wt_wal_recovery_mode *out)
     return false;
 }
 
-static wt_status validate_options(const wt_options *o)
+/* NULL when the options may be used together, else why not (RocksDB's
+ * words where it has them). */
+static const char *invalid_options(const wt_options *o)
 {
-    if (o->max_write_batch_group_size_bytes == 0) return WT_INVALID_ARGUMENT;
-    if (o->unordered_write && !o->allow_concurrent_memtable_write) return WT_INVALID_ARGUMENT;
-    if (o->unordered_write && o->enable_pipelined_write) return WT_INVALID_ARGUMENT;
-    if (o->max_write_buffer_number < 1 || o->write_buffer_size == 0) return WT_INVALID_ARGUMENT;
+    if (o->max_write_batch_group_size_bytes == 0) return "max_write_batch_group_size_bytes is 0";
+    if (o->unordered_write && !o->allow_concurrent_memtable_write)
+        return "unordered_write is incompatible with !allow_concurrent_memtable_write";
+    if (o->unordered_write && o->enable_pipelined_write)
+        return "unordered_write is incompatible with enable_pipelined_write";
+    if (o->max_write_buffer_number < 1) return "max_write_buffer_number is below 1";
+    if (o->write_buffer_size == 0) return "write_buffer_size is 0";
     if ((unsigned)o->wal_recovery_mode > WT_WAL_SKIP_ANY_CORRUPTED_RECORDS)
-        return WT_INVALID_ARGUMENT;
-    return WT_OK;
+        return "unknown wal_recovery_mode";
+    return NULL;
 }
 
 /* --------------------------------------------------------- introspection */
@@ -478,8 +483,12 @@ static wt_status open_db(const wt_options *o, const char *dir, bool read_only, w
 {
     memset(report, 0, sizeof *report);
     report->mode = o->wal_recovery_mode;
-    wt_status s = validate_options(o);
-    if (s != WT_OK) return s;
+    const char *invalid = invalid_options(o);
+    if (invalid != NULL) {
+        wt_why(report->detail, sizeof report->detail, "options: %s", invalid);
+        return WT_INVALID_ARGUMENT;
+    }
+    wt_status s;
     if (o->create_if_missing && !read_only) {
         s = port_mkdir(dir);
         if (s != WT_OK) return s;

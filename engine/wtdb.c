@@ -30,7 +30,8 @@
 #include "wal.h"
 #include "write_batch.h"
 
-enum { EXIT_NO = 1, EXIT_USAGE = 2, MAX_THREADS = 1024, PROGRAM_MAX = 4096 };
+enum { EXIT_NO = 1, EXIT_USAGE = 2, MAX_THREADS = 1024, PROGRAM_MAX = 4096,
+       LOAD_LINE_MAX = 1 << 20 /* bytes of one load line, newline included */ };
 
 typedef struct cli {
     const char *db_dir;
@@ -77,7 +78,8 @@ static void print_bytes(FILE *out, wt_slice s, bool hex)
 static int fail(const char *what, wt_status s)
 {
     fprintf(stderr, "wtdb: %s: %s\n", what, wt_status_name(s));
-    return s == WT_CORRUPTION || s == WT_INVALID_ARGUMENT ? EXIT_USAGE : EXIT_NO;
+    return s == WT_CORRUPTION || s == WT_INVALID_ARGUMENT || s == WT_NOT_SUPPORTED ? EXIT_USAGE
+                                                                                   : EXIT_NO;
 }
 
 /* ------------------------------------------------------------- open/close */
@@ -326,15 +328,36 @@ static void load_worker(void *arg)
     wt_batch_destroy(&b);
 }
 
+/* Reads one line of stdin into line[LOAD_LINE_MAX] (NUL-terminated, the
+ * newline kept).  Returns its length, 0 at end of input, -1 when it is too
+ * long or holds a NUL byte (stdin /dev/zero must not eat all memory). */
+static long read_load_line(char *line)
+{
+    long n = 0;
+    int ch = 0;
+    while (n < LOAD_LINE_MAX - 1 && (ch = getchar()) != EOF) {
+        if (ch == '\0') return -1;
+        line[n++] = (char)ch;
+        if (ch == '\n') break;
+    }
+    line[n] = '\0';
+    return n == LOAD_LINE_MAX - 1 && ch != '\n' ? -1 : n;
+}
+
 static int read_load_ops(load_op **ops_out, size_t *count_out)
 {
     size_t count = 0, cap = 1024, lineno = 0;
     load_op *ops = malloc(cap * sizeof *ops);
-    char *line = NULL;
-    size_t line_cap = 0;
+    char *line = malloc(LOAD_LINE_MAX);
     int rc = 0;
-    while (getline(&line, &line_cap, stdin) >= 0) {
+    for (long len; rc == 0 && (len = read_load_line(line)) != 0;) {
         lineno++;
+        if (len < 0) {
+            fprintf(stderr, "wtdb: load: stdin:%zu: a NUL byte, or longer than %d bytes\n",
+                    lineno, LOAD_LINE_MAX - 2);
+            rc = EXIT_USAGE;
+            break;
+        }
         if (line[strspn(line, " \t\r\n")] == '\0' || line[0] == '#') continue;
         if (count == cap) ops = realloc(ops, (cap *= 2) * sizeof *ops);
         if (!parse_load_line(line, &ops[count])) {
@@ -344,6 +367,10 @@ static int read_load_ops(load_op **ops_out, size_t *count_out)
             break;
         }
         count++;
+    }
+    if (rc == 0 && ferror(stdin)) {
+        fprintf(stderr, "wtdb: load: reading stdin failed: %s\n", strerror(errno));
+        rc = EXIT_NO;
     }
     free(line);
     *ops_out = ops;
@@ -556,6 +583,16 @@ int main(int argc, char **argv)
     if (c.help) {
         usage(stdout, cmd);
         return 0;
+    }
+    if (c.wo.sync && c.wo.disable_wal) { /* RocksDB: "Sync writes has to enable WAL." */
+        fprintf(stderr, "wtdb: --sync and --disable-wal cannot be combined (a sync write "
+                        "syncs the WAL)\n");
+        return EXIT_USAGE;
+    }
+    if (c.opts.enable_pipelined_write && c.opts.two_write_queues) { /* every write: NotSupported */
+        fprintf(stderr, "wtdb: --pipelined and --two-queues cannot be combined (RocksDB: "
+                        "pipelined writes are not compatible with concurrent prepares)\n");
+        return EXIT_USAGE;
     }
     int nargs = argc - optind - 1;
     if (nargs < cmd->min_args || nargs > cmd->max_args || (cmd->needs_db && c.db_dir == NULL)) {
