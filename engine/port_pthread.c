@@ -229,7 +229,7 @@ void port_sleep_ns(uint64_t ns)
 
 /* ------------------------------------------------------------ file faults */
 
-static _Atomic uint64_t fault_append_nth, fault_sync_nth, fault_point_nth;
+static _Atomic uint64_t fault_append_nth, fault_sync_nth, fault_point_nth, fault_read_nth;
 static const char *_Atomic fault_point_name;
 static const char *_Atomic fault_path_suffix;
 static _Atomic int fault_status;
@@ -239,13 +239,15 @@ void port_pthread_set_faults(const port_pthread_faults *f)
 {
     atomic_store(&fault_append_nth, f->fail_append_nth);
     atomic_store(&fault_sync_nth, f->fail_sync_nth);
+    atomic_store(&fault_read_nth, f->fail_read_nth);
     atomic_store(&fault_point_name, f->point_name);
     atomic_store(&fault_path_suffix, f->path_suffix);
     atomic_store(&fault_point_nth, f->fail_point_nth);
     atomic_store(&fault_status, (int)f->status);
     atomic_store(&fault_sticky, f->sticky);
     atomic_store(&fault_armed,
-                 f->fail_append_nth != 0 || f->fail_sync_nth != 0 || f->fail_point_nth != 0);
+                 f->fail_append_nth != 0 || f->fail_sync_nth != 0 || f->fail_point_nth != 0 ||
+                     f->fail_read_nth != 0);
 }
 
 void port_pthread_clear_faults(void)
@@ -353,6 +355,10 @@ wt_status port_file_sync(port_file *f)
 
 wt_status port_file_read(port_file *f, uint64_t off, void *buf, size_t n, size_t *got)
 {
+    if (fault_file_matches(f) && fault_hits(&fault_read_nth)) {
+        *got = 0;
+        return (wt_status)atomic_load(&fault_status);
+    }
     size_t done = 0;
     while (done < n) {
         ssize_t r = pread(f->fd, (char *)buf + done, n - done, (off_t)(off + done));

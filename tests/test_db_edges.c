@@ -2,8 +2,9 @@
  * test_db_edges.c — the DB's edges through the C API, in both builds
  * (issue 22): corruption in a table is reported with file and offset,
  * LOCK keeps a second open out, a read-only open writes nothing and takes
- * no write, a DB whose CURRENT is gone is refused untouched, and opens
- * that write nothing leave no empty WALs behind.
+ * no write, a DB whose CURRENT is gone is refused untouched, opens that
+ * write nothing leave no empty WALs behind, and a flush reads its table
+ * back before recording it.
  *
  * Method: each case builds a small DB, damages or contends it with port
  * file calls (real files in the pthreads build, simfs in the sim), and
@@ -286,6 +287,48 @@ static void empty_wal_body(void *arg)
 START_TEST(opens_that_write_nothing_leave_no_wal_behind) { harness_run(empty_wal_body, NULL); }
 END_TEST
 
+/* ------------------------------------------------- flush reads its table */
+
+static void flush_verify_body(void *arg)
+{
+    (void)arg;
+    char *dir = harness_make_dir("edges-flush");
+    wt_options o = create_options();
+    wt_db *db;
+    ck_assert_int_eq(wt_db_open(&o, dir, &db, NULL), WT_OK);
+    wt_write_options wo = {0};
+    char k[32];
+    for (unsigned i = 0; i < 200; i++) {
+        key_of(k, sizeof k, i);
+        ck_assert_int_eq(wt_db_put(db, &wo, wt_slice_str(k), wt_slice_str("v")), WT_OK);
+    }
+    /* The first read of the new table (its footer) fails: the flush must
+     * fail and leave the WAL in charge, not record an unreadable table. */
+    harness_inject_fault(HARNESS_FAULT_READ, ".sst", 1, WT_IO_ERROR, false);
+    ck_assert_int_eq(wt_db_flush(db), WT_IO_ERROR);
+    harness_clear_faults();
+    char detail[256];
+    wt_db_error_detail(db, detail, sizeof detail);
+    ck_assert_msg(strncmp(detail, "flush: ", 7) == 0 && strstr(detail, ".sst: ") != NULL,
+                  "detail: %s", detail);
+    listing l = list_dir(dir);
+    ck_assert_msg(l.tables == 0, "the unreadable table was kept:\n%s", l.text);
+    ck_assert_int_eq(wt_db_close(db), WT_OK); /* nothing was lost: the WAL holds it all */
+    ck_assert_int_eq(wt_db_open_read_only(&o, dir, &db, NULL), WT_OK);
+    unsigned seen = 0;
+    ck_assert_int_eq(wt_db_scan(db, count_entry, &seen), WT_OK);
+    ck_assert_uint_eq(seen, 200);
+    ck_assert_int_eq(wt_db_close(db), WT_OK);
+    harness_cleanup_dir(dir);
+    free(dir);
+}
+
+START_TEST(a_flush_whose_table_cannot_be_read_back_installs_nothing)
+{
+    harness_run(flush_verify_body, NULL);
+}
+END_TEST
+
 static Suite *edges_suite(void)
 {
     Suite *s = suite_create(harness_build());
@@ -296,6 +339,7 @@ static Suite *edges_suite(void)
     tcase_add_test(tc, a_read_only_open_writes_nothing);
     tcase_add_test(tc, a_db_without_current_is_refused_untouched);
     tcase_add_test(tc, opens_that_write_nothing_leave_no_wal_behind);
+    tcase_add_test(tc, a_flush_whose_table_cannot_be_read_back_installs_nothing);
     suite_add_tcase(s, tc);
     return s;
 }
