@@ -99,6 +99,7 @@ typedef struct recovery {
     uint64_t next_seq;   /* sequence the next replayed batch should have */
     bool stopped;        /* point in time: replay stopped at a corruption */
     bool fail;           /* the mode refuses what was found */
+    wt_status replay_error; /* a record's insert failed: the open fails with it */
 } recovery;
 
 typedef struct log_list {
@@ -165,33 +166,36 @@ static bool handle_problem(recovery *rc, uint64_t log_number, const wal_problem 
     return false;
 }
 
-/* Replays one WAL record.  False when the record is not a valid batch. */
-static bool replay_record(recovery *rc, wt_slice rec)
+/* Replays one WAL record.  WT_CORRUPTION when the record is not a valid
+ * batch (the recovery mode decides); any other error is the memtable's
+ * (an injected fault, a record it cannot hold) and fails the open: it
+ * says nothing about the WAL, so dropping the record would lose it. */
+static wt_status replay_record(recovery *rc, wt_slice rec)
 {
-    if (wt_batch_validate(rec.data, rec.size) != WT_OK) return false;
+    if (wt_batch_validate(rec.data, rec.size) != WT_OK) return WT_CORRUPTION;
     wt_write_batch b;
     wt_batch_init(&b);
     if (wt_batch_set_contents(&b, rec.data, rec.size) != WT_OK) {
         wt_batch_destroy(&b);
-        return false;
+        return WT_CORRUPTION;
     }
     uint64_t seq = wt_batch_sequence(&b), count = wt_batch_count(&b);
     /* After a point-in-time stop, only a batch that continues the sequence
      * exactly may resume replay (it comes from a later, intact WAL). */
     if (rc->stopped && seq != rc->next_seq) {
         wt_batch_destroy(&b);
-        return true;
+        return WT_OK;
     }
     rc->stopped = false;
     wt_status s = db_insert_batch(rc->db->mem, &b, seq, false, port_thread_id());
     wt_batch_destroy(&b);
-    if (s != WT_OK) return false;
+    if (s != WT_OK) return s;
     rc->report->records++;
     rc->db->recovered_entries += count;
     if (count > 0 && seq + count - 1 > rc->report->last_sequence)
         rc->report->last_sequence = seq + count - 1;
     if (seq + count > rc->next_seq) rc->next_seq = seq + count;
-    return true;
+    return WT_OK;
 }
 
 static wt_status recover_log(recovery *rc, uint64_t number)
@@ -213,10 +217,18 @@ static wt_status recover_log(recovery *rc, uint64_t number)
         wal_problem p;
         switch (wal_read_record(reader, &rec, &offset, &p)) {
         case WAL_READ_RECORD:
-            if (!replay_record(rc, rec)) {
+            s = replay_record(rc, rec);
+            if (s == WT_CORRUPTION) {
                 wal_problem bad = {WAL_PROBLEM_CHECKSUM, offset, rec.size, false,
                                    "record is not a valid write batch"};
                 more = handle_problem(rc, number, &bad);
+            } else if (s != WT_OK) {
+                wt_why(rc->report->detail, sizeof rc->report->detail,
+                       "%s: offset %llu: replaying the record failed: %s", path,
+                       (unsigned long long)offset, wt_status_name(s));
+                rc->report->action = "open failed: a record could not be replayed";
+                rc->replay_error = s;
+                more = false;
             }
             break;
         case WAL_READ_EOF:
@@ -228,7 +240,7 @@ static wt_status recover_log(recovery *rc, uint64_t number)
         }
     }
     wal_reader_destroy(reader);
-    return WT_OK;
+    return rc->replay_error;
 }
 
 /* ------------------------------------------------------------ manifest */
@@ -293,7 +305,7 @@ static wt_status load_version(wt_db *db, wt_recovery_report *report, const dir_l
 static wt_status replay_logs(wt_db *db, wt_recovery_report *report, dir_listing *dl)
 {
     if (dl->logs.count > 0) qsort(dl->logs.numbers, dl->logs.count, sizeof *dl->logs.numbers, compare_u64);
-    recovery rc = {db, report, db->vs.last_sequence + 1, false, false};
+    recovery rc = {db, report, db->vs.last_sequence + 1, false, false, WT_OK};
     report->last_sequence = db->vs.last_sequence;
     wt_status s = WT_OK;
     for (size_t i = 0; i < dl->logs.count && s == WT_OK && !rc.fail; i++) {

@@ -329,6 +329,46 @@ START_TEST(a_flush_whose_table_cannot_be_read_back_installs_nothing)
 }
 END_TEST
 
+/* ------------------------------------------------ replay errors fail open */
+
+static void replay_error_body(void *arg)
+{
+    (void)arg;
+    char *dir = harness_make_dir("edges-replay");
+    wt_options o = create_options();
+    wt_db *db;
+    ck_assert_int_eq(wt_db_open(&o, dir, &db, NULL), WT_OK);
+    wt_write_options wo = {.sync = true};
+    char k[32];
+    for (unsigned i = 0; i < 3; i++) {
+        key_of(k, sizeof k, i);
+        ck_assert_int_eq(wt_db_put(db, &wo, wt_slice_str(k), wt_slice_str("synced")), WT_OK);
+    }
+    ck_assert_int_eq(wt_db_close(db), WT_OK); /* the WAL holds the three writes */
+    /* The memtable fails while recovery replays the second record: that
+     * says nothing about the WAL, so the open must fail, not drop it. */
+    harness_inject_fault(HARNESS_FAULT_MEMTABLE_INSERT, NULL, 2, WT_IO_ERROR, false);
+    wt_recovery_report rep;
+    wt_status s = wt_db_open(&o, dir, &db, &rep);
+    harness_clear_faults();
+    if (s == WT_OK) ck_assert_int_eq(wt_db_close(db), WT_OK);
+    ck_assert_msg(s == WT_IO_ERROR, "open: %s, %llu records replayed, data_dropped %d",
+                  wt_status_name(s), (unsigned long long)rep.records, rep.data_dropped);
+    ck_assert_msg(strstr(rep.detail, ".log: offset ") != NULL &&
+                      strstr(rep.detail, "replaying the record failed: io_error") != NULL,
+                  "detail: %s", rep.detail);
+    ck_assert_int_eq(wt_db_open_read_only(&o, dir, &db, NULL), WT_OK);
+    unsigned seen = 0;
+    ck_assert_int_eq(wt_db_scan(db, count_entry, &seen), WT_OK);
+    ck_assert_uint_eq(seen, 3);
+    ck_assert_int_eq(wt_db_close(db), WT_OK);
+    harness_cleanup_dir(dir);
+    free(dir);
+}
+
+START_TEST(a_record_that_fails_to_replay_fails_the_open) { harness_run(replay_error_body, NULL); }
+END_TEST
+
 static Suite *edges_suite(void)
 {
     Suite *s = suite_create(harness_build());
@@ -340,6 +380,7 @@ static Suite *edges_suite(void)
     tcase_add_test(tc, a_db_without_current_is_refused_untouched);
     tcase_add_test(tc, opens_that_write_nothing_leave_no_wal_behind);
     tcase_add_test(tc, a_flush_whose_table_cannot_be_read_back_installs_nothing);
+    tcase_add_test(tc, a_record_that_fails_to_replay_fails_the_open);
     suite_add_tcase(s, tc);
     return s;
 }
