@@ -573,6 +573,7 @@ static wt_status check_write(const wt_db *db, const wt_write_options *wo,
                              const wt_write_batch *batch)
 {
     if (batch == NULL) return WT_INVALID_ARGUMENT;
+    if (db->read_only) return WT_NOT_SUPPORTED; /* "Not supported operation in read only mode." */
     if (wo->sync && wo->disable_wal) return WT_INVALID_ARGUMENT; /* "Sync writes has to enable WAL." */
     /* A WAL-only write may carry only uncounted records (log data). */
     if (wo->disable_memtable && wt_batch_count(batch) != 0) return WT_INVALID_ARGUMENT;

@@ -6,7 +6,9 @@
  * in RocksDB's log format (readable by `ldb dump_wal`), NNNNNN.sst tables
  * written by flushes, MANIFEST-NNNNNN (live tables, the oldest WAL still
  * needed) and CURRENT naming it (filename.h makes and parses the names).
- * Only one process may open a directory at a time (not enforced).
+ * LOCK is held with an OS file lock (port_lock_file) from open to close,
+ * so a second writable open, in this process or another, fails with
+ * WT_IO_ERROR.  A read-only open takes no lock and writes nothing.
  *
  * Thread safety: all calls may be made from any number of threads at once,
  * except open and close.  Close requires that no call is in progress.
@@ -93,7 +95,11 @@ typedef struct wt_recovery_report {
     const char *problem_reason;
     bool problem_at_tail;
     const char *action;       /* what the mode did about it */
-    char detail[256];         /* a manifest or table problem: file, offset, reason */
+    /* The open succeeded but left out data the files held (a torn tail
+     * dropped, replay stopped early, records skipped): warn the user. */
+    bool data_dropped;
+    char detail[256];         /* why an open failed: file, offset, reason (LOCK held,
+                                 CURRENT missing, a manifest or table problem) */
 } wt_recovery_report;
 
 typedef struct wt_db wt_db;
@@ -103,6 +109,14 @@ typedef struct wt_db wt_db;
  * report says where), WT_INVALID_ARGUMENT for bad option combinations. */
 WT_MUST_USE wt_status wt_db_open(const wt_options *o, const char *dir, wt_db **out,
                                  wt_recovery_report *report);
+/* Opens an existing DB to read (RocksDB's OpenForReadOnly): replays the
+ * manifest and WALs into memory and writes nothing — no LOCK, no new
+ * manifest or WAL, no flush, no deletion.  Writes and wt_db_flush return
+ * WT_NOT_SUPPORTED.  create_if_missing is ignored: a directory without
+ * CURRENT is WT_INVALID_ARGUMENT ("does not exist"), with report->detail
+ * saying so.  Other results as for wt_db_open. */
+WT_MUST_USE wt_status wt_db_open_read_only(const wt_options *o, const char *dir, wt_db **out,
+                                           wt_recovery_report *report);
 /* Closes the DB and frees it.  REQUIRES: no other call in progress. */
 WT_MUST_USE wt_status wt_db_close(wt_db *db);
 
@@ -121,10 +135,21 @@ WT_MUST_USE wt_status wt_db_write_ex(wt_db *db, const wt_write_options *wo,
 WT_MUST_USE wt_status wt_db_get(wt_db *db, wt_slice key, wt_buf *value);
 
 /* Calls fn for every live key in order with its newest visible value.
- * fn returns false to stop early. */
+ * fn returns false to stop early.  WT_CORRUPTION / WT_IO_ERROR: a table
+ * block could not be read; the scan stops there (fn has seen the keys
+ * before it) and wt_db_error_detail names the file and offset. */
 WT_MUST_USE wt_status wt_db_scan(wt_db *db,
                                  bool (*fn)(wt_slice key, wt_slice value, void *arg),
                                  void *arg);
+
+/* Where the last failed read (get, scan, for_each_entry) of this DB failed:
+ * "DIR/NNNNNN.sst: offset N: reason", copied into buf ("" when none). */
+void wt_db_error_detail(wt_db *db, char *buf, size_t cap);
+
+/* Writes the active memtable (and every immutable one) to tables and waits
+ * (RocksDB's DB::Flush); afterwards no WAL holds needed data.  REQUIRES: no
+ * write in progress.  The background error if a flush failed. */
+WT_MUST_USE wt_status wt_db_flush(wt_db *db);
 
 /* The last published (visible) sequence. */
 uint64_t wt_db_last_sequence(wt_db *db);
@@ -140,9 +165,9 @@ uint64_t wt_db_current_log_number(wt_db *db);
 /* Bytes in the current WAL file (the next record's offset). */
 uint64_t wt_db_wal_offset(wt_db *db);
 /* Every stored entry, all versions, in internal key order: key, sequence,
- * value type (wt_value_type), value.  For checkers; takes no locks, so
- * call it only while no write is in progress. */
-void wt_db_for_each_entry(wt_db *db,
+ * value type (wt_value_type), value.  For checkers; call it only while
+ * no write is in progress.  Errors as for wt_db_scan. */
+wt_status wt_db_for_each_entry(wt_db *db,
                           void (*fn)(wt_slice key, uint64_t seq, int type, wt_slice value,
                                      void *arg),
                           void *arg);

@@ -53,25 +53,68 @@ void db_delete_obsolete_logs(wt_db *db)
     db->alive_log_count = keep;
 }
 
-wt_status db_open_table(wt_db *db, uint64_t number, uint64_t size, char *why, size_t why_cap)
+/* Opens table `number` of `size` bytes; `why` names the file on failure. */
+static wt_status open_table_file(wt_db *db, uint64_t number, uint64_t size, table **out,
+                                 char *why, size_t why_cap)
 {
     char path[FILENAME_PATH_MAX];
     port_file *f;
     wt_status s = port_file_open(filename_table(path, sizeof path, db->dir, number),
                                  PORT_OPEN_READ, &f);
     if (s != WT_OK) {
-        snprintf(why, why_cap, "%s: cannot open: %s", path, wt_status_name(s));
+        wt_why(why, why_cap, "%s: cannot open: %s", path, wt_status_name(s));
         return s;
     }
-    table *t;
-    s = table_open(f, size, &t, why, why_cap);
-    if (s != WT_OK) return s;
+    char reason[200];
+    s = table_open(f, size, out, reason, sizeof reason);
+    if (s != WT_OK) wt_why(why, why_cap, "%s: %s", path, reason);
+    return s;
+}
+
+/* Appends an open table to the live ones (newest last).  Takes t. */
+static void add_live_table(wt_db *db, uint64_t number, table *t)
+{
     if (db->table_count == db->table_cap) {
         db->table_cap = db->table_cap ? db->table_cap * 2 : 8;
         db->tables = port_realloc(db->tables, db->table_cap * sizeof *db->tables);
     }
     db->tables[db->table_count++] = (live_table){number, t};
-    return WT_OK;
+}
+
+wt_status db_open_table(wt_db *db, uint64_t number, uint64_t size, char *why, size_t why_cap)
+{
+    table *t;
+    wt_status s = open_table_file(db, number, size, &t, why, why_cap);
+    if (s == WT_OK) add_live_table(db, number, t);
+    return s;
+}
+
+/* Reads a table the flush just wrote back before anything durable names
+ * it (RocksDB's BuildTable checks an iterator over the new file; with
+ * paranoid_checks every entry is read, as paranoid_file_checks does): a
+ * table that cannot be read must never replace the WAL holding the same
+ * data.  *out is the open table on WT_OK. */
+static wt_status verify_table(wt_db *db, uint64_t number, const table_properties *props,
+                              table **out, char *why, size_t why_cap)
+{
+    wt_status s = open_table_file(db, number, props->file_size, out, why, why_cap);
+    if (s != WT_OK || !db->opts.paranoid_checks) return s;
+    table_iter *it = table_iter_create(*out);
+    uint64_t entries = 0;
+    for (table_iter_seek_to_first(it); table_iter_valid(it); table_iter_next(it)) entries++;
+    const char *reason;
+    s = table_iter_status(it, &reason);
+    char path[FILENAME_PATH_MAX];
+    filename_table(path, sizeof path, db->dir, number);
+    if (s != WT_OK) wt_why(why, why_cap, "%s: %s", path, reason);
+    if (s == WT_OK && entries != props->entries) {
+        wt_why(why, why_cap, "%s: reads back %llu entries, the flush wrote %llu", path,
+                 (unsigned long long)entries, (unsigned long long)props->entries);
+        s = WT_CORRUPTION;
+    }
+    table_iter_destroy(it);
+    if (s != WT_OK) table_close(*out);
+    return s;
 }
 
 /* ----------------------------------------------------------------- switch */
@@ -201,7 +244,7 @@ static wt_status build_table(wt_db *db, memtable *mem, uint64_t number, table_pr
 /* Records the flushed table (or just the new WAL boundary when the
  * memtable was empty) and retires the memtable.  REQUIRES: mutex held. */
 static wt_status install_flush(wt_db *db, const imm_memtable *im, uint64_t number,
-                               const table_properties *props)
+                               const table_properties *props, table *t)
 {
     port_mutex_assert_held(&db->mutex);
     version_edit e;
@@ -213,9 +256,11 @@ static wt_status install_flush(wt_db *db, const imm_memtable *im, uint64_t numbe
     PORT_SYNC_POINT("DBImpl::FlushJob:InstallResults");
     wt_status s = manifest_log_and_apply(db->man, &e, &db->vs);
     version_edit_free(&e);
-    char why[256];
-    if (s == WT_OK && props->entries > 0) s = db_open_table(db, number, props->file_size, why, sizeof why);
-    if (s != WT_OK) return s;
+    if (s != WT_OK) {
+        if (t != NULL) table_close(t);
+        return s;
+    }
+    if (t != NULL) add_live_table(db, number, t); /* verified by flush_oldest */
     /* Readers search under the mutex we hold.  (The injected bug freed a
      * memtable that had entries already, in build_table.) */
     if (!WT_BUG(FREE_MEMTABLE_EARLY) || props->entries == 0) memtable_destroy(db->imm[0].mem);
@@ -241,8 +286,18 @@ static wt_status flush_oldest(wt_db *db)
     table_properties_init(&props);
     port_mutex_unlock(&db->mutex);
     wt_status s = entries > 0 ? build_table(db, im.mem, number, &props) : WT_OK;
+    table *t = NULL;
+    char why[DB_ERROR_DETAIL_MAX] = "";
+    if (s == WT_OK && entries > 0) {
+        s = verify_table(db, number, &props, &t, why, sizeof why);
+        if (s != WT_OK) {
+            char path[FILENAME_PATH_MAX];
+            wt_best_effort(port_unlink(filename_table(path, sizeof path, db->dir, number)));
+        }
+    }
     port_mutex_lock(&db->mutex);
-    if (s == WT_OK) s = install_flush(db, &im, number, &props);
+    if (why[0] != '\0') wt_why(db->error_detail, sizeof db->error_detail, "flush: %s", why);
+    if (s == WT_OK) s = install_flush(db, &im, number, &props, t);
     table_properties_free(&props);
     db_emit(PORT_EV_FLUSH_END, port_thread_id(), s, number, entries, im.min_seq, im.max_seq);
     db->flushing = false;
@@ -289,4 +344,10 @@ wt_status db_flush_all(wt_db *db)
         port_cond_wait(&db->bg_cv, &db->mutex);
     port_mutex_unlock(&db->mutex);
     return s;
+}
+
+wt_status wt_db_flush(wt_db *db)
+{
+    if (db->read_only) return WT_NOT_SUPPORTED;
+    return db_flush_all(db);
 }

@@ -30,7 +30,7 @@
 
 enum {
     DB_ARENA_BLOCK = 1 << 20,
-    DB_MAX_WAL_FILES = 1 << 16,  /* bound of the recovery file list */
+    DB_ERROR_DETAIL_MAX = 256,   /* wt_db_error_detail's text */
 };
 
 /* A memtable that is full and waits for its flush.  It holds exactly the
@@ -50,6 +50,10 @@ typedef struct live_table {
 struct wt_db {
     wt_options opts;
     char *dir;
+    bool read_only;                 /* wt_db_open_read_only: no file is written */
+    port_lock *lock;                /* DIR/LOCK, held from open to close (NULL: read only) */
+    uint64_t recovered_entries;     /* open: counted records replayed into mem */
+    char error_detail[DB_ERROR_DETAIL_MAX]; /* under mutex: where the last read failed */
     port_mutex mutex;
     port_cond bg_cv;                /* flush progress: the flush thread and stalled leaders */
     write_thread write_thread;

@@ -9,7 +9,13 @@
  * corrupted tail records, absolute consistency, point in time, skip any
  * corrupted records) into a memtable that becomes the first immutable one
  * and is flushed in the background.  A new manifest and a new WAL are
- * started; obsolete WALs and manifests are deleted.  Close flushes first
+ * started; obsolete WALs and manifests are deleted, and so are the
+ * recovered WALs when they replayed nothing (so opens that write nothing
+ * leave no trail of empty logs).  LOCK is held with an OS lock from open
+ * to close.  An open never guesses: CURRENT missing while manifests or
+ * tables exist is corruption (opening would orphan the tables), and every
+ * WAL in the directory is read (no cap).  A read-only open does only the
+ * recovery, into memory, and writes nothing.  Close flushes first
  * when a disableWAL write left data that no WAL holds (RocksDB's
  * has_unpersisted_data), or when flush_on_close asks for it.
  *
@@ -57,15 +63,20 @@ bool wt_wal_recovery_mode_parse(const char *name, wt_wal_recovery_mode *out)
     return false;
 }
 
-static wt_status validate_options(const wt_options *o)
+/* NULL when the options may be used together, else why not (RocksDB's
+ * words where it has them). */
+static const char *invalid_options(const wt_options *o)
 {
-    if (o->max_write_batch_group_size_bytes == 0) return WT_INVALID_ARGUMENT;
-    if (o->unordered_write && !o->allow_concurrent_memtable_write) return WT_INVALID_ARGUMENT;
-    if (o->unordered_write && o->enable_pipelined_write) return WT_INVALID_ARGUMENT;
-    if (o->max_write_buffer_number < 1 || o->write_buffer_size == 0) return WT_INVALID_ARGUMENT;
+    if (o->max_write_batch_group_size_bytes == 0) return "max_write_batch_group_size_bytes is 0";
+    if (o->unordered_write && !o->allow_concurrent_memtable_write)
+        return "unordered_write is incompatible with !allow_concurrent_memtable_write";
+    if (o->unordered_write && o->enable_pipelined_write)
+        return "unordered_write is incompatible with enable_pipelined_write";
+    if (o->max_write_buffer_number < 1) return "max_write_buffer_number is below 1";
+    if (o->write_buffer_size == 0) return "write_buffer_size is 0";
     if ((unsigned)o->wal_recovery_mode > WT_WAL_SKIP_ANY_CORRUPTED_RECORDS)
-        return WT_INVALID_ARGUMENT;
-    return WT_OK;
+        return "unknown wal_recovery_mode";
+    return NULL;
 }
 
 /* --------------------------------------------------------- introspection */
@@ -74,9 +85,9 @@ const write_thread *wt_db_write_thread(const wt_db *db) { return &db->write_thre
 
 const write_thread *wt_db_nonmem_write_thread(const wt_db *db) { return &db->nonmem_write_thread; }
 
-uint64_t wt_db_current_log_number(wt_db *db) { return wal_log_number(db->log); }
+uint64_t wt_db_current_log_number(wt_db *db) { return db->log ? wal_log_number(db->log) : 0; }
 
-uint64_t wt_db_wal_offset(wt_db *db) { return wal_file_size(db->log); }
+uint64_t wt_db_wal_offset(wt_db *db) { return db->log ? wal_file_size(db->log) : 0; }
 
 const wt_options *wt_db_options(const wt_db *db) { return &db->opts; }
 
@@ -88,6 +99,7 @@ typedef struct recovery {
     uint64_t next_seq;   /* sequence the next replayed batch should have */
     bool stopped;        /* point in time: replay stopped at a corruption */
     bool fail;           /* the mode refuses what was found */
+    wt_status replay_error; /* a record's insert failed: the open fails with it */
 } recovery;
 
 typedef struct log_list {
@@ -100,7 +112,7 @@ static void collect_log(const char *name, void *arg)
 {
     log_list *l = arg;
     uint64_t number;
-    if (!filename_parse_log(name, &number) || l->count >= DB_MAX_WAL_FILES) return;
+    if (!filename_parse_log(name, &number)) return; /* no cap: a skipped WAL is lost data */
     if (l->count == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 8;
         l->numbers = port_realloc(l->numbers, l->cap * sizeof *l->numbers);
@@ -154,32 +166,36 @@ static bool handle_problem(recovery *rc, uint64_t log_number, const wal_problem 
     return false;
 }
 
-/* Replays one WAL record.  False when the record is not a valid batch. */
-static bool replay_record(recovery *rc, wt_slice rec)
+/* Replays one WAL record.  WT_CORRUPTION when the record is not a valid
+ * batch (the recovery mode decides); any other error is the memtable's
+ * (an injected fault, a record it cannot hold) and fails the open: it
+ * says nothing about the WAL, so dropping the record would lose it. */
+static wt_status replay_record(recovery *rc, wt_slice rec)
 {
-    if (wt_batch_validate(rec.data, rec.size) != WT_OK) return false;
+    if (wt_batch_validate(rec.data, rec.size) != WT_OK) return WT_CORRUPTION;
     wt_write_batch b;
     wt_batch_init(&b);
     if (wt_batch_set_contents(&b, rec.data, rec.size) != WT_OK) {
         wt_batch_destroy(&b);
-        return false;
+        return WT_CORRUPTION;
     }
     uint64_t seq = wt_batch_sequence(&b), count = wt_batch_count(&b);
     /* After a point-in-time stop, only a batch that continues the sequence
      * exactly may resume replay (it comes from a later, intact WAL). */
     if (rc->stopped && seq != rc->next_seq) {
         wt_batch_destroy(&b);
-        return true;
+        return WT_OK;
     }
     rc->stopped = false;
     wt_status s = db_insert_batch(rc->db->mem, &b, seq, false, port_thread_id());
     wt_batch_destroy(&b);
-    if (s != WT_OK) return false;
+    if (s != WT_OK) return s;
     rc->report->records++;
+    rc->db->recovered_entries += count;
     if (count > 0 && seq + count - 1 > rc->report->last_sequence)
         rc->report->last_sequence = seq + count - 1;
     if (seq + count > rc->next_seq) rc->next_seq = seq + count;
-    return true;
+    return WT_OK;
 }
 
 static wt_status recover_log(recovery *rc, uint64_t number)
@@ -188,7 +204,11 @@ static wt_status recover_log(recovery *rc, uint64_t number)
     port_file *f;
     wt_status s = port_file_open(filename_log(path, sizeof path, rc->db->dir, number),
                                  PORT_OPEN_READ, &f);
-    if (s != WT_OK) return s;
+    if (s != WT_OK) {
+        wt_why(rc->report->detail, sizeof rc->report->detail, "%s: cannot open: %s", path,
+               wt_status_name(s));
+        return s;
+    }
     wal_reader *reader = wal_reader_create(f, number);
     rc->report->wal_files++;
     for (bool more = true; more && !rc->fail;) {
@@ -197,10 +217,18 @@ static wt_status recover_log(recovery *rc, uint64_t number)
         wal_problem p;
         switch (wal_read_record(reader, &rec, &offset, &p)) {
         case WAL_READ_RECORD:
-            if (!replay_record(rc, rec)) {
+            s = replay_record(rc, rec);
+            if (s == WT_CORRUPTION) {
                 wal_problem bad = {WAL_PROBLEM_CHECKSUM, offset, rec.size, false,
                                    "record is not a valid write batch"};
                 more = handle_problem(rc, number, &bad);
+            } else if (s != WT_OK) {
+                wt_why(rc->report->detail, sizeof rc->report->detail,
+                       "%s: offset %llu: replaying the record failed: %s", path,
+                       (unsigned long long)offset, wt_status_name(s));
+                rc->report->action = "open failed: a record could not be replayed";
+                rc->replay_error = s;
+                more = false;
             }
             break;
         case WAL_READ_EOF:
@@ -212,7 +240,7 @@ static wt_status recover_log(recovery *rc, uint64_t number)
         }
     }
     wal_reader_destroy(reader);
-    return WT_OK;
+    return rc->replay_error;
 }
 
 /* ------------------------------------------------------------ manifest */
@@ -220,8 +248,7 @@ static wt_status recover_log(recovery *rc, uint64_t number)
 typedef struct dir_listing {
     log_list logs;
     uint64_t max_number;   /* of every numbered file: WALs, tables, manifests */
-    uint64_t manifests[64];
-    size_t manifest_count;
+    uint64_t manifest_count, table_count;
 } dir_listing;
 
 static void collect_file(const char *name, void *arg)
@@ -231,17 +258,35 @@ static void collect_file(const char *name, void *arg)
     if (filename_parse_log(name, &n)) {
         collect_log(name, &l->logs);
     } else if (filename_parse_manifest(name, &n)) {
-        if (l->manifest_count < WT_ARRAY_LEN(l->manifests)) l->manifests[l->manifest_count++] = n;
-    } else if (!filename_parse_table(name, &n)) {
+        l->manifest_count++;
+    } else if (filename_parse_table(name, &n)) {
+        l->table_count++;
+    } else {
         return;
     }
     if (n > l->max_number) l->max_number = n;
 }
 
 /* The manifest's state (or a fresh one) and its live tables. */
-static wt_status load_version(wt_db *db, wt_recovery_report *report)
+static wt_status load_version(wt_db *db, wt_recovery_report *report, const dir_listing *dl)
 {
     wt_status s = manifest_recover(db->dir, &db->vs, report->detail, sizeof report->detail);
+    if (s == WT_NOT_FOUND && (dl->manifest_count > 0 || dl->table_count > 0)) {
+        /* RocksDB refuses too.  Starting afresh would write a new manifest
+         * that knows none of the tables, and delete the old one. */
+        wt_why(report->detail, sizeof report->detail,
+               "%s/CURRENT: missing, but the directory holds %llu manifest(s) and %llu "
+               "table(s); refusing to open (restore CURRENT, or move the files away)",
+               db->dir, (unsigned long long)dl->manifest_count,
+               (unsigned long long)dl->table_count);
+        report->action = "open failed: CURRENT is missing";
+        return WT_CORRUPTION;
+    }
+    if (s == WT_NOT_FOUND && db->read_only) {
+        wt_why(report->detail, sizeof report->detail,
+               "%s/CURRENT: does not exist (a read-only open creates nothing)", db->dir);
+        return WT_INVALID_ARGUMENT;
+    }
     if (s == WT_NOT_FOUND) { /* a new DB, or one that only has WALs */
         version_state_free(&db->vs);
         version_state_init(&db->vs);
@@ -260,15 +305,17 @@ static wt_status load_version(wt_db *db, wt_recovery_report *report)
 static wt_status replay_logs(wt_db *db, wt_recovery_report *report, dir_listing *dl)
 {
     if (dl->logs.count > 0) qsort(dl->logs.numbers, dl->logs.count, sizeof *dl->logs.numbers, compare_u64);
-    recovery rc = {db, report, db->vs.last_sequence + 1, false, false};
+    recovery rc = {db, report, db->vs.last_sequence + 1, false, false, WT_OK};
     report->last_sequence = db->vs.last_sequence;
     wt_status s = WT_OK;
     for (size_t i = 0; i < dl->logs.count && s == WT_OK && !rc.fail; i++) {
-        if (dl->logs.numbers[i] < db->vs.log_number) continue; /* in tables already */
-        s = recover_log(&rc, dl->logs.numbers[i]);
+        /* Below log_number: in tables already, left by a failed unlink;
+         * alive only until start_db deletes it. */
+        if (dl->logs.numbers[i] >= db->vs.log_number) s = recover_log(&rc, dl->logs.numbers[i]);
         if (s == WT_OK) db_add_alive_log(db, dl->logs.numbers[i]);
     }
     if (s == WT_OK && rc.fail) s = WT_CORRUPTION;
+    report->data_dropped = s == WT_OK && report->problems > 0;
     return s;
 }
 
@@ -278,7 +325,7 @@ static wt_status recover(wt_db *db, wt_recovery_report *report)
     dir_listing dl;
     memset(&dl, 0, sizeof dl);
     wt_status s = port_list_dir(db->dir, collect_file, &dl);
-    if (s == WT_OK) s = load_version(db, report);
+    if (s == WT_OK) s = load_version(db, report, &dl);
     if (s == WT_OK) s = replay_logs(db, report, &dl);
     port_free(dl.logs.numbers);
     if (dl.max_number >= db->vs.next_file_number) db->vs.next_file_number = dl.max_number + 1;
@@ -305,10 +352,9 @@ static void delete_old_manifest(const char *name, void *arg)
 
 /* --------------------------------------------------------- open, close */
 
-static wt_status open_new_log(wt_db *db)
+static wt_status open_new_log(wt_db *db, uint64_t number)
 {
     char path[FILENAME_PATH_MAX];
-    uint64_t number = db->vs.next_file_number++;
     port_file *f;
     wt_status s = port_file_open(filename_log(path, sizeof path, db->dir, number),
                                  PORT_OPEN_CREATE, &f);
@@ -338,12 +384,26 @@ static void retire_recovered_memtable(wt_db *db)
 static wt_status start_db(wt_db *db)
 {
     uint64_t number = db->vs.next_file_number++;
+    uint64_t log_number = db->vs.next_file_number++;
+    if (db->recovered_entries == 0) { /* (memtable_entry_count is a sim step) */
+        /* Recovery put nothing in memory: no recovered WAL is needed any
+         * more (once this manifest is durable), so the new WAL is the
+         * oldest one to keep and the older ones are deleted below. */
+        db->vs.log_number = log_number;
+        /* The plain copy recovery set: an atomic load is a sim step. */
+        db->vs.last_sequence = wt_max_u64(db->vs.last_sequence, db->write_thread.last_sequence);
+    }
     wt_status s = manifest_create_new(db->dir, number, &db->vs, &db->man);
     if (s != WT_OK) return s;
     s = port_list_dir(db->dir, delete_old_manifest, db);
-    if (s == WT_OK) s = open_new_log(db);
+    if (s == WT_OK) s = open_new_log(db, log_number);
     if (s != WT_OK) return s;
     retire_recovered_memtable(db);
+    if (db->alive_logs[0] < db->vs.log_number) { /* only then: a lock is a sim step */
+        port_mutex_lock(&db->mutex);
+        db_delete_obsolete_logs(db);
+        port_mutex_unlock(&db->mutex);
+    }
     return db_start_flush_thread(db);
 }
 
@@ -388,6 +448,7 @@ static wt_db *db_alloc(const wt_options *o, const char *dir)
 static wt_status db_free(wt_db *db)
 {
     wt_status s = WT_OK;
+    port_unlock_file(db->lock); /* last: the files are closed (below) or no longer change */
     if (db->log != NULL) s = wal_writer_close(db->log);
     if (db->man != NULL) {
         wt_status m = manifest_close(db->man);
@@ -415,23 +476,46 @@ static wt_status db_free(wt_db *db)
     return s;
 }
 
-wt_status wt_db_open(const wt_options *o, const char *dir, wt_db **out, wt_recovery_report *report)
+/* Takes DIR/LOCK for the life of the DB (RocksDB: "While lock file:
+ * DIR/LOCK: Resource temporarily unavailable" is an IO error). */
+static wt_status lock_db(wt_db *db, wt_recovery_report *report)
 {
-    wt_recovery_report scratch;
-    if (report == NULL) report = &scratch;
+    char path[FILENAME_PATH_MAX];
+    snprintf(path, sizeof path, "%s/LOCK", db->dir);
+    wt_status s = port_lock_file(path, &db->lock);
+    if (s == WT_OK) return WT_OK;
+    db->lock = NULL;
+    wt_why(report->detail, sizeof report->detail, "%s: %s", path,
+           s == WT_BUSY ? "held by another open of this DB (one process at a time)"
+                        : wt_status_name(s));
+    report->action = "open failed: LOCK";
+    return WT_IO_ERROR;
+}
+
+static wt_status open_db(const wt_options *o, const char *dir, bool read_only, wt_db **out,
+                         wt_recovery_report *report)
+{
     memset(report, 0, sizeof *report);
     report->mode = o->wal_recovery_mode;
-    wt_status s = validate_options(o);
-    if (s != WT_OK) return s;
-    if (o->create_if_missing) {
+    const char *invalid = invalid_options(o);
+    if (invalid != NULL) {
+        wt_why(report->detail, sizeof report->detail, "options: %s", invalid);
+        return WT_INVALID_ARGUMENT;
+    }
+    wt_status s;
+    if (o->create_if_missing && !read_only) {
         s = port_mkdir(dir);
         if (s != WT_OK) return s;
     } else if (!port_exists(dir)) {
-        return WT_INVALID_ARGUMENT; /* "does not exist (create_if_missing is false)" */
+        wt_why(report->detail, sizeof report->detail,
+               "%s: does not exist (create_if_missing is false)", dir);
+        return WT_INVALID_ARGUMENT;
     }
     wt_db *db = db_alloc(o, dir);
-    s = recover(db, report);
-    if (s == WT_OK) s = start_db(db);
+    db->read_only = read_only;
+    s = read_only ? WT_OK : lock_db(db, report);
+    if (s == WT_OK) s = recover(db, report);
+    if (s == WT_OK && !read_only) s = start_db(db);
     if (s != WT_OK) {
         db_stop_flush_thread(db);
         (void)db_free(db);
@@ -441,12 +525,26 @@ wt_status wt_db_open(const wt_options *o, const char *dir, wt_db **out, wt_recov
     return WT_OK;
 }
 
+wt_status wt_db_open(const wt_options *o, const char *dir, wt_db **out, wt_recovery_report *report)
+{
+    wt_recovery_report scratch;
+    return open_db(o, dir, false, out, report ? report : &scratch);
+}
+
+wt_status wt_db_open_read_only(const wt_options *o, const char *dir, wt_db **out,
+                               wt_recovery_report *report)
+{
+    wt_recovery_report scratch;
+    return open_db(o, dir, true, out, report ? report : &scratch);
+}
+
 wt_status wt_db_close(wt_db *db)
 {
     WT_ASSERT(port_atomic_load_u64(&db->pending_memtable_writes, PORT_ACQUIRE) == 0);
     wt_status s = WT_OK;
     bool unpersisted = port_atomic_load_u32(&db->has_unpersisted_data, PORT_ACQUIRE) != 0;
-    if ((unpersisted || db->opts.flush_on_close) && wt_db_background_error(db) == WT_OK)
+    if ((unpersisted || db->opts.flush_on_close) && !db->read_only &&
+        wt_db_background_error(db) == WT_OK)
         s = db_flush_all(db);
     db_stop_flush_thread(db);
     wt_status f = db_free(db);

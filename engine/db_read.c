@@ -13,12 +13,15 @@
  *
  * Thread safety: any number of readers and writers at once (db_impl.h).
  */
+#include <stdio.h>
+
 #include "db_impl.h"
 
 /* One ordered source of entries: a memtable or a table. */
 typedef struct source {
     memtable_iter mi;
     table_iter *ti; /* NULL: a memtable */
+    uint64_t number; /* the table's file number */
 } source;
 
 static bool src_valid(const source *s) { return s->ti ? table_iter_valid(s->ti) : memtable_iter_valid(&s->mi); }
@@ -47,6 +50,7 @@ static source *open_sources(wt_db *db, size_t *n)
         memtable_iter_seek_to_first(&src[k++].mi);
     }
     for (size_t i = 0; i < db->table_count; i++) {
+        src[k].number = db->tables[i].number;
         src[k].ti = table_iter_create(db->tables[i].t);
         table_iter_seek_to_first(src[k++].ti);
     }
@@ -59,6 +63,30 @@ static void close_sources(source *src, size_t n)
     for (size_t i = 0; i < n; i++)
         if (src[i].ti) table_iter_destroy(src[i].ti);
     port_free(src);
+}
+
+/* Records where a table read failed.  REQUIRES: mutex held. */
+static wt_status read_failed(wt_db *db, uint64_t number, wt_status s, const char *why)
+{
+    port_mutex_assert_held(&db->mutex);
+    WT_ASSERT(s != WT_OK);
+    char path[FILENAME_PATH_MAX];
+    snprintf(db->error_detail, sizeof db->error_detail, "%s: %s",
+             filename_table(path, sizeof path, db->dir, number), why);
+    return s;
+}
+
+/* WT_OK, or the first table source whose iteration ended in an error (a
+ * failed block read ends a table iterator as if it were exhausted, so
+ * every merge step asks).  REQUIRES: mutex held. */
+static wt_status sources_status(wt_db *db, const source *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *why;
+        wt_status s = src[i].ti ? table_iter_status(src[i].ti, &why) : WT_OK;
+        if (s != WT_OK) return read_failed(db, src[i].number, s, why);
+    }
+    return WT_OK;
 }
 
 /* The source holding the smallest internal key (user key ascending, then
@@ -78,17 +106,30 @@ static source *smallest(source *src, size_t n)
     return best;
 }
 
-void wt_db_for_each_entry(wt_db *db,
-                          void (*fn)(wt_slice key, uint64_t seq, int type, wt_slice value,
-                                     void *arg),
-                          void *arg)
+wt_status wt_db_for_each_entry(wt_db *db,
+                               void (*fn)(wt_slice key, uint64_t seq, int type, wt_slice value,
+                                          void *arg),
+                               void *arg)
 {
     port_mutex_lock(&db->mutex);
     size_t n;
     source *src = open_sources(db, &n);
-    for (source *s; (s = smallest(src, n)) != NULL; src_next(s))
+    wt_status st = sources_status(db, src, n);
+    for (source *s; st == WT_OK && (s = smallest(src, n)) != NULL;) {
         fn(src_key(s), src_seq(s), src_type(s), src_value(s), arg);
+        src_next(s);
+        st = sources_status(db, s, 1);
+    }
     close_sources(src, n);
+    port_mutex_unlock(&db->mutex);
+    return st;
+}
+
+void wt_db_error_detail(wt_db *db, char *buf, size_t cap)
+{
+    WT_ASSERT(cap > 0);
+    port_mutex_lock(&db->mutex);
+    snprintf(buf, cap, "%s", db->error_detail);
     port_mutex_unlock(&db->mutex);
 }
 
@@ -101,7 +142,12 @@ wt_status wt_db_scan(wt_db *db, bool (*fn)(wt_slice key, wt_slice value, void *a
     wt_buf key;
     wt_buf_init(&key);
     bool decided = false, more = true;
-    for (source *s; more && (s = smallest(src, n)) != NULL; src_next(s)) {
+    /* A table that fails mid-way must stop the scan at once: going on
+     * would print its later keys' older versions, or skip them, as if the
+     * table had ended there. */
+    wt_status st = sources_status(db, src, n);
+    for (source *s; st == WT_OK && more && (s = smallest(src, n)) != NULL;
+         src_next(s), st = sources_status(db, s, 1)) {
         wt_slice k = src_key(s);
         if (key.data != NULL && wt_slice_compare(k, wt_slice_make(key.data, key.size)) == 0) {
             if (decided) continue; /* an older version of a decided key */
@@ -116,7 +162,7 @@ wt_status wt_db_scan(wt_db *db, bool (*fn)(wt_slice key, wt_slice value, void *a
     wt_buf_free(&key);
     close_sources(src, n);
     port_mutex_unlock(&db->mutex);
-    return WT_OK;
+    return st;
 }
 
 /* The newest visible version in one memtable: found / deleted / absent. */
@@ -139,9 +185,12 @@ wt_status wt_db_get(wt_db *db, wt_slice key, wt_buf *value)
     if (r != MEMTABLE_GET_ABSENT) s = r == MEMTABLE_GET_FOUND ? WT_OK : WT_NOT_FOUND;
     for (size_t i = db->table_count; r == MEMTABLE_GET_ABSENT && i-- > 0;) {
         table_get_result tr;
-        char why[256];
+        char why[DB_ERROR_DETAIL_MAX];
         s = table_get(db->tables[i].t, key, snapshot, &tr, value, why, sizeof why);
-        if (s != WT_OK) break;
+        if (s != WT_OK) {
+            s = read_failed(db, db->tables[i].number, s, why);
+            break;
+        }
         if (tr == TABLE_GET_ABSENT) {
             s = WT_NOT_FOUND;
             continue;

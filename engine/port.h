@@ -180,6 +180,8 @@ typedef enum port_open_mode {
     PORT_OPEN_APPEND,   /* existing file, append at its end */
 } port_open_mode;
 
+/* PORT_OPEN_READ opens only regular files: anything else (a directory, a
+ * FIFO, a device) is WT_INVALID_ARGUMENT, without blocking on a FIFO. */
 WT_MUST_USE wt_status port_file_open(const char *path, port_open_mode mode, port_file **out);
 /* Appends all n bytes or fails; a failed append may leave a prefix. */
 WT_MUST_USE wt_status port_file_append(port_file *f, const void *data, size_t n);
@@ -202,6 +204,19 @@ bool port_exists(const char *path);
 /* Calls fn once per entry name (not "." or ".."), in ascending strcmp order. */
 WT_MUST_USE wt_status port_list_dir(const char *path,
                                     void (*fn)(const char *name, void *arg), void *arg);
+
+/* An exclusive advisory lock on the file at path (created empty if
+ * missing), held until port_unlock_file: RocksDB's LockFile on a DB's
+ * LOCK file.  One holder at a time, also between two holders in one
+ * process; a process that dies releases its locks (pthreads: flock(2) on
+ * an open file description; sim: simfs, released by a crash).
+ * WT_BUSY: another holder has it.  WT_NOT_FOUND: no such directory.
+ * WT_IO_ERROR: anything else.  Sim: not a scheduling point (it never
+ * blocks). */
+typedef struct port_lock port_lock;
+WT_MUST_USE wt_status port_lock_file(const char *path, port_lock **out);
+/* Releases and frees l. */
+void port_unlock_file(port_lock *l);
 
 /* ------------------------------------------------------------ fault points
  * A named place where an operating failure can be injected that is not a

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -228,7 +229,7 @@ void port_sleep_ns(uint64_t ns)
 
 /* ------------------------------------------------------------ file faults */
 
-static _Atomic uint64_t fault_append_nth, fault_sync_nth, fault_point_nth;
+static _Atomic uint64_t fault_append_nth, fault_sync_nth, fault_point_nth, fault_read_nth;
 static const char *_Atomic fault_point_name;
 static const char *_Atomic fault_path_suffix;
 static _Atomic int fault_status;
@@ -238,13 +239,15 @@ void port_pthread_set_faults(const port_pthread_faults *f)
 {
     atomic_store(&fault_append_nth, f->fail_append_nth);
     atomic_store(&fault_sync_nth, f->fail_sync_nth);
+    atomic_store(&fault_read_nth, f->fail_read_nth);
     atomic_store(&fault_point_name, f->point_name);
     atomic_store(&fault_path_suffix, f->path_suffix);
     atomic_store(&fault_point_nth, f->fail_point_nth);
     atomic_store(&fault_status, (int)f->status);
     atomic_store(&fault_sticky, f->sticky);
     atomic_store(&fault_armed,
-                 f->fail_append_nth != 0 || f->fail_sync_nth != 0 || f->fail_point_nth != 0);
+                 f->fail_append_nth != 0 || f->fail_sync_nth != 0 || f->fail_point_nth != 0 ||
+                     f->fail_read_nth != 0);
 }
 
 void port_pthread_clear_faults(void)
@@ -303,8 +306,20 @@ wt_status port_file_open(const char *path, port_open_mode mode, port_file **out)
     if (mode == PORT_OPEN_READ) flags |= O_RDONLY;
     if (mode == PORT_OPEN_CREATE) flags |= O_WRONLY | O_CREAT | O_TRUNC | O_APPEND;
     if (mode == PORT_OPEN_APPEND) flags |= O_WRONLY | O_APPEND;
+    /* O_NONBLOCK: opening a FIFO to read must not wait for a writer. */
+    if (mode == PORT_OPEN_READ) flags |= O_NONBLOCK;
     int fd = open(path, flags, 0644);
     if (fd < 0) return status_from_errno(errno);
+    if (mode == PORT_OPEN_READ) {
+        struct stat st;
+        int e = fstat(fd, &st) != 0 ? errno : 0;
+        if (e == 0 && !S_ISREG(st.st_mode)) e = EINVAL; /* reads of /dev/zero never end */
+        if (e == 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) e = errno;
+        if (e != 0) {
+            close(fd);
+            return e == EINVAL ? WT_INVALID_ARGUMENT : status_from_errno(e);
+        }
+    }
     port_file *f = port_alloc(sizeof *f);
     f->fd = fd;
     f->path = port_alloc(strlen(path) + 1);
@@ -340,6 +355,10 @@ wt_status port_file_sync(port_file *f)
 
 wt_status port_file_read(port_file *f, uint64_t off, void *buf, size_t n, size_t *got)
 {
+    if (fault_file_matches(f) && fault_hits(&fault_read_nth)) {
+        *got = 0;
+        return (wt_status)atomic_load(&fault_status);
+    }
     size_t done = 0;
     while (done < n) {
         ssize_t r = pread(f->fd, (char *)buf + done, n - done, (off_t)(off + done));
@@ -427,4 +446,37 @@ wt_status port_list_dir(const char *path, void (*fn)(const char *name, void *arg
     }
     port_free(names);
     return WT_OK;
+}
+
+/* ------------------------------------------------------------ file locks */
+
+/* flock(2), not fcntl(2) record locks: a flock belongs to the open file
+ * description, so a second open of the same DB in this process conflicts
+ * too (fcntl locks are per process and would let it through), and the
+ * kernel drops it when the process dies. */
+struct port_lock {
+    int fd;
+};
+
+wt_status port_lock_file(const char *path, port_lock **out)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return status_from_errno(errno);
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(fd);
+        return e == EWOULDBLOCK ? WT_BUSY : status_from_errno(e);
+    }
+    port_lock *l = port_alloc(sizeof *l);
+    l->fd = fd;
+    *out = l;
+    return WT_OK;
+}
+
+void port_unlock_file(port_lock *l)
+{
+    if (l == NULL) return;
+    /* Closing the only descriptor of the description releases the flock. */
+    close(l->fd);
+    port_free(l);
 }

@@ -25,6 +25,7 @@ typedef struct port_pthread_faults {
     uint64_t fail_point_nth;  /* its nth call fails */
     wt_status status;         /* WT_IO_ERROR or WT_NO_SPACE */
     bool sticky;              /* keep failing after the first injected fault */
+    uint64_t fail_read_nth;   /* reads count like appends (path_suffix) */
 } port_pthread_faults;
 
 void port_pthread_set_faults(const port_pthread_faults *f);

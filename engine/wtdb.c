@@ -6,10 +6,15 @@
  * --trace FILE records every engine event of the command as a real trace
  * (traces/README.md); load's writer threads are named w1..wN in it.
  *
+ * get and scan open the DB read-only (they write nothing, take no lock,
+ * and a missing DB is an error); the other commands hold DIR/LOCK, so a
+ * second writer fails at open (exit 1).
+ *
  * Exit status: 0 success; 1 the answer is "no" (get of an absent key) or an
- * engine operation failed (or the trace could not be written); 2 usage
- * error or bad input (unknown option, malformed load line, a WAL or DB
- * that is corrupt, a trace file that cannot be created).
+ * engine operation failed (an I/O error, LOCK held, or the trace could not
+ * be written); 2 usage error or bad input (unknown option, malformed load
+ * line, a WAL or DB that is corrupt or missing, a trace file that cannot
+ * be created).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,7 +31,8 @@
 #include "write_batch.h"
 #include "build_id.h"
 
-enum { EXIT_NO = 1, EXIT_USAGE = 2, MAX_THREADS = 1024, PROGRAM_MAX = 4096 };
+enum { EXIT_NO = 1, EXIT_USAGE = 2, MAX_THREADS = 1024, PROGRAM_MAX = 4096,
+       LOAD_LINE_MAX = 1 << 20 /* bytes of one load line, newline included */ };
 
 typedef struct cli {
     const char *db_dir;
@@ -74,29 +80,45 @@ static void print_bytes(FILE *out, wt_slice s, bool hex)
 static int fail(const char *what, wt_status s)
 {
     fprintf(stderr, "wtdb: %s: %s\n", what, wt_status_name(s));
-    return s == WT_CORRUPTION || s == WT_INVALID_ARGUMENT ? EXIT_USAGE : EXIT_NO;
+    return s == WT_CORRUPTION || s == WT_INVALID_ARGUMENT || s == WT_NOT_SUPPORTED ? EXIT_USAGE
+                                                                                   : EXIT_NO;
 }
 
 /* ------------------------------------------------------------- open/close */
 
-static int open_db(cli *c, wt_db **db)
+/* Opens --db; read_only for the commands that only read (get, scan): they
+ * write nothing, take no lock, and fail on a missing DB. */
+static int open_db(cli *c, wt_db **db, bool read_only)
 {
     wt_recovery_report rep;
-    wt_status s = wt_db_open(&c->opts, c->db_dir, db, &rep);
+    wt_status s = read_only ? wt_db_open_read_only(&c->opts, c->db_dir, db, &rep)
+                            : wt_db_open(&c->opts, c->db_dir, db, &rep);
     if (rep.problems > 0) {
         fprintf(stderr,
-                "wtdb: WAL %06llu.log: %s at offset %llu; recovery mode %s: %s "
+                "wtdb: %sWAL %s/%06llu.log: %s at offset %llu; recovery mode %s: %s "
                 "(%llu problem%s)\n",
+                rep.data_dropped ? "warning: recovery dropped data: " : "", c->db_dir,
                 (unsigned long long)rep.problem_log_number, rep.problem_reason,
                 (unsigned long long)rep.problem_offset, wt_wal_recovery_mode_name(rep.mode),
                 rep.action ? rep.action : "none", (unsigned long long)rep.problems,
                 rep.problems == 1 ? "" : "s");
     }
     if (s != WT_OK) {
-        fprintf(stderr, "wtdb: cannot open %s: %s\n", c->db_dir, wt_status_name(s));
+        fprintf(stderr, "wtdb: cannot open %s: %s%s%s\n", c->db_dir, wt_status_name(s),
+                rep.detail[0] ? ": " : "", rep.detail);
         return s == WT_IO_ERROR || s == WT_NO_SPACE ? EXIT_NO : EXIT_USAGE;
     }
     return 0;
+}
+
+/* A failed read: the status and where (file, offset). */
+static int fail_read(wt_db *db, const char *what, wt_status s)
+{
+    char detail[256];
+    wt_db_error_detail(db, detail, sizeof detail);
+    fprintf(stderr, "wtdb: %s: %s%s%s\n", what, wt_status_name(s), detail[0] ? ": " : "",
+            detail);
+    return s == WT_CORRUPTION || s == WT_INVALID_ARGUMENT ? EXIT_USAGE : EXIT_NO;
 }
 
 static int close_db(wt_db *db, int rc)
@@ -112,7 +134,7 @@ static int cmd_put(cli *c, int argc, char **argv)
 {
     (void)argc;
     wt_db *db;
-    int rc = open_db(c, &db);
+    int rc = open_db(c, &db, false);
     if (rc) return rc;
     wt_status s = wt_db_put(db, &c->wo, wt_slice_str(argv[0]), wt_slice_str(argv[1]));
     return close_db(db, s == WT_OK ? 0 : fail("put", s));
@@ -122,7 +144,7 @@ static int cmd_delete(cli *c, int argc, char **argv)
 {
     (void)argc;
     wt_db *db;
-    int rc = open_db(c, &db);
+    int rc = open_db(c, &db, false);
     if (rc) return rc;
     wt_status s = wt_db_delete(db, &c->wo, wt_slice_str(argv[0]));
     return close_db(db, s == WT_OK ? 0 : fail("delete", s));
@@ -132,7 +154,7 @@ static int cmd_get(cli *c, int argc, char **argv)
 {
     (void)argc;
     wt_db *db;
-    int rc = open_db(c, &db);
+    int rc = open_db(c, &db, true);
     if (rc) return rc;
     wt_buf v;
     wt_buf_init(&v);
@@ -144,7 +166,7 @@ static int cmd_get(cli *c, int argc, char **argv)
         fprintf(stderr, "wtdb: %s: not found\n", argv[0]);
         rc = EXIT_NO;
     } else {
-        rc = fail("get", s);
+        rc = fail_read(db, "get", s);
     }
     wt_buf_free(&v);
     return close_db(db, rc);
@@ -164,10 +186,20 @@ static int cmd_scan(cli *c, int argc, char **argv)
 {
     (void)argc, (void)argv;
     wt_db *db;
-    int rc = open_db(c, &db);
+    int rc = open_db(c, &db, true);
     if (rc) return rc;
     wt_status s = wt_db_scan(db, print_entry, c);
-    return close_db(db, s == WT_OK ? 0 : fail("scan", s));
+    return close_db(db, s == WT_OK ? 0 : fail_read(db, "scan", s));
+}
+
+static int cmd_flush(cli *c, int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    wt_db *db;
+    int rc = open_db(c, &db, false);
+    if (rc) return rc;
+    wt_status s = wt_db_flush(db);
+    return close_db(db, s == WT_OK ? 0 : fail("flush", s));
 }
 
 /* Prints one batch like `ldb dump_wal --header --print_value`:
@@ -205,7 +237,8 @@ static int cmd_dump_wal(cli *c, int argc, char **argv)
     port_file *f;
     wt_status s = port_file_open(argv[0], PORT_OPEN_READ, &f);
     if (s != WT_OK) {
-        fprintf(stderr, "wtdb: %s: cannot open: %s\n", argv[0], wt_status_name(s));
+        fprintf(stderr, "wtdb: %s: cannot open: %s\n", argv[0],
+                s == WT_INVALID_ARGUMENT ? "not a regular file" : wt_status_name(s));
         return EXIT_USAGE;
     }
     uint64_t number = 0;
@@ -297,15 +330,36 @@ static void load_worker(void *arg)
     wt_batch_destroy(&b);
 }
 
+/* Reads one line of stdin into line[LOAD_LINE_MAX] (NUL-terminated, the
+ * newline kept).  Returns its length, 0 at end of input, -1 when it is too
+ * long or holds a NUL byte (stdin /dev/zero must not eat all memory). */
+static long read_load_line(char *line)
+{
+    long n = 0;
+    int ch = 0;
+    while (n < LOAD_LINE_MAX - 1 && (ch = getchar()) != EOF) {
+        if (ch == '\0') return -1;
+        line[n++] = (char)ch;
+        if (ch == '\n') break;
+    }
+    line[n] = '\0';
+    return n == LOAD_LINE_MAX - 1 && ch != '\n' ? -1 : n;
+}
+
 static int read_load_ops(load_op **ops_out, size_t *count_out)
 {
     size_t count = 0, cap = 1024, lineno = 0;
     load_op *ops = malloc(cap * sizeof *ops);
-    char *line = NULL;
-    size_t line_cap = 0;
+    char *line = malloc(LOAD_LINE_MAX);
     int rc = 0;
-    while (getline(&line, &line_cap, stdin) >= 0) {
+    for (long len; rc == 0 && (len = read_load_line(line)) != 0;) {
         lineno++;
+        if (len < 0) {
+            fprintf(stderr, "wtdb: load: stdin:%zu: a NUL byte, or longer than %d bytes\n",
+                    lineno, LOAD_LINE_MAX - 2);
+            rc = EXIT_USAGE;
+            break;
+        }
         if (line[strspn(line, " \t\r\n")] == '\0' || line[0] == '#') continue;
         if (count == cap) ops = realloc(ops, (cap *= 2) * sizeof *ops);
         if (!parse_load_line(line, &ops[count])) {
@@ -315,6 +369,10 @@ static int read_load_ops(load_op **ops_out, size_t *count_out)
             break;
         }
         count++;
+    }
+    if (rc == 0 && ferror(stdin)) {
+        fprintf(stderr, "wtdb: load: reading stdin failed: %s\n", strerror(errno));
+        rc = EXIT_NO;
     }
     free(line);
     *ops_out = ops;
@@ -355,7 +413,7 @@ static int cmd_load(cli *c, int argc, char **argv)
     size_t count;
     int rc = read_load_ops(&ops, &count);
     wt_db *db = NULL;
-    if (rc == 0) rc = open_db(c, &db);
+    if (rc == 0) rc = open_db(c, &db, false);
     if (rc == 0) rc = close_db(db, run_load(c, db, ops, count));
     for (size_t i = 0; i < count; i++) {
         free(ops[i].key);
@@ -372,6 +430,8 @@ static const command commands[] = {
     {"get", "KEY", "print the value of KEY (exit 1 when absent)", cmd_get, 1, 1, true},
     {"delete", "KEY", "delete KEY", cmd_delete, 1, 1, true},
     {"scan", "", "print every live KEY : VALUE in key order", cmd_scan, 0, 0, true},
+    {"flush", "", "write the memtables to a table file (no WAL then holds needed data)",
+     cmd_flush, 0, 0, true},
     {"dump-wal", "FILE", "print each batch of a WAL file: sequence,count,bytes,offset,ops",
      cmd_dump_wal, 1, 1, false},
     {"load", "", "write ops read from stdin ('put K V', 'delete K', 'single_delete K' per line) "
@@ -532,6 +592,16 @@ int main(int argc, char **argv)
     if (c.help) {
         usage(stdout, cmd);
         return 0;
+    }
+    if (c.wo.sync && c.wo.disable_wal) { /* RocksDB: "Sync writes has to enable WAL." */
+        fprintf(stderr, "wtdb: --sync and --disable-wal cannot be combined (a sync write "
+                        "syncs the WAL)\n");
+        return EXIT_USAGE;
+    }
+    if (c.opts.enable_pipelined_write && c.opts.two_write_queues) { /* every write: NotSupported */
+        fprintf(stderr, "wtdb: --pipelined and --two-queues cannot be combined (RocksDB: "
+                        "pipelined writes are not compatible with concurrent prepares)\n");
+        return EXIT_USAGE;
     }
     int nargs = argc - optind - 1;
     if (nargs < cmd->min_args || nargs > cmd->max_args || (cmd->needs_db && c.db_dir == NULL)) {

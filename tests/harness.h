@@ -37,6 +37,7 @@ typedef enum harness_fault_op {
     HARNESS_FAULT_APPEND,
     HARNESS_FAULT_SYNC,
     HARNESS_FAULT_MEMTABLE_INSERT, /* the engine's "memtable:insert" fault point */
+    HARNESS_FAULT_READ,
 } harness_fault_op;
 
 #include "status.h"

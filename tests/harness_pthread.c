@@ -51,6 +51,7 @@ void harness_inject_fault(harness_fault_op op, const char *suffix, uint64_t nth,
     port_pthread_faults f = {.status = status, .sticky = sticky, .path_suffix = suffix};
     if (op == HARNESS_FAULT_APPEND) f.fail_append_nth = nth;
     if (op == HARNESS_FAULT_SYNC) f.fail_sync_nth = nth;
+    if (op == HARNESS_FAULT_READ) f.fail_read_nth = nth;
     if (op == HARNESS_FAULT_MEMTABLE_INSERT) {
         f.point_name = "memtable:insert";
         f.fail_point_nth = nth;

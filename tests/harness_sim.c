@@ -97,7 +97,9 @@ void harness_inject_fault(harness_fault_op op, const char *suffix, uint64_t nth,
         port_sim_set_fault_hook(insert_fault_hook, &insert_fault);
         return;
     }
-    simfs_fault f = {.op = op == HARNESS_FAULT_APPEND ? SIMFS_OP_APPEND : SIMFS_OP_SYNC,
+    simfs_fault f = {.op = op == HARNESS_FAULT_APPEND ? SIMFS_OP_APPEND
+                           : op == HARNESS_FAULT_READ ? SIMFS_OP_READ
+                                                      : SIMFS_OP_SYNC,
                      .nth = nth, .error = status, .path_suffix = suffix, .sticky = sticky};
     simfs_add_fault(port_sim_fs(), &f);
 }

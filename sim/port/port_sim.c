@@ -736,3 +736,18 @@ wt_status port_list_dir(const char *path, void (*fn)(const char *name, void *arg
     point(SCHED_OP_FILE, NULL);
     return simfs_list(fs_or_fail(), path, fn, arg);
 }
+
+/* Not a scheduling point: a lock never blocks, and a point here would
+ * move every recorded trace by the steps of each open. */
+wt_status port_lock_file(const char *path, port_lock **out)
+{
+    simfs_file *f;
+    wt_status st = simfs_lock(fs_or_fail(), path, &f);
+    if (st == WT_OK) *out = (port_lock *)f;
+    return st;
+}
+
+void port_unlock_file(port_lock *l)
+{
+    if (l != NULL) simfs_unlock((simfs_file *)l);
+}

@@ -55,7 +55,8 @@
  * Errors follow port.h: WT_NOT_FOUND for a missing file or directory (also
  * a missing parent directory when creating, renaming or making a
  * directory); WT_IO_ERROR for a stale handle and for using a directory as a
- * file or a file as a directory.  Misuse (NULL arguments, appending to a
+ * file (WT_INVALID_ARGUMENT when opened to read, as port.h says) or a file
+ * as a directory.  Misuse (NULL arguments, appending to a
  * READ handle, reading from a write handle) is an assertion failure.
  *
  * Paths are canonicalised: repeated and trailing '/' collapse, leading "./"
@@ -84,6 +85,7 @@ typedef struct simfs_inode {
     uint32_t handles;        /* open handles, stale or not */
     uint32_t active_handles; /* open handles not made stale by a crash */
     uint64_t mark;           /* last namespace walk that visited it */
+    const struct simfs_file *lock_holder; /* simfs_lock's handle, NULL: unlocked */
 } simfs_inode;
 
 typedef struct simfs_entry {
@@ -431,6 +433,7 @@ simfs *simfs_create(const simfs_config *cfg)
 static void handle_free(simfs_file *f)
 {
     simfs *fs = f->fs;
+    if (f->node->lock_holder == f) f->node->lock_holder = NULL;
     inode_ref(fs, f->node, 0, 0, -1, f->stale ? 0 : -1);
     if (f->prev != NULL) f->prev->next = f->next;
     else fs->handles = f->next;
@@ -498,7 +501,8 @@ static wt_status fault_check(simfs *fs, const simfs_file *f, simfs_op op)
 static wt_status open_canon(simfs *fs, const char *path, port_open_mode mode, simfs_file **out)
 {
     if (path[0] == '\0') return WT_NOT_FOUND;
-    if (dir_exists(fs, path)) return WT_IO_ERROR;
+    /* port.h: reading opens only regular files. */
+    if (dir_exists(fs, path)) return mode == PORT_OPEN_READ ? WT_INVALID_ARGUMENT : WT_IO_ERROR;
     size_t pos;
     simfs_inode *n;
     if (table_find(&fs->live, path, &pos)) {
@@ -595,6 +599,33 @@ wt_status simfs_close(simfs_file *f)
     wt_status s = f->stale ? WT_IO_ERROR : WT_OK;
     handle_free(f);
     return s;
+}
+
+/* A lock is a handle the inode names as its holder; closing the handle
+ * (simfs_unlock) or a crash releases it. */
+wt_status simfs_lock(simfs *fs, const char *path, simfs_file **out)
+{
+    assert(fs != NULL);
+    assert(out != NULL);
+    char *p = path_canon(path);
+    wt_status s = open_canon(fs, p, PORT_OPEN_APPEND, out);
+    if (s == WT_NOT_FOUND) s = open_canon(fs, p, PORT_OPEN_CREATE, out);
+    free(p);
+    if (s != WT_OK) return s;
+    if ((*out)->node->lock_holder != NULL) {
+        handle_free(*out);
+        *out = NULL;
+        return WT_BUSY;
+    }
+    (*out)->node->lock_holder = *out;
+    return WT_OK;
+}
+
+void simfs_unlock(simfs_file *f)
+{
+    assert(f != NULL);
+    assert(f->stale || f->node->lock_holder == f);
+    handle_free(f);
 }
 
 /* ------------------------------------------------------- directory calls */
@@ -784,6 +815,7 @@ void simfs_crash(simfs *fs, bool tear_unsynced_tail)
     for (simfs_file *f = fs->handles; f != NULL; f = f->next) {
         if (f->stale) continue;
         f->stale = true;
+        if (f->node->lock_holder == f) f->node->lock_holder = NULL; /* the process died */
         inode_ref(fs, f->node, 0, 0, 0, -1);
     }
     while (fs->live.count > 0) live_remove(fs, fs->live.count - 1);

@@ -82,6 +82,13 @@ bool simfs_exists(const simfs *fs, const char *path);
 WT_MUST_USE wt_status simfs_list(simfs *fs, const char *dir,
                                  void (*fn)(const char *name, void *arg), void *arg);
 
+/* An exclusive lock on path (an empty file created if missing; the
+ * creation needs a directory sync to survive a crash, like any file),
+ * held by *out until simfs_unlock.  WT_BUSY: another handle holds it.
+ * A crash releases every lock (the process died). */
+WT_MUST_USE wt_status simfs_lock(simfs *fs, const char *path, simfs_file **out);
+void simfs_unlock(simfs_file *f);
+
 /* Power loss: drop what is not durable.  Open handles become stale: any
  * later call on them returns WT_IO_ERROR (close still frees them). */
 void simfs_crash(simfs *fs, bool tear_unsynced_tail);
