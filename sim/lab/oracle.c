@@ -41,6 +41,8 @@ typedef struct group_info {
     bool status_set;     /* a member returned: status is the group's */
     int status_writer;
     wt_status status;
+    int *members;        /* scenario writers, oldest first; -1: not a scenario writer */
+    uint32_t nmembers;
 } group_info;
 
 /* A memtable insert that has begun and not ended. */
@@ -75,6 +77,7 @@ struct oracle {
     size_t ngroups, groups_cap;
     int active[ORACLE_QUEUES];  /* per queue: the group still attached, -1 none */
     int *link_queue;            /* per writer: the queue it last linked into */
+    uint32_t *last_state;       /* per writer: its state word's last value (STATE events) */
     uint64_t *flushed_memtables;/* ids handed to flush */
     size_t nflushed, flushed_cap;
     insert_info inserts[ORACLE_MAX_INSERTS];
@@ -102,7 +105,8 @@ oracle *oracle_create(const scenario *sc)
         }
     }
     o->link_queue = calloc(sc->writer_count + 1, sizeof *o->link_queue);
-    assert(o->link_queue != NULL);
+    o->last_state = calloc(sc->writer_count + 1, sizeof *o->last_state);
+    assert(o->link_queue != NULL && o->last_state != NULL);
     for (int q = 0; q < ORACLE_QUEUES; q++) o->active[q] = -1;
     return o;
 }
@@ -114,8 +118,10 @@ void oracle_free(oracle *o)
     free(o->writes);
     free(o->inserted);
     free(o->wal);
+    for (size_t i = 0; i < o->ngroups; i++) free(o->groups[i].members);
     free(o->groups);
     free(o->link_queue);
+    free(o->last_state);
     free(o->flushed_memtables);
     free(o);
 }
@@ -324,6 +330,10 @@ static bool on_group_formed(oracle *o, const port_event *e, int leader, const in
         o->groups = realloc(o->groups, o->groups_cap * sizeof *o->groups);
         assert(o->groups != NULL);
     }
+    ng.members = malloc((e->member_count + 1) * sizeof *ng.members);
+    assert(ng.members != NULL);
+    for (uint32_t i = 0; i < e->member_count; i++) ng.members[i] = members[i];
+    ng.nmembers = e->member_count;
     int idx = (int)o->ngroups;
     o->groups[o->ngroups++] = ng;
     o->active[q] = idx;
@@ -353,6 +363,30 @@ static bool check_group_status(oracle *o, int writer, const write_info *wi, uint
                 (unsigned long long)step, wname(o, writer), wt_status_name(wi->status),
                 wname(o, g->status_writer), wname(o, g->leader), (unsigned long long)g->step,
                 wt_status_name(g->status));
+}
+
+/* A leader returns (not pipelined: there the memtable stage ends a write):
+ * every other member of its group was completed first, or its thread
+ * would wait for ever. */
+static bool check_group_completed(oracle *o, int leader, const write_info *wi, uint64_t step,
+                                  oracle_violation *v)
+{
+    if (wi->group < 0 || o->sc->options.enable_pipelined_write) return true;
+    const group_info *g = &o->groups[wi->group];
+    if (g->leader != leader || g->memtable_group) return true;
+    for (uint32_t i = 0; i < g->nmembers; i++) {
+        int m = g->members[i];
+        const write_info *mw = m >= 0 && m != leader ? current_write(o, m) : NULL;
+        if (mw == NULL || mw->group != wi->group || o->last_state[m] == WT_STATE_COMPLETED)
+            continue;
+        return fail(v, "group_completion",
+                    "step %llu: %s returned as the leader of its group (step %llu), but member %s "
+                    "was never completed (its state is %s)",
+                    (unsigned long long)step, wname(o, leader), (unsigned long long)g->step,
+                    wname(o, m), wt_state_name(o->last_state[m] ? o->last_state[m]
+                                                                : WT_STATE_INIT));
+    }
+    return true;
 }
 
 /* ------------------------------------------- memtables handed to flush */
@@ -413,12 +447,14 @@ bool oracle_on_event(oracle *o, const port_event *e, int writer, int batch, uint
     write_info *wi = write_at(o, writer, batch);
     switch (e->kind) {
     case PORT_EV_STATE:
+        if (writer >= 0) o->last_state[writer] = e->to;
         if (!wt_state_transition_legal(e->from, e->to))
             return fail(v, "legal_transition", "step %llu: writer %s moved %s -> %s",
                         (unsigned long long)step, wname(o, writer), wt_state_name(e->from),
                         wt_state_name(e->to));
         return true;
     case PORT_EV_WRITE_BEGIN:
+        if (writer >= 0) o->last_state[writer] = WT_STATE_INIT; /* a new Writer */
         if (wi) *wi = (write_info){.begun = true, .flags = e->flags, .bytes = e->a,
                                    .count = e->b, .callback_fail = wi->callback_fail,
                                    .group = -1};
@@ -427,7 +463,9 @@ bool oracle_on_event(oracle *o, const port_event *e, int writer, int batch, uint
         if (wi) {
             wi->ended = true;
             wi->status = e->status;
-            if (!check_group_status(o, writer, wi, step, v)) return false;
+            if (!check_group_status(o, writer, wi, step, v) ||
+                !check_group_completed(o, writer, wi, step, v))
+                return false;
             if (e->status == WT_OK) {
                 if (wi->has_seq && wi->count > 0 && e->a != wi->seq)
                     return fail(v, "sequence_contiguous",

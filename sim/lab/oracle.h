@@ -25,6 +25,8 @@
  *   group_sequences        no two groups take overlapping sequence ranges
  *   group_status           every member of a group ends with one status
  *                          (callback vetoes and unordered inserts aside)
+ *   group_completion       a leader returns only after completing every
+ *                          other member of its group (not pipelined)
  *   insert_after_flush     no memtable is handed to flush while an insert
  *                          into it runs, and none is inserted into after
  * The runner adds the checks at the step of step_check.h (lost_wakeup,
