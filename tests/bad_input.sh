@@ -124,9 +124,8 @@ case_ 2 'notrace.jsonl:1: not a wtlab trace' "wtlab replay of JSON that is no tr
 head -c 5000 "$tmp/good.jsonl" > "$tmp/cut.jsonl"
 case_ 2 'cut.jsonl:[0-9]+: column [0-9]+: not JSON' "wtlab replay of a trace cut mid-line" "$wtlab" replay "$tmp/cut.jsonl"
 limit=3
-todo="the trace reader has no line-length bound (sim/lab trace reader; owner: the trace work)"
-case_ 2 'dev/zero' "wtlab replay /dev/zero" "$wtlab" replay /dev/zero
-todo=
+case_ 2 'dev/zero: cannot open: not a regular file' "wtlab replay /dev/zero" "$wtlab" replay /dev/zero
+case_ 2 'fifo: cannot open: not a regular file' "wtlab plot of a FIFO" "$wtlab" plot "$tmp/fifo" -o "$tmp/fifo.png"
 limit=20
 echo "1..$n"
 exit $fail

@@ -15,11 +15,14 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum { LINE_ALLOCS_MAX = 4 }; /* name lists on one line (one per TRACE_NAMES field) */
 
@@ -279,14 +282,39 @@ static bool read_first_line(trace_reader *r)
     return read_header(r, o);
 }
 
+/* Opens path for reading if it is a regular file: a device or a FIFO
+ * (/dev/zero, a pipe with no writer) would never end or never start.  The
+ * open does not block, so a FIFO is refused too. */
+static FILE *open_regular(const char *path, char *err, size_t err_cap)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(err, err_cap, "%s: cannot open: %s", path, strerror(errno));
+        if (fd >= 0) close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, err_cap, "%s: cannot open: not a regular file", path);
+        close(fd);
+        return NULL;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    FILE *f = flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ? NULL : fdopen(fd, "r");
+    if (f == NULL) {
+        snprintf(err, err_cap, "%s: cannot open: %s", path, strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
 trace_reader *trace_reader_open(const char *path, char *err, size_t err_cap)
 {
     trace_reader *r = calloc(1, sizeof *r);
     assert(r != NULL);
     r->path = strdup(path);
-    r->f = fopen(path, "r");
+    r->f = open_regular(path, err, err_cap);
     if (r->f == NULL) {
-        snprintf(err, err_cap, "%s: cannot open: %s", path, strerror(errno));
         trace_reader_close(r);
         return NULL;
     }
