@@ -31,7 +31,7 @@ case_() {
         echo "not ok $n - $desc: exit $status, wanted $want and /$pattern/${todo:+ # TODO $todo}"
         [ -n "${todo:-}" ] || fail=1
     fi
-    echo "#   $first"
+    printf "#   %s\n" "$first"
 }
 todo=
 
