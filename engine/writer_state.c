@@ -7,6 +7,7 @@
  */
 #include "writer_state.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util.h"
@@ -73,4 +74,13 @@ bool wt_state_transition_legal(uint32_t from, uint32_t to)
 {
     bool single = to != 0 && (to & (to - 1)) == 0;
     return single && (legal_targets(from) & to) != 0;
+}
+
+void wt_state_mask_text(uint32_t mask, char *buf, size_t cap)
+{
+    size_t n = 0;
+    if (cap > 0) buf[0] = '\0';
+    for (size_t i = 0; i < WT_STATE_COUNT && n < cap; i++)
+        if (mask & wt_state_table[i].bit)
+            n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? "|" : "", wt_state_table[i].name);
 }

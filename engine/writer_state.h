@@ -12,6 +12,7 @@
 #define WT_WRITER_STATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Writer states: one bit each so a waiter can wait for a set of them. */
@@ -57,6 +58,8 @@ int wt_state_index(uint32_t bit);
 int wt_state_index_by_name(const char *name);
 /* The name of one state bit, or "UNKNOWN". */
 const char *wt_state_name(uint32_t state);
+/* A set of states (a goal mask) as "GROUP_LEADER|COMPLETED" into buf. */
+void wt_state_mask_text(uint32_t mask, char *buf, size_t cap);
 /* Whether a writer may move from `from` to `to` (one state bit each);
  * false for anything that is not a single state. */
 bool wt_state_transition_legal(uint32_t from, uint32_t to);

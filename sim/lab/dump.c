@@ -16,16 +16,6 @@
 
 /* --------------------------------------------------- deadlock report */
 
-/* The goal mask as "GROUP_LEADER|COMPLETED". */
-static void mask_text(uint32_t mask, char *buf, size_t cap)
-{
-    size_t n = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < WT_STATE_COUNT && n < cap; i++)
-        if (mask & wt_state_table[i].bit)
-            n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? "|" : "", wt_state_table[i].name);
-}
-
 /* One writer of a queue: name, state word, and what its thread waits for. */
 static size_t describe_writer(sched *s, const queue_walk *qw, size_t i, char *buf, size_t cap)
 {
@@ -37,7 +27,7 @@ static size_t describe_writer(sched *s, const queue_walk *qw, size_t i, char *bu
     if (n < cap && w->owner < SCHED_MAX_FIBERS && port_sim_await_of(w->owner, &word, &mask) &&
         word == &w->state) {
         char m[256];
-        mask_text(mask, m, sizeof m);
+        wt_state_mask_text(mask, m, sizeof m);
         n += (size_t)snprintf(buf + n, cap - n, ", waits for %s", m);
     }
     if (n < cap) n += (size_t)snprintf(buf + n, cap - n, "]");

@@ -15,15 +15,6 @@ static const char *fiber_name(sched *s, uint32_t id)
     return f ? f->name : "?";
 }
 
-static void mask_text(uint32_t mask, char *buf, size_t cap)
-{
-    size_t n = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < WT_STATE_COUNT && n < cap; i++)
-        if (mask & wt_state_table[i].bit)
-            n += (size_t)snprintf(buf + n, cap - n, "%s%s", n ? "|" : "", wt_state_table[i].name);
-}
-
 /* A writer that parks stores LOCKED_WAITING over the state it last saw;
  * if its word already held a state it waits for, a wake-up that raced in
  * is lost (the waker saw no LOCKED_WAITING, so it does not unpark). */
@@ -51,7 +42,7 @@ static bool check_wake(sched *s, const port_event *e, oracle_violation *v, uint3
         return e->to != WT_STATE_LOCKED_WAITING || check_park(s, e, mask, v, writer);
     if (e->to == WT_STATE_LOCKED_WAITING || (e->to & mask) != 0) return true;
     char m[256];
-    mask_text(mask, m, sizeof m);
+    wt_state_mask_text(mask, m, sizeof m);
     *writer = e->writer;
     v->invariant = "wake_mask";
     snprintf(v->detail, sizeof v->detail,
