@@ -178,10 +178,13 @@ void hb_clear(const void *obj)
     if (c != NULL) memset(c, 0, sizeof *c);
 }
 
+/* Only plain-field shadows are forgotten: a sync object's stale clock on
+ * reused memory can only add happens-before edges (hide a race, never
+ * invent one), and walking the object table on every free would cost
+ * O(objects) per free (memtables hold thousands of atomic links). */
 void hb_forget(const void *p, size_t n)
 {
     uintptr_t lo = (uintptr_t)p;
-    table_forget(&objects, lo, lo + n);
     table_forget(&shadows, lo, lo + n);
 }
 

@@ -56,7 +56,8 @@ void hb_release(uint32_t fiber, const void *obj, bool accumulate);
 /* A relaxed store: obj no longer carries any release. */
 void hb_clear(const void *obj);
 
-/* The memory [p, p+n) is freed or reused: forget its history. */
+/* The memory [p, p+n) is freed or reused: forget the plain accesses to it
+ * (sync objects keep their clocks: see hb.c). */
 void hb_forget(const void *p, size_t n);
 
 /* A plain access by fiber at step.  Returns false (and fills *race) when it
