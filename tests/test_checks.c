@@ -1,12 +1,14 @@
 /*
  * test_checks.c — the checks at the step, on hand-made inputs: the
- * happens-before checker (sim/port/hb.c) and the writer-list walk
- * (sim/lab/queue_check.c) on lists broken on purpose.
+ * happens-before checker (sim/port/hb.c), the writer-list walk
+ * (sim/lab/queue_check.c) on lists broken on purpose, and the oracle's
+ * group and memtable invariants on events fed by hand.
  */
 #include <check.h>
 #include <stdlib.h>
 
 #include "hb.h"
+#include "oracle.h"
 #include "port_sim.h"
 #include "queue_check.h"
 #include "scheduler.h"
@@ -157,6 +159,165 @@ START_TEST(a_link_outside_every_stack_stops_the_walk)
 }
 END_TEST
 
+/* ------------------------------------------------- oracle, by events */
+
+/* Three writers of one 1-put batch each; events are fed by hand, as the
+ * runner would (writer and batch indexes, the step). */
+typedef struct fed {
+    scenario *sc;
+    oracle *o;
+    oracle_violation v;
+    uint64_t step;
+} fed;
+
+static void fed_init(fed *f)
+{
+    scenario_error err;
+    f->sc = scenario_load_text("(test)", "{\"name\": \"t\", \"writers\": ["
+                               "{\"name\": \"w1\", \"batches\": [{\"puts\": 1}]},"
+                               "{\"name\": \"w2\", \"batches\": [{\"puts\": 1}]},"
+                               "{\"name\": \"w3\", \"batches\": [{\"puts\": 1}]}]}",
+                               &err);
+    ck_assert_ptr_nonnull(f->sc);
+    f->o = oracle_create(f->sc);
+    f->step = 0;
+}
+
+static void fed_free(fed *f)
+{
+    oracle_free(f->o);
+    scenario_free(f->sc);
+}
+
+/* Feeds one event of writer w (its batch 0); false on a violation. */
+static bool feed(fed *f, port_event e, int w, const int *members)
+{
+    e.writer = (uint32_t)w;
+    return oracle_on_event(f->o, &e, w, 0, ++f->step, members, &f->v);
+}
+
+static void begin_all(fed *f)
+{
+    for (int w = 0; w < 3; w++)
+        ck_assert(feed(f, (port_event){.kind = PORT_EV_WRITE_BEGIN, .a = 10, .b = 1}, w, NULL));
+}
+
+static port_event group_of(uint32_t n, uint64_t first)
+{
+    return (port_event){.kind = PORT_EV_GROUP, .a = 10 * n, .b = first, .c = first + n - 1,
+                        .member_count = n};
+}
+
+static void expect_violation(fed *f, bool ok, const char *invariant)
+{
+    ck_assert_msg(!ok, "no violation, wanted %s", invariant);
+    ck_assert_str_eq(f->v.invariant, invariant);
+}
+
+START_TEST(a_second_group_before_the_first_detaches)
+{
+    fed f;
+    fed_init(&f);
+    begin_all(&f);
+    static const int g1[] = {0}, g2[] = {1};
+    ck_assert(feed(&f, group_of(1, 1), 0, g1));
+    expect_violation(&f, feed(&f, group_of(1, 2), 1, g2), "one_leader");
+    fed_free(&f);
+}
+END_TEST
+
+START_TEST(groups_with_overlapping_sequences)
+{
+    fed f;
+    fed_init(&f);
+    begin_all(&f);
+    static const int g1[] = {0, 1}, g2[] = {2};
+    ck_assert(feed(&f, group_of(2, 1), 0, g1));
+    ck_assert(feed(&f, (port_event){.kind = PORT_EV_DETACH, .a = WT_QUEUE_WRITE, .b = 2}, 0, NULL));
+    expect_violation(&f, feed(&f, group_of(1, 2), 2, g2), "group_sequences");
+    fed_free(&f);
+}
+END_TEST
+
+START_TEST(members_of_one_group_end_differently)
+{
+    fed f;
+    fed_init(&f);
+    begin_all(&f);
+    static const int g[] = {0, 1};
+    ck_assert(feed(&f, group_of(2, 1), 0, g));
+    ck_assert(feed(&f, (port_event){.kind = PORT_EV_STATE, .from = WT_STATE_INIT,
+                                    .to = WT_STATE_COMPLETED}, 1, NULL));
+    ck_assert(feed(&f, (port_event){.kind = PORT_EV_WRITE_END, .status = WT_IO_ERROR}, 1, NULL));
+    expect_violation(&f, feed(&f, (port_event){.kind = PORT_EV_WRITE_END, .a = 1, .b = 1}, 0, NULL),
+                     "group_status");
+    fed_free(&f);
+}
+END_TEST
+
+START_TEST(a_leader_returns_before_completing_a_member)
+{
+    fed f;
+    fed_init(&f);
+    begin_all(&f);
+    static const int g[] = {0, 1};
+    ck_assert(feed(&f, group_of(2, 1), 0, g));
+    ck_assert(feed(&f, (port_event){.kind = PORT_EV_STATE, .from = WT_STATE_INIT,
+                                    .to = WT_STATE_LOCKED_WAITING}, 1, NULL));
+    expect_violation(&f, feed(&f, (port_event){.kind = PORT_EV_WRITE_END, .a = 1, .b = 1}, 0, NULL),
+                     "group_completion");
+    fed_free(&f);
+}
+END_TEST
+
+START_TEST(a_memtable_flushed_under_an_insert)
+{
+    fed f;
+    fed_init(&f);
+    begin_all(&f);
+    ck_assert(feed(&f, (port_event){.kind = PORT_EV_MEM_INSERT_BEGIN, .a = 1, .b = 1, .c = 1}, 0,
+                   NULL));
+    expect_violation(&f, feed(&f, (port_event){.kind = PORT_EV_FLUSH_BEGIN, .a = 4, .c = 1}, -1, NULL),
+                     "insert_after_flush");
+    fed_free(&f);
+}
+END_TEST
+
+START_TEST(an_insert_into_a_flushed_memtable)
+{
+    fed f;
+    fed_init(&f);
+    begin_all(&f);
+    ck_assert(feed(&f, (port_event){.kind = PORT_EV_FLUSH_BEGIN, .a = 4, .c = 1}, -1, NULL));
+    expect_violation(&f, feed(&f, (port_event){.kind = PORT_EV_MEM_INSERT_BEGIN, .a = 1, .b = 1,
+                                               .c = 1}, 0, NULL),
+                     "insert_after_flush");
+    fed_free(&f);
+}
+END_TEST
+
+START_TEST(the_same_events_in_order_pass)
+{
+    fed f;
+    fed_init(&f);
+    begin_all(&f);
+    static const int g1[] = {0, 1}, g2[] = {2};
+    ck_assert(feed(&f, group_of(2, 1), 0, g1));
+    ck_assert(feed(&f, (port_event){.kind = PORT_EV_MEM_INSERT_BEGIN, .a = 1, .b = 2, .c = 1}, 0,
+                   NULL));
+    ck_assert(feed(&f, (port_event){.kind = PORT_EV_MEM_INSERT_END, .a = 1, .b = 2, .c = 1}, 0,
+                   NULL));
+    ck_assert(feed(&f, (port_event){.kind = PORT_EV_DETACH, .a = WT_QUEUE_WRITE, .b = 2}, 0, NULL));
+    ck_assert(feed(&f, (port_event){.kind = PORT_EV_STATE, .from = WT_STATE_INIT,
+                                    .to = WT_STATE_COMPLETED}, 1, NULL));
+    ck_assert(feed(&f, group_of(1, 3), 2, g2));
+    ck_assert(feed(&f, (port_event){.kind = PORT_EV_FLUSH_BEGIN, .a = 4, .c = 1}, -1, NULL));
+    ck_assert(feed(&f, (port_event){.kind = PORT_EV_WRITE_END, .a = 2}, 1, NULL));
+    ck_assert(feed(&f, (port_event){.kind = PORT_EV_WRITE_END, .a = 1}, 0, NULL));
+    fed_free(&f);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("checks");
@@ -173,6 +334,15 @@ int main(void)
     tcase_add_test(lists, a_loop_is_named_where_it_closes);
     tcase_add_test(lists, a_link_outside_every_stack_stops_the_walk);
     suite_add_tcase(su, lists);
+    TCase *orc = tcase_create("oracle");
+    tcase_add_test(orc, a_second_group_before_the_first_detaches);
+    tcase_add_test(orc, groups_with_overlapping_sequences);
+    tcase_add_test(orc, members_of_one_group_end_differently);
+    tcase_add_test(orc, a_leader_returns_before_completing_a_member);
+    tcase_add_test(orc, a_memtable_flushed_under_an_insert);
+    tcase_add_test(orc, an_insert_into_a_flushed_memtable);
+    tcase_add_test(orc, the_same_events_in_order_pass);
+    suite_add_tcase(su, orc);
     SRunner *sr = srunner_create(su);
     srunner_set_tap(sr, "-");
     srunner_run_all(sr, CK_SILENT);
