@@ -45,8 +45,8 @@ check "saving it again gives the same bytes" cmp "$trace" "$tmp/b/$(basename "$t
 check "explore --jobs 1 survives the crashes too" sh -c "
     '$exe' explore '$sc' --policy random --runs 6 -q > '$tmp/one' 2>&1; [ \$? -eq 1 ] &&
     grep -q '^  6 runs in' '$tmp/one' && grep -q 'crashed .*: SIGSEGV' '$tmp/one'"
-check "replay reproduces the crash and exits 0" sh -c "
-    '$exe' replay '$trace' > '$tmp/replay' 2>&1 &&
+check "replay reproduces the crash and exits 1 (the run it reproduces fails)" sh -c "
+    '$exe' replay '$trace' > '$tmp/replay' 2>&1; [ \$? -eq 1 ] &&
     grep -q 'replay matched: .*the run ended: crashed, failing crashed at step [0-9]*: SIGSEGV' '$tmp/replay'"
 check "replay --text shows the crash as a violation" sh -c "
     '$exe' replay --text '$trace' | grep -q ' violation  *crashed: SIGSEGV'"
@@ -56,7 +56,7 @@ sed 's/^/# /' "$tmp/min"
 check "minimize exits 0 (not by a signal) and the result crashes the same way" sh -c "
     [ $st -eq 0 ] && grep -q 'it fails crashed at step [0-9]*: SIGSEGV' '$tmp/min' &&
     tail -n 1 '$tmp/min.jsonl' | grep -q '\"invariants\":\"crashed\",\"detail\":\"SIGSEGV\"' &&
-    '$exe' replay '$tmp/min.jsonl' > /dev/null 2>&1"
+    '$exe' replay '$tmp/min.jsonl' > '$tmp/minreplay' 2>&1; [ \$? -eq 1 ] && grep -q 'replay matched' '$tmp/minreplay'"
 check "the normal build replays the crashed trace without dying (a divergence)" sh -c "
     '$cli/wtlab' replay '$trace' > '$tmp/clean' 2>&1; [ \$? -eq 1 ] && grep -q 'DIVERGED' '$tmp/clean'"
 check "a dfs search reports the crash and exits 1" sh -c "

@@ -31,6 +31,7 @@ int cmd_replay(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_minimize(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_lesson(int argc, char **argv);
 

@@ -20,9 +20,13 @@ static void minimize_usage(FILE *out)
 {
     fputs("usage: wtlab minimize TRACE -o OUT [--budget N]\n"
           "Shrinks a failing trace (fewer writers, batches, ops; fewer decisions and\n"
-          "preemptions) while it still fails the same invariant, and writes the result\n"
-          "as a trace OUT that `wtlab replay` reproduces.  --budget caps the runs tried\n"
-          "(default 20000).  exit status: 0 written, 1 could not reproduce, 2 bad input\n", out);
+          "preemptions) while it still fails the same invariant (or, for a run whose\n"
+          "invariants held, the same kind of expectation), and writes the result as a\n"
+          "trace OUT that `wtlab replay` reproduces.  Preemptions are shrunk as a set\n"
+          "(delta debugging): several that only together make the failure stay\n"
+          "together.  It then lists each preemption left and what the run does without\n"
+          "it.  --budget caps the runs tried (default 20000).\n"
+          "exit status: 0 written, 1 could not reproduce, 2 bad input\n", out);
 }
 
 static int parse_minimize_args(int argc, char **argv, const char **out, uint64_t *budget)
@@ -36,12 +40,18 @@ static int parse_minimize_args(int argc, char **argv, const char **out, uint64_t
         if (o == 'o') *out = optarg;
         else if (o == 'b' && cli_parse_u64(optarg, budget)) continue;
         else if (o == 'h') { minimize_usage(stdout); return -1; }
-        else { minimize_usage(stderr); return EXIT_USAGE; }
+        else if (o == 'b') return cli_usage_error("minimize: --budget wants a number of runs, not '%s'", optarg);
+        else return cli_usage_error("minimize: unknown option (see wtlab minimize --help)");
     }
-    if (*out == NULL || optind != argc - 1) {
-        minimize_usage(stderr);
-        return EXIT_USAGE;
-    }
+    if (optind == argc)
+        return cli_usage_error("minimize: which trace? (wtlab minimize TRACE -o OUT)");
+    if (optind < argc - 1)
+        return cli_usage_error("minimize: one trace at a time, got %d (%s, %s%s); pick one, "
+                               "e.g. the first: wtlab minimize %s -o OUT",
+                               argc - optind, argv[optind], argv[optind + 1],
+                               argc - optind > 2 ? ", ..." : "", argv[optind]);
+    if (*out == NULL)
+        return cli_usage_error("minimize: where to write the result? add -o OUT.jsonl");
     return EXIT_OK;
 }
 
@@ -97,6 +107,13 @@ static int report(const minimize_result *m, const loaded_trace *t, const char *t
                r.failed_invariant ? r.failed_invariant : "nothing",
                (unsigned long long)r.violation_step, r.detail);
     run_result_free(&r);
+    if (!m->crashed && m->violation_before)
+        printf("  the failure comes at step %llu (it came at %llu)\n",
+               (unsigned long long)m->violation_after, (unsigned long long)m->violation_before);
+    if (m->needed_count > 0) printf("  preemptions left, each tried away:\n");
+    for (size_t i = 0; i < m->needed_count; i++)
+        printf("    step %6llu  %s -> %s: without it %s\n", (unsigned long long)m->needed[i].step,
+               m->needed[i].from, m->needed[i].to, m->needed[i].without);
     return same ? EXIT_OK : EXIT_CHECK_FAILED;
 }
 

@@ -39,8 +39,13 @@ static void replay_usage(FILE *out)
           "  --at STEP      print the full state at STEP (writers, queues, groups, WAL)\n"
           "A real trace (wtdb/wtbench --trace) is shown, not re-executed: as a timeline,\n"
           "or with --at as the state its events imply.\n"
-          "exit status: 0 the replay matched (a real trace: it was read), 1 it diverged,\n"
-          "2 bad input\n", out);
+          "Where a fix parts from a failure: replay the failing trace with the fixed build\n"
+          "(e.g. build/sim/cli/wtlab replay race.jsonl after recording it with\n"
+          "wtlab-bug-NAME): the first line that differs is where the fixed code behaves\n"
+          "otherwise, shown recorded and replayed.  `wtlab explain TRACE` tells the failure.\n"
+          "exit status: 0 the replay matched and the run passed (a real trace: it was\n"
+          "read), 1 it diverged, or it matched and the run it reproduces fails (an\n"
+          "invariant or expectation), 2 bad input\n", out);
 }
 
 typedef struct replay_opts {
@@ -65,22 +70,37 @@ static int parse_replay(int argc, char **argv, replay_opts *o)
         case 'p': o->picks = true; break;
         case 'w': o->writer = optarg; break;
         case 'u':
-            if (!cli_parse_u64(optarg, &o->until)) return cli_usage_error("bad --until '%s'", optarg);
+            if (!cli_parse_u64(optarg, &o->until) || o->until == 0)
+                return cli_usage_error("bad --until '%s' (a step number >= 1)", optarg);
             break;
         case 'a':
             if (!cli_parse_u64(optarg, &o->at) || o->at == 0)
                 return cli_usage_error("bad --at '%s' (a step number >= 1)", optarg);
             break;
         case 'h': replay_usage(stdout); return -1;
-        default: replay_usage(stderr); return EXIT_USAGE;
+        default: return cli_usage_error("replay: unknown option (see wtlab replay --help)");
         }
     }
-    if (optind != argc - 1) {
-        replay_usage(stderr);
-        return EXIT_USAGE;
-    }
+    if (optind == argc) return cli_usage_error("replay: which trace? (wtlab replay TRACE)");
+    if (optind < argc - 1)
+        return cli_usage_error("replay: one trace at a time, got %d", argc - optind);
     o->path = argv[optind];
     return EXIT_OK;
+}
+
+/* Whether any event of d involves writer w. */
+static bool trace_has_writer(const trace_doc *d, const char *w)
+{
+    for (size_t i = 0; i < d->event_count; i++)
+        if (d->events[i].kind != TRACE_PICK && timeline_involves(&d->events[i], w)) return true;
+    return false;
+}
+
+static int unknown_writer(const char *path, const char *w)
+{
+    return cli_usage_error("replay: no event of %s involves a writer named '%s' (writers are "
+                           "named as in the scenario: w1, w2, ...; `wtlab replay --text %s` "
+                           "shows them)", path, w, path);
 }
 
 /* Should the timeline show e? */
@@ -115,10 +135,12 @@ static int show_real(trace_reader *r, const replay_opts *o)
     if (!o->at) timeline_heading(stdout);
     trace_event e;
     trace_item item;
+    bool seen_writer = false;
     while ((item = trace_reader_next(r, &e)) == TRACE_ITEM_EVENT) {
         if (o->at && e.step > o->at) break;
         if (o->until && e.step > o->until) break;
         trace_state_apply(&st, &e);
+        seen_writer = seen_writer || (o->writer && e.kind != TRACE_PICK && timeline_involves(&e, o->writer));
         if (o->at || !shown(&e, o)) continue;
         timeline_format(&e, buf, sizeof buf);
         puts(buf);
@@ -127,6 +149,7 @@ static int show_real(trace_reader *r, const replay_opts *o)
         fprintf(stderr, "wtlab: %s\n", trace_reader_error(r));
         return EXIT_USAGE;
     }
+    if (o->writer && !seen_writer) return unknown_writer(o->path, o->writer);
     if (o->at) trace_state_print(&st, stdout);
     return EXIT_OK;
 }
@@ -241,6 +264,10 @@ int cmd_replay(int argc, char **argv)
     if (t.header.build && strcmp(t.header.build, run_build_id()) != 0)
         fprintf(stderr, "wtlab: note: %s was recorded by build '%s'; this is '%s' "
                         "(a different build may diverge)\n", o.path, t.header.build, run_build_id());
+    if (o.writer && !trace_has_writer(&t.doc, o.writer)) {
+        loaded_trace_free(&t);
+        return unknown_writer(o.path, o.writer);
+    }
     run_result r;
     char *dump_text = NULL;
     size_t dump_len = 0;
@@ -268,7 +295,11 @@ int cmd_replay(int argc, char **argv)
                    (unsigned long long)r.violation_step, r.detail);
         putchar('\n');
     }
+    bool fails = matched && !r.passed;
+    if (fails)
+        printf("(exit 1: the run it reproduces fails%s)\n",
+               r.failed_invariant ? "" : " its expectations");
     run_result_free(&r);
     loaded_trace_free(&t);
-    return matched ? EXIT_OK : EXIT_CHECK_FAILED;
+    return matched && !fails ? EXIT_OK : EXIT_CHECK_FAILED;
 }

@@ -18,16 +18,25 @@ static const cli_command commands[] = {
     {"diff", "the first point where two traces of one scenario diverge", cmd_diff},
     {"explore", "run many schedules (random, pct, dfs) and save failures", cmd_explore},
     {"minimize", "shrink a failing trace while it fails the same way", cmd_minimize},
+    {"explain", "why a failing run failed: columns per thread, in RocksDB's terms", cmd_explain},
     {"plot", "draw a chart of a trace with gnuplot", cmd_plot},
     {"lesson", "run a lesson: scenario, trace and chart", cmd_lesson},
 };
+
+static const cli_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(name, commands[i].name) == 0) return &commands[i];
+    return NULL;
+}
 
 static void usage(FILE *out)
 {
     fputs("usage: wtlab COMMAND [ARGS]   (wtlab COMMAND --help for details)\n\ncommands:\n", out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fputs("\n  --version  the version, build id and data directory\n"
+    fputs("\n  help CMD   the usage of one command (the same as wtlab CMD --help)\n"
+          "  --version  the version, build id and data directory\n"
           "\nexit status: 0 ok, 1 a check failed (invariant, expectation, divergence),\n"
           "             2 usage or bad input\n"
           "environment: WTLAB_DATA  the data directory (scenarios/, scenarios/lessons/,\n"
@@ -87,8 +96,22 @@ int main(int argc, char **argv)
         printf("wtlab %s\nbuild %s\ndata  %s\n", WTLAB_VERSION, run_build_id(), cli_data_dir());
         return EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "help") == 0) {
+        if (argc == 2) {
+            usage(stdout);
+            return EXIT_OK;
+        }
+        const cli_command *c = find_command(argv[2]);
+        if (c == NULL || argc > 3) {
+            fprintf(stderr, "wtlab: help: %s\n", c == NULL ? "no such command" : "one command at a time");
+            usage(stderr);
+            return EXIT_USAGE;
+        }
+        char *args[] = {argv[2], "--help", NULL};
+        return c->main(2, args);
+    }
+    const cli_command *c = find_command(argv[1]);
+    if (c != NULL) return c->main(argc - 1, argv + 1);
     fprintf(stderr, "wtlab: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return EXIT_USAGE;

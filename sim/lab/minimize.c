@@ -21,6 +21,7 @@
 #include "policy.h"
 #include "scenario.h"
 #include "supervise.h"
+#include "switch_rules.h"
 
 typedef struct mini {
     const minimize_input *in;
@@ -35,7 +36,9 @@ typedef struct mini {
     json_t *tree;           /* the current scenario */
     char **picks;           /* the current decisions */
     size_t npicks;
-    uint64_t steps, preemptions;
+    switch_rules rules;     /* the same schedule as context switches (not for crashes) */
+    switch_rules log;       /* the switches of the last run */
+    uint64_t steps, preemptions, violation_step;
 } mini;
 
 static void free_picks(char **p, size_t n)
@@ -53,10 +56,20 @@ static char **names_of(const run_result *r, size_t *n)
     return names;
 }
 
-/* Runs tree with the given decisions (and a fallback policy); true when
- * it fails with the target invariant.  On success *r is kept. */
-static bool attempt_with(mini *m, json_t *tree, char **picks, size_t npicks,
-                         scenario_policy fallback, uint64_t seed, run_result *r)
+/* What a candidate runs under: switch rules (in process only), or
+ * decisions by name followed by a fallback policy. */
+typedef struct schedule_choice {
+    const switch_rules *rules;
+    char **picks;
+    size_t npicks;
+    scenario_policy fallback;
+    uint64_t seed;
+} schedule_choice;
+
+/* Runs tree under the given schedule; true when it fails like the target.
+ * On success *r is kept; the switches the run made are in m->log (in
+ * process only). */
+static bool attempt(mini *m, json_t *tree, const schedule_choice *ch, run_result *r)
 {
     if (m->attempts >= m->budget) return false;
     m->attempts++;
@@ -65,22 +78,43 @@ static bool attempt_with(mini *m, json_t *tree, char **picks, size_t npicks,
     scenario *sc = scenario_load_text("(minimized scenario)", text, &err);
     free(text);
     if (sc == NULL) return false;
-    run_config cfg;
-    run_config_replay(&cfg, sc, (run_picks){.names = (const char *const *)picks, .count = npicks},
-                      fallback, seed, NULL);
-    cfg.max_steps = m->max_steps;
+    run_config c;
+    run_config_replay(&c, sc,
+                      (run_picks){.names = (const char *const *)ch->picks, .count = ch->npicks},
+                      ch->fallback, ch->seed, NULL);
+    c.max_steps = m->max_steps;
+    if (ch->rules != NULL) {
+        assert(!m->crash);
+        c.custom = switch_rules_policy(ch->rules, NULL, &m->log);
+    } else if (!m->crash) {
+        c.custom = switch_rules_policy(NULL, policy_create(&c), &m->log);
+    }
     bool same;
     if (m->crash) {
         supervise_verdict v;
-        same = supervise_run_scenario(&cfg, NULL, false, r, &v) && v.died &&
+        same = supervise_run_scenario(&c, NULL, false, r, &v) && v.died &&
                (m->target_detail == NULL || strcmp(v.detail, m->target_detail) == 0);
     } else {
-        run_scenario(&cfg, r);
+        run_scenario(&c, r);
         same = minimize_same_failure(r, m->target, m->target_detail);
     }
+    if (c.custom) c.custom->destroy(c.custom);
     scenario_free(sc);
     if (!same) run_result_free(r);
     return same;
+}
+
+static bool attempt_with(mini *m, json_t *tree, char **picks, size_t npicks,
+                         scenario_policy fallback, uint64_t seed, run_result *r)
+{
+    schedule_choice ch = {.picks = picks, .npicks = npicks, .fallback = fallback, .seed = seed};
+    return attempt(m, tree, &ch, r);
+}
+
+static bool attempt_rules(mini *m, json_t *tree, const switch_rules *rules, run_result *r)
+{
+    schedule_choice ch = {.rules = rules, .fallback = SCENARIO_POLICY_FIFO, .seed = m->seed};
+    return attempt(m, tree, &ch, r);
 }
 
 static minimize_sizes measure(const mini *m);
@@ -104,13 +138,23 @@ bool minimize_same_failure(const run_result *r, const char *target, const char *
 
 /* Takes the schedule of a run that failed the same way as the current one,
  * and reports the adopted candidate. */
-static void take_run(mini *m, run_result *r)
+static void take_schedule(mini *m, run_result *r)
 {
     free_picks(m->picks, m->npicks);
     m->picks = names_of(r, &m->npicks);
     m->steps = r->steps;
     m->preemptions = r->preemptions;
+    m->violation_step = r->violation_step;
+    if (!m->crash) {
+        m->rules.n = 0;
+        for (size_t i = 0; i < m->log.n; i++) switch_rules_push(&m->rules, &m->log.v[i]);
+    }
     run_result_free(r);
+}
+
+static void take_run(mini *m, run_result *r)
+{
+    take_schedule(m, r);
     if (m->in->progress == NULL) return;
     minimize_progress p = {.pass = m->pass, .attempts = m->attempts, .budget = m->budget,
                            .sizes = measure(m)};
@@ -122,7 +166,8 @@ static void take_run(mini *m, run_result *r)
 static bool adopt(mini *m, json_t *tree)
 {
     run_result r;
-    bool ok = attempt_with(m, tree, m->picks, m->npicks, SCENARIO_POLICY_FIFO, m->seed, &r);
+    bool ok = m->crash ? attempt_with(m, tree, m->picks, m->npicks, SCENARIO_POLICY_FIFO, m->seed, &r)
+                       : attempt_rules(m, tree, &m->rules, &r);
     uint64_t seed = m->seed;
     for (uint64_t s = 1; !ok && s <= MINIMIZE_RESCUE_SEEDS; s++) {
         seed = m->seed + s;
@@ -343,6 +388,160 @@ static bool pass_preemptions(mini *m)
     return progress;
 }
 
+/* ---------------------------------------- schedule passes, as switch rules */
+
+/* The current rules with only the preemptive ones `keep` says (indexed
+ * among the preemptive rules), the others all kept. */
+static void rules_keeping(const switch_rules *from, const bool *keep, switch_rules *out)
+{
+    out->n = 0;
+    for (size_t i = 0, p = 0; i < from->n; i++) {
+        if (from->v[i].preemptive && !keep[p++]) continue;
+        switch_rules_push(out, &from->v[i]);
+    }
+}
+
+/* Adopts a rule set if the run fails the same way with fewer preemptions,
+ * or as many and fewer steps (the violation comes earlier). */
+static bool adopt_rules(mini *m, const switch_rules *rules)
+{
+    run_result r;
+    if (!attempt_rules(m, m->tree, rules, &r)) return false;
+    if (r.preemptions > m->preemptions ||
+        (r.preemptions == m->preemptions && r.steps >= m->steps)) {
+        run_result_free(&r);
+        return false;
+    }
+    take_run(m, &r);
+    return true;
+}
+
+/* The shortest prefix of the switches that still fails the same way
+ * (binary search; after the prefix the running fiber goes on). */
+static bool pass_truncate_rules(mini *m)
+{
+    m->pass = "truncate";
+    size_t lo = 0, hi = m->rules.n;
+    switch_rules cand = {0};
+    bool progress = false;
+    while (lo < hi && m->attempts < m->budget) {
+        size_t mid = lo + (hi - lo) / 2;
+        cand.n = 0;
+        for (size_t i = 0; i < mid; i++) switch_rules_push(&cand, &m->rules.v[i]);
+        run_result r;
+        if (attempt_rules(m, m->tree, &cand, &r)) {
+            run_result_free(&r);
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    if (hi < m->rules.n) {
+        cand.n = 0;
+        for (size_t i = 0; i < hi; i++) switch_rules_push(&cand, &m->rules.v[i]);
+        progress = adopt_rules(m, &cand);
+    }
+    switch_rules_free(&cand);
+    return progress;
+}
+
+/* Delta debugging (Zeller's ddmin) over the set of preemptions: tries to
+ * keep only one of n parts of them, then to drop one part, refining n
+ * until every single preemption left is needed or the budget is spent.
+ * Several preemptions that only together make the failure are kept or
+ * dropped together, which removing them one at a time cannot do. */
+static bool pass_preemption_set(mini *m)
+{
+    m->pass = "preemptions";
+    bool progress = false;
+    switch_rules cand = {0};
+    size_t np = switch_rules_preemptive(&m->rules);
+    bool *keep = calloc(np + 1, sizeof *keep);
+    assert(keep != NULL);
+    if (np > 0) { /* none at all? */
+        rules_keeping(&m->rules, keep, &cand);
+        progress = adopt_rules(m, &cand);
+    }
+    for (size_t n = 2; m->attempts < m->budget;) {
+        np = switch_rules_preemptive(&m->rules);
+        if (np < 2) break;
+        keep = realloc(keep, (np + 1) * sizeof *keep);
+        assert(keep != NULL);
+        if (n > np) n = np;
+        bool reduced = false;
+        for (int drop = 0; drop < 2 && !reduced; drop++) {
+            if (drop && n == 2) break; /* the complements of two halves are the halves */
+            for (size_t c = 0; c < n && !reduced && m->attempts < m->budget; c++) {
+                size_t lo = c * np / n, hi = (c + 1) * np / n;
+                for (size_t p = 0; p < np; p++) keep[p] = (p >= lo && p < hi) != (drop == 1);
+                rules_keeping(&m->rules, keep, &cand);
+                if (adopt_rules(m, &cand)) {
+                    reduced = progress = true;
+                    n = drop ? (n > 3 ? n - 1 : 2) : 2;
+                }
+            }
+        }
+        if (reduced) continue;
+        if (n >= np) break;
+        n = 2 * n < np ? 2 * n : np;
+    }
+    free(keep);
+    switch_rules_free(&cand);
+    return progress;
+}
+
+/* What happens without each preemption that is left (why it is needed). */
+static void explain_preemptions(mini *m, minimize_result *out)
+{
+    size_t np = switch_rules_preemptive(&m->rules);
+    out->needed = calloc(np + 1, sizeof *out->needed);
+    assert(out->needed != NULL);
+    bool *keep = malloc((np + 1) * sizeof *keep);
+    assert(keep != NULL);
+    switch_rules cand = {0};
+    uint64_t saved_budget = m->budget;
+    m->budget = m->attempts + np; /* one run each, whatever the budget left */
+    for (size_t i = 0, p = 0; i < m->rules.n; i++) {
+        const switch_rule *x = &m->rules.v[i];
+        if (!x->preemptive) continue;
+        minimize_preemption *e = &out->needed[out->needed_count++];
+        e->step = x->step;
+        e->decision = x->decision;
+        snprintf(e->from, sizeof e->from, "%s", x->at);
+        snprintf(e->to, sizeof e->to, "%s", x->to);
+        for (size_t q = 0; q < np; q++) keep[q] = q != p;
+        p++;
+        rules_keeping(&m->rules, keep, &cand);
+        /* the run itself, not just "same or not": say what it does instead */
+        char *text = json_dumps(m->tree, JSON_COMPACT);
+        scenario_error err;
+        scenario *sc = scenario_load_text("(minimized scenario)", text, &err);
+        free(text);
+        assert(sc != NULL);
+        run_config c;
+        run_config_replay(&c, sc, (run_picks){0}, SCENARIO_POLICY_FIFO, m->seed, NULL);
+        c.max_steps = m->max_steps;
+        c.custom = switch_rules_policy(&cand, NULL, &m->log);
+        run_result r;
+        run_scenario(&c, &r);
+        m->attempts++;
+        c.custom->destroy(c.custom);
+        scenario_free(sc);
+        if (minimize_same_failure(&r, m->target, m->target_detail))
+            snprintf(e->without, sizeof e->without, "still fails the same way (not needed)");
+        else if (r.failed_invariant != NULL)
+            snprintf(e->without, sizeof e->without, "fails %s instead", r.failed_invariant);
+        else if (r.expectations[0] != '\0')
+            snprintf(e->without, sizeof e->without, "only expectations fail");
+        else
+            snprintf(e->without, sizeof e->without, "the run passes");
+        run_result_free(&r);
+    }
+    m->budget = saved_budget;
+    free(keep);
+    switch_rules_free(&cand);
+}
+
 /* ------------------------------------------------------------------ main */
 
 static minimize_sizes measure(const mini *m)
@@ -377,14 +576,19 @@ static void shrink(mini *m)
         adopt(m, t);
     }
     for (bool more = true; more && m->attempts < m->budget;) {
-        more = pass_truncate(m);
+        more = m->crash ? pass_truncate(m) : false;
         more = pass_writers(m) || more;
         more = pass_batches(m) || more;
         more = pass_ops(m) || more;
         more = pass_array(m, "schedule", "pins") || more;
         more = pass_array(m, "device", "faults") || more;
         more = pass_crash(m) || more;
-        more = pass_preemptions(m) || more;
+        if (m->crash) {
+            more = pass_preemptions(m) || more;
+        } else {
+            more = pass_truncate_rules(m) || more;
+            more = pass_preemption_set(m) || more;
+        }
     }
 }
 
@@ -408,12 +612,14 @@ minimize_status minimize_run(const minimize_input *in, minimize_result *out)
     minimize_status st = MINIMIZE_NOT_REPRODUCED;
     run_result r0;
     if (attempt_with(&m, m.tree, m.picks, m.npicks, SCENARIO_POLICY_FIFO, m.seed, &r0)) {
-        m.steps = r0.steps;
-        m.preemptions = r0.preemptions;
-        run_result_free(&r0);
+        take_schedule(&m, &r0); /* its switches, as rules */
+        uint64_t r0_violation = m.violation_step;
         out->before = measure(&m);
         shrink(&m);
         out->after = measure(&m);
+        out->violation_before = r0_violation;
+        out->violation_after = m.violation_step;
+        if (!m.crash) explain_preemptions(&m, out);
         out->scenario_text = json_dumps(m.tree, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         out->picks = m.picks;
         out->pick_count = m.npicks;
@@ -427,6 +633,8 @@ minimize_status minimize_run(const minimize_input *in, minimize_result *out)
     out->attempts = m.attempts;
     json_decref(m.tree);
     free_picks(m.picks, m.npicks);
+    switch_rules_free(&m.rules);
+    switch_rules_free(&m.log);
     return st;
 }
 
@@ -472,6 +680,7 @@ bool minimize_replay_to_file(const minimize_result *m, const char *path, run_res
 void minimize_result_free(minimize_result *m)
 {
     free(m->scenario_text);
+    free(m->needed);
     free_picks(m->picks, m->pick_count);
     memset(m, 0, sizeof *m);
 }

@@ -71,6 +71,15 @@ typedef struct minimize_input {
     void *progress_ctx;
 } minimize_input;
 
+/* A preemption the result still needs, and what the run does without it. */
+typedef struct minimize_preemption {
+    uint64_t step;                 /* the run's step at the switch */
+    size_t decision;               /* the decision's index (0-based) */
+    char from[SCHED_NAME_MAX];     /* the fiber switched away from (it could go on) */
+    char to[SCHED_NAME_MAX];       /* the fiber switched to */
+    char without[96];              /* "the run passes", "fails deadlock instead", ... */
+} minimize_preemption;
+
 typedef struct minimize_result {
     char *scenario_text;           /* the smaller scenario, indented JSON */
     char **picks;                  /* its decisions, fiber names */
@@ -80,6 +89,10 @@ typedef struct minimize_result {
     minimize_sizes before, after;  /* the input as it ran, and the result */
     uint64_t attempts;             /* runs tried */
     bool crashed;                  /* the target is a crash: runs go to child processes */
+    uint64_t violation_before;     /* the step of the failure, as input and as result */
+    uint64_t violation_after;
+    minimize_preemption *needed;   /* the result's preemptions, each tried away (not for */
+    size_t needed_count;           /* crashes: their runs go to child processes) */
 } minimize_result;
 
 typedef enum minimize_status {

@@ -210,6 +210,7 @@ static void on_event(void *arg, sched *s, const port_event *e)
     for (uint32_t i = 0; i < e->member_count && i < SCHED_MAX_FIBERS; i++)
         members[i] = writer_of_fiber(rs, e->members[i]);
     if (e->kind == PORT_EV_STATE) note_state(rs, w, e);
+    if (e->kind == PORT_EV_WRITE_BEGIN && w >= 0) rs->writers[w].last_state = 0; /* a new Writer */
     if (e->kind == PORT_EV_GROUP && e->b != 0) {
         rs->res->groups++;
         if (e->member_count > rs->res->max_group) rs->res->max_group = e->member_count;
