@@ -15,7 +15,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 bugs="skip_newer_links publish_early wake_before_detach lost_wakeup pipelined_link_late
       free_memtable_early status_after_complete pending_done_early no_slowdown_waits"
-echo "1..$(( $(echo $bugs | wc -w) * 5 ))"
+echo "1..$(( $(echo $bugs | wc -w) * 6 ))"
 n=0 fail=0
 report() { # report OK DESCRIPTION
     n=$((n + 1))
@@ -25,7 +25,7 @@ for bug in $bugs; do
     exe=$cli/wtlab-bug-$bug
     sc=$src/tests/data/bugs/$bug.json
     if [ ! -x "$exe" ]; then
-        for i in 1 2 3 4 5; do n=$((n + 1)); echo "ok $n - # SKIP $exe not built (-Dbug_variants=false)"; done
+        for i in 1 2 3 4 5 6; do n=$((n + 1)); echo "ok $n - # SKIP $exe not built (-Dbug_variants=false)"; done
         continue
     fi
     "$cli/wtlab" explore "$sc" --policy random --runs 300 -q > "$tmp/clean" 2>&1
@@ -44,6 +44,10 @@ for bug in $bugs; do
     st=$?
     sed -n '2,3p' "$tmp/min" | sed 's/^/# /'
     report $st "$bug: minimize keeps failing $invariant"
+    # preemptions are shrunk as a set; each one left is needed (tried away)
+    awk '$1 == "after" { for (i = 2; i <= NF; i++) if ($i ~ /^preemptions/) p = $(i - 1) }
+         END { exit !(p != "" && p <= 10) }' "$tmp/min" && ! grep -q 'not needed' "$tmp/min"
+    report $? "$bug: at most 10 preemptions left, each one needed"
     "$exe" replay "$tmp/$bug-min.jsonl" > "$tmp/replay" 2>&1
     [ $? -eq 1 ] && grep -q "replay matched.*failing $invariant" "$tmp/replay"
     report $? "$bug: the minimized trace replays to the same failure (exit 1)"

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { EXPLAIN_CONTEXT_EVENTS = 24 }; /* shown before a failure of no writer */
+
 typedef struct slice {
     const trace_doc *d;
     size_t violation;            /* index of the violation event, or event_count */
@@ -97,11 +99,23 @@ static void build_slice(slice *s, const trace_doc *d)
     if (s->subject == NULL && v && !same(v->fiber, "-")) s->subject = v->fiber;
     if (s->subject == NULL) return;
     add_col(s, s->subject);
-    for (size_t i = end; i-- > 0;)
+    bool found = false;
+    for (size_t i = end; i-- > 0 && !found;)
         if (d->events[i].kind == TRACE_WRITE_BEGIN && same(d->events[i].writer, s->subject)) {
             s->from = i;
-            break;
+            found = true;
         }
+    if (!found) { /* not a writer (main, flush): the last events before the failure */
+        size_t seen = 0;
+        s->from = end;
+        for (size_t i = end; i-- > 0 && seen < EXPLAIN_CONTEXT_EVENTS;) {
+            if (d->events[i].kind == TRACE_PICK) continue;
+            seen++;
+            s->from = i;
+            add_col(s, d->events[i].fiber);
+        }
+        return;
+    }
     /* who touched the subject in the window */
     for (size_t i = s->from; i < end; i++) {
         const trace_event *e = &d->events[i];
@@ -121,6 +135,13 @@ static void build_slice(slice *s, const trace_doc *d)
         const char *f = d->events[i].fiber;
         if (f && !same(f, "main") && text_names(v->detail, f)) add_col(s, f);
     }
+    /* and the slice starts where the earliest current write of them does */
+    for (size_t c = 1; c < s->ncols; c++)
+        for (size_t i = end; i-- > 0;)
+            if (d->events[i].kind == TRACE_WRITE_BEGIN && same(d->events[i].writer, s->cols[c])) {
+                if (i < s->from) s->from = i;
+                break;
+            }
 }
 
 /* ------------------------------------------------------------- phrasing */
@@ -216,7 +237,7 @@ static bool phrase(const slice *s, const trace_event *e, char *buf, size_t cap)
     case TRACE_STALL_BEGIN: snprintf(buf, cap, "WriteStall begins"); return true;
     case TRACE_STALL_END: snprintf(buf, cap, "WriteStall ends"); return true;
     case TRACE_BG_ERROR: snprintf(buf, cap, "background error: %s", e->status); return true;
-    case TRACE_HOLD: snprintf(buf, cap, "held at %s", e->at); return true;
+    case TRACE_HOLD: snprintf(buf, cap, "pinned at %s until %s", e->at, e->until); return true;
     case TRACE_RELEASE: snprintf(buf, cap, "released (%s)", e->until); return true;
     case TRACE_CRASH: snprintf(buf, cap, "power lost"); return true;
     case TRACE_FINISH: snprintf(buf, cap, "thread ends"); return true;
@@ -271,11 +292,27 @@ static void collect_rows(const slice *s, rows *r, size_t *preemptions)
             else add_row(r, e->step, col_of(s, e->pick), "~> runs, preempting %s", e->fiber);
             continue;
         }
-        int c = col_of(s, e->fiber);
+        int c = col_of(s, e->kind == TRACE_HOLD || e->kind == TRACE_RELEASE ? e->writer : e->fiber);
         if (e->kind == TRACE_VIOLATION && c < 0) c = col_of(s, s->subject);
         if (c < 0 || !phrase(s, e, buf, sizeof buf)) continue;
         add_row(r, e->step, c, "%s", buf);
     }
+}
+
+/* Columns without a row go (a thread the text names that did nothing in
+ * the window); rows keep pointing at their threads. */
+static void drop_empty_columns(slice *s, rows *r)
+{
+    int map[EXPLAIN_MAX_COLUMNS];
+    size_t kept = 0;
+    for (size_t c = 0; c < s->ncols; c++) {
+        bool used = false;
+        for (size_t i = 0; i < r->n && !used; i++) used = r->v[i].col == (int)c;
+        map[c] = used ? (int)kept : -1;
+        if (used) s->cols[kept++] = s->cols[c];
+    }
+    s->ncols = kept;
+    for (size_t i = 0; i < r->n; i++) r->v[i].col = map[r->v[i].col];
 }
 
 /* Prints text wrapped into lines of at most w characters, line k (0-based)
@@ -395,7 +432,25 @@ static const char *why_it_matters(const char *inv)
     return NULL;
 }
 
+static void print_wrapped_line(FILE *out, const char *indent, const char *text);
+
+/* Prints text wrapped, each of its own lines on its own (a deadlock's
+ * report lists one thread a line). */
 static void print_wrapped(FILE *out, const char *indent, const char *text)
+{
+    char line[1024];
+    while (*text) {
+        const char *nl = strchr(text, '\n');
+        size_t n = nl ? (size_t)(nl - text) : strlen(text);
+        if (n >= sizeof line) n = sizeof line - 1;
+        memcpy(line, text, n);
+        line[n] = '\0';
+        if (n > 0) print_wrapped_line(out, indent, line);
+        text = nl ? nl + 1 : text + strlen(text);
+    }
+}
+
+static void print_wrapped_line(FILE *out, const char *indent, const char *text)
 {
     size_t col = 0, width = 76;
     const char *p = text;
@@ -430,7 +485,13 @@ static void story(const slice *s, FILE *out)
         if (e->kind == TRACE_WRITE_BEGIN && same(e->writer, s->subject))
             snprintf(line, sizeof line, "Step %llu: %s starts its batch %lld.",
                      (unsigned long long)e->step, e->writer, (long long)e->batch);
-        else if (e->kind == TRACE_LINK && same(e->writer, s->subject))
+        else if (e->kind == TRACE_HOLD && in_cols(s, e->writer))
+            snprintf(line, sizeof line, "Step %llu: a pin holds %s at %s until %s.",
+                     (unsigned long long)e->step, e->writer, e->at, e->until);
+        else if (e->kind == TRACE_RELEASE && in_cols(s, e->writer))
+            snprintf(line, sizeof line, "Step %llu: the pin lets %s go (%s).",
+                     (unsigned long long)e->step, e->writer, e->until);
+        else if (e->kind == TRACE_LINK && in_cols(s, e->writer))
             snprintf(line, sizeof line, "Step %llu: %s joins the %s queue%s.",
                      (unsigned long long)e->step, e->writer, e->queue,
                      e->leads ? " and leads it (it was empty)" : " behind the writers there");
@@ -481,13 +542,20 @@ explain_status explain_trace(const trace_doc *d, const char *path, const explain
         print_wrapped(out, "  ", why);
     }
     if (s.subject == NULL) return EXPLAIN_FAILURE;
-    fprintf(out, "\nWhat led there (from %s's current write, step %llu):\n", s.subject,
-            (unsigned long long)d->events[s.from].step);
+    const trace_event *first = &d->events[s.from < d->event_count ? s.from : 0];
+    if (first->kind == TRACE_WRITE_BEGIN)
+        fprintf(out, "\nWhat led there (from step %llu, where the current write of %s%s began):\n",
+                (unsigned long long)first->step, first->writer,
+                same(first->writer, s.subject) ? "" : ", the first of them,");
+    else
+        fprintf(out, "\nWhat led there (the last %d events before it, from step %llu):\n",
+                EXPLAIN_CONTEXT_EVENTS, (unsigned long long)first->step);
     story(&s, out);
     fprintf(out, "  Step %llu: the run stops: %s.\n", (unsigned long long)v->step, v->invariant);
     rows r = {0};
     size_t preemptions = 0;
     collect_rows(&s, &r, &preemptions);
+    drop_empty_columns(&s, &r);
     fprintf(out, "\nThe threads involved, one column each (%zu preemption%s among them, "
                  "marked ~>):\n", preemptions, preemptions == 1 ? "" : "s");
     print_table(&s, &r, o, out);
