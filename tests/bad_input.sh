@@ -119,9 +119,19 @@ case_ 2 'bad-policy.json:4:26: /schedule/policy: unknown policy "rand" \(did you
     "wtlab run: a misspelt policy" "$wtlab" run "$bad/bad-policy.json"
 case_ 2 "bad --seed 'abc'" "wtlab run --seed abc" "$wtlab" run "$S" --seed abc
 case_ 2 'cannot write the trace to /dev/null/t.jsonl' "wtlab run -o into a non-directory" "$wtlab" run "$S" -q -o /dev/null/t.jsonl
+# issue 16: say what is wrong, not only the usage
+case_ 2 'minimize: where to write the result\? add -o' "wtlab minimize without -o" "$wtlab" minimize "$tmp/good.jsonl"
+case_ 2 'minimize: one trace at a time, got 2' "wtlab minimize of two traces (a glob)" \
+    "$wtlab" minimize "$tmp/good.jsonl" "$tmp/good.jsonl" -o "$tmp/m.jsonl"
+case_ 2 "no event of .* involves a writer named 'w99'" "wtlab replay --writer of an unknown writer" \
+    "$wtlab" replay --text --writer w99 "$tmp/good.jsonl"
+case_ 2 "bad --until '0' \(a step number >= 1\)" "wtlab replay --until 0 (like --at 0)" \
+    "$wtlab" replay --text --until 0 "$tmp/good.jsonl"
+case_ 2 'explain: which trace' "wtlab explain without a trace" "$wtlab" explain
+case_ 2 'help: no such command' "wtlab help of an unknown command" "$wtlab" help nope
 echo '{"x":1}' > "$tmp/notrace.jsonl"
 case_ 2 'notrace.jsonl:1: not a wtlab trace' "wtlab replay of JSON that is no trace" "$wtlab" replay "$tmp/notrace.jsonl"
-head -c 5000 "$tmp/good.jsonl" > "$tmp/cut.jsonl"
+{ head -n 30 "$tmp/good.jsonl"; sed -n 31p "$tmp/good.jsonl" | head -c 20; } > "$tmp/cut.jsonl" # mid-line, whatever the paths' lengths
 case_ 2 'cut.jsonl:[0-9]+: column [0-9]+: not JSON' "wtlab replay of a trace cut mid-line" "$wtlab" replay "$tmp/cut.jsonl"
 limit=3
 case_ 2 'dev/zero: cannot open: not a regular file' "wtlab replay /dev/zero" "$wtlab" replay /dev/zero

@@ -9,6 +9,7 @@
 set -u
 wtlab=$1 src=$2 update=${3:-}
 . "$src/tests/tap.sh"
+case $wtlab in /*) ;; *) wtlab=$PWD/$wtlab ;; esac
 cd "$src" || exit 1
 traces=$(ls tests/data/explain/*.jsonl)
 echo "1..$(( $(echo $traces | wc -w) * 2 + 6 ))"

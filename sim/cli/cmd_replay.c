@@ -188,6 +188,50 @@ static void print_divergence(const loaded_trace *t, const replay_opts *o, const 
                r->divergences, (unsigned long long)r->first_divergence_step);
 }
 
+/* An event line from its "fiber" on (step and virtual time shift with any
+ * change before them); false for pick lines, which are left out. */
+static bool event_key(const char *line, char *out, size_t cap)
+{
+    if (strstr(line, "\"ev\":\"pick\"") != NULL) return false;
+    const char *f = strstr(line, "\"fiber\":");
+    snprintf(out, cap, "%s", f ? f : line);
+    return true;
+}
+
+/* After a divergence: the first event (decisions and time aside) that
+ * differs, which is where the code behaves otherwise, not where the
+ * schedule or the clock first shifted. */
+static void print_event_divergence(const loaded_trace *t, const run_config *base)
+{
+    run_config cfg = *base;
+    cfg.trace = trace_sink_memory();
+    cfg.trace_no_header = true;
+    cfg.dump_at_step = 0;
+    cfg.dump_out = NULL;
+    run_result r;
+    run_scenario(&cfg, &r);
+    size_t a = 1, b = 0, na = t->file.count, nb = trace_sink_lines(cfg.trace);
+    static char ka[1 << 16], kb[1 << 16];
+    for (;;) {
+        while (a < na && !event_key(t->file.lines[a], ka, sizeof ka)) a++;
+        while (b < nb && !event_key(trace_sink_line(cfg.trace, b), kb, sizeof kb)) b++;
+        if (a >= na || b >= nb) break;
+        if (strcmp(ka, kb) != 0) {
+            printf("  the first event that differs (decisions, steps and time aside), line %zu:\n"
+                   "    recorded: %s\n    replayed: %s\n", a + 1, t->file.lines[a],
+                   trace_sink_line(cfg.trace, b));
+            break;
+        }
+        a++;
+        b++;
+    }
+    if ((a >= na) != (b >= nb))
+        printf("  the events agree until the %s ends (line %zu)\n",
+               a >= na ? "recorded trace" : "replay", a + 1);
+    run_result_free(&r);
+    trace_sink_free(cfg.trace);
+}
+
 /* Re-executes and compares; returns true when every line matched. */
 static bool verify(const loaded_trace *t, const replay_opts *o, run_result *r, FILE *dump)
 {
@@ -203,6 +247,7 @@ static bool verify(const loaded_trace *t, const replay_opts *o, run_result *r, F
     bool matched = trace_sink_matched(cfg.trace);
     if (!matched) print_divergence(t, o, r, at, produced);
     trace_sink_free(cfg.trace);
+    if (!matched) print_event_divergence(t, &cfg);
     return matched;
 }
 

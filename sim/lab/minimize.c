@@ -499,8 +499,6 @@ static void explain_preemptions(mini *m, minimize_result *out)
     bool *keep = malloc((np + 1) * sizeof *keep);
     assert(keep != NULL);
     switch_rules cand = {0};
-    uint64_t saved_budget = m->budget;
-    m->budget = m->attempts + np; /* one run each, whatever the budget left */
     for (size_t i = 0, p = 0; i < m->rules.n; i++) {
         const switch_rule *x = &m->rules.v[i];
         if (!x->preemptive) continue;
@@ -509,6 +507,11 @@ static void explain_preemptions(mini *m, minimize_result *out)
         e->decision = x->decision;
         snprintf(e->from, sizeof e->from, "%s", x->at);
         snprintf(e->to, sizeof e->to, "%s", x->to);
+        if (m->attempts >= m->budget) {
+            snprintf(e->without, sizeof e->without, "not tried (the budget is spent)");
+            p++;
+            continue;
+        }
         for (size_t q = 0; q < np; q++) keep[q] = q != p;
         p++;
         rules_keeping(&m->rules, keep, &cand);
@@ -537,7 +540,6 @@ static void explain_preemptions(mini *m, minimize_result *out)
             snprintf(e->without, sizeof e->without, "the run passes");
         run_result_free(&r);
     }
-    m->budget = saved_budget;
     free(keep);
     switch_rules_free(&cand);
 }
