@@ -320,6 +320,10 @@ static bool adopt_prefix(mini *m, size_t n)
 {
     run_result r;
     if (!attempt_with(m, m->tree, m->picks, n, SCENARIO_POLICY_FIFO, m->seed, &r)) return false;
+    if (!m->crash && r.preemptions >= m->preemptions && n == m->npicks) {
+        run_result_free(&r); /* after the set pass: only a run with fewer preemptions */
+        return false;
+    }
     take_run(m, &r);
     return true;
 }
@@ -590,6 +594,9 @@ static void shrink(mini *m)
         } else {
             more = pass_truncate_rules(m) || more;
             more = pass_preemption_set(m) || more;
+            /* then one pick at a time, the later picks kept as they are: it
+             * reaches some schedules the switch rules do not */
+            more = pass_preemptions(m) || more;
         }
     }
 }
