@@ -103,8 +103,7 @@ static void put_all_spans(FILE *s, const plot_data *d, const time_axis *x, claus
     }
     if (put_spans(s, d, x, PLOT_SPAN_STATE, PLOT_STATE_OFF_QUEUE, "off_queue", -0.2, 0.2))
         chart_add_clause(c, "$off_queue %s fs pattern 5 border lc rgb '%s' fc rgb '%s' "
-                            "title 'GROUP_LEADER, off the write queue (own insert, or waits for "
-                            "the memtable stage)'",
+                            "title 'GROUP_LEADER, off the write queue'",
                          box, state_style_table[1].color, state_style_table[1].color);
     for (size_t i = 0; i < sizeof span_styles / sizeof span_styles[0]; i++) {
         const span_style *st = &span_styles[i];
@@ -297,7 +296,7 @@ static void put_write_cuts(FILE *s, const plot_data *d, const time_axis *x, clau
 /* Wake-ups: an arrow at the moment of the "state" event from the lane of
  * the fiber that set the state to the lane of the writer it set, in the
  * colour of the state set (so a stride wake-up reads leader -> callers ->
- * members).  Arrows start and end at the lanes' bar edges. */
+ * members).  Arrows start (a dot) and end at the lanes' bar edges. */
 static void put_wakes(FILE *s, const plot_data *d, const time_axis *x, clause_list *c)
 {
     size_t rows = 0;
@@ -316,15 +315,16 @@ static void put_wakes(FILE *s, const plot_data *d, const time_axis *x, clause_li
     fputs("EOD\n", s);
     chart_add_clause(c, "$wake using 1:2:3:4:5 with vectors head filled size screen 0.007,25 "
                         "lw 1.3 lc rgb variable notitle");
+    chart_add_clause(c, "$wake using 1:2:5 with points pt 7 ps 0.55 lc rgb variable notitle");
     chart_add_clause(c, "keyentry with vectors head filled lw 1.3 lc rgb '#555555' "
-                        "title 'wake-up: from who set the state to whose (colour: the state)'");
+                        "title 'wake-up: who set whose state (colour: the state set)'");
 }
 
 static void put_all_marks(FILE *s, const plot_data *d, const time_axis *x, clause_list *c)
 {
     if (put_mark_points(s, d, x, PLOT_MARK_MOVE_ASIDE, "aside", 0))
         chart_add_clause(c, "$aside using 1:2 with points pt 14 ps 1.8 lw 2 lc rgb '#b15928' "
-                            "title 'moved aside by a leader (9.1+ reorder)'");
+                            "title 'moved aside by a leader (9.1+)'");
     if (put_mark_labels(s, d, x, PLOT_MARK_MOVE_ASIDE, "aside_label"))
         chart_add_clause(c, "$aside_label using 1:2:3 with labels left offset char 1,0.9 boxed "
                             "font ',9' tc rgb '#b15928' notitle");
@@ -362,7 +362,7 @@ static void put_lanes(FILE *s, const plot_data *d)
     if (d->engine_used) fputs("'engine' 1.0", s);
     fputs(")\nset grid ytics lc rgb '#d9d9d9' lw 1 back\nset border 3\n", s);
     fputs("set key outside below center horizontal Left reverse samplen 2 spacing 1.15 "
-          "width 2 maxrows 4 font ',9'\n", s);
+          "width 2 maxrows 5 font ',9'\n", s);
     fputs("set lmargin 10\nset rmargin 24\n", s); /* labels near the end run into the margin */
 }
 
@@ -373,7 +373,8 @@ bool chart_put_timeline(FILE *s, const plot_data *d, const chart_options *o)
     size_t total = lane_total(d);
     /* 40 px a lane keeps 16 writers readable; past CHART_ROOMY_LANES lanes
      * shrink (to a floor) so that 256 writers still make a sane image. */
-    int lane_px = total <= CHART_ROOMY_LANES ? CHART_LANE_HEIGHT_PX
+    int lane_px = total <= CHART_FEW_LANES     ? CHART_FEW_LANE_HEIGHT_PX
+                  : total <= CHART_ROOMY_LANES ? CHART_LANE_HEIGHT_PX
                   : (int)(CHART_LANE_HEIGHT_PX * CHART_ROOMY_LANES / total);
     if (lane_px < CHART_MIN_LANE_HEIGHT_PX) lane_px = CHART_MIN_LANE_HEIGHT_PX;
     chart_put_preamble(s, o, CHART_BASE_HEIGHT_PX + lane_px * (int)total, title);

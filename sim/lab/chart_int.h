@@ -16,6 +16,8 @@ enum {
     CHART_WIDTH_PX = 1400,
     CHART_BASE_HEIGHT_PX = 250,
     CHART_LANE_HEIGHT_PX = 40,
+    CHART_FEW_LANES = 8,           /* up to this many lanes get the taller height */
+    CHART_FEW_LANE_HEIGHT_PX = 64,
     CHART_ROOMY_LANES = 32,        /* up to this many lanes get the full lane height */
     CHART_MIN_LANE_HEIGHT_PX = 14,
     CHART_MIN_SPAN_FRACTION = 350, /* the narrowest span drawn: this part of the x axis */
