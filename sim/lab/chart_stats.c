@@ -13,20 +13,29 @@
 
 /* -------------------------------------------------------------- groups */
 
-/* "x size" and "x bytes" rows for the write groups (or memtable groups). */
+enum { GROUPS_MAX_LABELLED = 80 }; /* more groups than this: no leader labels */
+
+/* "k size \"leader\"" (or bytes) rows for the write groups (or memtable
+ * groups) inside the axis, k numbering every group in the window (both
+ * kinds) in the order they formed, so that groups close in time never
+ * overlap.  Returns the rows written; *total gets the number of groups. */
 static size_t put_group_series(FILE *s, const plot_data *d, const time_axis *x, bool memtable,
-                               bool bytes, const char *block)
+                               bool bytes, const char *block, size_t *total)
 {
-    size_t rows = 0;
+    size_t rows = 0, k = 0;
     fprintf(s, "$%s << EOD\n", block);
     for (size_t i = 0; i < d->group_count; i++) {
         const plot_group *g = &d->groups[i];
-        if (g->memtable != memtable || g->t_ns < x->x0_ns || g->t_ns > x->x1_ns) continue;
-        fprintf(s, "%.4f %llu\n", chart_x_of(x, g->t_ns),
-                (unsigned long long)(bytes ? g->bytes : g->member_count));
+        if (g->t_ns < x->x0_ns || g->t_ns > x->x1_ns) continue;
+        k++;
+        if (g->memtable != memtable) continue;
+        fprintf(s, "%zu %llu ", k, (unsigned long long)(bytes ? g->bytes : g->member_count));
+        chart_put_data_text(s, d->lanes[g->leader_lane]);
+        fputc('\n', s);
         rows++;
     }
     fputs("EOD\n", s);
+    *total = k;
     return rows;
 }
 
@@ -53,32 +62,50 @@ static size_t put_size_histogram(FILE *s, const plot_data *d, uint64_t *most)
     return largest;
 }
 
-static void put_groups_over_time(FILE *s, const plot_data *d, const time_axis *x, size_t largest)
+static void put_groups_in_order(FILE *s, const plot_data *d, const time_axis *x, size_t largest)
 {
-    size_t write_groups = put_group_series(s, d, x, false, false, "size");
-    size_t mem_groups = put_group_series(s, d, x, true, false, "mem_size");
-    put_group_series(s, d, x, false, true, "bytes");
-    chart_put_time_axis(s, x, d->real);
-    fprintf(s, "set yrange [0:%zu]\nset ytics %zu\nset ylabel 'group size (writers)'\n", largest + 1,
-            largest / 8 + 1);
+    size_t total;
+    size_t write_groups = put_group_series(s, d, x, false, false, "size", &total);
+    size_t mem_groups = put_group_series(s, d, x, true, false, "mem_size", &total);
+    put_group_series(s, d, x, false, true, "bytes", &total);
+    bool labels = total <= GROUPS_MAX_LABELLED;
+    fprintf(s, "set xrange [0.3:%.1f]\nset xlabel 'groups in the order they formed%s'\n"
+               "set xtics %s nomirror out\nunset mxtics\nset grid noxtics\n",
+            (double)total + 0.7, labels ? " (label: the leader)" : "",
+            total <= 40 ? "1" : "autofreq");
+    for (size_t i = 0; i < d->group_count; i++) /* memtable groups may be larger */
+        if (d->groups[i].member_count > largest) largest = d->groups[i].member_count;
+    fprintf(s, "set yrange [0:%zu]\nset ytics %zu\nset ylabel 'group size (writers)'\n",
+            largest + largest / 6 + 2, largest / 8 + 1);
     clause_list *c = calloc(1, sizeof *c);
     assert(c != NULL);
     if (write_groups)
-        chart_add_clause(c, "$size using 1:2 with impulses lw 2 lc rgb '#404040' notitle, "
-                      "$size using 1:2 with points pt 7 ps 1.1 lc rgb '#404040' "
-                      "title 'write group: writers'");
+        chart_add_clause(c, "$size using 1:2 with impulses lw 3 lc rgb '#404040' notitle, "
+                            "$size using 1:2 with points pt 7 ps 1.1 lc rgb '#404040' "
+                            "title 'write group: writers'");
+    if (write_groups && labels)
+        chart_add_clause(c, "$size using 1:2:3 with labels rotate by 90 left offset char 0,0.8 "
+                            "font ',8' notitle");
     if (mem_groups)
-        chart_add_clause(c, "$mem_size using 1:2 with points pt 6 ps 1.6 lw 2 lc rgb '#6a3d9a' "
-                      "title 'memtable group (pipelined): writers'");
+        chart_add_clause(c, "$mem_size using 1:2 with impulses lw 3 dt (4,3) lc rgb '#6a3d9a' "
+                            "notitle, $mem_size using 1:2 with points pt 6 ps 1.4 lw 2 "
+                            "lc rgb '#6a3d9a' title 'memtable group (pipelined): writers'");
+    if (mem_groups && labels)
+        chart_add_clause(c, "$mem_size using 1:2:3 with labels rotate by 90 left offset char 0,0.8 "
+                            "font ',8' tc rgb '#6a3d9a' notitle");
     if (c->count) chart_put_plot_command(s, c);
     else fputs("plot NaN notitle\n", s);
-    fputs("set yrange [0:*]\nset ytics autofreq\nset ylabel 'group bytes'\n", s);
+    fputs("set yrange [0:*]\nset ytics autofreq\nset ylabel 'group bytes'\n"
+          "set offsets 0,0,graph 0.2,0\n", s);
     if (write_groups)
-        fputs("plot $bytes using 1:2 with impulses lw 2 lc rgb '#8c564b' notitle, "
-              "$bytes using 1:2 with points pt 7 ps 1.1 lc rgb '#8c564b' "
-              "title 'write group: bytes (WAL payload)'\n", s);
+        fprintf(s, "plot $bytes using 1:2 with impulses lw 3 lc rgb '#8c564b' notitle, "
+                   "$bytes using 1:2 with points pt 7 ps 1.1 lc rgb '#8c564b' "
+                   "title 'write group: bytes (WAL payload)'%s\n",
+                labels ? ", $bytes using 1:2:3 with labels rotate by 90 left offset char 0,0.8 "
+                         "font ',8' notitle" : "");
     else
         fputs("plot NaN notitle\n", s);
+    fputs("set offsets 0,0,0,0\n", s);
     free(c);
 }
 
@@ -96,7 +123,7 @@ bool chart_put_groups_chart(FILE *s, const plot_data *d, const chart_options *o)
     fputs("set key outside top right horizontal Left reverse samplen 2 font ',9'\n", s);
     fputs("set border 3\nset lmargin 12\nset rmargin 4\nset ytics nomirror\n", s);
     time_axis x = chart_choose_axis(d, o);
-    put_groups_over_time(s, d, &x, largest);
+    put_groups_in_order(s, d, &x, largest);
     fprintf(s, "set xrange [0.4:%.1f]\nset xtics 1 nomirror\nunset mxtics\nset grid noxtics\n"
                "set xlabel 'group size (writers)'\nset ylabel 'groups'\nset yrange [0:*]\n"
                "set offsets 0,0,graph 0.15,0\nset boxwidth 0.7\nset ytics %llu\n",
@@ -148,9 +175,12 @@ bool chart_put_transitions(FILE *s, const plot_data *d, const chart_options *o)
     assert(c != NULL);
     int bars = put_transition_bars(s, d, c);
     if (bars > 0) {
-        chart_put_preamble(s, o, 720, title);
+        /* Labels stand upright under their bars, so a long "FROM → TO"
+         * never runs off the left edge. */
+        chart_put_preamble(s, o, 940, title);
         fprintf(s, "set xrange [-0.6:%.1f]\nset yrange [0:*]\nset offsets 0,0,graph 0.12,0\n"
-                   "set boxwidth 0.7\nset xtics rotate by 30 right nomirror font ',9'\n"
+                   "set boxwidth 0.7\nset xtics rotate by 90 right nomirror font ',9'\n"
+                   "set lmargin 10\nset bmargin 27\n"
                    "set border 3\nset ytics nomirror\nset grid ytics lc rgb '#e6e6e6'\n"
                    "set ylabel 'transitions (summed over %llu run%s)'\n"
                    "set key outside right top Left reverse samplen 2 font ',9' "
