@@ -67,6 +67,7 @@ expect2 "--check of a missing file" lesson 02 --check "$tmp/nothing.json"
 expect2 "--check with an exercise that does not exist" lesson 02 --check "$lessons/answers/02-1.json" --exercise 9
 expect2 "--exercise that is not a number" lesson 02 --check "$lessons/answers/02-1.json" --exercise x
 expect2 "--check of an unknown lesson" lesson 99 --check "$lessons/answers/02-1.json"
+expect2 "--exercise without --check" lesson 02 --exercise 1
 expect2 "--check with --all" lesson --all --check "$lessons/answers/02-1.json"
 printf '{"name": 1}\n' > "$tmp/bad.json"
 expect2 "--check of a scenario that does not load" lesson 02 --check "$tmp/bad.json"

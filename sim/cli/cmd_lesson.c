@@ -286,6 +286,7 @@ int cmd_lesson(int argc, char **argv)
     bool all = false, list = false;
     const char *dir = "wtlab-out/lessons", *check = NULL;
     long exercise = 1;
+    bool exercise_given = false;
     int o;
     optind = 1;
     while ((o = getopt_long(argc, argv, "alo:h", opts, NULL)) != -1) {
@@ -293,6 +294,7 @@ int cmd_lesson(int argc, char **argv)
         else if (o == 'e') {
             char *end;
             exercise = strtol(optarg, &end, 10);
+            exercise_given = true;
             if (*optarg == '\0' || *end != '\0' || exercise < 1 || exercise > 99)
                 return cli_usage_error("--exercise: expected a number from 1, got '%s'", optarg);
         } else if (o == 'a') all = true;
@@ -301,6 +303,7 @@ int cmd_lesson(int argc, char **argv)
         else if (o == 'h') { lesson_usage(stdout); return EXIT_OK; }
         else { lesson_usage(stderr); return EXIT_USAGE; }
     }
+    if (check == NULL && exercise_given) return cli_usage_error("--exercise goes with --check FILE");
     if (check != NULL) {
         if (all || list || optind != argc - 1) {
             lesson_usage(stderr);
