@@ -11,6 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$wtlab" lesson --all -o "$tmp" > "$tmp/out" 2>&1
 status=$?
 names=$("$wtlab" lesson --list)
+data=$("$wtlab" --version | sed -n 's/^data *//p')
 fail=0
 [ $status -eq 0 ] || { echo "wtlab lesson --all exited $status"; cat "$tmp/out"; fail=1; }
 for n in $names; do
@@ -24,6 +25,12 @@ for n in $names; do
     else
         echo "ok   $n: trace and chart ($(wc -c < "$png") bytes)"
     fi
+    # Zoomed charts named in the lesson's extras (scenarios/lessons/extras).
+    extra=$data/scenarios/lessons/extras/$n.json
+    [ -f "$extra" ] || continue
+    for z in $(grep -o '"name": *"[a-z0-9-]*"' "$extra" | sed 's/.*"\([a-z0-9-]*\)"$/\1/'); do
+        if [ -s "$tmp/$n-$z.png" ]; then echo "ok   $n: zoom $z"; else echo "FAIL $n: no zoom chart $n-$z.png"; fail=1; fi
+    done
 done
 [ -n "$names" ] || { echo "FAIL: no lessons listed"; fail=1; }
 exit $fail

@@ -31,7 +31,7 @@ plots_clean() {
 is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; }
 is_svg() { grep -q '<svg' "$1" && grep -q '</svg>' "$1"; }
 
-echo "1..25"
+echo "1..28"
 trace=$tmp/small.jsonl
 check "wtlab run writes a trace" "$wtlab" run "$scenario" -q -o "$trace"
 
@@ -55,6 +55,28 @@ check "timeline script has lanes, state colours, groups and errors" sh -c '
 second=$(grep '"ev":"group"' "$trace" | sed -n '2s/.*"t":\([0-9]*\).*/\1/p')
 check "a time window is drawn" plots_clean "$tmp/window.png" "$trace" \
     --from-ns "$((${second:-0} - 50000))" --to-ns "$((${second:-0} + 150000))" --title "plot-small, zoomed"
+
+# From real runs (the lessons' scenarios): an unordered leader off the
+# write queue and wake-up arrows; a writer moved aside; a frame that
+# reaches the flush after recovery.
+lessons=$(dirname "$0")/../scenarios/lessons
+check "unordered: leaders off the write queue and wake-up arrows are drawn" sh -c '
+    "$1" run "$2/07-unordered.json" -q -o "$3/u.jsonl" || exit 1
+    "$1" plot "$3/u.jsonl" -o "$3/u.png" --script "$3/u.gp" > /dev/null || exit 1
+    grep -q "^\$off_queue << EOD" "$3/u.gp" && grep -q "^\$wake << EOD" "$3/u.gp"' sh "$wtlab" "$lessons" "$tmp"
+check "a writer moved aside is marked with its leader" sh -c '
+    "$1" run "$2/15-moved-aside.json" -q -o "$3/a.jsonl" || exit 1
+    "$1" plot "$3/a.jsonl" -o "$3/a.png" --script "$3/a.gp" > /dev/null || exit 1
+    grep -q "\"aside (s1)\"" "$3/a.gp"' sh "$wtlab" "$lessons" "$tmp"
+check "the default frame reaches the last flush (after recovery)" sh -c '
+    "$1" run "$2/11-crash-recovery.json" -q -o "$3/c.jsonl" || exit 1
+    "$1" plot "$3/c.jsonl" -o "$3/c.png" --script "$3/c.gp" > /dev/null || exit 1
+    end=$(grep "\"ev\":\"flush_end\"" "$3/c.jsonl" | tail -n 1 | sed "s/.*\"t\":\([0-9]*\).*/\1/")
+    right=$(sed -n "s/^set xrange \[[0-9.]*:\([0-9]*\).*/\1/p" "$3/c.gp")
+    unit=$(grep -c "virtual time (ms)" "$3/c.gp")
+    [ "$unit" -eq 0 ] || right=$((right * 1000))
+    [ -n "$end" ] && [ $((right * 1000)) -ge "$end" ] || { echo "axis ends at $right, flush at $end ns"; exit 1; }
+    ' sh "$wtlab" "$lessons" "$tmp"
 
 cat > "$tmp/exploration.json" << 'EOF'
 {"type":"exploration","scenario_name":"plot-small","runs":20,"transitions":[{"from":"INIT","to":"GROUP_LEADER","count":30},{"from":"INIT","to":"LOCKED_WAITING","count":50}]}

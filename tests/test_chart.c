@@ -155,12 +155,13 @@ START_TEST(test_timeline_lanes_states_groups_errors)
     init_small_run(&d);
     chart_options o = options(CHART_KIND_TIMELINE);
     char *s = render(&d, &o);
-    assert_has(s, "set terminal pngcairo size 1400,330 ");  /* 250 + 2 lanes of 40 px */
+    assert_has(s, "set terminal pngcairo size 1400,378 ");  /* 250 + 2 lanes of 64 px */
     assert_has(s, "set output 'chart.png'\n");
     assert_has(s, "set title 'sc · random seed 7 · serial memtable' font ',13'\n");
     assert_has(s, "set ytics scale 0 ('w1' 2.0, 'w2' 1.0)\n");
     /* Active 10..60 µs with a 1001 ns margin: 2% before, 8% after. */
-    assert_has(s, "set xrange [8.9990:64.0040]\nset xlabel 'virtual time (µs)'");
+    assert_has(s, "set xrange [8.9990:64.0040]\nset xlabel 'virtual time (µs) since the run "
+                  "began (0: power-on, before the DB opens)'");
     char want[128];
     snprintf(want, sizeof want, "fc rgb '%s' title 'GROUP_LEADER'",
              state_style_table[state_of("GROUP_LEADER")].color);
@@ -181,6 +182,43 @@ START_TEST(test_timeline_lanes_states_groups_errors)
     const char *end = "set output\n";
     ck_assert_str_eq(s + strlen(s) - strlen(end), end);
     free(s);
+    plot_data_free(&d);
+}
+END_TEST
+
+/* Wake-ups, a leader off the write queue, a writer moved aside, and the
+ * frame: from the first group to the last event the run must show. */
+START_TEST(test_timeline_wakes_off_queue_aside_frame)
+{
+    plot_data d;
+    init_small_run(&d);
+    int done = state_of("COMPLETED");
+    add_span(&d, PLOT_SPAN_STATE, 0, PLOT_STATE_OFF_QUEUE, 30000, 35000);
+    add_mark(&d, PLOT_MARK_MOVE_ASIDE, 1, 29000, "aside (w1)");
+    static plot_wake wakes[1];
+    wakes[0] = (plot_wake){.t_ns = 31000, .from_lane = 0, .to_lane = 1, .state = done};
+    d.wakes = wakes;
+    d.wake_count = 1;
+    d.has_frame = true;
+    d.frame_from_ns = 30000; /* the first group */
+    d.frame_to_ns = 80000;   /* e.g. a flush that ends after the last write */
+    chart_options o = options(CHART_KIND_TIMELINE);
+    char *s = render(&d, &o);
+    /* 30..80 µs with a 1001 ns margin: 2% before, 8% after. */
+    assert_has(s, "set xrange [28.9990:84.0040]\n");
+    /* An arrow from w1's lane (y 2) down to w2's (y 1), bar edge to bar
+     * edge, in COMPLETED's colour. */
+    char want[160];
+    snprintf(want, sizeof want, "$wake << EOD\n31.0000 1.780 0 -0.560 %lu\nEOD\n",
+             strtoul(state_style_table[done].color + 1, NULL, 16));
+    assert_has(s, want);
+    assert_has(s, "$wake using 1:2:3:4:5 with vectors head filled");
+    assert_has(s, "$off_queue << EOD\n32.5000 2.000 30.0000 35.0000 1.800 2.200\nEOD\n");
+    assert_has(s, "title 'GROUP_LEADER, off the write queue'");
+    assert_has(s, "$aside << EOD\n29.0000 1.000\nEOD\n");
+    assert_has(s, "$aside_label << EOD\n29.0000 1.000 \"aside (w1)\"\nEOD\n");
+    free(s);
+    d.wakes = NULL; /* static */
     plot_data_free(&d);
 }
 END_TEST
@@ -215,7 +253,7 @@ START_TEST(test_timeline_long_run_in_ms)
     d.active_to_ns = 30000000; /* 30 ms */
     chart_options o = options(CHART_KIND_TIMELINE);
     char *s = render(&d, &o);
-    assert_has(s, "set xlabel 'virtual time (ms)'");
+    assert_has(s, "set xlabel 'virtual time (ms) since the run began");
     free(s);
     plot_data_free(&d);
 }
@@ -230,7 +268,7 @@ START_TEST(test_title_quoted_and_svg)
     o.format = CHART_FORMAT_SVG;
     o.output = "out's.svg";
     char *s = render(&d, &o);
-    assert_has(s, "set terminal svg size 1400,330 dynamic");
+    assert_has(s, "set terminal svg size 1400,378 dynamic");
     ck_assert_ptr_null(strstr(s, "pngcairo"));
     assert_has(s, "set output 'out''s.svg'\n");
     assert_has(s, "set title 'it''s zoomed' font ',13'\n");
@@ -315,9 +353,14 @@ START_TEST(test_groups)
     assert_has(s, "set terminal pngcairo size 1400,950 ");
     assert_has(s, "set multiplot layout 3,1 title 'groups · sc · random seed 7 · serial memtable'");
     assert_has(s, "$histogram << EOD\n1 1\n2 2\nEOD\n");
-    assert_has(s, "$size << EOD\n30.0000 2\n40.0000 2\n50.0000 1\nEOD\n");
-    assert_has(s, "$mem_size << EOD\n55.0000 2\nEOD\n");
-    assert_has(s, "$bytes << EOD\n30.0000 100\n40.0000 200\n50.0000 50\nEOD\n");
+    /* Groups by their order of formation (never overlapping), labelled
+     * with their leader; the memtable group is the fourth. */
+    assert_has(s, "$size << EOD\n1 2 \"w1\"\n2 2 \"w1\"\n3 1 \"w2\"\nEOD\n");
+    assert_has(s, "$mem_size << EOD\n4 2 \"w1\"\nEOD\n");
+    assert_has(s, "$bytes << EOD\n1 100 \"w1\"\n2 200 \"w1\"\n3 50 \"w2\"\nEOD\n");
+    assert_has(s, "set xrange [0.3:4.7]\nset xlabel 'groups in the order they formed (label: the "
+                  "leader)'");
+    assert_has(s, "$size using 1:2:3 with labels rotate by 90");
     assert_has(s, "unset multiplot\n");
     free(s);
     plot_data_free(&d);
@@ -416,6 +459,7 @@ static Suite *chart_suite(void)
     TCase *script = tcase_create("script");
     tcase_add_test(script, test_timeline_lanes_states_groups_errors);
     tcase_add_test(script, test_timeline_window);
+    tcase_add_test(script, test_timeline_wakes_off_queue_aside_frame);
     tcase_add_test(script, test_timeline_long_run_in_ms);
     tcase_add_test(script, test_title_quoted_and_svg);
     tcase_add_test(script, test_same_input_same_script);

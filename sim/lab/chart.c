@@ -15,7 +15,7 @@
  * Rendering reads plot_data only and keeps no state between calls.
  */
 #define _GNU_SOURCE
-#include "chart.h"
+#include "chart_int.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -27,150 +27,6 @@
 #include <unistd.h>
 
 #include "state_style.h"
-
-enum {
-    CHART_MAX_CLAUSES = 48,    /* plot clauses in one plot command */
-    CHART_CLAUSE_MAX = 512,    /* bytes of one clause */
-    CHART_WIDTH_PX = 1400,
-    CHART_BASE_HEIGHT_PX = 250,
-    CHART_LANE_HEIGHT_PX = 40,
-    CHART_ROOMY_LANES = 32,        /* up to this many lanes get the full lane height */
-    CHART_MIN_LANE_HEIGHT_PX = 14,
-    CHART_MIN_SPAN_FRACTION = 350, /* the narrowest span drawn: this part of the x axis */
-    CHART_LABEL_GAP_FRACTION = 18, /* labels closer than this part of the x axis fold */
-};
-
-/* The x axis of time charts: the range shown and its unit. */
-typedef struct time_axis {
-    uint64_t x0_ns, x1_ns;
-    double ns_per_unit;
-    const char *unit;
-} time_axis;
-
-/* The clauses of one plot command, added as their data is written. */
-typedef struct clause_list {
-    char text[CHART_MAX_CLAUSES][CHART_CLAUSE_MAX];
-    size_t count;
-} clause_list;
-
-static void add_clause(clause_list *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void add_clause(clause_list *c, const char *fmt, ...)
-{
-    assert(c->count < CHART_MAX_CLAUSES);
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(c->text[c->count], CHART_CLAUSE_MAX, fmt, ap);
-    va_end(ap);
-    assert(n > 0 && n < CHART_CLAUSE_MAX);
-    c->count++;
-}
-
-static void put_plot_command(FILE *s, const clause_list *c)
-{
-    assert(c->count > 0);
-    fputs("plot ", s);
-    for (size_t i = 0; i < c->count; i++) fprintf(s, "%s%s", i ? ", \\\n     " : "", c->text[i]);
-    fputc('\n', s);
-}
-
-/* ------------------------------------------------------------ quoting */
-
-/* A gnuplot single-quoted string: only ' needs escaping, as ''. */
-static void put_quoted(FILE *s, const char *text)
-{
-    fputc('\'', s);
-    for (const char *p = text; *p; p++) {
-        if (*p == '\'') fputc('\'', s);
-        if (*p != '\n') fputc(*p, s);
-    }
-    fputc('\'', s);
-}
-
-/* A string column inside a datablock: double quotes, none inside. */
-static void put_data_text(FILE *s, const char *text)
-{
-    fputc('"', s);
-    for (const char *p = text; *p; p++) fputc(*p == '"' || *p == '\n' ? '\'' : *p, s);
-    fputc('"', s);
-}
-
-/* ---------------------------------------------------------- the script */
-
-/* Terminal by the format (pngcairo, or png where gnuplot was
- * built without cairo), then the output file and the title (if any). */
-static void put_preamble(FILE *s, const chart_options *o, int height_px, const char *title)
-{
-    fputs("set encoding utf8\n", s);
-    if (o->format == CHART_FORMAT_SVG) {
-        fprintf(s, "set terminal svg size %d,%d dynamic noenhanced font 'DejaVu Sans,11' "
-                   "background '#ffffff'\n", CHART_WIDTH_PX, height_px);
-    } else {
-        fprintf(s, "if (strstrt(GPVAL_TERMINALS, ' pngcairo ') > 0) {\n"
-                   "  set terminal pngcairo size %d,%d noenhanced font 'DejaVu Sans,10' "
-                   "background '#ffffff'\n} else {\n"
-                   "  set terminal png size %d,%d noenhanced background '#ffffff'\n}\n",
-                CHART_WIDTH_PX, height_px, CHART_WIDTH_PX, height_px);
-    }
-    fputs("set output ", s);
-    put_quoted(s, o->output);
-    fputs("\nset style textbox opaque noborder\n", s);
-    if (title == NULL) return;
-    fputs("set title ", s);
-    put_quoted(s, title);
-    fputs(" font ',13'\n", s);
-}
-
-/* "group-commit · random seed 7 · serial memtable" (+ the outcome when
- * the run did not complete), or the user's --title. */
-static void make_title(const plot_data *d, const chart_options *o, const char *what, char *out,
-                       size_t cap)
-{
-    if (o->title != NULL) {
-        snprintf(out, cap, "%s", o->title);
-        return;
-    }
-    if (d->files > 1 || d->runs != 1) {
-        snprintf(out, cap, "%s%s · %llu runs", what, d->mixed ? "several scenarios" : d->scenario_name,
-                 (unsigned long long)d->runs);
-        return;
-    }
-    bool odd = d->outcome[0] != '\0' && strcmp(d->outcome, "completed") != 0;
-    if (d->real) { /* no scenario, policy or seed: threads on a real clock */
-        snprintf(out, cap, "%s%s", what, d->mode);
-        return;
-    }
-    snprintf(out, cap, "%s%s · %s seed %s · %s%s%s", what, d->scenario_name, d->policy, d->seed,
-             d->mode, odd ? " · run ended: " : "", odd ? d->outcome : "");
-}
-
-/* The time range shown: what the user asked for, else where the writers
- * were active plus a margin (wider on the right, where the last labels
- * go); µs, or ms for long runs. */
-static time_axis choose_axis(const plot_data *d, const chart_options *o)
-{
-    time_axis x = {.x0_ns = d->active_from_ns, .x1_ns = d->active_to_ns};
-    if (!d->has_activity) x = (time_axis){.x0_ns = d->from_ns, .x1_ns = d->from_ns + 1000};
-    uint64_t margin = (x.x1_ns - x.x0_ns) / 50 + 1; /* 2% before, 8% after (for labels) */
-    x.x0_ns = x.x0_ns > margin ? x.x0_ns - margin : 0;
-    x.x1_ns += 4 * margin;
-    if (o->has_from) x.x0_ns = o->from_ns;
-    if (o->has_to) x.x1_ns = o->to_ns;
-    if (x.x1_ns <= x.x0_ns) x.x1_ns = x.x0_ns + 1;
-    bool long_run = x.x1_ns - x.x0_ns >= 20000000;
-    x.ns_per_unit = long_run ? 1e6 : 1e3;
-    x.unit = long_run ? "ms" : "µs";
-    return x;
-}
-
-static double x_of(const time_axis *x, uint64_t t_ns) { return (double)t_ns / x->ns_per_unit; }
-
-static void put_time_axis(FILE *s, const time_axis *x, bool real)
-{
-    fprintf(s, "set xrange [%.4f:%.4f]\nset xlabel '%s (%s)' offset 0,0.3\n", x_of(x, x->x0_ns),
-            x_of(x, x->x1_ns), real ? "time since recording began" : "virtual time", x->unit);
-    fputs("set xtics nomirror out\nset mxtics 5\nset grid xtics lc rgb '#ececec' lw 1\n", s);
-}
 
 /* ------------------------------------------------------------ timeline */
 
@@ -213,7 +69,7 @@ static size_t put_spans(FILE *s, const plot_data *d, const time_axis *x, plot_sp
                         int state, const char *block, double lo, double hi)
 {
     size_t rows = 0;
-    double min_width = (x_of(x, x->x1_ns) - x_of(x, x->x0_ns)) / CHART_MIN_SPAN_FRACTION;
+    double min_width = (chart_x_of(x, x->x1_ns) - chart_x_of(x, x->x0_ns)) / CHART_MIN_SPAN_FRACTION;
     for (size_t i = 0; i < d->span_count; i++) {
         const plot_span *p = &d->spans[i];
         if (p->kind != kind || (kind == PLOT_SPAN_STATE && p->state != state)) continue;
@@ -224,7 +80,7 @@ static size_t put_spans(FILE *s, const plot_data *d, const time_axis *x, plot_sp
             y1 = lane_y(d, p->lane) + hi;
         }
         if (rows++ == 0) fprintf(s, "$%s << EOD\n", block);
-        double a = x_of(x, p->t0_ns), b = x_of(x, p->t1_ns);
+        double a = chart_x_of(x, p->t0_ns), b = chart_x_of(x, p->t1_ns);
         if (b - a < min_width) b = a + min_width;
         fprintf(s, "%.4f %.3f %.4f %.4f %.3f %.3f\n", (a + b) / 2, (y0 + y1) / 2, a, b, y0, y1);
     }
@@ -236,19 +92,23 @@ static void put_all_spans(FILE *s, const plot_data *d, const time_axis *x, claus
 {
     const char *box = "using 1:2:3:4:5:6 with boxxyerror";
     if (put_spans(s, d, x, PLOT_SPAN_STALL, -1, "stall", 0, 0))
-        add_clause(c, "$stall %s fs transparent solid 0.45 noborder fc rgb '#ffd54f' "
+        chart_add_clause(c, "$stall %s fs transparent solid 0.45 noborder fc rgb '#ffd54f' "
                       "title 'write stall'", box);
     for (int i = 0; i < WT_STATE_COUNT; i++) {
         char block[32];
         snprintf(block, sizeof block, "state_%d", i);
         if (put_spans(s, d, x, PLOT_SPAN_STATE, i, block, -0.2, 0.2))
-            add_clause(c, "$%s %s fs solid 1.0 noborder fc rgb '%s' title '%s'", block, box,
+            chart_add_clause(c, "$%s %s fs solid 1.0 noborder fc rgb '%s' title '%s'", block, box,
                        state_style_table[i].color, wt_state_table[i].name);
     }
+    if (put_spans(s, d, x, PLOT_SPAN_STATE, PLOT_STATE_OFF_QUEUE, "off_queue", -0.2, 0.2))
+        chart_add_clause(c, "$off_queue %s fs pattern 5 border lc rgb '%s' fc rgb '%s' "
+                            "title 'GROUP_LEADER, off the write queue'",
+                         box, state_style_table[1].color, state_style_table[1].color);
     for (size_t i = 0; i < sizeof span_styles / sizeof span_styles[0]; i++) {
         const span_style *st = &span_styles[i];
         if (put_spans(s, d, x, st->kind, -1, st->block, st->lo, st->hi))
-            add_clause(c, "$%s %s %s title '%s'", st->block, box, st->style, st->title);
+            chart_add_clause(c, "$%s %s %s title '%s'", st->block, box, st->style, st->title);
     }
 }
 
@@ -261,7 +121,7 @@ typedef enum group_part { GROUP_BRACKET, GROUP_MEMBER, GROUP_LEADER, GROUP_LABEL
 static size_t put_group_part(FILE *s, const plot_data *d, const time_axis *x, const plot_group *g,
                              group_part part)
 {
-    double t = x_of(x, g->t_ns), lead = lane_y(d, g->leader_lane), lo = lead, hi = lead;
+    double t = chart_x_of(x, g->t_ns), lead = lane_y(d, g->leader_lane), lo = lead, hi = lead;
     const int *members = &d->members[g->member_first];
     for (size_t m = 0; m < g->member_count; m++) {
         double y = lane_y(d, members[m]);
@@ -290,7 +150,7 @@ static size_t put_group_part(FILE *s, const plot_data *d, const time_axis *x, co
 static size_t put_groups(FILE *s, const plot_data *d, const time_axis *x, bool memtable,
                          group_part part, const char *block)
 {
-    double gap = (x_of(x, x->x1_ns) - x_of(x, x->x0_ns)) / CHART_LABEL_GAP_FRACTION;
+    double gap = (chart_x_of(x, x->x1_ns) - chart_x_of(x, x->x0_ns)) / CHART_LABEL_GAP_FRACTION;
     double *last = malloc((d->lane_count + 1) * sizeof *last);
     assert(last != NULL);
     for (size_t i = 0; i <= d->lane_count; i++) last[i] = -1e300;
@@ -300,8 +160,8 @@ static size_t put_groups(FILE *s, const plot_data *d, const time_axis *x, bool m
         const plot_group *g = &d->groups[i];
         if (g->memtable != memtable || g->t_ns < x->x0_ns || g->t_ns > x->x1_ns) continue;
         double *prev = &last[lane_slot(g->leader_lane)];
-        if (part == GROUP_LABEL && x_of(x, g->t_ns) - *prev < gap) continue;
-        *prev = x_of(x, g->t_ns);
+        if (part == GROUP_LABEL && chart_x_of(x, g->t_ns) - *prev < gap) continue;
+        *prev = chart_x_of(x, g->t_ns);
         rows += put_group_part(s, d, x, g, part);
     }
     fputs("EOD\n", s);
@@ -319,20 +179,20 @@ static void put_all_groups(FILE *s, const plot_data *d, const time_axis *x, bool
     char block[16];
     snprintf(block, sizeof block, "%s_bracket", p);
     if (put_groups(s, d, x, memtable, GROUP_BRACKET, block))
-        add_clause(c, "$%s using 1:2:3:4 with vectors nohead lw 1.5 %s lc rgb '%s' notitle", block,
+        chart_add_clause(c, "$%s using 1:2:3:4 with vectors nohead lw 1.5 %s lc rgb '%s' notitle", block,
                    dash, rgb);
     snprintf(block, sizeof block, "%s_member", p);
     if (put_groups(s, d, x, memtable, GROUP_MEMBER, block))
-        add_clause(c, "$%s using 1:2 with points pt 7 ps 0.8 lc rgb '%s' notitle", block, rgb);
+        chart_add_clause(c, "$%s using 1:2 with points pt 7 ps 0.8 lc rgb '%s' notitle", block, rgb);
     snprintf(block, sizeof block, "%s_leader", p);
     if (put_groups(s, d, x, memtable, GROUP_LEADER, block))
-        add_clause(c, "$%s using 1:2 with points pt %d ps 1.7 lc rgb '%s' title '%s'", block,
+        chart_add_clause(c, "$%s using 1:2 with points pt %d ps 1.7 lc rgb '%s' title '%s'", block,
                    memtable ? 12 : 13, rgb,
                    memtable ? "memtable group (pipelined): leader, members"
                             : "write group: ◆ leader, • members, ×size");
     snprintf(block, sizeof block, "%s_label", p);
     if (put_groups(s, d, x, memtable, GROUP_LABEL, block))
-        add_clause(c, "$%s using 1:2:3 with labels left offset char 0.9,%s boxed font ',9' "
+        chart_add_clause(c, "$%s using 1:2:3 with labels left offset char 0.9,%s boxed font ',9' "
                       "tc rgb '%s' notitle", block, memtable ? "-0.55" : "0.55", rgb);
 }
 
@@ -345,7 +205,7 @@ static size_t put_mark_points(FILE *s, const plot_data *d, const time_axis *x, p
     for (size_t i = 0; i < d->mark_count; i++) {
         const plot_mark *m = &d->marks[i];
         if (m->kind != kind || m->t_ns < x->x0_ns || m->t_ns > x->x1_ns) continue;
-        fprintf(s, "%.4f %.3f\n", x_of(x, m->t_ns), lane_y(d, m->lane) + dy);
+        fprintf(s, "%.4f %.3f\n", chart_x_of(x, m->t_ns), lane_y(d, m->lane) + dy);
         rows++;
     }
     fputs("EOD\n", s);
@@ -369,7 +229,7 @@ static void fold_label(char *label, size_t cap, size_t *more, const char *text)
 static size_t put_mark_labels(FILE *s, const plot_data *d, const time_axis *x, plot_mark_kind kind,
                               const char *block)
 {
-    double gap = (x_of(x, x->x1_ns) - x_of(x, x->x0_ns)) / CHART_LABEL_GAP_FRACTION;
+    double gap = (chart_x_of(x, x->x1_ns) - chart_x_of(x, x->x0_ns)) / CHART_LABEL_GAP_FRACTION;
     size_t *owner = malloc((d->lane_count + 1) * sizeof *owner);
     size_t *more = calloc(d->mark_count + 1, sizeof *more);
     char(*label)[PLOT_TEXT_MAX * 2] = calloc(d->mark_count + 1, sizeof *label);
@@ -379,7 +239,7 @@ static size_t put_mark_labels(FILE *s, const plot_data *d, const time_axis *x, p
         const plot_mark *m = &d->marks[i];
         if (m->kind != kind || m->t_ns < x->x0_ns || m->t_ns > x->x1_ns || !m->text[0]) continue;
         size_t *o = &owner[lane_slot(m->lane)];
-        if (*o != SIZE_MAX && x_of(x, m->t_ns) - x_of(x, d->marks[*o].t_ns) < gap) {
+        if (*o != SIZE_MAX && chart_x_of(x, m->t_ns) - chart_x_of(x, d->marks[*o].t_ns) < gap) {
             fold_label(label[*o], sizeof label[*o], &more[*o], m->text);
             continue;
         }
@@ -392,8 +252,8 @@ static size_t put_mark_labels(FILE *s, const plot_data *d, const time_axis *x, p
         if (!label[i][0]) continue;
         char text[PLOT_TEXT_MAX * 2 + 32];
         snprintf(text, sizeof text, more[i] ? "%s +%zu" : "%s", label[i], more[i]);
-        fprintf(s, "%.4f %.3f ", x_of(x, d->marks[i].t_ns), lane_y(d, d->marks[i].lane));
-        put_data_text(s, text);
+        fprintf(s, "%.4f %.3f ", chart_x_of(x, d->marks[i].t_ns), lane_y(d, d->marks[i].lane));
+        chart_put_data_text(s, text);
         fputc('\n', s);
         rows++;
     }
@@ -413,15 +273,15 @@ static void put_run_lines(FILE *s, const plot_data *d, const time_axis *x, plot_
     for (size_t i = 0; i < d->mark_count; i++) {
         const plot_mark *m = &d->marks[i];
         if (m->kind != kind || m->t_ns < x->x0_ns || m->t_ns > x->x1_ns) continue;
-        double t = x_of(x, m->t_ns);
+        double t = chart_x_of(x, m->t_ns);
         fprintf(s, "set arrow from %.4f, graph 0 to %.4f, graph 1 nohead dt 2 lw 2 "
                    "lc rgb '%s' front\n", t, t, rgb);
         fputs("set label ", s);
-        put_quoted(s, m->text);
+        chart_put_quoted(s, m->text);
         fprintf(s, " at %.4f, graph 1 center offset 0,0.7 tc rgb '%s' font ',9' front\n", t, rgb);
         n++;
     }
-    if (n) add_clause(c, "keyentry with lines dt 2 lw 2 lc rgb '%s' title '%s'", rgb, title);
+    if (n) chart_add_clause(c, "keyentry with lines dt 2 lw 2 lc rgb '%s' title '%s'", rgb, title);
 }
 
 /* Back-to-back writes of one writer would read as one long segment: a
@@ -429,30 +289,63 @@ static void put_run_lines(FILE *s, const plot_data *d, const time_axis *x, plot_
 static void put_write_cuts(FILE *s, const plot_data *d, const time_axis *x, clause_list *c)
 {
     if (put_mark_points(s, d, x, PLOT_MARK_WRITE_BEGIN, "write_begin", -0.2))
-        add_clause(c, "$write_begin using 1:2:(0):(0.4) with vectors nohead lw 2 "
+        chart_add_clause(c, "$write_begin using 1:2:(0):(0.4) with vectors nohead lw 2 "
                       "lc rgb '#ffffff' notitle");
+}
+
+/* Wake-ups: an arrow at the moment of the "state" event from the lane of
+ * the fiber that set the state to the lane of the writer it set, in the
+ * colour of the state set (so a stride wake-up reads leader -> callers ->
+ * members).  Arrows start (a dot) and end at the lanes' bar edges. */
+static void put_wakes(FILE *s, const plot_data *d, const time_axis *x, clause_list *c)
+{
+    size_t rows = 0;
+    for (size_t i = 0; i < d->wake_count; i++) {
+        const plot_wake *w = &d->wakes[i];
+        if (w->t_ns < x->x0_ns || w->t_ns > x->x1_ns) continue;
+        if (w->from_lane == PLOT_LANE_ENGINE && !d->engine_used) continue;
+        double y0 = lane_y(d, w->from_lane), y1 = lane_y(d, w->to_lane);
+        double edge = y1 < y0 ? -0.22 : 0.22;
+        if (rows++ == 0) fputs("$wake << EOD\n", s);
+        unsigned long rgb = strtoul(state_style_table[w->state].color + 1, NULL, 16);
+        fprintf(s, "%.4f %.3f 0 %.3f %lu\n", chart_x_of(x, w->t_ns), y0 + edge,
+                (y1 - edge) - (y0 + edge), rgb);
+    }
+    if (rows == 0) return;
+    fputs("EOD\n", s);
+    chart_add_clause(c, "$wake using 1:2:3:4:5 with vectors head filled size screen 0.007,25 "
+                        "lw 1.3 lc rgb variable notitle");
+    chart_add_clause(c, "$wake using 1:2:5 with points pt 7 ps 0.55 lc rgb variable notitle");
+    chart_add_clause(c, "keyentry with vectors head filled lw 1.3 lc rgb '#555555' "
+                        "title 'wake-up: who set whose state (colour: the state set)'");
 }
 
 static void put_all_marks(FILE *s, const plot_data *d, const time_axis *x, clause_list *c)
 {
+    if (put_mark_points(s, d, x, PLOT_MARK_MOVE_ASIDE, "aside", 0))
+        chart_add_clause(c, "$aside using 1:2 with points pt 14 ps 1.8 lw 2 lc rgb '#b15928' "
+                            "title 'moved aside by a leader (9.1+)'");
+    if (put_mark_labels(s, d, x, PLOT_MARK_MOVE_ASIDE, "aside_label"))
+        chart_add_clause(c, "$aside_label using 1:2:3 with labels left offset char 1,0.9 boxed "
+                            "font ',9' tc rgb '#b15928' notitle");
     if (put_mark_points(s, d, x, PLOT_MARK_WAL_APPEND, "wal_append", 0.34))
-        add_clause(c, "$wal_append using 1:2 with points pt 11 ps 1.1 lc rgb '#4e2a1e' "
+        chart_add_clause(c, "$wal_append using 1:2 with points pt 11 ps 1.1 lc rgb '#4e2a1e' "
                       "title 'WAL append (record written)'");
     if (put_mark_points(s, d, x, PLOT_MARK_ENGINE, "engine", 0))
-        add_clause(c, "$engine using 1:2 with points pt 8 ps 1.6 lw 2 lc rgb '#000000' "
+        chart_add_clause(c, "$engine using 1:2 with points pt 8 ps 1.6 lw 2 lc rgb '#000000' "
                       "title 'crash, reopen, recovery, memtable switch'");
     if (put_mark_labels(s, d, x, PLOT_MARK_ENGINE, "engine_label"))
-        add_clause(c, "$engine_label using 1:2:3 with labels left offset char 1,-0.9 font ',9' "
+        chart_add_clause(c, "$engine_label using 1:2:3 with labels left offset char 1,-0.9 font ',9' "
                       "tc rgb '#000000' notitle");
     put_run_lines(s, d, x, PLOT_MARK_CRASH, "#000000", "crash (writers stop)", c);
     put_run_lines(s, d, x, PLOT_MARK_BG_ERROR, "#ff0000", "background error / violation", c);
     if (put_mark_points(s, d, x, PLOT_MARK_ERROR, "error", 0)) {
-        add_clause(c, "$error using 1:2 with points pt 2 ps 2.4 lw 3 lc rgb '#ff0000' notitle");
-        add_clause(c, "keyentry with points pt 2 ps 1.2 lw 2 lc rgb '#ff0000' "
+        chart_add_clause(c, "$error using 1:2 with points pt 2 ps 2.4 lw 3 lc rgb '#ff0000' notitle");
+        chart_add_clause(c, "keyentry with points pt 2 ps 1.2 lw 2 lc rgb '#ff0000' "
                       "title 'failed write, WAL append/sync or insert'");
     }
     if (put_mark_labels(s, d, x, PLOT_MARK_ERROR, "error_label"))
-        add_clause(c, "$error_label using 1:2:3 with labels left offset char 1.2,-0.9 boxed "
+        chart_add_clause(c, "$error_label using 1:2:3 with labels left offset char 1.2,-0.9 boxed "
                       "font ',9' tc rgb '#cc0000' notitle");
 }
 
@@ -463,29 +356,30 @@ static void put_lanes(FILE *s, const plot_data *d)
     size_t total = lane_total(d);
     fprintf(s, "set yrange [0.45:%.2f]\nset ytics scale 0 (", (double)total + 0.55);
     for (size_t i = 0; i < d->lane_count; i++) {
-        put_quoted(s, d->lanes[i]);
+        chart_put_quoted(s, d->lanes[i]);
         fprintf(s, " %.1f%s", lane_y(d, (int)i), i + 1 < total ? ", " : "");
     }
     if (d->engine_used) fputs("'engine' 1.0", s);
     fputs(")\nset grid ytics lc rgb '#d9d9d9' lw 1 back\nset border 3\n", s);
     fputs("set key outside below center horizontal Left reverse samplen 2 spacing 1.15 "
-          "width 2 maxrows 4 font ',9'\n", s);
+          "width 2 maxrows 5 font ',9'\n", s);
     fputs("set lmargin 10\nset rmargin 24\n", s); /* labels near the end run into the margin */
 }
 
-static bool put_timeline(FILE *s, const plot_data *d, const chart_options *o)
+bool chart_put_timeline(FILE *s, const plot_data *d, const chart_options *o)
 {
     char title[512];
-    make_title(d, o, "", title, sizeof title);
+    chart_make_title(d, o, "", title, sizeof title);
     size_t total = lane_total(d);
     /* 40 px a lane keeps 16 writers readable; past CHART_ROOMY_LANES lanes
      * shrink (to a floor) so that 256 writers still make a sane image. */
-    int lane_px = total <= CHART_ROOMY_LANES ? CHART_LANE_HEIGHT_PX
+    int lane_px = total <= CHART_FEW_LANES     ? CHART_FEW_LANE_HEIGHT_PX
+                  : total <= CHART_ROOMY_LANES ? CHART_LANE_HEIGHT_PX
                   : (int)(CHART_LANE_HEIGHT_PX * CHART_ROOMY_LANES / total);
     if (lane_px < CHART_MIN_LANE_HEIGHT_PX) lane_px = CHART_MIN_LANE_HEIGHT_PX;
-    put_preamble(s, o, CHART_BASE_HEIGHT_PX + lane_px * (int)total, title);
-    time_axis x = choose_axis(d, o);
-    put_time_axis(s, &x, d->real);
+    chart_put_preamble(s, o, CHART_BASE_HEIGHT_PX + lane_px * (int)total, title);
+    time_axis x = chart_choose_axis(d, o);
+    chart_put_time_axis(s, &x, d->real);
     put_lanes(s, d);
     clause_list *c = calloc(1, sizeof *c);
     assert(c != NULL);
@@ -493,162 +387,12 @@ static bool put_timeline(FILE *s, const plot_data *d, const chart_options *o)
     put_write_cuts(s, d, &x, c);
     put_all_groups(s, d, &x, false, c);
     put_all_groups(s, d, &x, true, c);
+    put_wakes(s, d, &x, c);
     put_all_marks(s, d, &x, c);
     bool any = c->count > 0;
-    if (any) put_plot_command(s, c);
+    if (any) chart_put_plot_command(s, c);
     free(c);
     return any;
-}
-
-/* -------------------------------------------------------------- groups */
-
-/* "x size" and "x bytes" rows for the write groups (or memtable groups). */
-static size_t put_group_series(FILE *s, const plot_data *d, const time_axis *x, bool memtable,
-                               bool bytes, const char *block)
-{
-    size_t rows = 0;
-    fprintf(s, "$%s << EOD\n", block);
-    for (size_t i = 0; i < d->group_count; i++) {
-        const plot_group *g = &d->groups[i];
-        if (g->memtable != memtable || g->t_ns < x->x0_ns || g->t_ns > x->x1_ns) continue;
-        fprintf(s, "%.4f %llu\n", x_of(x, g->t_ns),
-                (unsigned long long)(bytes ? g->bytes : g->member_count));
-        rows++;
-    }
-    fputs("EOD\n", s);
-    return rows;
-}
-
-/* How many write groups had each size; returns the largest size and, in
- * *most, the largest count. */
-static size_t put_size_histogram(FILE *s, const plot_data *d, uint64_t *most)
-{
-    size_t largest = 0;
-    for (size_t i = 0; i < d->group_count; i++)
-        if (!d->groups[i].memtable && d->groups[i].member_count > largest)
-            largest = d->groups[i].member_count;
-    uint64_t *count = calloc(largest + 1, sizeof *count);
-    assert(count != NULL);
-    for (size_t i = 0; i < d->group_count; i++)
-        if (!d->groups[i].memtable) count[d->groups[i].member_count]++;
-    *most = 0;
-    fputs("$histogram << EOD\n", s);
-    for (size_t n = 1; n <= largest; n++) {
-        if (count[n]) fprintf(s, "%zu %llu\n", n, (unsigned long long)count[n]);
-        if (count[n] > *most) *most = count[n];
-    }
-    fputs("EOD\n", s);
-    free(count);
-    return largest;
-}
-
-static void put_groups_over_time(FILE *s, const plot_data *d, const time_axis *x, size_t largest)
-{
-    size_t write_groups = put_group_series(s, d, x, false, false, "size");
-    size_t mem_groups = put_group_series(s, d, x, true, false, "mem_size");
-    put_group_series(s, d, x, false, true, "bytes");
-    put_time_axis(s, x, d->real);
-    fprintf(s, "set yrange [0:%zu]\nset ytics %zu\nset ylabel 'group size (writers)'\n", largest + 1,
-            largest / 8 + 1);
-    clause_list *c = calloc(1, sizeof *c);
-    assert(c != NULL);
-    if (write_groups)
-        add_clause(c, "$size using 1:2 with impulses lw 2 lc rgb '#404040' notitle, "
-                      "$size using 1:2 with points pt 7 ps 1.1 lc rgb '#404040' "
-                      "title 'write group: writers'");
-    if (mem_groups)
-        add_clause(c, "$mem_size using 1:2 with points pt 6 ps 1.6 lw 2 lc rgb '#6a3d9a' "
-                      "title 'memtable group (pipelined): writers'");
-    if (c->count) put_plot_command(s, c);
-    else fputs("plot NaN notitle\n", s);
-    fputs("set yrange [0:*]\nset ytics autofreq\nset ylabel 'group bytes'\n", s);
-    if (write_groups)
-        fputs("plot $bytes using 1:2 with impulses lw 2 lc rgb '#8c564b' notitle, "
-              "$bytes using 1:2 with points pt 7 ps 1.1 lc rgb '#8c564b' "
-              "title 'write group: bytes (WAL payload)'\n", s);
-    else
-        fputs("plot NaN notitle\n", s);
-    free(c);
-}
-
-static bool put_groups_chart(FILE *s, const plot_data *d, const chart_options *o)
-{
-    char title[512];
-    make_title(d, o, "groups · ", title, sizeof title);
-    uint64_t most;
-    size_t largest = put_size_histogram(s, d, &most);
-    if (largest == 0) return false;
-    put_preamble(s, o, 950, NULL);
-    fputs("set multiplot layout 3,1 title ", s);
-    put_quoted(s, title);
-    fputs(" font ',13'\n", s);
-    fputs("set key outside top right horizontal Left reverse samplen 2 font ',9'\n", s);
-    fputs("set border 3\nset lmargin 12\nset rmargin 4\nset ytics nomirror\n", s);
-    time_axis x = choose_axis(d, o);
-    put_groups_over_time(s, d, &x, largest);
-    fprintf(s, "set xrange [0.4:%.1f]\nset xtics 1 nomirror\nunset mxtics\nset grid noxtics\n"
-               "set xlabel 'group size (writers)'\nset ylabel 'groups'\nset yrange [0:*]\n"
-               "set offsets 0,0,graph 0.15,0\nset boxwidth 0.7\nset ytics %llu\n",
-            (double)largest + 0.6, (unsigned long long)(most / 8 + 1));
-    if (largest > 40) fputs("set xtics autofreq\n", s);
-    fputs("plot $histogram using 1:2 with boxes fs solid 0.85 border lc rgb '#202020' "
-          "fc rgb '#7f7f7f' title 'write groups of that size', "
-          "$histogram using 1:2:2 with labels offset char 0,0.8 font ',9' notitle\n", s);
-    fputs("unset multiplot\n", s);
-    return true;
-}
-
-/* --------------------------------------------------------- transitions */
-
-/* One bar per transition that happened, ordered by wt_state_table (from,
- * then to); bars are coloured by the target state and grouped into one
- * datablock per target so the legend names the colours.  Returns the
- * number of bars. */
-static int put_transition_bars(FILE *s, const plot_data *d, clause_list *c)
-{
-    int bar = 0, order[WT_STATE_COUNT][WT_STATE_COUNT];
-    for (int f = 0; f < WT_STATE_COUNT; f++)
-        for (int t = 0; t < WT_STATE_COUNT; t++) order[f][t] = d->transitions[f][t] ? bar++ : -1;
-    for (int t = 0; t < WT_STATE_COUNT; t++) {
-        bool any = false;
-        for (int f = 0; f < WT_STATE_COUNT; f++) {
-            if (order[f][t] < 0) continue;
-            if (!any) fprintf(s, "$to_%d << EOD\n", t);
-            any = true;
-            bool legal = wt_state_transition_legal(wt_state_table[f].bit, wt_state_table[t].bit);
-            fprintf(s, "%d %llu \"%s → %s%s\"\n", order[f][t],
-                    (unsigned long long)d->transitions[f][t], wt_state_table[f].name,
-                    wt_state_table[t].name, legal ? "" : " (ILLEGAL)");
-        }
-        if (!any) continue;
-        fputs("EOD\n", s);
-        add_clause(c, "$to_%d using 1:2:xtic(3) with boxes fs solid 1.0 border lc rgb '#303030' "
-                      "fc rgb '%s' title '→ %s'", t, state_style_table[t].color, wt_state_table[t].name);
-        add_clause(c, "$to_%d using 1:2:2 with labels offset char 0,0.8 font ',9' notitle", t);
-    }
-    return bar;
-}
-
-static bool put_transitions(FILE *s, const plot_data *d, const chart_options *o)
-{
-    char title[512];
-    make_title(d, o, "state transitions · ", title, sizeof title);
-    clause_list *c = calloc(1, sizeof *c);
-    assert(c != NULL);
-    int bars = put_transition_bars(s, d, c);
-    if (bars > 0) {
-        put_preamble(s, o, 720, title);
-        fprintf(s, "set xrange [-0.6:%.1f]\nset yrange [0:*]\nset offsets 0,0,graph 0.12,0\n"
-                   "set boxwidth 0.7\nset xtics rotate by 30 right nomirror font ',9'\n"
-                   "set border 3\nset ytics nomirror\nset grid ytics lc rgb '#e6e6e6'\n"
-                   "set ylabel 'transitions (summed over %llu run%s)'\n"
-                   "set key outside right top Left reverse samplen 2 font ',9' "
-                   "title 'bar colour = state entered'\n",
-                (double)bars - 0.4, (unsigned long long)d->runs, d->runs == 1 ? "" : "s");
-        put_plot_command(s, c);
-    }
-    free(c);
-    return bars > 0;
 }
 
 /* ---------------------------------------------------------------- public */
@@ -695,9 +439,9 @@ bool chart_script(const plot_data *d, const chart_options *o, char **script, siz
     assert(s != NULL);
     bool drawn = false;
     switch (o->kind) {
-    case CHART_KIND_TIMELINE: drawn = put_timeline(s, d, o); break;
-    case CHART_KIND_TRANSITIONS: drawn = put_transitions(s, d, o); break;
-    case CHART_KIND_GROUPS: drawn = put_groups_chart(s, d, o); break;
+    case CHART_KIND_TIMELINE: drawn = chart_put_timeline(s, d, o); break;
+    case CHART_KIND_TRANSITIONS: drawn = chart_put_transitions(s, d, o); break;
+    case CHART_KIND_GROUPS: drawn = chart_put_groups_chart(s, d, o); break;
     case CHART_KIND_COUNT: break;
     }
     if (drawn) fputs("set output\n", s);

@@ -52,6 +52,7 @@ typedef struct plot_loader {
     bool wrote;              /* some write began (engine events before it are setup) */
     bool stalled;
     uint64_t stall_ns;
+    bool leaders_leave;      /* unordered or pipelined: leaders go on after leaving the queue */
     lane_open lanes[PLOT_MAX_LANES];
     lane_open engine;        /* the engine lane's flush, sync and insert */
 } plot_loader;
@@ -72,6 +73,7 @@ void plot_data_free(plot_data *d)
     free(d->marks);
     free(d->groups);
     free(d->members);
+    free(d->wakes);
     memset(d, 0, sizeof *d);
 }
 
@@ -172,6 +174,16 @@ static void note_activity(plot_data *d, uint64_t t_ns)
     d->has_activity = true;
 }
 
+/* Something the timeline must show happened at t: widen the frame's end
+ * (its start is the first group, else the first activity). */
+static void note_frame(plot_data *d, uint64_t t_ns)
+{
+    if (!in_window(d, t_ns)) return;
+    if (!d->has_frame) d->frame_from_ns = t_ns;
+    if (!d->has_frame || t_ns > d->frame_to_ns) d->frame_to_ns = t_ns;
+    d->has_frame = true;
+}
+
 /* -------------------------------------------------------- event helpers */
 
 /* The "status" of an end event; "ok" for kinds that have none. */
@@ -224,17 +236,53 @@ static bool ev_write_end(plot_loader *ld, const trace_event *e, int fiber)
     (void)fiber;
     int lane;
     if (!lane_of(ld, e->writer, &lane) || !lane_enters(ld, lane, -1, e->t_ns)) return false;
+    note_frame(ld->d, e->t_ns);
     return strcmp(e->status, "ok") == 0 || add_mark(ld, PLOT_MARK_ERROR, lane, e->t_ns, e->status);
+}
+
+/* fiber set lane's state to `state` at t: a wake-up arrow. */
+static bool add_wake(plot_loader *ld, int fiber, int lane, int state, uint64_t t_ns)
+{
+    plot_data *d = ld->d;
+    if (!in_window(d, t_ns)) return true;
+    if (!grow(ld, (void **)&d->wakes, d->wake_count, &d->wake_cap, sizeof *d->wakes)) return false;
+    d->wakes[d->wake_count++] =
+        (plot_wake){.t_ns = t_ns, .from_lane = fiber, .to_lane = lane, .state = state};
+    return true;
 }
 
 static bool ev_state(plot_loader *ld, const trace_event *e, int fiber)
 {
-    (void)fiber;
     int lane, from, to;
     if (!state_of(ld, e->from, &from) || !state_of(ld, e->to, &to) || !lane_of(ld, e->writer, &lane))
         return false;
     if (in_window(ld->d, e->t_ns)) ld->d->transitions[from][to]++;
+    if (fiber >= 0 && fiber != lane && !add_wake(ld, fiber, lane, to, e->t_ns)) return false;
     return lane_enters(ld, lane, to, e->t_ns);
+}
+
+/* Unordered or pipelined: a leader that took its group off the write
+ * queue but is still GROUP_LEADER has left the write thread (it inserts
+ * its own batch, or waits for the memtable stage): drawn apart. */
+static bool ev_detach(plot_loader *ld, const trace_event *e, int fiber)
+{
+    (void)fiber;
+    int lane;
+    if (!ld->leaders_leave || e->queue == NULL || strcmp(e->queue, "memtable") == 0) return true;
+    if (!lane_of(ld, e->leader, &lane)) return false;
+    const lane_open *w = open_of(ld, lane);
+    if (!w->writing || w->state != wt_state_index_by_name("GROUP_LEADER")) return true;
+    return lane_enters(ld, lane, PLOT_STATE_OFF_QUEUE, e->t_ns);
+}
+
+static bool ev_move_aside(plot_loader *ld, const trace_event *e, int fiber)
+{
+    (void)fiber;
+    int lane;
+    if (!lane_of(ld, e->writer, &lane)) return false;
+    char text[PLOT_TEXT_MAX];
+    snprintf(text, sizeof text, "aside (%.40s)", e->leader);
+    return add_mark(ld, PLOT_MARK_MOVE_ASIDE, lane, e->t_ns, text);
 }
 
 static bool add_member(plot_loader *ld, const char *name)
@@ -257,6 +305,8 @@ static bool ev_group(plot_loader *ld, const trace_event *e, int fiber)
     if (!lane_of(ld, e->leader, &lane)) return false;
     if (e->members.count == 0) return not_a_trace(ld, "%s without members", trace_kinds[e->kind].name);
     if (!in_window(d, e->t_ns)) return true;
+    if (!d->has_frame || e->t_ns < d->frame_from_ns) d->frame_from_ns = e->t_ns;
+    note_frame(d, e->t_ns);
     if (!grow(ld, (void **)&d->groups, d->group_count, &d->group_cap, sizeof *d->groups)) return false;
     plot_group g = {.t_ns = e->t_ns, .memtable = memtable, .leader_lane = lane,
                     .member_first = d->member_count, .bytes = memtable ? 0 : e->bytes,
@@ -347,6 +397,7 @@ static bool ev_insert(plot_loader *ld, const trace_event *e, int fiber)
 
 static bool ev_flush(plot_loader *ld, const trace_event *e, int fiber)
 {
+    if (ld->wrote) note_frame(ld->d, e->t_ns);
     if (e->kind == TRACE_FLUSH_BEGIN) {
         span_begin(ld, PLOT_SPAN_FLUSH, fiber, e->t_ns);
         return true;
@@ -364,6 +415,7 @@ static bool stall_end(plot_loader *ld, uint64_t t_ns)
 static bool ev_stall(plot_loader *ld, const trace_event *e, int fiber)
 {
     (void)fiber;
+    note_frame(ld->d, e->t_ns);
     if (e->kind == TRACE_STALL_END) return stall_end(ld, e->t_ns);
     if (!ld->stalled) ld->stall_ns = e->t_ns;
     ld->stalled = true;
@@ -417,6 +469,7 @@ static bool ev_engine(plot_loader *ld, const trace_event *e, int fiber)
         snprintf(text, sizeof text, "%s", trace_kinds[e->kind].name);
     if (!add_mark(ld, PLOT_MARK_ENGINE, fiber, e->t_ns, text)) return false;
     note_activity(ld->d, e->t_ns);
+    note_frame(ld->d, e->t_ns);
     if (e->kind == TRACE_CRASH &&
         (!add_mark(ld, PLOT_MARK_CRASH, fiber, e->t_ns, "crash") || !close_open(ld, e->t_ns)))
         return false;
@@ -436,6 +489,7 @@ static const event_fn event_table[TRACE_KIND_COUNT] = {
     [TRACE_BG_ERROR] = ev_bg_error,        [TRACE_VIOLATION] = ev_violation,
     [TRACE_MEMTABLE_SWITCH] = ev_engine,   [TRACE_RECOVERY] = ev_engine,
     [TRACE_CRASH] = ev_engine,             [TRACE_REOPEN] = ev_engine,
+    [TRACE_DETACH] = ev_detach,            [TRACE_MOVE_ASIDE] = ev_move_aside,
 };
 
 static bool load_event(plot_loader *ld, const trace_event *e)
@@ -470,6 +524,8 @@ static bool lanes_from_scenario(plot_loader *ld, const char *text)
         ok = lane_of(ld, sc->writers[i].name, &lane);
     }
     if (ld->run == 0) describe_mode(&sc->options, ld->d->mode, sizeof ld->d->mode);
+    ld->leaders_leave = sc->options.unordered_write || sc->options.enable_pipelined_write;
+    ld->d->off_queue_style |= ld->leaders_leave;
     scenario_free(sc);
     return ok;
 }

@@ -10,7 +10,8 @@
  * write_begin until its first transition and has no segment between
  * write_end and its next write_begin); WAL sync, memtable insert, stall,
  * flush and pin-hold spans; point marks (write starts, WAL appends,
- * errors, engine events); write and memtable groups; and the count of
+ * errors, engine events, writers moved aside); wake-ups (who set whose
+ * state); write and memtable groups; and the count of
  * every state transition from -> to.  Several files may be loaded into one
  * plot_data (their lanes merge by name, counts add up).
  *
@@ -66,6 +67,8 @@ typedef enum plot_mark_kind {
                            * the whole run is affected (also marked as an ERROR) */
     PLOT_MARK_ENGINE,     /* crash, reopen, recovery, memtable switch */
     PLOT_MARK_CRASH,      /* the machine lost power (also marked as ENGINE) */
+    PLOT_MARK_MOVE_ASIDE, /* a leader moved this writer out of its group (9.1+ reorder);
+                           * text: "aside (LEADER)" */
 } plot_mark_kind;
 
 typedef struct plot_mark {
@@ -74,6 +77,21 @@ typedef struct plot_mark {
     uint64_t t_ns;
     char text[PLOT_TEXT_MAX];
 } plot_mark;
+
+/* A pseudo-state for state spans (beyond wt_state_table): a leader still
+ * in GROUP_LEADER after it took its group off the write queue, in
+ * unordered write (it inserts its own batch outside the write thread) or
+ * pipelined write (it waits for the memtable stage). */
+enum { PLOT_STATE_OFF_QUEUE = WT_STATE_COUNT, PLOT_STATE_COUNT };
+
+/* Someone set a writer's state: a trace "state" event whose fiber is not
+ * the writer (a leader waking a member, a caller waking its stride). */
+typedef struct plot_wake {
+    uint64_t t_ns;
+    int from_lane;        /* the fiber that set it (a writer lane or PLOT_LANE_ENGINE) */
+    int to_lane;          /* the writer whose state was set */
+    int state;            /* the state set (wt_state_table index) */
+} plot_wake;
 
 typedef struct plot_group {
     uint64_t t_ns;
@@ -112,6 +130,8 @@ typedef struct plot_data {
     size_t group_count, group_cap;
     int *members;
     size_t member_count, member_cap;
+    plot_wake *wakes;
+    size_t wake_count, wake_cap;
 
     uint64_t transitions[WT_STATE_COUNT][WT_STATE_COUNT];
 
@@ -119,6 +139,12 @@ typedef struct plot_data {
     bool has_activity;       /* some writer wrote inside the window */
     uint64_t active_from_ns; /* first write_begin / state event in the window */
     uint64_t active_to_ns;   /* last writer event in the window */
+    /* The default frame of a timeline (inside the window): from the first
+     * group's formation (else the first activity) to the last write's end,
+     * extended to every flush, stall and engine event after writes began. */
+    bool has_frame;
+    uint64_t frame_from_ns, frame_to_ns;
+    bool off_queue_style;    /* a loaded run was unordered or pipelined */
 } plot_data;
 
 /* An empty plot_data with the window [from_ns, to_ns]. */
