@@ -20,6 +20,7 @@
 
 #include "db.h"
 #include "status.h"
+#include "../port/timing.h"
 
 enum {
     SCENARIO_MAX_WRITERS = 256,
@@ -81,13 +82,18 @@ typedef struct scenario_fault {
 } scenario_fault;
 
 typedef struct scenario_device {
-    uint64_t append_ns;      /* per append call */
+    uint64_t append_ns;      /* per append call (every file kind not set apart) */
     uint64_t append_ns_per_kib;
     uint64_t sync_ns;        /* per sync */
     uint64_t read_ns;
     uint64_t capacity_bytes; /* 0 = unlimited; beyond it appends fail with no_space */
     scenario_fault *faults;
     size_t fault_count;
+    char *profile;           /* "profile" as written; NULL: none */
+    /* What the run charges (timing.h), resolved at load: defaults, then
+     * the profile, then the top-level costs above, then "wal", "table",
+     * "manifest" and "memtable".  timing.seed is 0: the run sets it. */
+    timing_model timing;
 } scenario_device;
 
 typedef enum scenario_policy {
