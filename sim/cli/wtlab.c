@@ -19,6 +19,8 @@ static const cli_command commands[] = {
     {"explore", "run many schedules (random, pct, dfs) and save failures", cmd_explore},
     {"minimize", "shrink a failing trace while it fails the same way", cmd_minimize},
     {"plot", "draw a chart of a trace with gnuplot", cmd_plot},
+    {"calibrate", "fit the sim's timing model to real traces: a device profile", cmd_calibrate},
+    {"compare", "a real and a sim trace side by side: groups, rates, states", cmd_compare},
     {"lesson", "run a lesson: scenario, trace and chart", cmd_lesson},
 };
 
