@@ -44,7 +44,7 @@ static int draw(const char *png, const char *script_path, const char *na, const 
     }
     FILE *f = fopen(path, "w");
     if (f == NULL) return cli_usage_error("%s: cannot create", path);
-    compare_write_gnuplot(f, png, na, a, nb, b);
+    compare_write_gnuplot(f, png != NULL ? png : "compare.png", na, a, nb, b);
     if (fclose(f) != 0) return cli_usage_error("%s: cannot write", path);
     if (png == NULL) return EXIT_OK;
     if (!cli_make_parent_dirs(png)) return cli_usage_error("%s: cannot create its directory", png);
