@@ -14,14 +14,16 @@
 #include "cli.h"
 
 static const char usage[] =
-    "usage: wtlab calibrate REAL_TRACE... -o PROFILE.json\n"
+    "usage: wtlab calibrate REAL_TRACE... -o PROFILE.json [--steps-from SIM_TRACE]\n"
     "  Fits the sim's timing model (WAL append and sync, memtable insert, wake-up\n"
     "  latency and cost, think time) to traces of wtdb --trace / wtbench --trace\n"
-    "  and writes it as a device profile (scenarios/README.md, \"device profiles\").\n";
+    "  and writes it as a device profile (scenarios/README.md, \"device profiles\").\n"
+    "  --steps-from: a sim trace of the same workload; its scheduling steps per spin\n"
+    "  phase give schedule.tick_ns (the sim's CPU time per step).\n";
 
 int cmd_calibrate(int argc, char **argv)
 {
-    const char *out_path = NULL;
+    const char *out_path = NULL, *steps_from = NULL;
     const char *inputs[256];
     size_t n = 0;
     for (int i = 1; i < argc; i++) {
@@ -32,6 +34,9 @@ int cmd_calibrate(int argc, char **argv)
         if (strcmp(argv[i], "-o") == 0) {
             if (i + 1 >= argc) return cli_usage_error("calibrate: -o needs a file\n%s", usage);
             out_path = argv[++i];
+        } else if (strcmp(argv[i], "--steps-from") == 0) {
+            if (i + 1 >= argc) return cli_usage_error("calibrate: --steps-from needs a sim trace");
+            steps_from = argv[++i];
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             return cli_usage_error("calibrate: unknown option %s\n%s", argv[i], usage);
         } else if (n == sizeof inputs / sizeof inputs[0]) {
@@ -60,8 +65,21 @@ int cmd_calibrate(int argc, char **argv)
         trace_stats_free(&st);
         return cli_usage_error("calibrate: no writes in the trace%s", n > 1 ? "s" : "");
     }
+    trace_stats sim;
+    memset(&sim, 0, sizeof sim);
+    if (steps_from != NULL) {
+        bool ok = trace_stats_add(steps_from, &sim, err, sizeof err);
+        if (ok && sim.real)
+            snprintf(err, sizeof err, "%s: a real trace: --steps-from needs a sim trace", steps_from);
+        if (!ok || sim.real) {
+            trace_stats_free(&st);
+            trace_stats_free(&sim);
+            return cli_usage_error("%s", err);
+        }
+    }
     calibration c;
-    calibrate_fit(&st, &c);
+    calibrate_fit(&st, steps_from != NULL ? &sim : NULL, &c);
+    trace_stats_free(&sim);
     printf("calibrate: %zu trace%s, %llu writes, %llu groups\n", n, n > 1 ? "s" : "",
            (unsigned long long)st.writes, (unsigned long long)st.groups);
     calibrate_print(stdout, &st, &c);

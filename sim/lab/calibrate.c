@@ -131,7 +131,7 @@ static uint64_t clamp_ns(double x)
     return x <= 0 ? 0 : (uint64_t)llround(x);
 }
 
-void calibrate_fit(const trace_stats *st, calibration *c)
+void calibrate_fit(const trace_stats *st, const trace_stats *sim, calibration *c)
 {
     memset(c, 0, sizeof *c);
     fit_line(&st->append_bytes, &st->append_ns, stats_quantile(&st->append_ns, 0.99), c);
@@ -151,6 +151,14 @@ void calibrate_fit(const trace_stats *st, calibration *c)
     p->wake_ns = stats_quantile(&st->wake_cost_ns, 0.5);
     calibrate_dist(&st->wake_latency_ns, &p->wake_latency);
     p->think_ns = stats_quantile(&st->think_ns, 0.5);
+    c->spin_n = st->spin_ns.n;
+    if (sim != NULL && sim->spin_steps.n > 0 && st->spin_ns.n > 0) {
+        c->sim_spin_steps = stats_quantile(&sim->spin_steps, 0.5);
+        if (c->sim_spin_steps == 0) c->sim_spin_steps = 1;
+        uint64_t real = stats_quantile(&st->spin_ns, 0.5);
+        p->tick_ns = (real + c->sim_spin_steps / 2) / c->sim_spin_steps;
+        if (p->tick_ns == 0) p->tick_ns = 1;
+    }
 }
 
 static double us(double ns) { return ns / 1000.0; }
@@ -199,6 +207,13 @@ void calibrate_print(FILE *out, const trace_stats *st, const calibration *c)
             st->waits ? 100.0 * (double)st->waits_blocked / (double)st->waits : 0.0);
     fputs("think time:       ", out);
     spread(out, &st->think_ns);
+    fputs("\nspin phase:       ", out);
+    spread(out, &st->spin_ns);
+    if (c->sim_spin_steps > 0)
+        fprintf(out, " -> schedule.tick_ns = median / %llu sim steps = %llu ns",
+                (unsigned long long)c->sim_spin_steps, (unsigned long long)c->profile.tick_ns);
+    else
+        fputs(" (schedule.tick_ns: needs --steps-from SIM_TRACE)", out);
     fputc('\n', out);
 }
 
@@ -222,6 +237,7 @@ void calibrate_write_profile(FILE *out, const trace_stats *st, const calibration
     measured_item(m, "wake_latency_ns", &st->wake_latency_ns, false);
     measured_item(m, "wake_cost_ns", &st->wake_cost_ns, false);
     measured_item(m, "think_ns", &st->think_ns, false);
+    measured_item(m, "spin_ns", &st->spin_ns, false);
     fprintf(m, "    \"waits\": %" PRIu64 ", \"waits_blocked\": %" PRIu64 ",\n", st->waits,
             st->waits_blocked);
     fprintf(m, "    \"sync_quantile_eps\": \"%.4f\", \"wake_quantile_eps\": \"%.4f\"", c->sync_eps,

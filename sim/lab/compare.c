@@ -118,7 +118,7 @@ void compare_write_gnuplot(FILE *out, const char *png_path, const char *name_a,
         smax = fmax(smax, fmax(per_write(a, a->state_ns[s]), per_write(b, b->state_ns[s])));
     smax = fmax(smax, fmax(per_write(a, a->think_total_ns), per_write(b, b->think_total_ns)));
     fputs("# wtlab compare: two traces on the same axes (sim/lab/compare.c)\n", out);
-    fputs("set terminal pngcairo size 1100,800 font \"sans,10\"\nset output ", out);
+    fputs("set terminal pngcairo noenhanced size 1100,800 font \"sans,10\"\nset output ", out);
     gp_string(out, png_path);
     fputc('\n', out);
     data_block(out, "a", a, top);

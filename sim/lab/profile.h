@@ -10,7 +10,8 @@
  *    "wal": {"append_ns": N, "append_ns_per_kib": N,
  *            "sync": {"quantiles": [N, ...]}},
  *    "memtable": {"insert_ns_per_entry": N, "insert_ns_per_kib": N},
- *    "schedule": {"wake_ns": N, "wake_latency": {"quantiles": [N, ...]}},
+ *    "schedule": {"wake_ns": N, "wake_latency": {"quantiles": [N, ...]},
+ *                 "tick_ns": N},            (tick_ns optional)
  *    "writers": {"think_ns": N},
  *    "measured": {...}}
  *
@@ -41,6 +42,7 @@ typedef struct device_profile {
     timing_dist wal_sync;
     uint64_t insert_ns_per_entry, insert_ns_per_kib;
     uint64_t wake_ns;
+    uint64_t tick_ns;        /* optional (0: not given): schedule.tick_ns */
     timing_dist wake_latency;
     uint64_t think_ns;
 } device_profile;

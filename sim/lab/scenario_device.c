@@ -12,8 +12,8 @@
  *   3. the profile (WAL costs only: what a real trace measures),
  *   4. the default,
  * gives it.  The memtable costs come from "memtable", else the profile,
- * else 0; the profile's wake_ns is schedule.wake_ns unless the scenario
- * sets that.  A profile path is relative to the scenario file's directory.
+ * else 0; the profile's wake_ns and tick_ns are schedule.wake_ns and
+ * schedule.tick_ns unless the scenario sets them.  A profile path is relative to the scenario file's directory.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -202,6 +202,8 @@ bool scenario_device_finish(scenario_loader *l)
         m->wake_latency = prof.wake_latency;
         if (get(get(l->root, "schedule"), "wake_ns") == NULL)
             s->schedule.wake_ns = prof.wake_ns;
+        if (prof.tick_ns > 0 && get(get(l->root, "schedule"), "tick_ns") == NULL)
+            s->schedule.tick_ns = prof.tick_ns;
     }
     return true;
 }

@@ -28,6 +28,8 @@ typedef struct thread_mem {
     bool ended, wrote;
     uint64_t woken_ns;         /* as a writer: set out of LOCKED_WAITING by another */
     bool woken;
+    uint64_t link_ns, link_step; /* as a writer: linked as a follower */
+    bool linked;
     uint64_t waker_from_ns;    /* as a waker: a wake it made, waiting for its next event */
     bool waking;
     int state;                 /* as a writer: its state's row, NO_STATE outside a write */
@@ -153,9 +155,22 @@ static void on_event(trace_stats *st, reader_ctx *x, const trace_event *e)
         st->writes++;
         if (t > x->last_ns) x->last_ns = t;
         break;
+    case TRACE_LINK:
+        if (w != NULL && !e->leads) {
+            w->linked = true;
+            w->link_ns = t;
+            w->link_step = e->step;
+        }
+        break;
     case TRACE_STATE: {
         if (w == NULL) break;
         int from = wt_state_index_by_name(e->from), to = wt_state_index_by_name(e->to);
+        if (w->linked && f == w && to == wt_state_index(WT_STATE_LOCKED_WAITING))
+{
+            stats_samples_push(&st->spin_ns, t - w->link_ns);
+            stats_samples_push(&st->spin_steps, e->step - w->link_step);
+        }
+        w->linked = false;
         if (w->state != NO_STATE) {
             leave_state(st, w, t);
             w->state = to;
@@ -259,7 +274,8 @@ void trace_stats_free(trace_stats *st)
 {
     stats_samples *all[] = {&st->append_ns,       &st->append_bytes, &st->sync_ns,
                             &st->insert_ns,       &st->insert_count, &st->insert_bytes,
-                            &st->wake_latency_ns, &st->wake_cost_ns, &st->think_ns};
+                            &st->wake_latency_ns, &st->wake_cost_ns, &st->think_ns,
+                            &st->spin_ns, &st->spin_steps};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) free(all[i]->v);
     memset(st, 0, sizeof *st);
 }

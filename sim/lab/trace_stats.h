@@ -17,6 +17,8 @@
  *   - wake cost: the same state set -> the waker's next event (its futex
  *     wake call, as the sim's schedule.wake_ns models it);
  *   - think time: a writer's write_end -> its next write_begin;
+ *   - spin phase: a follower's link -> its own INIT -> LOCKED_WAITING
+ *     (AwaitState's spin and yield before it parks);
  *   - waits: a writer released from INIT or LOCKED_WAITING by another
  *     thread; blocked when from LOCKED_WAITING.
  * Run statistics: groups by size, writes, WAL syncs, the time from the
@@ -48,6 +50,8 @@ typedef struct trace_stats {
     stats_samples insert_ns, insert_count, insert_bytes;
     stats_samples wake_latency_ns, wake_cost_ns;
     stats_samples think_ns;
+    stats_samples spin_ns;   /* a follower's link -> its own INIT->LOCKED_WAITING */
+    stats_samples spin_steps;/* the same in steps (a sim trace's scheduling points) */
     uint64_t waits, waits_blocked;
     /* run statistics */
     uint64_t groups_by_size[TRACE_STATS_MAX_GROUP + 1]; /* [n]: groups of n writers (last: n+) */
