@@ -23,7 +23,7 @@ fails_naming() {
     cat "$tmp/f.out"
     [ $st -eq 1 ] && grep -q -- "$2" "$tmp/f.out"
 }
-echo "1..28"
+echo "1..31"
 
 # --- costs per file kind and memtable insert: meets / fails --------------
 for s in wal-sync-slow-meets insert-cost-meets insert-kib-meets manifest-fast-meets; do
@@ -57,6 +57,12 @@ check "profile sampling: same scenario, profile and seed give the same bytes" \
     cmp "$tmp/u1.jsonl" "$tmp/u2.jsonl"
 check "profile sampling: another seed, other times" exits_with 1 cmp -s "$tmp/u1.jsonl" "$tmp/u3.jsonl"
 check "the sampled run replays exactly" "$wtlab" replay "$tmp/u1.jsonl"
+check "calibrate --steps-from a sim trace sets schedule.tick_ns" sh -c "
+    '$wtlab' calibrate '$cal/real-4x25.jsonl' -o '$tmp/p2.json' --steps-from '$tmp/u1.jsonl' > '$tmp/c2.out' &&
+    grep -q 'schedule.tick_ns = median / [0-9]* sim steps' '$tmp/c2.out' && grep -q '\"tick_ns\": [1-9]' '$tmp/p2.json'"
+check "calibrate --steps-from refuses a real trace (exit 2)" \
+    expect_status 2 "a real trace: --steps-from needs a sim trace" \
+    "$wtlab" calibrate "$cal/real-4x25.jsonl" -o "$tmp/x.json" --steps-from "$cal/real-4x25.jsonl"
 check "calibrate refuses a sim trace (exit 2)" \
     expect_status 2 "a sim trace: calibrate reads real traces" \
     "$wtlab" calibrate "$tmp/u1.jsonl" -o "$tmp/x.json"
@@ -85,6 +91,10 @@ check "profile: unknown version" expect_status 2 "bad/version.json:1:40: /versio
     "$wtlab" run "$b/use-version.json" -q -o "$tmp/x.jsonl"
 check "profile: missing key" expect_status 2 "bad/missing.json:2:9: /wal/sync: required key is missing" \
     "$wtlab" run "$b/use-missing.json" -q -o "$tmp/x.jsonl"
+printf '{"name": "x", "device": {"wake_cost": "sampled"},\n "writers": [{"name": "a", "batches": [{"puts": 1}]}]}\n' > "$tmp/wc.json"
+check "device: wake_cost sampled needs a profile" expect_status 2 \
+    "wc.json:1:25: /device/wake_cost: only with a \"profile\"" \
+    "$wtlab" run "$tmp/wc.json" -q -o "$tmp/x.jsonl"
 check "profile: no such file, named at the scenario's /device/profile" expect_status 2 \
     "use-nothere.json:1:37: /device/profile: .*nothere.json: cannot open" \
     "$wtlab" run "$b/use-nothere.json" -q -o "$tmp/x.jsonl"

@@ -233,6 +233,9 @@ START_TEST(calibrate_recovers_known_latencies)
     ck_assert(c.insert_per_entry_se > 0 && c.insert_per_entry_se < 50);
     /* Wake cost exactly 5 us; every wait was a parked writer. */
     ck_assert_uint_eq(c.profile.wake_ns, 5000);
+    ck_assert_uint_ge(c.profile.wake_cost.count, 2);
+    for (size_t i = 0; i < c.profile.wake_cost.count; i++)
+        ck_assert_uint_eq(c.profile.wake_cost.q[i], 5000);
     ck_assert_uint_eq(st.waits, GROUPS * (WRITERS - 1));
     ck_assert_uint_eq(st.waits_blocked, st.waits);
     /* Think: uniform 1..3 us (the leader's also includes the 100 ns and

@@ -150,6 +150,7 @@ void calibrate_fit(const trace_stats *st, const trace_stats *sim, calibration *c
     p->insert_ns_per_kib = clamp_ns(c->insert_per_kib);
     p->wake_ns = stats_quantile(&st->wake_cost_ns, 0.5);
     calibrate_dist(&st->wake_latency_ns, &p->wake_latency);
+    if (st->wake_cost_ns.n > 0) calibrate_dist(&st->wake_cost_ns, &p->wake_cost);
     p->think_ns = stats_quantile(&st->think_ns, 0.5);
     c->spin_n = st->spin_ns.n;
     if (sim != NULL && sim->spin_steps.n > 0 && st->spin_ns.n > 0) {
@@ -200,7 +201,7 @@ void calibrate_print(FILE *out, const trace_stats *st, const calibration *c)
     fprintf(out, "; quantiles within +-%.3f (DKW, 99 %%)\n", c->wake_eps);
     fputs("wake cost:        ", out);
     spread(out, &st->wake_cost_ns);
-    fputs(" -> schedule.wake_ns = median\n", out);
+    fputs(" -> schedule.wake_ns = median; sampled from its quantiles\n", out);
     fprintf(out, "waits:            %" PRIu64 " released by another thread, %" PRIu64
                  " (%.1f %%) parked (block); spin vs yield: not in the trace\n",
             st->waits, st->waits_blocked,

@@ -86,6 +86,8 @@ static const json_check_field schedule_fields[] = {
     U64("wake_ns", wake_ns),
     {.key = "wake_latency", .kind = JSON_CHECK_CUSTOM,
      .offset = offsetof(device_profile, wake_latency), .fn = parse_dist, .required = true},
+    {.key = "wake_cost", .kind = JSON_CHECK_CUSTOM,
+     .offset = offsetof(device_profile, wake_cost), .fn = parse_dist},
     {.key = "tick_ns", .kind = JSON_CHECK_U64, .offset = offsetof(device_profile, tick_ns),
      .min = 1, .max = INT64_MAX},
 };
@@ -195,6 +197,10 @@ void profile_write(FILE *out, const device_profile *p, const char *measured)
     fprintf(out, "  \"schedule\": {\"wake_ns\": %" PRIu64 ",\n               \"wake_latency\": ",
             p->wake_ns);
     profile_write_dist(out, &p->wake_latency);
+    if (p->wake_cost.count > 0) {
+        fputs(",\n               \"wake_cost\": ", out);
+        profile_write_dist(out, &p->wake_cost);
+    }
     if (p->tick_ns > 0) fprintf(out, ",\n               \"tick_ns\": %" PRIu64, p->tick_ns);
     fprintf(out, "},\n  \"writers\": {\"think_ns\": %" PRIu64 "}", p->think_ns);
     if (measured != NULL && measured[0] != '\0') fprintf(out, ",\n  \"measured\": {\n%s\n  }", measured);

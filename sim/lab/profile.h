@@ -11,7 +11,8 @@
  *            "sync": {"quantiles": [N, ...]}},
  *    "memtable": {"insert_ns_per_entry": N, "insert_ns_per_kib": N},
  *    "schedule": {"wake_ns": N, "wake_latency": {"quantiles": [N, ...]},
- *                 "tick_ns": N},            (tick_ns optional)
+ *                 "wake_cost": {"quantiles": [N, ...]},
+ *                 "tick_ns": N},      (wake_cost and tick_ns optional)
  *    "writers": {"think_ns": N},
  *    "measured": {...}}
  *
@@ -44,6 +45,7 @@ typedef struct device_profile {
     uint64_t wake_ns;
     uint64_t tick_ns;        /* optional (0: not given): schedule.tick_ns */
     timing_dist wake_latency;
+    timing_dist wake_cost;   /* optional (count 0: not given) */
     uint64_t think_ns;
 } device_profile;
 

@@ -90,6 +90,7 @@ typedef struct scenario_device {
     scenario_fault *faults;
     size_t fault_count;
     char *profile;           /* "profile" as written; NULL: none */
+    bool sample_wake_cost;   /* "wake_cost": "sampled" (default "median") */
     /* What the run charges (timing.h), resolved at load: defaults, then
      * the profile, then the top-level costs above, then "wal", "table",
      * "manifest" and "memtable".  timing.seed is 0: the run sets it. */

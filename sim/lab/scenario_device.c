@@ -13,7 +13,9 @@
  *   4. the default,
  * gives it.  The memtable costs come from "memtable", else the profile,
  * else 0; the profile's wake_ns and tick_ns are schedule.wake_ns and
- * schedule.tick_ns unless the scenario sets them.  A profile path is relative to the scenario file's directory.
+ * schedule.tick_ns unless the scenario sets them; with "wake_cost":
+ * "sampled" the waker's cost is sampled from the profile's wake_cost
+ * distribution instead of its median wake_ns.  A profile path is relative to the scenario file's directory.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -94,6 +96,15 @@ static bool parse_memtable(json_check *c, const json_doc_node *v, void *member)
     return json_check_fields(c, v, memtable_fields, F_COUNT(memtable_fields), member);
 }
 
+static bool check_wake_cost(json_check *c, const json_doc_node *v, void *member)
+{
+    static const char *const names[] = {"median", "sampled"};
+    size_t k;
+    if (!json_check_enum(c, v, names, 2, "wake cost", &k)) return false;
+    *(bool *)member = k == 1;
+    return true;
+}
+
 #define D(m) offsetof(scenario, device) + offsetof(scenario_device, m)
 #define KIND(k) offsetof(scenario, device) + offsetof(scenario_device, timing) + \
                     offsetof(timing_model, file) + (k) * sizeof(timing_file_cost)
@@ -113,6 +124,8 @@ static const json_check_field device_fields[] = {
     {.key = "manifest", .kind = JSON_CHECK_CUSTOM, .offset = KIND(TIMING_FILE_MANIFEST),
      .fn = parse_kind},
     {.key = "memtable", .kind = JSON_CHECK_CUSTOM, .offset = D(timing), .fn = parse_memtable},
+    {.key = "wake_cost", .kind = JSON_CHECK_CUSTOM, .offset = D(sample_wake_cost),
+     .fn = check_wake_cost},
     {.key = "faults", .kind = JSON_CHECK_CUSTOM, .offset = offsetof(scenario, device), .fn = parse_faults},
 };
 
@@ -163,6 +176,9 @@ bool scenario_device_finish(scenario_loader *l)
     const json_doc_node *dev = get(l->root, "device");
     device_profile prof;
     bool has_profile = d->profile != NULL;
+    if (d->sample_wake_cost && !has_profile)
+        return json_check_fail(c, get(dev, "wake_cost"), JSON_CHECK_AT_KEY,
+                               "only with a \"profile\" (it samples the profile's wake_cost)");
     if (has_profile) {
         char path[4096], perr[1024];
         profile_path(s->path, d->profile, path, sizeof path);
@@ -200,8 +216,10 @@ bool scenario_device_finish(scenario_loader *l)
         if (get(mem, "insert_ns_per_kib") == NULL)
             m->insert_ns_per_kib = prof.insert_ns_per_kib;
         m->wake_latency = prof.wake_latency;
-        if (get(get(l->root, "schedule"), "wake_ns") == NULL)
+        if (get(get(l->root, "schedule"), "wake_ns") == NULL) {
             s->schedule.wake_ns = prof.wake_ns;
+            if (d->sample_wake_cost) m->wake_cost = prof.wake_cost;
+        }
         if (prof.tick_ns > 0 && get(get(l->root, "schedule"), "tick_ns") == NULL)
             s->schedule.tick_ns = prof.tick_ns;
     }

@@ -331,8 +331,11 @@ void port_unpark(port_atomic_u32 *word)
     if (s == NULL) return;
     sched_point(s, SCHED_OP_WAKE, word);
     /* Waking a parked OS thread is a system call (futex wake): the waker
-     * is busy for the scenario's schedule.wake_ns while others run. */
-    if (sched_wake_all(s, word) > 0 && sched_wake_ns(s) > 0) sched_sleep_ns(s, sched_wake_ns(s));
+     * is busy for the scenario's schedule.wake_ns (or a sample of the
+     * profile's wake cost) while others run. */
+    if (sched_wake_all(s, word) == 0) return;
+    uint64_t ns = timing_set ? timing_wake_cost_ns(&timing, sched_wake_ns(s)) : sched_wake_ns(s);
+    if (ns > 0) sched_sleep_ns(s, ns);
 }
 
 /* -------------------------------------------------------- mutex, condvar */

@@ -81,6 +81,12 @@ uint64_t timing_insert_ns(const timing_state *t, uint64_t entries, uint64_t byte
     return t->m.insert_ns_per_entry * entries + t->m.insert_ns_per_kib * bytes / 1024;
 }
 
+uint64_t timing_wake_cost_ns(timing_state *t, uint64_t fixed_ns)
+{
+    const timing_dist *d = &t->m.wake_cost;
+    return d->count > 0 ? timing_dist_sample(d, &t->rng) : fixed_ns;
+}
+
 uint64_t timing_wake_latency_ns(timing_state *t)
 {
     const timing_dist *d = &t->m.wake_latency;

@@ -62,6 +62,7 @@ typedef struct timing_model {
     uint64_t insert_ns_per_entry; /* a batch's memtable insert: per entry */
     uint64_t insert_ns_per_kib;   /* plus per KiB of the batch (pro rata) */
     timing_dist wake_latency;     /* a parked writer, once woken, sleeps a sample */
+    timing_dist wake_cost;        /* the waker sleeps a sample (else schedule.wake_ns) */
     uint64_t seed;
 } timing_model;
 
@@ -87,5 +88,8 @@ uint64_t timing_cost_ns(timing_state *t, timing_file_kind k, timing_op op, size_
 uint64_t timing_insert_ns(const timing_state *t, uint64_t entries, uint64_t bytes);
 /* Virtual ns a woken writer takes to run again (0 without a distribution). */
 uint64_t timing_wake_latency_ns(timing_state *t);
+/* Virtual ns waking a parked writer costs the waker: a sample of
+ * wake_cost, or fixed_ns without that distribution. */
+uint64_t timing_wake_cost_ns(timing_state *t, uint64_t fixed_ns);
 
 #endif
