@@ -93,7 +93,7 @@ check "profile: missing key" expect_status 2 "bad/missing.json:2:9: /wal/sync: r
     "$wtlab" run "$b/use-missing.json" -q -o "$tmp/x.jsonl"
 printf '{"name": "x", "device": {"wake_cost": "sampled"},\n "writers": [{"name": "a", "batches": [{"puts": 1}]}]}\n' > "$tmp/wc.json"
 check "device: wake_cost sampled needs a profile" expect_status 2 \
-    "wc.json:1:25: /device/wake_cost: only with a \"profile\"" \
+    "wc.json:1:26: /device/wake_cost: only with a \"profile\"" \
     "$wtlab" run "$tmp/wc.json" -q -o "$tmp/x.jsonl"
 check "profile: no such file, named at the scenario's /device/profile" expect_status 2 \
     "use-nothere.json:1:37: /device/profile: .*nothere.json: cannot open" \
