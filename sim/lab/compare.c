@@ -123,7 +123,8 @@ void compare_write_gnuplot(FILE *out, const char *png_path, const char *name_a,
     fputc('\n', out);
     data_block(out, "a", a, top);
     data_block(out, "b", b, top);
-    fputs("set multiplot layout 2,2\nset style fill solid 0.8 border -1\nset grid ytics\n", out);
+    fputs("set multiplot layout 2,2\nset style fill solid 0.8 border -1\nset grid ytics\n"
+          "set lmargin 10\nset rmargin 8\nset bmargin 7\n", out);
     const char *vars[] = {"a", "b"};
     const char *names[] = {name_a, name_b};
     const trace_stats *sts[] = {a, b};
