@@ -56,7 +56,9 @@ check "a scenario runs with the calibrated profile (path relative to it)" \
 check "profile sampling: same scenario, profile and seed give the same bytes" \
     cmp "$tmp/u1.jsonl" "$tmp/u2.jsonl"
 check "profile sampling: another seed, other times" exits_with 1 cmp -s "$tmp/u1.jsonl" "$tmp/u3.jsonl"
-check "the sampled run replays exactly" "$wtlab" replay "$tmp/u1.jsonl"
+mkdir -p "$tmp/elsewhere" && cp "$tmp/u1.jsonl" "$tmp/elsewhere/"
+check "the sampled run replays exactly, from another directory (profile relative to the scenario)" \
+    "$wtlab" replay "$tmp/elsewhere/u1.jsonl"
 check "calibrate --steps-from a sim trace sets schedule.tick_ns" sh -c "
     '$wtlab' calibrate '$cal/real-4x25.jsonl' -o '$tmp/p2.json' --steps-from '$tmp/u1.jsonl' > '$tmp/c2.out' &&
     grep -q 'schedule.tick_ns = median / [0-9]* sim steps' '$tmp/c2.out' && grep -q '\"tick_ns\": [1-9]' '$tmp/p2.json'"

@@ -420,12 +420,14 @@ static void set_defaults(scenario *s)
 /* ------------------------------------------------------------- loading */
 
 /* Validates text (owned by the new scenario from here on). */
-static scenario *load(const char *file, char *text, size_t len, scenario_error *err)
+static scenario *load(const char *file, const char *base, char *text, size_t len,
+                      scenario_error *err)
 {
     scenario *s = calloc(1, sizeof *s);
     scenario_loader l = {
         .check = {.file = file, .message = err->text, .message_cap = sizeof err->text},
         .s = s,
+        .base = base != NULL ? base : file,
     };
     l.check.user = &l;
     json_doc *doc = NULL;
@@ -455,6 +457,12 @@ fail:
 
 scenario *scenario_load_text(const char *name, const char *text, scenario_error *err)
 {
+    return scenario_load_text_at(name, text, NULL, err);
+}
+
+scenario *scenario_load_text_at(const char *name, const char *text, const char *base,
+                                scenario_error *err)
+{
     assert(name != NULL && text != NULL && err != NULL);
     size_t len = strlen(text);
     if (len > SCENARIO_MAX_TEXT) {
@@ -467,7 +475,7 @@ scenario *scenario_load_text(const char *name, const char *text, scenario_error 
         return NULL;
     }
     memcpy(copy, text, len + 1);
-    return load(name, copy, len, err);
+    return load(name, base, copy, len, err);
 }
 
 /* Reads a whole file of at most SCENARIO_MAX_TEXT bytes, NUL-terminated. */
@@ -519,7 +527,7 @@ scenario *scenario_load_file(const char *path, scenario_error *err)
     assert(path != NULL && err != NULL);
     size_t len;
     char *text = read_file(path, &len, err);
-    return text == NULL ? NULL : load(path, text, len, err);
+    return text == NULL ? NULL : load(path, NULL, text, len, err);
 }
 
 int scenario_writer_index(const scenario *s, const char *name)

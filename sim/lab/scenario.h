@@ -223,6 +223,11 @@ typedef struct scenario_error {
 scenario *scenario_load_file(const char *path, scenario_error *err);
 /* Same from memory; `name` is used as the file name in messages. */
 scenario *scenario_load_text(const char *name, const char *text, scenario_error *err);
+/* Same, with paths in the scenario (device.profile) relative to the
+ * directory of `base` (the file the text came from, e.g. a trace
+ * header's scenario_path) instead of `name`'s.  base NULL: name. */
+scenario *scenario_load_text_at(const char *name, const char *text, const char *base,
+                                scenario_error *err);
 void scenario_free(scenario *s);
 
 /* Index of the writer called name, or -1. */

@@ -181,7 +181,7 @@ bool scenario_device_finish(scenario_loader *l)
                                "only with a \"profile\" (it samples the profile's wake_cost)");
     if (has_profile) {
         char path[4096], perr[1024];
-        profile_path(s->path, d->profile, path, sizeof path);
+        profile_path(l->base, d->profile, path, sizeof path);
         bool unreadable = false;
         if (!profile_load_file(path, &prof, perr, sizeof perr, &unreadable)) {
             if (unreadable)

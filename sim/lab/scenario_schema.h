@@ -32,6 +32,7 @@ typedef struct scenario_loader {
     scenario *s;
     const json_doc_node *root;
     uint64_t batch_total, op_total, op_bytes; /* against the SCENARIO_MAX_ bounds */
+    const char *base;        /* relative paths (device.profile) are relative to its dir */
 } scenario_loader;
 
 static inline scenario_loader *scenario_loader_of(json_check *c)
