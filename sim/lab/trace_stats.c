@@ -115,123 +115,136 @@ static void leave_state(trace_stats *st, thread_mem *w, uint64_t t)
     w->state_since = t;
 }
 
-static void on_event(trace_stats *st, reader_ctx *x, const trace_event *e)
+/* Pushes to - from when the two are in order (real traces from several
+ * threads' buffers could disagree by a clock tick). */
+static void push_span(stats_samples *s, uint64_t from, uint64_t to)
 {
-    if (e->kind == TRACE_PICK) return; /* sim bookkeeping, not the thread's work */
-    thread_mem *f = thread_of(x, e->fiber);
+    if (to >= from) stats_samples_push(s, to - from);
+}
+
+static void on_write_begin(trace_stats *st, reader_ctx *x, thread_mem *w, const trace_event *e)
+{
     uint64_t t = e->t_ns;
-    if (f != NULL) {
-        if (f->woken) { /* a parked writer's first event after its wake-up */
-            stats_samples_push(&st->wake_latency_ns, t - f->woken_ns);
-            f->woken = false;
-        }
-        if (f->waking) {
-            stats_samples_push(&st->wake_cost_ns, t - f->waker_from_ns);
-            f->waking = false;
-        }
+    if (w->ended && t >= w->end_ns) {
+        stats_samples_push(&st->think_ns, t - w->end_ns);
+        st->think_total_ns += t - w->end_ns;
     }
-    thread_mem *w = thread_of(x, e->writer);
-    switch (e->kind) {
-    case TRACE_WRITE_BEGIN:
-        if (w == NULL) break;
-        if (w->ended && t >= w->end_ns) {
-            stats_samples_push(&st->think_ns, t - w->end_ns);
-            st->think_total_ns += t - w->end_ns;
-        }
-        if (!w->wrote) st->writers++;
-        w->wrote = true;
-        w->write_bytes = e->bytes;
-        if (!x->any || t < x->first_ns) x->first_ns = t;
-        x->any = true;
-        w->state = wt_state_index(WT_STATE_INIT);
-        w->state_since = t;
-        break;
-    case TRACE_WRITE_END:
-        if (w == NULL) break;
-        leave_state(st, w, t);
-        w->state = NO_STATE;
-        w->ended = true;
-        w->end_ns = t;
-        st->writes++;
-        if (t > x->last_ns) x->last_ns = t;
-        break;
-    case TRACE_LINK:
-        if (w != NULL && !e->leads) {
-            w->linked = true;
-            w->link_ns = t;
-            w->link_step = e->step;
-        }
-        break;
-    case TRACE_STATE: {
-        if (w == NULL) break;
-        int from = wt_state_index_by_name(e->from), to = wt_state_index_by_name(e->to);
-        if (w->linked && f == w && to == wt_state_index(WT_STATE_LOCKED_WAITING))
+    if (!w->wrote) st->writers++;
+    w->wrote = true;
+    w->write_bytes = e->bytes;
+    if (!x->any || t < x->first_ns) x->first_ns = t;
+    x->any = true;
+    w->state = wt_state_index(WT_STATE_INIT);
+    w->state_since = t;
+    assert(w->state >= 0);
+}
+
+static void on_write_end(trace_stats *st, reader_ctx *x, thread_mem *w, uint64_t t)
 {
-            stats_samples_push(&st->spin_ns, t - w->link_ns);
-            stats_samples_push(&st->spin_steps, e->step - w->link_step);
-        }
-        w->linked = false;
-        if (w->state != NO_STATE) {
-            leave_state(st, w, t);
-            w->state = to;
-        }
-        bool by_other = f != NULL && f != w;
-        bool waiting = from == wt_state_index(WT_STATE_INIT) ||
-                       from == wt_state_index(WT_STATE_LOCKED_WAITING);
-        if (by_other && waiting) {
-            st->waits++;
-            if (from == wt_state_index(WT_STATE_LOCKED_WAITING)) {
-                st->waits_blocked++;
-                w->woken = true;
-                w->woken_ns = t;
-                f->waking = true;
-                f->waker_from_ns = t;
-            }
-        }
-        break;
+    leave_state(st, w, t);
+    w->state = NO_STATE;
+    w->ended = true;
+    w->end_ns = t;
+    st->writes++;
+    if (t > x->last_ns) x->last_ns = t;
+}
+
+/* A state change of writer w made by fiber f (NULL: unknown thread). */
+static void on_state(trace_stats *st, thread_mem *f, thread_mem *w, const trace_event *e)
+{
+    uint64_t t = e->t_ns;
+    int from = wt_state_index_by_name(e->from), to = wt_state_index_by_name(e->to);
+    if (w->linked && f == w && to == wt_state_index(WT_STATE_LOCKED_WAITING)) {
+        push_span(&st->spin_ns, w->link_ns, t);
+        push_span(&st->spin_steps, w->link_step, e->step);
     }
-    case TRACE_GROUP: {
-        size_t n = e->members.count;
-        st->groups++;
-        st->group_members += n;
-        st->groups_by_size[n < TRACE_STATS_MAX_GROUP ? n : TRACE_STATS_MAX_GROUP]++;
-        break;
+    w->linked = false;
+    if (w->state != NO_STATE) {
+        leave_state(st, w, t);
+        w->state = to;
     }
+    bool by_other = f != NULL && f != w;
+    bool waiting = from == wt_state_index(WT_STATE_INIT) ||
+                   from == wt_state_index(WT_STATE_LOCKED_WAITING);
+    if (!by_other || !waiting) return;
+    st->waits++;
+    if (from != wt_state_index(WT_STATE_LOCKED_WAITING)) return;
+    st->waits_blocked++;
+    w->woken = true; /* its next event ends the wake-up latency */
+    w->woken_ns = t;
+    f->waking = true; /* the waker's next event ends its wake cost */
+    f->waker_from_ns = t;
+}
+
+/* WAL append and sync, memtable insert: durations on one thread f. */
+static void on_timed(trace_stats *st, thread_mem *f, thread_mem *w, const trace_event *e)
+{
+    uint64_t t = e->t_ns;
+    switch (e->kind) {
     case TRACE_WAL_APPEND:
-        if (f != NULL && f->seen && e->status != NULL && strcmp(e->status, "ok") == 0) {
+        if (f->seen && e->status != NULL && strcmp(e->status, "ok") == 0 && t >= f->last_ns) {
             stats_samples_push(&st->append_ns, t - f->last_ns);
             stats_samples_push(&st->append_bytes, e->bytes);
         }
         break;
     case TRACE_WAL_SYNC_BEGIN:
-        if (f != NULL) {
-            f->in_sync = true;
-            f->sync_begin_ns = t;
-        }
+        f->in_sync = true;
+        f->sync_begin_ns = t;
         break;
     case TRACE_WAL_SYNC_END:
-        st->wal_syncs++;
-        if (f != NULL && f->in_sync) stats_samples_push(&st->sync_ns, t - f->sync_begin_ns);
-        if (f != NULL) f->in_sync = false;
+        if (f->in_sync) push_span(&st->sync_ns, f->sync_begin_ns, t);
+        f->in_sync = false;
         break;
     case TRACE_INSERT_BEGIN:
-        if (f == NULL) break;
         f->in_insert = true;
         f->insert_begin_ns = t;
         f->insert_count = e->count;
         f->insert_bytes = w != NULL ? w->write_bytes : 0;
         break;
     case TRACE_INSERT_END:
-        if (f != NULL && f->in_insert) {
+        if (f->in_insert && t >= f->insert_begin_ns) {
             stats_samples_push(&st->insert_ns, t - f->insert_begin_ns);
             stats_samples_push(&st->insert_count, f->insert_count);
             stats_samples_push(&st->insert_bytes, f->insert_bytes);
         }
-        if (f != NULL) f->in_insert = false;
+        f->in_insert = false;
         break;
     default: break;
     }
+    assert(st->insert_ns.n == st->insert_count.n && st->append_ns.n == st->append_bytes.n);
+}
+
+static void on_event(trace_stats *st, reader_ctx *x, const trace_event *e)
+{
+    if (e->kind == TRACE_PICK) return; /* sim bookkeeping, not the thread's work */
+    thread_mem *f = thread_of(x, e->fiber);
+    thread_mem *w = thread_of(x, e->writer);
+    uint64_t t = e->t_ns;
+    if (f != NULL && f->woken) { /* a parked writer's first event after its wake-up */
+        push_span(&st->wake_latency_ns, f->woken_ns, t);
+        f->woken = false;
+    }
+    if (f != NULL && f->waking) {
+        push_span(&st->wake_cost_ns, f->waker_from_ns, t);
+        f->waking = false;
+    }
+    if (e->kind == TRACE_WRITE_BEGIN && w != NULL) on_write_begin(st, x, w, e);
+    if (e->kind == TRACE_WRITE_END && w != NULL) on_write_end(st, x, w, t);
+    if (e->kind == TRACE_LINK && w != NULL && !e->leads) {
+        w->linked = true;
+        w->link_ns = t;
+        w->link_step = e->step;
+    }
+    if (e->kind == TRACE_STATE && w != NULL) on_state(st, f, w, e);
+    if (e->kind == TRACE_GROUP) {
+        size_t n = e->members.count;
+        st->groups++;
+        st->group_members += n;
+        st->groups_by_size[n < TRACE_STATS_MAX_GROUP ? n : TRACE_STATS_MAX_GROUP]++;
+    }
+    if (e->kind == TRACE_WAL_SYNC_END) st->wal_syncs++;
     if (f != NULL) {
+        on_timed(st, f, w, e);
         f->last_ns = t;
         f->seen = true;
     }
