@@ -1,6 +1,6 @@
 /*
  * wtlab.c — the `wtlab` command: run, replay, diff, explore, minimize,
- * plot, lesson.  Each subcommand lives in its own cmd_*.c file; this file
+ * plot, calibrate, compare, lesson.  Each subcommand lives in its own cmd_*.c file; this file
  * dispatches and holds the helpers they share (cli.h).
  */
 #define _GNU_SOURCE
