@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "calibrate.h"
 #include "check_main.h"
@@ -26,6 +27,20 @@
 #include "timing.h"
 #include "trace.h"
 #include "trace_stats.h"
+
+/* A scratch directory of this process (made in main): every file the
+ * tests write goes there, so parallel runs cannot collide. */
+static char scratch[] = "/tmp/wt-calibrate-XXXXXX";
+
+/* scratch + "/" + name, in one of a few rotating buffers. */
+static const char *at(const char *name)
+{
+    static char bufs[4][256];
+    static int next;
+    char *b = bufs[next++ % 4];
+    snprintf(b, sizeof bufs[0], "%s/%s", scratch, name);
+    return b;
+}
 
 /* ------------------------------------------------------- synthetic trace */
 
@@ -201,9 +216,7 @@ static void check_dist_uniform(const timing_dist *d, double eps, double lo, doub
 
 START_TEST(calibrate_recovers_known_latencies)
 {
-    char path[] = "/tmp/wt-calibrate-XXXXXX";
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
+    const char *path = at("synthetic.jsonl");
     make_synthetic(path);
     trace_stats st;
     memset(&st, 0, sizeof st);
@@ -243,10 +256,9 @@ START_TEST(calibrate_recovers_known_latencies)
     ck_assert_uint_ge(c.profile.think_ns, 1000);
     ck_assert_uint_le(c.profile.think_ns, 60000);
     /* The profile written loads back with the same numbers. */
-    char ppath[] = "/tmp/wt-profile-XXXXXX";
-    int pfd = mkstemp(ppath);
-    ck_assert_int_ge(pfd, 0);
-    FILE *pf = fdopen(pfd, "w");
+    const char *ppath = at("calibrated.json");
+    FILE *pf = fopen(ppath, "w");
+    ck_assert_ptr_nonnull(pf);
     calibrate_write_profile(pf, &st, &c);
     ck_assert_int_eq(fclose(pf), 0);
     device_profile back;
@@ -267,7 +279,7 @@ END_TEST
 static void run_text(const char *text, uint64_t seed, const char *path)
 {
     scenario_error err;
-    scenario *sc = scenario_load_text("/tmp/inline.json", text, &err);
+    scenario *sc = scenario_load_text(at("inline.json"), text, &err);
     ck_assert_msg(sc != NULL, "%s", err.text);
     run_config cfg;
     run_config_default(&cfg, sc);
@@ -302,7 +314,7 @@ START_TEST(costs_per_file_kind_and_insert_are_charged)
         "  \"memtable\": {\"insert_ns_per_entry\": 700, \"insert_ns_per_kib\": 2000}},"
         " \"writers\": [{\"name\": \"a\", \"batches\": [{\"puts\": 3, \"value_bytes\": 4000,"
         "   \"sync\": true}, {\"puts\": 1, \"sync\": true}]}]}";
-    const char path[] = "/tmp/wt-kinds.jsonl";
+    const char *path = at("kinds.jsonl");
     run_text(text, 1, path);
     trace_stats st;
     stats_of(path, &st);
@@ -326,7 +338,7 @@ END_TEST
 static uint64_t virtual_ns_of(const char *text)
 {
     scenario_error err;
-    scenario *sc = scenario_load_text("/tmp/inline.json", text, &err);
+    scenario *sc = scenario_load_text(at("inline.json"), text, &err);
     ck_assert_msg(sc != NULL, "%s", err.text);
     run_config cfg;
     run_config_default(&cfg, sc);
@@ -376,7 +388,7 @@ START_TEST(profile_sampling_is_deterministic)
         " \"memtable\": {\"insert_ns_per_entry\": 500, \"insert_ns_per_kib\": 0},"
         " \"schedule\": {\"wake_ns\": 2000, \"wake_latency\": {\"quantiles\": [1000, 5000]}},"
         " \"writers\": {\"think_ns\": 0}}";
-    FILE *f = fopen("/tmp/wt-test-profile.json", "w");
+    FILE *f = fopen(at("wt-test-profile.json"), "w");
     ck_assert_ptr_nonnull(f);
     fputs(profile, f);
     ck_assert_int_eq(fclose(f), 0);
@@ -384,13 +396,13 @@ START_TEST(profile_sampling_is_deterministic)
         "{\"name\": \"sampled\", \"device\": {\"profile\": \"wt-test-profile.json\"},"
         " \"writers\": [{\"name\": \"a\", \"repeat\": 20, \"batches\": [{\"puts\": 1, \"sync\": true}]},"
         "  {\"name\": \"b\", \"repeat\": 20, \"batches\": [{\"puts\": 1, \"sync\": true}]}]}";
-    run_text(text, 5, "/tmp/wt-s1.jsonl");
-    run_text(text, 5, "/tmp/wt-s2.jsonl");
-    run_text(text, 6, "/tmp/wt-s3.jsonl");
+    run_text(text, 5, at("wt-s1.jsonl"));
+    run_text(text, 5, at("wt-s2.jsonl"));
+    run_text(text, 6, at("wt-s3.jsonl"));
     trace_stats a, b, c;
-    stats_of("/tmp/wt-s1.jsonl", &a);
-    stats_of("/tmp/wt-s2.jsonl", &b);
-    stats_of("/tmp/wt-s3.jsonl", &c);
+    stats_of(at("wt-s1.jsonl"), &a);
+    stats_of(at("wt-s2.jsonl"), &b);
+    stats_of(at("wt-s3.jsonl"), &c);
     ck_assert_uint_eq(a.sync_ns.n, b.sync_ns.n);
     ck_assert_mem_eq(a.sync_ns.v, b.sync_ns.v, a.sync_ns.n * sizeof *a.sync_ns.v);
     bool differ = a.sync_ns.n != c.sync_ns.n;
@@ -412,10 +424,54 @@ START_TEST(profile_sampling_is_deterministic)
     trace_stats_free(&a);
     trace_stats_free(&b);
     trace_stats_free(&c);
-    remove("/tmp/wt-s1.jsonl");
-    remove("/tmp/wt-s2.jsonl");
-    remove("/tmp/wt-s3.jsonl");
-    remove("/tmp/wt-test-profile.json");
+    remove(at("wt-s1.jsonl"));
+    remove(at("wt-s2.jsonl"));
+    remove(at("wt-s3.jsonl"));
+    remove(at("wt-test-profile.json"));
+}
+END_TEST
+
+/* Per-field overrides: the scenario's top-level sync_ns replaces the
+ * profile's distribution for every kind, a kind's own key beats both,
+ * and "memtable" beats the profile's insert cost. */
+START_TEST(scenario_fields_override_the_profile)
+{
+    FILE *f = fopen(at("wt-test-profile2.json"), "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("{\"format\": \"wtlab-profile\", \"version\": 1,"
+          " \"wal\": {\"append_ns\": 0, \"append_ns_per_kib\": 0,"
+          "   \"sync\": {\"quantiles\": [100000, 900000]}},"
+          " \"memtable\": {\"insert_ns_per_entry\": 500, \"insert_ns_per_kib\": 0},"
+          " \"schedule\": {\"wake_ns\": 0, \"wake_latency\": {\"quantiles\": [0]}},"
+          " \"writers\": {\"think_ns\": 0}}", f);
+    ck_assert_int_eq(fclose(f), 0);
+    const char *fmt = "{\"name\": \"o\", \"device\": {\"profile\": \"wt-test-profile2.json\"%s},"
+                      " \"writers\": [{\"name\": \"a\", \"repeat\": 5,"
+                      "  \"batches\": [{\"puts\": 1, \"sync\": true}]}]}";
+    const char *extra[] = {", \"sync_ns\": 50000",
+                           ", \"sync_ns\": 50000, \"wal\": {\"sync_ns\": 70000}",
+                           ", \"memtable\": {\"insert_ns_per_entry\": 9000}"};
+    for (int i = 0; i < 3; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, fmt, extra[i]);
+        run_text(text, 3, at("wt-o.jsonl"));
+        trace_stats st;
+        stats_of(at("wt-o.jsonl"), &st);
+        ck_assert_uint_eq(st.sync_ns.n, 5);
+        for (size_t k = 0; k < st.sync_ns.n; k++) {
+            if (i == 0) ck_assert_uint_eq(st.sync_ns.v[k], 50000);
+            if (i == 1) ck_assert_uint_eq(st.sync_ns.v[k], 70000);
+            if (i == 2) ck_assert(st.sync_ns.v[k] >= 100000 && st.sync_ns.v[k] <= 900000);
+        }
+        uint64_t want = i == 2 ? 9000 : 500;
+        for (size_t k = 0; k < st.insert_ns.n; k++) {
+            ck_assert_uint_ge(st.insert_ns.v[k], want);
+            ck_assert_uint_lt(st.insert_ns.v[k], want + 1000);
+        }
+        trace_stats_free(&st);
+    }
+    remove(at("wt-o.jsonl"));
+    remove(at("wt-test-profile2.json"));
 }
 END_TEST
 
@@ -443,6 +499,10 @@ END_TEST
 
 int main(void)
 {
+    if (mkdtemp(scratch) == NULL) {
+        perror("mkdtemp");
+        return EXIT_FAILURE;
+    }
     Suite *s = suite_create("calibrate");
     TCase *tc = tcase_create("calibrate");
     tcase_set_timeout(tc, 120);
@@ -450,7 +510,13 @@ int main(void)
     tcase_add_test(tc, costs_per_file_kind_and_insert_are_charged);
     tcase_add_test(tc, wal_read_cost_is_charged_at_recovery);
     tcase_add_test(tc, profile_sampling_is_deterministic);
+    tcase_add_test(tc, scenario_fields_override_the_profile);
     tcase_add_test(tc, dist_sample_stays_in_range_and_interpolates);
     suite_add_tcase(s, tc);
-    return wt_run_suite(s);
+    int rc = wt_run_suite(s);
+    remove(at("synthetic.jsonl"));
+    remove(at("calibrated.json"));
+    remove(at("kinds.jsonl"));
+    rmdir(scratch);
+    return rc;
 }
