@@ -201,7 +201,7 @@ void calibrate_print(FILE *out, const trace_stats *st, const calibration *c)
     fprintf(out, "; quantiles within +-%.3f (DKW, 99 %%)\n", c->wake_eps);
     fputs("wake cost:        ", out);
     spread(out, &st->wake_cost_ns);
-    fputs(" -> schedule.wake_ns = median; sampled from its quantiles\n", out);
+    fputs(" -> schedule.wake_ns = median (quantiles: with \"wake_cost\": \"sampled\")\n", out);
     fprintf(out, "waits:            %" PRIu64 " released by another thread, %" PRIu64
                  " (%.1f %%) parked (block); spin vs yield: not in the trace\n",
             st->waits, st->waits_blocked,
