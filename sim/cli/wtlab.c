@@ -1,6 +1,6 @@
 /*
  * wtlab.c — the `wtlab` command: run, replay, diff, explore, minimize,
- * plot, lesson.  Each subcommand lives in its own cmd_*.c file; this file
+ * plot, calibrate, compare, lesson.  Each subcommand lives in its own cmd_*.c file; this file
  * dispatches and holds the helpers they share (cli.h).
  */
 #define _GNU_SOURCE
@@ -20,6 +20,8 @@ static const cli_command commands[] = {
     {"minimize", "shrink a failing trace while it fails the same way", cmd_minimize},
     {"explain", "why a failing run failed: columns per thread, in RocksDB's terms", cmd_explain},
     {"plot", "draw a chart of a trace with gnuplot", cmd_plot},
+    {"calibrate", "fit the sim's timing model to real traces: a device profile", cmd_calibrate},
+    {"compare", "a real and a sim trace side by side: groups, rates, states", cmd_compare},
     {"lesson", "run a lesson: scenario, trace and chart", cmd_lesson},
 };
 
@@ -34,7 +36,7 @@ static void usage(FILE *out)
 {
     fputs("usage: wtlab COMMAND [ARGS]   (wtlab COMMAND --help for details)\n\ncommands:\n", out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fputs("\n  help CMD   the usage of one command (the same as wtlab CMD --help)\n"
           "  --version  the version, build id and data directory\n"
           "\nexit status: 0 ok, 1 a check failed (invariant, expectation, divergence),\n"

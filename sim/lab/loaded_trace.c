@@ -50,7 +50,9 @@ bool loaded_trace_open(const char *path, loaded_trace *t)
     char name[4096];
     snprintf(name, sizeof name, "%s (embedded scenario)", path);
     scenario_error serr;
-    t->sc = scenario_load_text(name, t->header.scenario, &serr);
+    /* Paths in it (a device profile) are relative to the scenario file it
+     * was run from. */
+    t->sc = scenario_load_text_at(name, t->header.scenario, t->header.scenario_path, &serr);
     if (t->sc == NULL) {
         fprintf(stderr, "wtlab: %s\n", serr.text);
         loaded_trace_free(t);

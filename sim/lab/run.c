@@ -667,6 +667,9 @@ bool run_scenario(const run_config *cfg, run_result *res)
     header_line(&rs, cfg->policy_label ? cfg->policy_label : policy->name);
     rs.fs = make_fs(rs.sc, cfg->seed);
     port_sim_set_fs(rs.fs);
+    timing_model tm = rs.sc->device.timing;
+    tm.seed = cfg->seed; /* profile sampling follows the run's seed */
+    port_sim_set_timing(&tm);
     port_sim_set_fault_hook(fault_point, &rs);
     sched_config sc = {
         .seed = cfg->seed,
@@ -702,6 +705,7 @@ bool run_scenario(const run_config *cfg, run_result *res)
     rs.s = NULL;
     if (cfg->custom == NULL) policy->destroy(policy);
     port_sim_set_fs(NULL);
+    port_sim_set_timing(NULL);
     port_sim_set_fault_hook(NULL, NULL);
     simfs_destroy(rs.fs);
     free_state(&rs);

@@ -15,8 +15,9 @@
  * key path, from the offending node.
  *
  * The schema is split where a reader would look for it: this file has
- * the top level, options, device, schedule and crash, and the loading
- * and freeing; scenario_writers.c the writers and their batches (the part
+ * the top level, options, schedule and crash, and the loading and
+ * freeing; scenario_device.c the device (costs, profile, faults);
+ * scenario_writers.c the writers and their batches (the part
  * that expands); scenario_expect.c the expectations.  What they share is
  * in scenario_schema.h.
  *
@@ -137,70 +138,6 @@ static const json_check_field option_fields[] = {
 static bool parse_options(json_check *c, const json_doc_node *v, void *member)
 {
     return json_check_fields(c, v, option_fields, F_COUNT(option_fields), member);
-}
-
-/* --------------------------------------------------------------- device */
-
-static bool check_fault_op(json_check *c, const json_doc_node *v, void *member)
-{
-    static const char *const names[] = {"append", "sync", "read", "memtable_insert"};
-    static const scenario_fault_op ops[] = {SCENARIO_FAULT_APPEND, SCENARIO_FAULT_SYNC,
-                                            SCENARIO_FAULT_READ, SCENARIO_FAULT_MEMTABLE_INSERT};
-    size_t k;
-    if (!json_check_enum(c, v, names, 4, "fault op", &k)) return false;
-    *(scenario_fault_op *)member = ops[k];
-    return true;
-}
-
-static bool check_fault_error(json_check *c, const json_doc_node *v, void *member)
-{
-    static const char *const names[] = {"io_error", "no_space"};
-    static const wt_status codes[] = {WT_IO_ERROR, WT_NO_SPACE};
-    size_t k;
-    if (!json_check_enum(c, v, names, 2, "fault error", &k)) return false;
-    *(wt_status *)member = codes[k];
-    return true;
-}
-
-static const json_check_field fault_fields[] = {
-    {F_CUSTOM(scenario_fault, "op", op, check_fault_op), .required = true},
-    {F_U64(scenario_fault, "nth", nth, 1)},
-    {F_CUSTOM(scenario_fault, "error", error, check_fault_error)},
-    {F_STR(scenario_fault, "path_suffix", path_suffix, 1)},
-    {F_BOOL(scenario_fault, "sticky", sticky)},
-};
-
-/* Member: the scenario_device. */
-static bool parse_faults(json_check *c, const json_doc_node *v, void *member)
-{
-    scenario_device *d = member;
-    size_t n;
-    if (!json_check_array(c, v, false, &n) ||
-        !scenario_alloc_array(c, v, n, sizeof *d->faults, (void **)&d->faults))
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        scenario_fault *f = &d->faults[i];
-        d->fault_count = i + 1;
-        f->nth = 1;
-        f->error = WT_IO_ERROR;
-        if (!json_check_fields(c, json_doc_at(v, i), fault_fields, F_COUNT(fault_fields), f))
-            return false;
-    }
-    return true;
-}
-
-static const json_check_field device_fields[] = {
-    {F_U64(scenario_device, "append_ns", append_ns, 0)},
-    {F_U64(scenario_device, "append_ns_per_kib", append_ns_per_kib, 0)},
-    {F_U64(scenario_device, "sync_ns", sync_ns, 0)},
-    {F_U64(scenario_device, "read_ns", read_ns, 0)},
-    {F_U64(scenario_device, "capacity_bytes", capacity_bytes, 0)},
-    {F_WHOLE("faults", parse_faults)},
-};
-
-static bool parse_device(json_check *c, const json_doc_node *v, void *member)
-{
-    return json_check_fields(c, v, device_fields, F_COUNT(device_fields), member);
 }
 
 /* ------------------------------------------------------------- schedule */
@@ -459,7 +396,7 @@ static const json_check_field top_fields[] = {
     {F_STR(scenario, "name", name, 1), .required = true},
     {F_STR(scenario, "description", description, 0)},
     {F_CUSTOM(scenario, "options", options, parse_options)},
-    {F_CUSTOM(scenario, "device", device, parse_device)},
+    {F_WHOLE("device", scenario_device_parse)},
     {F_WHOLE("writers", scenario_writers_parse), .required = true},
     {F_CUSTOM(scenario, "schedule", schedule, parse_schedule)},
     {F_CUSTOM(scenario, "crash", crash, parse_crash)},
@@ -472,6 +409,7 @@ static void set_defaults(scenario *s)
     s->options.create_if_missing = true; /* the sim always starts from an empty device */
     s->device = (scenario_device){
         .append_ns = 2000, .append_ns_per_kib = 500, .sync_ns = 1000000, .read_ns = 1000};
+    scenario_device_defaults(s);
     s->schedule = (scenario_schedule){.policy = SCENARIO_POLICY_RANDOM, .seed = 1, .pct_depth = 3,
                                       .pct_steps = 2000, .max_steps = 2000000, .tick_ns = 5};
     s->crash = (scenario_crash){.when = SCENARIO_CRASH_NONE, .reopen = true};
@@ -482,12 +420,14 @@ static void set_defaults(scenario *s)
 /* ------------------------------------------------------------- loading */
 
 /* Validates text (owned by the new scenario from here on). */
-static scenario *load(const char *file, char *text, size_t len, scenario_error *err)
+static scenario *load(const char *file, const char *base, char *text, size_t len,
+                      scenario_error *err)
 {
     scenario *s = calloc(1, sizeof *s);
     scenario_loader l = {
         .check = {.file = file, .message = err->text, .message_cap = sizeof err->text},
         .s = s,
+        .base = base != NULL ? base : file,
     };
     l.check.user = &l;
     json_doc *doc = NULL;
@@ -503,7 +443,8 @@ static scenario *load(const char *file, char *text, size_t len, scenario_error *
     if (doc == NULL) goto fail;
     l.root = json_doc_root(doc);
     if (!json_check_fields(&l.check, l.root, top_fields, F_COUNT(top_fields), s) ||
-        !check_schedule_refs(&l) || !scenario_expect_check_refs(&l))
+        !check_schedule_refs(&l) || !scenario_expect_check_refs(&l) ||
+        !scenario_device_finish(&l))
         goto fail;
     assert(s->writer_count > 0 && s->name != NULL);
     json_doc_free(doc);
@@ -515,6 +456,12 @@ fail:
 }
 
 scenario *scenario_load_text(const char *name, const char *text, scenario_error *err)
+{
+    return scenario_load_text_at(name, text, NULL, err);
+}
+
+scenario *scenario_load_text_at(const char *name, const char *text, const char *base,
+                                scenario_error *err)
 {
     assert(name != NULL && text != NULL && err != NULL);
     size_t len = strlen(text);
@@ -528,7 +475,7 @@ scenario *scenario_load_text(const char *name, const char *text, scenario_error 
         return NULL;
     }
     memcpy(copy, text, len + 1);
-    return load(name, copy, len, err);
+    return load(name, base, copy, len, err);
 }
 
 /* Reads a whole file of at most SCENARIO_MAX_TEXT bytes, NUL-terminated. */
@@ -580,7 +527,7 @@ scenario *scenario_load_file(const char *path, scenario_error *err)
     assert(path != NULL && err != NULL);
     size_t len;
     char *text = read_file(path, &len, err);
-    return text == NULL ? NULL : load(path, text, len, err);
+    return text == NULL ? NULL : load(path, NULL, text, len, err);
 }
 
 int scenario_writer_index(const scenario *s, const char *name)
@@ -636,6 +583,7 @@ void scenario_free(scenario *s)
     free(s->description);
     for (size_t i = 0; i < s->device.fault_count; i++) free(s->device.faults[i].path_suffix);
     free(s->device.faults);
+    free(s->device.profile);
     free_writers(s);
     free(s->schedule.decisions);
     for (size_t i = 0; i < s->schedule.pin_count; i++) {

@@ -20,6 +20,7 @@
 
 #include "db.h"
 #include "status.h"
+#include "../port/timing.h"
 
 enum {
     SCENARIO_MAX_WRITERS = 256,
@@ -81,13 +82,19 @@ typedef struct scenario_fault {
 } scenario_fault;
 
 typedef struct scenario_device {
-    uint64_t append_ns;      /* per append call */
+    uint64_t append_ns;      /* per append call (every file kind not set apart) */
     uint64_t append_ns_per_kib;
     uint64_t sync_ns;        /* per sync */
     uint64_t read_ns;
     uint64_t capacity_bytes; /* 0 = unlimited; beyond it appends fail with no_space */
     scenario_fault *faults;
     size_t fault_count;
+    char *profile;           /* "profile" as written; NULL: none */
+    bool sample_wake_cost;   /* "wake_cost": "sampled" (default "median") */
+    /* What the run charges (timing.h), resolved at load: defaults, then
+     * the profile, then the top-level costs above, then "wal", "table",
+     * "manifest" and "memtable".  timing.seed is 0: the run sets it. */
+    timing_model timing;
 } scenario_device;
 
 typedef enum scenario_policy {
@@ -216,6 +223,11 @@ typedef struct scenario_error {
 scenario *scenario_load_file(const char *path, scenario_error *err);
 /* Same from memory; `name` is used as the file name in messages. */
 scenario *scenario_load_text(const char *name, const char *text, scenario_error *err);
+/* Same, with paths in the scenario (device.profile) relative to the
+ * directory of `base` (the file the text came from, e.g. a trace
+ * header's scenario_path) instead of `name`'s.  base NULL: name. */
+scenario *scenario_load_text_at(const char *name, const char *text, const char *base,
+                                scenario_error *err);
 void scenario_free(scenario *s);
 
 /* Index of the writer called name, or -1. */

@@ -1,7 +1,8 @@
 /*
  * scenario_schema.h — what the three files of the scenario schema share
- * while loading: scenario.c (loading, the top level, options, device,
- * schedule, crash, freeing), scenario_writers.c (writers, batches and
+ * while loading: scenario.c (loading, the top level, options,
+ * schedule, crash, freeing), scenario_device.c (the device),
+ * scenario_writers.c (writers, batches and
  * their operations) and scenario_expect.c (expectations).  Nothing else
  * includes it; the rest of the program reads scenarios through
  * scenario.h.
@@ -31,6 +32,7 @@ typedef struct scenario_loader {
     scenario *s;
     const json_doc_node *root;
     uint64_t batch_total, op_total, op_bytes; /* against the SCENARIO_MAX_ bounds */
+    const char *base;        /* relative paths (device.profile) are relative to its dir */
 } scenario_loader;
 
 static inline scenario_loader *scenario_loader_of(json_check *c)
@@ -68,6 +70,13 @@ bool scenario_alloc_array(json_check *c, const json_doc_node *at, size_t n, size
 /* name is one of s's writers, else an "unknown writer" error at `at`. */
 bool scenario_check_writer_ref(json_check *c, const scenario *s, const char *name,
                                const json_doc_node *at, json_check_where w);
+
+/* scenario_device.c: "device" (whole target: the scenario); the defaults
+ * (from set_defaults); and, once all is loaded, the timing model resolved
+ * from the profile, the top-level costs and the per-file-kind ones. */
+bool scenario_device_parse(json_check *c, const json_doc_node *v, void *member);
+void scenario_device_defaults(scenario *s);
+bool scenario_device_finish(scenario_loader *l);
 
 /* scenario_writers.c: "writers" (whole target: the scenario), expanded. */
 bool scenario_writers_parse(json_check *c, const json_doc_node *v, void *member);

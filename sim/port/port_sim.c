@@ -24,6 +24,27 @@ static simfs *the_fs;
 
 void port_sim_set_fs(simfs *fs) { the_fs = fs; }
 
+/* The timing model (timing.h) when set; else simfs's flat costs. */
+static timing_state timing;
+static bool timing_set;
+/* The last write_begin's batch of each writer (bytes, for insert costs),
+ * and the insert the running fiber announced last (insert_begin). */
+static uint64_t write_bytes[SCHED_MAX_FIBERS];
+typedef struct insert_note {
+    uint32_t fiber, writer;
+    uint64_t count;
+    bool valid;
+} insert_note;
+static insert_note pending_insert;
+
+void port_sim_set_timing(const timing_model *m)
+{
+    timing_set = m != NULL;
+    if (m != NULL) timing_state_init(&timing, m);
+    memset(write_bytes, 0, sizeof write_bytes);
+    memset(&pending_insert, 0, sizeof pending_insert);
+}
+
 simfs *port_sim_fs(void) { return the_fs; }
 
 static int quiet_depth;
@@ -297,7 +318,11 @@ void port_park(port_atomic_u32 *word, uint32_t expected, const char *what)
     sched *s = sched_current();
     assert(s != NULL);
     sched_point(s, SCHED_OP_WAIT, word);
-    if (word->v == expected) sched_block(s, word, what, -1);
+    if (word->v != expected) return;
+    sched_block(s, word, what, -1);
+    /* Woken: a real thread takes a while to run again (timing.h). */
+    uint64_t lat = timing_set ? timing_wake_latency_ns(&timing) : 0;
+    if (lat > 0) sched_sleep_ns(s, lat);
 }
 
 void port_unpark(port_atomic_u32 *word)
@@ -306,8 +331,11 @@ void port_unpark(port_atomic_u32 *word)
     if (s == NULL) return;
     sched_point(s, SCHED_OP_WAKE, word);
     /* Waking a parked OS thread is a system call (futex wake): the waker
-     * is busy for the scenario's schedule.wake_ns while others run. */
-    if (sched_wake_all(s, word) > 0 && sched_wake_ns(s) > 0) sched_sleep_ns(s, sched_wake_ns(s));
+     * is busy for the scenario's schedule.wake_ns (or a sample of the
+     * profile's wake cost) while others run. */
+    if (sched_wake_all(s, word) == 0) return;
+    uint64_t ns = timing_set ? timing_wake_cost_ns(&timing, sched_wake_ns(s)) : sched_wake_ns(s);
+    if (ns > 0) sched_sleep_ns(s, ns);
 }
 
 /* -------------------------------------------------------- mutex, condvar */
@@ -460,8 +488,23 @@ void port_sim_set_fault_hook(wt_status (*hook)(const char *name, void *arg), voi
     fault_hook_arg = arg;
 }
 
+/* The memtable insert the fiber announced (insert_begin) costs its
+ * model's time, charged where the engine asks the insert's fault point. */
+static void charge_insert(const char *name)
+{
+    sched *s = sched_current();
+    if (!timing_set || s == NULL || strcmp(name, "memtable:insert") != 0) return;
+    if (!pending_insert.valid || pending_insert.fiber != self_id()) return;
+    pending_insert.valid = false;
+    uint64_t w = pending_insert.writer;
+    uint64_t bytes = w < SCHED_MAX_FIBERS ? write_bytes[w] : 0;
+    uint64_t ns = timing_insert_ns(&timing, pending_insert.count, bytes);
+    if (ns > 0) sched_sleep_ns(s, ns);
+}
+
 wt_status port_fault_point(const char *name)
 {
+    charge_insert(name);
     return fault_hook != NULL ? fault_hook(name, fault_hook_arg) : WT_OK;
 }
 
@@ -474,6 +517,9 @@ void port_event_emit(const port_event *e)
 {
     sched *s = sched_current();
     if (s == NULL) return;
+    if (e->kind == PORT_EV_WRITE_BEGIN && e->writer < SCHED_MAX_FIBERS) write_bytes[e->writer] = e->a;
+    if (e->kind == PORT_EV_MEM_INSERT_BEGIN)
+        pending_insert = (insert_note){self_id(), e->writer, e->b, true};
     if (e->kind == PORT_EV_STATE && e->word != NULL && last_u32.valid &&
         last_u32.cell == (const void *)e->word && last_u32.fiber == self_id() &&
         last_u32.now == e->to && last_u32.old != e->from) {
@@ -649,11 +695,22 @@ static simfs *fs_or_fail(void)
     return the_fs;
 }
 
-/* Charges the operation's latency: the fiber sleeps, others run. */
-static void io_wait(simfs_op op, size_t bytes)
+/* Charges the operation's latency: the fiber sleeps, others run.  With
+ * a timing model the cost depends on the file's kind (f NULL: meta). */
+static void io_wait(simfs_op op, const simfs_file *f, size_t bytes)
 {
     sched *s = sched_current();
-    uint64_t ns = simfs_cost_ns(fs_or_fail(), op, bytes);
+    uint64_t ns;
+    if (timing_set) {
+        static const timing_op ops[] = {[SIMFS_OP_APPEND] = TIMING_OP_APPEND,
+                                        [SIMFS_OP_SYNC] = TIMING_OP_SYNC,
+                                        [SIMFS_OP_READ] = TIMING_OP_READ,
+                                        [SIMFS_OP_META] = TIMING_OP_META};
+        timing_file_kind k = f != NULL ? timing_file_kind_of(simfs_file_path(f)) : TIMING_FILE_OTHER;
+        ns = timing_cost_ns(&timing, k, ops[op], bytes);
+    } else {
+        ns = simfs_cost_ns(fs_or_fail(), op, bytes);
+    }
     if (s != NULL && ns > 0) sched_sleep_ns(s, ns);
 }
 
@@ -662,7 +719,7 @@ wt_status port_file_open(const char *path, port_open_mode mode, port_file **out)
     point(SCHED_OP_FILE, NULL);
     simfs_file *f;
     wt_status st = simfs_open(fs_or_fail(), path, mode, &f);
-    io_wait(SIMFS_OP_META, 0);
+    io_wait(SIMFS_OP_META, NULL, 0);
     if (st == WT_OK) *out = (port_file *)f;
     return st;
 }
@@ -671,7 +728,7 @@ wt_status port_file_append(port_file *f, const void *data, size_t n)
 {
     point(SCHED_OP_FILE, f);
     wt_status st = simfs_append((simfs_file *)f, data, n);
-    io_wait(SIMFS_OP_APPEND, n);
+    io_wait(SIMFS_OP_APPEND, (simfs_file *)f, n);
     return st;
 }
 
@@ -679,7 +736,7 @@ wt_status port_file_sync(port_file *f)
 {
     point(SCHED_OP_FILE, f);
     /* Durable when the sync completes: a crash meanwhile loses the data. */
-    io_wait(SIMFS_OP_SYNC, 0);
+    io_wait(SIMFS_OP_SYNC, (simfs_file *)f, 0);
     return simfs_sync((simfs_file *)f);
 }
 
@@ -687,7 +744,7 @@ wt_status port_file_read(port_file *f, uint64_t off, void *buf, size_t n, size_t
 {
     point(SCHED_OP_FILE, f);
     wt_status st = simfs_read((simfs_file *)f, off, buf, n, got);
-    io_wait(SIMFS_OP_READ, n);
+    io_wait(SIMFS_OP_READ, (simfs_file *)f, n);
     return st;
 }
 
@@ -712,7 +769,7 @@ wt_status port_mkdir(const char *path)
 wt_status port_sync_dir(const char *path)
 {
     point(SCHED_OP_FILE, NULL);
-    io_wait(SIMFS_OP_SYNC, 0);
+    io_wait(SIMFS_OP_SYNC, NULL, 0);
     return simfs_sync_dir(fs_or_fail(), path);
 }
 

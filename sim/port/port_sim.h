@@ -12,10 +12,16 @@
 #include "hb.h"
 #include "port.h"
 #include "simfs.h"
+#include "timing.h"
 
 /* The simulated file system for port_file_* (NULL: none; file calls fail). */
 void port_sim_set_fs(simfs *fs);
 simfs *port_sim_fs(void);
+
+/* The timing model for file operations, memtable inserts and wake-ups
+ * (copied; its sampling stream starts from m->seed).  NULL: simfs's flat
+ * costs, no insert or wake-up cost. */
+void port_sim_set_timing(const timing_model *m);
 
 /* Answers port_fault_point(name) (NULL: never fail). */
 void port_sim_set_fault_hook(wt_status (*hook)(const char *name, void *arg), void *arg);

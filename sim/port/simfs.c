@@ -459,6 +459,8 @@ void simfs_destroy(simfs *fs)
     free(fs);
 }
 
+const char *simfs_file_path(const simfs_file *f) { return f->path; }
+
 uint64_t simfs_cost_ns(const simfs *fs, simfs_op op, size_t bytes)
 {
     assert(fs != NULL);

@@ -64,6 +64,9 @@ void simfs_add_fault(simfs *fs, const simfs_fault *f);
 /* Virtual time an operation of `bytes` costs (the caller sleeps it). */
 uint64_t simfs_cost_ns(const simfs *fs, simfs_op op, size_t bytes);
 
+/* The path f was opened with (canonical; valid while f is open). */
+const char *simfs_file_path(const simfs_file *f);
+
 /* The same contracts as the port_file_* and port_* calls in port.h. */
 WT_MUST_USE wt_status simfs_open(simfs *fs, const char *path, port_open_mode mode,
                                  simfs_file **out);

@@ -1,0 +1,63 @@
+/*
+ * calibrate.h — the sim's timing model fitted to real traces (`wtlab
+ * calibrate`): trace_stats.h gathers the samples, this file fits them and
+ * makes a device profile (profile.h).
+ *
+ * Fits and their stated error:
+ *   - WAL append: least squares  ns = append_ns + per_kib * KiB  over the
+ *     samples up to the 99th percentile of ns (a leader preempted mid-append
+ *     is CPU contention, which the sim does not model); standard errors of
+ *     both coefficients.  Without spread in the record sizes the per-KiB
+ *     term cannot be told apart and is 0.
+ *   - WAL sync and wake-up latency: distributions, as up to
+ *     TIMING_DIST_MAX_POINTS equally spaced quantiles of the samples; each
+ *     quantile point lies within +-eps in probability of the true one with
+ *     99 % confidence (Dvoretzky-Kiefer-Wolfowitz: eps = sqrt(ln(200)/2n)).
+ *   - memtable insert: least squares without intercept
+ *     ns = per_entry * entries + per_kib * KiB; with entries and bytes
+ *     proportional (one batch shape) per_kib is 0 and per_entry takes all.
+ *   - wake cost (schedule.wake_ns) and think time: medians.
+ *   - the sim's time per scheduling point (schedule.tick_ns), only given
+ *     a sim trace of the same workload: the real median spin phase (a
+ *     follower's link to its own parking, ns) over the sim's median of the
+ *     same phase in scheduling steps.  The sim has one clock: every
+ *     fiber's step advances it, so a phase's steps include the other
+ *     fibers' (a 1-CPU model), and the ratio is the CPU time per step.
+ */
+#ifndef WT_SIM_CALIBRATE_H
+#define WT_SIM_CALIBRATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "profile.h"
+#include "trace_stats.h"
+
+typedef struct calibration {
+    device_profile profile;
+    size_t append_n;
+    double append_ns, append_se, append_per_kib, append_per_kib_se;
+    bool append_kib_separable;
+    size_t sync_n, wake_n, wake_cost_n, think_n, spin_n;
+    uint64_t sim_spin_steps;          /* median; 0 without a sim trace */
+    double sync_eps, wake_eps;        /* DKW, 99 % */
+    size_t insert_n;
+    double insert_per_entry, insert_per_entry_se, insert_per_kib, insert_per_kib_se;
+    bool insert_kib_separable;
+} calibration;
+
+/* The fits.  REQUIRES: st from real traces (not checked here).  sim (may
+ * be NULL): a sim trace of the same workload, whose scheduling steps per
+ * spin phase give schedule.tick_ns (left out of the profile without it). */
+void calibrate_fit(const trace_stats *st, const trace_stats *sim, calibration *c);
+/* Every figure with its spread and sample count, one per line. */
+void calibrate_print(FILE *out, const trace_stats *st, const calibration *c);
+/* The profile, with "measured" holding counts and spreads. */
+void calibrate_write_profile(FILE *out, const trace_stats *st, const calibration *c);
+
+/* Quantiles of s into d (at most TIMING_DIST_MAX_POINTS; one 0 point
+ * when s is empty). */
+void calibrate_dist(const stats_samples *s, timing_dist *d);
+
+#endif

@@ -1,0 +1,208 @@
+/*
+ * profile.c — loads and writes device profiles (profile.h).
+ */
+#include "profile.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_check.h"
+
+enum { READ_CHUNK = 16 << 10 };
+
+static bool check_format(json_check *c, const json_doc_node *v, void *member)
+{
+    (void)member;
+    if (v->type != JSON_DOC_STRING)
+        return json_check_fail(c, v, JSON_CHECK_AT_VALUE, "expected a string, got %s",
+                               json_check_type_name(v));
+    if (strcmp(v->string, PROFILE_FORMAT) != 0)
+        return json_check_fail(c, v, JSON_CHECK_AT_VALUE, "expected \"%s\" (not a device profile)",
+                               PROFILE_FORMAT);
+    return true;
+}
+
+static bool check_version(json_check *c, const json_doc_node *v, void *member)
+{
+    int64_t n;
+    (void)member;
+    if (!json_check_int(c, v, 1, INT64_MAX, &n)) return false;
+    if (n != PROFILE_VERSION)
+        return json_check_fail(c, v, JSON_CHECK_AT_VALUE, "version %" PRId64 " is not known (this "
+                               "build reads version %d)", n, PROFILE_VERSION);
+    return true;
+}
+
+/* {"quantiles": [N, ...]}: 1..TIMING_DIST_MAX_POINTS, never decreasing. */
+static bool parse_quantiles(json_check *c, const json_doc_node *v, void *member)
+{
+    timing_dist *d = member;
+    size_t n;
+    if (!json_check_array(c, v, true, &n)) return false;
+    if (n > TIMING_DIST_MAX_POINTS)
+        return json_check_fail(c, v, JSON_CHECK_AT_VALUE, "%zu points: at most %d", n,
+                               TIMING_DIST_MAX_POINTS);
+    for (size_t i = 0; i < n; i++) {
+        const json_doc_node *e = json_doc_at(v, i);
+        int64_t x;
+        if (!json_check_int(c, e, 0, INT64_MAX, &x)) return false;
+        if (i > 0 && (uint64_t)x < d->q[i - 1])
+            return json_check_fail(c, e, JSON_CHECK_AT_VALUE,
+                                   "quantiles must not decrease (%" PRId64 " after %" PRIu64 ")",
+                                   x, d->q[i - 1]);
+        d->q[i] = (uint64_t)x;
+    }
+    d->count = n;
+    return true;
+}
+
+static const json_check_field dist_fields[] = {
+    {.key = "quantiles", .kind = JSON_CHECK_CUSTOM, .fn = parse_quantiles, .required = true},
+};
+
+static bool parse_dist(json_check *c, const json_doc_node *v, void *member)
+{
+    return json_check_fields(c, v, dist_fields, 1, member);
+}
+
+#define U64(k, m) \
+    {.key = k, .kind = JSON_CHECK_U64, .offset = offsetof(device_profile, m), .min = 0, \
+     .max = INT64_MAX, .required = true}
+#define SUB(k, f) {.key = k, .kind = JSON_CHECK_CUSTOM, .fn = f, .required = true}
+
+static const json_check_field wal_fields[] = {
+    U64("append_ns", wal_append_ns),
+    U64("append_ns_per_kib", wal_append_ns_per_kib),
+    {.key = "sync", .kind = JSON_CHECK_CUSTOM, .offset = offsetof(device_profile, wal_sync),
+     .fn = parse_dist, .required = true},
+};
+static const json_check_field memtable_fields[] = {
+    U64("insert_ns_per_entry", insert_ns_per_entry),
+    U64("insert_ns_per_kib", insert_ns_per_kib),
+};
+static const json_check_field schedule_fields[] = {
+    U64("wake_ns", wake_ns),
+    {.key = "wake_latency", .kind = JSON_CHECK_CUSTOM,
+     .offset = offsetof(device_profile, wake_latency), .fn = parse_dist, .required = true},
+    {.key = "wake_cost", .kind = JSON_CHECK_CUSTOM,
+     .offset = offsetof(device_profile, wake_cost), .fn = parse_dist},
+    {.key = "tick_ns", .kind = JSON_CHECK_U64, .offset = offsetof(device_profile, tick_ns),
+     .min = 1, .max = INT64_MAX},
+};
+static const json_check_field writers_fields[] = {U64("think_ns", think_ns)};
+
+#define SECTION(name, table) \
+    static bool name(json_check *c, const json_doc_node *v, void *member) \
+    { \
+        return json_check_fields(c, v, table, sizeof table / sizeof table[0], member); \
+    }
+SECTION(parse_wal, wal_fields)
+SECTION(parse_memtable, memtable_fields)
+SECTION(parse_schedule, schedule_fields)
+SECTION(parse_writers, writers_fields)
+
+static bool parse_measured(json_check *c, const json_doc_node *v, void *member)
+{
+    (void)member;
+    return json_check_object(c, v);
+}
+
+static const json_check_field top_fields[] = {
+    SUB("format", check_format),
+    SUB("version", check_version),
+    SUB("wal", parse_wal),
+    SUB("memtable", parse_memtable),
+    SUB("schedule", parse_schedule),
+    SUB("writers", parse_writers),
+    {.key = "measured", .kind = JSON_CHECK_CUSTOM, .fn = parse_measured},
+};
+
+static char *read_all(const char *path, size_t *len, char *err, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        snprintf(err, cap, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = NULL;
+    size_t n = 0;
+    for (;;) {
+        char *b = realloc(buf, n + READ_CHUNK + 1);
+        if (b == NULL) {
+            snprintf(err, cap, "%s: out of memory", path);
+            break;
+        }
+        buf = b;
+        size_t got = fread(buf + n, 1, READ_CHUNK, f);
+        n += got;
+        if (n > PROFILE_MAX_TEXT) {
+            snprintf(err, cap, "%s: larger than %d bytes", path, PROFILE_MAX_TEXT);
+            break;
+        }
+        if (got == 0) {
+            bool bad = ferror(f);
+            fclose(f);
+            if (bad) {
+                snprintf(err, cap, "%s: cannot read", path);
+                free(buf);
+                return NULL;
+            }
+            buf[n] = '\0';
+            *len = n;
+            return buf;
+        }
+    }
+    fclose(f);
+    free(buf);
+    return NULL;
+}
+
+bool profile_load_file(const char *path, device_profile *p, char *err, size_t cap,
+                       bool *unreadable)
+{
+    size_t len;
+    char *text = read_all(path, &len, err, cap);
+    *unreadable = text == NULL;
+    if (text == NULL) return false;
+    memset(p, 0, sizeof *p);
+    json_check c = {.file = path, .message = err, .message_cap = cap};
+    json_doc *doc = json_check_parse(&c, text, len, "");
+    bool ok = doc != NULL && json_check_fields(&c, json_doc_root(doc), top_fields,
+                                               sizeof top_fields / sizeof top_fields[0], p);
+    json_doc_free(doc);
+    free(text);
+    return ok;
+}
+
+void profile_write_dist(FILE *out, const timing_dist *d)
+{
+    fputs("{\"quantiles\": [", out);
+    for (size_t i = 0; i < d->count; i++)
+        fprintf(out, "%s%" PRIu64, i ? ", " : "", d->q[i]);
+    fputs("]}", out);
+}
+
+void profile_write(FILE *out, const device_profile *p, const char *measured)
+{
+    fprintf(out, "{\n  \"format\": \"%s\",\n  \"version\": %d,\n", PROFILE_FORMAT, PROFILE_VERSION);
+    fprintf(out, "  \"wal\": {\"append_ns\": %" PRIu64 ", \"append_ns_per_kib\": %" PRIu64
+                 ",\n          \"sync\": ",
+            p->wal_append_ns, p->wal_append_ns_per_kib);
+    profile_write_dist(out, &p->wal_sync);
+    fprintf(out, "},\n  \"memtable\": {\"insert_ns_per_entry\": %" PRIu64
+                 ", \"insert_ns_per_kib\": %" PRIu64 "},\n",
+            p->insert_ns_per_entry, p->insert_ns_per_kib);
+    fprintf(out, "  \"schedule\": {\"wake_ns\": %" PRIu64 ",\n               \"wake_latency\": ",
+            p->wake_ns);
+    profile_write_dist(out, &p->wake_latency);
+    if (p->wake_cost.count > 0) {
+        fputs(",\n               \"wake_cost\": ", out);
+        profile_write_dist(out, &p->wake_cost);
+    }
+    if (p->tick_ns > 0) fprintf(out, ",\n               \"tick_ns\": %" PRIu64, p->tick_ns);
+    fprintf(out, "},\n  \"writers\": {\"think_ns\": %" PRIu64 "}", p->think_ns);
+    if (measured != NULL && measured[0] != '\0') fprintf(out, ",\n  \"measured\": {\n%s\n  }", measured);
+    fputs("\n}\n", out);
+}

@@ -1,0 +1,64 @@
+/*
+ * profile.h — a device profile: the sim's timing model as measured on a
+ * real machine by `wtlab calibrate` (calibrate.h), read by scenarios that
+ * say "device": {"profile": "PROFILE.json"}.
+ *
+ * The format is strict JSON, documented in scenarios/README.md ("device
+ * profiles"):
+ *
+ *   {"format": "wtlab-profile", "version": 1,
+ *    "wal": {"append_ns": N, "append_ns_per_kib": N,
+ *            "sync": {"quantiles": [N, ...]}},
+ *    "memtable": {"insert_ns_per_entry": N, "insert_ns_per_kib": N},
+ *    "schedule": {"wake_ns": N, "wake_latency": {"quantiles": [N, ...]},
+ *                 "wake_cost": {"quantiles": [N, ...]},
+ *                 "tick_ns": N},      (wake_cost and tick_ns optional)
+ *    "writers": {"think_ns": N},
+ *    "measured": {...}}
+ *
+ * A distribution is 1 to TIMING_DIST_MAX_POINTS equally spaced quantiles
+ * (minimum first, maximum last), never decreasing; the sim samples it
+ * (timing.h).  "measured" is free-form (what calibrate saw: sample counts
+ * and spreads) and not used by the sim.  Errors are reported like a
+ * scenario's: "FILE:LINE:COL: /key/path: message".
+ *
+ * Loading uses the scenario loader's json_doc/json_check.  Not
+ * thread-safe per call.
+ */
+#ifndef WT_SIM_PROFILE_H
+#define WT_SIM_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../port/timing.h"
+
+#define PROFILE_FORMAT "wtlab-profile"
+enum { PROFILE_VERSION = 1, PROFILE_MAX_TEXT = 1 << 20 };
+
+typedef struct device_profile {
+    uint64_t wal_append_ns, wal_append_ns_per_kib;
+    timing_dist wal_sync;
+    uint64_t insert_ns_per_entry, insert_ns_per_kib;
+    uint64_t wake_ns;
+    uint64_t tick_ns;        /* optional (0: not given): schedule.tick_ns */
+    timing_dist wake_latency;
+    timing_dist wake_cost;   /* optional (count 0: not given) */
+    uint64_t think_ns;
+} device_profile;
+
+/* Loads path into *p.  false with err (cap bytes) "FILE:LINE:COL: PATH:
+ * message", or "FILE: cannot open: why" with *unreadable set. */
+bool profile_load_file(const char *path, device_profile *p, char *err, size_t cap,
+                       bool *unreadable);
+
+/* Writes p as a profile; `measured` (may be NULL) is inserted verbatim as
+ * the "measured" object's members (a JSON text without the braces). */
+void profile_write(FILE *out, const device_profile *p, const char *measured);
+
+/* Writes d as {"quantiles": [...]} (no newline). */
+void profile_write_dist(FILE *out, const timing_dist *d);
+
+#endif

@@ -1,0 +1,227 @@
+/*
+ * scenario_device.c — the scenario's "device" section: the costs of file
+ * operations (all files, or per kind of file: WAL, tables, manifest), the
+ * memtable insert cost, a calibrated profile (profile.h), capacity and
+ * faults.  See scenarios/README.md, "device".
+ *
+ * Costs are resolved once everything is loaded (scenario_device_finish),
+ * because a key's meaning depends on others wherever they stand in the
+ * file: for each kind of file and each cost, the first of
+ *   1. the kind's own key ("wal": {"sync_ns": ...}),
+ *   2. the top-level key ("sync_ns"),
+ *   3. the profile (WAL costs only: what a real trace measures),
+ *   4. the default,
+ * gives it.  The memtable costs come from "memtable", else the profile,
+ * else 0; the profile's wake_ns and tick_ns are schedule.wake_ns and
+ * schedule.tick_ns unless the scenario sets them; with "wake_cost":
+ * "sampled" the waker's cost is sampled from the profile's wake_cost
+ * distribution instead of its median wake_ns.  A profile path is relative to the scenario file's directory.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile.h"
+#include "scenario_schema.h"
+
+static bool check_fault_op(json_check *c, const json_doc_node *v, void *member)
+{
+    static const char *const names[] = {"append", "sync", "read", "memtable_insert"};
+    static const scenario_fault_op ops[] = {SCENARIO_FAULT_APPEND, SCENARIO_FAULT_SYNC,
+                                            SCENARIO_FAULT_READ, SCENARIO_FAULT_MEMTABLE_INSERT};
+    size_t k;
+    if (!json_check_enum(c, v, names, 4, "fault op", &k)) return false;
+    *(scenario_fault_op *)member = ops[k];
+    return true;
+}
+
+static bool check_fault_error(json_check *c, const json_doc_node *v, void *member)
+{
+    static const char *const names[] = {"io_error", "no_space"};
+    static const wt_status codes[] = {WT_IO_ERROR, WT_NO_SPACE};
+    size_t k;
+    if (!json_check_enum(c, v, names, 2, "fault error", &k)) return false;
+    *(wt_status *)member = codes[k];
+    return true;
+}
+
+static const json_check_field fault_fields[] = {
+    {F_CUSTOM(scenario_fault, "op", op, check_fault_op), .required = true},
+    {F_U64(scenario_fault, "nth", nth, 1)},
+    {F_CUSTOM(scenario_fault, "error", error, check_fault_error)},
+    {F_STR(scenario_fault, "path_suffix", path_suffix, 1)},
+    {F_BOOL(scenario_fault, "sticky", sticky)},
+};
+
+/* Member: the scenario_device. */
+static bool parse_faults(json_check *c, const json_doc_node *v, void *member)
+{
+    scenario_device *d = member;
+    size_t n;
+    if (!json_check_array(c, v, false, &n) ||
+        !scenario_alloc_array(c, v, n, sizeof *d->faults, (void **)&d->faults))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        scenario_fault *f = &d->faults[i];
+        d->fault_count = i + 1;
+        f->nth = 1;
+        f->error = WT_IO_ERROR;
+        if (!json_check_fields(c, json_doc_at(v, i), fault_fields, F_COUNT(fault_fields), f))
+            return false;
+    }
+    return true;
+}
+
+/* "wal", "table", "manifest": the same four costs, for that kind only. */
+static const json_check_field kind_fields[] = {
+    {F_U64(timing_file_cost, "append_ns", append_ns, 0)},
+    {F_U64(timing_file_cost, "append_ns_per_kib", append_ns_per_kib, 0)},
+    {F_U64(timing_file_cost, "sync_ns", sync_ns, 0)},
+    {F_U64(timing_file_cost, "read_ns", read_ns, 0)},
+};
+
+static bool parse_kind(json_check *c, const json_doc_node *v, void *member)
+{
+    return json_check_fields(c, v, kind_fields, F_COUNT(kind_fields), member);
+}
+
+static const json_check_field memtable_fields[] = {
+    {F_U64(timing_model, "insert_ns_per_entry", insert_ns_per_entry, 0)},
+    {F_U64(timing_model, "insert_ns_per_kib", insert_ns_per_kib, 0)},
+};
+
+static bool parse_memtable(json_check *c, const json_doc_node *v, void *member)
+{
+    return json_check_fields(c, v, memtable_fields, F_COUNT(memtable_fields), member);
+}
+
+static bool check_wake_cost(json_check *c, const json_doc_node *v, void *member)
+{
+    static const char *const names[] = {"median", "sampled"};
+    size_t k;
+    if (!json_check_enum(c, v, names, 2, "wake cost", &k)) return false;
+    *(bool *)member = k == 1;
+    return true;
+}
+
+#define D(m) offsetof(scenario, device) + offsetof(scenario_device, m)
+#define KIND(k) offsetof(scenario, device) + offsetof(scenario_device, timing) + \
+                    offsetof(timing_model, file) + (k) * sizeof(timing_file_cost)
+
+static const json_check_field device_fields[] = {
+    {.key = "profile", .kind = JSON_CHECK_STRING, .offset = D(profile), .min = 1},
+    {.key = "append_ns", .kind = JSON_CHECK_U64, .offset = D(append_ns), .max = INT64_MAX},
+    {.key = "append_ns_per_kib", .kind = JSON_CHECK_U64, .offset = D(append_ns_per_kib),
+     .max = INT64_MAX},
+    {.key = "sync_ns", .kind = JSON_CHECK_U64, .offset = D(sync_ns), .max = INT64_MAX},
+    {.key = "read_ns", .kind = JSON_CHECK_U64, .offset = D(read_ns), .max = INT64_MAX},
+    {.key = "capacity_bytes", .kind = JSON_CHECK_U64, .offset = D(capacity_bytes),
+     .max = INT64_MAX},
+    {.key = "wal", .kind = JSON_CHECK_CUSTOM, .offset = KIND(TIMING_FILE_WAL), .fn = parse_kind},
+    {.key = "table", .kind = JSON_CHECK_CUSTOM, .offset = KIND(TIMING_FILE_TABLE),
+     .fn = parse_kind},
+    {.key = "manifest", .kind = JSON_CHECK_CUSTOM, .offset = KIND(TIMING_FILE_MANIFEST),
+     .fn = parse_kind},
+    {.key = "memtable", .kind = JSON_CHECK_CUSTOM, .offset = D(timing), .fn = parse_memtable},
+    {.key = "wake_cost", .kind = JSON_CHECK_CUSTOM, .offset = D(sample_wake_cost),
+     .fn = check_wake_cost},
+    {.key = "faults", .kind = JSON_CHECK_CUSTOM, .offset = offsetof(scenario, device), .fn = parse_faults},
+};
+
+/* Member: the whole scenario. */
+bool scenario_device_parse(json_check *c, const json_doc_node *v, void *member)
+{
+    return json_check_fields(c, v, device_fields, F_COUNT(device_fields), member);
+}
+
+void scenario_device_defaults(scenario *s)
+{
+    s->device.timing = (timing_model){.meta_ns = 1000};
+}
+
+/* n's member key, or NULL (also when n is NULL: a section not written). */
+static const json_doc_node *get(const json_doc_node *n, const char *key)
+{
+    return n != NULL ? json_doc_get(n, key) : NULL;
+}
+
+/* dir of the scenario file + rel, unless rel is absolute or the scenario
+ * has no directory part. */
+static void profile_path(const char *scenario_path, const char *rel, char *out, size_t cap)
+{
+    const char *slash = strrchr(scenario_path, '/');
+    if (rel[0] == '/' || slash == NULL) {
+        snprintf(out, cap, "%s", rel);
+        return;
+    }
+    snprintf(out, cap, "%.*s/%s", (int)(slash - scenario_path), scenario_path, rel);
+}
+
+/* One cost of one kind: its own key, the top-level key, the profile's
+ * value (has_profile), the default (= top-level member's default). */
+static uint64_t pick(const json_doc_node *kind_node, const json_doc_node *dev, const char *key,
+                     uint64_t own, uint64_t top, bool has_profile, uint64_t profile_value)
+{
+    if (get(kind_node, key) != NULL) return own;
+    if (get(dev, key) != NULL || !has_profile) return top;
+    return profile_value;
+}
+
+bool scenario_device_finish(scenario_loader *l)
+{
+    scenario *s = l->s;
+    scenario_device *d = &s->device;
+    json_check *c = &l->check;
+    const json_doc_node *dev = get(l->root, "device");
+    device_profile prof;
+    bool has_profile = d->profile != NULL;
+    if (d->sample_wake_cost && !has_profile)
+        return json_check_fail(c, get(dev, "wake_cost"), JSON_CHECK_AT_KEY,
+                               "only with a \"profile\" (it samples the profile's wake_cost)");
+    if (has_profile) {
+        char path[4096], perr[1024];
+        profile_path(l->base, d->profile, path, sizeof path);
+        bool unreadable = false;
+        if (!profile_load_file(path, &prof, perr, sizeof perr, &unreadable)) {
+            if (unreadable)
+                return json_check_fail(c, get(dev, "profile"), JSON_CHECK_AT_VALUE, "%s",
+                                       perr);
+            snprintf(c->message, c->message_cap, "%s (the profile of %s)", perr, s->path);
+            return false;
+        }
+    }
+    static const char *const kind_keys[] = {"wal", "table", "manifest", NULL};
+    timing_model *m = &d->timing;
+    for (int k = 0; k < TIMING_FILE_KINDS; k++) {
+        const json_doc_node *kn = kind_keys[k] ? get(dev, kind_keys[k]) : NULL;
+        timing_file_cost *fc = &m->file[k];
+        bool wal_profile = has_profile && k == TIMING_FILE_WAL;
+        fc->append_ns = pick(kn, dev, "append_ns", fc->append_ns, d->append_ns, wal_profile,
+                             wal_profile ? prof.wal_append_ns : 0);
+        fc->append_ns_per_kib = pick(kn, dev, "append_ns_per_kib", fc->append_ns_per_kib,
+                                     d->append_ns_per_kib, wal_profile,
+                                     wal_profile ? prof.wal_append_ns_per_kib : 0);
+        fc->read_ns = pick(kn, dev, "read_ns", fc->read_ns, d->read_ns, false, 0);
+        bool own_sync = get(kn, "sync_ns") != NULL;
+        bool top_sync = get(dev, "sync_ns") != NULL;
+        fc->sync_dist.count = 0;
+        if (!own_sync) fc->sync_ns = d->sync_ns;
+        if (!own_sync && !top_sync && wal_profile) fc->sync_dist = prof.wal_sync;
+    }
+    const json_doc_node *mem = get(dev, "memtable");
+    if (has_profile) {
+        if (get(mem, "insert_ns_per_entry") == NULL)
+            m->insert_ns_per_entry = prof.insert_ns_per_entry;
+        if (get(mem, "insert_ns_per_kib") == NULL)
+            m->insert_ns_per_kib = prof.insert_ns_per_kib;
+        m->wake_latency = prof.wake_latency;
+        if (get(get(l->root, "schedule"), "wake_ns") == NULL) {
+            s->schedule.wake_ns = prof.wake_ns;
+            if (d->sample_wake_cost) m->wake_cost = prof.wake_cost;
+        }
+        if (prof.tick_ns > 0 && get(get(l->root, "schedule"), "tick_ns") == NULL)
+            s->schedule.tick_ns = prof.tick_ns;
+    }
+    return true;
+}

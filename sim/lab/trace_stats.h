@@ -1,0 +1,76 @@
+/*
+ * trace_stats.h — timing samples and run statistics read from one trace
+ * (real or sim): what `wtlab calibrate` fits the sim's timing model to and
+ * what `wtlab compare` sets side by side.
+ *
+ * One pass over the events (trace_reader.h; a real trace may be large).
+ * Per thread ("fiber") it remembers its last event, so durations are
+ * taken between events of one thread:
+ *   - WAL append: a wal_append's time since its thread's previous event
+ *     (the leader's group/detach: merging the batches and the write call),
+ *     with the record's bytes;
+ *   - WAL sync: wal_sync_begin -> wal_sync_end of one thread;
+ *   - memtable insert: insert_begin -> insert_end, with the count and the
+ *     bytes of the batch's write_begin;
+ *   - wake-up latency: a state set by another thread on a writer that was
+ *     LOCKED_WAITING (parked) -> that writer's next event;
+ *   - wake cost: the same state set -> the waker's next event (its futex
+ *     wake call, as the sim's schedule.wake_ns models it);
+ *   - think time: a writer's write_end -> its next write_begin;
+ *   - spin phase: a follower's link -> its own INIT -> LOCKED_WAITING
+ *     (AwaitState's spin and yield before it parks);
+ *   - waits: a writer released from INIT or LOCKED_WAITING by another
+ *     thread; blocked when from LOCKED_WAITING.
+ * Run statistics: groups by size, writes, WAL syncs, the time from the
+ * first write_begin to the last write_end, and the time writers spend in
+ * each state (from write_begin, which starts INIT, to write_end).
+ * Not thread-safe per stats.
+ */
+#ifndef WT_SIM_TRACE_STATS_H
+#define WT_SIM_TRACE_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "writer_state.h"
+
+enum { TRACE_STATS_MAX_GROUP = 256, TRACE_STATS_MAX_THREADS = 1024 };
+
+typedef struct stats_samples {
+    uint64_t *v;
+    size_t n, cap;
+} stats_samples;
+
+typedef struct trace_stats {
+    bool real;
+    /* timing samples (parallel arrays where several go together) */
+    stats_samples append_ns, append_bytes;
+    stats_samples sync_ns;
+    stats_samples insert_ns, insert_count, insert_bytes;
+    stats_samples wake_latency_ns, wake_cost_ns;
+    stats_samples think_ns;
+    stats_samples spin_ns;   /* a follower's link -> its own INIT->LOCKED_WAITING */
+    stats_samples spin_steps;/* the same in steps (a sim trace's scheduling points) */
+    uint64_t waits, waits_blocked;
+    /* run statistics */
+    uint64_t groups_by_size[TRACE_STATS_MAX_GROUP + 1]; /* [n]: groups of n writers (last: n+) */
+    uint64_t groups, group_members, writes, wal_syncs;
+    uint64_t span_ns;                  /* first write_begin to last write_end, summed over traces */
+    uint64_t state_ns[WT_STATE_COUNT]; /* all writers together */
+    uint64_t think_total_ns;
+    size_t writers;                    /* threads that wrote */
+} trace_stats;
+
+/* Adds the trace at path to *st (zeroed, or holding earlier traces).
+ * false with err "FILE:LINE: why" on a bad trace. */
+bool trace_stats_add(const char *path, trace_stats *st, char *err, size_t cap);
+void trace_stats_free(trace_stats *st);
+
+void stats_samples_push(stats_samples *s, uint64_t v);
+/* Sorted copy's quantile p in [0,1] (nearest rank, interpolated). */
+uint64_t stats_quantile(const stats_samples *s, double p);
+double stats_mean(const stats_samples *s);
+double stats_sd(const stats_samples *s);
+
+#endif

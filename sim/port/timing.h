@@ -1,0 +1,95 @@
+/*
+ * timing.h — the sim's timing model: what a file operation, a memtable
+ * insert and a wake-up cost in virtual time.
+ *
+ * The model is filled by the runner from a scenario's "device" section
+ * (and a calibrated profile, sim/lab/profile.h) and handed to port_sim.c,
+ * which charges the costs: the calling fiber sleeps that long while others
+ * run.  Costs differ by the kind of file (WAL, table, manifest, other),
+ * told from the file's name.  A sync latency may be a distribution
+ * (quantiles) instead of one number; it is then sampled with the model's
+ * own splitmix64 stream, seeded from the run's seed, so the same scenario,
+ * profile and seed give the same costs.  The stream is drawn from only
+ * when a distribution is used: models without one cost exactly what the
+ * fixed numbers say.
+ *
+ * Not thread-safe (the sim runs on one OS thread).
+ */
+#ifndef WT_SIM_TIMING_H
+#define WT_SIM_TIMING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+    /* Quantile points of a distribution: q[0] the minimum, q[n-1] the
+     * maximum, q[i] the i/(n-1) quantile. */
+    TIMING_DIST_MAX_POINTS = 101,
+};
+
+typedef enum timing_file_kind {
+    TIMING_FILE_WAL,      /* NNNNNN.log */
+    TIMING_FILE_TABLE,    /* NNNNNN.sst */
+    TIMING_FILE_MANIFEST, /* MANIFEST-NNNNNN */
+    TIMING_FILE_OTHER,    /* CURRENT, temporary files, ... */
+    TIMING_FILE_KINDS
+} timing_file_kind;
+
+typedef enum timing_op {
+    TIMING_OP_APPEND,
+    TIMING_OP_SYNC,
+    TIMING_OP_READ,
+    TIMING_OP_META, /* open, close, rename, unlink, list, mkdir, sync_dir */
+} timing_op;
+
+/* Equally spaced quantiles; count 0 = no distribution. */
+typedef struct timing_dist {
+    size_t count;
+    uint64_t q[TIMING_DIST_MAX_POINTS];
+} timing_dist;
+
+typedef struct timing_file_cost {
+    uint64_t append_ns;         /* per append call */
+    uint64_t append_ns_per_kib; /* plus this per KiB (rounded up) */
+    uint64_t sync_ns;           /* per sync, unless sync_dist is set */
+    timing_dist sync_dist;      /* sampled per sync when count > 0 */
+    uint64_t read_ns;           /* per read call */
+} timing_file_cost;
+
+typedef struct timing_model {
+    timing_file_cost file[TIMING_FILE_KINDS];
+    uint64_t meta_ns;
+    uint64_t insert_ns_per_entry; /* a batch's memtable insert: per entry */
+    uint64_t insert_ns_per_kib;   /* plus per KiB of the batch (pro rata) */
+    timing_dist wake_latency;     /* a parked writer, once woken, sleeps a sample */
+    timing_dist wake_cost;        /* the waker sleeps a sample (else schedule.wake_ns) */
+    uint64_t seed;
+} timing_model;
+
+/* "wal", "table", "manifest", "other". */
+const char *timing_file_kind_name(timing_file_kind k);
+/* The kind of a file from its path (directory parts ignored). */
+timing_file_kind timing_file_kind_of(const char *path);
+
+/* A sample of d: a uniform draw from rng, interpolated linearly between
+ * the quantile points.  REQUIRES: d->count >= 1. */
+uint64_t timing_dist_sample(const timing_dist *d, uint64_t *rng);
+
+/* The running model: costs and the sampling stream's state. */
+typedef struct timing_state {
+    timing_model m;
+    uint64_t rng;
+} timing_state;
+
+void timing_state_init(timing_state *t, const timing_model *m);
+/* Virtual ns of one operation on a file of kind k moving `bytes`. */
+uint64_t timing_cost_ns(timing_state *t, timing_file_kind k, timing_op op, size_t bytes);
+/* Virtual ns of inserting a batch of `entries` entries and `bytes` bytes. */
+uint64_t timing_insert_ns(const timing_state *t, uint64_t entries, uint64_t bytes);
+/* Virtual ns a woken writer takes to run again (0 without a distribution). */
+uint64_t timing_wake_latency_ns(timing_state *t);
+/* Virtual ns waking a parked writer costs the waker: a sample of
+ * wake_cost, or fixed_ns without that distribution. */
+uint64_t timing_wake_cost_ns(timing_state *t, uint64_t fixed_ns);
+
+#endif

@@ -1,0 +1,118 @@
+#!/bin/sh
+# calibrate.sh WTLAB SOURCE_DIR — the device's costs per file kind and
+# memtable insert cost (each with a scenario that meets its expectation
+# and one that fails it), device profiles (deterministic sampling,
+# malformed ones refused with FILE:LINE:COL: /key/path: message, exit 2),
+# `wtlab calibrate` on a small real trace (tests/data/calibrate/, from
+# `wtbench --threads 4 --sync --num 25 --trace`) and `wtlab compare`
+# (two identical traces: zero difference).  TAP output.
+set -u
+wtlab=$1 src=$2
+. "$(dirname "$0")/tap.sh"
+dev=$src/tests/data/device cal=$src/tests/data/calibrate
+exits_with() { # exits_with WANT COMMAND...
+    want=$1
+    shift
+    "$@"
+    [ $? -eq "$want" ]
+}
+# fails_naming FILE PATTERN: the run exits 1 and says which expectation.
+fails_naming() {
+    "$wtlab" run "$1" -o "$tmp/f.jsonl" > "$tmp/f.out" 2>&1
+    st=$?
+    cat "$tmp/f.out"
+    [ $st -eq 1 ] && grep -q -- "$2" "$tmp/f.out"
+}
+echo "1..31"
+
+# --- costs per file kind and memtable insert: meets / fails --------------
+for s in wal-sync-slow-meets insert-cost-meets insert-kib-meets manifest-fast-meets; do
+    check "device: $s passes" "$wtlab" run "$dev/$s.json" -q -o "$tmp/t.jsonl"
+done
+check "device: table-sync-slow-fails fails (the WAL's own sync_ns wins)" \
+    fails_naming "$dev/table-sync-slow-fails.json" "group_count: 4 groups formed, expected 2"
+check "device: insert-cost-fails fails (no insert cost, no grouping)" \
+    fails_naming "$dev/insert-cost-fails.json" "group_count: 3 groups formed, expected 2"
+check "device: manifest-slow-fails fails (the write is not durable at the crash)" \
+    fails_naming "$dev/manifest-slow-fails.json" 'contents: a should be "v", got not_found'
+
+# --- calibrate ---------------------------------------------------------------
+check "calibrate writes a profile and prints every figure" sh -c "
+    '$wtlab' calibrate '$cal/real-4x25.jsonl' -o '$tmp/p.json' > '$tmp/c.out' &&
+    grep -q '^wal append: .* n=' '$tmp/c.out' && grep -q '^wal sync: .*DKW' '$tmp/c.out' &&
+    grep -q '^memtable insert: .* n=' '$tmp/c.out' && grep -q '^wake-up latency: .* n=' '$tmp/c.out' &&
+    grep -q '^wake cost: ' '$tmp/c.out' && grep -q '^waits: .*parked' '$tmp/c.out' &&
+    grep -q '^think time: .* n=' '$tmp/c.out' && grep -q '\"format\": \"wtlab-profile\"' '$tmp/p.json'"
+cat > "$tmp/use.json" <<'JSON'
+{"name": "use-profile", "device": {"profile": "p.json"},
+ "writers": [{"name": "a", "repeat": 6, "batches": [{"puts": 1, "sync": true}]},
+             {"name": "b", "repeat": 6, "batches": [{"puts": 1, "sync": true}]},
+             {"name": "c", "repeat": 6, "batches": [{"puts": 1, "sync": true}]}]}
+JSON
+check "a scenario runs with the calibrated profile (path relative to it)" \
+    "$wtlab" run "$tmp/use.json" -q -o "$tmp/u1.jsonl"
+"$wtlab" run "$tmp/use.json" -q -o "$tmp/u2.jsonl" > /dev/null 2>&1
+"$wtlab" run "$tmp/use.json" -q --seed 9 -o "$tmp/u3.jsonl" > /dev/null 2>&1
+check "profile sampling: same scenario, profile and seed give the same bytes" \
+    cmp "$tmp/u1.jsonl" "$tmp/u2.jsonl"
+check "profile sampling: another seed, other times" exits_with 1 cmp -s "$tmp/u1.jsonl" "$tmp/u3.jsonl"
+mkdir -p "$tmp/elsewhere" && cp "$tmp/u1.jsonl" "$tmp/elsewhere/"
+check "the sampled run replays exactly, from another directory (profile relative to the scenario)" \
+    "$wtlab" replay "$tmp/elsewhere/u1.jsonl"
+check "calibrate --steps-from a sim trace sets schedule.tick_ns" sh -c "
+    '$wtlab' calibrate '$cal/real-4x25.jsonl' -o '$tmp/p2.json' --steps-from '$tmp/u1.jsonl' > '$tmp/c2.out' &&
+    grep -q 'schedule.tick_ns = median / [0-9]* sim steps' '$tmp/c2.out' && grep -q '\"tick_ns\": [1-9]' '$tmp/p2.json'"
+check "calibrate --steps-from refuses a real trace (exit 2)" \
+    expect_status 2 "a real trace: --steps-from needs a sim trace" \
+    "$wtlab" calibrate "$cal/real-4x25.jsonl" -o "$tmp/x.json" --steps-from "$cal/real-4x25.jsonl"
+check "calibrate refuses a sim trace (exit 2)" \
+    expect_status 2 "a sim trace: calibrate reads real traces" \
+    "$wtlab" calibrate "$tmp/u1.jsonl" -o "$tmp/x.json"
+check "calibrate needs -o (exit 2)" \
+    expect_status 2 "-o PROFILE.json is required" "$wtlab" calibrate "$cal/real-4x25.jsonl"
+check "calibrate: a missing trace (exit 2)" \
+    expect_status 2 "nothere.jsonl: cannot open" "$wtlab" calibrate "$tmp/nothere.jsonl" -o "$tmp/x.json"
+printf 'not json\n' > "$tmp/bad.jsonl"
+check "calibrate: not a trace (exit 2)" \
+    expect_status 2 "bad.jsonl:1: not a wtlab trace" "$wtlab" calibrate "$tmp/bad.jsonl" -o "$tmp/x.json"
+
+# --- malformed profiles: FILE:LINE:COL: /key/path: message, exit 2 ----------
+b=$cal/bad
+check "profile: decreasing quantiles" expect_status 2 \
+    "bad/decreasing.json:3:31: /wal/sync/quantiles/1: quantiles must not decrease" \
+    "$wtlab" run "$b/use-decreasing.json" -q -o "$tmp/x.jsonl"
+check "profile: unknown key" expect_status 2 \
+    "bad/unknown-key.json:2:53: /wal/sync_ms: unknown key" \
+    "$wtlab" run "$b/use-unknown-key.json" -q -o "$tmp/x.jsonl"
+check "profile: negative cost" expect_status 2 \
+    "bad/negative.json:4:38: /memtable/insert_ns_per_entry: expected a non-negative integer" \
+    "$wtlab" run "$b/use-negative.json" -q -o "$tmp/x.jsonl"
+check "profile: syntax error" expect_status 2 "bad/syntax.json:4:11: '}' expected" \
+    "$wtlab" run "$b/use-syntax.json" -q -o "$tmp/x.jsonl"
+check "profile: unknown version" expect_status 2 "bad/version.json:1:40: /version: version 2" \
+    "$wtlab" run "$b/use-version.json" -q -o "$tmp/x.jsonl"
+check "profile: missing key" expect_status 2 "bad/missing.json:2:9: /wal/sync: required key is missing" \
+    "$wtlab" run "$b/use-missing.json" -q -o "$tmp/x.jsonl"
+printf '{"name": "x", "device": {"wake_cost": "sampled"},\n "writers": [{"name": "a", "batches": [{"puts": 1}]}]}\n' > "$tmp/wc.json"
+check "device: wake_cost sampled needs a profile" expect_status 2 \
+    "wc.json:1:26: /device/wake_cost: only with a \"profile\"" \
+    "$wtlab" run "$tmp/wc.json" -q -o "$tmp/x.jsonl"
+check "profile: no such file, named at the scenario's /device/profile" expect_status 2 \
+    "use-nothere.json:1:37: /device/profile: .*nothere.json: cannot open" \
+    "$wtlab" run "$b/use-nothere.json" -q -o "$tmp/x.jsonl"
+
+# --- compare -------------------------------------------------------------------
+check "compare: two identical traces, zero difference everywhere" sh -c "
+    '$wtlab' compare '$cal/real-4x25.jsonl' '$cal/real-4x25.jsonl' --tolerance 0 > '$tmp/cmp.out' &&
+    ! grep '%' '$tmp/cmp.out' | grep -v 'tolerance' | grep -v ' +0.0%\$' &&
+    grep -q 'largest headline difference 0.0 %: within' '$tmp/cmp.out'"
+check "compare: real vs sim, tolerance 0 is beyond (exit 1)" \
+    exits_with 1 "$wtlab" compare "$cal/real-4x25.jsonl" "$tmp/u1.jsonl" --tolerance 0
+check "compare: writes a two-panel gnuplot script on the same axes" sh -c "
+    '$wtlab' compare '$cal/real-4x25.jsonl' '$tmp/u1.jsonl' --script '$tmp/c.gp' > /dev/null &&
+    grep -q 'multiplot layout 2,2' '$tmp/c.gp' && [ \$(grep -c 'set yrange \\[0:' '$tmp/c.gp') -eq 4 ]"
+check "compare: one trace only (exit 2)" expect_status 2 "two traces are needed" \
+    "$wtlab" compare "$cal/real-4x25.jsonl"
+check "compare: bad --tolerance (exit 2)" expect_status 2 "not a percentage" \
+    "$wtlab" compare "$cal/real-4x25.jsonl" "$cal/real-4x25.jsonl" --tolerance x
+exit $fail
