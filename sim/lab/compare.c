@@ -118,7 +118,7 @@ void compare_write_gnuplot(FILE *out, const char *png_path, const char *name_a,
         smax = fmax(smax, fmax(per_write(a, a->state_ns[s]), per_write(b, b->state_ns[s])));
     smax = fmax(smax, fmax(per_write(a, a->think_total_ns), per_write(b, b->think_total_ns)));
     fputs("# wtlab compare: two traces on the same axes (sim/lab/compare.c)\n", out);
-    fputs("set terminal pngcairo noenhanced size 1100,800 font \"sans,10\"\nset output ", out);
+    fputs("set terminal pngcairo noenhanced size 1100,880 font \"sans,10\"\nset output ", out);
     gp_string(out, png_path);
     fputc('\n', out);
     data_block(out, "a", a, top);
@@ -139,13 +139,14 @@ void compare_write_gnuplot(FILE *out, const char *png_path, const char *name_a,
                      "plot $%s_groups using 1:2 with boxes notitle lc rgb \"#4477aa\"\n",
                 top, ymax * 1.1 + 1e-9, vars[p]);
     }
+    fputs("set bmargin 10\n", out); /* room for the slanted state names */
     for (int p = 0; p < 2; p++) {
         fputs("set title ", out);
         char title[300];
         snprintf(title, sizeof title, "%s: time per write in each state", names[p]);
         gp_string(out, title);
         fprintf(out, "\nset xlabel \"\"\nset ylabel \"us per write\"\nset xrange [-0.5:%d.5]\n"
-                     "set yrange [0:%.4f]\nset xtics rotate by -30\n"
+                     "set yrange [0:%.4f]\nset xtics rotate by 30 right\n"
                      "plot $%s_states using 1:3:xtic(2) with boxes notitle lc rgb \"#cc6677\"\n"
                      "set xtics norotate\n",
                 WT_STATE_COUNT, smax * 1.1 + 1e-9, vars[p]);
