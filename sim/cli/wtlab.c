@@ -20,6 +20,7 @@ static const cli_command commands[] = {
     {"minimize", "shrink a failing trace while it fails the same way", cmd_minimize},
     {"plot", "draw a chart of a trace with gnuplot", cmd_plot},
     {"lesson", "run a lesson: scenario, trace and chart", cmd_lesson},
+    {"view", "write a self-contained HTML page to step through traces in a browser", cmd_view},
     {"step", "be the scheduler: pick who moves at each decision (undo, goals, save)", cmd_step},
 };
 
