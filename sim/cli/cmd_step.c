@@ -270,6 +270,7 @@ int cmd_step(int argc, char **argv)
                 fflush(stdout);
             }
             if (getline(&line, &cap, stdin) < 0 || !command(&s, line)) break;
+            fflush(stdout);
         }
         free(line);
     }
