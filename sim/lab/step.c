@@ -96,7 +96,7 @@ static void stop_here(step_policy *p, sched *s, const uint32_t *c, size_t n)
         step_render_intent(s, &p->rq->sc->options, f, p->last_sync_point[f->id], o->cands[i].what,
                            sizeof o->cands[i].what);
     }
-    o->body = step_render_state(s, &p->rq->sc->options);
+    o->body = step_render_state(s, p->rq->sc);
     o->events = step_render_events(p->sink, p->lines_at_last);
     p->lines_at_stop = trace_sink_lines(p->sink);
     p->stopped = true;

@@ -147,9 +147,16 @@ void step_render_intent(sched *s, const wt_options *o, const sched_fiber *f, con
 
 /* ------------------------------------------------------------- state */
 
-static void print_writers(FILE *out, sched *s)
+static void print_writers(FILE *out, sched *s, const scenario *sc)
 {
     fputs("writers:\n", out);
+    for (size_t w = 0; w < sc->writer_count; w++) {
+        bool spawned = false;
+        for (uint32_t i = 0; i < sched_fiber_count(s) && !spawned; i++)
+            spawned = strcmp(sched_fiber_at(s, i)->name, sc->writers[w].name) == 0;
+        if (!spawned) fprintf(out, "  %-8s %-26s  (its thread is not created yet)\n",
+                              sc->writers[w].name, "-");
+    }
     for (uint32_t i = 0; i < sched_fiber_count(s); i++) {
         sched_fiber *f = sched_fiber_at(s, i);
         dump_writer w;
@@ -209,14 +216,15 @@ static void print_queue(FILE *out, sched *s, wt_db *db, const wt_options *o, wt_
     if (nseen == 0) fputs("  no group in progress\n", out);
 }
 
-char *step_render_state(sched *s, const wt_options *o)
+char *step_render_state(sched *s, const scenario *sc)
 {
+    const wt_options *o = &sc->options;
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
     assert(out != NULL);
     port_sim_quiet_begin();
-    print_writers(out, s);
+    print_writers(out, s, sc);
     wt_db *db = run_current_db();
     if (db == NULL) fputs("(no open DB)\n", out);
     for (size_t qi = 0; db != NULL && qi < sizeof QUEUES / sizeof QUEUES[0]; qi++)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "scenario.h"
 #include "scheduler.h"
 #include "trace.h"
 
@@ -18,9 +19,10 @@
  * sync point, may be NULL), the operation and its object, by name. */
 void step_render_intent(sched *s, const wt_options *o, const sched_fiber *f, const char *sync_point,
                         char *buf, size_t cap);
-/* Writers and their states, the writer list(s) as linked nodes, the groups
+/* Writers and their states (the scenario's writers whose threads do not
+ * exist yet too), the writer list(s) as linked nodes, the groups
  * in progress, sequences and WAL position, of the run in progress. */
-char *step_render_state(sched *s, const wt_options *o);
+char *step_render_state(sched *s, const scenario *sc);
 /* The event lines of sink from line `from` on (pick lines left out), one
  * short line each. */
 char *step_render_events(const trace_sink *sink, size_t from);
