@@ -139,6 +139,15 @@ void step_render_intent(sched *s, const wt_options *o, const sched_fiber *f, con
         break;
     case SCHED_OP_COUNT: break;
     }
+    /* Linking itself: the CAS that makes its own Writer the newest. */
+    char head[SCHED_NAME_MAX];
+    if (f->pending_op == SCHED_OP_RMW && strcmp(fn, "JoinBatchGroup") == 0 &&
+        sscanf(obj, "newest_writer (now %63[^)])", head) == 1) {
+        snprintf(tmp, sizeof tmp, "CAS newest_writer (%s -> %s): links its Writer as the newest",
+                 strcmp(head, "-") == 0 ? "NULL" : head, f->name);
+        what = tmp;
+        obj[0] = '\0';
+    }
     bool named_obj = obj[0] && f->pending_op != SCHED_OP_LOCK && f->pending_op != SCHED_OP_UNLOCK;
     snprintf(buf, cap, "%s%s%s%s%s", fn[0] ? fn : "", fn[0] ? ": " : "", what, named_obj ? " " : "",
              named_obj ? obj : "");
