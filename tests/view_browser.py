@@ -138,6 +138,21 @@ try:
     report(res is not None and any(s != "INIT" for s in res["states"].values()) if n > 5 else True,
            "the real trace's writers have states at the cursor")
 
+    # A trace whose text holds "</script>" and "<!--" (in the embedded
+    # scenario's description) still loads and steps.
+    sc = json.load(open(os.path.join(src, "scenarios/lessons/02-group-commit.json")))
+    sc["description"] = "</script><!-- <script>document.title='x'</script> -->"
+    odd = os.path.join(tmp, "odd.json")
+    json.dump(sc, open(odd, "w"))
+    odd_trace = os.path.join(tmp, "odd.jsonl")
+    run(wtlab, "run", odd, "-o", odd_trace, "--quiet")
+    odd_html = os.path.join(tmp, "odd.html")
+    run(wtlab, "view", odd_trace, "-o", odd_html)
+    res = page_result(odd_html, "steps=3")
+    report(res is not None and res["cursor"] == 2 and "</script>" not in open(odd_html).read().split(
+        'type="application/x-wtlab-trace"')[1].split("</script>")[0],
+           "a trace holding </script> and <!-- is embedded intact and steps")
+
     # Bad input: exit 2 with a message.
     bad = os.path.join(tmp, "bad.jsonl")
     open(bad, "w").write("{not json\n")

@@ -6,7 +6,7 @@
  * HTML, CSS and JavaScript with no network access and no framework; each
  * trace is checked with the trace reader (a sim or a real trace, not an
  * exploration summary) and embedded whole as a script element of type
- * application/x-wtlab-trace, "</" written as "<\/" so no line can end the
+ * application/x-wtlab-trace, with '<' written \u003c so no line can end the
  * element (the same JSON).  The page rebuilds the state at its cursor from
  * the events, as `wtlab replay --at` does for a real trace.
  */
@@ -67,7 +67,9 @@ static void put_escaped_attr(FILE *out, const char *s)
     }
 }
 
-/* Copies the trace into the page, "</" as "<\/". */
+/* Copies the trace into the page, every '<' as \u003c (it can only be
+ * inside a JSON string, where the escape means the same), so no text of
+ * the trace can end or disturb the script element. */
 static bool embed(FILE *out, const char *path)
 {
     FILE *in = fopen(path, "r");
@@ -75,11 +77,10 @@ static bool embed(FILE *out, const char *path)
     fputs("<script type=\"application/x-wtlab-trace\" data-name=\"", out);
     put_escaped_attr(out, path);
     fputs("\">\n", out);
-    int c, prev = 0;
+    int c;
     while ((c = fgetc(in)) != EOF) {
-        if (prev == '<' && c == '/') fputc('\\', out);
-        fputc(c, out);
-        prev = c;
+        if (c == '<') fputs("\\u003c", out);
+        else fputc(c, out);
     }
     bool ok = !ferror(in);
     fclose(in);
