@@ -153,6 +153,21 @@ try:
         'type="application/x-wtlab-trace"')[1].split("</script>")[0],
            "a trace holding </script> and <!-- is embedded intact and steps")
 
+    # A trace that fails an invariant (recorded by the injected-bug build
+    # wtlab-bug-wake_before_detach): the violation is marked in the lanes,
+    # listed, and the key v jumps to it.
+    vtrace = os.path.join(src, "tests/data/view/wake_before_detach-writer_list.jsonl")
+    vhtml = os.path.join(tmp, "violation.html")
+    run(wtlab, "view", vtrace, "-o", vhtml)
+    vevents = events_of(vtrace)
+    vat = [i for i, e in enumerate(vevents) if e["ev"] == "violation"]
+    res = page_result(vhtml, "keys=v")
+    report(res is not None and len(vat) == 1 and res["cursor"] == vat[0] and res["ev"] == "violation",
+           "v jumps to the violation (event %s)" % vat)
+    res = page_result(vhtml, "steps=2&keys=v,Left,V")
+    report(res is not None and res["cursor"] == vat[0],
+           "2 steps, v, Left, V (back to the previous violation): on the violation again")
+
     # Bad input: exit 2 with a message.
     bad = os.path.join(tmp, "bad.jsonl")
     open(bad, "w").write("{not json\n")
