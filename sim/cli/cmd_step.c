@@ -14,6 +14,7 @@
  * screen printed as plain text after an echo of its command.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -63,8 +64,13 @@ typedef struct session {
 
 static moves moves_copy(const moves *m, size_t count)
 {
+    assert(count <= m->count);
     moves c = {calloc(count + 1, sizeof(char *)), count};
-    for (size_t i = 0; i < count; i++) c.names[i] = strdup(m->names[i]);
+    assert(c.names != NULL);
+    for (size_t i = 0; i < count; i++) {
+        c.names[i] = strdup(m->names[i]);
+        assert(c.names[i] != NULL);
+    }
     return c;
 }
 
@@ -79,7 +85,10 @@ static void moves_free(moves *m)
 static void moves_push(moves *m, const char *name)
 {
     m->names = realloc(m->names, (m->count + 2) * sizeof *m->names);
-    m->names[m->count++] = strdup(name);
+    assert(m->names != NULL);
+    m->names[m->count] = strdup(name);
+    assert(m->names[m->count] != NULL);
+    m->count++;
 }
 
 /* Probes the session's moves (go/until: step.h) and takes the screen;
@@ -119,6 +128,7 @@ static void show(session *s, const char *old_goals)
 static void remember(session *s)
 {
     s->history = realloc(s->history, (s->history_count + 1) * sizeof *s->history);
+    assert(s->history != NULL);
     s->history[s->history_count++] = moves_copy(&s->cur, s->cur.count);
 }
 

@@ -85,6 +85,8 @@ static bool should_stop(step_policy *p, sched *s)
 static void stop_here(step_policy *p, sched *s, const uint32_t *c, size_t n)
 {
     step_screen *o = p->out;
+    assert(!p->stopped);
+    assert(n >= 2 && n <= SCHED_MAX_FIBERS);
     o->at_decision = true;
     o->decision = p->decisions;
     o->step = sched_steps(s);
@@ -158,6 +160,8 @@ static char *dup_text(const char *s)
 bool step_probe(const step_request *rq, step_screen *out)
 {
     assert(rq != NULL && rq->sc != NULL && out != NULL);
+    assert(rq->move_count == 0 || rq->moves != NULL);
+    assert(rq->ahead_count == 0 || rq->ahead != NULL);
     memset(out, 0, sizeof *out);
     run_config cfg;
     run_config_default(&cfg, rq->sc);
