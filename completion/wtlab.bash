@@ -5,8 +5,8 @@
 # --help cannot disagree: subcommands from the "commands:" list of
 # `PROG --help`, options from `PROG [COMMAND] --help`, an option's values
 # from the "--opt a|b|c" it shows there, lesson names from
-# `wtlab lesson --list`.  Files otherwise: scenarios (.json) for run and
-# explore, traces (.jsonl) for the others, WAL files (.log) for dump-wal.
+# `wtlab lesson --list`.  Files otherwise: scenarios (.json) for run,
+# explore and step, traces (.jsonl) for the others, WAL files (.log) for dump-wal.
 
 # The subcommands listed under "commands:" in HELP.
 _wtlab_help_commands()
@@ -62,7 +62,7 @@ _wtlab_complete()
     else
         case $prog:$cmd in
         *wtlab:lesson) COMPREPLY=($(compgen -W "$("$prog" lesson --list 2>/dev/null)" -- "$cur")) ;;
-        *wtlab:run | *wtlab:explore) _wtlab_files "$cur" .json ;;
+        *wtlab:run | *wtlab:explore | *wtlab:step) _wtlab_files "$cur" .json ;;
         *wtlab:*) _wtlab_files "$cur" .jsonl ;;
         *wtdb:dump-wal) _wtlab_files "$cur" .log ;;
         esac

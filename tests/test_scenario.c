@@ -350,7 +350,10 @@ typedef struct bad_file {
 static const bad_file bad_files[] = {
     {"bad-syntax.json", ":3:52: invalid token near 'tru'"},
     {"bad-unknown-top.json", ":4:3: /colour: unknown key (expected one of: name, description, "
-                             "options, device, writers, schedule, crash, expect)"},
+                             "options, device, writers, schedule, crash, expect, goals)"},
+    {"bad-goal-two-kinds.json", ":5:5: /goals/0: a goal names exactly one of \"leader\" (a group), "
+                                "\"writer\" + \"state\", or \"invariant\""},
+    {"bad-goal-writer.json", ":5:42: /goals/0/leader: unknown writer \"w9\""},
     {"bad-unknown-option.json",
      ":4:5: /options/pipelined: unknown key (did you mean \"enable_pipelined_write\"?)"},
     {"bad-type.json", ":5:51: /writers/1/batches/0/sync: expected a boolean, got a string"},

@@ -28,6 +28,8 @@ typedef struct cli_command {
 
 int cmd_run(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_step(int argc, char **argv);
+int cmd_view(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_minimize(int argc, char **argv);

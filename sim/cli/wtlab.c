@@ -23,6 +23,8 @@ static const cli_command commands[] = {
     {"calibrate", "fit the sim's timing model to real traces: a device profile", cmd_calibrate},
     {"compare", "a real and a sim trace side by side: groups, rates, states", cmd_compare},
     {"lesson", "run a lesson: scenario, trace and chart", cmd_lesson},
+    {"view", "write a self-contained HTML page to step through traces in a browser", cmd_view},
+    {"step", "be the scheduler: pick who moves at each decision (undo, goals, save)", cmd_step},
 };
 
 static const cli_command *find_command(const char *name)

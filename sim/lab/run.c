@@ -67,6 +67,9 @@ typedef struct run_state {
     uint32_t last_fiber;        /* the fiber that took the previous decision's step */
 } run_state;
 
+/* The run in progress, for run_current_db / run_current_writer. */
+static run_state *current_run;
+
 const char *run_build_id(void)
 {
     static char id[128];
@@ -334,6 +337,18 @@ static void dump_now(run_state *rs)
     dump_state(rs->cfg->dump_out ? rs->cfg->dump_out : stdout, rs->s, rs->db, &rs->sc->options,
                by_fiber);
     free(by_fiber);
+}
+
+wt_db *run_current_db(void) { return current_run ? current_run->db : NULL; }
+
+bool run_current_writer(uint32_t fiber, dump_writer *out)
+{
+    int w = current_run ? writer_of_fiber(current_run, fiber) : -1;
+    if (w < 0) return false;
+    *out = (dump_writer){.batch = current_run->writers[w].batch,
+                         .batch_count = current_run->sc->writers[w].batch_count,
+                         .last_state = current_run->writers[w].last_state};
+    return true;
 }
 
 static void after_step(void *arg, sched *s)
@@ -682,6 +697,7 @@ bool run_scenario(const run_config *cfg, run_result *res)
                   .on_fiber_end = on_fiber_end, .on_deadlock = on_deadlock},
     };
     rs.s = sched_create(&sc);
+    current_run = &rs;
     port_sim_run_begin();
     port_sim_set_race_hook(on_race, &rs);
     port_sim_track_begin();
@@ -699,6 +715,7 @@ bool run_scenario(const run_config *cfg, run_result *res)
         res->divergences = sched_policy_forced_divergences(policy);
         res->first_divergence_step = sched_policy_forced_first_divergence(policy);
     }
+    current_run = NULL;
     judge(&rs, rs.s);
     summary_line(&rs);
     sched_destroy(rs.s);

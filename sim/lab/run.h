@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dump.h"
 #include "scenario.h"
 #include "scheduler.h"
 #include "writer_state.h"
@@ -102,6 +103,13 @@ typedef struct run_result {
 /* Returns false only if the run could not be set up; res says what happened. */
 bool run_scenario(const run_config *cfg, run_result *res);
 void run_result_free(run_result *r);
+
+/* The run in progress, for a custom policy that looks at it at a decision
+ * (wtlab step): its open DB (NULL when none is open or outside
+ * run_scenario), and what the runner knows of the writer of a fiber
+ * (false: the fiber runs no scenario writer). */
+wt_db *run_current_db(void);
+bool run_current_writer(uint32_t fiber, dump_writer *out);
 
 /* The build identity written into trace headers. */
 const char *run_build_id(void);

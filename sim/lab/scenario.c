@@ -401,6 +401,7 @@ static const json_check_field top_fields[] = {
     {F_CUSTOM(scenario, "schedule", schedule, parse_schedule)},
     {F_CUSTOM(scenario, "crash", crash, parse_crash)},
     {F_CUSTOM(scenario, "expect", expect, scenario_expect_parse)},
+    {F_WHOLE("goals", scenario_goals_parse)},
 };
 
 static void set_defaults(scenario *s)
@@ -444,7 +445,7 @@ static scenario *load(const char *file, const char *base, char *text, size_t len
     l.root = json_doc_root(doc);
     if (!json_check_fields(&l.check, l.root, top_fields, F_COUNT(top_fields), s) ||
         !check_schedule_refs(&l) || !scenario_expect_check_refs(&l) ||
-        !scenario_device_finish(&l))
+        !scenario_device_finish(&l) || !scenario_goals_check_refs(&l))
         goto fail;
     assert(s->writer_count > 0 && s->name != NULL);
     json_doc_free(doc);
@@ -592,5 +593,6 @@ void scenario_free(scenario *s)
     }
     free(s->schedule.pins);
     free_expect(&s->expect);
+    scenario_goals_free(s);
     free(s);
 }

@@ -200,6 +200,23 @@ typedef struct scenario_expect {
     char *failed_invariant;        /* the run must fail exactly this invariant */
 } scenario_expect;
 
+/* A goal for a learner stepping the scenario (`wtlab step`);
+ * scenario_goals.c has the schema. */
+typedef enum scenario_goal_kind {
+    SCENARIO_GOAL_GROUP,      /* a group led by writer forms (of group_size, if not 0) */
+    SCENARIO_GOAL_STATE,      /* writer enters state */
+    SCENARIO_GOAL_INVARIANT,  /* the run fails invariant ("deadlock" included) */
+} scenario_goal_kind;
+
+typedef struct scenario_goal {
+    char *text;
+    scenario_goal_kind kind;
+    char writer[SCENARIO_MAX_NAME];
+    uint64_t group_size;
+    uint32_t state;           /* a wt_state bit */
+    char *invariant;
+} scenario_goal;
+
 typedef struct scenario {
     char *path;               /* as given */
     char *text;               /* the file's bytes, NUL-terminated */
@@ -212,6 +229,8 @@ typedef struct scenario {
     scenario_schedule schedule;
     scenario_crash crash;
     scenario_expect expect;
+    scenario_goal *goals;     /* "goals" (wtlab step only) */
+    size_t goal_count;
 } scenario;
 
 /* Where and why loading failed: "FILE:LINE:COL: PATH: message". */

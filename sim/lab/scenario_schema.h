@@ -86,4 +86,10 @@ bool scenario_writers_parse(json_check *c, const json_doc_node *v, void *member)
 bool scenario_expect_parse(json_check *c, const json_doc_node *v, void *member);
 bool scenario_expect_check_refs(scenario_loader *l);
 
+/* scenario_goals.c: "goals" (whole target), their writer names checked
+ * once all writers are known, and freeing them. */
+bool scenario_goals_parse(json_check *c, const json_doc_node *v, void *member);
+bool scenario_goals_check_refs(scenario_loader *l);
+void scenario_goals_free(scenario *s);
+
 #endif
