@@ -80,6 +80,9 @@ typedef struct wt_write_options {
     bool disable_wal;     /* skip the WAL (lost on crash) */
     bool no_slowdown;     /* fail with WT_INCOMPLETE instead of waiting in a stall */
     bool disable_memtable;/* WAL-only write: the batch may hold only log data */
+    /* wtlab extension: NULL, or where this caller's time goes (write_thread.h,
+     * wt_write_stats); owned and read by the calling thread only. */
+    wt_write_stats *stats;
 } wt_write_options;
 
 /* What recovery found and did; filled by wt_db_open when non-NULL. */

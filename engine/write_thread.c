@@ -76,6 +76,7 @@ void wt_writer_init(wt_writer *w, wt_write_batch *batch, wt_writer_flags flags,
     w->disable_wal = flags.disable_wal;
     w->disable_memtable = flags.disable_memtable;
     w->callback = cb;
+    w->stats = NULL;
     port_atomic_init_u32(&w->state, WT_STATE_INIT);
     WT_STORE(w, write_group, NULL);
     WT_STORE(w, sequence, WT_MAX_SEQUENCE_NUMBER);
@@ -408,7 +409,12 @@ static void wait_for_sync_group_fill(write_thread *wt, wt_writer *leader)
 
 size_t wt_enter_as_batch_group_leader(write_thread *wt, wt_writer *leader, wt_write_group *g)
 {
-    if (wt->opts.sync_group_fill && leader->sync) wait_for_sync_group_fill(wt, leader);
+    wt_write_stats *st = leader->stats;
+    if (wt->opts.sync_group_fill && leader->sync) {
+        uint64_t t0 = st != NULL ? port_now_ns() : 0;
+        wait_for_sync_group_fill(wt, leader);
+        if (st != NULL) st->fill_wait_ns += port_now_ns() - t0;
+    }
 
     WT_ASSERT(WT_LOAD(leader, link_older) == NULL);
     WT_ASSERT(leader->batch != NULL);
@@ -445,6 +451,10 @@ size_t wt_enter_as_batch_group_leader(write_thread *wt, wt_writer *leader, wt_wr
             wtq_emit_list(PORT_EV_MOVE_ASIDE, leader->owner, wt->id, 0, 0, m->owner);
     }
     if (wt->opts.sync_group_fill) wt->fill_group_start_ns = port_now_ns();
+    if (st != NULL) {
+        st->groups++;
+        st->members += g->size;
+    }
     PORT_SYNC_POINT("WriteThread::EnterAsBatchGroupLeader:End");
     return size;
 }

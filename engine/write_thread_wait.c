@@ -27,7 +27,7 @@ static void emit_state(const wt_writer *w, uint32_t owner, uint32_t from, uint32
 /* A writer-list event of queue q (PORT_EV_LINK and the rest); `other` is
  * the writer it names besides the emitting thread (UINT32_MAX: none). */
 void wtq_emit_list(port_event_kind kind, uint32_t who, wt_queue_id q, uint64_t b, uint64_t c,
-                      uint32_t other)
+                   uint32_t other)
 {
     if (!port_events_enabled()) return;
     port_event e = {.kind = kind, .writer = who, .a = q, .b = b, .c = c, .members = &other,
@@ -108,18 +108,29 @@ static uint32_t yield_await_state(const write_thread *wt, wt_writer *w, uint32_t
     return state;
 }
 
+/* The clock for w's wait statistics: read only when someone collects them. */
+static uint64_t stats_clock(const wt_writer *w)
+{
+    return w->stats != NULL ? port_now_ns() : 0;
+}
+
 /* Waits until w's state is in goal_mask: spin, then (adaptively) yield,
  * then park.  The adaptation credit of the call site decides whether the
- * yield phase is worth it; one call in 256 samples it regardless. */
+ * yield phase is worth it; one call in 256 samples it regardless.  With
+ * w->stats, the time of each phase is added there. */
 static uint32_t await_phases(write_thread *wt, wt_writer *w, uint32_t goal_mask,
                              wt_await_context *ctx)
 {
     uint32_t state = 0;
+    uint64_t t0 = stats_clock(w);
     for (unsigned tries = 0; tries < WT_AWAIT_SPINS; tries++) {
         state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
-        if (state & goal_mask) return state;
+        if (state & goal_mask) break;
         port_pause();
     }
+    uint64_t t1 = stats_clock(w);
+    if (w->stats != NULL) w->stats->spin_ns += t1 - t0;
+    if (state & goal_mask) return state;
     bool sample = false, success = false;
     if (wt->opts.max_yield_usec > 0) {
         sample = port_random_u32() % 256 == 0;
@@ -130,7 +141,15 @@ static uint32_t await_phases(write_thread *wt, wt_writer *w, uint32_t goal_mask,
             sample = sample || give_up;
         }
     }
-    if ((state & goal_mask) == 0) state = blocking_await_state(w, goal_mask);
+    uint64_t t2 = stats_clock(w);
+    if ((state & goal_mask) == 0) {
+        state = blocking_await_state(w, goal_mask);
+        if (w->stats != NULL) {
+            w->stats->block_ns += stats_clock(w) - t2;
+            w->stats->blocks++;
+        }
+    }
+    if (w->stats != NULL) w->stats->yield_ns += t2 - t1;
     if (sample) {
         /* Decays by 1/1024 per sample; stays within +-2^27. */
         int32_t v = (int32_t)port_atomic_load_u32(&ctx->credit, PORT_RELAXED);
@@ -143,7 +162,7 @@ static uint32_t await_phases(write_thread *wt, wt_writer *w, uint32_t goal_mask,
 
 /* AwaitState: the sim knows what w waits for while it waits. */
 uint32_t wtq_await_state(write_thread *wt, wt_writer *w, uint32_t goal_mask,
-                            wt_await_context *ctx)
+                         wt_await_context *ctx)
 {
     port_await_begin(&w->state, goal_mask);
     uint32_t state = await_phases(wt, w, goal_mask, ctx);
