@@ -4,7 +4,7 @@
  * can be run side by side (bench/vs_db_bench.sh).
  *
  *     wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]
- *             [--breakdown] [--fsync-bound]
+ *             [--breakdown] [--fsync-bound] [--leader-inserts-parked]
  *             [--mode default|serial|pipelined|unordered|two-queues]
  *             [--key-size 16] [--value-size 100] [--seed N] [--db DIR]
  *             [--trace FILE]
@@ -45,7 +45,13 @@
  *                  achieved=.. group_cycle_us=.. cycle_over_fsync=..
  * bound = N writers / fsync time (every group holds everyone and costs
  * one fsync); achieved = ops_per_sec / bound; group_cycle_us = wall time
- * / WAL records.  Meaningful with --sync.
+ * / WAL records.  Meaningful with --sync.  With --breakdown too, a second
+ * line relates the cycle to the mean fsync of the run itself
+ * (in_run_fsync_us, cycle_over_in_run_fsync): on a shared machine the
+ * device's latency drifts between the measurements and the run.
+ *
+ * --leader-inserts-parked turns on the wtlab option
+ * leader_inserts_parked_group (db.h; db.c, collect_group).
  *
  * --sync-group-fill turns on the wtlab extension of that name (db.h;
  * write_thread.c, "Sync group fill"), off by default as in RocksDB.
@@ -87,6 +93,7 @@ typedef struct bench_config {
     uint64_t seed;
     const char *mode;
     bool fill;
+    bool leader_inserts;  /* --leader-inserts-parked */
     bool breakdown;      /* --breakdown: per-phase and per-wait times */
     bool fsync_bound;    /* --fsync-bound: measure the device in the same run */
     wt_write_options wo;
@@ -226,7 +233,7 @@ static int usage(FILE *out, int rc)
 {
     fprintf(out,
             "usage: wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]\n"
-            "               [--breakdown] [--fsync-bound]\n"
+            "               [--breakdown] [--fsync-bound] [--leader-inserts-parked]\n"
             "               [--mode default|serial|pipelined|unordered|two-queues]\n"
             "               [--key-size N] [--value-size N] [--seed N] [--db DIR]\n"
             "               [--trace FILE]\n"
@@ -286,6 +293,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg, const char **db_
         else if (strcmp(a, "--disable-wal") == 0) cfg->wo.disable_wal = true;
         else if (strcmp(a, "--sync-group-fill") == 0) cfg->fill = true;
         else if (strcmp(a, "--breakdown") == 0) cfg->breakdown = true;
+        else if (strcmp(a, "--leader-inserts-parked") == 0) cfg->leader_inserts = true;
         else if (strcmp(a, "--fsync-bound") == 0) cfg->fsync_bound = true;
         else if (strcmp(a, "--mode") == 0 && has_value) cfg->mode = argv[++i];
         else if (strcmp(a, "--db") == 0 && has_value) *db_dir = argv[++i];
@@ -320,6 +328,7 @@ static bool mode_options(const bench_config *cfg, wt_options *o)
     wt_options_default(o);
     o->create_if_missing = true;
     o->sync_group_fill = cfg->fill;
+    o->leader_inserts_parked_group = cfg->leader_inserts;
     if (strcmp(cfg->mode, "default") == 0) return true;
     if (strcmp(cfg->mode, "serial") == 0) o->allow_concurrent_memtable_write = false;
     else if (strcmp(cfg->mode, "pipelined") == 0) o->enable_pipelined_write = true;
@@ -535,6 +544,16 @@ static void print_fsync_bound(const bench_config *cfg, uint64_t before_ns, uint6
     double bound = fsync_us > 0 ? cfg->threads * 1e6 / fsync_us : 0;
     double ops = res->secs > 0 ? (double)(cfg->num * cfg->threads) / res->secs : 0;
     double cycle_us = records ? res->secs * 1e6 / (double)records : 0;
+    /* With --breakdown: the fsyncs of the run itself, at the same moment
+     * as the cycles (the device's latency drifts on a shared machine). */
+    const wt_write_stats *st = &res->stats;
+    if (cfg->breakdown && st->groups > 0 && st->sync_ns > 0) {
+        double run_fsync_us = (double)st->sync_ns / (double)st->groups / 1e3;
+        printf("fsync_bound: in_run_fsync_us=%.1f in_run_bound_ops_per_sec=%.0f"
+               " in_run_achieved=%.3f cycle_over_in_run_fsync=%.2f\n",
+               run_fsync_us, cfg->threads * 1e6 / run_fsync_us,
+               ops / (cfg->threads * 1e6 / run_fsync_us), cycle_us / run_fsync_us);
+    }
     printf("fsync_bound: group_bytes=%zu fsync_us_before=%.1f fsync_us_after=%.1f fsync_us=%.1f"
            " bound_ops_per_sec=%.0f achieved=%.3f group_cycle_us=%.1f cycle_over_fsync=%.2f\n",
            group_record_bytes(cfg), (double)before_ns / 1e3,

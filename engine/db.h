@@ -71,6 +71,12 @@ typedef struct wt_options {
                                                  a sync leader waits briefly for the last
                                                  sync group's writers to rejoin
                                                  (write_thread.c, "Sync group fill") */
+    bool leader_inserts_parked_group;         /* false: wtlab extension, not in RocksDB:
+                                                 with concurrent memtable writes, a leader
+                                                 whose members are mostly parked inserts
+                                                 the group itself instead of waking each
+                                                 member to insert its own batch
+                                                 (db.c, collect_group) */
 } wt_options;
 
 void wt_options_default(wt_options *o);

@@ -95,6 +95,16 @@ bool wt_writer_check_callback(wt_writer *w)
     return w->callback_status == WT_OK;
 }
 
+size_t wt_group_parked_members(const wt_write_group *g)
+{
+    size_t parked = 0;
+    WT_GROUP_FOREACH(w, g) {
+        if (w != g->leader && wt_writer_state(w) == WT_STATE_LOCKED_WAITING) parked++;
+    }
+    WT_ASSERT(parked < g->size);
+    return parked;
+}
+
 wt_writer *wt_newest_writer(const write_thread *wt)
 {
     return port_atomic_load_ptr(&wt->newest_writer, PORT_ACQUIRE);

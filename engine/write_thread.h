@@ -239,6 +239,10 @@ void wt_exit_unbatched(write_thread *wt, wt_writer *w);
 void wt_begin_write_stall(write_thread *wt);
 void wt_end_write_stall(write_thread *wt);
 
+/* Members of g other than its leader that are parked (LOCKED_WAITING).
+ * REQUIRES: the caller leads g (before any member is released). */
+size_t wt_group_parked_members(const wt_write_group *g);
+
 /* The oldest writer in the queue (test and sim introspection; racy). */
 wt_writer *wt_newest_writer(const write_thread *wt);
 
