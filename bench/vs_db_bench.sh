@@ -4,7 +4,8 @@
 #
 # For each of db_bench's four write modes, each sync setting and each
 # thread count (a "cell"), the two engines run alternately --repeat times
-# (db_bench, wtbench, and for sync writes wtbench --sync-group-fill), with
+# (db_bench, wtbench, and for sync writes wtbench with the wtlab options
+# --sync-group-fill --leader-inserts-parked, column "opt"), with
 # the same keys (16 bytes), values (100 bytes), writes per thread and file
 # system.  The mode is set explicitly on BOTH sides (db_bench 7.8.3 defaults
 # --enable_pipelined_write=true, so leaving it unset compares against
@@ -34,7 +35,8 @@
 #                        whole process on both sides) per million writes
 #   p50 p99 p99.9 max    write latency in microseconds, RocksDB from
 #                        db_bench --histogram=1, wtlab from its histogram
-#   fill_*               wtbench --sync-group-fill (sync rows only)
+#   opt_*                wtbench --sync-group-fill --leader-inserts-parked
+#                        (wtlab extensions, off by default; sync rows only)
 # db_bench runs with --statistics=1 --histogram=1 (needed for the group size
 # and the percentiles); wtbench always times every write too.
 #
@@ -164,7 +166,7 @@ echo "# db_bench: $(db_bench --version 2>&1 | head -1); wtbench: $("$WTBENCH" --
 echo "# repeat=$REPEAT num=$NUM sync_num=$SYNC_NUM threads=\"$THREADS\" modes=\"$MODES\"; medians, spread=(max-min)/median %; latency in us"
 printf '%-9s %-4s %-3s %9s %4s %9s %4s %5s | %6s %6s | %7s %7s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s\n' \
     mode sync t rocks_ops spr wt_ops spr ratio rk_grp wt_grp rk_cpu wt_cpu \
-    rk_p50 wt_p50 rk_p99 wt_p99 rk_p99.9 wt_p99.9 rk_max wt_max fill_ops ratio f_grp fill_p99
+    rk_p50 wt_p50 rk_p99 wt_p99 rk_p99.9 wt_p99.9 rk_max wt_max opt_ops ratio o_grp opt_p99
 for mode in $MODES; do
     for sync in $SYNCS; do
         num=$NUM
@@ -175,7 +177,8 @@ for mode in $MODES; do
             while [ "$i" -lt "$REPEAT" ]; do
                 run_rocks "$mode" "$sync" "$t" "$num" >>"$WORK/r.txt"
                 run_wt "$mode" "$sync" "$t" "$num" >>"$WORK/w.txt"
-                [ "$sync" = 1 ] && run_wt "$mode" "$sync" "$t" "$num" --sync-group-fill >>"$WORK/f.txt"
+                [ "$sync" = 1 ] && run_wt "$mode" "$sync" "$t" "$num" --sync-group-fill \
+                    --leader-inserts-parked >>"$WORK/f.txt"
                 i=$((i + 1))
             done
             rops=$(med 1 "$WORK/r.txt"); wops=$(med 1 "$WORK/w.txt")

@@ -243,6 +243,7 @@ static int usage(FILE *out, int rc)
             "Prints throughput, CPU-seconds per million writes, latency p50/p99/p99.9/max.\n"
             "--breakdown: per-group phase times and per-write spin/yield/block/run.\n"
             "--fsync-bound: measure a group-sized append+fdatasync; print the bound.\n"
+            "--leader-inserts-parked: wtlab option leader_inserts_parked_group (off in RocksDB).\n"
             "--trace FILE: record every engine event as a real trace (threads w1..wN),\n"
             "written after the timed part; view it with `wtlab plot FILE -o chart.png`.\n"
             "--version: the version and build id.\n"
