@@ -1,83 +1,204 @@
 #!/bin/sh
-# vs_db_bench.sh — wtlab's pthreads engine and RocksDB's db_bench, fillrandom,
-# side by side in one run: for each thread count and sync setting, db_bench
-# then wtbench (RocksDB's behaviour), then for sync writes wtbench
-# --sync-group-fill (the wtlab extension), the same keys (16 bytes), values
-# (100 bytes) and writes per thread, on the same file system.  One row each:
+# vs_db_bench.sh — wtlab's pthreads engine (wtbench) and RocksDB's db_bench,
+# fillrandom, like with like, side by side in one run.
 #
-#   threads sync rocksdb_ops/s wtlab_ops/s ratio fill_ops/s fill_ratio
-#       rocksdb_group wtlab_group fill_group
+# For each of db_bench's four write modes, each sync setting and each
+# thread count (a "cell"), the two engines run alternately --repeat times
+# (db_bench, wtbench, and for sync writes wtbench with the wtlab options
+# --sync-group-fill --leader-inserts-parked, column "opt"), with
+# the same keys (16 bytes), values (100 bytes), writes per thread and file
+# system.  The mode is set explicitly on BOTH sides (db_bench 7.8.3 defaults
+# --enable_pipelined_write=true, so leaving it unset compares against
+# RocksDB's pipelined path):
 #
-# ratio = wtlab / rocksdb.  *_group = batches per WAL record (writes per
-# group commit), read back from each WAL (RocksDB's with `ldb dump_wal`).
+#   mode       db_bench flags                                       wtbench
+#   default    --enable_pipelined_write=false                       --mode default
+#              --allow_concurrent_memtable_write=true --unordered_write=false
+#   serial     --enable_pipelined_write=false                       --mode serial
+#              --allow_concurrent_memtable_write=false --unordered_write=false
+#   pipelined  --enable_pipelined_write=true                        --mode pipelined
+#              --allow_concurrent_memtable_write=true --unordered_write=false
+#   unordered  --enable_pipelined_write=false                       --mode unordered
+#              --allow_concurrent_memtable_write=true --unordered_write=true
 #
-# usage: vs_db_bench.sh WTBENCH [--threads "1 2 4 8 16"] [--num N]
-#                               [--sync-num N] [--dir DIR]
-# Needs db_bench and ldb (Debian: rocksdb-tools); without them it says so
-# and exits 0 (a benchmark, not a test).  The machine is shared and noisy:
-# compare the ratio within one run, not absolute numbers across runs.
+# Two write queues (wtbench --mode two-queues) has no db_bench flag
+# (two_write_queues is a DBOptions field db_bench 7.8.3 does not expose), so
+# it is not compared here; building a C++ driver needs librocksdb-dev.
+#
+# One row per cell; every figure is the median over the repeats:
+#   rocks_ops wt_ops     ops/s; spread = (max - min) / median in %
+#   ratio                wt_ops / rocks_ops (medians)
+#   rocks_grp wt_grp     writes per group commit: RocksDB from --statistics
+#                        ((write.self + write.other) / write.self), wtlab
+#                        from its WAL (batches per record)
+#   rocks_cpu wt_cpu     CPU-seconds (user + system, /usr/bin/time, the
+#                        whole process on both sides) per million writes
+#   p50 p99 p99.9 max    write latency in microseconds, RocksDB from
+#                        db_bench --histogram=1, wtlab from its histogram
+#   opt_*                wtbench --sync-group-fill --leader-inserts-parked
+#                        (wtlab extensions, off by default; sync rows only)
+# db_bench runs with --statistics=1 --histogram=1 (needed for the group size
+# and the percentiles); wtbench always times every write too.
+#
+# usage: vs_db_bench.sh WTBENCH [--threads "1 4 16"] [--modes "default serial
+#            pipelined unordered"] [--sync "0 1"] [--num N] [--sync-num N]
+#            [--repeat N] [--dir DIR]
+# Needs db_bench (Debian: rocksdb-tools) and /usr/bin/time; without them it
+# says so and exits 0 (a benchmark, not a test).  Exit 2 on bad arguments,
+# 1 when a run fails.  The machine is shared and noisy: compare the ratios
+# within one run, and note the load average printed at the start and end.
 set -eu
-WTBENCH=${1:?usage: vs_db_bench.sh WTBENCH [--threads LIST] [--num N] [--sync-num N] [--dir DIR]}
+usage() {
+    echo "usage: vs_db_bench.sh WTBENCH [--threads LIST] [--modes LIST] [--sync LIST]" >&2
+    echo "                      [--num N] [--sync-num N] [--repeat N] [--dir DIR]" >&2
+    exit 2
+}
+[ $# -ge 1 ] || usage
+WTBENCH=$1
 shift
-THREADS="1 2 4 8 16"
+THREADS="1 4 16"
+MODES="default serial pipelined unordered"
+SYNCS="0 1"
 NUM=50000      # writes per thread, no sync
 SYNC_NUM=1000  # writes per thread, sync
+REPEAT=1
 BASE=${TMPDIR:-/tmp}
+is_count() { case $1 in ''|*[!0-9]*) return 1 ;; *) [ "$1" -gt 0 ] ;; esac; }
 while [ $# -gt 0 ]; do
+    [ $# -ge 2 ] || { echo "vs_db_bench: $1 needs a value" >&2; usage; }
     case $1 in
-        --threads) THREADS=$2; shift 2 ;;
-        --num) NUM=$2; shift 2 ;;
-        --sync-num) SYNC_NUM=$2; shift 2 ;;
-        --dir) BASE=$2; shift 2 ;;
-        *) echo "vs_db_bench: unknown argument $1" >&2; exit 2 ;;
+        --threads) THREADS=$2 ;;
+        --modes) MODES=$2 ;;
+        --sync) SYNCS=$2 ;;
+        --num) NUM=$2 ;;
+        --sync-num) SYNC_NUM=$2 ;;
+        --repeat) REPEAT=$2 ;;
+        --dir) BASE=$2 ;;
+        *) echo "vs_db_bench: unknown argument $1" >&2; usage ;;
+    esac
+    shift 2
+done
+for n in $THREADS $NUM $SYNC_NUM $REPEAT; do
+    is_count "$n" || { echo "vs_db_bench: '$n' is not a positive count" >&2; exit 2; }
+done
+for m in $MODES; do
+    case $m in default|serial|pipelined|unordered) ;;
+        *) echo "vs_db_bench: unknown mode '$m' (default serial pipelined unordered)" >&2; exit 2 ;;
     esac
 done
-if ! command -v db_bench >/dev/null 2>&1 || ! command -v ldb >/dev/null 2>&1; then
-    echo "vs_db_bench: db_bench/ldb not installed (apt-get install rocksdb-tools); skipped"
+for s in $SYNCS; do
+    case $s in 0|1) ;; *) echo "vs_db_bench: --sync takes 0 and/or 1" >&2; exit 2 ;; esac
+done
+[ -x "$WTBENCH" ] || { echo "vs_db_bench: $WTBENCH is not an executable" >&2; exit 2; }
+if ! command -v db_bench >/dev/null 2>&1 || [ ! -x /usr/bin/time ]; then
+    echo "vs_db_bench: db_bench or /usr/bin/time not installed (apt-get install rocksdb-tools time); skipped"
     exit 0
 fi
 WORK=$(mktemp -d "$BASE/vs-db-bench.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT INT TERM
+[ -n "${VS_KEEP:-}" ] || trap 'rm -rf "$WORK"' EXIT INT TERM
 
-# Batches per WAL record in RocksDB's WAL(s) in $1.
-rocksdb_group() {
-    for f in "$1"/*.log; do
-        [ -e "$f" ] || continue
-        ldb dump_wal --walfile="$f" 2>/dev/null
-    done | awk -F, '$1 ~ /^[0-9]+$/ { n++; c += $2 } END { if (n) printf "%.2f", c / n; else printf "-" }'
+mode_flags() {
+    case $1 in
+        default) echo "--enable_pipelined_write=false --allow_concurrent_memtable_write=true --unordered_write=false" ;;
+        serial) echo "--enable_pipelined_write=false --allow_concurrent_memtable_write=false --unordered_write=false" ;;
+        pipelined) echo "--enable_pipelined_write=true --allow_concurrent_memtable_write=true --unordered_write=false" ;;
+        unordered) echo "--enable_pipelined_write=false --allow_concurrent_memtable_write=true --unordered_write=true" ;;
+    esac
 }
 
-row() {
-    printf '%-7s %-4s %13s %11s %5s %10s %10s %13s %11s %10s\n' "$@"
+# CPU-seconds per million writes from a /usr/bin/time -f "%U %S" file.
+cpu_per_m() { awk -v n="$2" 'NR == 1 { printf "%.2f", ($1 + $2) * 1e6 / n }' "$1"; }
+
+# One db_bench run: prints "ops group cpu p50 p99 p999 max".
+run_rocks() { # mode sync threads num
+    rm -rf "$WORK/rocks"
+    # shellcheck disable=SC2046
+    if ! /usr/bin/time -f "%U %S" -o "$WORK/time" db_bench --benchmarks=fillrandom \
+        --threads="$3" --num="$4" --sync="$2" $(mode_flags "$1") \
+        --key_size=16 --value_size=100 --db="$WORK/rocks" --wal_dir="$WORK/rocks" \
+        --disable_auto_compactions=1 --compression_type=none --statistics=1 --histogram=1 \
+        >"$WORK/out" 2>&1; then
+        echo "vs_db_bench: db_bench failed:" >&2; cat "$WORK/out" >&2; exit 1
+    fi
+    cpu=$(cpu_per_m "$WORK/time" $(($3 * $4)))
+    awk -v cpu="$cpu" '
+        /^fillrandom/ { for (i = 2; i <= NF; i++) if ($i ~ /^ops\/sec/) ops = $(i - 1) }
+        /^Min: .*Max:/ && max == "" { for (i = 1; i <= NF; i++) if ($i == "Max:") max = $(i + 1) }
+        /^Percentiles:/ && p50 == "" { for (i = 1; i <= NF; i++) {
+            if ($i == "P50:") p50 = $(i + 1); if ($i == "P99:") p99 = $(i + 1)
+            if ($i == "P99.9:") p999 = $(i + 1) } }
+        /^rocksdb.write.self COUNT/ { self = $NF }
+        /^rocksdb.write.other COUNT/ { other = $NF }
+        END { g = self > 0 ? sprintf("%.2f", (self + other) / self) : "-"
+              printf "%s %s %s %s %s %s %s\n", ops, g, cpu, p50, p99, p999, max }' "$WORK/out"
 }
-row threads sync rocksdb_ops/s wtlab_ops/s ratio fill_ops/s fill_ratio rocksdb_group \
-    wtlab_group fill_group
-for sync in 0 1; do
-    num=$NUM
-    [ "$sync" = 1 ] && num=$SYNC_NUM
-    for t in $THREADS; do
-        rm -rf "$WORK/rocks"
-        out=$(db_bench --benchmarks=fillrandom --threads="$t" --num="$num" --sync="$sync" \
-            --key_size=16 --value_size=100 --db="$WORK/rocks" --wal_dir="$WORK/rocks" \
-            --disable_auto_compactions=1 --compression_type=none --statistics=0 2>&1) || {
-            echo "vs_db_bench: db_bench failed:" >&2; echo "$out" >&2; exit 1; }
-        rops=$(echo "$out" | awk '/^fillrandom/ { for (i = 1; i <= NF; i++) if ($(i) ~ /^ops\/sec;?$/) print $(i-1) }')
-        rgroup=$(rocksdb_group "$WORK/rocks")
-        syncarg=
-        [ "$sync" = 1 ] && syncarg=--sync
-        wout=$("$WTBENCH" --threads "$t" --num "$num" $syncarg --db "$WORK/wt") || {
-            echo "vs_db_bench: wtbench failed" >&2; exit 1; }
-        wops=$(echo "$wout" | sed -n 's/.*ops_per_sec=\([0-9]*\).*/\1/p')
-        wgroup=$(echo "$wout" | sed -n 's/.*mean_group=\([0-9.]*\).*/\1/p')
-        fops=- fgroup=- fratio=-
-        if [ "$sync" = 1 ]; then
-            fout=$("$WTBENCH" --threads "$t" --num "$num" --sync --sync-group-fill \
-                --db "$WORK/wt") || { echo "vs_db_bench: wtbench failed" >&2; exit 1; }
-            fops=$(echo "$fout" | sed -n 's/.*ops_per_sec=\([0-9]*\).*/\1/p')
-            fgroup=$(echo "$fout" | sed -n 's/.*mean_group=\([0-9.]*\).*/\1/p')
-            fratio=$(awk -v a="$fops" -v b="$rops" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
-        fi
-        ratio=$(awk -v a="$wops" -v b="$rops" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
-        row "$t" "$sync" "$rops" "$wops" "$ratio" "$fops" "$fratio" "$rgroup" "$wgroup" "$fgroup"
+
+# One wtbench run: prints "ops group cpu p50 p99 p999 max".
+run_wt() { # mode sync threads num [extra...]
+    mode=$1 sync=$2 t=$3 n=$4
+    shift 4
+    syncarg=
+    [ "$sync" = 1 ] && syncarg=--sync
+    # shellcheck disable=SC2086
+    if ! /usr/bin/time -f "%U %S" -o "$WORK/time" "$WTBENCH" --mode "$mode" --threads "$t" \
+        --num "$n" $syncarg "$@" --db "$WORK/wt" >"$WORK/out" 2>&1; then
+        echo "vs_db_bench: wtbench failed:" >&2; cat "$WORK/out" >&2; exit 1
+    fi
+    cpu=$(cpu_per_m "$WORK/time" $((t * n)))
+    sed -n 's/^wtbench: .*ops_per_sec=\([0-9.]*\) .*mean_group=\([0-9.]*\) .*p50_us=\([0-9.]*\) p99_us=\([0-9.]*\) p999_us=\([0-9.]*\) max_us=\([0-9.]*\).*/\1 \2 CPU \3 \4 \5 \6/p' \
+        "$WORK/out" | sed "s/CPU/$cpu/"
+}
+
+# Median and spread of column $1 of file $2: "median spread%".
+med() {
+    awk -v c="$1" '{ print $c }' "$2" | sort -g | awk '
+        { v[NR] = $1 }
+        END { if (NR == 0) { print "- -"; exit }
+              m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+              sp = m > 0 ? sprintf("%.0f", (v[NR] - v[1]) * 100 / m) : "-"
+              printf "%s %s\n", m, sp }'
+}
+m1() { med "$1" "$2" | cut -d' ' -f1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.2f", a / b; else print "-" }'; }
+
+echo "# vs_db_bench: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# db_bench: $(db_bench --version 2>&1 | head -1); wtbench: $("$WTBENCH" --version | head -1)"
+echo "# repeat=$REPEAT num=$NUM sync_num=$SYNC_NUM threads=\"$THREADS\" modes=\"$MODES\"; medians, spread=(max-min)/median %; latency in us"
+printf '%-9s %-4s %-3s %9s %4s %9s %4s %5s | %6s %6s | %7s %7s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s\n' \
+    mode sync t rocks_ops spr wt_ops spr ratio rk_grp wt_grp rk_cpu wt_cpu \
+    rk_p50 wt_p50 rk_p99 wt_p99 rk_p99.9 wt_p99.9 rk_max wt_max opt_ops ratio o_grp opt_p99
+for mode in $MODES; do
+    for sync in $SYNCS; do
+        num=$NUM
+        [ "$sync" = 1 ] && num=$SYNC_NUM
+        for t in $THREADS; do
+            : >"$WORK/r.txt"; : >"$WORK/w.txt"; : >"$WORK/f.txt"
+            i=0
+            while [ "$i" -lt "$REPEAT" ]; do
+                run_rocks "$mode" "$sync" "$t" "$num" >>"$WORK/r.txt"
+                run_wt "$mode" "$sync" "$t" "$num" >>"$WORK/w.txt"
+                [ "$sync" = 1 ] && run_wt "$mode" "$sync" "$t" "$num" --sync-group-fill \
+                    --leader-inserts-parked >>"$WORK/f.txt"
+                i=$((i + 1))
+            done
+            rops=$(med 1 "$WORK/r.txt"); wops=$(med 1 "$WORK/w.txt")
+            rm_=${rops% *}; wm=${wops% *}
+            fops=- fratio=- fgrp=- fp99=-
+            if [ "$sync" = 1 ]; then
+                fops=$(m1 1 "$WORK/f.txt"); fratio=$(ratio "$fops" "$rm_")
+                fgrp=$(m1 2 "$WORK/f.txt"); fp99=$(m1 5 "$WORK/f.txt")
+            fi
+            printf '%-9s %-4s %-3s %9.0f %3s%% %9.0f %3s%% %5s | %6s %6s | %7s %7s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s\n' \
+                "$mode" "$sync" "$t" "$rm_" "${rops#* }" "$wm" "${wops#* }" "$(ratio "$wm" "$rm_")" \
+                "$(m1 2 "$WORK/r.txt")" "$(m1 2 "$WORK/w.txt")" \
+                "$(m1 3 "$WORK/r.txt")" "$(m1 3 "$WORK/w.txt")" \
+                "$(m1 4 "$WORK/r.txt")" "$(m1 4 "$WORK/w.txt")" \
+                "$(m1 5 "$WORK/r.txt")" "$(m1 5 "$WORK/w.txt")" \
+                "$(m1 6 "$WORK/r.txt")" "$(m1 6 "$WORK/w.txt")" \
+                "$(m1 7 "$WORK/r.txt")" "$(m1 7 "$WORK/w.txt")" \
+                "$fops" "$fratio" "$fgrp" "$fp99"
+        done
     done
 done
+echo "# end: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# not compared: two write queues (no db_bench flag for two_write_queues in 7.8.3; librocksdb-dev not installed)"

@@ -4,6 +4,7 @@
  * can be run side by side (bench/vs_db_bench.sh).
  *
  *     wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]
+ *             [--breakdown] [--fsync-bound] [--leader-inserts-parked]
  *             [--mode default|serial|pipelined|unordered|two-queues]
  *             [--key-size 16] [--value-size 100] [--seed N] [--db DIR]
  *             [--trace FILE]
@@ -22,6 +23,35 @@
  * wal_records counts the WAL records written (one per write group in the
  * default mode: the leader writes the group's merged batch as one record);
  * mean_group is batches per record, read back from the WAL after close.
+ * The same line also has cpu_secs (user + system CPU of the process during
+ * the timed part, getrusage), cpu_secs_per_mwrite (CPU-seconds per million
+ * writes) and the write latency percentiles p50_us p99_us p999_us max_us:
+ * every write call is timed into a per-thread log-linear histogram
+ * (latency_hist.h, buckets within 3 %, allocated before the start), as
+ * db_bench --histogram=1 times its own.
+ *
+ * --breakdown passes a wt_write_stats (write_thread.h) with every write
+ * and prints two more lines: per group formed, the mean microseconds in
+ * each leader phase (fill wait, forming the group, merging the batch,
+ * the WAL append, fsync, memtable, publish, exit and wake-up), and per
+ * write the mean latency split into spin / yield / block (AwaitState) and
+ * the rest (run).  The clock reads cost some throughput: compare
+ * breakdown runs with breakdown runs.
+ *
+ * --fsync-bound measures, on a scratch file in the DB directory, the
+ * median of 50 appends of one group-sized record (all N writers' batches)
+ * each followed by fdatasync, before and after the timed part, and prints
+ *     fsync_bound: group_bytes=.. fsync_us=.. bound_ops_per_sec=..
+ *                  achieved=.. group_cycle_us=.. cycle_over_fsync=..
+ * bound = N writers / fsync time (every group holds everyone and costs
+ * one fsync); achieved = ops_per_sec / bound; group_cycle_us = wall time
+ * / WAL records.  Meaningful with --sync.  With --breakdown too, a second
+ * line relates the cycle to the mean fsync of the run itself
+ * (in_run_fsync_us, cycle_over_in_run_fsync): on a shared machine the
+ * device's latency drifts between the measurements and the run.
+ *
+ * --leader-inserts-parked turns on the wtlab option
+ * leader_inserts_parked_group (db.h; db.c, collect_group).
  *
  * --sync-group-fill turns on the wtlab extension of that name (db.h;
  * write_thread.c, "Sync group fill"), off by default as in RocksDB.
@@ -36,6 +66,7 @@
  * failed, 2 usage (or the trace file cannot be created).
  */
 #include "db.h"
+#include "latency_hist.h"
 #include "filename.h"
 #include "port_pthread.h"
 #include "wal.h"
@@ -49,6 +80,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -61,6 +93,9 @@ typedef struct bench_config {
     uint64_t seed;
     const char *mode;
     bool fill;
+    bool leader_inserts;  /* --leader-inserts-parked */
+    bool breakdown;      /* --breakdown: per-phase and per-wait times */
+    bool fsync_bound;    /* --fsync-bound: measure the device in the same run */
     wt_write_options wo;
 } bench_config;
 
@@ -71,6 +106,8 @@ typedef struct bench_thread {
     pthread_barrier_t *start;
     wt_status status;
     double finished_at;
+    latency_hist *hist;     /* this thread's write latencies */
+    wt_write_stats stats;   /* --breakdown */
 } bench_thread;
 
 static double now_seconds(void)
@@ -78,6 +115,13 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* xorshift64*: a per-thread key stream (the keys' distribution matters,
@@ -108,6 +152,8 @@ static void *bench_worker(void *arg)
     for (unsigned i = 0; i < cfg->value_size; i++) value[i] = (char)('a' + (next_random(&rng) % 26));
     wt_write_batch batch;
     wt_batch_init(&batch);
+    wt_write_options wo = cfg->wo;
+    if (cfg->breakdown) wo.stats = &t->stats;
     pthread_barrier_wait(t->start);
     for (uint64_t i = 0; i < cfg->num; i++) {
         uint64_t k = next_random(&rng) % cfg->num;
@@ -115,7 +161,9 @@ static void *bench_worker(void *arg)
         wt_batch_clear(&batch);
         wt_batch_put(&batch, wt_slice_make(key, cfg->key_size),
                      wt_slice_make(value, cfg->value_size));
-        wt_status s = wt_db_write(t->db, &cfg->wo, &batch);
+        uint64_t t0 = now_ns();
+        wt_status s = wt_db_write(t->db, &wo, &batch);
+        hist_add(t->hist, now_ns() - t0);
         if (s != WT_OK) {
             t->status = s;
             break;
@@ -185,12 +233,17 @@ static int usage(FILE *out, int rc)
 {
     fprintf(out,
             "usage: wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]\n"
+            "               [--breakdown] [--fsync-bound] [--leader-inserts-parked]\n"
             "               [--mode default|serial|pipelined|unordered|two-queues]\n"
             "               [--key-size N] [--value-size N] [--seed N] [--db DIR]\n"
             "               [--trace FILE]\n"
             "fillrandom like db_bench: each thread writes --num one-Put batches.\n"
             "Defaults: 1 thread, 100000 writes per thread, key 16 bytes, value 100 bytes,\n"
             "mode default (concurrent memtable writes on), no sync; DB in $TMPDIR.\n"
+            "Prints throughput, CPU-seconds per million writes, latency p50/p99/p99.9/max.\n"
+            "--breakdown: per-group phase times and per-write spin/yield/block/run.\n"
+            "--fsync-bound: measure a group-sized append+fdatasync; print the bound.\n"
+            "--leader-inserts-parked: wtlab option leader_inserts_parked_group (off in RocksDB).\n"
             "--trace FILE: record every engine event as a real trace (threads w1..wN),\n"
             "written after the timed part; view it with `wtlab plot FILE -o chart.png`.\n"
             "--version: the version and build id.\n"
@@ -240,6 +293,9 @@ static int parse_args(int argc, char **argv, bench_config *cfg, const char **db_
         if (strcmp(a, "--sync") == 0) cfg->wo.sync = true;
         else if (strcmp(a, "--disable-wal") == 0) cfg->wo.disable_wal = true;
         else if (strcmp(a, "--sync-group-fill") == 0) cfg->fill = true;
+        else if (strcmp(a, "--breakdown") == 0) cfg->breakdown = true;
+        else if (strcmp(a, "--leader-inserts-parked") == 0) cfg->leader_inserts = true;
+        else if (strcmp(a, "--fsync-bound") == 0) cfg->fsync_bound = true;
         else if (strcmp(a, "--mode") == 0 && has_value) cfg->mode = argv[++i];
         else if (strcmp(a, "--db") == 0 && has_value) *db_dir = argv[++i];
         else if (strcmp(a, "--trace") == 0 && has_value) *trace_path = argv[++i];
@@ -273,6 +329,7 @@ static bool mode_options(const bench_config *cfg, wt_options *o)
     wt_options_default(o);
     o->create_if_missing = true;
     o->sync_group_fill = cfg->fill;
+    o->leader_inserts_parked_group = cfg->leader_inserts;
     if (strcmp(cfg->mode, "default") == 0) return true;
     if (strcmp(cfg->mode, "serial") == 0) o->allow_concurrent_memtable_write = false;
     else if (strcmp(cfg->mode, "pipelined") == 0) o->enable_pipelined_write = true;
@@ -296,23 +353,59 @@ static bool make_db_dir(const char *db_dir, char *dir, size_t cap)
     return false;
 }
 
-/* The timed part: every thread writes its share; *secs from the start
- * barrier to the last thread's end.  0, or 1 when a write failed. */
-static int run_threads(bench_config *cfg, wt_db *db, double *secs)
+/* What the timed part measured. */
+typedef struct bench_result {
+    double secs;          /* start barrier to the last thread's end */
+    double cpu_secs;      /* user + system CPU of the process meanwhile */
+    latency_hist hist;    /* every write's latency */
+    wt_write_stats stats; /* --breakdown: the threads' sums */
+} bench_result;
+
+static double cpu_seconds(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static void add_stats(wt_write_stats *into, const wt_write_stats *s)
+{
+    into->spin_ns += s->spin_ns;
+    into->yield_ns += s->yield_ns;
+    into->block_ns += s->block_ns;
+    into->blocks += s->blocks;
+    into->groups += s->groups;
+    into->members += s->members;
+    into->fill_wait_ns += s->fill_wait_ns;
+    into->enter_ns += s->enter_ns;
+    into->merge_ns += s->merge_ns;
+    into->wal_ns += s->wal_ns;
+    into->sync_ns += s->sync_ns;
+    into->memtable_ns += s->memtable_ns;
+    into->publish_ns += s->publish_ns;
+    into->exit_ns += s->exit_ns;
+    into->exits += s->exits;
+}
+
+/* The timed part: every thread writes its share.  0, or 1 when a write
+ * failed.  The histograms are allocated before the start, never during. */
+static int run_threads(bench_config *cfg, wt_db *db, bench_result *res)
 {
     pthread_barrier_t start;
     pthread_barrier_init(&start, NULL, cfg->threads + 1);
-    bench_thread th[MAX_THREADS];
+    static bench_thread th[MAX_THREADS];
     pthread_t tid[MAX_THREADS];
     for (unsigned i = 0; i < cfg->threads; i++) {
-        th[i] = (bench_thread){.cfg = cfg, .db = db, .index = i, .start = &start, .status = WT_OK};
-        if (pthread_create(&tid[i], NULL, bench_worker, &th[i]) != 0) {
+        th[i] = (bench_thread){.cfg = cfg, .db = db, .index = i, .start = &start, .status = WT_OK,
+                               .hist = calloc(1, sizeof(latency_hist))};
+        if (th[i].hist == NULL || pthread_create(&tid[i], NULL, bench_worker, &th[i]) != 0) {
             fprintf(stderr, "wtbench: cannot create thread %u\n", i);
             exit(1); /* the started threads wait at the barrier forever */
         }
     }
     pthread_barrier_wait(&start);
-    double t0 = now_seconds(), t1 = t0;
+    double t0 = now_seconds(), t1 = t0, cpu0 = cpu_seconds();
     int rc = 0;
     for (unsigned i = 0; i < cfg->threads; i++) {
         pthread_join(tid[i], NULL);
@@ -323,14 +416,20 @@ static int run_threads(bench_config *cfg, wt_db *db, double *secs)
             rc = 1;
         }
     }
+    res->cpu_secs = cpu_seconds() - cpu0;
+    for (unsigned i = 0; i < cfg->threads; i++) {
+        hist_merge(&res->hist, th[i].hist);
+        add_stats(&res->stats, &th[i].stats);
+        free(th[i].hist);
+    }
     pthread_barrier_destroy(&start);
-    *secs = t1 - t0;
+    res->secs = t1 - t0;
     return rc;
 }
 
 /* Reads the WAL back, checks the counts and prints the result line. */
 static int report(const bench_config *cfg, const char *db_dir, uint64_t last_seq,
-                  const uint64_t fill[2], double secs, int rc)
+                  const uint64_t fill[2], const bench_result *res, uint64_t *records_out, int rc)
 {
     uint64_t ops = cfg->num * cfg->threads;
     uint64_t records = 0, batches = 0;
@@ -348,13 +447,119 @@ static int report(const bench_config *cfg, const char *db_dir, uint64_t last_seq
         fprintf(stderr, "wtbench: note: WAL holds %" PRIu64 " of %" PRIu64
                         " batches (older WALs were flushed and deleted)\n", batches, ops);
     }
+    double secs = res->secs;
+    const latency_hist *h = &res->hist;
     printf("wtbench: mode=%s fill=%d threads=%u sync=%d disable_wal=%d ops=%" PRIu64
            " secs=%.3f ops_per_sec=%.0f micros_per_op=%.3f wal_records=%" PRIu64
-           " mean_group=%.2f fill_waits=%" PRIu64 " fill_timeouts=%" PRIu64 "\n",
+           " mean_group=%.2f fill_waits=%" PRIu64 " fill_timeouts=%" PRIu64
+           " cpu_secs=%.3f cpu_secs_per_mwrite=%.2f"
+           " p50_us=%.2f p99_us=%.2f p999_us=%.2f max_us=%.2f\n",
            cfg->mode, cfg->fill, cfg->threads, cfg->wo.sync, cfg->wo.disable_wal, ops, secs,
            secs > 0 ? (double)ops / secs : 0.0, secs * 1e6 / (double)ops, records,
-           records ? (double)batches / (double)records : 0.0, fill[0], fill[1]);
+           records ? (double)batches / (double)records : 0.0, fill[0], fill[1],
+           res->cpu_secs, res->cpu_secs * 1e6 / (double)ops,
+           (double)hist_quantile(h, 0.50) / 1e3, (double)hist_quantile(h, 0.99) / 1e3,
+           (double)hist_quantile(h, 0.999) / 1e3, (double)h->max_ns / 1e3);
+    *records_out = records;
     return rc;
+}
+
+/* --breakdown: where the time went, per group (sums over the threads
+ * divided by the groups formed) and per write (waits, and the rest: run). */
+static void print_breakdown(const bench_config *cfg, const bench_result *res)
+{
+    const wt_write_stats *s = &res->stats;
+    double g = s->groups ? (double)s->groups : 1.0, us = 1e3;
+    printf("breakdown: groups=%" PRIu64 " mean_group=%.2f per_group_us: fill_wait=%.2f"
+           " enter=%.2f merge=%.2f wal_append=%.2f fsync=%.2f memtable=%.2f publish=%.2f"
+           " exit_wake=%.2f\n",
+           s->groups, (double)s->members / g, (double)s->fill_wait_ns / g / us,
+           (double)s->enter_ns / g / us, (double)s->merge_ns / g / us, (double)s->wal_ns / g / us,
+           (double)s->sync_ns / g / us, (double)s->memtable_ns / g / us,
+           (double)s->publish_ns / g / us, (double)s->exit_ns / g / us);
+    double n = (double)(cfg->num * cfg->threads);
+    double wait = (double)(s->spin_ns + s->yield_ns + s->block_ns);
+    printf("breakdown: per_write_us: latency=%.2f spin=%.2f yield=%.2f block=%.2f run=%.2f"
+           " blocks_per_write=%.3f\n",
+           (double)res->hist.sum_ns / n / us, (double)s->spin_ns / n / us,
+           (double)s->yield_ns / n / us, (double)s->block_ns / n / us,
+           ((double)res->hist.sum_ns - wait) / n / us, (double)s->blocks / n);
+    if (strcmp(cfg->mode, "default") != 0 && strcmp(cfg->mode, "serial") != 0)
+        printf("breakdown: note: mode %s times only the waits, the group count, fill wait,"
+               " merge/append/fsync where its path shares them (not memtable/publish/exit)\n",
+               cfg->mode);
+}
+
+enum { FSYNC_SAMPLES = 50 };
+
+/* The WAL record of a group of all N writers' one-Put batches: the record
+ * header (7), the merged batch's header (12), and per Put its type byte,
+ * two one-byte length varints, key and value. */
+static size_t group_record_bytes(const bench_config *cfg)
+{
+    return 7 + 12 + (size_t)cfg->threads * (cfg->key_size + cfg->value_size + 3);
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* --fsync-bound: the median time of one append of `bytes` plus fdatasync
+ * on a fresh file in dir, through the same port calls the WAL uses.
+ * Returns 0 (and prints why) when it cannot measure. */
+static uint64_t measure_fsync_ns(const char *dir, size_t bytes)
+{
+    char path[8192];
+    snprintf(path, sizeof path, "%s/fsync-bound.tmp", dir);
+    port_file *f;
+    if (port_file_open(path, PORT_OPEN_CREATE, &f) != WT_OK) {
+        fprintf(stderr, "wtbench: --fsync-bound: cannot create %s\n", path);
+        return 0;
+    }
+    char *buf = calloc(1, bytes);
+    uint64_t ns[FSYNC_SAMPLES];
+    unsigned n = 0;
+    for (; buf != NULL && n < FSYNC_SAMPLES; n++) {
+        uint64_t t0 = now_ns();
+        if (port_file_append(f, buf, bytes) != WT_OK || port_file_sync(f) != WT_OK) break;
+        ns[n] = now_ns() - t0;
+    }
+    free(buf);
+    wt_best_effort(port_file_close(f));
+    unlink(path);
+    if (n < FSYNC_SAMPLES) {
+        fprintf(stderr, "wtbench: --fsync-bound: append/sync failed\n");
+        return 0;
+    }
+    qsort(ns, n, sizeof ns[0], compare_u64);
+    return ns[n / 2];
+}
+
+/* The bound: a group of all N writers per fsync (sync writes only). */
+static void print_fsync_bound(const bench_config *cfg, uint64_t before_ns, uint64_t after_ns,
+                              const bench_result *res, uint64_t records)
+{
+    double fsync_us = (double)(before_ns + after_ns) / 2 / 1e3;
+    double bound = fsync_us > 0 ? cfg->threads * 1e6 / fsync_us : 0;
+    double ops = res->secs > 0 ? (double)(cfg->num * cfg->threads) / res->secs : 0;
+    double cycle_us = records ? res->secs * 1e6 / (double)records : 0;
+    /* With --breakdown: the fsyncs of the run itself, at the same moment
+     * as the cycles (the device's latency drifts on a shared machine). */
+    const wt_write_stats *st = &res->stats;
+    if (cfg->breakdown && st->groups > 0 && st->sync_ns > 0) {
+        double run_fsync_us = (double)st->sync_ns / (double)st->groups / 1e3;
+        printf("fsync_bound: in_run_fsync_us=%.1f in_run_bound_ops_per_sec=%.0f"
+               " in_run_achieved=%.3f cycle_over_in_run_fsync=%.2f\n",
+               run_fsync_us, cfg->threads * 1e6 / run_fsync_us,
+               ops / (cfg->threads * 1e6 / run_fsync_us), cycle_us / run_fsync_us);
+    }
+    printf("fsync_bound: group_bytes=%zu fsync_us_before=%.1f fsync_us_after=%.1f fsync_us=%.1f"
+           " bound_ops_per_sec=%.0f achieved=%.3f group_cycle_us=%.1f cycle_over_fsync=%.2f\n",
+           group_record_bytes(cfg), (double)before_ns / 1e3,
+           (double)after_ns / 1e3, fsync_us, bound, bound > 0 ? ops / bound : 0.0, cycle_us,
+           fsync_us > 0 ? cycle_us / fsync_us : 0.0);
 }
 
 int main(int argc, char **argv)
@@ -380,8 +585,11 @@ int main(int argc, char **argv)
         if (trace_path != NULL) wt_best_effort(port_pthread_trace_stop());
         return 1;
     }
-    double secs;
-    rc = run_threads(&cfg, db, &secs);
+    size_t group_bytes = group_record_bytes(&cfg);
+    uint64_t fsync_before = cfg.fsync_bound ? measure_fsync_ns(dir, group_bytes) : 0;
+    static bench_result res;
+    rc = run_threads(&cfg, db, &res);
+    uint64_t fsync_after = cfg.fsync_bound ? measure_fsync_ns(dir, group_bytes) : 0;
     uint64_t last_seq = wt_db_last_sequence(db);
     const write_thread *wtq = wt_db_write_thread(db);
     const uint64_t fill[2] = {wtq->fill_waits, wtq->fill_timeouts};
@@ -394,7 +602,13 @@ int main(int argc, char **argv)
                 wt_status_name(s));
         rc = 1;
     }
-    rc = report(&cfg, dir, last_seq, fill, secs, rc);
+    uint64_t records = 0;
+    rc = report(&cfg, dir, last_seq, fill, &res, &records, rc);
+    if (cfg.breakdown) print_breakdown(&cfg, &res);
+    if (cfg.fsync_bound) {
+        if (fsync_before == 0 || fsync_after == 0) rc = 1;
+        else print_fsync_bound(&cfg, fsync_before, fsync_after, &res, records);
+    }
     remove_dir(dir);
     return rc;
 }

@@ -49,6 +49,24 @@ static void emit_group(port_event_kind kind, const wt_write_group *g, uint64_t b
     if (members != on_stack) port_free(members);
 }
 
+/* ------------------------------------------------- time-use statistics */
+
+/* The clock for w's wt_write_stats: read only when the caller collects
+ * them (wtbench --breakdown), so the sim sees no extra clock reads. */
+static uint64_t stats_clock(const wt_writer *w)
+{
+    return w->stats != NULL ? port_now_ns() : 0;
+}
+
+/* Adds the time since *since to *field and moves *since to now. */
+static void stats_lap(const wt_writer *w, uint64_t *since, uint64_t *field)
+{
+    if (w->stats == NULL) return;
+    uint64_t now = port_now_ns();
+    *field += now - *since;
+    *since = now;
+}
+
 /* ----------------------------------------------------------- sequences */
 
 static void publish_sequence(wt_db *db, uint64_t seq)
@@ -133,7 +151,9 @@ static void memtable_insert_failed(wt_db *db, wt_status s)
     db_set_background_error(db, s);
 }
 
-/* Serial insert of a whole group by its leader, in member order. */
+/* Serial insert of a whole group by its leader, in member order (as
+ * RocksDB's leader does for a group it does not insert in parallel: no
+ * other thread inserts into this memtable meanwhile). */
 static wt_status insert_group(wt_db *db, wt_write_group *g)
 {
     wt_status s = WT_OK;
@@ -188,12 +208,16 @@ static wt_status log_batch(wt_db *db, wt_write_group *g, wt_write_batch *merged,
     WT_GROUP_FOREACH(w, g) w->log_used = number;
     PORT_SYNC_POINT("DBImpl::WriteToWAL:log_entry");
     uint64_t offset = 0, before = wal_file_size(db->log);
+    wt_write_stats *st = g->leader->stats; /* the caller is the leader */
+    uint64_t t = stats_clock(g->leader);
     wt_status s = wal_add_record(db->log, merged->rep, merged->size, &offset);
+    if (st != NULL) stats_lap(g->leader, &t, &st->wal_ns);
     db_emit(PORT_EV_WAL_APPEND, g->leader->owner, s, offset, merged->size,
             wt_batch_sequence(merged), wt_batch_count(merged));
     if (s == WT_OK && need_sync) {
         db_emit(PORT_EV_WAL_SYNC_BEGIN, g->leader->owner, WT_OK, number, 0, 0, 0);
         s = wal_sync(db->log);
+        if (st != NULL) stats_lap(g->leader, &t, &st->sync_ns);
         db_emit(PORT_EV_WAL_SYNC_END, g->leader->owner, s, number, 0, 0, 0);
     }
     if (s != WT_OK) cut_wal_back(db, before); /* a failed write must not come back on reopen */
@@ -206,7 +230,9 @@ static wt_status write_group_to_wal(wt_db *db, wt_write_group *g, uint64_t first
                                     bool need_sync)
 {
     size_t writers;
+    uint64_t t = stats_clock(g->leader);
     wt_write_batch *merged = merge_group(g, &db->merge_main, &writers);
+    if (g->leader->stats != NULL) stats_lap(g->leader, &t, &g->leader->stats->merge_ns);
     if (writers == 0) return WT_OK;
     wt_batch_set_sequence(merged, first_seq);
     return log_batch(db, g, merged, need_sync);
@@ -285,7 +311,14 @@ typedef struct group_totals {
     bool parallel;   /* members insert their own batches */
 } group_totals;
 
-/* Runs members' callbacks and sums what they will write. */
+/* Runs members' callbacks and sums what they will write.  Parallel
+ * inserts as in RocksDB (concurrent memtable writes, more than one member),
+ * except with the wtlab option leader_inserts_parked_group when more than
+ * half of the members are parked: waking a parked thread (a futex wake and
+ * a trip through the scheduler, tens to hundreds of microseconds when
+ * threads outnumber cores) costs far more than inserting its one small
+ * batch, and the leader inserts them all instead.  The result is the same
+ * memtable, sequences and statuses; only who does the inserts changes. */
 static group_totals collect_group(const wt_db *db, wt_write_group *g)
 {
     group_totals t = {0, db->opts.allow_concurrent_memtable_write && g->size > 1};
@@ -293,6 +326,9 @@ static group_totals collect_group(const wt_db *db, wt_write_group *g)
         if (!wt_writer_check_callback(w)) continue;
         if (wt_writer_should_write_memtable(w)) t.count += wt_batch_count(w->batch);
     }
+    if (t.parallel && db->opts.leader_inserts_parked_group &&
+        2 * wt_group_parked_members(g) > g->size - 1)
+        t.parallel = false;
     return t;
 }
 
@@ -304,11 +340,17 @@ static void parallel_member_insert(wt_db *db, wt_writer *w)
         WT_STORE(w, status, db_insert_batch(db->mem, w->batch, WT_LOAD(w, sequence), true, w->owner));
     if (!wt_complete_parallel_memtable_writer(wt, w)) return;
     uint64_t last = WT_LOAD(w, write_group)->last_sequence;
+    uint64_t t = stats_clock(w);
     if (WT_LOAD(w, status) == WT_OK)
         publish_sequence(db, last);
     else
         memtable_insert_failed(db, WT_LOAD(w, status));
+    if (w->stats != NULL) stats_lap(w, &t, &w->stats->publish_ns);
     wt_exit_as_batch_group_follower(wt, w);
+    if (w->stats != NULL) {
+        stats_lap(w, &t, &w->stats->exit_ns);
+        w->stats->exits++;
+    }
 }
 
 /* The WAL stage of a default-path leader: number the group (announcing
@@ -343,10 +385,16 @@ static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_opti
 {
     write_thread *wt = &db->write_thread;
     wt_write_group g;
+    wt_write_stats *st = w->stats;
+    uint64_t lap = stats_clock(w), fill_before = st != NULL ? st->fill_wait_ns : 0;
     wt_status status = preprocess_write(db, wo->no_slowdown);
     uint64_t last = db->opts.two_write_queues ? 0 : wt_db_last_sequence(db), first = 0;
     PORT_SYNC_POINT("DBImpl::WriteImpl:BeforeLeaderEnters");
     db->last_batch_group_size = wt_enter_as_batch_group_leader(wt, w, &g);
+    if (st != NULL) {
+        stats_lap(w, &lap, &st->enter_ns);
+        st->enter_ns -= st->fill_wait_ns - fill_before; /* counted on its own */
+    }
     if (!db->opts.two_write_queues) db->group_wal_start = wal_file_size(db->log);
     bool in_parallel = false;
     group_totals t = {0, false};
@@ -358,6 +406,7 @@ static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_opti
     } else {
         emit_group(PORT_EV_GROUP, &g, db->last_batch_group_size, 0, 0); /* never numbered */
     }
+    lap = stats_clock(w); /* the WAL stage timed its own parts */
     if (status == WT_OK && !t.parallel) {
         WT_STORE(w, status, insert_group(db, &g));
     } else if (status == WT_OK) {
@@ -369,12 +418,18 @@ static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_opti
             WT_STORE(w, status, db_insert_batch(db->mem, w->batch, WT_LOAD(w, sequence), true, w->owner));
     }
     bool should_exit = in_parallel ? wt_complete_parallel_memtable_writer(wt, w) : true;
+    if (st != NULL) stats_lap(w, &lap, &st->memtable_ns);
     if (should_exit) {
         if (status == WT_OK && WT_LOAD(w, status) == WT_OK && !(in_parallel && WT_BUG(PUBLISH_EARLY)))
             publish_sequence(db, last);
         if (status == WT_OK && WT_LOAD(w, status) != WT_OK) memtable_insert_failed(db, WT_LOAD(w, status));
+        if (st != NULL) stats_lap(w, &lap, &st->publish_ns);
         /* A failed insert fails the whole group: nothing is published. */
         wt_exit_as_batch_group_leader(wt, &g, status != WT_OK ? status : WT_LOAD(w, status));
+        if (st != NULL) {
+            stats_lap(w, &lap, &st->exit_ns);
+            st->exits++;
+        }
     }
     return status != WT_OK ? status : wt_writer_final_status(w);
 }
@@ -600,6 +655,7 @@ wt_status wt_db_write_ex(wt_db *db, const wt_write_options *wo, wt_write_batch *
                              .disable_wal = wo->disable_wal,
                              .disable_memtable = wo->disable_memtable};
     wt_writer_init(&w, batch, flags, cb);
+    w.stats = wo->stats;
     if (db->opts.two_write_queues && wo->disable_memtable) {
         s = write_impl_wal_only(db, &db->nonmem_write_thread, wo, &w, false, &db->merge_nonmem);
     } else if (db->opts.unordered_write) {

@@ -71,6 +71,12 @@ typedef struct wt_options {
                                                  a sync leader waits briefly for the last
                                                  sync group's writers to rejoin
                                                  (write_thread.c, "Sync group fill") */
+    bool leader_inserts_parked_group;         /* false: wtlab extension, not in RocksDB:
+                                                 with concurrent memtable writes, a leader
+                                                 whose members are mostly parked inserts
+                                                 the group itself instead of waking each
+                                                 member to insert its own batch
+                                                 (db.c, collect_group) */
 } wt_options;
 
 void wt_options_default(wt_options *o);
@@ -80,6 +86,9 @@ typedef struct wt_write_options {
     bool disable_wal;     /* skip the WAL (lost on crash) */
     bool no_slowdown;     /* fail with WT_INCOMPLETE instead of waiting in a stall */
     bool disable_memtable;/* WAL-only write: the batch may hold only log data */
+    /* wtlab extension: NULL, or where this caller's time goes (write_thread.h,
+     * wt_write_stats); owned and read by the calling thread only. */
+    wt_write_stats *stats;
 } wt_write_options;
 
 /* What recovery found and did; filled by wt_db_open when non-NULL. */

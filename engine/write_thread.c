@@ -13,11 +13,16 @@
  *    return and reuse the stack memory at once.  Every loop that completes
  *    writers therefore reads the next pointer first.
  *
+ * The file is split in three: this one (the list, groups, hand-off and
+ * stalls), write_thread_wait.c (AwaitState / SetState) and
+ * write_thread_mem.c (parallel and pipelined memtable writers, unbatched);
+ * write_thread_impl.h declares what they share.
+ *
  * Thread safety: functions are called by the queue's leader unless noted;
  * wt_join_batch_group, wt_complete_parallel_memtable_writer and the
  * parallel wake-up functions run in every writer's own thread.
  */
-#include "write_thread.h"
+#include "write_thread_impl.h"
 
 #include "bugs.h"
 #include "util.h"
@@ -71,6 +76,7 @@ void wt_writer_init(wt_writer *w, wt_write_batch *batch, wt_writer_flags flags,
     w->disable_wal = flags.disable_wal;
     w->disable_memtable = flags.disable_memtable;
     w->callback = cb;
+    w->stats = NULL;
     port_atomic_init_u32(&w->state, WT_STATE_INIT);
     WT_STORE(w, write_group, NULL);
     WT_STORE(w, sequence, WT_MAX_SEQUENCE_NUMBER);
@@ -89,161 +95,33 @@ bool wt_writer_check_callback(wt_writer *w)
     return w->callback_status == WT_OK;
 }
 
+size_t wt_group_parked_members(const wt_write_group *g)
+{
+    size_t parked = 0;
+    WT_GROUP_FOREACH(w, g) {
+        if (w != g->leader && wt_writer_state(w) == WT_STATE_LOCKED_WAITING) parked++;
+    }
+    WT_ASSERT(parked < g->size);
+    return parked;
+}
+
 wt_writer *wt_newest_writer(const write_thread *wt)
 {
     return port_atomic_load_ptr(&wt->newest_writer, PORT_ACQUIRE);
 }
 
-/* ------------------------------------------------------- states and waits */
-
-/* w's state word went from -> to (as this thread saw it; the sim reads
- * the value really replaced through .word). */
-static void emit_state(const wt_writer *w, uint32_t owner, uint32_t from, uint32_t to)
-{
-    if (!port_events_enabled()) return;
-    port_event e = {.kind = PORT_EV_STATE, .writer = owner, .from = from, .to = to,
-                    .word = &w->state};
-    port_event_emit(&e);
-}
-
-/* A writer-list event of queue q (PORT_EV_LINK and the rest); `other` is
- * the writer it names besides the emitting thread (UINT32_MAX: none). */
-static void emit_list(port_event_kind kind, uint32_t who, wt_queue_id q, uint64_t b, uint64_t c,
-                      uint32_t other)
-{
-    if (!port_events_enabled()) return;
-    port_event e = {.kind = kind, .writer = who, .a = q, .b = b, .c = c, .members = &other,
-                    .member_count = other != UINT32_MAX ? 1 : 0};
-    port_event_emit(&e);
-}
+/* ---------------------------------------------------------------- the list */
 
 static wt_queue_id queue_of(const write_thread *wt, const port_atomic_ptr *head)
 {
     return head == &wt->newest_memtable_writer ? WT_QUEUE_MEMTABLE : wt->id;
 }
 
-/* Moves w to new_state and wakes its owner if it is parked.  w may be
- * gone as soon as this returns (its owner may already have returned). */
-static void set_state(wt_writer *w, uint32_t new_state)
-{
-    uint32_t owner = w->owner;
-    uint32_t state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
-    if (state != WT_STATE_LOCKED_WAITING &&
-        port_atomic_cas_u32(&w->state, &state, new_state, PORT_SEQ_CST)) {
-        emit_state(w, owner, state, new_state);
-        return;
-    }
-    /* The owner parked (or is about to): only a store plus a wake-up can
-     * reach it, and nobody else may change the state meanwhile. */
-    WT_ASSERT(state == WT_STATE_LOCKED_WAITING);
-    port_atomic_store_u32(&w->state, new_state, PORT_RELEASE);
-    emit_state(w, owner, WT_STATE_LOCKED_WAITING, new_state);
-    port_unpark(&w->state);
-}
-
-/* Phase 3: CAS the state to LOCKED_WAITING and park until a waker moves it.
- * If the CAS fails, a waker already stored a new state, and every waker
- * moves a waiter straight to a state it waits for. */
-static uint32_t blocking_await_state(wt_writer *w, uint32_t goal_mask)
-{
-    PORT_SYNC_POINT("WriteThread::AwaitState:BlockingWaiting");
-    uint32_t state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
-    WT_ASSERT(state != WT_STATE_LOCKED_WAITING);
-    bool parked;
-    if (WT_BUG(LOST_WAKEUP)) {
-        parked = (state & goal_mask) == 0;
-        if (parked) port_atomic_store_u32(&w->state, WT_STATE_LOCKED_WAITING, PORT_SEQ_CST);
-    } else {
-        parked = (state & goal_mask) == 0 &&
-                 port_atomic_cas_u32(&w->state, &state, WT_STATE_LOCKED_WAITING, PORT_SEQ_CST);
-    }
-    if (parked) {
-        emit_state(w, w->owner, state, WT_STATE_LOCKED_WAITING);
-        while ((state = port_atomic_load_u32(&w->state, PORT_ACQUIRE)) == WT_STATE_LOCKED_WAITING)
-            port_park(&w->state, WT_STATE_LOCKED_WAITING, "WriteThread::AwaitState");
-    }
-    WT_ASSERT((state & goal_mask) != 0);
-    return state;
-}
-
-/* Phase 2: yield while it pays off.  Returns the last state seen;
- * *success when the goal was met, *give_up after too many slow yields. */
-static uint32_t yield_await_state(const write_thread *wt, wt_writer *w, uint32_t goal_mask,
-                                  bool *success, bool *give_up)
-{
-    const uint64_t max_ns = wt->opts.max_yield_usec * 1000;
-    const uint64_t slow_ns = wt->opts.slow_yield_usec * 1000;
-    uint64_t spin_begin = port_now_ns(), iter_begin = spin_begin;
-    unsigned slow_yields = 0;
-    uint32_t state = 0;
-    while (iter_begin - spin_begin <= max_ns) {
-        port_yield();
-        state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
-        if (state & goal_mask) {
-            *success = true;
-            break;
-        }
-        uint64_t now = port_now_ns();
-        if (now == iter_begin || now - iter_begin >= slow_ns) {
-            if (++slow_yields >= WT_MAX_SLOW_YIELDS) {
-                *give_up = true;
-                break;
-            }
-        }
-        iter_begin = now;
-    }
-    return state;
-}
-
-/* Waits until w's state is in goal_mask: spin, then (adaptively) yield,
- * then park.  The adaptation credit of the call site decides whether the
- * yield phase is worth it; one call in 256 samples it regardless. */
-static uint32_t await_phases(write_thread *wt, wt_writer *w, uint32_t goal_mask,
-                             wt_await_context *ctx)
-{
-    uint32_t state = 0;
-    for (unsigned tries = 0; tries < WT_AWAIT_SPINS; tries++) {
-        state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
-        if (state & goal_mask) return state;
-        port_pause();
-    }
-    bool sample = false, success = false;
-    if (wt->opts.max_yield_usec > 0) {
-        sample = port_random_u32() % 256 == 0;
-        int32_t credit = (int32_t)port_atomic_load_u32(&ctx->credit, PORT_RELAXED);
-        if (sample || credit >= 0) {
-            bool give_up = false;
-            state = yield_await_state(wt, w, goal_mask, &success, &give_up);
-            sample = sample || give_up;
-        }
-    }
-    if ((state & goal_mask) == 0) state = blocking_await_state(w, goal_mask);
-    if (sample) {
-        /* Decays by 1/1024 per sample; stays within +-2^27. */
-        int32_t v = (int32_t)port_atomic_load_u32(&ctx->credit, PORT_RELAXED);
-        v = v - v / 1024 + (success ? 131072 : -131072);
-        port_atomic_store_u32(&ctx->credit, (uint32_t)v, PORT_RELAXED);
-    }
-    WT_ASSERT((state & goal_mask) != 0);
-    return state;
-}
-
-/* AwaitState: the sim knows what w waits for while it waits. */
-static uint32_t await_state(write_thread *wt, wt_writer *w, uint32_t goal_mask,
-                            wt_await_context *ctx)
-{
-    port_await_begin(&w->state, goal_mask);
-    uint32_t state = await_phases(wt, w, goal_mask, ctx);
-    port_await_end(&w->state);
-    return state;
-}
-
-/* ---------------------------------------------------------------- the list */
 
 /* Pushes w onto the list at *head.  Returns true when the list was empty
  * (w is the leader).  While the stall dummy heads the main list, writers
  * that may slow down wait on stall_cv; no_slowdown writers fail at once. */
-static bool link_one(write_thread *wt, wt_writer *w, port_atomic_ptr *head)
+bool wtq_link_one(write_thread *wt, wt_writer *w, port_atomic_ptr *head)
 {
     WT_ASSERT(port_atomic_load_u32(&w->state, PORT_RELAXED) == WT_STATE_INIT);
     void *writers = port_atomic_load_ptr(head, PORT_RELAXED);
@@ -252,7 +130,7 @@ static bool link_one(write_thread *wt, wt_writer *w, port_atomic_ptr *head)
         if (writers == &wt->write_stall_dummy) {
             if (w->no_slowdown && !WT_BUG(NO_SLOWDOWN_WAITS)) {
                 WT_STORE(w, status, WT_INCOMPLETE);
-                set_state(w, WT_STATE_COMPLETED);
+                wtq_set_state(w, WT_STATE_COMPLETED);
                 return false;
             }
             port_mutex_lock(&wt->stall_mu);
@@ -268,7 +146,7 @@ static bool link_one(write_thread *wt, wt_writer *w, port_atomic_ptr *head)
         }
         WT_STORE(w, link_older, writers);
         if (port_atomic_cas_weak_ptr(head, &writers, w, PORT_ACQ_REL)) {
-            emit_list(PORT_EV_LINK, w->owner, queue_of(wt, head), writers == NULL, attempts,
+            wtq_emit_list(PORT_EV_LINK, w->owner, queue_of(wt, head), writers == NULL, attempts,
                       UINT32_MAX);
             return writers == NULL;
         }
@@ -290,7 +168,7 @@ static bool link_group(wt_write_group *g, port_atomic_ptr *head)
     for (uint64_t attempts = 1;; attempts++) {
         WT_STORE(leader, link_older, newest);
         if (port_atomic_cas_weak_ptr(head, &newest, last, PORT_ACQ_REL)) {
-            emit_list(PORT_EV_LINK, leader->owner, WT_QUEUE_MEMTABLE, newest == NULL, attempts,
+            wtq_emit_list(PORT_EV_LINK, leader->owner, WT_QUEUE_MEMTABLE, newest == NULL, attempts,
                       UINT32_MAX);
             return newest == NULL;
         }
@@ -299,7 +177,7 @@ static bool link_group(wt_write_group *g, port_atomic_ptr *head)
 
 /* Fills in link_newer from head back to the first writer that has it
  * (CreateMissingNewerLinks) on queue q. */
-static void create_missing_newer_links(wt_queue_id q, wt_writer *head)
+void wtq_create_missing_newer_links(wt_queue_id q, wt_writer *head)
 {
     uint64_t links = 0;
     for (;; links++) {
@@ -311,7 +189,7 @@ static void create_missing_newer_links(wt_queue_id q, wt_writer *head)
         WT_STORE(next, link_newer, head);
         head = next;
     }
-    if (links > 0) emit_list(PORT_EV_NEWER_LINKS, port_thread_id(), q, links, 0, UINT32_MAX);
+    if (links > 0) wtq_emit_list(PORT_EV_NEWER_LINKS, port_thread_id(), q, links, 0, UINT32_MAX);
 }
 
 /* Pipelined: the leader needs no memtable write; drop it from the group. */
@@ -329,7 +207,7 @@ static void complete_leader(wt_write_group *g)
         g->leader = newer;
     }
     g->size--;
-    set_state(leader, WT_STATE_COMPLETED);
+    wtq_set_state(leader, WT_STATE_COMPLETED);
 }
 
 /* Pipelined: follower w needs no memtable write; unlink and complete it. */
@@ -346,7 +224,7 @@ static void complete_follower(wt_writer *w, wt_write_group *g)
         WT_STORE(newer, link_older, older);
     }
     g->size--;
-    set_state(w, WT_STATE_COMPLETED);
+    wtq_set_state(w, WT_STATE_COMPLETED);
 }
 
 /* -------------------------------------------------------------- stalls */
@@ -354,7 +232,7 @@ static void complete_follower(wt_writer *w, wt_write_group *g)
 void wt_begin_write_stall(write_thread *wt)
 {
     wt->stall_begun_count++;
-    bool alone = link_one(wt, &wt->write_stall_dummy, &wt->newest_writer);
+    bool alone = wtq_link_one(wt, &wt->write_stall_dummy, &wt->newest_writer);
     WT_ASSERT(!alone); /* the caller leads the queue, so it is not empty */
     /* Fail queued no_slowdown writers now instead of after the stall.  The
      * walk stops at the current group, which never mixes the two kinds. */
@@ -365,7 +243,7 @@ void wt_begin_write_stall(write_thread *wt)
             wt_writer *older = WT_LOAD(w, link_older);
             WT_STORE(prev, link_older, older);
             WT_STORE(w, status, WT_INCOMPLETE);
-            set_state(w, WT_STATE_COMPLETED);
+            wtq_set_state(w, WT_STATE_COMPLETED);
             /* Repair link_newer only where already built, or the lazy
              * CreateMissingNewerLinks would stop early (RocksDB #7508). */
             if (older != NULL && WT_LOAD(older, link_newer) != NULL)
@@ -399,13 +277,13 @@ void wt_join_batch_group(write_thread *wt, wt_writer *w)
 {
     WT_ASSERT(w->batch != NULL);
     PORT_SYNC_POINT("WriteThread::JoinBatchGroup:Start");
-    bool linked_as_leader = link_one(wt, w, &wt->newest_writer);
-    if (linked_as_leader) set_state(w, WT_STATE_GROUP_LEADER);
+    bool linked_as_leader = wtq_link_one(wt, w, &wt->newest_writer);
+    if (linked_as_leader) wtq_set_state(w, WT_STATE_GROUP_LEADER);
     PORT_SYNC_POINT("WriteThread::JoinBatchGroup:Wait");
     PORT_SYNC_POINT("WriteThread::JoinBatchGroup:Wait2");
     if (!linked_as_leader) {
         PORT_SYNC_POINT("WriteThread::JoinBatchGroup:BeganWaiting");
-        await_state(wt, w,
+        wtq_await_state(wt, w,
                     WT_STATE_GROUP_LEADER | WT_STATE_MEMTABLE_WRITER_LEADER |
                         WT_STATE_PARALLEL_MEMTABLE_CALLER | WT_STATE_PARALLEL_MEMTABLE_WRITER |
                         WT_STATE_COMPLETED,
@@ -464,7 +342,7 @@ static void relink_aside(write_thread *wt, wt_writer *we, wt_writer *rb, wt_writ
 /* The most bytes a group led by a batch of leader_size bytes may hold: a
  * small leader only carries up to 1/8 of the limit more, so that it is not
  * slowed down much by a big group. */
-static size_t group_size_limit(const write_thread *wt, size_t leader_size)
+size_t wtq_group_size_limit(const write_thread *wt, size_t leader_size)
 {
     size_t max_size = wt->opts.max_write_batch_group_size_bytes;
     size_t small = max_size / 8;
@@ -541,12 +419,17 @@ static void wait_for_sync_group_fill(write_thread *wt, wt_writer *leader)
 
 size_t wt_enter_as_batch_group_leader(write_thread *wt, wt_writer *leader, wt_write_group *g)
 {
-    if (wt->opts.sync_group_fill && leader->sync) wait_for_sync_group_fill(wt, leader);
+    wt_write_stats *st = leader->stats;
+    if (wt->opts.sync_group_fill && leader->sync) {
+        uint64_t t0 = st != NULL ? port_now_ns() : 0;
+        wait_for_sync_group_fill(wt, leader);
+        if (st != NULL) st->fill_wait_ns += port_now_ns() - t0;
+    }
 
     WT_ASSERT(WT_LOAD(leader, link_older) == NULL);
     WT_ASSERT(leader->batch != NULL);
     size_t size = wt_batch_byte_size(leader->batch);
-    size_t max_size = group_size_limit(wt, size);
+    size_t max_size = wtq_group_size_limit(wt, size);
 
     WT_STORE(leader, write_group, g);
     g->leader = g->last_writer = leader;
@@ -555,7 +438,7 @@ size_t wt_enter_as_batch_group_leader(write_thread *wt, wt_writer *leader, wt_wr
     port_atomic_init_u32(&g->status, WT_OK);
     port_atomic_init_u32(&g->running, 0);
     wt_writer *newest = port_atomic_load_ptr(&wt->newest_writer, PORT_ACQUIRE);
-    create_missing_newer_links(wt->id, newest);
+    wtq_create_missing_newer_links(wt->id, newest);
 
     wt_writer *w = leader, *we = leader, *rb = NULL, *re = NULL;
     while (w != newest) {
@@ -575,9 +458,13 @@ size_t wt_enter_as_batch_group_leader(write_thread *wt, wt_writer *leader, wt_wr
         relink_aside(wt, we, rb, re, newest);
         for (wt_writer *m = rb; m != NULL && port_events_enabled();
              m = (m == re) ? NULL : WT_LOAD(m, link_newer))
-            emit_list(PORT_EV_MOVE_ASIDE, leader->owner, wt->id, 0, 0, m->owner);
+            wtq_emit_list(PORT_EV_MOVE_ASIDE, leader->owner, wt->id, 0, 0, m->owner);
     }
     if (wt->opts.sync_group_fill) wt->fill_group_start_ns = port_now_ns();
+    if (st != NULL) {
+        st->groups++;
+        st->members += g->size;
+    }
     PORT_SYNC_POINT("WriteThread::EnterAsBatchGroupLeader:End");
     return size;
 }
@@ -592,7 +479,7 @@ static void exit_serial(write_thread *wt, wt_write_group *g, wt_status status)
         for (wt_writer *w = last; w != leader;) {
             wt_writer *next = WT_LOAD(w, link_older);
             WT_STORE(w, status, status);
-            set_state(w, WT_STATE_COMPLETED);
+            wtq_set_state(w, WT_STATE_COMPLETED);
             w = next;
         }
     }
@@ -601,22 +488,22 @@ static void exit_serial(write_thread *wt, wt_write_group *g, wt_status status)
         /* Writers arrived behind the group; the oldest of them leads next.
          * No retry is needed: only the departing leader removes writers. */
         WT_ASSERT(head != last);
-        if (!WT_BUG(SKIP_NEWER_LINKS)) create_missing_newer_links(wt->id, head);
+        if (!WT_BUG(SKIP_NEWER_LINKS)) wtq_create_missing_newer_links(wt->id, head);
         wt_writer *next = WT_LOAD(last, link_newer);
         WT_ASSERT(next != NULL);
         WT_ASSERT(WT_LOAD(next, link_older) == last);
         WT_STORE(next, link_older, NULL);
-        emit_list(PORT_EV_DETACH, leader->owner, wt->id, g->size, 0, next->owner);
-        set_state(next, WT_STATE_GROUP_LEADER);
+        wtq_emit_list(PORT_EV_DETACH, leader->owner, wt->id, g->size, 0, next->owner);
+        wtq_set_state(next, WT_STATE_GROUP_LEADER);
     } else {
-        emit_list(PORT_EV_DETACH, leader->owner, wt->id, g->size, 0, UINT32_MAX);
+        wtq_emit_list(PORT_EV_DETACH, leader->owner, wt->id, g->size, 0, UINT32_MAX);
     }
     if (WT_BUG(WAKE_BEFORE_DETACH)) return;
     const bool late = WT_BUG(STATUS_AFTER_COMPLETE);
     while (last != leader) {
         if (!late) WT_STORE(last, status, status);
         wt_writer *next = WT_LOAD(last, link_older); /* read before last may vanish */
-        set_state(last, WT_STATE_COMPLETED);
+        wtq_set_state(last, WT_STATE_COMPLETED);
         if (late) WT_STORE(last, status, status);
         last = next;
     }
@@ -635,7 +522,7 @@ static void exit_pipelined(write_thread *wt, wt_write_group *g, wt_status status
     void *head = port_atomic_load_ptr(&wt->newest_writer, PORT_ACQUIRE);
     if (head != last || !port_atomic_cas_ptr(&wt->newest_writer, &head, &dummy, PORT_ACQ_REL)) {
         WT_ASSERT(head != last);
-        create_missing_newer_links(wt->id, head);
+        wtq_create_missing_newer_links(wt->id, head);
         WT_ASSERT(WT_LOAD(last, link_newer) != NULL);
         WT_STORE(WT_LOAD(last, link_newer), link_older, &dummy);
         WT_STORE(&dummy, link_newer, WT_LOAD(last, link_newer));
@@ -650,21 +537,21 @@ static void exit_pipelined(write_thread *wt, wt_write_group *g, wt_status status
     PORT_SYNC_POINT("WriteThread::ExitAsBatchGroupLeader:AfterCompleteWriters");
     bool link_late = WT_BUG(PIPELINED_LINK_LATE);
     if (!link_late && g->size > 0 && link_group(g, &wt->newest_memtable_writer))
-        set_state(g->leader, WT_STATE_MEMTABLE_WRITER_LEADER);
+        wtq_set_state(g->leader, WT_STATE_MEMTABLE_WRITER_LEADER);
     head = port_atomic_load_ptr(&wt->newest_writer, PORT_ACQUIRE);
     if (head != &dummy || !port_atomic_cas_ptr(&wt->newest_writer, &head, NULL, PORT_ACQ_REL)) {
-        create_missing_newer_links(wt->id, head);
+        wtq_create_missing_newer_links(wt->id, head);
         wt_writer *next_leader = WT_LOAD(&dummy, link_newer);
         WT_ASSERT(next_leader != NULL);
         WT_STORE(next_leader, link_older, NULL);
-        emit_list(PORT_EV_DETACH, leader->owner, wt->id, size, 0, next_leader->owner);
-        set_state(next_leader, WT_STATE_GROUP_LEADER);
+        wtq_emit_list(PORT_EV_DETACH, leader->owner, wt->id, size, 0, next_leader->owner);
+        wtq_set_state(next_leader, WT_STATE_GROUP_LEADER);
     } else {
-        emit_list(PORT_EV_DETACH, leader->owner, wt->id, size, 0, UINT32_MAX);
+        wtq_emit_list(PORT_EV_DETACH, leader->owner, wt->id, size, 0, UINT32_MAX);
     }
     if (link_late && g->size > 0 && link_group(g, &wt->newest_memtable_writer))
-        set_state(g->leader, WT_STATE_MEMTABLE_WRITER_LEADER);
-    await_state(wt, leader,
+        wtq_set_state(g->leader, WT_STATE_MEMTABLE_WRITER_LEADER);
+    wtq_await_state(wt, leader,
                 WT_STATE_MEMTABLE_WRITER_LEADER | WT_STATE_PARALLEL_MEMTABLE_CALLER |
                     WT_STATE_PARALLEL_MEMTABLE_WRITER | WT_STATE_COMPLETED,
                 &wt->ctx_exit_leader);
@@ -705,181 +592,6 @@ void wt_exit_as_batch_group_follower(write_thread *wt, wt_writer *w)
     if (status != WT_OK) WT_STORE(leader, status, status);
     /* The leader waits in CompleteParallelMemTableWriter; g lives on its
      * stack, so it is released last. */
-    set_state(leader, WT_STATE_COMPLETED);
+    wtq_set_state(leader, WT_STATE_COMPLETED);
 }
 
-/* ------------------------------------------------------ parallel inserts */
-
-static size_t integer_sqrt(size_t n)
-{
-    size_t r = 0;
-    while ((r + 1) * (r + 1) <= n) r++;
-    return r;
-}
-
-void wt_set_mem_writers_each_stride(write_thread *wt, wt_writer *w)
-{
-    (void)wt;
-    wt_write_group *g = WT_LOAD(w, write_group);
-    wt_writer *last = g->last_writer;
-    size_t stride = integer_sqrt(g->size);
-    WT_ASSERT(stride >= 1);
-    for (size_t count = 0; w != NULL; count++) {
-        wt_writer *next = (w == last) ? NULL : WT_LOAD(w, link_newer); /* w may vanish once woken */
-        if (count % stride == 0) set_state(w, WT_STATE_PARALLEL_MEMTABLE_WRITER);
-        w = next;
-    }
-}
-
-void wt_launch_parallel_memtable_writers(write_thread *wt, wt_write_group *g)
-{
-    WT_ASSERT(g->size > 1);
-    port_atomic_store_u32(&g->running, (uint32_t)g->size, PORT_RELEASE);
-    if (g->size < WT_MIN_PARALLEL_CALLER_GROUP) {
-        for (wt_writer *w = g->leader; w != NULL;) {
-            wt_writer *next = (w == g->last_writer) ? NULL : WT_LOAD(w, link_newer);
-            set_state(w, WT_STATE_PARALLEL_MEMTABLE_WRITER);
-            w = next;
-        }
-        return;
-    }
-    /* Members 1..stride-1 become callers; each wakes its own residue class
-     * mod stride, and the leader wakes class 0 from member `stride` on. */
-    size_t stride = integer_sqrt(g->size);
-    wt_writer *w = g->leader;
-    wt_writer *next = WT_LOAD(w, link_newer);
-    set_state(w, WT_STATE_PARALLEL_MEMTABLE_WRITER);
-    for (size_t i = 1; i < stride; i++) {
-        w = next;
-        next = WT_LOAD(w, link_newer);
-        set_state(w, WT_STATE_PARALLEL_MEMTABLE_CALLER);
-    }
-    wt_set_mem_writers_each_stride(wt, next);
-}
-
-bool wt_complete_parallel_memtable_writer(write_thread *wt, wt_writer *w)
-{
-    wt_write_group *g = WT_LOAD(w, write_group);
-    wt_status mine = WT_LOAD(w, status);
-    if (mine != WT_OK) port_atomic_store_u32(&g->status, mine, PORT_RELAXED);
-    if (port_atomic_fetch_sub_u32(&g->running, 1, PORT_ACQ_REL) > 1) {
-        await_state(wt, w, WT_STATE_COMPLETED, &wt->ctx_complete_parallel);
-        return false;
-    }
-    /* The last one out does the exit work for the whole group. */
-    WT_STORE(w, status, (wt_status)port_atomic_load_u32(&g->status, PORT_RELAXED));
-    return true;
-}
-
-/* --------------------------------------------------- pipelined memtable */
-
-uint64_t wt_update_last_sequence(write_thread *wt, uint64_t seq)
-{
-    if (seq > wt->last_sequence) wt->last_sequence = seq;
-    return wt->last_sequence;
-}
-
-void wt_enter_as_memtable_writer(write_thread *wt, wt_writer *leader, wt_write_group *g)
-{
-    WT_ASSERT(WT_LOAD(leader, link_older) == NULL);
-    WT_ASSERT(leader->batch != NULL);
-    size_t size = wt_batch_byte_size(leader->batch);
-    size_t max_size = group_size_limit(wt, size);
-    WT_STORE(leader, write_group, g);
-    g->leader = leader;
-    g->size = 1;
-    port_atomic_init_u32(&g->status, WT_OK);
-    port_atomic_init_u32(&g->running, 0);
-    wt_writer *last = leader;
-    wt_writer *newest = port_atomic_load_ptr(&wt->newest_memtable_writer, PORT_ACQUIRE);
-    create_missing_newer_links(WT_QUEUE_MEMTABLE, newest);
-    for (wt_writer *w = leader; w != newest;) {
-        WT_ASSERT(WT_LOAD(w, link_newer) != NULL);
-        w = WT_LOAD(w, link_newer);
-        if (w->batch == NULL) break;
-        if (!wt->opts.allow_concurrent_memtable_write) {
-            /* Serial inserts: keep the group within the byte limit. */
-            if (size + wt_batch_byte_size(w->batch) > max_size) break;
-            size += wt_batch_byte_size(w->batch);
-        }
-        WT_STORE(w, write_group, g);
-        last = w;
-        g->size++;
-    }
-    g->last_writer = last;
-    g->last_sequence = WT_LOAD(last, sequence) + wt_batch_count(last->batch) - 1;
-}
-
-void wt_exit_as_memtable_writer(write_thread *wt, wt_writer *self, wt_write_group *g)
-{
-    (void)self;
-    wt_writer *leader = g->leader, *last = g->last_writer;
-    void *head = last;
-    if (!port_atomic_cas_ptr(&wt->newest_memtable_writer, &head, NULL, PORT_ACQ_REL)) {
-        create_missing_newer_links(WT_QUEUE_MEMTABLE, head);
-        wt_writer *next_leader = WT_LOAD(last, link_newer);
-        WT_ASSERT(next_leader != NULL);
-        WT_STORE(next_leader, link_older, NULL);
-        emit_list(PORT_EV_DETACH, leader->owner, WT_QUEUE_MEMTABLE, g->size, 0, next_leader->owner);
-        set_state(next_leader, WT_STATE_MEMTABLE_WRITER_LEADER);
-    } else {
-        emit_list(PORT_EV_DETACH, leader->owner, WT_QUEUE_MEMTABLE, g->size, 0, UINT32_MAX);
-    }
-    wt_status group_status = (wt_status)port_atomic_load_u32(&g->status, PORT_ACQUIRE);
-    for (wt_writer *w = leader;;) {
-        if (group_status != WT_OK) WT_STORE(w, status, group_status);
-        wt_writer *next = WT_LOAD(w, link_newer);
-        bool at_end = (w == last);
-        if (w != leader) set_state(w, WT_STATE_COMPLETED);
-        if (at_end) break;
-        WT_ASSERT(next != NULL);
-        w = next;
-    }
-    /* The leader owns g, so it goes last. */
-    set_state(leader, WT_STATE_COMPLETED);
-}
-
-void wt_wait_for_memtable_writers(write_thread *wt)
-{
-    WT_ASSERT(wt->opts.enable_pipelined_write);
-    if (port_atomic_load_ptr(&wt->newest_memtable_writer, PORT_ACQUIRE) == NULL) return;
-    wt_writer w;
-    wt_writer_init(&w, NULL, (wt_writer_flags){0}, NULL);
-    if (!link_one(wt, &w, &wt->newest_memtable_writer))
-        await_state(wt, &w, WT_STATE_MEMTABLE_WRITER_LEADER, &wt->ctx_wait_memtable);
-    /* Only the WAL leader (our caller) adds memtable groups, so nobody can
-     * have linked behind us. */
-    port_atomic_store_ptr(&wt->newest_memtable_writer, NULL, PORT_RELEASE);
-}
-
-/* ------------------------------------------------------------ unbatched */
-
-void wt_enter_unbatched(write_thread *wt, wt_writer *w, port_mutex *mu)
-{
-    port_mutex_assert_held(mu);
-    WT_ASSERT(w->batch == NULL);
-    port_mutex_unlock(mu);
-    bool linked_as_leader = link_one(wt, w, &wt->newest_writer);
-    if (!linked_as_leader) {
-        PORT_SYNC_POINT("WriteThread::EnterUnbatched:Wait");
-        /* Leaders never take a writer without a batch as a follower. */
-        await_state(wt, w, WT_STATE_GROUP_LEADER, &wt->ctx_unbatched);
-    }
-    if (wt->opts.enable_pipelined_write) wt_wait_for_memtable_writers(wt);
-    port_mutex_lock(mu);
-}
-
-void wt_exit_unbatched(write_thread *wt, wt_writer *w)
-{
-    void *head = w;
-    if (!port_atomic_cas_ptr(&wt->newest_writer, &head, NULL, PORT_ACQ_REL)) {
-        create_missing_newer_links(wt->id, head);
-        wt_writer *next_leader = WT_LOAD(w, link_newer);
-        WT_ASSERT(next_leader != NULL);
-        WT_STORE(next_leader, link_older, NULL);
-        emit_list(PORT_EV_DETACH, w->owner, wt->id, 1, 0, next_leader->owner);
-        set_state(next_leader, WT_STATE_GROUP_LEADER);
-    } else {
-        emit_list(PORT_EV_DETACH, w->owner, wt->id, 1, 0, UINT32_MAX);
-    }
-}

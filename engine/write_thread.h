@@ -51,6 +51,31 @@ typedef struct wt_write_callback {
 
 typedef struct wt_writer wt_writer;
 
+/* Where one caller's writes spent their time (wtlab extension, in the
+ * spirit of RocksDB's PerfContext write_* counters).  Filled only when a
+ * write's WriteOptions carry a pointer to one (wtbench --breakdown), and
+ * only by the thread that owns it: every field is added to, never reset.
+ * Nanoseconds from port_now_ns; nothing is measured without it, so the
+ * sim (which never sets it) sees no extra clock reads. */
+typedef struct wt_write_stats {
+    /* AwaitState, this caller's writer: pause-spinning, yielding, parked. */
+    uint64_t spin_ns, yield_ns, block_ns;
+    uint64_t blocks;          /* waits that parked */
+    /* Groups this caller led (EnterAsBatchGroupLeader) and their members. */
+    uint64_t groups, members;
+    uint64_t fill_wait_ns;    /* sync_group_fill: waiting for the group to fill */
+    uint64_t enter_ns;        /* PreprocessWrite + forming the group, without fill_wait_ns */
+    uint64_t merge_ns;        /* building the merged batch */
+    uint64_t wal_ns;          /* appending the WAL record */
+    uint64_t sync_ns;         /* fdatasync of the WAL */
+    uint64_t memtable_ns;     /* leader: the group's inserts (serial), or its own
+                                 insert and waiting for the members' (parallel) */
+    uint64_t publish_ns;      /* publishing the last sequence */
+    uint64_t exit_ns;         /* ExitAsBatchGroupLeader: hand-off, waking members
+                                 (counted by whoever ran it: leader or last member) */
+    uint64_t exits;
+} wt_write_stats;
+
 typedef struct wt_write_group {
     wt_writer *leader;
     wt_writer *last_writer;   /* members: leader .. last_writer via link_newer */
@@ -67,6 +92,7 @@ struct wt_writer {
     bool disable_wal;
     bool disable_memtable;    /* WAL-only write (two write queues) */
     const wt_write_callback *callback;
+    wt_write_stats *stats;    /* NULL, or the caller's (touched by its thread only) */
     port_atomic_u32 state;    /* wt_state */
     wt_status callback_status;
     uint64_t log_used;        /* WAL file number the batch went to */
@@ -212,6 +238,10 @@ void wt_exit_unbatched(write_thread *wt, wt_writer *w);
 /* Write stalls.  REQUIRES: DB mutex held; the caller leads the queue. */
 void wt_begin_write_stall(write_thread *wt);
 void wt_end_write_stall(write_thread *wt);
+
+/* Members of g other than its leader that are parked (LOCKED_WAITING).
+ * REQUIRES: the caller leads g (before any member is released). */
+size_t wt_group_parked_members(const wt_write_group *g);
 
 /* The oldest writer in the queue (test and sim introspection; racy). */
 wt_writer *wt_newest_writer(const write_thread *wt);

@@ -34,6 +34,7 @@ typedef struct mode_case {
     const char *name;
     bool concurrent, pipelined, unordered, two_queues;
     bool fill; /* sync_group_fill, and mostly sync writes */
+    bool leader_inserts; /* leader_inserts_parked_group */
 } mode_case;
 
 static const mode_case modes[] = {
@@ -45,6 +46,7 @@ static const mode_case modes[] = {
     {"two write queues", true, false, false, true},
     {"sync group fill", true, false, false, false, true},
     {"pipelined sync group fill", false, true, false, false, true},
+    {"sync group fill, leader inserts parked groups", true, false, false, false, true, true},
 };
 enum { MODE_COUNT = sizeof modes / sizeof modes[0] };
 
@@ -58,6 +60,7 @@ static wt_options mode_options(const mode_case *m)
     o.unordered_write = m->unordered;
     o.two_write_queues = m->two_queues;
     o.sync_group_fill = m->fill;
+    o.leader_inserts_parked_group = m->leader_inserts;
     return o;
 }
 
@@ -92,6 +95,7 @@ typedef struct writer_job {
     const mode_case *mode;
     unsigned thread, writes;
     write_record *rec;
+    wt_write_stats stats; /* every write passes it (WriteOptions.stats) */
 } writer_job;
 
 static void writer_main(void *arg)
@@ -101,7 +105,7 @@ static void writer_main(void *arg)
     wt_batch_init(&b);
     char key[64], value[64];
     for (unsigned j = 0; j < job->writes; j++) {
-        wt_write_options wo = {0};
+        wt_write_options wo = {.stats = &job->stats};
         wt_batch_clear(&b);
         if (job->mode->two_queues && j % 11 == 5) {
             /* A WAL-only write through the second queue: log data only. */
@@ -201,6 +205,25 @@ static uint64_t check_contents(wt_db *db, writer_job *jobs, unsigned threads)
     return expected;
 }
 
+/* The callers' wt_write_stats add up: every write was a member of exactly
+ * one group that some caller led (EnterAsBatchGroupLeader, on either
+ * queue), and in the one-queue default path every group was exited once
+ * (by its leader or by its last parallel member). */
+static void check_stats(const mode_case *m, const writer_job *jobs, unsigned threads)
+{
+    uint64_t writes = 0, groups = 0, members = 0, exits = 0;
+    for (unsigned t = 0; t < threads; t++) {
+        writes += jobs[t].writes;
+        groups += jobs[t].stats.groups;
+        members += jobs[t].stats.members;
+        exits += jobs[t].stats.exits;
+    }
+    ck_assert_uint_eq(members, writes);
+    ck_assert_uint_ge(groups, 1);
+    ck_assert_uint_le(groups, writes);
+    if (!m->pipelined && !m->unordered && !m->two_queues) ck_assert_uint_eq(exits, groups);
+}
+
 typedef struct mode_test {
     int mode;
 } mode_test;
@@ -215,7 +238,7 @@ static void many_writers_body(void *arg)
     writer_job jobs[THREADS];
     port_thread *th[THREADS];
     for (unsigned t = 0; t < THREADS; t++) {
-        jobs[t] = (writer_job){db, m, t, writes, calloc(writes, sizeof(write_record))};
+        jobs[t] = (writer_job){db, m, t, writes, calloc(writes, sizeof(write_record)), {0}};
         ck_assert_int_eq(port_thread_create(&th[t], "writer", writer_main, &jobs[t]), WT_OK);
     }
     for (unsigned t = 0; t < THREADS; t++) port_thread_join(th[t]);
@@ -228,6 +251,7 @@ static void many_writers_body(void *arg)
         ck_assert_uint_eq(wq->fill_waits, 0);
     check_sequences(jobs, THREADS, wt_db_last_sequence(db));
     check_contents(db, jobs, THREADS);
+    check_stats(m, jobs, THREADS);
     close_ok(db);
     db = open_ok(&o, dir);
     check_contents(db, jobs, THREADS);

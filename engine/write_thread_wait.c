@@ -1,0 +1,172 @@
+/*
+ * write_thread_wait.c — how a writer waits for its state word to change
+ * (AwaitState: spin, adaptive yield, park) and how another thread changes
+ * it (SetState).  Split from write_thread.c; the queue and the groups are
+ * there, the memtable-side protocol in write_thread_mem.c.
+ *
+ * Thread safety: every function here runs in any writer's thread; the
+ * state word is the only shared cell, accessed with the port atomics.
+ */
+#include "write_thread_impl.h"
+
+#include "bugs.h"
+#include "util.h"
+
+/* ------------------------------------------------------- states and waits */
+
+/* w's state word went from -> to (as this thread saw it; the sim reads
+ * the value really replaced through .word). */
+static void emit_state(const wt_writer *w, uint32_t owner, uint32_t from, uint32_t to)
+{
+    if (!port_events_enabled()) return;
+    port_event e = {.kind = PORT_EV_STATE, .writer = owner, .from = from, .to = to,
+                    .word = &w->state};
+    port_event_emit(&e);
+}
+
+/* A writer-list event of queue q (PORT_EV_LINK and the rest); `other` is
+ * the writer it names besides the emitting thread (UINT32_MAX: none). */
+void wtq_emit_list(port_event_kind kind, uint32_t who, wt_queue_id q, uint64_t b, uint64_t c,
+                   uint32_t other)
+{
+    if (!port_events_enabled()) return;
+    port_event e = {.kind = kind, .writer = who, .a = q, .b = b, .c = c, .members = &other,
+                    .member_count = other != UINT32_MAX ? 1 : 0};
+    port_event_emit(&e);
+}
+
+/* Moves w to new_state and wakes its owner if it is parked.  w may be
+ * gone as soon as this returns (its owner may already have returned). */
+void wtq_set_state(wt_writer *w, uint32_t new_state)
+{
+    uint32_t owner = w->owner;
+    uint32_t state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
+    if (state != WT_STATE_LOCKED_WAITING &&
+        port_atomic_cas_u32(&w->state, &state, new_state, PORT_SEQ_CST)) {
+        emit_state(w, owner, state, new_state);
+        return;
+    }
+    /* The owner parked (or is about to): only a store plus a wake-up can
+     * reach it, and nobody else may change the state meanwhile. */
+    WT_ASSERT(state == WT_STATE_LOCKED_WAITING);
+    port_atomic_store_u32(&w->state, new_state, PORT_RELEASE);
+    emit_state(w, owner, WT_STATE_LOCKED_WAITING, new_state);
+    port_unpark(&w->state);
+}
+
+/* Phase 3: CAS the state to LOCKED_WAITING and park until a waker moves it.
+ * If the CAS fails, a waker already stored a new state, and every waker
+ * moves a waiter straight to a state it waits for. */
+static uint32_t blocking_await_state(wt_writer *w, uint32_t goal_mask)
+{
+    PORT_SYNC_POINT("WriteThread::AwaitState:BlockingWaiting");
+    uint32_t state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
+    WT_ASSERT(state != WT_STATE_LOCKED_WAITING);
+    bool parked;
+    if (WT_BUG(LOST_WAKEUP)) {
+        parked = (state & goal_mask) == 0;
+        if (parked) port_atomic_store_u32(&w->state, WT_STATE_LOCKED_WAITING, PORT_SEQ_CST);
+    } else {
+        parked = (state & goal_mask) == 0 &&
+                 port_atomic_cas_u32(&w->state, &state, WT_STATE_LOCKED_WAITING, PORT_SEQ_CST);
+    }
+    if (parked) {
+        emit_state(w, w->owner, state, WT_STATE_LOCKED_WAITING);
+        while ((state = port_atomic_load_u32(&w->state, PORT_ACQUIRE)) == WT_STATE_LOCKED_WAITING)
+            port_park(&w->state, WT_STATE_LOCKED_WAITING, "WriteThread::AwaitState");
+    }
+    WT_ASSERT((state & goal_mask) != 0);
+    return state;
+}
+
+/* Phase 2: yield while it pays off.  Returns the last state seen;
+ * *success when the goal was met, *give_up after too many slow yields. */
+static uint32_t yield_await_state(const write_thread *wt, wt_writer *w, uint32_t goal_mask,
+                                  bool *success, bool *give_up)
+{
+    const uint64_t max_ns = wt->opts.max_yield_usec * 1000;
+    const uint64_t slow_ns = wt->opts.slow_yield_usec * 1000;
+    uint64_t spin_begin = port_now_ns(), iter_begin = spin_begin;
+    unsigned slow_yields = 0;
+    uint32_t state = 0;
+    while (iter_begin - spin_begin <= max_ns) {
+        port_yield();
+        state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
+        if (state & goal_mask) {
+            *success = true;
+            break;
+        }
+        uint64_t now = port_now_ns();
+        if (now == iter_begin || now - iter_begin >= slow_ns) {
+            if (++slow_yields >= WT_MAX_SLOW_YIELDS) {
+                *give_up = true;
+                break;
+            }
+        }
+        iter_begin = now;
+    }
+    return state;
+}
+
+/* The clock for w's wait statistics: read only when someone collects them. */
+static uint64_t stats_clock(const wt_writer *w)
+{
+    return w->stats != NULL ? port_now_ns() : 0;
+}
+
+/* Waits until w's state is in goal_mask: spin, then (adaptively) yield,
+ * then park.  The adaptation credit of the call site decides whether the
+ * yield phase is worth it; one call in 256 samples it regardless.  With
+ * w->stats, the time of each phase is added there. */
+static uint32_t await_phases(write_thread *wt, wt_writer *w, uint32_t goal_mask,
+                             wt_await_context *ctx)
+{
+    uint32_t state = 0;
+    uint64_t t0 = stats_clock(w);
+    for (unsigned tries = 0; tries < WT_AWAIT_SPINS; tries++) {
+        state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
+        if (state & goal_mask) break;
+        port_pause();
+    }
+    uint64_t t1 = stats_clock(w);
+    if (w->stats != NULL) w->stats->spin_ns += t1 - t0;
+    if (state & goal_mask) return state;
+    bool sample = false, success = false;
+    if (wt->opts.max_yield_usec > 0) {
+        sample = port_random_u32() % 256 == 0;
+        int32_t credit = (int32_t)port_atomic_load_u32(&ctx->credit, PORT_RELAXED);
+        if (sample || credit >= 0) {
+            bool give_up = false;
+            state = yield_await_state(wt, w, goal_mask, &success, &give_up);
+            sample = sample || give_up;
+        }
+    }
+    uint64_t t2 = stats_clock(w);
+    if ((state & goal_mask) == 0) {
+        state = blocking_await_state(w, goal_mask);
+        if (w->stats != NULL) {
+            w->stats->block_ns += stats_clock(w) - t2;
+            w->stats->blocks++;
+        }
+    }
+    if (w->stats != NULL) w->stats->yield_ns += t2 - t1;
+    if (sample) {
+        /* Decays by 1/1024 per sample; stays within +-2^27. */
+        int32_t v = (int32_t)port_atomic_load_u32(&ctx->credit, PORT_RELAXED);
+        v = v - v / 1024 + (success ? 131072 : -131072);
+        port_atomic_store_u32(&ctx->credit, (uint32_t)v, PORT_RELAXED);
+    }
+    WT_ASSERT((state & goal_mask) != 0);
+    return state;
+}
+
+/* AwaitState: the sim knows what w waits for while it waits. */
+uint32_t wtq_await_state(write_thread *wt, wt_writer *w, uint32_t goal_mask,
+                         wt_await_context *ctx)
+{
+    port_await_begin(&w->state, goal_mask);
+    uint32_t state = await_phases(wt, w, goal_mask, ctx);
+    port_await_end(&w->state);
+    return state;
+}
+
