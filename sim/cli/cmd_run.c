@@ -64,6 +64,9 @@ void cli_print_run(FILE *out, const scenario *sc, const run_config *cfg, const r
     } else if (sc->expect.deadlock || sc->expect.failed_invariant) {
         fprintf(out, "expected  the run to fail with %s\n",
                 sc->expect.deadlock ? "a deadlock" : sc->expect.failed_invariant);
+    } else if (!r->expectations_checked) {
+        fputs("expected  not checked: the run ended before its expectations could be\n"
+              "          checked (see the invariant above)\n", out);
     } else {
         fputs("expected  all met\n", out);
     }

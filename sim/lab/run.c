@@ -132,6 +132,17 @@ static void emit_event(run_state *rs, const trace_event *e)
     trace_emit_text(rs->cfg->trace, rs->text.buf);
 }
 
+/* A line of the runner's own (hold, release, finish, crash, reopen):
+ * seen by expectations about events, and traced. */
+static void runner_line(run_state *rs, const trace_event *e)
+{
+    if (expect_wants_trace_events(&rs->expect)) {
+        sched_fiber *me = sched_self(rs->s);
+        expect_on_line(&rs->expect, (int)e->kind, e, me ? writer_of_fiber(rs, me->id) : -1);
+    }
+    emit_event(rs, e);
+}
+
 /* ------------------------------------------------------------- failures */
 
 static void record_failure(run_state *rs, const char *invariant, const char *fmt, ...)
@@ -192,14 +203,21 @@ static void note_state(run_state *rs, int w, const port_event *e)
 
 static const char *name_of_fiber(void *arg, uint32_t id) { return fiber_name(arg, id); }
 
-/* The trace line of one engine event. */
-static void event_to_line(run_state *rs, const port_event *pe, int w)
+/* The trace line of one engine event (traced, and seen by expectations
+ * about events), unless nobody needs it; *te is NULL then. */
+static void event_to_line(run_state *rs, const port_event *pe, int w, const int *members)
 {
-    if (rs->cfg->trace == NULL) return;
-    trace_event e = event_here(rs, TRACE_KIND_COUNT);
-    if (trace_event_from_port(&e, pe, name_of_fiber, rs, w >= 0 ? rs->writers[w].batch : -1,
-                              &rs->scratch))
-        emit_event(rs, &e);
+    trace_event e, *te = NULL;
+    if (rs->cfg->trace != NULL || expect_wants_trace_events(&rs->expect)) {
+        e = event_here(rs, TRACE_KIND_COUNT);
+        if (trace_event_from_port(&e, pe, name_of_fiber, rs, w >= 0 ? rs->writers[w].batch : -1,
+                                  &rs->scratch))
+            te = &e;
+    }
+    sched_fiber *me = sched_self(rs->s);
+    expect_on_event(&rs->expect, pe, te, w, w >= 0 ? rs->writers[w].batch : -1,
+                    me ? writer_of_fiber(rs, me->id) : -1, members, me ? me->name : "-");
+    if (te != NULL && rs->cfg->trace != NULL) emit_event(rs, te);
 }
 
 static void on_event(void *arg, sched *s, const port_event *e)
@@ -216,7 +234,7 @@ static void on_event(void *arg, sched *s, const port_event *e)
         expect_note_group(&rs->expect, members, e->member_count);
     }
     if (e->kind == PORT_EV_WAL_SYNC_END) rs->res->wal_syncs++;
-    event_to_line(rs, e, w);
+    event_to_line(rs, e, w, members);
     oracle_violation v;
     if (!oracle_on_event(rs->orc, e, w, w >= 0 ? rs->writers[w].batch : -1, sched_steps(rs->s),
                          members, &v))
@@ -279,7 +297,7 @@ static void pin_line(run_state *rs, pin_rt *p, trace_kind kind, const char *writ
     e.writer = writer;
     e.at = p->pin->at;
     e.until = until;
-    emit_event(rs, &e);
+    runner_line(rs, &e);
 }
 
 /* The pins' line callback (pins.h): their holds and releases, traced. */
@@ -312,6 +330,13 @@ static bool on_sync_point(void *arg, sched *s, sched_fiber *f, const char *name)
     run_state *rs = arg;
     note_sync_point(rs, name);
     int w = writer_of_fiber(rs, f->id);
+    if (expect_wants_trace_events(&rs->expect)) {
+        trace_event e = event_here(rs, TRACE_KIND_COUNT);
+        e.at = name;
+        e.writer = w >= 0 ? rs->sc->writers[w].name : NULL;
+        e.batch = w >= 0 ? rs->writers[w].batch : -1;
+        expect_on_line(&rs->expect, SCENARIO_EVENT_SYNC_POINT, &e, w);
+    }
     if (w < 0) return false;
     check_no_slowdown(rs, f, w, name);
     return pins_on_sync_point(&rs->pins, s, f, w, name);
@@ -351,7 +376,7 @@ static void on_fiber_end(void *arg, sched *s, sched_fiber *f)
     int w = writer_of_fiber(rs, f->id);
     if (w >= 0) pins_on_finished(&rs->pins, w);
     trace_event e = event_here(rs, TRACE_FINISH);
-    emit_event(rs, &e);
+    runner_line(rs, &e);
 }
 
 /* A deadlock report ends with the write queues. */
@@ -431,7 +456,7 @@ static void crash_now(run_state *rs)
     sched *s = rs->s;
     trace_event e = event_here(rs, TRACE_CRASH);
     e.tear_last_write = rs->sc->crash.tear_last_write;
-    emit_event(rs, &e);
+    runner_line(rs, &e);
     sched_fiber *me = sched_self(s);
     for (size_t i = 1; i < sched_fiber_count(s); i++) {
         sched_fiber *f = sched_fiber_at(s, (uint32_t)i);
@@ -504,13 +529,14 @@ static void root_main(void *arg)
     if (rs->crashed) {
         if (!rs->sc->crash.reopen) return;
         trace_event e = event_here(rs, TRACE_REOPEN);
-        emit_event(rs, &e);
+        runner_line(rs, &e);
         if (open_db(rs) != WT_OK) return;
         check_or_stop(rs, oracle_check_recovery(rs->orc, rs->db, &v), &v);
     } else {
         check_or_stop(rs, oracle_check_final(rs->orc, rs->db, &v), &v);
     }
     expect_check(&rs->expect, rs->db, rs->orc, rs->res);
+    rs->res->expectations_checked = true;
     wt_status st = wt_db_close(rs->db);
     rs->db = NULL;
     if (st != WT_OK) record_failure(rs, "close_failed", "closing the DB failed: %s", wt_status_name(st));
@@ -581,7 +607,9 @@ static void summary_line(run_state *rs)
         .states_visited = {visited, nvisited},
         .invariants = r->failed_invariant ? r->failed_invariant : "ok",
         .detail = r->failed_invariant ? r->detail : NULL,
-        .expectations = r->expectations[0] ? r->expectations : "ok",
+        .expectations = r->expectations[0]         ? r->expectations
+                        : r->expectations_checked ? "ok"
+                                                  : "not checked: the run did not complete",
     };
     trace_encode_summary(&rs->text, &sum, TRACE_SOURCE_SIM);
     trace_emit_text(rs->cfg->trace, rs->text.buf);
@@ -634,7 +662,8 @@ static void judge(run_state *rs, sched *s)
         r->passed = r->failed_invariant != NULL && strcmp(r->failed_invariant, x->failed_invariant) == 0;
     else
         r->passed = r->outcome == SCHED_COMPLETED && r->failed_invariant == NULL &&
-                    r->expectations[0] == '\0' && r->leaked_blocks == 0;
+                    r->expectations_checked && r->expectations[0] == '\0' &&
+                    r->leaked_blocks == 0;
     if (r->outcome == SCHED_COMPLETED && r->leaked_blocks > 0 && r->failed_invariant == NULL)
         record_failure(rs, "memory_leak", "the engine left %llu blocks allocated after close",
                        (unsigned long long)r->leaked_blocks);

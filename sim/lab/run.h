@@ -80,6 +80,7 @@ typedef struct run_result {
     char detail[4096];           /* why (names the step and writers) */
     uint64_t violation_step;
     char expectations[4096];     /* failed expectations, one per line; "" if none */
+    bool expectations_checked;   /* the run got as far as checking them */
     uint64_t steps, decisions, virtual_ns;
     uint64_t groups, max_group, wal_syncs;
     uint64_t transitions[WT_STATE_COUNT][WT_STATE_COUNT];

@@ -403,7 +403,12 @@ static bool check_schedule_refs(scenario_loader *l)
         const scenario_pin *pin = &sch->pins[i];
         const json_doc_node *p = json_doc_at(json_doc_get(schedule, "pins"), i);
         if (!scenario_check_writer_ref(c, s, pin->hold, json_doc_get(p, "hold"),
-                                       JSON_CHECK_AT_VALUE))
+                                       JSON_CHECK_AT_VALUE) ||
+            !scenario_check_sync_point(c, json_doc_get(p, "at"), pin->at))
+            return false;
+        if (pin->until_kind == SCENARIO_UNTIL_SYNC_POINT &&
+            !scenario_check_sync_point(c, json_doc_get(json_doc_get(p, "until"), "sync_point"),
+                                       pin->until_sync_point))
             return false;
         if (pin->until_kind != SCENARIO_UNTIL_TIME &&
             !scenario_check_writer_ref(c, s, pin->until_writer,
@@ -476,7 +481,8 @@ static void set_defaults(scenario *s)
                                       .pct_steps = 2000, .max_steps = 2000000, .tick_ns = 5};
     s->crash = (scenario_crash){.when = SCENARIO_CRASH_NONE, .reopen = true};
     s->expect = (scenario_expect){.group_count_total = -1, .max_group_size = -1,
-                                  .min_max_group_size = -1, .last_sequence = -1};
+                                  .min_max_group_size = -1, .last_sequence = -1,
+                                  .wal_record_total = -1, .wal_syncs = -1};
 }
 
 /* ------------------------------------------------------------- loading */
@@ -625,6 +631,7 @@ static void free_expect(scenario_expect *e)
     for (size_t i = 0; i < e->states_visited_count; i++) free(e->states_visited[i]);
     free(e->states_visited);
     free(e->failed_invariant);
+    scenario_expect_free_events(e);
 }
 
 void scenario_free(scenario *s)

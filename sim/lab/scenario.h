@@ -175,6 +175,60 @@ typedef struct scenario_expect_group {
     size_t member_count;
 } scenario_expect_group;
 
+/* One condition on a trace event, "KEY=VALUE" of an event spec: KEY is
+ * one of the kind's trace fields (or "fiber", or "group"); the value is
+ * compared as the field's type. */
+typedef struct scenario_event_filter {
+    char *key;
+    int type;                 /* a trace_field_type; -1: "group" */
+    size_t offset;            /* of the field in trace_event */
+    char *text;               /* strings and booleans, as written */
+    int64_t number;           /* integers ("group" too) */
+} scenario_event_filter;
+
+/* "[first|last] KIND KEY=VALUE ...": the first (default) or last event of
+ * trace kind KIND (or "sync_point") whose fields match every filter. */
+typedef struct scenario_event_spec {
+    char *text;               /* as written, for messages */
+    int kind;                 /* a trace_kind; SCENARIO_EVENT_SYNC_POINT: a sync point */
+    bool last;
+    scenario_event_filter *filters;
+    size_t filter_count;
+} scenario_event_spec;
+
+enum { SCENARIO_EVENT_SYNC_POINT = 1000 };
+
+/* expect.order: event `before` comes before event `after`. */
+typedef struct scenario_expect_order {
+    scenario_event_spec before, after;
+} scenario_expect_order;
+
+/* expect.transitions: state changes from `from` to `to` (0: any state),
+ * of writer `writer` ("" any), made by fiber `by` ("" any): exactly
+ * `count`, or within [min, max] (-1: unbounded). */
+typedef struct scenario_expect_transition {
+    uint32_t from, to;
+    char writer[SCENARIO_MAX_NAME];
+    char by[SCENARIO_MAX_NAME];
+    int64_t count, min, max;
+} scenario_expect_transition;
+
+/* expect.wal.records[i]: fields -1 are not checked. */
+typedef struct scenario_expect_wal_record {
+    int64_t first_seq, count, batches;
+    char writer[SCENARIO_MAX_NAME]; /* "" any: the leader that appended it */
+} scenario_expect_wal_record;
+
+/* expect.writes[i]: one write call (writer, batch); -1 / has_status
+ * false: not checked. */
+typedef struct scenario_expect_write {
+    char writer[SCENARIO_MAX_NAME];
+    int64_t batch;
+    bool has_status;
+    wt_status status;
+    int64_t seq, count;
+} scenario_expect_write;
+
 typedef struct scenario_expect {
     scenario_expect_key *contents;
     size_t content_count;
@@ -191,6 +245,16 @@ typedef struct scenario_expect {
     char **states_visited;         /* states some writer must have entered */
     size_t states_visited_count;
     char *failed_invariant;        /* the run must fail exactly this invariant */
+    scenario_expect_transition *transitions;
+    size_t transition_count;
+    scenario_expect_wal_record *wal_records; /* the first N records, in order */
+    size_t wal_record_count;
+    int64_t wal_record_total;      /* -1: not checked */
+    int64_t wal_syncs;             /* -1: not checked */
+    scenario_expect_write *writes;
+    size_t write_count;
+    scenario_expect_order *order;
+    size_t order_count;
 } scenario_expect;
 
 typedef struct scenario {

@@ -1,0 +1,87 @@
+#!/bin/sh
+# expect_events.sh WTLAB SOURCE_DIR — the expectations about events
+# (expect.transitions, expect.wal, expect.writes, expect.order): a
+# scenario that meets them all passes; the same scenario with one value
+# changed fails with exit status 1 and a line naming the expectation and
+# what the run did instead; a run that stops early never says "all met";
+# misspelt event specs and sync points are refused at load (exit 2, "did
+# you mean").
+set -u
+wtlab=$1 src=$2
+. "$(dirname "$0")/tap.sh"
+met=$src/tests/data/expect/events-met.json
+echo "1..17"
+
+check "a scenario meeting every expectation about events passes" \
+    "$wtlab" run "$met" -q -o "$tmp/t.jsonl"
+
+# variant NAME SED-EXPRESSION: the met scenario with one edit.
+variant() {
+    sed "$2" "$met" > "$tmp/$1.json"
+    cmp -s "$met" "$tmp/$1.json" && { echo "the edit $2 changed nothing" >&2; exit 1; }
+    echo "$tmp/$1.json"
+}
+# fails_with FILE PATTERN: exit 1, the summary lists PATTERN.
+fails_with() {
+    "$wtlab" run "$1" -o "$tmp/f.jsonl" > "$tmp/out" 2>&1
+    st=$?
+    cat "$tmp/out"
+    [ $st -eq 1 ] || { echo "exit status $st, wanted 1"; return 1; }
+    grep -qF -- "$2" "$tmp/out" || { echo "output lacks: $2"; return 1; }
+}
+f=$(variant tr-count 's/"to": "LOCKED_WAITING", "count": 3/"to": "LOCKED_WAITING", "count": 4/')
+check "transitions: a wrong count fails, naming the transition and the count seen" \
+    fails_with "$f" 'transitions[0]: INIT -> LOCKED_WAITING: seen 3 times, expected 4'
+f=$(variant tr-by 's/"writer": "w2", "by": "w1"/"writer": "w2", "by": "w3"/')
+check "transitions: the wrong fiber in \"by\" fails" \
+    fails_with "$f" 'transitions[2]: LOCKED_WAITING -> GROUP_LEADER of w2 by w3: seen 0 times, expected 1'
+f=$(variant tr-max 's/"to": "PARALLEL_MEMTABLE_WRITER", "max": 0/"to": "COMPLETED", "max": 1/')
+check "transitions: more than \"max\" fails" \
+    fails_with "$f" 'transitions[4]: any -> COMPLETED: seen 2 times, expected <= 1'
+f=$(variant wal-batches 's/"count": 4, "batches": 3/"count": 4, "batches": 2/')
+check "wal.records: a wrong number of merged batches fails, showing the record" \
+    fails_with "$f" 'wal.records[1]: got first_seq 2 count 4 batches 3 by w2, expected first_seq 2 count 4 batches 2 by w2'
+f=$(variant wal-syncs 's/"syncs": 2/"syncs": 1/')
+check "wal.syncs: a wrong sync count fails" fails_with "$f" 'wal.syncs: 2 WAL syncs, expected 1'
+f=$(variant wal-total 's/"record_count": 2/"record_count": 3/')
+check "wal.record_count: a wrong record count fails" \
+    fails_with "$f" 'wal.record_count: 2 records appended, expected 3'
+f=$(variant wr-seq 's/"writer": "w4", "seq": 5/"writer": "w4", "seq": 4/')
+check "writes: a wrong sequence fails" fails_with "$f" 'writes[2]: w4 batch 0 got sequence 5, expected 4'
+f=$(variant wr-status 's/"writer": "w1", "status": "ok"/"writer": "w1", "status": "busy"/')
+check "writes: a wrong status fails" fails_with "$f" 'writes[0]: w1 batch 0 returned ok, expected busy'
+f=$(variant ord-swap 's/"before": "last insert_end fiber=w2", "after": "publish seq=5"/"before": "publish seq=5", "after": "last insert_end fiber=w2"/')
+check "order: two events the other way round fail, with their steps" \
+    fails_with "$f" 'order[2]: "publish seq=5" (step'
+f=$(variant ord-never 's/"after": "group leader=w2"/"after": "group leader=w3"/')
+check "order: an event that never happens fails" fails_with "$f" 'order[3]: "group leader=w3" never happened'
+
+# Bad specs are refused at load with the position and a suggestion.
+f=$(variant bad-kind 's/"wal_sync_end writer=w1"/"wal_synk_end writer=w1"/')
+check "order: a misspelt event kind is bad input with \"did you mean\"" \
+    expect_status 2 '/expect/order/0/before: unknown event kind "wal_synk_end" (did you mean "wal_sync_end"?)' "$wtlab" run "$f"
+f=$(variant bad-key 's/"publish seq=5"/"publish sequence=5"/')
+check "order: a key the event kind lacks is bad input" \
+    expect_status 2 '/expect/order/2/after: unknown key of a "publish" event "sequence"' "$wtlab" run "$f"
+f=$(variant bad-sp 's/name=WriteThread::JoinBatchGroup:Start/name=WriteThread::JoinBatchGroup:Strat/')
+check "order: a misspelt sync point is bad input with \"did you mean\"" \
+    expect_status 2 'did you mean "WriteThread::JoinBatchGroup:Start"' "$wtlab" run "$f"
+f=$(variant bad-batch 's/"writer": "w3", "batch": 0/"writer": "w3", "batch": 1/')
+check "writes: a batch the writer does not have is bad input" \
+    expect_status 2 '/expect/writes/1/batch: "w3" has 1 batch (after repeat): 0 to 0' "$wtlab" run "$f"
+
+# A pin at a misspelt sync point is refused at load.
+sed 's/"schedule": {"policy": "random", "seed": 1}/"schedule": {"seed": 1, "pins": [{"hold": "w2", "at": "WriteThread::JoinBatchGroup:Wiat", "until": {"writer": "w1", "finished": true}}]}/' \
+    "$met" > "$tmp/pin.json"
+check "a pin at a misspelt sync point is bad input with \"did you mean\"" \
+    expect_status 2 'pins/0/at: unknown sync point "WriteThread::JoinBatchGroup:Wiat" (did you mean "WriteThread::JoinBatchGroup:Wait"?)' \
+    "$wtlab" run "$tmp/pin.json"
+
+# A run that ends in a deadlock it did not expect never says "all met".
+sed 's/"schedule": {"policy": "random", "seed": 1}/"schedule": {"seed": 1, "pins": [{"hold": "w1", "at": "WriteThread::JoinBatchGroup:Start", "until": {"writer": "w2", "finished": true}}, {"hold": "w2", "at": "WriteThread::JoinBatchGroup:Start", "until": {"writer": "w1", "finished": true}}]}/' \
+    "$met" > "$tmp/dead.json"
+check "a deadlocked run says its expectations were not checked, never \"all met\"" sh -c "
+    '$wtlab' run '$tmp/dead.json' -o '$tmp/d.jsonl' > '$tmp/o' 2>&1; st=\$?; cat '$tmp/o'
+    [ \$st -eq 1 ] && grep -q 'expected  not checked' '$tmp/o' && ! grep -q 'all met' '$tmp/o' &&
+    tail -n 1 '$tmp/d.jsonl' | grep -q '\"expectations\":\"not checked'"
+exit $fail
