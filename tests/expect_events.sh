@@ -5,12 +5,14 @@
 # changed fails with exit status 1 and a line naming the expectation and
 # what the run did instead; a run that stops early never says "all met";
 # misspelt event specs and sync points are refused at load (exit 2, "did
-# you mean").
+# you mean").  Pins on the sim's fibers (flush, crasher) and the "blocked"
+# condition: the pinned scenario passes, and without its pin the
+# expectation it guarantees fails.
 set -u
 wtlab=$1 src=$2
 . "$(dirname "$0")/tap.sh"
 met=$src/tests/data/expect/events-met.json
-echo "1..17"
+echo "1..25"
 
 check "a scenario meeting every expectation about events passes" \
     "$wtlab" run "$met" -q -o "$tmp/t.jsonl"
@@ -23,11 +25,11 @@ variant() {
 }
 # fails_with FILE PATTERN: exit 1, the summary lists PATTERN.
 fails_with() {
-    "$wtlab" run "$1" -o "$tmp/f.jsonl" > "$tmp/out" 2>&1
+    "$wtlab" run "$1" -o "$tmp/f.jsonl" > "$tmp/fw" 2>&1
     st=$?
-    cat "$tmp/out"
+    cat "$tmp/fw"
     [ $st -eq 1 ] || { echo "exit status $st, wanted 1"; return 1; }
-    grep -qF -- "$2" "$tmp/out" || { echo "output lacks: $2"; return 1; }
+    grep -qF -- "$2" "$tmp/fw" || { echo "output lacks: $2"; return 1; }
 }
 f=$(variant tr-count 's/"to": "LOCKED_WAITING", "count": 3/"to": "LOCKED_WAITING", "count": 4/')
 check "transitions: a wrong count fails, naming the transition and the count seen" \
@@ -84,4 +86,30 @@ check "a deadlocked run says its expectations were not checked, never \"all met\
     '$wtlab' run '$tmp/dead.json' -o '$tmp/d.jsonl' > '$tmp/o' 2>&1; st=\$?; cat '$tmp/o'
     [ \$st -eq 1 ] && grep -q 'expected  not checked' '$tmp/o' && ! grep -q 'all met' '$tmp/o' &&
     tail -n 1 '$tmp/d.jsonl' | grep -q '\"expectations\":\"not checked'"
+# Pins on sim fibers.
+pins=$src/tests/data/pins
+check "a pin holds the flush fiber until a writer is blocked in the stall" \
+    "$wtlab" run "$pins/flush-held.json" -q -o "$tmp/t.jsonl"
+sed '/"hold": "flush"/d' "$pins/flush-held.json" > "$tmp/nopin.json"
+check "without the flush pin, c never meets the stall (the order expectation fails)" \
+    fails_with "$tmp/nopin.json" 'order[1]: "hold writer=flush" never happened'
+check "a pin on the crasher delays the crash until a writer has finished" \
+    "$wtlab" run "$pins/crash-held.json" -q -o "$tmp/t.jsonl"
+sed '/"hold": "crasher"/d' "$pins/crash-held.json" > "$tmp/nocrashpin.json"
+check "without it the crash comes first and b's write is lost (contents fail)" \
+    fails_with "$tmp/nocrashpin.json" 'contents: b should be "1"'
+sed 's/"hold": "flush"/"hold": "flusher"/' "$pins/flush-held.json" > "$tmp/bad.json"
+check "a pin on an unknown fiber is bad input with \"did you mean\"" \
+    expect_status 2 '/schedule/pins/0/hold: unknown fiber "flusher" (did you mean "flush"?)' "$wtlab" run "$tmp/bad.json"
+sed 's/"crash": {"at": {"time_ns": 5500000}},//' "$pins/crash-held.json" > "$tmp/bad.json"
+check "\"crasher\" is a fiber only with a crash at a time" \
+    expect_status 2 '/schedule/pins/0/hold: unknown fiber "crasher"' "$wtlab" run "$tmp/bad.json"
+sed 's/"until": {"fiber": "c", "blocked": true}/"until": {"fiber": "c", "writer": "c", "blocked": true}/' \
+    "$pins/flush-held.json" > "$tmp/bad.json"
+check "until: \"fiber\" and \"writer\" together are bad input" \
+    expect_status 2 '/schedule/pins/0/until/fiber: cannot be combined with "writer"' "$wtlab" run "$tmp/bad.json"
+sed 's/"until": {"fiber": "c", "blocked": true}/"until": {"fiber": "flush", "state": "INIT"}/' \
+    "$pins/flush-held.json" > "$tmp/bad.json"
+check "until: a state condition needs a writer, not a sim fiber" \
+    expect_status 2 '/schedule/pins/0/until/fiber: unknown writer "flush"' "$wtlab" run "$tmp/bad.json"
 exit $fail

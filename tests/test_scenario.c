@@ -466,7 +466,7 @@ static const bad_text bad_texts[] = {
     {HEAD "\"schedule\": {\"pins\": [{\"hold\": \"a\", \"at\": \"p\", \"until\": {\"writer\": "
           "\"b\"}}]}}",
      "inline.json:1:166: /schedule/pins/0/until: expected one of \"state\", \"sync_point\", "
-     "\"finished\" or \"time_ns\""},
+     "\"finished\", \"blocked\" or \"time_ns\""},
     {HEAD "\"schedule\": {\"pins\": [{\"hold\": \"a\", \"at\": \"p\", \"until\": {\"time_ns\": 5, "
           "\"writer\": \"b\"}}]}}",
      "inline.json:1:181: /schedule/pins/0/until/writer: not allowed with \"time_ns\""},
@@ -483,7 +483,8 @@ static const bad_text bad_texts[] = {
      "\"sync_point\"?)"},
     {HEAD "\"schedule\": {\"pins\": [{\"hold\": \"zz\", \"at\": \"p\", \"until\": {\"time_ns\": "
           "1}}]}}",
-     "inline.json:1:141: /schedule/pins/0/hold: unknown writer \"zz\" (expected one of: a, b)"},
+     "inline.json:1:141: /schedule/pins/0/hold: unknown fiber \"zz\" (expected one of: a, b, "
+     "main, flush)"},
     {HEAD "\"schedule\": {\"pins\": [{\"hold\": \"a\", \"at\": \"\", \"until\": {\"time_ns\": "
           "1}}]}}",
      "inline.json:1:152: /schedule/pins/0/at: must not be empty"},

@@ -286,6 +286,9 @@ static void describe_until(const scenario_pin *p, char *buf, size_t n)
     case SCENARIO_UNTIL_TIME:
         snprintf(buf, n, "t >= %llu ns", (unsigned long long)p->until_time_ns);
         break;
+    case SCENARIO_UNTIL_BLOCKED:
+        snprintf(buf, n, "%s is blocked", p->until_writer);
+        break;
     }
 }
 
@@ -337,9 +340,8 @@ static bool on_sync_point(void *arg, sched *s, sched_fiber *f, const char *name)
         e.batch = w >= 0 ? rs->writers[w].batch : -1;
         expect_on_line(&rs->expect, SCENARIO_EVENT_SYNC_POINT, &e, w);
     }
-    if (w < 0) return false;
-    check_no_slowdown(rs, f, w, name);
-    return pins_on_sync_point(&rs->pins, s, f, w, name);
+    if (w >= 0) check_no_slowdown(rs, f, w, name);
+    return pins_on_sync_point(&rs->pins, s, f, name);
 }
 
 /* `--at STEP`: the writers' progress by fiber id, then the dump. */
@@ -367,6 +369,13 @@ static void after_step(void *arg, sched *s)
     if (rs->cfg->stop_after_step != 0 && sched_steps(s) > rs->cfg->stop_after_step)
         sched_fail(s, SCHED_ABORTED, "stopped at the requested step");
     pins_after_step(&rs->pins, s);
+}
+
+/* Nothing can run: a pin waiting for a fiber to block may be met now. */
+static bool on_stuck(void *arg, sched *s)
+{
+    run_state *rs = arg;
+    return pins_after_step(&rs->pins, s);
 }
 
 static void on_fiber_end(void *arg, sched *s, sched_fiber *f)
@@ -477,6 +486,13 @@ static void crasher_main(void *arg)
     run_state *rs = arg;
     uint64_t at = rs->sc->crash.time_ns;
     if (at > port_now_ns()) port_sleep_ns(at - port_now_ns());
+    /* Where a pin can delay the crash: a scheduling point, so only when a
+     * pin holds the crasher (other runs keep their traces). */
+    for (size_t i = 0; i < rs->sc->schedule.pin_count; i++)
+        if (strcmp(rs->sc->schedule.pins[i].hold, "crasher") == 0) {
+            port_sync_point(RUN_CRASH_SYNC_POINT);
+            break;
+        }
     if (!rs->crashed) crash_now(rs);
 }
 
@@ -704,7 +720,8 @@ bool run_scenario(const run_config *cfg, run_result *res)
         .policy = policy,
         .hooks = {.arg = &rs, .on_decision = on_decision, .on_event = on_event,
                   .on_sync_point = on_sync_point, .after_step = after_step,
-                  .on_fiber_end = on_fiber_end, .on_deadlock = on_deadlock},
+                  .on_fiber_end = on_fiber_end, .on_deadlock = on_deadlock,
+                  .on_stuck = on_stuck},
     };
     rs.s = sched_create(&sc);
     port_sim_run_begin();

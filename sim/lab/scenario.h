@@ -110,16 +110,24 @@ typedef struct scenario_decision {
     uint64_t steps;
 } scenario_decision;
 
+/* The sync point the sim's crasher fiber reaches just before it crashes
+ * (crash.at {"time_ns": T}), so a pin on "crasher" can delay the crash;
+ * not an engine sync point. */
+#define RUN_CRASH_SYNC_POINT "wtlab::Crash:Before"
+
 typedef enum scenario_until_kind {
     SCENARIO_UNTIL_STATE,      /* writer has been in `state` */
     SCENARIO_UNTIL_SYNC_POINT, /* writer has reached `sync_point` */
     SCENARIO_UNTIL_FINISHED,   /* writer has finished all its batches */
     SCENARIO_UNTIL_TIME,       /* virtual time >= time_ns */
+    SCENARIO_UNTIL_BLOCKED,    /* fiber until_writer is blocked (mutex, condition, AwaitState) */
 } scenario_until_kind;
 
-/* "Hold writer `hold` at sync point `at` until `until`" (RocksDB
+/* "Hold fiber `hold` (a writer, or the sim's "main", "flush" or
+ * "crasher") at sync point `at` until `until`" (RocksDB
  * SyncPoint::LoadDependency style).  Applies to the `occurrence`-th time
- * the writer reaches `at` (1 = first). */
+ * the fiber reaches `at` (1 = first).  until_writer names a writer for
+ * state and finished conditions, any fiber for sync_point and blocked. */
 typedef struct scenario_pin {
     char hold[SCENARIO_MAX_NAME];
     char *at;

@@ -33,10 +33,15 @@ static const size_t sync_point_count = sizeof engine_sync_points / sizeof engine
 
 bool scenario_check_sync_point(json_check *c, const json_doc_node *v, const char *name)
 {
-    for (size_t i = 0; i < sync_point_count; i++)
+    const char *names[sizeof engine_sync_points / sizeof engine_sync_points[0] + 1];
+    for (size_t i = 0; i < sync_point_count; i++) {
+        names[i] = engine_sync_points[i];
         if (strcmp(engine_sync_points[i], name) == 0) return true;
-    return json_check_fail_unknown(c, v, JSON_CHECK_AT_VALUE, "sync point", name,
-                                   engine_sync_points, sync_point_count);
+    }
+    names[sync_point_count] = RUN_CRASH_SYNC_POINT; /* the sim's own */
+    if (strcmp(name, RUN_CRASH_SYNC_POINT) == 0) return true;
+    return json_check_fail_unknown(c, v, JSON_CHECK_AT_VALUE, "sync point", name, names,
+                                   sync_point_count + 1);
 }
 
 /* --------------------------------------------------------- event specs */
@@ -382,9 +387,10 @@ static bool check_spec_refs(scenario_loader *l, const scenario_event_spec *spec,
 {
     for (size_t i = 0; i < spec->filter_count; i++) {
         const scenario_event_filter *f = &spec->filters[i];
+        /* "writer" of hold and release lines is the held fiber, any fiber */
         bool fiber = strcmp(f->key, "fiber") == 0;
         bool writer = strcmp(f->key, "writer") == 0 || strcmp(f->key, "leader") == 0;
-        if ((fiber || writer) && !check_name_ref(l, f->text, at, fiber)) return false;
+        if ((fiber || writer) && !check_name_ref(l, f->text, at, true)) return false;
     }
     return true;
 }
