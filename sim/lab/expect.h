@@ -86,6 +86,9 @@ void expect_on_event(expect_log *x, const port_event *pe, const trace_event *te,
  * crash, ...), or a sync point reached (kind SCENARIO_EVENT_SYNC_POINT:
  * te->at is its name); self as above. */
 void expect_on_line(expect_log *x, int kind, const trace_event *te, int self);
+/* A write call returned (also one rejected before it emitted any event,
+ * e.g. sync with disable_wal). */
+void expect_on_return(expect_log *x, int writer, int batch, wt_status st, uint64_t seq);
 /* expect.order needs events as trace lines. */
 bool expect_wants_trace_events(const expect_log *x);
 /* The checks of expect_events.c (transitions, wal, writes, order). */

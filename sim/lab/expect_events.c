@@ -201,6 +201,18 @@ void expect_on_event(expect_log *x, const port_event *pe, const trace_event *te,
     if (te != NULL) match_order(x, (int)te->kind, te, group >= 0 ? group : group_of(x, writer, self));
 }
 
+void expect_on_return(expect_log *x, int writer, int batch, wt_status st, uint64_t seq)
+{
+    assert(writer >= 0 && (size_t)writer < x->sc->writer_count);
+    assert(batch >= 0 && (size_t)batch < x->sc->writers[writer].batch_count);
+    expect_write_seen *w = &x->writes[writer][batch];
+    if (w->ended) return; /* its write_end event said it all */
+    const scenario_batch *b = &x->sc->writers[writer].batches[batch];
+    uint64_t count = 0;
+    for (size_t i = 0; i < b->op_count; i++) count += b->ops[i].kind != SCENARIO_OP_LOG_DATA;
+    *w = (expect_write_seen){true, st, st == WT_OK ? seq : 0, count};
+}
+
 /* ---------------------------------------------------------------- checks */
 
 static void check_transitions(const expect_log *x, run_result *r)

@@ -438,7 +438,9 @@ static void writer_main(void *arg)
         wr->batch = (int)i;
         uint64_t seq = 0;
         wt_status st = wt_db_write_ex(rs->db, &wo, &wb, b->has_callback ? &cb : NULL, &seq);
-        (void)st; /* the oracle has it from the write_end event */
+        /* The oracle has it from the write_end event; a write rejected
+         * before it began has none. */
+        expect_on_return(&rs->expect, wr->index, (int)i, st, seq);
     }
     wt_batch_destroy(&wb);
 }
