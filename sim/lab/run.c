@@ -28,6 +28,7 @@
 #include "expect.h"
 #include "oracle.h"
 #include "pins.h"
+#include "reads.h"
 #include "policy.h"
 #include "port_sim.h"
 #include "simfs.h"
@@ -59,6 +60,7 @@ typedef struct run_state {
     writer_rt *writers;
     int fiber_writer[SCHED_MAX_FIBERS];
     pins pins;
+    reads reads;
     expect_log expect;
     bool writers_spawned, crashed;
     uint64_t writers_start_ns;  /* writers' start_ns count from here */
@@ -234,6 +236,7 @@ static void on_event(void *arg, sched *s, const port_event *e)
         expect_note_group(&rs->expect, members, e->member_count);
     }
     if (e->kind == PORT_EV_WAL_SYNC_END) rs->res->wal_syncs++;
+    if (e->kind == PORT_EV_PUBLISH) reads_note_published(&rs->reads, e->a);
     event_to_line(rs, e, w, members);
     oracle_violation v;
     if (!oracle_on_event(rs->orc, e, w, w >= 0 ? rs->writers[w].batch : -1, sched_steps(rs->s),
@@ -341,7 +344,8 @@ static bool on_sync_point(void *arg, sched *s, sched_fiber *f, const char *name)
         expect_on_line(&rs->expect, SCENARIO_EVENT_SYNC_POINT, &e, w);
     }
     if (w >= 0) check_no_slowdown(rs, f, w, name);
-    return pins_on_sync_point(&rs->pins, s, f, name);
+    bool held = pins_on_sync_point(&rs->pins, s, f, name);
+    return reads_on_sync_point(&rs->reads, s, f, w, name, held) || held;
 }
 
 /* `--at STEP`: the writers' progress by fiber id, then the dump. */
@@ -369,13 +373,15 @@ static void after_step(void *arg, sched *s)
     if (rs->cfg->stop_after_step != 0 && sched_steps(s) > rs->cfg->stop_after_step)
         sched_fail(s, SCHED_ABORTED, "stopped at the requested step");
     pins_after_step(&rs->pins, s);
+    reads_after_step(&rs->reads, s);
 }
 
 /* Nothing can run: a pin waiting for a fiber to block may be met now. */
 static bool on_stuck(void *arg, sched *s)
 {
     run_state *rs = arg;
-    return pins_after_step(&rs->pins, s);
+    if (pins_after_step(&rs->pins, s) | reads_after_step(&rs->reads, s)) return true;
+    return reads_on_stuck(&rs->reads, s);
 }
 
 static void on_fiber_end(void *arg, sched *s, sched_fiber *f)
@@ -483,6 +489,12 @@ static void crash_now(run_state *rs)
     rs->crash_count++;
 }
 
+static void reader_main(void *arg)
+{
+    run_state *rs = arg;
+    reads_reader_main(&rs->reads, &rs->db);
+}
+
 static void crasher_main(void *arg)
 {
     run_state *rs = arg;
@@ -523,9 +535,14 @@ static void root_main(void *arg)
 {
     run_state *rs = arg;
     if (open_db(rs) != WT_OK) return;
+    reads_note_published(&rs->reads, wt_db_last_sequence(rs->db));
     port_thread *crasher = NULL;
     if (rs->sc->crash.when == SCENARIO_CRASH_AT_TIME &&
         port_thread_create(&crasher, "crasher", crasher_main, rs) != WT_OK)
+        return;
+    port_thread *reader = NULL;
+    if (reads_need_reader(&rs->reads) &&
+        port_thread_create(&reader, "reader", reader_main, rs) != WT_OK)
         return;
     port_thread *threads[SCENARIO_MAX_WRITERS];
     rs->writers_start_ns = port_now_ns();
@@ -539,6 +556,7 @@ static void root_main(void *arg)
     rs->writers_spawned = true;
     for (size_t i = 0; i < rs->sc->writer_count; i++) port_thread_join(threads[i]);
     if (crasher != NULL) port_thread_join(crasher); /* the crash may come after the writers */
+    if (reader != NULL) port_thread_join(reader);   /* it ends when nothing else can run */
     oracle_violation v;
     if (!rs->crashed && rs->sc->crash.when == SCENARIO_CRASH_AFTER_WRITERS) {
         check_or_stop(rs, oracle_check_final(rs->orc, rs->db, &v), &v);
@@ -554,6 +572,7 @@ static void root_main(void *arg)
         check_or_stop(rs, oracle_check_final(rs->orc, rs->db, &v), &v);
     }
     expect_check(&rs->expect, rs->db, rs->orc, rs->res);
+    reads_check(&rs->reads, rs->db, rs->res);
     rs->res->expectations_checked = true;
     wt_status st = wt_db_close(rs->db);
     rs->db = NULL;
@@ -645,6 +664,7 @@ static void init_state(run_state *rs, const run_config *cfg, run_result *res)
     for (size_t i = 0; i < rs->sc->writer_count; i++)
         rs->writers[i] = (writer_rt){.index = (int)i, .batch = -1, .rs = rs};
     pins_init(&rs->pins, rs->sc, pin_trace, rs);
+    reads_init(&rs->reads, rs->sc);
     expect_init(&rs->expect, rs->sc);
     rs->orc = oracle_create(rs->sc);
 }
@@ -654,6 +674,7 @@ static void free_state(run_state *rs)
     oracle_free(rs->orc);
     free(rs->writers);
     pins_free(&rs->pins);
+    reads_free(&rs->reads);
     expect_free(&rs->expect);
     trace_text_free(&rs->text);
 }

@@ -663,6 +663,7 @@ static void free_expect(scenario_expect *e)
     free(e->states_visited);
     free(e->failed_invariant);
     scenario_expect_free_events(e);
+    scenario_expect_free_reads(e);
 }
 
 void scenario_free(scenario *s)

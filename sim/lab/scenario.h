@@ -237,6 +237,20 @@ typedef struct scenario_expect_write {
     int64_t seq, count;
 } scenario_expect_write;
 
+/* expect.reads[i]: when writer `writer` reaches `sync_point` for the
+ * `occurrence`-th time, a get of `key` (snapshot false: made there and
+ * then by the sim's "reader" fiber while the writer waits) or a snapshot
+ * (snapshot true: the published last sequence there; the key is read as
+ * of it at the end of the run) must see `value` (NULL: absent). */
+typedef struct scenario_read {
+    char *key;
+    char *value;
+    bool snapshot;
+    char writer[SCENARIO_MAX_NAME];
+    char *sync_point;
+    uint64_t occurrence;
+} scenario_read;
+
 typedef struct scenario_expect {
     scenario_expect_key *contents;
     size_t content_count;
@@ -263,6 +277,8 @@ typedef struct scenario_expect {
     size_t write_count;
     scenario_expect_order *order;
     size_t order_count;
+    scenario_read *reads;
+    size_t read_count;
 } scenario_expect;
 
 typedef struct scenario {

@@ -160,6 +160,7 @@ static const json_check_field expect_fields[] = {
     {F_WHOLE("wal", scenario_expect_parse_wal)},
     {F_WHOLE("writes", scenario_expect_parse_writes)},
     {F_WHOLE("order", scenario_expect_parse_order)},
+    {F_WHOLE("reads", scenario_expect_parse_reads)},
 };
 
 bool scenario_expect_parse(json_check *c, const json_doc_node *v, void *member)
@@ -221,5 +222,6 @@ bool scenario_expect_check_refs(scenario_loader *l)
     if (status != NULL && !check_status_refs(l, status)) return false;
     assert(groups != NULL || e->group_count == 0);
     if (groups != NULL && !check_group_refs(l, groups)) return false;
-    return scenario_expect_check_event_refs(l, expect);
+    return scenario_expect_check_event_refs(l, expect) &&
+           scenario_expect_check_read_refs(l, expect);
 }

@@ -86,6 +86,11 @@ bool scenario_expect_parse_writes(json_check *c, const json_doc_node *v, void *m
 bool scenario_expect_parse_order(json_check *c, const json_doc_node *v, void *member);
 bool scenario_expect_check_event_refs(scenario_loader *l, const json_doc_node *expect);
 void scenario_expect_free_events(scenario_expect *e);
+/* scenario_reads.c: "reads" of "expect" (member: the scenario_expect),
+ * its references checked once the whole file is read, and its freeing. */
+bool scenario_expect_parse_reads(json_check *c, const json_doc_node *v, void *member);
+bool scenario_expect_check_read_refs(scenario_loader *l, const json_doc_node *expect);
+void scenario_expect_free_reads(scenario_expect *e);
 /* A sync point name of the engine, else an "unknown sync point" error at
  * v (with "did you mean").  scenario.c's pins use it too. */
 bool scenario_check_sync_point(json_check *c, const json_doc_node *v, const char *name);
