@@ -26,6 +26,7 @@
 #include "build_id.h"
 #include "dump.h"
 #include "expect.h"
+#include "export_db.h"
 #include "oracle.h"
 #include "pins.h"
 #include "reads.h"
@@ -771,6 +772,9 @@ bool run_scenario(const run_config *cfg, run_result *res)
     if (cfg->custom == NULL) policy->destroy(policy);
     port_sim_set_fs(NULL);
     port_sim_set_fault_hook(NULL, NULL);
+    if (cfg->export_dir != NULL)
+        (void)export_db(rs.fs, DB_DIR, cfg->export_dir, &res->exported_files, res->export_error,
+                        sizeof res->export_error);
     simfs_destroy(rs.fs);
     free_state(&rs);
     return true;

@@ -46,6 +46,7 @@ typedef struct run_config {
     uint64_t max_steps;          /* 0: the scenario's */
     uint64_t dump_at_step;       /* 0: none; else write the full state there */
     FILE *dump_out;
+    const char *export_dir;      /* NULL: none; else the DB's files are copied here at the end */
 } run_config;
 
 /* The scenario's own schedule (policy, seed, pct bounds), decisions traced. */
@@ -98,6 +99,8 @@ typedef struct run_result {
     size_t pick_count;
     uint64_t preemptions;        /* decisions that switched away from a runnable fiber */
     uint64_t leaked_blocks;      /* engine memory left after a completed run */
+    size_t exported_files;       /* --export-db: files written */
+    char export_error[512];      /* --export-db: why it failed; "" if it did not */
 } run_result;
 
 /* Returns false only if the run could not be set up; res says what happened. */
