@@ -12,7 +12,7 @@ set -u
 wtlab=$1 src=$2
 . "$(dirname "$0")/tap.sh"
 met=$src/tests/data/expect/events-met.json
-echo "1..25"
+echo "1..31"
 
 check "a scenario meeting every expectation about events passes" \
     "$wtlab" run "$met" -q -o "$tmp/t.jsonl"
@@ -40,6 +40,17 @@ check "transitions: the wrong fiber in \"by\" fails" \
 f=$(variant tr-max 's/"to": "PARALLEL_MEMTABLE_WRITER", "max": 0/"to": "COMPLETED", "max": 1/')
 check "transitions: more than \"max\" fails" \
     fails_with "$f" 'transitions[4]: any -> COMPLETED: seen 2 times, expected <= 1'
+f=$(variant tr-min 's/"to": "LOCKED_WAITING", "count": 3/"to": "LOCKED_WAITING", "min": 4/')
+check "transitions: fewer than \"min\" fails" \
+    fails_with "$f" 'transitions[0]: INIT -> LOCKED_WAITING: seen 3 times, expected >= 4'
+f=$(variant tr-writer 's/"to": "GROUP_LEADER", "writer": "w1", "count": 1/"to": "GROUP_LEADER", "writer": "w3", "count": 1/')
+check "transitions: the wrong \"writer\" fails" \
+    fails_with "$f" 'transitions[1]: INIT -> GROUP_LEADER of w3: seen 0 times, expected 1'
+f=$(variant wal-writer 's/"batches": 3, "writer": "w2"/"batches": 3, "writer": "w3"/')
+check "wal.records: the wrong appending leader fails" \
+    fails_with "$f" 'wal.records[1]: got first_seq 2 count 4 batches 3 by w2, expected first_seq 2 count 4 batches 3 by w3'
+f=$(variant wr-count 's/"batch": 0, "seq": 3, "count": 2/"batch": 0, "seq": 3, "count": 1/')
+check "writes: a wrong entry count fails" fails_with "$f" 'writes[1]: w3 batch 0 had count 2, expected 1'
 f=$(variant wal-batches 's/"count": 4, "batches": 3/"count": 4, "batches": 2/')
 check "wal.records: a wrong number of merged batches fails, showing the record" \
     fails_with "$f" 'wal.records[1]: got first_seq 2 count 4 batches 3 by w2, expected first_seq 2 count 4 batches 2 by w2'
@@ -57,6 +68,16 @@ check "order: two events the other way round fail, with their steps" \
     fails_with "$f" 'order[2]: "publish seq=5" (step'
 f=$(variant ord-never 's/"after": "group leader=w2"/"after": "group leader=w3"/')
 check "order: an event that never happens fails" fails_with "$f" 'order[3]: "group leader=w3" never happened'
+
+# A write refused before it joins the queue (sync with disable_wal) is
+# still a returned write for expect.writes.
+sad=$src/scenarios/rocksdb/DBWriteTest.SyncAndDisableWAL.json
+sed 's/"batch": 0, "status": "invalid_argument"/"batch": 0, "status": "ok"/' "$sad" > "$tmp/sad.json"
+check "writes: a write rejected before any event fails when expected ok" \
+    fails_with "$tmp/sad.json" 'writes[0]: w batch 0 returned invalid_argument, expected ok'
+sed 's/"status": "ok", "seq": 1}/"status": "ok", "seq": 2}/' "$sad" > "$tmp/sad2.json"
+check "writes: ... and the next write's sequence is checked" \
+    fails_with "$tmp/sad2.json" 'writes[1]: w batch 1 got sequence 1, expected 2'
 
 # Bad specs are refused at load with the position and a suggestion.
 f=$(variant bad-kind 's/"wal_sync_end writer=w1"/"wal_synk_end writer=w1"/')
