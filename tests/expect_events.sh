@@ -12,7 +12,7 @@ set -u
 wtlab=$1 src=$2
 . "$(dirname "$0")/tap.sh"
 met=$src/tests/data/expect/events-met.json
-echo "1..31"
+echo "1..33"
 
 check "a scenario meeting every expectation about events passes" \
     "$wtlab" run "$met" -q -o "$tmp/t.jsonl"
@@ -119,6 +119,11 @@ check "a pin on the crasher delays the crash until a writer has finished" \
 sed '/"hold": "crasher"/d' "$pins/crash-held.json" > "$tmp/nocrashpin.json"
 check "without it the crash comes first and b's write is lost (contents fail)" \
     fails_with "$tmp/nocrashpin.json" 'contents: b should be "1"'
+check "until a sim fiber's sync point: c joins the queue only once the flush installs its table" \
+    "$wtlab" run "$pins/until-flush-sync-point.json" -q -o "$tmp/t.jsonl"
+sed '/"hold": "c"/,/}}/d' "$pins/until-flush-sync-point.json" > "$tmp/nosp.json"
+check "without that pin c links long before the flush installs (the order fails)" \
+    fails_with "$tmp/nosp.json" 'came after "link writer=c"'
 sed 's/"hold": "flush"/"hold": "flusher"/' "$pins/flush-held.json" > "$tmp/bad.json"
 check "a pin on an unknown fiber is bad input with \"did you mean\"" \
     expect_status 2 '/schedule/pins/0/hold: unknown fiber "flusher" (did you mean "flush"?)' "$wtlab" run "$tmp/bad.json"
