@@ -519,6 +519,7 @@ static wt_status open_db(run_state *rs)
     o.create_if_missing = true;
     wt_recovery_report rep;
     wt_status st = wt_db_open(&o, DB_DIR, &rs->db, &rep);
+    if (st == WT_OK) reads_note_published(&rs->reads, rep.last_sequence); /* no atomic load */
     if (st != WT_OK) {
         rs->db = NULL;
         record_failure(rs, "open_failed", "opening the DB failed: %s%s%s", wt_status_name(st),
@@ -536,7 +537,6 @@ static void root_main(void *arg)
 {
     run_state *rs = arg;
     if (open_db(rs) != WT_OK) return;
-    reads_note_published(&rs->reads, wt_db_last_sequence(rs->db));
     port_thread *crasher = NULL;
     if (rs->sc->crash.when == SCENARIO_CRASH_AT_TIME &&
         port_thread_create(&crasher, "crasher", crasher_main, rs) != WT_OK)
