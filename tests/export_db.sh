@@ -13,7 +13,7 @@ scenarios/rocksdb/WriteCallbackPTest.WriteWithCallbackTest.json
 tests/data/expect/events-met.json
 scenarios/two-write-queues.json
 scenarios/pipelined.json"
-echo "1..14"
+echo "1..16"
 
 # records_of_trace TRACE: "seq,count,bytes,offset" of each appended record.
 records_of_trace() {
@@ -47,6 +47,12 @@ for s in $scenarios; do
 done
 check "wtdb scans the exported DB: the scenario's final contents" sh -c \
     "'$wtdb' --db '$tmp/db1' scan > '$tmp/scan' && [ \"\$(cat '$tmp/scan')\" = 'a : value.a2' ]"
+fl=$src/tests/data/export/flushed.json
+check "a run whose flush wrote a table exports the table and the new WAL" sh -c "
+    '$wtlab' run '$fl' -q -o '$tmp/fl.jsonl' --export-db '$tmp/fl' && ls '$tmp/fl' | grep -q '\.sst\$' && ls '$tmp/fl' | grep -q '\.log\$'"
+x=$(printf '%1000s' '' | tr ' ' x)
+check "wtdb scans the table and the WAL of the export: exactly the scenario's contents" sh -c "
+    '$wtdb' --db '$tmp/fl' scan > '$tmp/flscan' && printf 'k2 : v2\nk3 : v3\npad1 : $x\n' | cmp - '$tmp/flscan'"
 mkdir "$tmp/full" && touch "$tmp/full/x"
 check "a non-empty target directory is bad input" \
     expect_status 2 'the directory is not empty' "$wtlab" run "$src/tests/data/expect/events-met.json" -q -o "$tmp/x.jsonl" --export-db "$tmp/full"
