@@ -17,7 +17,8 @@ exits_with() { # exits_with WANT COMMAND...
 # lessons/extras/ holds each lesson's chart window and exercises (lesson_extra.h), not scenarios.
 scenarios=$(find "$src/scenarios" -name '*.json' -not -path '*/lessons/extras/*' | LC_ALL=C sort)
 count=$(echo "$scenarios" | wc -l)
-echo "1..$((count + 9))"
+rocksdb=$(find "$src/scenarios/rocksdb" -name '*.json' | LC_ALL=C sort)
+echo "1..$((count + 11))"
 for s in $scenarios; do
     check "scenario passes: ${s#$src/}" "$wtlab" run "$s" -q -o "$tmp/t.jsonl"
 done
@@ -38,6 +39,14 @@ check "diff sums up both runs from their events (decisions, groups)" sh -c "
 # Pinning rules force one interleaving whatever the seed.
 check "pinned groups hold under 300 random seeds" \
     "$wtlab" explore "$src/scenarios/incompatible-writers.json" --policy random --runs 300 -q
+
+# RocksDB's own tests (scenarios/rocksdb/): at least 10, and their pins
+# force the interleaving whatever the seed.
+check "scenarios/rocksdb/ holds at least 10 of RocksDB's tests" test "$(echo "$rocksdb" | wc -l)" -ge 10
+check "each of RocksDB's tests holds under 100 random seeds" sh -c '
+    w=$1; shift
+    for s in "$@"; do "$w" explore "$s" --policy random --runs 100 -q > /dev/null || { echo "fails: $s"; exit 1; }; done
+' sh "$wtlab" $rocksdb
 
 # Bad input: exit 2 and a message naming file:line:column and key path.
 bad=$src/tests/data/scenarios/bad-type.json

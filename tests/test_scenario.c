@@ -158,14 +158,14 @@ static void check_full_schedule(const scenario *s)
     ck_assert_uint_eq(sch->pin_count, 4);
     const scenario_pin *p = sch->pins;
     ck_assert_str_eq(p[0].hold, "w1");
-    ck_assert_str_eq(p[0].at, "write_thread:join:linked");
+    ck_assert_str_eq(p[0].at, "WriteThread::JoinBatchGroup:Wait");
     ck_assert_uint_eq(p[0].occurrence, 2);
     ck_assert_int_eq(p[0].until_kind, SCENARIO_UNTIL_STATE);
     ck_assert_str_eq(p[0].until_writer, "w-2");
     ck_assert_uint_eq(p[0].until_state, WT_STATE_GROUP_LEADER);
     ck_assert_uint_eq(p[1].occurrence, 1);
     ck_assert_int_eq(p[1].until_kind, SCENARIO_UNTIL_SYNC_POINT);
-    ck_assert_str_eq(p[1].until_sync_point, "write_thread:exit:done");
+    ck_assert_str_eq(p[1].until_sync_point, "WriteThread::ExitAsBatchGroupLeader:Start");
     ck_assert_int_eq(p[2].until_kind, SCENARIO_UNTIL_FINISHED);
     ck_assert_str_eq(p[2].until_writer, "w1");
     ck_assert_int_eq(p[3].until_kind, SCENARIO_UNTIL_TIME);
@@ -365,7 +365,7 @@ static const bad_file bad_files[] = {
                         "\"random\"?)"},
     {"bad-state.json", ":7:42: /schedule/pins/0/until/state: unknown state \"LEADER\" (did you "
                        "mean \"GROUP_LEADER\"?)"},
-    {"bad-pin-writer.json", ":6:79: /schedule/pins/0/until/writer: unknown writer \"betta\" "
+    {"bad-pin-writer.json", ":6:87: /schedule/pins/0/until/writer: unknown writer \"betta\" "
                             "(did you mean \"beta\"?)"},
     {"bad-explicit-no-decisions.json",
      ":4:15: /schedule/decisions: required with \"policy\": \"explicit\""},
@@ -469,7 +469,7 @@ static const bad_text bad_texts[] = {
     {HEAD "\"schedule\": {\"pins\": [{\"hold\": \"a\", \"at\": \"p\", \"until\": {\"writer\": "
           "\"b\"}}]}}",
      "inline.json:1:166: /schedule/pins/0/until: expected one of \"state\", \"sync_point\", "
-     "\"finished\" or \"time_ns\""},
+     "\"finished\", \"blocked\" or \"time_ns\""},
     {HEAD "\"schedule\": {\"pins\": [{\"hold\": \"a\", \"at\": \"p\", \"until\": {\"time_ns\": 5, "
           "\"writer\": \"b\"}}]}}",
      "inline.json:1:181: /schedule/pins/0/until/writer: not allowed with \"time_ns\""},
@@ -486,7 +486,8 @@ static const bad_text bad_texts[] = {
      "\"sync_point\"?)"},
     {HEAD "\"schedule\": {\"pins\": [{\"hold\": \"zz\", \"at\": \"p\", \"until\": {\"time_ns\": "
           "1}}]}}",
-     "inline.json:1:141: /schedule/pins/0/hold: unknown writer \"zz\" (expected one of: a, b)"},
+     "inline.json:1:141: /schedule/pins/0/hold: unknown fiber \"zz\" (expected one of: a, b, "
+     "main, flush)"},
     {HEAD "\"schedule\": {\"pins\": [{\"hold\": \"a\", \"at\": \"\", \"until\": {\"time_ns\": "
           "1}}]}}",
      "inline.json:1:152: /schedule/pins/0/at: must not be empty"},

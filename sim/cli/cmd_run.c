@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "export_db.h"
 #include "supervise.h"
 #include "trace_reader.h"
 #include "write_thread.h"
@@ -23,10 +24,14 @@ static void run_usage(FILE *out)
 {
     fputs("usage: wtlab run SCENARIO [--seed N] [--policy random|pct|fifo|explicit]\n"
           "                 [--pct-depth D] [--pct-steps K] [--max-steps N] [-o TRACE] [--quiet]\n"
+          "                 [--export-db DIR]\n"
           "Runs the scenario once under the deterministic scheduler, checks the\n"
           "invariants and the scenario's expectations, prints a summary and writes\n"
           "the trace (default: wtlab-out/NAME-seedN.jsonl).  The same scenario, seed\n"
           "and build always give the same trace, byte for byte.\n"
+          "--export-db DIR copies the simulated DB's files (WAL, tables, MANIFEST,\n"
+          "CURRENT) as they are at the end into DIR (absent or empty), for\n"
+          "`wtdb --db DIR scan`, `wtdb dump-wal` and RocksDB's `ldb dump_wal`.\n"
           "A run whose process dies (signal, sanitizer report) fails as \"crashed\".\n"
           "exit status: 0 passed, 1 an invariant or expectation failed, 2 bad input\n", out);
 }
@@ -64,6 +69,9 @@ void cli_print_run(FILE *out, const scenario *sc, const run_config *cfg, const r
     } else if (sc->expect.deadlock || sc->expect.failed_invariant) {
         fprintf(out, "expected  the run to fail with %s\n",
                 sc->expect.deadlock ? "a deadlock" : sc->expect.failed_invariant);
+    } else if (!r->expectations_checked) {
+        fputs("expected  not checked: the run ended before its expectations could be\n"
+              "          checked (see the invariant above)\n", out);
     } else {
         fputs("expected  all met\n", out);
     }
@@ -77,13 +85,15 @@ static int parse_run_args(int argc, char **argv, run_config *cfg, scenario **sc,
         {"seed", required_argument, 0, 's'}, {"policy", required_argument, 0, 'p'},
         {"pct-depth", required_argument, 0, 'd'}, {"pct-steps", required_argument, 0, 'k'},
         {"max-steps", required_argument, 0, 'm'}, {"output", required_argument, 0, 'o'},
-        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
+        {"export-db", required_argument, 0, 'x'}, {0, 0, 0, 0}};
     uint64_t seed = 0, depth = 0, steps = 0, max = 0;
     bool has_seed = false;
     scenario_policy policy = SCENARIO_POLICY_RANDOM;
     bool has_policy = false;
     int o;
     optind = 1;
+    const char *export_dir = NULL;
     while ((o = getopt_long(argc, argv, "s:p:d:k:m:o:qh", opts, NULL)) != -1) {
         switch (o) {
         case 's':
@@ -109,6 +119,7 @@ static int parse_run_args(int argc, char **argv, run_config *cfg, scenario **sc,
             break;
         case 'o': *trace_path = optarg; break;
         case 'q': *quiet = true; break;
+        case 'x': export_dir = optarg; break;
         case 'h': run_usage(stdout); return -1;
         default: run_usage(stderr); return EXIT_USAGE;
         }
@@ -126,6 +137,10 @@ static int parse_run_args(int argc, char **argv, run_config *cfg, scenario **sc,
     if (depth) cfg->pct_depth = (unsigned)depth;
     if (steps) cfg->pct_steps = steps;
     cfg->max_steps = max;
+    char err[512];
+    if (export_dir != NULL && !export_db_check_dir(export_dir, err, sizeof err))
+        return cli_usage_error("%s", err);
+    cfg->export_dir = export_dir;
     return EXIT_OK;
 }
 
@@ -144,8 +159,13 @@ static int run_and_report(run_config *cfg, const scenario *sc, FILE *f, const ch
         cli_print_run(out, sc, cfg, &r);
         fprintf(out, "trace     %s (%zu lines)\n", trace_path, lines);
     }
+    if (cfg->export_dir != NULL && r.export_error[0] == '\0' && (!quiet || !r.passed))
+        fprintf(f == stdout ? stderr : stdout, "export    %zu files in %s\n", r.exported_files,
+                cfg->export_dir);
     int rc = !write_ok ? cli_usage_error("writing %s failed", trace_path)
-                       : r.passed ? EXIT_OK : EXIT_CHECK_FAILED;
+             : r.export_error[0] ? cli_usage_error("%s", r.export_error)
+             : r.passed          ? EXIT_OK
+                                 : EXIT_CHECK_FAILED;
     run_result_free(&r);
     return rc;
 }

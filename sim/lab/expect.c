@@ -28,6 +28,7 @@ void expect_init(expect_log *x, const scenario *sc)
     x->group_sizes = calloc(x->group_cap, sizeof *x->group_sizes);
     assert(x->group_members != NULL);
     assert(x->group_sizes != NULL);
+    expect_events_init(x);
 }
 
 void expect_free(expect_log *x)
@@ -36,6 +37,7 @@ void expect_free(expect_log *x)
     free(x->group_sizes);
     x->group_members = NULL;
     x->group_sizes = NULL;
+    expect_events_free(x);
 }
 
 void expect_note_group(expect_log *x, const int *members, size_t member_count)
@@ -47,10 +49,7 @@ void expect_note_group(expect_log *x, const int *members, size_t member_count)
     assert(x->group_count <= x->group_cap);
 }
 
-static void expectation_failed(run_result *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void expectation_failed(run_result *r, const char *fmt, ...)
+void expectation_failed(run_result *r, const char *fmt, ...)
 {
     size_t n = strlen(r->expectations);
     if (n + 2 >= sizeof r->expectations) return;
@@ -184,4 +183,5 @@ void expect_check(const expect_log *xlog, wt_db *db, const oracle *orc, run_resu
     check_statuses(xlog->sc, orc, r);
     check_groups(xlog, r);
     check_numbers(x, r);
+    expect_check_events(xlog, r);
 }

@@ -24,12 +24,41 @@
 #include "run.h"
 #include "scenario.h"
 #include "scheduler.h"
+#include "trace_event.h"
+
+/* One write call as it returned (expect.writes). */
+typedef struct expect_write_seen {
+    bool ended;
+    wt_status status;
+    uint64_t seq, count;
+} expect_write_seen;
+
+/* One appended WAL record (expect.wal). */
+typedef struct expect_wal_seen {
+    uint64_t first_seq, count, batches;
+    int leader;                  /* writer index, -1: none */
+} expect_wal_seen;
+
+/* Where one side of an expect.order entry matched (ordinal 0: never). */
+typedef struct expect_match {
+    uint64_t first_ord, last_ord, first_step, last_step;
+} expect_match;
 
 typedef struct expect_log {
     const scenario *sc;
     int (*group_members)[SCHED_MAX_FIBERS]; /* writer indexes; -1: not a writer */
     size_t *group_sizes;
     size_t group_count, group_cap;
+    /* expect_events.c: what happened during the run. */
+    int *cur_batch, *cur_group;  /* by writer index: the write in flight, its group */
+    uint64_t *lead_wal_bound;    /* by writer index: WAL-bound batches of the group it last led */
+    uint64_t group_events;       /* "group" events so far */
+    expect_write_seen **writes;  /* [writer][batch] */
+    uint64_t *transition_counts; /* one per expect.transitions entry */
+    expect_wal_seen *wal;        /* the first expect.wal.records records */
+    uint64_t wal_total;          /* records appended (status ok) */
+    expect_match *order;         /* 2 per expect.order entry: before, after */
+    uint64_t ordinal;            /* events seen, for order */
 } expect_log;
 
 /* Sets up the log for sc (which must outlive x). */
@@ -39,6 +68,35 @@ void expect_free(expect_log *x);
 /* A group formed with a sequence range; members: writer indexes, leader
  * first, member_count of them (only the first SCHED_MAX_FIBERS are read). */
 void expect_note_group(expect_log *x, const int *members, size_t member_count);
+
+/* Set up and free what expect_events.c records (expect_init and
+ * expect_free call them). */
+void expect_events_init(expect_log *x);
+void expect_events_free(expect_log *x);
+
+/* Every engine event as the runner sees it: writer / batch: the
+ * event's writer (scenario index, -1: none) and its write; self: the
+ * writer of the fiber that ran it (-1: a sim fiber); members: group
+ * members (writer indexes, PORT_EV_GROUP); fiber: the name of the fiber
+ * that ran it; te: the event as a trace line
+ * (needed only when expect_wants_trace_events, else may be NULL). */
+void expect_on_event(expect_log *x, const port_event *pe, const trace_event *te, int writer,
+                     int batch, int self, const int *members, const char *fiber);
+/* A line the runner traces that is not an engine event (hold, release,
+ * crash, ...), or a sync point reached (kind SCENARIO_EVENT_SYNC_POINT:
+ * te->at is its name); self as above. */
+void expect_on_line(expect_log *x, int kind, const trace_event *te, int self);
+/* A write call returned (also one rejected before it emitted any event,
+ * e.g. sync with disable_wal). */
+void expect_on_return(expect_log *x, int writer, int batch, wt_status st, uint64_t seq);
+/* expect.order needs events as trace lines. */
+bool expect_wants_trace_events(const expect_log *x);
+/* The checks of expect_events.c (transitions, wal, writes, order). */
+void expect_check_events(const expect_log *x, run_result *r);
+
+/* Appends one unmet expectation (a line) to r->expectations. */
+__attribute__((format(printf, 2, 3)))
+void expectation_failed(run_result *r, const char *fmt, ...);
 
 /* Compares the run with the scenario's expectations; db is open, orc has
  * seen every event, r holds the run's counts.  Appends the unmet ones to

@@ -29,6 +29,7 @@ typedef struct write_info {
     uint64_t seq;
     wt_status status;
     bool callback_fail;
+    bool insert_done;    /* its memtable insert ended (whatever its status) */
     int group;           /* the last group (index into oracle.groups) it was in; -1 none */
 } write_info;
 
@@ -440,6 +441,31 @@ static bool on_flush_begin(oracle *o, const port_event *e, uint64_t step, oracle
     return true;
 }
 
+/* unordered_write: a memtable switch waits for every pending insert
+ * (RocksDB's WaitForPendingWrites), i.e. every write whose sequences were
+ * published and whose own insert has not ended yet.  A switch that does
+ * not wait lets such an insert land in the memtable after it was made
+ * immutable, or in the new one behind later sequences. */
+static bool on_memtable_switch(oracle *o, uint64_t step, oracle_violation *v)
+{
+    if (!o->unordered) return true;
+    for (size_t w = 0; w < o->sc->writer_count; w++)
+        for (size_t b = 0; b < o->sc->writers[w].batch_count; b++) {
+            const write_info *wi = &o->writes[w][b];
+            if (!wi->begun || wi->ended || !wi->has_seq || wi->seq > o->published ||
+                wi->insert_done || wi->callback_fail || wi->count == 0 ||
+                (wi->flags & PORT_EV_FLAG_DISABLE_MEMTABLE))
+                continue;
+            return fail(v, "pending_writes",
+                        "step %llu: the memtable was switched while %s batch %zu (sequence %llu, "
+                        "published) had not inserted into it yet: a switch must wait for "
+                        "pending unordered writes",
+                        (unsigned long long)step, wname(o, (int)w), b,
+                        (unsigned long long)wi->seq);
+        }
+    return true;
+}
+
 bool oracle_on_event(oracle *o, const port_event *e, int writer, int batch, uint64_t step,
                      const int *members, oracle_violation *v)
 {
@@ -495,7 +521,10 @@ bool oracle_on_event(oracle *o, const port_event *e, int writer, int batch, uint
         return on_insert(o, e, writer, step, v);
     case PORT_EV_MEM_INSERT_END:
         if (e->status == WT_OK) mark_inserted(o, e->a, e->b);
+        if (wi) wi->insert_done = true;
         return on_insert(o, e, writer, step, v);
+    case PORT_EV_MEMTABLE_SWITCH:
+        return on_memtable_switch(o, step, v);
     case PORT_EV_FLUSH_BEGIN:
         return on_flush_begin(o, e, step, v);
     case PORT_EV_PUBLISH:

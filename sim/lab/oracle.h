@@ -29,6 +29,8 @@
  *                          other member of its group (not pipelined)
  *   insert_after_flush     no memtable is handed to flush while an insert
  *                          into it runs, and none is inserted into after
+ *   pending_writes         unordered_write: no memtable switch while a
+ *                          published write has not finished its insert
  * The runner adds the checks at the step of step_check.h (lost_wakeup,
  * wake_mask, writer_list, data_race) and no_slowdown_waits (a no_slowdown
  * write reaching a stall's wait).

@@ -55,10 +55,22 @@ void pins_on_finished(pins *ps, int writer)
     ps->finished[writer] = true;
 }
 
+/* The fiber called name is blocked (a mutex, a condition, AwaitState). */
+static bool fiber_blocked(sched *s, const char *name)
+{
+    for (size_t i = 0; i < sched_fiber_count(s); i++) {
+        const sched_fiber *f = sched_fiber_at(s, (uint32_t)i);
+        if (strcmp(f->name, name) == 0 && f->state != SCHED_FINISHED)
+            return f->state == SCHED_BLOCKED;
+    }
+    return false;
+}
+
 static bool pin_until_met(const pins *ps, sched *s, const pin_rt *p)
 {
     if (p->until_met) return true;
     const scenario_pin *pin = p->pin;
+    if (pin->until_kind == SCENARIO_UNTIL_BLOCKED) return fiber_blocked(s, pin->until_writer);
     if (pin->until_kind == SCENARIO_UNTIL_FINISHED) {
         int w = scenario_writer_index(ps->sc, pin->until_writer);
         return w >= 0 && ps->finished[w];
@@ -67,11 +79,9 @@ static bool pin_until_met(const pins *ps, sched *s, const pin_rt *p)
     return false;
 }
 
-bool pins_on_sync_point(pins *ps, sched *s, sched_fiber *f, int writer, const char *name)
+bool pins_on_sync_point(pins *ps, sched *s, sched_fiber *f, const char *name)
 {
-    assert(writer >= 0);
-    assert((size_t)writer < ps->sc->writer_count);
-    const char *wname = ps->sc->writers[writer].name;
+    const char *wname = f->name;
     bool hold = false;
     for (size_t i = 0; i < ps->sc->schedule.pin_count; i++) {
         pin_rt *p = &ps->rules[i];
@@ -96,8 +106,9 @@ bool pins_on_sync_point(pins *ps, sched *s, sched_fiber *f, int writer, const ch
     return hold;
 }
 
-void pins_after_step(pins *ps, sched *s)
+bool pins_after_step(pins *ps, sched *s)
 {
+    bool released = false;
     for (size_t i = 0; i < ps->sc->schedule.pin_count; i++) {
         pin_rt *p = &ps->rules[i];
         if (p->held_fiber < 0 || !pin_until_met(ps, s, p)) continue;
@@ -106,5 +117,7 @@ void pins_after_step(pins *ps, sched *s)
         p->held_fiber = -1;
         sched_release(s, f);
         ps->line(ps->line_arg, p, TRACE_RELEASE, f->name);
+        released = true;
     }
+    return released;
 }

@@ -1,10 +1,11 @@
 /*
  * pins.h — a scenario's pinning rules during one run (schedule.pins).
  *
- * A pin holds writer `hold` at sync point `at` (the occurrence-th time it
- * gets there) until a condition holds: another writer has been in a
- * state, has reached a sync point or has finished, or virtual time has
- * passed a mark (RocksDB's SyncPoint::LoadDependency).  The runner tells
+ * A pin holds fiber `hold` (a writer, or the sim's main, flush or crasher
+ * fiber) at sync point `at` (the occurrence-th time it gets there) until a
+ * condition holds: another writer has been in a state or has finished,
+ * another fiber has reached a sync point or is blocked, or virtual time
+ * has passed a mark (RocksDB's SyncPoint::LoadDependency).  The runner tells
  * the pins what happens from its scheduler hooks — state changes, sync
  * points reached, writers finished, steps taken — and the pins hold and
  * release fibers through the scheduler.  Every hold and release goes to
@@ -58,12 +59,14 @@ void pins_on_state(pins *ps, int writer, uint32_t state);
 /* Writer `writer` has finished all its batches. */
 void pins_on_finished(pins *ps, int writer);
 
-/* Fiber f, running writer `writer`, reached sync point `name`.  Returns
- * true when a pin holds it there (the scheduler parks it until
- * pins_after_step releases it); a time pin sleeps it here instead. */
-bool pins_on_sync_point(pins *ps, sched *s, sched_fiber *f, int writer, const char *name);
+/* Fiber f (a writer's, or "main", "flush", "crasher": pins go by fiber
+ * name) reached sync point `name`.  Returns true when a pin holds it
+ * there (the scheduler parks it until pins_after_step releases it); a
+ * time pin sleeps it here instead. */
+bool pins_on_sync_point(pins *ps, sched *s, sched_fiber *f, const char *name);
 
-/* After every step: releases each held fiber whose condition now holds. */
-void pins_after_step(pins *ps, sched *s);
+/* After every step, and when no fiber can run: releases each held fiber
+ * whose condition now holds; true if it released one. */
+bool pins_after_step(pins *ps, sched *s);
 
 #endif

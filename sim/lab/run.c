@@ -26,8 +26,10 @@
 #include "build_id.h"
 #include "dump.h"
 #include "expect.h"
+#include "export_db.h"
 #include "oracle.h"
 #include "pins.h"
+#include "reads.h"
 #include "policy.h"
 #include "port_sim.h"
 #include "simfs.h"
@@ -59,6 +61,7 @@ typedef struct run_state {
     writer_rt *writers;
     int fiber_writer[SCHED_MAX_FIBERS];
     pins pins;
+    reads reads;
     expect_log expect;
     bool writers_spawned, crashed;
     uint64_t writers_start_ns;  /* writers' start_ns count from here */
@@ -135,6 +138,17 @@ static void emit_event(run_state *rs, const trace_event *e)
     trace_emit_text(rs->cfg->trace, rs->text.buf);
 }
 
+/* A line of the runner's own (hold, release, finish, crash, reopen):
+ * seen by expectations about events, and traced. */
+static void runner_line(run_state *rs, const trace_event *e)
+{
+    if (expect_wants_trace_events(&rs->expect)) {
+        sched_fiber *me = sched_self(rs->s);
+        expect_on_line(&rs->expect, (int)e->kind, e, me ? writer_of_fiber(rs, me->id) : -1);
+    }
+    emit_event(rs, e);
+}
+
 /* ------------------------------------------------------------- failures */
 
 static void record_failure(run_state *rs, const char *invariant, const char *fmt, ...)
@@ -195,14 +209,21 @@ static void note_state(run_state *rs, int w, const port_event *e)
 
 static const char *name_of_fiber(void *arg, uint32_t id) { return fiber_name(arg, id); }
 
-/* The trace line of one engine event. */
-static void event_to_line(run_state *rs, const port_event *pe, int w)
+/* The trace line of one engine event (traced, and seen by expectations
+ * about events), unless nobody needs it; *te is NULL then. */
+static void event_to_line(run_state *rs, const port_event *pe, int w, const int *members)
 {
-    if (rs->cfg->trace == NULL) return;
-    trace_event e = event_here(rs, TRACE_KIND_COUNT);
-    if (trace_event_from_port(&e, pe, name_of_fiber, rs, w >= 0 ? rs->writers[w].batch : -1,
-                              &rs->scratch))
-        emit_event(rs, &e);
+    trace_event e, *te = NULL;
+    if (rs->cfg->trace != NULL || expect_wants_trace_events(&rs->expect)) {
+        e = event_here(rs, TRACE_KIND_COUNT);
+        if (trace_event_from_port(&e, pe, name_of_fiber, rs, w >= 0 ? rs->writers[w].batch : -1,
+                                  &rs->scratch))
+            te = &e;
+    }
+    sched_fiber *me = sched_self(rs->s);
+    expect_on_event(&rs->expect, pe, te, w, w >= 0 ? rs->writers[w].batch : -1,
+                    me ? writer_of_fiber(rs, me->id) : -1, members, me ? me->name : "-");
+    if (te != NULL && rs->cfg->trace != NULL) emit_event(rs, te);
 }
 
 static void on_event(void *arg, sched *s, const port_event *e)
@@ -220,7 +241,8 @@ static void on_event(void *arg, sched *s, const port_event *e)
         expect_note_group(&rs->expect, members, e->member_count);
     }
     if (e->kind == PORT_EV_WAL_SYNC_END) rs->res->wal_syncs++;
-    event_to_line(rs, e, w);
+    if (e->kind == PORT_EV_PUBLISH) reads_note_published(&rs->reads, e->a);
+    event_to_line(rs, e, w, members);
     oracle_violation v;
     if (!oracle_on_event(rs->orc, e, w, w >= 0 ? rs->writers[w].batch : -1, sched_steps(rs->s),
                          members, &v))
@@ -272,6 +294,9 @@ static void describe_until(const scenario_pin *p, char *buf, size_t n)
     case SCENARIO_UNTIL_TIME:
         snprintf(buf, n, "t >= %llu ns", (unsigned long long)p->until_time_ns);
         break;
+    case SCENARIO_UNTIL_BLOCKED:
+        snprintf(buf, n, "%s is blocked", p->until_writer);
+        break;
     }
 }
 
@@ -283,7 +308,7 @@ static void pin_line(run_state *rs, pin_rt *p, trace_kind kind, const char *writ
     e.writer = writer;
     e.at = p->pin->at;
     e.until = until;
-    emit_event(rs, &e);
+    runner_line(rs, &e);
 }
 
 /* The pins' line callback (pins.h): their holds and releases, traced. */
@@ -316,9 +341,16 @@ static bool on_sync_point(void *arg, sched *s, sched_fiber *f, const char *name)
     run_state *rs = arg;
     note_sync_point(rs, name);
     int w = writer_of_fiber(rs, f->id);
-    if (w < 0) return false;
-    check_no_slowdown(rs, f, w, name);
-    return pins_on_sync_point(&rs->pins, s, f, w, name);
+    if (expect_wants_trace_events(&rs->expect)) {
+        trace_event e = event_here(rs, TRACE_KIND_COUNT);
+        e.at = name;
+        e.writer = w >= 0 ? rs->sc->writers[w].name : NULL;
+        e.batch = w >= 0 ? rs->writers[w].batch : -1;
+        expect_on_line(&rs->expect, SCENARIO_EVENT_SYNC_POINT, &e, w);
+    }
+    if (w >= 0) check_no_slowdown(rs, f, w, name);
+    bool held = pins_on_sync_point(&rs->pins, s, f, name);
+    return reads_on_sync_point(&rs->reads, s, f, w, name, held) || held;
 }
 
 /* `--at STEP`: the writers' progress by fiber id, then the dump. */
@@ -358,6 +390,15 @@ static void after_step(void *arg, sched *s)
     if (rs->cfg->stop_after_step != 0 && sched_steps(s) > rs->cfg->stop_after_step)
         sched_fail(s, SCHED_ABORTED, "stopped at the requested step");
     pins_after_step(&rs->pins, s);
+    reads_after_step(&rs->reads, s);
+}
+
+/* Nothing can run: a pin waiting for a fiber to block may be met now. */
+static bool on_stuck(void *arg, sched *s)
+{
+    run_state *rs = arg;
+    if (pins_after_step(&rs->pins, s) | reads_after_step(&rs->reads, s)) return true;
+    return reads_on_stuck(&rs->reads, s);
 }
 
 static void on_fiber_end(void *arg, sched *s, sched_fiber *f)
@@ -367,7 +408,7 @@ static void on_fiber_end(void *arg, sched *s, sched_fiber *f)
     int w = writer_of_fiber(rs, f->id);
     if (w >= 0) pins_on_finished(&rs->pins, w);
     trace_event e = event_here(rs, TRACE_FINISH);
-    emit_event(rs, &e);
+    runner_line(rs, &e);
 }
 
 /* A deadlock report ends with the write queues. */
@@ -420,7 +461,9 @@ static void writer_main(void *arg)
         wr->batch = (int)i;
         uint64_t seq = 0;
         wt_status st = wt_db_write_ex(rs->db, &wo, &wb, b->has_callback ? &cb : NULL, &seq);
-        (void)st; /* the oracle has it from the write_end event */
+        /* The oracle has it from the write_end event; a write rejected
+         * before it began has none. */
+        expect_on_return(&rs->expect, wr->index, (int)i, st, seq);
     }
     wt_batch_destroy(&wb);
 }
@@ -447,7 +490,7 @@ static void crash_now(run_state *rs)
     sched *s = rs->s;
     trace_event e = event_here(rs, TRACE_CRASH);
     e.tear_last_write = rs->sc->crash.tear_last_write;
-    emit_event(rs, &e);
+    runner_line(rs, &e);
     sched_fiber *me = sched_self(s);
     for (size_t i = 1; i < sched_fiber_count(s); i++) {
         sched_fiber *f = sched_fiber_at(s, (uint32_t)i);
@@ -463,11 +506,24 @@ static void crash_now(run_state *rs)
     rs->crash_count++;
 }
 
+static void reader_main(void *arg)
+{
+    run_state *rs = arg;
+    reads_reader_main(&rs->reads, &rs->db);
+}
+
 static void crasher_main(void *arg)
 {
     run_state *rs = arg;
     uint64_t at = rs->sc->crash.time_ns;
     if (at > port_now_ns()) port_sleep_ns(at - port_now_ns());
+    /* Where a pin can delay the crash: a scheduling point, so only when a
+     * pin holds the crasher (other runs keep their traces). */
+    for (size_t i = 0; i < rs->sc->schedule.pin_count; i++)
+        if (strcmp(rs->sc->schedule.pins[i].hold, "crasher") == 0) {
+            port_sync_point(RUN_CRASH_SYNC_POINT);
+            break;
+        }
     if (!rs->crashed) crash_now(rs);
 }
 
@@ -479,6 +535,7 @@ static wt_status open_db(run_state *rs)
     o.create_if_missing = true;
     wt_recovery_report rep;
     wt_status st = wt_db_open(&o, DB_DIR, &rs->db, &rep);
+    if (st == WT_OK) reads_note_published(&rs->reads, rep.last_sequence); /* no atomic load */
     if (st != WT_OK) {
         rs->db = NULL;
         record_failure(rs, "open_failed", "opening the DB failed: %s%s%s", wt_status_name(st),
@@ -500,6 +557,10 @@ static void root_main(void *arg)
     if (rs->sc->crash.when == SCENARIO_CRASH_AT_TIME &&
         port_thread_create(&crasher, "crasher", crasher_main, rs) != WT_OK)
         return;
+    port_thread *reader = NULL;
+    if (reads_need_reader(&rs->reads) &&
+        port_thread_create(&reader, "reader", reader_main, rs) != WT_OK)
+        return;
     port_thread *threads[SCENARIO_MAX_WRITERS];
     rs->writers_start_ns = port_now_ns();
     for (size_t i = 0; i < rs->sc->writer_count; i++) {
@@ -512,6 +573,7 @@ static void root_main(void *arg)
     rs->writers_spawned = true;
     for (size_t i = 0; i < rs->sc->writer_count; i++) port_thread_join(threads[i]);
     if (crasher != NULL) port_thread_join(crasher); /* the crash may come after the writers */
+    if (reader != NULL) port_thread_join(reader);   /* it ends when nothing else can run */
     oracle_violation v;
     if (!rs->crashed && rs->sc->crash.when == SCENARIO_CRASH_AFTER_WRITERS) {
         check_or_stop(rs, oracle_check_final(rs->orc, rs->db, &v), &v);
@@ -520,13 +582,15 @@ static void root_main(void *arg)
     if (rs->crashed) {
         if (!rs->sc->crash.reopen) return;
         trace_event e = event_here(rs, TRACE_REOPEN);
-        emit_event(rs, &e);
+        runner_line(rs, &e);
         if (open_db(rs) != WT_OK) return;
         check_or_stop(rs, oracle_check_recovery(rs->orc, rs->db, &v), &v);
     } else {
         check_or_stop(rs, oracle_check_final(rs->orc, rs->db, &v), &v);
     }
     expect_check(&rs->expect, rs->db, rs->orc, rs->res);
+    reads_check(&rs->reads, rs->db, rs->res);
+    rs->res->expectations_checked = true;
     wt_status st = wt_db_close(rs->db);
     rs->db = NULL;
     if (st != WT_OK) record_failure(rs, "close_failed", "closing the DB failed: %s", wt_status_name(st));
@@ -597,7 +661,9 @@ static void summary_line(run_state *rs)
         .states_visited = {visited, nvisited},
         .invariants = r->failed_invariant ? r->failed_invariant : "ok",
         .detail = r->failed_invariant ? r->detail : NULL,
-        .expectations = r->expectations[0] ? r->expectations : "ok",
+        .expectations = r->expectations[0]         ? r->expectations
+                        : r->expectations_checked ? "ok"
+                                                  : "not checked: the run did not complete",
     };
     trace_encode_summary(&rs->text, &sum, TRACE_SOURCE_SIM);
     trace_emit_text(rs->cfg->trace, rs->text.buf);
@@ -615,6 +681,7 @@ static void init_state(run_state *rs, const run_config *cfg, run_result *res)
     for (size_t i = 0; i < rs->sc->writer_count; i++)
         rs->writers[i] = (writer_rt){.index = (int)i, .batch = -1, .rs = rs};
     pins_init(&rs->pins, rs->sc, pin_trace, rs);
+    reads_init(&rs->reads, rs->sc);
     expect_init(&rs->expect, rs->sc);
     rs->orc = oracle_create(rs->sc);
 }
@@ -624,6 +691,7 @@ static void free_state(run_state *rs)
     oracle_free(rs->orc);
     free(rs->writers);
     pins_free(&rs->pins);
+    reads_free(&rs->reads);
     expect_free(&rs->expect);
     trace_text_free(&rs->text);
 }
@@ -650,7 +718,8 @@ static void judge(run_state *rs, sched *s)
         r->passed = r->failed_invariant != NULL && strcmp(r->failed_invariant, x->failed_invariant) == 0;
     else
         r->passed = r->outcome == SCHED_COMPLETED && r->failed_invariant == NULL &&
-                    r->expectations[0] == '\0' && r->leaked_blocks == 0;
+                    r->expectations_checked && r->expectations[0] == '\0' &&
+                    r->leaked_blocks == 0;
     if (r->outcome == SCHED_COMPLETED && r->leaked_blocks > 0 && r->failed_invariant == NULL)
         record_failure(rs, "memory_leak", "the engine left %llu blocks allocated after close",
                        (unsigned long long)r->leaked_blocks);
@@ -694,7 +763,8 @@ bool run_scenario(const run_config *cfg, run_result *res)
         .policy = policy,
         .hooks = {.arg = &rs, .on_decision = on_decision, .on_event = on_event,
                   .on_sync_point = on_sync_point, .after_step = after_step,
-                  .on_fiber_end = on_fiber_end, .on_deadlock = on_deadlock},
+                  .on_fiber_end = on_fiber_end, .on_deadlock = on_deadlock,
+                  .on_stuck = on_stuck},
     };
     rs.s = sched_create(&sc);
     current_run = &rs;
@@ -724,6 +794,9 @@ bool run_scenario(const run_config *cfg, run_result *res)
     port_sim_set_fs(NULL);
     port_sim_set_timing(NULL);
     port_sim_set_fault_hook(NULL, NULL);
+    if (cfg->export_dir != NULL)
+        (void)export_db(rs.fs, DB_DIR, cfg->export_dir, &res->exported_files, res->export_error,
+                        sizeof res->export_error);
     simfs_destroy(rs.fs);
     free_state(&rs);
     return true;

@@ -47,6 +47,7 @@ typedef struct run_config {
     uint64_t max_steps;          /* 0: the scenario's */
     uint64_t dump_at_step;       /* 0: none; else write the full state there */
     FILE *dump_out;
+    const char *export_dir;      /* NULL: none; else the DB's files are copied here at the end */
 } run_config;
 
 /* The scenario's own schedule (policy, seed, pct bounds), decisions traced. */
@@ -81,6 +82,7 @@ typedef struct run_result {
     char detail[4096];           /* why (names the step and writers) */
     uint64_t violation_step;
     char expectations[4096];     /* failed expectations, one per line; "" if none */
+    bool expectations_checked;   /* the run got as far as checking them */
     uint64_t steps, decisions, virtual_ns;
     uint64_t groups, max_group, wal_syncs;
     uint64_t transitions[WT_STATE_COUNT][WT_STATE_COUNT];
@@ -98,6 +100,8 @@ typedef struct run_result {
     size_t pick_count;
     uint64_t preemptions;        /* decisions that switched away from a runnable fiber */
     uint64_t leaked_blocks;      /* engine memory left after a completed run */
+    size_t exported_files;       /* --export-db: files written */
+    char export_error[512];      /* --export-db: why it failed; "" if it did not */
 } run_result;
 
 /* Returns false only if the run could not be set up; res says what happened. */

@@ -222,24 +222,31 @@ static bool check_until_finished(json_check *c, const json_doc_node *v, void *me
 
 static const json_check_field until_fields[] = {
     {F_NAME(scenario_pin, "writer", until_writer)},
+    {F_NAME(scenario_pin, "fiber", until_writer)},
     {F_CUSTOM(scenario_pin, "state", until_state, check_until_state)},
     {F_STR(scenario_pin, "sync_point", until_sync_point, 1)},
     {F_WHOLE("finished", check_until_finished)},
+    {F_WHOLE("blocked", check_until_finished)},
     {F_U64(scenario_pin, "time_ns", until_time_ns, 0)},
 };
 
-/* Exactly one condition; "writer" with all but time_ns.  Member: the pin. */
+/* Exactly one condition; "writer" (or "fiber") with all but time_ns.
+ * Member: the pin. */
 static bool parse_until(json_check *c, const json_doc_node *v, void *member)
 {
-    static const char *const conds[] = {"state", "sync_point", "finished", "time_ns"};
+    static const char *const conds[] = {"state", "sync_point", "finished", "time_ns", "blocked"};
     static const scenario_until_kind kinds[] = {SCENARIO_UNTIL_STATE, SCENARIO_UNTIL_SYNC_POINT,
-                                                SCENARIO_UNTIL_FINISHED, SCENARIO_UNTIL_TIME};
+                                                SCENARIO_UNTIL_FINISHED, SCENARIO_UNTIL_TIME,
+                                                SCENARIO_UNTIL_BLOCKED};
     scenario_pin *pin = member;
     if (!json_check_fields(c, v, until_fields, F_COUNT(until_fields), pin)) return false;
+    const json_doc_node *fiber = json_doc_get(v, "fiber");
+    if (fiber != NULL && json_doc_get(v, "writer") != NULL)
+        return json_check_fail(c, fiber, JSON_CHECK_AT_KEY, "cannot be combined with \"writer\"");
     const char *first = NULL;
     for (size_t m = 0; m < v->child_count; m++) {
         const json_doc_node *cond = json_doc_at(v, m);
-        for (size_t i = 0; i < 4; i++) {
+        for (size_t i = 0; i < 5; i++) {
             if (strcmp(cond->key, conds[i]) != 0) continue;
             if (first != NULL)
                 return json_check_fail(c, cond, JSON_CHECK_AT_KEY, "cannot be combined with \"%s\"",
@@ -250,9 +257,9 @@ static bool parse_until(json_check *c, const json_doc_node *v, void *member)
     }
     if (first == NULL)
         return json_check_fail(c, v, JSON_CHECK_AT_VALUE,
-                               "expected one of \"state\", \"sync_point\", \"finished\" or "
-                               "\"time_ns\"");
-    const json_doc_node *writer = json_doc_get(v, "writer");
+                               "expected one of \"state\", \"sync_point\", \"finished\", "
+                               "\"blocked\" or \"time_ns\"");
+    const json_doc_node *writer = fiber != NULL ? fiber : json_doc_get(v, "writer");
     bool timed = pin->until_kind == SCENARIO_UNTIL_TIME;
     if ((writer != NULL) == !timed) return true;
     if (timed) return json_check_fail(c, writer, JSON_CHECK_AT_KEY, "not allowed with \"time_ns\"");
@@ -317,8 +324,30 @@ static bool parse_schedule(json_check *c, const json_doc_node *v, void *member)
                            "must not be empty with \"policy\": \"explicit\"");
 }
 
+/* name is a writer, or with sim_fibers_too "main", "flush" or "crasher"
+ * (the last only with a crash at a time), else an error at `at`. */
+static bool check_fiber_ref(scenario_loader *l, const char *name, const json_doc_node *at,
+                            bool sim_fibers_too)
+{
+    const scenario *s = l->s;
+    bool crasher = s->crash.when == SCENARIO_CRASH_AT_TIME;
+    if (scenario_writer_index(s, name) >= 0) return true;
+    if (!sim_fibers_too)
+        return scenario_check_writer_ref(&l->check, s, name, at, JSON_CHECK_AT_VALUE);
+    if (strcmp(name, "main") == 0 || strcmp(name, "flush") == 0 ||
+        (crasher && strcmp(name, "crasher") == 0))
+        return true;
+    const char *names[SCENARIO_MAX_WRITERS + 3];
+    size_t n = 0;
+    for (size_t i = 0; i < s->writer_count; i++) names[n++] = s->writers[i].name;
+    names[n++] = "main";
+    names[n++] = "flush";
+    if (crasher) names[n++] = "crasher";
+    return json_check_fail_unknown(&l->check, at, JSON_CHECK_AT_VALUE, "fiber", name, names, n);
+}
+
 /* Every decision names a writer or a sim fiber; every pin holds and waits
- * for writers that exist. */
+ * for fibers that exist. */
 static bool check_schedule_refs(scenario_loader *l)
 {
     const scenario *s = l->s;
@@ -339,13 +368,20 @@ static bool check_schedule_refs(scenario_loader *l)
     for (size_t i = 0; i < sch->pin_count; i++) {
         const scenario_pin *pin = &sch->pins[i];
         const json_doc_node *p = json_doc_at(json_doc_get(schedule, "pins"), i);
-        if (!scenario_check_writer_ref(c, s, pin->hold, json_doc_get(p, "hold"),
-                                       JSON_CHECK_AT_VALUE))
+        const json_doc_node *until = json_doc_get(p, "until");
+        const json_doc_node *who = json_doc_get(until, "fiber");
+        bool any_fiber = pin->until_kind == SCENARIO_UNTIL_SYNC_POINT ||
+                         pin->until_kind == SCENARIO_UNTIL_BLOCKED;
+        if (!check_fiber_ref(l, pin->hold, json_doc_get(p, "hold"), true) ||
+            !scenario_check_sync_point(c, json_doc_get(p, "at"), pin->at))
+            return false;
+        if (pin->until_kind == SCENARIO_UNTIL_SYNC_POINT &&
+            !scenario_check_sync_point(c, json_doc_get(until, "sync_point"),
+                                       pin->until_sync_point))
             return false;
         if (pin->until_kind != SCENARIO_UNTIL_TIME &&
-            !scenario_check_writer_ref(c, s, pin->until_writer,
-                                       json_doc_get(json_doc_get(p, "until"), "writer"),
-                                       JSON_CHECK_AT_VALUE))
+            !check_fiber_ref(l, pin->until_writer, who ? who : json_doc_get(until, "writer"),
+                             any_fiber))
             return false;
     }
     return true;
@@ -415,7 +451,8 @@ static void set_defaults(scenario *s)
                                       .pct_steps = 2000, .max_steps = 2000000, .tick_ns = 5};
     s->crash = (scenario_crash){.when = SCENARIO_CRASH_NONE, .reopen = true};
     s->expect = (scenario_expect){.group_count_total = -1, .max_group_size = -1,
-                                  .min_max_group_size = -1, .last_sequence = -1};
+                                  .min_max_group_size = -1, .last_sequence = -1,
+                                  .wal_record_total = -1, .wal_syncs = -1};
 }
 
 /* ------------------------------------------------------------- loading */
@@ -573,6 +610,8 @@ static void free_expect(scenario_expect *e)
     for (size_t i = 0; i < e->states_visited_count; i++) free(e->states_visited[i]);
     free(e->states_visited);
     free(e->failed_invariant);
+    scenario_expect_free_events(e);
+    scenario_expect_free_reads(e);
 }
 
 void scenario_free(scenario *s)

@@ -117,16 +117,24 @@ typedef struct scenario_decision {
     uint64_t steps;
 } scenario_decision;
 
+/* The sync point the sim's crasher fiber reaches just before it crashes
+ * (crash.at {"time_ns": T}), so a pin on "crasher" can delay the crash;
+ * not an engine sync point. */
+#define RUN_CRASH_SYNC_POINT "wtlab::Crash:Before"
+
 typedef enum scenario_until_kind {
     SCENARIO_UNTIL_STATE,      /* writer has been in `state` */
     SCENARIO_UNTIL_SYNC_POINT, /* writer has reached `sync_point` */
     SCENARIO_UNTIL_FINISHED,   /* writer has finished all its batches */
     SCENARIO_UNTIL_TIME,       /* virtual time >= time_ns */
+    SCENARIO_UNTIL_BLOCKED,    /* fiber until_writer is blocked (mutex, condition, AwaitState) */
 } scenario_until_kind;
 
-/* "Hold writer `hold` at sync point `at` until `until`" (RocksDB
+/* "Hold fiber `hold` (a writer, or the sim's "main", "flush" or
+ * "crasher") at sync point `at` until `until`" (RocksDB
  * SyncPoint::LoadDependency style).  Applies to the `occurrence`-th time
- * the writer reaches `at` (1 = first). */
+ * the fiber reaches `at` (1 = first).  until_writer names a writer for
+ * state and finished conditions, any fiber for sync_point and blocked. */
 typedef struct scenario_pin {
     char hold[SCENARIO_MAX_NAME];
     char *at;
@@ -182,6 +190,74 @@ typedef struct scenario_expect_group {
     size_t member_count;
 } scenario_expect_group;
 
+/* One condition on a trace event, "KEY=VALUE" of an event spec: KEY is
+ * one of the kind's trace fields (or "fiber", or "group"); the value is
+ * compared as the field's type. */
+typedef struct scenario_event_filter {
+    char *key;
+    int type;                 /* a trace_field_type; -1: "group" */
+    size_t offset;            /* of the field in trace_event */
+    char *text;               /* strings and booleans, as written */
+    int64_t number;           /* integers ("group" too) */
+} scenario_event_filter;
+
+/* "[first|last] KIND KEY=VALUE ...": the first (default) or last event of
+ * trace kind KIND (or "sync_point") whose fields match every filter. */
+typedef struct scenario_event_spec {
+    char *text;               /* as written, for messages */
+    int kind;                 /* a trace_kind; SCENARIO_EVENT_SYNC_POINT: a sync point */
+    bool last;
+    scenario_event_filter *filters;
+    size_t filter_count;
+} scenario_event_spec;
+
+enum { SCENARIO_EVENT_SYNC_POINT = 1000 };
+
+/* expect.order: event `before` comes before event `after`. */
+typedef struct scenario_expect_order {
+    scenario_event_spec before, after;
+} scenario_expect_order;
+
+/* expect.transitions: state changes from `from` to `to` (0: any state),
+ * of writer `writer` ("" any), made by fiber `by` ("" any): exactly
+ * `count`, or within [min, max] (-1: unbounded). */
+typedef struct scenario_expect_transition {
+    uint32_t from, to;
+    char writer[SCENARIO_MAX_NAME];
+    char by[SCENARIO_MAX_NAME];
+    int64_t count, min, max;
+} scenario_expect_transition;
+
+/* expect.wal.records[i]: fields -1 are not checked. */
+typedef struct scenario_expect_wal_record {
+    int64_t first_seq, count, batches;
+    char writer[SCENARIO_MAX_NAME]; /* "" any: the leader that appended it */
+} scenario_expect_wal_record;
+
+/* expect.writes[i]: one write call (writer, batch); -1 / has_status
+ * false: not checked. */
+typedef struct scenario_expect_write {
+    char writer[SCENARIO_MAX_NAME];
+    int64_t batch;
+    bool has_status;
+    wt_status status;
+    int64_t seq, count;
+} scenario_expect_write;
+
+/* expect.reads[i]: when writer `writer` reaches `sync_point` for the
+ * `occurrence`-th time, a get of `key` (snapshot false: made there and
+ * then by the sim's "reader" fiber while the writer waits) or a snapshot
+ * (snapshot true: the published last sequence there; the key is read as
+ * of it at the end of the run) must see `value` (NULL: absent). */
+typedef struct scenario_read {
+    char *key;
+    char *value;
+    bool snapshot;
+    char writer[SCENARIO_MAX_NAME];
+    char *sync_point;
+    uint64_t occurrence;
+} scenario_read;
+
 typedef struct scenario_expect {
     scenario_expect_key *contents;
     size_t content_count;
@@ -198,6 +274,18 @@ typedef struct scenario_expect {
     char **states_visited;         /* states some writer must have entered */
     size_t states_visited_count;
     char *failed_invariant;        /* the run must fail exactly this invariant */
+    scenario_expect_transition *transitions;
+    size_t transition_count;
+    scenario_expect_wal_record *wal_records; /* the first N records, in order */
+    size_t wal_record_count;
+    int64_t wal_record_total;      /* -1: not checked */
+    int64_t wal_syncs;             /* -1: not checked */
+    scenario_expect_write *writes;
+    size_t write_count;
+    scenario_expect_order *order;
+    size_t order_count;
+    scenario_read *reads;
+    size_t read_count;
 } scenario_expect;
 
 /* A goal for a learner stepping the scenario (`wtlab step`);

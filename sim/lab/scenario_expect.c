@@ -156,6 +156,11 @@ static const json_check_field expect_fields[] = {
     {F_BOOL(scenario_expect, "deadlock", deadlock)},
     {F_WHOLE("states_visited", parse_states_visited)},
     {F_STR(scenario_expect, "failed_invariant", failed_invariant, 1)},
+    {F_WHOLE("transitions", scenario_expect_parse_transitions)},
+    {F_WHOLE("wal", scenario_expect_parse_wal)},
+    {F_WHOLE("writes", scenario_expect_parse_writes)},
+    {F_WHOLE("order", scenario_expect_parse_order)},
+    {F_WHOLE("reads", scenario_expect_parse_reads)},
 };
 
 bool scenario_expect_parse(json_check *c, const json_doc_node *v, void *member)
@@ -216,5 +221,7 @@ bool scenario_expect_check_refs(scenario_loader *l)
     const json_doc_node *groups = json_doc_get(expect, "groups");
     if (status != NULL && !check_status_refs(l, status)) return false;
     assert(groups != NULL || e->group_count == 0);
-    return groups == NULL || check_group_refs(l, groups);
+    if (groups != NULL && !check_group_refs(l, groups)) return false;
+    return scenario_expect_check_event_refs(l, expect) &&
+           scenario_expect_check_read_refs(l, expect);
 }

@@ -91,5 +91,22 @@ bool scenario_expect_check_refs(scenario_loader *l);
 bool scenario_goals_parse(json_check *c, const json_doc_node *v, void *member);
 bool scenario_goals_check_refs(scenario_loader *l);
 void scenario_goals_free(scenario *s);
+/* scenario_expect_events.c: "transitions", "wal", "writes" and "order"
+ * of "expect" (each member: the scenario_expect), their writer and fiber
+ * names checked once all writers are known, and their freeing. */
+bool scenario_expect_parse_transitions(json_check *c, const json_doc_node *v, void *member);
+bool scenario_expect_parse_wal(json_check *c, const json_doc_node *v, void *member);
+bool scenario_expect_parse_writes(json_check *c, const json_doc_node *v, void *member);
+bool scenario_expect_parse_order(json_check *c, const json_doc_node *v, void *member);
+bool scenario_expect_check_event_refs(scenario_loader *l, const json_doc_node *expect);
+void scenario_expect_free_events(scenario_expect *e);
+/* scenario_reads.c: "reads" of "expect" (member: the scenario_expect),
+ * its references checked once the whole file is read, and its freeing. */
+bool scenario_expect_parse_reads(json_check *c, const json_doc_node *v, void *member);
+bool scenario_expect_check_read_refs(scenario_loader *l, const json_doc_node *expect);
+void scenario_expect_free_reads(scenario_expect *e);
+/* A sync point name of the engine, else an "unknown sync point" error at
+ * v (with "did you mean").  scenario.c's pins use it too. */
+bool scenario_check_sync_point(json_check *c, const json_doc_node *v, const char *name);
 
 #endif

@@ -329,6 +329,8 @@ static sched_fiber *choose(sched *s, uint32_t current)
             bool all_done = true;
             for (size_t i = 0; i < s->nfibers; i++)
                 all_done = all_done && s->fibers[i]->state == SCHED_FINISHED;
+            if (!all_done && s->cfg.hooks.on_stuck && s->cfg.hooks.on_stuck(s->cfg.hooks.arg, s))
+                continue;
             s->outcome = all_done ? SCHED_COMPLETED : SCHED_DEADLOCK;
             if (!all_done) report_deadlock(s);
             return NULL;

@@ -131,6 +131,10 @@ typedef struct sched_hooks {
     /* After every step: release holds whose condition now holds. */
     void (*after_step)(void *arg, sched *s);
     void (*on_fiber_end)(void *arg, sched *s, sched_fiber *f);
+    /* No fiber can run or wake (the last one just blocked, without a
+     * step after it): release holds whose condition now holds; true if
+     * one was released (the run goes on), false: it is a deadlock. */
+    bool (*on_stuck)(void *arg, sched *s);
     /* A deadlock is being reported: append details (e.g. the write queue). */
     void (*on_deadlock)(void *arg, sched *s, char *buf, size_t cap);
 } sched_hooks;

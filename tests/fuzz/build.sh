@@ -23,8 +23,12 @@ flags="-g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64 -fno-omi
        -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
        -I$src/engine -I$src/engine/pthread -iquote $src/sim/lab"
 engine="status crc32c write_batch wal arena memtable table filename manifest writer_state
-        write_thread db_impl db db_flush db_read db_open trace_event port_pthread port_pthread_trace"
-lab="scenario scenario_writers scenario_expect scenario_device profile scenario_goals json_check json_doc json_lex trace_reader"
+        write_thread write_thread_wait write_thread_mem db_impl db db_flush db_read db_open trace_event port_pthread port_pthread_trace"
+lab="scenario scenario_writers scenario_expect scenario_expect_events scenario_reads scenario_device profile scenario_goals json_check json_doc json_lex
+     trace_reader"
+# The loader checks sync point names against the engine's (as sim/meson.build makes it).
+sh "$src/sim/lab/gen_sync_points.sh" "$out/obj/sync_points.h" "$src"/engine/*.c
+flags="$flags -iquote $out/obj"
 objs=
 compile() { # compile SRC.c OBJ
     if [ ! -f "$2" ] || [ "$1" -nt "$2" ] || [ -n "$(find "$src/engine" "$src/sim/lab" -name '*.h' -newer "$2" | head -1)" ]; then
