@@ -121,6 +121,25 @@ try:
         report(res["published"] == published,
                "step %d: published sequence %s (page %s)" % (step, published, res["published"]))
 
+    # Lesson 04: writers moved aside go right after the group (RocksDB 9.1+),
+    # and the page's list says so as replay --at does.
+    t04 = os.path.join(tmp, "04.jsonl")
+    h04 = os.path.join(tmp, "04.html")
+    run(wtlab, "run", os.path.join(src, "scenarios/lessons/04-incompatible-writers.json"), "-o",
+        t04, "--quiet")
+    run(wtlab, "view", t04, "-o", h04)
+    ev04 = events_of(t04)
+    first_group = next(i for i, e in enumerate(ev04) if e["ev"] == "group")
+    moved = any(e["ev"] == "move_aside" for e in ev04[:first_group])
+    n = first_group + 1
+    while n < len(ev04) and ev04[n - 1]["step"] == ev04[n]["step"]:
+        n += 1
+    res = page_result(h04, "steps=%d" % n)
+    _, queue, _ = dump_at(t04, ev04[n - 1]["step"] + 1)
+    report(moved and res is not None and res["queues"].get("write", []) == queue,
+           "lesson 04 after its first group: the write queue with the moved-aside writers "
+           "as replay --at (%s; page %s)" % (queue, res["queues"].get("write") if res else None))
+
     # A real trace from the pthreads build, second in a page of two.
     real = os.path.join(tmp, "real.jsonl")
     db = os.path.join(tmp, "db")
