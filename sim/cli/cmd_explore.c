@@ -113,8 +113,8 @@ static void save_failure(void *arg, const run_config *repro, const run_result *r
 enum { WIRE_BEGIN = 1, WIRE_RUN = 2, WIRE_FINAL = 3 };
 
 typedef struct wire_final {
-    uint64_t pruned_sleep, blocked_sleep, bound_skips;
-    bool exhausted, ok;
+    uint64_t pruned_sleep, blocked_sleep, bound_skips, pruned_dpor, races, unreversible, tick_wakes;
+    bool exhausted, covered, ok;
 } wire_final;
 
 _Static_assert(1 + sizeof(explore_run_record) <= 4096, "a record must fit PIPE_BUF");
@@ -190,7 +190,12 @@ static void run_child(explore_cli *x, unsigned job, uint64_t first, int fd, FILE
     fin.pruned_sleep = st.pruned_sleep;
     fin.blocked_sleep = st.blocked_sleep;
     fin.bound_skips = st.bound_skips;
+    fin.pruned_dpor = st.pruned_dpor;
+    fin.races = st.races;
+    fin.unreversible = st.unreversible;
+    fin.tick_wakes = st.tick_wakes;
     fin.exhausted = st.exhausted;
+    fin.covered = st.covered;
     bool sent = send_record(fd, WIRE_FINAL, &fin, sizeof fin);
     _exit(fin.ok && sent ? 0 : 3);
 }
@@ -244,7 +249,12 @@ static bool read_job_record(job *jb, explore_stats *total)
         total->pruned_sleep += fin.pruned_sleep;
         total->blocked_sleep += fin.blocked_sleep;
         total->bound_skips += fin.bound_skips;
+        total->pruned_dpor += fin.pruned_dpor;
+        total->races += fin.races;
+        total->unreversible += fin.unreversible;
+        total->tick_wakes += fin.tick_wakes;
         total->exhausted = total->exhausted && fin.exhausted;
+        total->covered = total->covered || fin.covered;
         jb->final_seen = fin.ok;
         return true;
     default: return false;
@@ -255,6 +265,11 @@ static bool read_job_record(job *jb, explore_stats *total)
  * to the save directory (completed with the crash: supervise.h). */
 static void save_crash(explore_cli *x, uint64_t index)
 {
+    if (x->cfg.kind == EXPLORE_POS) { /* its picks died with the worker */
+        fprintf(stderr, "wtlab: note: a crashed pos run is not saved; re-run it with --policy pos "
+                        "--seed %llu --runs 1\n", (unsigned long long)(x->cfg.seed + index));
+        return;
+    }
     if (x->save_dir == NULL || x->saved >= x->save_max) return;
     char path[4096];
     snprintf(path, sizeof path, "%s/%s-%s-run%llu-crashed.jsonl", x->save_dir, x->cfg.sc->name,
@@ -306,7 +321,7 @@ static bool job_ended(explore_cli *x, explore_stats *total, job *jb, unsigned j)
     if (!x->quiet)
         fprintf(stderr, "%swtlab: run %llu crashed: %s\n", x->tty ? "\r\033[K" : "",
                 (unsigned long long)jb->current, v.detail);
-    if (x->cfg.kind == EXPLORE_DFS) {
+    if (explore_kind_searches(x->cfg.kind)) {
         total->exhausted = false;
         x->dfs_cut = true;
         fprintf(stderr, "wtlab: dfs: the rest of that worker's part of the search is not explored "
@@ -376,27 +391,39 @@ static void print_summary(const explore_cli *x, const explore_stats *st, double 
 {
     const explore_config *c = &x->cfg;
     printf("explore %s: %s", c->sc->name, policy_explore_name(c->kind));
-    if (c->kind == EXPLORE_DFS)
+    if (explore_kind_searches(c->kind))
         printf(" (at most %u preemption%s, sleep sets %s)", c->max_preemptions,
                c->max_preemptions == 1 ? "" : "s", c->reduction ? "on" : "off");
     else
         printf(" (seeds %llu..%llu%s)", (unsigned long long)c->seed,
                (unsigned long long)(c->seed + c->runs - 1),
-               c->kind == EXPLORE_PCT ? ", pct" : "");
+               c->kind == EXPLORE_PCT ? ", pct" : c->kind == EXPLORE_POS ? ", pos" : "");
     if (x->shard_n > 1) printf(", shard %llu/%llu", (unsigned long long)x->shard_i, (unsigned long long)x->shard_n);
     printf("\n  %llu runs in %.2f s: %.1f runs/s (%u job%s); %.0f scheduling points/s\n",
            (unsigned long long)st->runs, secs, (double)st->runs / (secs + 1e-9), x->jobs,
            x->jobs == 1 ? "" : "s", (double)st->steps / (secs + 1e-9));
-    if (c->kind == EXPLORE_DFS) {
+    if (explore_kind_searches(c->kind)) {
         printf("  space %s; %llu alternatives pruned by sleep sets, %llu runs cut as redundant, "
                "%llu alternatives beyond the preemption bound\n",
                st->exhausted ? "EXHAUSTED"
                : x->dfs_cut  ? "not exhausted (a crashed run ended part of the search)"
+               : st->covered ? "not exhausted (--until-covered reached)"
                              : "not exhausted (--runs cap reached)",
                (unsigned long long)st->pruned_sleep, (unsigned long long)st->blocked_sleep,
                (unsigned long long)st->bound_skips);
+        if (c->kind == EXPLORE_DPOR)
+            printf("  dpor: %llu races, %llu alternatives no race asked for, %llu races reversed "
+                   "at an earlier decision\n",
+                   (unsigned long long)st->races, (unsigned long long)st->pruned_dpor,
+                   (unsigned long long)st->unreversible);
+    } else if (st->covered) {
+        printf("  stopped: %llu runs in a row found no new class (--until-covered)\n",
+               (unsigned long long)c->until_covered);
     }
-    printf("  distinct interleavings: %llu\n", (unsigned long long)st->distinct);
+    printf("  distinct interleavings: %llu; Mazurkiewicz classes: %llu; timed waits ended by "
+           "the clock: %llu\n",
+           (unsigned long long)st->distinct, (unsigned long long)st->classes,
+           (unsigned long long)st->tick_wakes);
     if (st->failures == 0) {
         puts("  failures: none");
     } else {
@@ -467,7 +494,7 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
         case 'p':
             has_policy = true;
             if (!policy_parse_explore(optarg, &c->kind))
-                return cli_usage_error("--policy takes random, pct or dfs");
+                return cli_usage_error("--policy takes random, pct, pos, dfs or dpor");
             break;
         case 'r': if (!cli_parse_u64(optarg, &c->runs)) return cli_usage_error("bad --runs");
                   has_runs = true;
@@ -503,7 +530,7 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
         explore_usage(stderr);
         return EXIT_USAGE;
     }
-    if (!has_runs && c->kind != EXPLORE_DFS) c->runs = 1000;
+    if (!has_runs && !explore_kind_searches(c->kind)) c->runs = 1000;
     if ((*sc = cli_load_scenario(argv[optind])) == NULL) return EXIT_USAGE;
     c->sc = *sc;
     return EXIT_OK;
