@@ -272,6 +272,12 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
         if (d == NO_STEP || vc[q] >= l->steps[d].local) continue; /* known already */
         cand[ncand++] = d;
     }
+    for (uint32_t k = 0; k < ncand; k++) {
+        const uint32_t *o = vc_of(l, (size_t)cand[k]);
+        for (uint32_t q = 0; q < l->nfibers; q++)
+            if (o[q] > vc[q]) vc[q] = o[q];
+    }
+    vc[p] = l->steps[i].local;
     if (l->want_races)
         for (uint32_t k = 0; k < ncand; k++) {
             const step *c = &l->steps[cand[k]];
@@ -280,12 +286,6 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
                 through_other = m != k && vc_of(l, (size_t)cand[m])[c->fiber] >= c->local;
             if (!through_other) note_race(l, (size_t)cand[k], i);
         }
-    for (uint32_t k = 0; k < ncand; k++) {
-        const uint32_t *o = vc_of(l, (size_t)cand[k]);
-        for (uint32_t q = 0; q < l->nfibers; q++)
-            if (o[q] > vc[q]) vc[q] = o[q];
-    }
-    vc[p] = l->steps[i].local;
     /* The tables now include step i. */
     int32_t me = (int32_t)i;
     l->last_any[p] = me;
