@@ -38,7 +38,10 @@ typedef struct explore_cli {
     uint64_t save_max, saved;
     unsigned jobs;
     uint64_t shard_i, shard_n;
-    bool quiet, tty;
+    bool quiet, tty, json;
+    uint64_t total;     /* runs this sweep will make (0: unknown, a search) */
+    uint64_t next_line; /* not a tty: the run count of the next progress line */
+    double next_line_at;
     bool report_shown;  /* a dead worker's sanitizer report was copied to stderr */
     bool dfs_cut;       /* a crash ended part of a dfs search */
     double start;
@@ -54,16 +57,32 @@ static double wall_seconds(void)
 
 static void explore_usage(FILE *out)
 {
-    fputs("usage: wtlab explore SCENARIO --policy random|pct|dfs [--runs N] [--seed S]\n"
-          "                     [--jobs J] [--shard I/N] [--save DIR] [--max-preemptions P]\n"
-          "                     [--no-reduction] [--pct-depth D] [--pct-steps K] [--quiet]\n"
+    fputs("usage: wtlab explore SCENARIO --policy random|pct|pos|dfs|dpor [--runs N] [--seed S]\n"
+          "                     [--jobs J] [--shard I/N] [--save DIR] [--save-max M]\n"
+          "                     [--max-preemptions P] [--no-reduction] [--pct-depth D]\n"
+          "                     [--pct-steps K] [--until-covered R] [--json] [--quiet]\n"
           "Runs the scenario under many schedules, checks every run, saves failing runs\n"
-          "as traces in DIR and prints runs/second, distinct interleavings, failures and\n"
-          "the state transitions and sync points covered (and never reached).\n"
+          "as traces in DIR and prints runs/second, distinct interleavings, Mazurkiewicz\n"
+          "classes (runs that differ only in the order of independent steps are one\n"
+          "class), failures and the state transitions and sync points covered.\n"
           "  random, pct  run indexes 0..N-1 with seeds S+i (default N=1000, S=1)\n"
+          "  pos          the same seeds with partial order sampling (priorities re-drawn\n"
+          "               for the steps that race with the one just taken)\n"
           "  dfs          every schedule with at most P preemptions (default 2), with\n"
           "               sleep-set reduction unless --no-reduction; --runs caps it\n"
+          "  dpor         like dfs, but an alternative is run only where a race of an\n"
+          "               executed run asks for it (source sets, with sleep sets);\n"
+          "               --max-preemptions 64 for no bound\n"
+          "  --save-max M save at most M failing runs (default 20)\n"
+          "  --until-covered R  stop once R runs in a row found no new class\n"
+          "  --json       print the summary as one JSON object instead of text\n"
           "  --shard I/N  only this part of the sweep (I in 0..N-1); --jobs J in parallel\n"
+          "Run numbering: run I is the run with index I of the sweep, from 0.  Saved\n"
+          "traces are named SCENARIO-POLICY-runI-INVARIANT.jsonl, the summary says \"first\n"
+          "at run I\" with the same I, and for random, pct and pos run I used seed S+I:\n"
+          "`--seed S+I --runs 1` re-runs it alone (dfs and dpor: replay the saved trace).\n"
+          "Progress goes to stderr: one updated line on a terminal, else a line every\n"
+          "10% of the runs or 5 seconds, with the total and an estimate of the time left.\n"
           "A run whose process dies (signal, sanitizer report) fails as \"crashed\"; its\n"
           "trace is saved up to its last event, ending with the signal as the violation.\n"
           "exit status: 0 no failure, 1 some run failed, 2 bad input\n", out);
@@ -72,13 +91,28 @@ static void explore_usage(FILE *out)
 static void print_progress(void *arg, const explore_stats *st)
 {
     explore_cli *x = arg;
-    if (!x->tty || x->quiet) return;
+    if (x->quiet) return;
     double now = wall_seconds();
-    if (now - x->last_progress < 0.2) return;
+    if (x->tty && now - x->last_progress < 0.2) return;
+    if (!x->tty && st->runs < x->next_line && now < x->next_line_at) return;
     x->last_progress = now;
     uint64_t runs = st->runs;
-    fprintf(stderr, "\r  runs %llu  %.0f runs/s  failures %llu   ", (unsigned long long)runs,
-            (double)runs / (now - x->start + 1e-9), (unsigned long long)st->failures);
+    double rate = (double)runs / (now - x->start + 1e-9);
+    char total[64] = "", eta[64] = "";
+    if (x->total > 0) {
+        snprintf(total, sizeof total, " of %llu", (unsigned long long)x->total);
+        if (runs > 0 && runs < x->total)
+            snprintf(eta, sizeof eta, "  ETA %.0f s", (double)(x->total - runs) / (rate + 1e-9));
+    }
+    fprintf(stderr, "%s  runs %llu%s  %.0f runs/s  classes %llu  failures %llu%s%s",
+            x->tty ? "\r" : "", (unsigned long long)runs, total, rate,
+            (unsigned long long)st->classes, (unsigned long long)st->failures, eta,
+            x->tty ? "   " : "\n");
+    if (!x->tty) {
+        uint64_t step = x->total >= 10 ? x->total / 10 : 100;
+        x->next_line = runs + step;
+        x->next_line_at = now + 5.0;
+    }
 }
 
 /* Re-runs a failing run with a trace into the save directory. */
@@ -432,13 +466,65 @@ static void print_summary(const explore_cli *x, const explore_stats *st, double 
         for (size_t i = 0; i < st->fail_kinds; i++) {
             const explore_failure *f = &st->fail[i];
             printf("    %-24s %llu runs, first at run %llu", f->invariant,
-                   (unsigned long long)f->count, (unsigned long long)f->first_run);
-            if (f->detail[0]) /* a crash: the verdict, and which run to re-run */
-                printf(": %s (run index %llu)", f->detail, (unsigned long long)f->first_index);
+                   (unsigned long long)f->count, (unsigned long long)f->first_index);
+            if (f->detail[0]) printf(": %s", f->detail); /* a crash: the verdict */
+            if (!explore_kind_searches(c->kind)) /* one numbering: run I is seed S+I */
+                printf(" (re-run: --seed %llu --runs 1)", (unsigned long long)(c->seed + f->first_index));
             putchar('\n');
         }
     }
     print_coverage(st);
+}
+
+/* --json: the summary as one object on stdout. */
+static void print_json(const explore_cli *x, const explore_stats *st, double secs)
+{
+    const explore_config *c = &x->cfg;
+    printf("{\"scenario\": \"%s\", \"policy\": \"%s\", \"runs\": %llu, \"seconds\": %.3f, "
+           "\"failures\": %llu, \"distinct_interleavings\": %llu, \"classes\": %llu, "
+           "\"exhausted\": %s, \"until_covered_stop\": %s, \"timed_wakes_by_clock\": %llu",
+           c->sc->name, policy_explore_name(c->kind), (unsigned long long)st->runs, secs,
+           (unsigned long long)st->failures, (unsigned long long)st->distinct,
+           (unsigned long long)st->classes,
+           explore_kind_searches(c->kind) && st->exhausted ? "true" : "false",
+           st->covered ? "true" : "false", (unsigned long long)st->tick_wakes);
+    if (explore_kind_searches(c->kind))
+        printf(", \"max_preemptions\": %u, \"races\": %llu, \"pruned_sleep\": %llu, "
+               "\"pruned_dpor\": %llu, \"bound_skips\": %llu",
+               c->max_preemptions, (unsigned long long)st->races,
+               (unsigned long long)st->pruned_sleep, (unsigned long long)st->pruned_dpor,
+               (unsigned long long)st->bound_skips);
+    printf(", \"failure_kinds\": [");
+    for (size_t i = 0; i < st->fail_kinds; i++)
+        printf("%s{\"invariant\": \"%s\", \"count\": %llu, \"first_run\": %llu}", i ? ", " : "",
+               st->fail[i].invariant, (unsigned long long)st->fail[i].count,
+               (unsigned long long)st->fail[i].first_index);
+    unsigned legal = 0, covered = 0;
+    for (int a = 0; a < WT_STATE_COUNT; a++)
+        for (int b = 0; b < WT_STATE_COUNT; b++)
+            if (wt_state_transition_legal(wt_state_table[a].bit, wt_state_table[b].bit)) {
+                legal++;
+                covered += st->transitions[a][b] != 0;
+            }
+    printf("], \"transitions_legal\": %u, \"transitions_covered\": %u, \"transitions\": [", legal,
+           covered);
+    bool first = true;
+    for (int a = 0; a < WT_STATE_COUNT; a++)
+        for (int b = 0; b < WT_STATE_COUNT; b++)
+            if (st->transitions[a][b]) {
+                printf("%s{\"from\": \"%s\", \"to\": \"%s\", \"count\": %llu}", first ? "" : ", ",
+                       wt_state_table[a].name, wt_state_table[b].name,
+                       (unsigned long long)st->transitions[a][b]);
+                first = false;
+            }
+    printf("], \"sync_points\": %zu, \"sync_points_reached\": [", explore_sync_point_count());
+    first = true;
+    for (size_t k = 0; k < explore_sync_point_count(); k++)
+        if (st->sync_hits[k]) {
+            printf("%s\"%s\"", first ? "" : ", ", explore_sync_point_name(k));
+            first = false;
+        }
+    printf("]}\n");
 }
 
 /* DIR/exploration.json: what `wtlab plot --kind transitions` draws. */
@@ -482,14 +568,15 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
         {"shard", required_argument, 0, 'S'}, {"save", required_argument, 0, 'o'},
         {"max-preemptions", required_argument, 0, 'P'}, {"no-reduction", no_argument, 0, 'n'},
         {"pct-depth", required_argument, 0, 'd'}, {"pct-steps", required_argument, 0, 'k'},
-        {"save-max", required_argument, 0, 'M'},
+        {"save-max", required_argument, 0, 'M'}, {"until-covered", required_argument, 0, 'U'},
+        {"json", no_argument, 0, 'J'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     explore_config *c = &x->cfg;
     uint64_t v;
     bool has_policy = false, has_runs = false;
     int o;
     optind = 1;
-    while ((o = getopt_long(argc, argv, "p:r:s:j:S:o:P:nd:k:M:qh", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, "p:r:s:j:S:o:P:nd:k:M:U:Jqh", opts, NULL)) != -1) {
         switch (o) {
         case 'p':
             has_policy = true;
@@ -521,14 +608,24 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
             c->pct_depth = (unsigned)v;
             break;
         case 'k': if (!cli_parse_u64(optarg, &c->pct_steps) || !c->pct_steps) return cli_usage_error("bad --pct-steps"); break;
+        case 'U':
+            if (!cli_parse_u64(optarg, &c->until_covered) || c->until_covered == 0)
+                return cli_usage_error("--until-covered takes a number of runs >= 1");
+            break;
+        case 'J': x->json = true; break;
         case 'q': x->quiet = true; break;
         case 'h': explore_usage(stdout); return -1;
         default: explore_usage(stderr); return EXIT_USAGE;
         }
     }
-    if (!has_policy || optind != argc - 1) {
+    if (!has_policy) {
         explore_usage(stderr);
-        return EXIT_USAGE;
+        return cli_usage_error("explore needs --policy: random, pct, pos, dfs or dpor");
+    }
+    if (optind != argc - 1) {
+        explore_usage(stderr);
+        return cli_usage_error(optind >= argc ? "explore needs a SCENARIO file"
+                                              : "explore takes one SCENARIO file");
     }
     if (!has_runs && !explore_kind_searches(c->kind)) c->runs = 1000;
     if ((*sc = cli_load_scenario(argv[optind])) == NULL) return EXIT_USAGE;
@@ -551,6 +648,14 @@ int cmd_explore(int argc, char **argv)
     snprintf(probe, sizeof probe, "%s/", x.save_dir ? x.save_dir : ".");
     if (x.save_dir && !cli_make_parent_dirs(probe)) return cli_usage_error("cannot create %s", x.save_dir);
     x.tty = isatty(STDERR_FILENO);
+    if (!explore_kind_searches(x.cfg.kind))
+        x.total = x.cfg.runs / x.shard_n + (x.shard_i < x.cfg.runs % x.shard_n);
+    else
+        x.total = x.cfg.runs;
+    if (!x.tty && !x.quiet)
+        fprintf(stderr, "explore %s: %s, %s%llu runs, %u job%s\n", sc->name,
+                policy_explore_name(x.cfg.kind), x.total ? "" : "up to ",
+                (unsigned long long)(x.total ? x.total : x.cfg.runs), x.jobs, x.jobs == 1 ? "" : "s");
     x.start = x.last_progress = wall_seconds();
     x.cfg.on_failure = save_failure;
     x.cfg.failure_arg = &x;
@@ -561,7 +666,8 @@ int cmd_explore(int argc, char **argv)
     bool ok = run_jobs(&x, &st);
     double secs = wall_seconds() - x.start;
     if (x.tty && !x.quiet) fputs("\r\033[K", stderr);
-    print_summary(&x, &st, secs);
+    if (x.json) print_json(&x, &st, secs);
+    else print_summary(&x, &st, secs);
     if (x.save_dir) write_summary_json(&x, &st);
     rc = !ok ? EXIT_USAGE : st.failures ? EXIT_CHECK_FAILED : EXIT_OK;
     explore_stats_free(&st);
