@@ -527,6 +527,43 @@ static void print_json(const explore_cli *x, const explore_stats *st, double sec
     printf("]}\n");
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+typedef struct class_list {
+    uint64_t *h;
+    size_t n;
+} class_list;
+
+static void collect_class(void *arg, uint64_t h)
+{
+    class_list *l = arg;
+    l->h[l->n++] = h;
+}
+
+/* DIR/classes.txt: the class hashes seen, sorted, one per line in hex
+ * (what --merge unites, and what tells two sweeps' coverage apart). */
+static void write_classes(const explore_cli *x, const explore_stats *st)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/classes.txt", x->save_dir);
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "wtlab: cannot write %s: %s\n", path, strerror(errno));
+        return;
+    }
+    class_list l = {.h = malloc((st->classes + 1) * sizeof *l.h)};
+    assert(l.h != NULL);
+    explore_each_class(st, collect_class, &l);
+    qsort(l.h, l.n, sizeof *l.h, cmp_u64);
+    for (size_t i = 0; i < l.n; i++) fprintf(f, "%016llx\n", (unsigned long long)l.h[i]);
+    free(l.h);
+    fclose(f);
+}
+
 /* DIR/exploration.json: what `wtlab plot --kind transitions` draws. */
 static void write_summary_json(const explore_cli *x, const explore_stats *st)
 {
@@ -668,7 +705,10 @@ int cmd_explore(int argc, char **argv)
     if (x.tty && !x.quiet) fputs("\r\033[K", stderr);
     if (x.json) print_json(&x, &st, secs);
     else print_summary(&x, &st, secs);
-    if (x.save_dir) write_summary_json(&x, &st);
+    if (x.save_dir) {
+        write_summary_json(&x, &st);
+        write_classes(&x, &st);
+    }
     rc = !ok ? EXIT_USAGE : st.failures ? EXIT_CHECK_FAILED : EXIT_OK;
     explore_stats_free(&st);
     scenario_free(sc);

@@ -30,7 +30,17 @@ typedef struct step {
     int32_t node, prev_node;
     sched_op op;
     bool tick_wake;
+    bool spin;             /* a load right after the fiber's pause/yield */
+    const void *obj;
+    int32_t rf;            /* loads: the last write to obj before it (any fiber) */
+    uint64_t sleeping;     /* fibers in a timed wait when it ran */
 } step;
+
+/* A race noted during the run, filtered at its end. */
+typedef struct pending_race {
+    int32_t e, e2;
+    uint64_t initials;
+} pending_race;
 
 enum { WAKE_NONE, WAKE_TICK, WAKE_JUMP };
 
@@ -38,6 +48,7 @@ typedef struct obj_entry {
     const void *key;
     bool used;
     int32_t acc[DPOR_MAX_FIBERS], wr[DPOR_MAX_FIBERS], file[DPOR_MAX_FIBERS];
+    int32_t last_wr;
 } obj_entry;
 
 struct dpor_log {
@@ -49,14 +60,16 @@ struct dpor_log {
     int32_t born_of[DPOR_MAX_FIBERS];   /* the step that spawned the fiber */
     uint32_t local[DPOR_MAX_FIBERS];
     int32_t last_any[DPOR_MAX_FIBERS], last_clock[DPOR_MAX_FIBERS], last_nonlocal[DPOR_MAX_FIBERS],
-        last_sync[DPOR_MAX_FIBERS], last_global[DPOR_MAX_FIBERS], last_syncpoint[DPOR_MAX_FIBERS],
+        last_sync[DPOR_MAX_FIBERS], last_spawn[DPOR_MAX_FIBERS], last_syncpoint[DPOR_MAX_FIBERS],
         last_file_any[DPOR_MAX_FIBERS], last_file_null[DPOR_MAX_FIBERS];
+    int32_t join_on[DPOR_MAX_FIBERS][DPOR_MAX_FIBERS]; /* [joined][joiner]: the joiner's latest join of it */
     int32_t last_node;
     size_t tick_wakes;
     obj_entry *objs;
     size_t obj_cap, obj_used;
-    dpor_race *races;
+    pending_race *races;
     size_t nraces, races_cap;
+    size_t spin_skipped;
 };
 
 static bool op_local(sched_op op)
@@ -124,6 +137,7 @@ void dpor_log_reset(dpor_log *l)
     l->overflow = false;
     l->nraces = 0;
     l->tick_wakes = 0;
+    l->spin_skipped = 0;
     l->last_node = NO_STEP;
     memset(l->local, 0, sizeof l->local);
     fill(l->born_of, DPOR_MAX_FIBERS);
@@ -131,7 +145,8 @@ void dpor_log_reset(dpor_log *l)
     fill(l->last_clock, DPOR_MAX_FIBERS);
     fill(l->last_nonlocal, DPOR_MAX_FIBERS);
     fill(l->last_sync, DPOR_MAX_FIBERS);
-    fill(l->last_global, DPOR_MAX_FIBERS);
+    fill(l->last_spawn, DPOR_MAX_FIBERS);
+    fill(&l->join_on[0][0], DPOR_MAX_FIBERS * DPOR_MAX_FIBERS);
     fill(l->last_syncpoint, DPOR_MAX_FIBERS);
     fill(l->last_file_any, DPOR_MAX_FIBERS);
     fill(l->last_file_null, DPOR_MAX_FIBERS);
@@ -172,6 +187,7 @@ static obj_entry *obj_find(dpor_log *l, const void *key)
         fill(e->acc, DPOR_MAX_FIBERS);
         fill(e->wr, DPOR_MAX_FIBERS);
         fill(e->file, DPOR_MAX_FIBERS);
+        e->last_wr = NO_STEP;
         l->obj_used++;
     }
     return e;
@@ -183,8 +199,15 @@ static int32_t max32(int32_t a, int32_t b) { return a > b ? a : b; }
 static int32_t latest_dependent(const dpor_log *l, const obj_entry *oe, uint32_t q, uint32_t p,
                                 sched_op op, const void *obj, int wake)
 {
-    int32_t best = l->last_global[q];
-    if (op_global(op) || wake == WAKE_JUMP) return max32(best, l->last_any[q]);
+    /* Spawns hand out fiber ids in order: dependent with each other.  A
+     * join reads whether the joined fiber finished: dependent with that
+     * fiber's steps only.  (The sleep sets use the coarser dpor_dependent,
+     * where both are dependent with everything; coarser is safe there.) */
+    int32_t best = l->join_on[p][q];
+    if (wake == WAKE_JUMP) return max32(best, l->last_any[q]);
+    if (op == SCHED_OP_SPAWN) return max32(best, l->last_spawn[q]);
+    if (op == SCHED_OP_JOIN)
+        return obj != NULL && ((const sched_fiber *)obj)->id == q ? l->last_any[q] : best;
     if (wake == WAKE_TICK && l->last_clock[q] > l->last_any[p]) best = max32(best, l->last_clock[q]);
     if (op_local(op)) return best;
     if (op == SCHED_OP_SYNC_POINT) return l->pins ? max32(best, l->last_nonlocal[q]) : best;
@@ -224,8 +247,8 @@ static void note_race(dpor_log *l, size_t a, size_t b)
         l->races = realloc(l->races, l->races_cap * sizeof *l->races);
         assert(l->races != NULL);
     }
-    l->races[l->nraces++] = (dpor_race){.node = e->node, .prev_node = e->prev_node,
-                                        .racer = e2->fiber, .initials = initials};
+    (void)e2;
+    l->races[l->nraces++] = (pending_race){.e = (int32_t)a, .e2 = (int32_t)b, .initials = initials};
 }
 
 bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
@@ -249,21 +272,26 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
     uint32_t p = f->id;
     sched_op op = f->pending_op;
     const void *obj = f->pending_obj;
-    bool woke = op == SCHED_OP_SLEEP && l->last_any[p] != NO_STEP &&
-                l->steps[l->last_any[p]].op == SCHED_OP_SLEEP;
+    const step *prev = l->last_any[p] != NO_STEP ? &l->steps[l->last_any[p]] : NULL;
+    bool woke = op == SCHED_OP_SLEEP && prev != NULL && prev->op == SCHED_OP_SLEEP;
     int wake = !woke ? WAKE_NONE : f->tick_woken ? WAKE_TICK : WAKE_JUMP;
     bool tick_wake = wake == WAKE_TICK;
     l->tick_wakes += tick_wake;
     if (node >= 0) l->last_node = node;
     l->steps[i] = (step){.fiber = p, .local = ++l->local[p], .node = node,
                          .prev_node = node >= 0 ? node : l->last_node, .op = op,
-                         .tick_wake = tick_wake};
+                         .tick_wake = tick_wake, .obj = obj, .rf = NO_STEP,
+                         .spin = op == SCHED_OP_LOAD && prev != NULL &&
+                                 (prev->op == SCHED_OP_PAUSE || prev->op == SCHED_OP_YIELD)};
     uint32_t *vc = vc_of(l, i);
     int32_t before = l->last_any[p] != NO_STEP ? l->last_any[p] : l->born_of[p];
     if (before != NO_STEP) memcpy(vc, vc_of(l, (size_t)before), DPOR_MAX_FIBERS * sizeof *vc);
     else memset(vc, 0, DPOR_MAX_FIBERS * sizeof *vc);
     bool memory = !op_local(op) && !op_global(op) && op != SCHED_OP_SYNC_POINT;
     obj_entry *oe = memory ? obj_find(l, obj) : NULL;
+    if (oe != NULL && op == SCHED_OP_LOAD) l->steps[i].rf = oe->last_wr;
+    for (uint32_t q = 0; q < l->nfibers; q++)
+        if (sched_fiber_at(s, q)->state == SCHED_SLEEPING) l->steps[i].sleeping |= 1ull << q;
     int32_t cand[DPOR_MAX_FIBERS];
     uint32_t ncand = 0;
     for (uint32_t q = 0; q < l->nfibers; q++) {
@@ -278,7 +306,10 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
             if (o[q] > vc[q]) vc[q] = o[q];
     }
     vc[p] = l->steps[i].local;
-    if (l->want_races)
+    /* A wake-up races with nothing: before the steps it depends on, the
+     * clock (a sum over the steps before, whatever their order) had not
+     * reached the deadline, or nothing else could run. */
+    if (l->want_races && wake == WAKE_NONE)
         for (uint32_t k = 0; k < ncand; k++) {
             const step *c = &l->steps[cand[k]];
             bool through_other = false;
@@ -292,7 +323,9 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
     if (op_clock(op)) l->last_clock[p] = me;
     if (!op_local(op)) l->last_nonlocal[p] = me;
     if (op_sync(op)) l->last_sync[p] = me;
-    if (op_global(op)) l->last_global[p] = me;
+    if (op == SCHED_OP_SPAWN) l->last_spawn[p] = me;
+    if (op == SCHED_OP_JOIN && obj != NULL && ((const sched_fiber *)obj)->id < DPOR_MAX_FIBERS)
+        l->join_on[((const sched_fiber *)obj)->id][p] = me;
     if (op == SCHED_OP_SYNC_POINT) l->last_syncpoint[p] = me;
     if (op == SCHED_OP_FILE) {
         l->last_file_any[p] = me;
@@ -300,7 +333,7 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
         else oe->file[p] = me;
     } else if (oe != NULL) {
         oe->acc[p] = me;
-        if (op != SCHED_OP_LOAD) oe->wr[p] = me;
+        if (op != SCHED_OP_LOAD) oe->wr[p] = oe->last_wr = me;
     }
     return true;
 }
@@ -322,7 +355,37 @@ size_t dpor_log_steps(const dpor_log *l) { return l->n; }
 
 size_t dpor_log_tick_wakes(const dpor_log *l) { return l->tick_wakes; }
 
+/* A spin load e (a load right after a pause or yield) racing with a
+ * write w is not reversed when the spinner loads the object again later
+ * and reads w: reversing would only end the spin one iteration earlier,
+ * and the spinner's later steps come after w either way. */
+static bool spin_only(const dpor_log *l, const pending_race *r)
+{
+    const step *e = &l->steps[r->e], *w = &l->steps[r->e2];
+    if (!e->spin || w->op == SCHED_OP_LOAD || w->obj != e->obj) return false;
+    for (size_t j = (size_t)r->e2 + 1; j < l->n; j++) {
+        const step *s = &l->steps[j];
+        if (s->fiber == e->fiber && s->op == SCHED_OP_LOAD && s->obj == e->obj)
+            return s->rf == r->e2;
+    }
+    return false;
+}
+
 void dpor_log_races(dpor_log *l, void (*fn)(void *arg, const dpor_race *r), void *arg)
 {
-    for (size_t i = 0; i < l->nraces; i++) fn(arg, &l->races[i]);
+    for (size_t i = 0; i < l->nraces; i++) {
+        const pending_race *pr = &l->races[i];
+        if (spin_only(l, pr)) {
+            l->spin_skipped++;
+            continue;
+        }
+        const step *e = &l->steps[pr->e];
+        uint32_t racer = l->steps[pr->e2].fiber;
+        dpor_race r = {.node = e->node, .prev_node = e->prev_node, .racer = racer,
+                       .initials = pr->initials,
+                       .racer_slept = (e->sleeping >> racer) & 1};
+        fn(arg, &r);
+    }
 }
+
+size_t dpor_log_spin_skipped(const dpor_log *l) { return l->spin_skipped; }

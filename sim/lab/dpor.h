@@ -70,14 +70,23 @@ size_t dpor_log_tick_wakes(const dpor_log *l);
 /* One race: the step e was chosen at decision `node` (-1: it had no
  * alternative; `prev_node` is then the nearest decision before it, or
  * -1), `racer` is e''s fiber, `initials` the fibers (bit set) whose step
- * can begin the reversed order. */
+ * can begin the reversed order.  When none of them could run where e
+ * ran, the race is reversible only if the racer was in a timed wait
+ * there (other schedules can move the clock); a racer that was blocked
+ * is woken by a dependent step, whose own races reorder it, and a
+ * spinner passed over would only spin once more. */
 typedef struct dpor_race {
     int32_t node, prev_node;
     uint32_t racer;
     uint64_t initials;
+    bool racer_slept;   /* e''s fiber was in a timed wait when e ran */
 } dpor_race;
 
-/* Calls fn for every race of the logged run, in order of e'. */
+/* Calls fn for every race of the logged run, in order of e', except
+ * those of a spin load that the spinner's next load of the object makes
+ * moot (see dpor.c: spin_only). */
 void dpor_log_races(dpor_log *l, void (*fn)(void *arg, const dpor_race *r), void *arg);
+/* Races dpor_log_races left out by that spin rule. */
+size_t dpor_log_spin_skipped(const dpor_log *l);
 
 #endif

@@ -510,23 +510,24 @@ static bool dfs_partition(dfs_search *d, uint64_t part, uint64_t parts)
  * run there).  With a preemption bound, q is also asked for where the
  * fiber q would preempt began to run (Coons et al., bounded POR), so
  * that the reversal is reached with fewer preemptions when it can be. */
-static void ask(dfs_search *d, size_t k, uint64_t want)
+static void ask(dfs_search *d, size_t k, uint64_t want, bool timed)
 {
     dfs_node *n = &d->nodes[k];
     uint64_t cands = 0;
     for (uint32_t i = 0; i < n->ncand; i++) cands |= bit(n->cand[i]);
     uint64_t q = want & cands;
-    if (q == 0) { /* cannot run here: every option (Flanagan-Godefroid) */
-        n->backtrack |= cands & ~n->sleep;
+    if (q == 0) { /* cannot run here */
+        d->st->unreversible++;
+        if (timed) n->backtrack |= cands & ~n->sleep; /* every option (Flanagan-Godefroid) */
         return;
     }
     if (q & (n->backtrack | n->sleep)) return;
     uint32_t first = (uint32_t)__builtin_ctzll(q);
     n->backtrack |= bit(first);
-    if (!is_preemption(n, first) || n->preemptions + 1 <= d->bound) return;
+    if (d->bound >= EXPLORE_DFS_MAX_FIBERS) return; /* no bound */
     size_t j = k;
     while (j > 0 && d->nodes[j - 1].pick == n->pick) j--;
-    if (j != k) ask(d, j, bit(first));
+    if (j != k) ask(d, j, bit(first), timed);
 }
 
 static void on_race(void *arg, const dpor_race *r)
@@ -537,12 +538,15 @@ static void on_race(void *arg, const dpor_race *r)
         const dfs_node *n = &d->nodes[r->node];
         uint64_t want = r->initials & bit(r->racer) ? bit(r->racer) : r->initials;
         if (r->initials & (n->backtrack | n->sleep)) return;
-        ask(d, (size_t)r->node, want);
+        ask(d, (size_t)r->node, want, r->racer_slept);
         return;
     }
-    /* The first step had no alternative: reverse at the decision before. */
+    /* The first step had no alternative: if the racer was in a timed wait,
+     * every option at the decision before (other steps there move the
+     * clock); else the race cannot be reversed (dpor.h). */
     d->st->unreversible++;
-    if (r->prev_node >= 0 && (size_t)r->prev_node < d->len) ask(d, (size_t)r->prev_node, 0);
+    if (r->racer_slept && r->prev_node >= 0 && (size_t)r->prev_node < d->len)
+        ask(d, (size_t)r->prev_node, 0, true);
 }
 
 static void dfs_init(dfs_search *d, const explore_config *c, explore_stats *st)
