@@ -77,6 +77,12 @@ static void explore_usage(FILE *out)
           "  --until-covered R  stop once R runs in a row found no new class\n"
           "  --json       print the summary as one JSON object instead of text\n"
           "  --shard I/N  only this part of the sweep (I in 0..N-1); --jobs J in parallel\n"
+          "       wtlab explore --merge [--json] DIR...\n"
+          "  combines the reports that sweeps saved with --save DIR (DIR/report.txt and\n"
+          "  DIR/classes.txt): runs, failures, coverage; a class seen twice counts once.\n"
+          "  Shards are independent processes: run `--shard I/N --save DIR_I` anywhere\n"
+          "  (GNU parallel, a batch system's job array with I = the task index), then\n"
+          "  merge the DIRs.  dfs and dpor split at the first choice of the search.\n"
           "Run numbering: run I is the run with index I of the sweep, from 0.  Saved\n"
           "traces are named SCENARIO-POLICY-runI-INVARIANT.jsonl, the summary says \"first\n"
           "at run I\" with the same I, and for random, pct and pos run I used seed S+I:\n"
@@ -672,6 +678,11 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
 
 int cmd_explore(int argc, char **argv)
 {
+    /* explore --merge [--json] DIR... */
+    if (argc >= 2 && strcmp(argv[1], "--merge") == 0) {
+        bool json = argc >= 3 && strcmp(argv[2], "--json") == 0;
+        return explore_merge(argc - 2 - json, argv + 2 + json, json);
+    }
     explore_cli x = {.jobs = 1, .shard_n = 1, .save_max = DEFAULT_SAVE_MAX};
     x.cfg = (explore_config){.seed = 1, .max_preemptions = 2, .reduction = true};
     scenario *sc = NULL;
@@ -708,6 +719,7 @@ int cmd_explore(int argc, char **argv)
     if (x.save_dir) {
         write_summary_json(&x, &st);
         write_classes(&x, &st);
+        explore_write_report(x.save_dir, sc->name, policy_explore_name(x.cfg.kind), &st);
     }
     rc = !ok ? EXIT_USAGE : st.failures ? EXIT_CHECK_FAILED : EXIT_OK;
     explore_stats_free(&st);
