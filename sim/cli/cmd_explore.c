@@ -60,7 +60,8 @@ static void explore_usage(FILE *out)
     fputs("usage: wtlab explore SCENARIO --policy random|pct|pos|dfs|dpor [--runs N] [--seed S]\n"
           "                     [--jobs J] [--shard I/N] [--save DIR] [--save-max M]\n"
           "                     [--max-preemptions P] [--no-reduction] [--pct-depth D]\n"
-          "                     [--pct-steps K] [--until-covered R] [--json] [--quiet]\n"
+          "                     [--pct-steps K] [--until-covered R] [--first-failure]\n"
+          "                     [--json] [--quiet]\n"
           "Runs the scenario under many schedules, checks every run, saves failing runs\n"
           "as traces in DIR and prints runs/second, distinct interleavings, Mazurkiewicz\n"
           "classes (runs that differ only in the order of independent steps are one\n"
@@ -75,6 +76,7 @@ static void explore_usage(FILE *out)
           "               --max-preemptions 64 for no bound\n"
           "  --save-max M save at most M failing runs (default 20)\n"
           "  --until-covered R  stop once R runs in a row found no new class\n"
+          "  --first-failure    stop after the first failing run (per job)\n"
           "  --json       print the summary as one JSON object instead of text\n"
           "  --shard I/N  only this part of the sweep (I in 0..N-1); --jobs J in parallel\n"
           "       wtlab explore --merge [--json] DIR...\n"
@@ -612,14 +614,14 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
         {"max-preemptions", required_argument, 0, 'P'}, {"no-reduction", no_argument, 0, 'n'},
         {"pct-depth", required_argument, 0, 'd'}, {"pct-steps", required_argument, 0, 'k'},
         {"save-max", required_argument, 0, 'M'}, {"until-covered", required_argument, 0, 'U'},
-        {"json", no_argument, 0, 'J'},
+        {"json", no_argument, 0, 'J'}, {"first-failure", no_argument, 0, 'F'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     explore_config *c = &x->cfg;
     uint64_t v;
     bool has_policy = false, has_runs = false;
     int o;
     optind = 1;
-    while ((o = getopt_long(argc, argv, "p:r:s:j:S:o:P:nd:k:M:U:Jqh", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, "p:r:s:j:S:o:P:nd:k:M:U:JFqh", opts, NULL)) != -1) {
         switch (o) {
         case 'p':
             has_policy = true;
@@ -656,6 +658,7 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
                 return cli_usage_error("--until-covered takes a number of runs >= 1");
             break;
         case 'J': x->json = true; break;
+        case 'F': c->stop_at_failure = true; break;
         case 'q': x->quiet = true; break;
         case 'h': explore_usage(stdout); return -1;
         default: explore_usage(stderr); return EXIT_USAGE;

@@ -243,6 +243,7 @@ static void run_observed(const explore_config *c, const run_config *cfg, sched_p
 
 static bool stop_now(const explore_config *c, explore_stats *st)
 {
+    if (c->stop_at_failure && st->failures > 0) return true;
     if (c->until_covered == 0 || st->since_new_class < c->until_covered) return false;
     st->covered = true;
     return true;

@@ -58,6 +58,7 @@ typedef struct explore_config {
     uint64_t pct_steps;
     unsigned max_preemptions;   /* dfs bound */
     bool reduction;             /* dfs, dpor: sleep sets (default on) */
+    bool stop_at_failure;       /* stop after the first failing run */
     uint64_t until_covered;     /* stop after this many runs in a row bring no new class (0: never) */
     /* Tests: runs one execution under policy p instead of the scenario
      * (NULL: run_scenario); fills r as run_scenario would (picks, passed). */
