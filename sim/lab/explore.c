@@ -507,10 +507,13 @@ static bool dfs_partition(dfs_search *d, uint64_t part, uint64_t parts)
     return part == 0; /* no branching: one schedule, partition 0 runs it */
 }
 
-/* dpor: option q at node k, as a race asked (all options when q cannot
- * run there).  With a preemption bound, q is also asked for where the
- * fiber q would preempt began to run (Coons et al., bounded POR), so
- * that the reversal is reached with fewer preemptions when it can be. */
+/* dpor: option q at node k, as a race asked.  When q cannot run there:
+ * every option if the racer was in a timed wait (other steps move the
+ * clock; Flanagan-Godefroid's conservative rule), else nothing (dpor.h).
+ * With a preemption bound, a reversal that costs a preemption is also
+ * asked for where the fiber it preempts began its run of steps (Coons et
+ * al., bounded POR): on another path the preemption at k may be one too
+ * many, and switching where that fiber was scheduled costs none more. */
 static void ask(dfs_search *d, size_t k, uint64_t want, bool timed)
 {
     dfs_node *n = &d->nodes[k];
@@ -525,7 +528,7 @@ static void ask(dfs_search *d, size_t k, uint64_t want, bool timed)
     if (q & (n->backtrack | n->sleep)) return;
     uint32_t first = (uint32_t)__builtin_ctzll(q);
     n->backtrack |= bit(first);
-    if (d->bound >= EXPLORE_DFS_MAX_FIBERS) return; /* no bound */
+    if (d->bound >= EXPLORE_DFS_MAX_FIBERS || !is_preemption(n, first)) return;
     size_t j = k;
     while (j > 0 && d->nodes[j - 1].pick == n->pick) j--;
     if (j != k) ask(d, j, bit(first), timed);
