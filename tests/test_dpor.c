@@ -3,7 +3,7 @@
  * Mazurkiewicz traces is known by hand (sim/lab/explore.c, dpor.c).
  *
  * Goal: dpor runs every class of a program exactly once and says it is
- * exhausted; dfs (sleep sets) covers the same classes; random sampling
+ * exhausted; pos gives the same run for the same seed; dfs (sleep sets) covers the same classes; random sampling
  * sees no class the searches do not know; the class hash does not count
  * reorderings of independent steps as new classes.
  *
@@ -25,6 +25,7 @@
 
 #include "check_main.h"
 #include "explore.h"
+#include "pos.h"
 #include "scheduler.h"
 
 enum { MAX_OPS = 4, MAX_TH = 4 };
@@ -158,6 +159,35 @@ START_TEST(test_dpor_with_bound_zero_runs_once)
 }
 END_TEST
 
+/* The picks of one run of progs[5] (three stores) under pos with seed. */
+static size_t pos_picks(uint64_t seed, uint32_t *out, size_t cap)
+{
+    sched_policy *p = pos_policy_new(seed, false);
+    run_result r;
+    tiny_runner((void *)&progs[5], p, &r);
+    p->destroy(p);
+    size_t n = r.pick_count < cap ? r.pick_count : cap;
+    memcpy(out, r.picks, n * sizeof *out);
+    run_result_free(&r);
+    return n;
+}
+
+START_TEST(test_pos_is_seeded_and_deterministic)
+{
+    uint32_t a[64], b[64];
+    size_t differ = 0;
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        size_t na = pos_picks(seed, a, 64), nb = pos_picks(seed, b, 64);
+        ck_assert_uint_eq(na, nb);
+        ck_assert_msg(memcmp(a, b, na * sizeof *a) == 0, "seed %llu: two runs differ",
+                      (unsigned long long)seed);
+        size_t n1 = pos_picks(seed + 1000, b, 64);
+        differ += n1 != na || memcmp(a, b, na * sizeof *a) != 0;
+    }
+    ck_assert_uint_gt(differ, 0); /* the seed matters */
+}
+END_TEST
+
 static Suite *dpor_suite(void)
 {
     Suite *s = suite_create("dpor");
@@ -166,6 +196,7 @@ static Suite *dpor_suite(void)
     tcase_add_loop_test(tc, test_dfs_covers_the_same_classes, 0, NPROGS);
     tcase_add_loop_test(tc, test_sampling_finds_no_other_class, 0, NPROGS);
     tcase_add_test(tc, test_dpor_with_bound_zero_runs_once);
+    tcase_add_test(tc, test_pos_is_seeded_and_deterministic);
     suite_add_tcase(s, tc);
     return s;
 }
