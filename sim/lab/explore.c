@@ -1,5 +1,11 @@
 /*
- * explore.c — random, PCT and bounded-exhaustive (dfs) exploration.
+ * explore.c — random, PCT, POS and bounded-exhaustive (dfs, dpor)
+ * exploration.
+ *
+ * dpor shares the dfs machinery: each node also keeps a backtrack set
+ * (the picks some race asked for, plus the first), the run's steps are
+ * logged (dpor.h) through the policy's on_run, and after each run its
+ * races add picks to the nodes where the reversed order could begin.
  *
  * The dfs keeps the current path of decision nodes.  Each run replays the
  * path's picks, then extends it with the non-preemptive default (keep the

@@ -7,12 +7,18 @@
  * most the bound, by re-executing with forced decision prefixes; sleep
  * sets (Godefroid) skip schedules that only reorder independent operations
  * (different objects, or two loads), and the search says when the space
- * is exhausted.  Every run is checked by the oracle and the scenario's
+ * is exhausted.  dpor: the same search, but an alternative is taken only
+ * where a race of an executed run asks for it (source sets over the
+ * happens-before order of dpor.h, with sleep sets and, with a bound,
+ * bounded POR's extra points).  pos: the seeds of random with partial
+ * order sampling (pos.h).  Every run's Mazurkiewicz class (dpor.h) is
+ * counted.  Every run is checked by the oracle and the scenario's
  * expectations; a run that does not pass is a failure.
  *
- * A sweep can be split with a partition (index/count): random/pct take
- * run indexes i with i % count == index; dfs splits the alternatives of
- * the first branching decision.  The union of all partitions is the whole
+ * A sweep can be split with a partition (index/count): random/pct/pos take
+ * run indexes i with i % count == index; dfs and dpor split the
+ * alternatives of the first branching decision (dpor takes all of them
+ * there, so no partition needs a race found in another's subtree).  The union of all partitions is the whole
  * sweep, so batch systems need no other coordination.
  */
 #ifndef WT_SIM_EXPLORE_H
