@@ -12,11 +12,11 @@
 # stopped at its first failure or after DPOR_CAP runs (default 3000).
 # Needs the bug builds (meson setup without -Dbug_variants=false).  Prints a
 # Markdown table; progress to stderr.  Not a test: a benchmark of search
-# power (it takes minutes).
+# power (it takes minutes).  BUGS="a b" limits it to those bugs.
 set -u
 cli=$1 src=$2 seeds=${3:-20} cap=${4:-500} dcap=${5:-3000}
-bugs="skip_newer_links publish_early wake_before_detach lost_wakeup pipelined_link_late
-      free_memtable_early status_after_complete pending_done_early no_slowdown_waits"
+bugs=${BUGS:-"skip_newer_links publish_early wake_before_detach lost_wakeup pipelined_link_late
+      free_memtable_early status_after_complete pending_done_early no_slowdown_waits"}
 field() { sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p"; }
 printf '| bug | random | pct | pos | dpor (bound 2) |\n|---|---|---|---|---|\n'
 for bug in $bugs; do

@@ -371,6 +371,7 @@ static bool job_ended(explore_cli *x, explore_stats *total, job *jb, unsigned j)
         return true;
     }
     save_crash(x, jb->current);
+    if (x->cfg.stop_at_failure) return true; /* --first-failure: the rest is not run */
     return jb->current + 1 >= x->cfg.runs || start_job(x, jb, j, jb->current + 1);
 }
 
