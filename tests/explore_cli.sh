@@ -28,6 +28,23 @@ check "--until-covered stops a sweep that finds nothing new" sh -c "
 check "--until-covered 0 is refused" expect_status 2 "until-covered takes" "$exe" explore "$sc" --policy random --until-covered 0
 check "an unknown policy lists pos and dpor" expect_status 2 "pos, dfs or dpor" "$exe" explore "$sc" --policy bogus
 
+# One run numbering: the saved file's runI, the summary's "first at run I"
+# and the seed that re-runs it (S+I) agree.
+flaky=$src/tests/data/explore/one-group-sometimes.json
+"$exe" explore "$flaky" --policy random --runs 100 --seed 5 --save "$tmp/num" --save-max 1 -q \
+    > "$tmp/num.out" 2>&1
+first=$(sed -n 's/.*first at run \([0-9]*\) (re-run: --seed \([0-9]*\) --runs 1).*/\1 \2/p' "$tmp/num.out")
+set -- $first
+check "the summary names the first failing run I and seed 5+I (got: ${1:-?} ${2:-?})" \
+    test -n "${1:-}" -a "${2:-0}" -eq $((5 + ${1:-0}))
+check "the saved trace is named run${1:-?}" test -f "$tmp/num/one-group-sometimes-random-run${1:-x}-expectations.jsonl"
+check "--seed ${2:-?} --runs 1 re-runs that failing run alone (exit 1)" \
+    sh -c "'$exe' explore '$flaky' --policy random --seed '${2:-0}' --runs 1 -q > /dev/null; [ \$? -eq 1 ]"
+if [ "${1:-0}" -gt 0 ]; then
+    check "the run before it, --seed $((${2:-1} - 1)) --runs 1, passes" \
+        "$exe" explore "$flaky" --policy random --seed $((${2:-1} - 1)) --runs 1 -q
+fi
+
 # Sharded dpor: the classes of 4 shards together are those of one run.
 "$exe" explore "$sc" --policy dpor --max-preemptions 1 --save "$tmp/all" -q > /dev/null
 for i in 0 1 2 3; do
