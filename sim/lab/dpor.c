@@ -306,10 +306,10 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
             if (o[q] > vc[q]) vc[q] = o[q];
     }
     vc[p] = l->steps[i].local;
-    /* A wake-up races with nothing: before the steps it depends on, the
-     * clock (a sum over the steps before, whatever their order) had not
-     * reached the deadline, or nothing else could run. */
-    if (l->want_races && wake == WAKE_NONE)
+    /* A wake-up races too: its racer was in its timed wait where the
+     * other step ran, and the search then asks for every option there
+     * (other steps, spin counts, paths move the clock; explore.c). */
+    if (l->want_races)
         for (uint32_t k = 0; k < ncand; k++) {
             const step *c = &l->steps[cand[k]];
             bool through_other = false;

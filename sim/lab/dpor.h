@@ -19,8 +19,9 @@
  * slept: the log orders those steps before its wake-up and reports the
  * race with each, so the search also runs the orders in which the wait
  * ends elsewhere.  A wait that ends because nothing else could run (the
- * clock jumps to the deadline) is not a race: no other fiber could have
- * stepped instead.  See scenarios/README.md.
+ * clock jumps to the deadline) comes after every step before it; its
+ * races are reported too (other schedules, with other spin counts or
+ * paths, reach the deadline at other points).  See scenarios/README.md.
  *
  * Races (dpor_log_races): pairs e < e' of steps of different fibers,
  * dependent, with e not happening before e' through any other step; for
