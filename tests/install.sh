@@ -128,7 +128,7 @@ completes() {
         try() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _wtlab_complete
                 echo "$* -> ${COMPREPLY[*]}"; }
         [ "$(try wtlab lesson 02-g)" = "wtlab lesson 02-g -> 02-group-commit" ] || exit 1
-        [ "$(try wtlab ex)" = "wtlab ex -> explore" ] || exit 1
+        [ "$(try wtlab explo)" = "wtlab explo -> explore" ] && [ "$(try wtlab exp)" = "wtlab exp -> explore explain" ] || exit 1
         [ "$(try wtdb --recovery-mode po)" = "wtdb --recovery-mode po -> point_in_time" ] || exit 1
         . "$1/wtdb" && [ "$(try wtdb --db d sc)" = "wtdb --db d sc -> scan" ]' _ "$completions"
 }

@@ -68,4 +68,10 @@ void cli_print_run(FILE *out, const scenario *sc, const run_config *cfg, const r
 int cli_draw_chart(const plot_data *d, const chart_options *o, const char *script_path,
                    size_t file_count);
 
+/* explore --merge DIR... (cmd_explore_merge.c): argv are the DIRs. */
+struct explore_stats;
+void explore_write_report(const char *dir, const char *scenario_name, const char *policy,
+                          const struct explore_stats *st);
+int explore_merge(int argc, char **argv, bool json);
+
 #endif

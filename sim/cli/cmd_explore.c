@@ -38,7 +38,10 @@ typedef struct explore_cli {
     uint64_t save_max, saved;
     unsigned jobs;
     uint64_t shard_i, shard_n;
-    bool quiet, tty;
+    bool quiet, tty, json;
+    uint64_t total;     /* runs this sweep will make (0: unknown, a search) */
+    uint64_t next_line; /* not a tty: the run count of the next progress line */
+    double next_line_at;
     bool report_shown;  /* a dead worker's sanitizer report was copied to stderr */
     bool dfs_cut;       /* a crash ended part of a dfs search */
     double start;
@@ -54,16 +57,40 @@ static double wall_seconds(void)
 
 static void explore_usage(FILE *out)
 {
-    fputs("usage: wtlab explore SCENARIO --policy random|pct|dfs [--runs N] [--seed S]\n"
-          "                     [--jobs J] [--shard I/N] [--save DIR] [--max-preemptions P]\n"
-          "                     [--no-reduction] [--pct-depth D] [--pct-steps K] [--quiet]\n"
+    fputs("usage: wtlab explore SCENARIO --policy random|pct|pos|dfs|dpor [--runs N] [--seed S]\n"
+          "                     [--jobs J] [--shard I/N] [--save DIR] [--save-max M]\n"
+          "                     [--max-preemptions P] [--no-reduction] [--pct-depth D]\n"
+          "                     [--pct-steps K] [--until-covered R] [--first-failure]\n"
+          "                     [--json] [--quiet]\n"
           "Runs the scenario under many schedules, checks every run, saves failing runs\n"
-          "as traces in DIR and prints runs/second, distinct interleavings, failures and\n"
-          "the state transitions and sync points covered (and never reached).\n"
+          "as traces in DIR and prints runs/second, distinct interleavings, Mazurkiewicz\n"
+          "classes (runs that differ only in the order of independent steps are one\n"
+          "class), failures and the state transitions and sync points covered.\n"
           "  random, pct  run indexes 0..N-1 with seeds S+i (default N=1000, S=1)\n"
+          "  pos          the same seeds with partial order sampling (priorities re-drawn\n"
+          "               for the steps that race with the one just taken)\n"
           "  dfs          every schedule with at most P preemptions (default 2), with\n"
           "               sleep-set reduction unless --no-reduction; --runs caps it\n"
+          "  dpor         like dfs, but an alternative is run only where a race of an\n"
+          "               executed run asks for it (source sets, with sleep sets);\n"
+          "               --max-preemptions 64 for no bound\n"
+          "  --save-max M save at most M failing runs (default 20)\n"
+          "  --until-covered R  stop once R runs in a row found no new class\n"
+          "  --first-failure    stop after the first failing run (per job)\n"
+          "  --json       print the summary as one JSON object instead of text\n"
           "  --shard I/N  only this part of the sweep (I in 0..N-1); --jobs J in parallel\n"
+          "       wtlab explore --merge [--json] DIR...\n"
+          "  combines the reports that sweeps saved with --save DIR (DIR/report.txt and\n"
+          "  DIR/classes.txt): runs, failures, coverage; a class seen twice counts once.\n"
+          "  Shards are independent processes: run `--shard I/N --save DIR_I` anywhere\n"
+          "  (GNU parallel, a batch system's job array with I = the task index), then\n"
+          "  merge the DIRs.  dfs and dpor split at the first choice of the search.\n"
+          "Run numbering: run I is the run with index I of the sweep, from 0.  Saved\n"
+          "traces are named SCENARIO-POLICY-runI-INVARIANT.jsonl, the summary says \"first\n"
+          "at run I\" with the same I, and for random, pct and pos run I used seed S+I:\n"
+          "`--seed S+I --runs 1` re-runs it alone (dfs and dpor: replay the saved trace).\n"
+          "Progress goes to stderr: one updated line on a terminal, else a line every\n"
+          "10% of the runs or 5 seconds, with the total and an estimate of the time left.\n"
           "A run whose process dies (signal, sanitizer report) fails as \"crashed\"; its\n"
           "trace is saved up to its last event, ending with the signal as the violation.\n"
           "exit status: 0 no failure, 1 some run failed, 2 bad input\n", out);
@@ -72,13 +99,28 @@ static void explore_usage(FILE *out)
 static void print_progress(void *arg, const explore_stats *st)
 {
     explore_cli *x = arg;
-    if (!x->tty || x->quiet) return;
+    if (x->quiet) return;
     double now = wall_seconds();
-    if (now - x->last_progress < 0.2) return;
+    if (x->tty && now - x->last_progress < 0.2) return;
+    if (!x->tty && st->runs < x->next_line && now < x->next_line_at) return;
     x->last_progress = now;
     uint64_t runs = st->runs;
-    fprintf(stderr, "\r  runs %llu  %.0f runs/s  failures %llu   ", (unsigned long long)runs,
-            (double)runs / (now - x->start + 1e-9), (unsigned long long)st->failures);
+    double rate = (double)runs / (now - x->start + 1e-9);
+    char total[64] = "", eta[64] = "";
+    if (x->total > 0) {
+        snprintf(total, sizeof total, " of %llu", (unsigned long long)x->total);
+        if (runs > 0 && runs < x->total)
+            snprintf(eta, sizeof eta, "  ETA %.0f s", (double)(x->total - runs) / (rate + 1e-9));
+    }
+    fprintf(stderr, "%s  runs %llu%s  %.0f runs/s  classes %llu  failures %llu%s%s",
+            x->tty ? "\r" : "", (unsigned long long)runs, total, rate,
+            (unsigned long long)st->classes, (unsigned long long)st->failures, eta,
+            x->tty ? "   " : "\n");
+    if (!x->tty) {
+        uint64_t step = x->total >= 10 ? x->total / 10 : 100;
+        x->next_line = runs + step;
+        x->next_line_at = now + 5.0;
+    }
 }
 
 /* Re-runs a failing run with a trace into the save directory. */
@@ -113,8 +155,8 @@ static void save_failure(void *arg, const run_config *repro, const run_result *r
 enum { WIRE_BEGIN = 1, WIRE_RUN = 2, WIRE_FINAL = 3 };
 
 typedef struct wire_final {
-    uint64_t pruned_sleep, blocked_sleep, bound_skips;
-    bool exhausted, ok;
+    uint64_t pruned_sleep, blocked_sleep, bound_skips, pruned_dpor, races, unreversible, tick_wakes;
+    bool exhausted, covered, ok;
 } wire_final;
 
 _Static_assert(1 + sizeof(explore_run_record) <= 4096, "a record must fit PIPE_BUF");
@@ -190,7 +232,12 @@ static void run_child(explore_cli *x, unsigned job, uint64_t first, int fd, FILE
     fin.pruned_sleep = st.pruned_sleep;
     fin.blocked_sleep = st.blocked_sleep;
     fin.bound_skips = st.bound_skips;
+    fin.pruned_dpor = st.pruned_dpor;
+    fin.races = st.races;
+    fin.unreversible = st.unreversible;
+    fin.tick_wakes = st.tick_wakes;
     fin.exhausted = st.exhausted;
+    fin.covered = st.covered;
     bool sent = send_record(fd, WIRE_FINAL, &fin, sizeof fin);
     _exit(fin.ok && sent ? 0 : 3);
 }
@@ -244,7 +291,12 @@ static bool read_job_record(job *jb, explore_stats *total)
         total->pruned_sleep += fin.pruned_sleep;
         total->blocked_sleep += fin.blocked_sleep;
         total->bound_skips += fin.bound_skips;
+        total->pruned_dpor += fin.pruned_dpor;
+        total->races += fin.races;
+        total->unreversible += fin.unreversible;
+        total->tick_wakes += fin.tick_wakes;
         total->exhausted = total->exhausted && fin.exhausted;
+        total->covered = total->covered || fin.covered;
         jb->final_seen = fin.ok;
         return true;
     default: return false;
@@ -255,6 +307,11 @@ static bool read_job_record(job *jb, explore_stats *total)
  * to the save directory (completed with the crash: supervise.h). */
 static void save_crash(explore_cli *x, uint64_t index)
 {
+    if (x->cfg.kind == EXPLORE_POS) { /* its picks died with the worker */
+        fprintf(stderr, "wtlab: note: a crashed pos run is not saved; re-run it with --policy pos "
+                        "--seed %llu --runs 1\n", (unsigned long long)(x->cfg.seed + index));
+        return;
+    }
     if (x->save_dir == NULL || x->saved >= x->save_max) return;
     char path[4096];
     snprintf(path, sizeof path, "%s/%s-%s-run%llu-crashed.jsonl", x->save_dir, x->cfg.sc->name,
@@ -306,7 +363,7 @@ static bool job_ended(explore_cli *x, explore_stats *total, job *jb, unsigned j)
     if (!x->quiet)
         fprintf(stderr, "%swtlab: run %llu crashed: %s\n", x->tty ? "\r\033[K" : "",
                 (unsigned long long)jb->current, v.detail);
-    if (x->cfg.kind == EXPLORE_DFS) {
+    if (explore_kind_searches(x->cfg.kind)) {
         total->exhausted = false;
         x->dfs_cut = true;
         fprintf(stderr, "wtlab: dfs: the rest of that worker's part of the search is not explored "
@@ -314,6 +371,7 @@ static bool job_ended(explore_cli *x, explore_stats *total, job *jb, unsigned j)
         return true;
     }
     save_crash(x, jb->current);
+    if (x->cfg.stop_at_failure) return true; /* --first-failure: the rest is not run */
     return jb->current + 1 >= x->cfg.runs || start_job(x, jb, j, jb->current + 1);
 }
 
@@ -376,27 +434,39 @@ static void print_summary(const explore_cli *x, const explore_stats *st, double 
 {
     const explore_config *c = &x->cfg;
     printf("explore %s: %s", c->sc->name, policy_explore_name(c->kind));
-    if (c->kind == EXPLORE_DFS)
+    if (explore_kind_searches(c->kind))
         printf(" (at most %u preemption%s, sleep sets %s)", c->max_preemptions,
                c->max_preemptions == 1 ? "" : "s", c->reduction ? "on" : "off");
     else
         printf(" (seeds %llu..%llu%s)", (unsigned long long)c->seed,
                (unsigned long long)(c->seed + c->runs - 1),
-               c->kind == EXPLORE_PCT ? ", pct" : "");
+               c->kind == EXPLORE_PCT ? ", pct" : c->kind == EXPLORE_POS ? ", pos" : "");
     if (x->shard_n > 1) printf(", shard %llu/%llu", (unsigned long long)x->shard_i, (unsigned long long)x->shard_n);
     printf("\n  %llu runs in %.2f s: %.1f runs/s (%u job%s); %.0f scheduling points/s\n",
            (unsigned long long)st->runs, secs, (double)st->runs / (secs + 1e-9), x->jobs,
            x->jobs == 1 ? "" : "s", (double)st->steps / (secs + 1e-9));
-    if (c->kind == EXPLORE_DFS) {
+    if (explore_kind_searches(c->kind)) {
         printf("  space %s; %llu alternatives pruned by sleep sets, %llu runs cut as redundant, "
                "%llu alternatives beyond the preemption bound\n",
                st->exhausted ? "EXHAUSTED"
                : x->dfs_cut  ? "not exhausted (a crashed run ended part of the search)"
+               : st->covered ? "not exhausted (--until-covered reached)"
                              : "not exhausted (--runs cap reached)",
                (unsigned long long)st->pruned_sleep, (unsigned long long)st->blocked_sleep,
                (unsigned long long)st->bound_skips);
+        if (c->kind == EXPLORE_DPOR)
+            printf("  dpor: %llu races, %llu alternatives no race asked for, %llu races reversed "
+                   "at an earlier decision\n",
+                   (unsigned long long)st->races, (unsigned long long)st->pruned_dpor,
+                   (unsigned long long)st->unreversible);
+    } else if (st->covered) {
+        printf("  stopped: %llu runs in a row found no new class (--until-covered)\n",
+               (unsigned long long)c->until_covered);
     }
-    printf("  distinct interleavings: %llu\n", (unsigned long long)st->distinct);
+    printf("  distinct interleavings: %llu; Mazurkiewicz classes: %llu; timed waits ended by "
+           "the clock: %llu\n",
+           (unsigned long long)st->distinct, (unsigned long long)st->classes,
+           (unsigned long long)st->tick_wakes);
     if (st->failures == 0) {
         puts("  failures: none");
     } else {
@@ -405,13 +475,102 @@ static void print_summary(const explore_cli *x, const explore_stats *st, double 
         for (size_t i = 0; i < st->fail_kinds; i++) {
             const explore_failure *f = &st->fail[i];
             printf("    %-24s %llu runs, first at run %llu", f->invariant,
-                   (unsigned long long)f->count, (unsigned long long)f->first_run);
-            if (f->detail[0]) /* a crash: the verdict, and which run to re-run */
-                printf(": %s (run index %llu)", f->detail, (unsigned long long)f->first_index);
+                   (unsigned long long)f->count, (unsigned long long)f->first_index);
+            if (f->detail[0]) printf(": %s", f->detail); /* a crash: the verdict */
+            if (!explore_kind_searches(c->kind)) /* one numbering: run I is seed S+I */
+                printf(" (re-run: --seed %llu --runs 1)", (unsigned long long)(c->seed + f->first_index));
             putchar('\n');
         }
     }
     print_coverage(st);
+}
+
+/* --json: the summary as one object on stdout. */
+static void print_json(const explore_cli *x, const explore_stats *st, double secs)
+{
+    const explore_config *c = &x->cfg;
+    printf("{\"scenario\": \"%s\", \"policy\": \"%s\", \"runs\": %llu, \"seconds\": %.3f, "
+           "\"failures\": %llu, \"distinct_interleavings\": %llu, \"classes\": %llu, "
+           "\"exhausted\": %s, \"until_covered_stop\": %s, \"timed_wakes_by_clock\": %llu",
+           c->sc->name, policy_explore_name(c->kind), (unsigned long long)st->runs, secs,
+           (unsigned long long)st->failures, (unsigned long long)st->distinct,
+           (unsigned long long)st->classes,
+           explore_kind_searches(c->kind) && st->exhausted ? "true" : "false",
+           st->covered ? "true" : "false", (unsigned long long)st->tick_wakes);
+    if (explore_kind_searches(c->kind))
+        printf(", \"max_preemptions\": %u, \"races\": %llu, \"pruned_sleep\": %llu, "
+               "\"pruned_dpor\": %llu, \"bound_skips\": %llu",
+               c->max_preemptions, (unsigned long long)st->races,
+               (unsigned long long)st->pruned_sleep, (unsigned long long)st->pruned_dpor,
+               (unsigned long long)st->bound_skips);
+    printf(", \"failure_kinds\": [");
+    for (size_t i = 0; i < st->fail_kinds; i++)
+        printf("%s{\"invariant\": \"%s\", \"count\": %llu, \"first_run\": %llu}", i ? ", " : "",
+               st->fail[i].invariant, (unsigned long long)st->fail[i].count,
+               (unsigned long long)st->fail[i].first_index);
+    unsigned legal = 0, covered = 0;
+    for (int a = 0; a < WT_STATE_COUNT; a++)
+        for (int b = 0; b < WT_STATE_COUNT; b++)
+            if (wt_state_transition_legal(wt_state_table[a].bit, wt_state_table[b].bit)) {
+                legal++;
+                covered += st->transitions[a][b] != 0;
+            }
+    printf("], \"transitions_legal\": %u, \"transitions_covered\": %u, \"transitions\": [", legal,
+           covered);
+    bool first = true;
+    for (int a = 0; a < WT_STATE_COUNT; a++)
+        for (int b = 0; b < WT_STATE_COUNT; b++)
+            if (st->transitions[a][b]) {
+                printf("%s{\"from\": \"%s\", \"to\": \"%s\", \"count\": %llu}", first ? "" : ", ",
+                       wt_state_table[a].name, wt_state_table[b].name,
+                       (unsigned long long)st->transitions[a][b]);
+                first = false;
+            }
+    printf("], \"sync_points\": %zu, \"sync_points_reached\": [", explore_sync_point_count());
+    first = true;
+    for (size_t k = 0; k < explore_sync_point_count(); k++)
+        if (st->sync_hits[k]) {
+            printf("%s\"%s\"", first ? "" : ", ", explore_sync_point_name(k));
+            first = false;
+        }
+    printf("]}\n");
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+typedef struct class_list {
+    uint64_t *h;
+    size_t n;
+} class_list;
+
+static void collect_class(void *arg, uint64_t h)
+{
+    class_list *l = arg;
+    l->h[l->n++] = h;
+}
+
+/* DIR/classes.txt: the class hashes seen, sorted, one per line in hex
+ * (what --merge unites, and what tells two sweeps' coverage apart). */
+static void write_classes(const explore_cli *x, const explore_stats *st)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/classes.txt", x->save_dir);
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "wtlab: cannot write %s: %s\n", path, strerror(errno));
+        return;
+    }
+    class_list l = {.h = malloc((st->classes + 1) * sizeof *l.h)};
+    assert(l.h != NULL);
+    explore_each_class(st, collect_class, &l);
+    qsort(l.h, l.n, sizeof *l.h, cmp_u64);
+    for (size_t i = 0; i < l.n; i++) fprintf(f, "%016llx\n", (unsigned long long)l.h[i]);
+    free(l.h);
+    fclose(f);
 }
 
 /* DIR/exploration.json: what `wtlab plot --kind transitions` draws. */
@@ -455,19 +614,20 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
         {"shard", required_argument, 0, 'S'}, {"save", required_argument, 0, 'o'},
         {"max-preemptions", required_argument, 0, 'P'}, {"no-reduction", no_argument, 0, 'n'},
         {"pct-depth", required_argument, 0, 'd'}, {"pct-steps", required_argument, 0, 'k'},
-        {"save-max", required_argument, 0, 'M'},
+        {"save-max", required_argument, 0, 'M'}, {"until-covered", required_argument, 0, 'U'},
+        {"json", no_argument, 0, 'J'}, {"first-failure", no_argument, 0, 'F'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     explore_config *c = &x->cfg;
     uint64_t v;
     bool has_policy = false, has_runs = false;
     int o;
     optind = 1;
-    while ((o = getopt_long(argc, argv, "p:r:s:j:S:o:P:nd:k:M:qh", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, "p:r:s:j:S:o:P:nd:k:M:U:JFqh", opts, NULL)) != -1) {
         switch (o) {
         case 'p':
             has_policy = true;
             if (!policy_parse_explore(optarg, &c->kind))
-                return cli_usage_error("--policy takes random, pct or dfs");
+                return cli_usage_error("--policy takes random, pct, pos, dfs or dpor");
             break;
         case 'r': if (!cli_parse_u64(optarg, &c->runs)) return cli_usage_error("bad --runs");
                   has_runs = true;
@@ -494,16 +654,27 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
             c->pct_depth = (unsigned)v;
             break;
         case 'k': if (!cli_parse_u64(optarg, &c->pct_steps) || !c->pct_steps) return cli_usage_error("bad --pct-steps"); break;
+        case 'U':
+            if (!cli_parse_u64(optarg, &c->until_covered) || c->until_covered == 0)
+                return cli_usage_error("--until-covered takes a number of runs >= 1");
+            break;
+        case 'J': x->json = true; break;
+        case 'F': c->stop_at_failure = true; break;
         case 'q': x->quiet = true; break;
         case 'h': explore_usage(stdout); return -1;
         default: explore_usage(stderr); return EXIT_USAGE;
         }
     }
-    if (!has_policy || optind != argc - 1) {
+    if (!has_policy) {
         explore_usage(stderr);
-        return EXIT_USAGE;
+        return cli_usage_error("explore needs --policy: random, pct, pos, dfs or dpor");
     }
-    if (!has_runs && c->kind != EXPLORE_DFS) c->runs = 1000;
+    if (optind != argc - 1) {
+        explore_usage(stderr);
+        return cli_usage_error(optind >= argc ? "explore needs a SCENARIO file"
+                                              : "explore takes one SCENARIO file");
+    }
+    if (!has_runs && !explore_kind_searches(c->kind)) c->runs = 1000;
     if ((*sc = cli_load_scenario(argv[optind])) == NULL) return EXIT_USAGE;
     c->sc = *sc;
     return EXIT_OK;
@@ -511,6 +682,11 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
 
 int cmd_explore(int argc, char **argv)
 {
+    /* explore --merge [--json] DIR... */
+    if (argc >= 2 && strcmp(argv[1], "--merge") == 0) {
+        bool json = argc >= 3 && strcmp(argv[2], "--json") == 0;
+        return explore_merge(argc - 2 - json, argv + 2 + json, json);
+    }
     explore_cli x = {.jobs = 1, .shard_n = 1, .save_max = DEFAULT_SAVE_MAX};
     x.cfg = (explore_config){.seed = 1, .max_preemptions = 2, .reduction = true};
     scenario *sc = NULL;
@@ -524,6 +700,14 @@ int cmd_explore(int argc, char **argv)
     snprintf(probe, sizeof probe, "%s/", x.save_dir ? x.save_dir : ".");
     if (x.save_dir && !cli_make_parent_dirs(probe)) return cli_usage_error("cannot create %s", x.save_dir);
     x.tty = isatty(STDERR_FILENO);
+    if (!explore_kind_searches(x.cfg.kind))
+        x.total = x.cfg.runs / x.shard_n + (x.shard_i < x.cfg.runs % x.shard_n);
+    else
+        x.total = x.cfg.runs;
+    if (!x.tty && !x.quiet)
+        fprintf(stderr, "explore %s: %s, %s%llu runs, %u job%s\n", sc->name,
+                policy_explore_name(x.cfg.kind), x.total ? "" : "up to ",
+                (unsigned long long)(x.total ? x.total : x.cfg.runs), x.jobs, x.jobs == 1 ? "" : "s");
     x.start = x.last_progress = wall_seconds();
     x.cfg.on_failure = save_failure;
     x.cfg.failure_arg = &x;
@@ -534,8 +718,13 @@ int cmd_explore(int argc, char **argv)
     bool ok = run_jobs(&x, &st);
     double secs = wall_seconds() - x.start;
     if (x.tty && !x.quiet) fputs("\r\033[K", stderr);
-    print_summary(&x, &st, secs);
-    if (x.save_dir) write_summary_json(&x, &st);
+    if (x.json) print_json(&x, &st, secs);
+    else print_summary(&x, &st, secs);
+    if (x.save_dir) {
+        write_summary_json(&x, &st);
+        write_classes(&x, &st);
+        explore_write_report(x.save_dir, sc->name, policy_explore_name(x.cfg.kind), &st);
+    }
     rc = !ok ? EXIT_USAGE : st.failures ? EXIT_CHECK_FAILED : EXIT_OK;
     explore_stats_free(&st);
     scenario_free(sc);

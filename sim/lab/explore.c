@@ -1,5 +1,11 @@
 /*
- * explore.c — random, PCT and bounded-exhaustive (dfs) exploration.
+ * explore.c — random, PCT, POS and bounded-exhaustive (dfs, dpor)
+ * exploration.
+ *
+ * dpor shares the dfs machinery: each node also keeps a backtrack set
+ * (the picks some race asked for, plus the first), the run's steps are
+ * logged (dpor.h) through the policy's on_run, and after each run its
+ * races add picks to the nodes where the reversed order could begin.
  *
  * The dfs keeps the current path of decision nodes.  Each run replays the
  * path's picks, then extends it with the non-preemptive default (keep the
@@ -25,7 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dpor.h"
 #include "policy.h"
+#include "pos.h"
 #include "scheduler.h"
 #include "sync_points.h"
 
@@ -48,6 +56,9 @@ void explore_stats_free(explore_stats *st)
     free(st->hashes);
     st->hashes = NULL;
     st->hash_cap = 0;
+    free(st->class_hashes);
+    st->class_hashes = NULL;
+    st->class_cap = 0;
 }
 
 static uint64_t hash_picks(const run_result *r)
@@ -60,30 +71,49 @@ static uint64_t hash_picks(const run_result *r)
     return h ? h : 1;
 }
 
+/* Adds h to an open-addressing set of nonzero hashes; true when new. */
+static bool set_add(uint64_t **tab, size_t *cap, uint64_t count, uint64_t h)
+{
+    if (count * 2 >= *cap) {
+        size_t ncap = *cap ? *cap * 2 : 1024;
+        uint64_t *t = calloc(ncap, sizeof *t);
+        assert(t != NULL);
+        for (size_t i = 0; i < *cap; i++) {
+            if (!(*tab)[i]) continue;
+            size_t j = (*tab)[i] & (ncap - 1);
+            while (t[j]) j = (j + 1) & (ncap - 1);
+            t[j] = (*tab)[i];
+        }
+        free(*tab);
+        *tab = t;
+        *cap = ncap;
+    }
+    size_t j = h & (*cap - 1);
+    while ((*tab)[j]) {
+        if ((*tab)[j] == h) return false;
+        j = (j + 1) & (*cap - 1);
+    }
+    (*tab)[j] = h;
+    return true;
+}
+
 /* True when h was not seen before. */
 bool explore_remember_hash(explore_stats *st, uint64_t h)
 {
-    if (st->distinct * 2 >= st->hash_cap) {
-        size_t cap = st->hash_cap ? st->hash_cap * 2 : 1024;
-        uint64_t *t = calloc(cap, sizeof *t);
-        assert(t != NULL);
-        for (size_t i = 0; i < st->hash_cap; i++) {
-            if (!st->hashes[i]) continue;
-            size_t j = st->hashes[i] & (cap - 1);
-            while (t[j]) j = (j + 1) & (cap - 1);
-            t[j] = st->hashes[i];
-        }
-        free(st->hashes);
-        st->hashes = t;
-        st->hash_cap = cap;
-    }
-    size_t j = h & (st->hash_cap - 1);
-    while (st->hashes[j]) {
-        if (st->hashes[j] == h) return false;
-        j = (j + 1) & (st->hash_cap - 1);
-    }
-    st->hashes[j] = h;
+    return set_add(&st->hashes, &st->hash_cap, st->distinct, h);
+}
+
+bool explore_remember_class(explore_stats *st, uint64_t h)
+{
+    if (!set_add(&st->class_hashes, &st->class_cap, st->classes, h)) return false;
+    st->classes++;
     return true;
+}
+
+void explore_each_class(const explore_stats *st, void (*fn)(void *arg, uint64_t h), void *arg)
+{
+    for (size_t i = 0; i < st->class_cap; i++)
+        if (st->class_hashes[i]) fn(arg, st->class_hashes[i]);
 }
 
 static void note_failure(explore_stats *st, const explore_run_record *rec)
@@ -129,6 +159,8 @@ void explore_record(explore_stats *st, const explore_run_record *rec)
     st->steps += rec->steps;
     st->decisions += rec->decisions;
     if (rec->hash != 0 && explore_remember_hash(st, rec->hash)) st->distinct++;
+    if (rec->class_hash != 0 && explore_remember_class(st, rec->class_hash)) st->since_new_class = 0;
+    else st->since_new_class++;
     for (int a = 0; a < WT_STATE_COUNT; a++)
         for (int b = 0; b < WT_STATE_COUNT; b++) st->transitions[a][b] += rec->transitions[a][b];
     for (size_t k = 0; k < explore_sync_point_count(); k++)
@@ -146,21 +178,13 @@ void explore_record_crash(explore_stats *st, uint64_t index, const char *detail)
     explore_record(st, &rec);
 }
 
-/* Counts run r and tells the caller's after_run hook. */
-static void record_run(const explore_config *c, explore_stats *st, const run_result *r,
-                       uint64_t index)
-{
-    explore_run_record rec;
-    explore_record_of(r, index, &rec);
-    explore_record(st, &rec);
-    if (c->after_run) c->after_run(c->run_arg, &rec);
-}
+/* ------------------------------------------------------ random, pct, pos */
 
-/* ---------------------------------------------------------- random, pct */
+bool explore_kind_searches(explore_kind k) { return k == EXPLORE_DFS || k == EXPLORE_DPOR; }
 
 void explore_seed_config(const explore_config *c, uint64_t index, run_config *cfg)
 {
-    assert(c->kind != EXPLORE_DFS);
+    assert(!explore_kind_searches(c->kind) && c->kind != EXPLORE_POS);
     run_config_default(cfg, c->sc);
     cfg->policy = c->kind == EXPLORE_PCT ? SCENARIO_POLICY_PCT : SCENARIO_POLICY_RANDOM;
     cfg->seed = c->seed + index;
@@ -168,22 +192,110 @@ void explore_seed_config(const explore_config *c, uint64_t index, run_config *cf
     if (c->pct_steps) cfg->pct_steps = c->pct_steps;
 }
 
+/* Wraps a run's policy to log its steps (for the run's class) without
+ * changing a single pick. */
+typedef struct observed {
+    sched_policy base;
+    sched_policy *inner;
+    dpor_log *log;
+    int32_t decisions;
+    bool picked;
+} observed;
+
+static uint32_t observed_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n, uint32_t cur)
+{
+    observed *o = (observed *)p;
+    o->picked = true;
+    return o->inner->pick(o->inner, s, c, n, cur);
+}
+
+static void observed_spawn(sched_policy *p, sched *s, sched_fiber *f)
+{
+    observed *o = (observed *)p;
+    if (o->inner->on_spawn) o->inner->on_spawn(o->inner, s, f);
+}
+
+static void observed_step(sched_policy *p, sched *s, sched_fiber *f)
+{
+    observed *o = (observed *)p;
+    if (o->inner->on_step) o->inner->on_step(o->inner, s, f);
+}
+
+static void observed_run(sched_policy *p, sched *s, sched_fiber *f)
+{
+    observed *o = (observed *)p;
+    dpor_log_step(o->log, s, f, o->picked ? o->decisions++ : -1);
+    o->picked = false;
+    if (o->inner->on_run) o->inner->on_run(o->inner, s, f);
+}
+
+/* One run of cfg (or of c->runner) under policy p, observed by log. */
+static void run_observed(const explore_config *c, const run_config *cfg, sched_policy *p,
+                         dpor_log *log, run_result *r)
+{
+    observed o = {.base = {.name = p->name, .pick = observed_pick, .on_spawn = observed_spawn,
+                           .on_step = observed_step, .on_run = observed_run},
+                  .inner = p, .log = log};
+    dpor_log_reset(log);
+    if (c->runner) {
+        c->runner(c->runner_arg, &o.base, r);
+        return;
+    }
+    run_config with = *cfg;
+    with.custom = &o.base;
+    with.policy_label = p->name;
+    run_scenario(&with, r);
+}
+
+static bool stop_now(const explore_config *c, explore_stats *st)
+{
+    if (c->stop_at_failure && st->failures > 0) return true;
+    if (c->until_covered == 0 || st->since_new_class < c->until_covered) return false;
+    st->covered = true;
+    return true;
+}
+
 static bool explore_seeds(const explore_config *c, explore_stats *st)
 {
     uint64_t parts = c->part_count ? c->part_count : 1;
     uint64_t first = c->part_index;
     if (c->first_index > first) first += (c->first_index - first + parts - 1) / parts * parts;
-    for (uint64_t i = first; i < c->runs; i += parts) {
+    dpor_log *log = dpor_log_new(c->sc->schedule.pin_count > 0, false);
+    for (uint64_t i = first; i < c->runs && !stop_now(c, st); i += parts) {
         if (c->before_run) c->before_run(c->run_arg, i, true);
         run_config cfg;
-        explore_seed_config(c, i, &cfg);
+        sched_policy *p;
+        if (c->kind == EXPLORE_POS) {
+            run_config_default(&cfg, c->sc);
+            cfg.seed = c->seed + i;
+            p = pos_policy_new(cfg.seed, c->sc->schedule.pin_count > 0);
+        } else {
+            explore_seed_config(c, i, &cfg);
+            p = policy_create(&cfg);
+        }
         run_result r;
-        run_scenario(&cfg, &r);
-        record_run(c, st, &r, i);
-        if (!r.passed && c->on_failure) c->on_failure(c->failure_arg, &cfg, &r, i);
+        run_observed(c, &cfg, p, log, &r);
+        p->destroy(p);
+        explore_run_record rec;
+        explore_record_of(&r, i, &rec);
+        rec.class_hash = dpor_log_class(log);
+        st->tick_wakes += dpor_log_tick_wakes(log);
+        explore_record(st, &rec);
+        if (c->after_run) c->after_run(c->run_arg, &rec);
+        if (!r.passed && c->on_failure) {
+            if (c->kind == EXPLORE_POS) { /* not a scenario policy: replay its picks */
+                run_config repro;
+                run_config_replay(&repro, c->sc, (run_picks){.ids = r.picks, .count = r.pick_count},
+                                  SCENARIO_POLICY_FIFO, cfg.seed, policy_explore_name(c->kind));
+                c->on_failure(c->failure_arg, &repro, &r, i);
+            } else {
+                c->on_failure(c->failure_arg, &cfg, &r, i);
+            }
+        }
         run_result_free(&r);
         if (c->progress) c->progress(c->progress_arg, st);
     }
+    dpor_log_free(log);
     return true;
 }
 
@@ -197,6 +309,8 @@ typedef struct dfs_node {
     uint32_t current;       /* the fiber that reached the point, if it could go on */
     uint32_t pick;
     uint64_t done, sleep;   /* fiber-id bit sets */
+    uint64_t backtrack;     /* dpor: the picks races asked for (with the first) */
+    uint64_t foreign;       /* options another partition explores */
     uint32_t preemptions;   /* on the path before this node */
 } dfs_node;
 
@@ -208,34 +322,17 @@ typedef struct dfs_search {
     size_t next;
     bool blocked, mismatch, too_many_fibers;
     unsigned bound;
-    bool reduction, pins;
+    bool reduction, pins, dpor;
+    dpor_log *log;          /* the run's steps: classes, and races for dpor */
+    int32_t chosen;         /* the node whose pick runs next, or -1 */
+    explore_stats *st;
 } dfs_search;
 
 static uint64_t bit(uint32_t id) { return 1ull << id; }
 
-static bool op_is_local(sched_op op)
-{
-    return op == SCHED_OP_START || op == SCHED_OP_PAUSE || op == SCHED_OP_YIELD ||
-           op == SCHED_OP_SLEEP;
-}
-
-static bool op_is_sync(sched_op op)
-{
-    return op == SCHED_OP_LOCK || op == SCHED_OP_UNLOCK || op == SCHED_OP_WAIT ||
-           op == SCHED_OP_WAKE;
-}
-
 static bool dependent(const dfs_search *d, sched_op a, const void *oa, sched_op b, const void *ob)
 {
-    if (a == SCHED_OP_SPAWN || b == SCHED_OP_SPAWN || a == SCHED_OP_JOIN || b == SCHED_OP_JOIN)
-        return true;
-    if (op_is_local(a) || op_is_local(b)) return false;
-    if (a == SCHED_OP_SYNC_POINT || b == SCHED_OP_SYNC_POINT) return d->pins;
-    if (a == SCHED_OP_FILE || b == SCHED_OP_FILE)
-        return a == b && (oa == NULL || ob == NULL || oa == ob);
-    if (op_is_sync(a) && op_is_sync(b)) return true; /* cond waits release mutexes */
-    if (oa != ob) return false;
-    return !(a == SCHED_OP_LOAD && b == SCHED_OP_LOAD);
+    return dpor_dependent(d->pins, a, oa, b, ob);
 }
 
 static int cand_index(const dfs_node *n, uint32_t id)
@@ -285,6 +382,7 @@ static uint32_t dfs_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n,
     if (k < d->forced_len) {
         const dfs_node *node = &d->nodes[k];
         if (node->ncand != n || memcmp(node->cand, c, n * sizeof *c) != 0) d->mismatch = true;
+        d->chosen = (int32_t)k;
         return node->pick;
     }
     if (n > EXPLORE_DFS_MAX_FIBERS || c[n - 1] >= EXPLORE_DFS_MAX_FIBERS) {
@@ -311,8 +409,10 @@ static uint32_t dfs_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n,
     for (size_t i = 0; i < n; i++) cands |= bit(c[i]);
     node->sleep = prev ? propagate_sleep(d, prev) & cands : 0;
     node->pick = dfs_default_pick(d, node);
-    node->done = bit(node->pick);
+    node->done = node->backtrack = bit(node->pick);
+    node->foreign = 0;
     d->len = k + 1;
+    d->chosen = (int32_t)k;
     return node->pick;
 }
 
@@ -325,6 +425,34 @@ static void dfs_step(sched_policy *p, sched *s, sched_fiber *f)
         sched_fail(s, SCHED_ABORTED, "dfs: run cut");
 }
 
+/* Logs the step that runs now (not the one of a run being cut). */
+static void dfs_run_step(sched_policy *p, sched *s, sched_fiber *f)
+{
+    dfs_search *d = (dfs_search *)p;
+    int32_t node = d->chosen;
+    d->chosen = -1;
+    if (d->blocked || d->mismatch || d->too_many_fibers) return;
+    dpor_log_step(d->log, s, f, node);
+}
+
+/* An option node n may take now: untried, awake, in this partition and
+ * (for dpor) asked for by a race. */
+static bool open_option(const dfs_search *d, const dfs_node *n, uint32_t alt)
+{
+    if ((n->done | n->sleep | n->foreign) & bit(alt)) return false;
+    return !d->dpor || (n->backtrack & bit(alt));
+}
+
+/* Takes option alt at node n: the options another partition explores
+ * before alt in the unsplit order count as done (they sleep in alt's
+ * subtree as they would there), the later ones do not. */
+static void take_option(dfs_node *n, uint32_t alt)
+{
+    for (uint32_t i = 0; i < n->ncand && n->cand[i] != alt; i++) n->done |= n->foreign & bit(n->cand[i]);
+    n->done |= bit(alt);
+    n->pick = alt;
+}
+
 /* Moves to the next unexplored schedule; false when the space is done. */
 static bool dfs_backtrack(dfs_search *d, explore_stats *st)
 {
@@ -332,17 +460,17 @@ static bool dfs_backtrack(dfs_search *d, explore_stats *st)
         dfs_node *n = &d->nodes[d->len - 1];
         for (uint32_t i = 0; i < n->ncand; i++) {
             uint32_t alt = n->cand[i];
-            if ((n->done | n->sleep) & bit(alt)) continue;
+            if (!open_option(d, n, alt)) continue;
             if (is_preemption(n, alt) && n->preemptions + 1 > d->bound) continue;
-            n->done |= bit(alt);
-            n->pick = alt;
+            take_option(n, alt);
             d->forced_len = d->len;
             return true;
         }
         for (uint32_t i = 0; i < n->ncand; i++) {
             uint32_t alt = n->cand[i];
-            if (n->done & bit(alt)) continue;
+            if ((n->done | n->foreign) & bit(alt)) continue;
             if (n->sleep & bit(alt)) st->pruned_sleep++;
+            else if (d->dpor && !(n->backtrack & bit(alt))) st->pruned_dpor++;
             else st->bound_skips++;
         }
         d->len--;
@@ -363,35 +491,86 @@ static uint32_t viable(const dfs_search *d, const dfs_node *n, uint32_t *out)
     return k;
 }
 
-/* Partition p of P keeps the options of the first branching node whose
- * index is p mod P.  Returns false when this partition owns nothing. */
-static bool dfs_partition(dfs_search *d, uint64_t part, uint64_t parts, bool *own_first)
+/* Partition p of P takes the options of the first branching node whose
+ * index is p mod P (for dpor, of all its options: a race found in one
+ * partition's subtree cannot ask another partition for an option).
+ * Returns false when this partition owns nothing. */
+static bool dfs_partition(dfs_search *d, uint64_t part, uint64_t parts)
 {
-    *own_first = true;
     if (parts <= 1) return true;
     for (size_t k = 0; k < d->len; k++) {
         uint32_t opts[EXPLORE_DFS_MAX_FIBERS];
         uint32_t n = viable(d, &d->nodes[k], opts);
         if (n < 2) continue;
         dfs_node *node = &d->nodes[k];
-        for (uint32_t i = 0; i < n; i++)
-            if (i % parts != part) node->done |= bit(opts[i]);
-        *own_first = part == 0;
-        if (!*own_first) d->len = k + 1; /* the first run's subtree is partition 0's */
+        for (uint32_t i = 0; i < n; i++) {
+            node->backtrack |= bit(opts[i]);
+            if (i % parts != part) node->foreign |= bit(opts[i]);
+        }
+        if (part != 0) d->len = k + 1; /* the first run's subtree is partition 0's */
         return true;
     }
-    *own_first = part == 0; /* no branching: one schedule, partition 0 runs it */
-    return part == 0;
+    return part == 0; /* no branching: one schedule, partition 0 runs it */
 }
 
-static void dfs_init(dfs_search *d, const explore_config *c)
+/* dpor: option q at node k, as a race asked.  When q cannot run there:
+ * every option if the racer was in a timed wait (other steps move the
+ * clock; Flanagan-Godefroid's conservative rule), else nothing (dpor.h).
+ * With a preemption bound, a reversal that costs a preemption is also
+ * asked for where the fiber it preempts began its run of steps (Coons et
+ * al., bounded POR): on another path the preemption at k may be one too
+ * many, and switching where that fiber was scheduled costs none more. */
+static void ask(dfs_search *d, size_t k, uint64_t want, bool timed)
+{
+    dfs_node *n = &d->nodes[k];
+    uint64_t cands = 0;
+    for (uint32_t i = 0; i < n->ncand; i++) cands |= bit(n->cand[i]);
+    uint64_t q = want & cands;
+    if (q == 0) { /* cannot run here */
+        d->st->unreversible++;
+        if (timed) n->backtrack |= cands & ~n->sleep; /* every option (Flanagan-Godefroid) */
+        return;
+    }
+    if (q & (n->backtrack | n->sleep)) return;
+    uint32_t first = (uint32_t)__builtin_ctzll(q);
+    n->backtrack |= bit(first);
+    if (d->bound >= EXPLORE_DFS_MAX_FIBERS || !is_preemption(n, first)) return;
+    size_t j = k;
+    while (j > 0 && d->nodes[j - 1].pick == n->pick) j--;
+    if (j != k) ask(d, j, bit(first), timed);
+}
+
+static void on_race(void *arg, const dpor_race *r)
+{
+    dfs_search *d = arg;
+    d->st->races++;
+    if (r->node >= 0 && (size_t)r->node < d->len) {
+        const dfs_node *n = &d->nodes[r->node];
+        uint64_t want = r->initials & bit(r->racer) ? bit(r->racer) : r->initials;
+        if (r->initials & (n->backtrack | n->sleep)) return;
+        ask(d, (size_t)r->node, want, r->racer_slept);
+        return;
+    }
+    /* The first step had no alternative: if the racer was in a timed wait,
+     * every option at the decision before (other steps there move the
+     * clock); else the race cannot be reversed (dpor.h). */
+    d->st->unreversible++;
+    if (r->racer_slept && r->prev_node >= 0 && (size_t)r->prev_node < d->len)
+        ask(d, (size_t)r->prev_node, 0, true);
+}
+
+static void dfs_init(dfs_search *d, const explore_config *c, explore_stats *st)
 {
     memset(d, 0, sizeof *d);
-    d->base = (sched_policy){.name = policy_explore_name(EXPLORE_DFS), .pick = dfs_pick,
-                             .on_step = dfs_step};
+    d->dpor = c->kind == EXPLORE_DPOR;
+    d->base = (sched_policy){.name = policy_explore_name(c->kind), .pick = dfs_pick,
+                             .on_step = dfs_step, .on_run = dfs_run_step};
     d->bound = c->max_preemptions;
     d->reduction = c->reduction;
     d->pins = c->sc->schedule.pin_count > 0;
+    d->log = dpor_log_new(d->pins, d->dpor);
+    d->chosen = -1;
+    d->st = st;
 }
 
 /* One dfs run along the current path; false on nondeterminism. */
@@ -402,25 +581,34 @@ static bool dfs_one(dfs_search *d, const explore_config *c, explore_stats *st, b
     run_config_default(&cfg, c->sc);
     cfg.custom = &d->base;
     d->next = 0;
+    d->chosen = -1;
     d->blocked = d->mismatch = d->too_many_fibers = false;
+    dpor_log_reset(d->log);
     if (c->before_run) c->before_run(c->run_arg, index, count_it);
     run_result r;
-    run_scenario(&cfg, &r);
+    if (c->runner) c->runner(c->runner_arg, &d->base, &r);
+    else run_scenario(&cfg, &r);
     bool ok = !d->mismatch && !d->too_many_fibers;
     if (!ok) {
         run_result_free(&r);
         return false;
     }
+    if (d->dpor) dpor_log_races(d->log, on_race, d);
     if (d->blocked) {
         st->blocked_sleep++;
     } else if (count_it) {
-        record_run(c, st, &r, index);
+        explore_run_record rec;
+        explore_record_of(&r, index, &rec);
+        rec.class_hash = dpor_log_class(d->log);
+        st->tick_wakes += dpor_log_tick_wakes(d->log);
+        explore_record(st, &rec);
+        if (c->after_run) c->after_run(c->run_arg, &rec);
         if (!r.passed && c->on_failure) {
             /* What reproduces it: the picks it took, in order. */
             run_config repro;
             run_config_replay(&repro, c->sc, (run_picks){.ids = r.picks, .count = r.pick_count},
                               SCENARIO_POLICY_FIFO, c->sc->schedule.seed,
-                              policy_explore_name(EXPLORE_DFS));
+                              policy_explore_name(c->kind));
             c->on_failure(c->failure_arg, &repro, &r, index);
         }
     }
@@ -432,18 +620,17 @@ static bool dfs_one(dfs_search *d, const explore_config *c, explore_stats *st, b
 static bool explore_dfs(const explore_config *c, explore_stats *st)
 {
     dfs_search d;
-    dfs_init(&d, c);
-    bool ok = true, own_first = true;
+    dfs_init(&d, c, st);
     uint64_t index = 0;
     /* The first run finds the first branching node for partitioning. */
-    ok = dfs_one(&d, c, st, c->part_count <= 1 || c->part_index == 0, index++);
-    if (ok && !dfs_partition(&d, c->part_index, c->part_count ? c->part_count : 1, &own_first)) {
+    bool ok = dfs_one(&d, c, st, c->part_count <= 1 || c->part_index == 0, index++);
+    if (ok && !dfs_partition(&d, c->part_index, c->part_count ? c->part_count : 1)) {
         st->exhausted = true;
         free(d.nodes);
+        dpor_log_free(d.log);
         return true;
     }
-    (void)own_first;
-    while (ok && (c->runs == 0 || st->runs < c->runs)) {
+    while (ok && (c->runs == 0 || st->runs < c->runs) && !stop_now(c, st)) {
         if (!dfs_backtrack(&d, st)) {
             st->exhausted = true;
             break;
@@ -451,9 +638,10 @@ static bool explore_dfs(const explore_config *c, explore_stats *st)
         ok = dfs_one(&d, c, st, true, index++);
     }
     free(d.nodes);
+    dpor_log_free(d.log);
     if (!ok)
-        fprintf(stderr, "wtlab: dfs: %s\n",
-                d.too_many_fibers ? "dfs handles at most 64 fibers"
+        fprintf(stderr, "wtlab: %s: %s\n", policy_explore_name(c->kind),
+                d.too_many_fibers ? "the search handles at most 64 fibers"
                                   : "a replayed prefix took a different path: the run is not "
                                     "deterministic");
     return ok;
@@ -461,6 +649,6 @@ static bool explore_dfs(const explore_config *c, explore_stats *st)
 
 bool explore_run(const explore_config *c, explore_stats *st)
 {
-    if (c->kind == EXPLORE_DFS) return explore_dfs(c, st);
+    if (explore_kind_searches(c->kind)) return explore_dfs(c, st);
     return explore_seeds(c, st);
 }

@@ -7,12 +7,18 @@
  * most the bound, by re-executing with forced decision prefixes; sleep
  * sets (Godefroid) skip schedules that only reorder independent operations
  * (different objects, or two loads), and the search says when the space
- * is exhausted.  Every run is checked by the oracle and the scenario's
+ * is exhausted.  dpor: the same search, but an alternative is taken only
+ * where a race of an executed run asks for it (source sets over the
+ * happens-before order of dpor.h, with sleep sets and, with a bound,
+ * bounded POR's extra points).  pos: the seeds of random with partial
+ * order sampling (pos.h).  Every run's Mazurkiewicz class (dpor.h) is
+ * counted.  Every run is checked by the oracle and the scenario's
  * expectations; a run that does not pass is a failure.
  *
- * A sweep can be split with a partition (index/count): random/pct take
- * run indexes i with i % count == index; dfs splits the alternatives of
- * the first branching decision.  The union of all partitions is the whole
+ * A sweep can be split with a partition (index/count): random/pct/pos take
+ * run indexes i with i % count == index; dfs and dpor split the
+ * alternatives of the first branching decision (dpor takes all of them
+ * there, so no partition needs a race found in another's subtree).  The union of all partitions is the whole
  * sweep, so batch systems need no other coordination.
  */
 #ifndef WT_SIM_EXPLORE_H
@@ -25,7 +31,10 @@
 #include "scenario.h"
 #include "writer_state.h"
 
-typedef enum explore_kind { EXPLORE_RANDOM, EXPLORE_PCT, EXPLORE_DFS } explore_kind;
+typedef enum explore_kind { EXPLORE_RANDOM, EXPLORE_PCT, EXPLORE_DFS, EXPLORE_DPOR, EXPLORE_POS } explore_kind;
+
+/* The kinds that search a tree of decisions (dfs, dpor) rather than seeds. */
+bool explore_kind_searches(explore_kind k);
 
 enum { EXPLORE_MAX_INVARIANTS = 16, EXPLORE_MAX_SYNC_POINTS = 64, EXPLORE_DFS_MAX_FIBERS = 64 };
 
@@ -38,6 +47,7 @@ typedef struct explore_run_record {
     uint64_t index;             /* the run's index in the sweep */
     uint64_t steps, decisions;
     uint64_t hash;              /* of its decisions (distinct interleavings); 0: unknown */
+    uint64_t class_hash;        /* of its happens-before order (Mazurkiewicz class); 0: unknown */
     uint64_t sync_hits;         /* bit k: explore_sync_point_name(k) reached */
     bool passed;
     char invariant[64];         /* what failed ("expectations", "crashed", ...); "" if passed */
@@ -53,7 +63,13 @@ typedef struct explore_config {
     unsigned pct_depth;
     uint64_t pct_steps;
     unsigned max_preemptions;   /* dfs bound */
-    bool reduction;             /* dfs: sleep sets (default on) */
+    bool reduction;             /* dfs, dpor: sleep sets (default on) */
+    bool stop_at_failure;       /* stop after the first failing run */
+    uint64_t until_covered;     /* stop after this many runs in a row bring no new class (0: never) */
+    /* Tests: runs one execution under policy p instead of the scenario
+     * (NULL: run_scenario); fills r as run_scenario would (picks, passed). */
+    void (*runner)(void *arg, sched_policy *p, run_result *r);
+    void *runner_arg;
     uint64_t part_index, part_count; /* partition of the sweep (0/1 = all) */
     uint64_t first_index;       /* random/pct: skip run indexes below this (resuming) */
     /* Called before every run with its index and whether this sweep counts
@@ -81,6 +97,12 @@ typedef struct explore_failure {
 
 typedef struct explore_stats {
     uint64_t runs, failures, distinct;
+    uint64_t classes;           /* distinct Mazurkiewicz classes (happens-before orders) */
+    uint64_t since_new_class;   /* runs since the last new class */
+    bool covered;               /* stopped by until_covered */
+    uint64_t pruned_dpor;       /* dpor: alternatives no race asked for */
+    uint64_t races, unreversible; /* dpor: races seen; races at a point without a choice */
+    uint64_t tick_wakes;        /* timed waits ended by other fibers' steps */
     uint64_t first_failure_run; /* runs until the first failure (0: none) */
     uint64_t steps, decisions;
     uint64_t pruned_sleep;      /* dfs: alternatives skipped by sleep sets */
@@ -91,15 +113,21 @@ typedef struct explore_stats {
     uint64_t sync_hits[EXPLORE_MAX_SYNC_POINTS]; /* by index in explore_sync_point_name */
     explore_failure fail[EXPLORE_MAX_INVARIANTS];
     size_t fail_kinds;
-    /* distinct-interleaving hashes (internal) */
+    /* distinct-interleaving and class hashes (internal) */
     uint64_t *hashes;
     size_t hash_cap;
+    uint64_t *class_hashes;
+    size_t class_cap;
 } explore_stats;
 
 void explore_stats_init(explore_stats *st);
 void explore_stats_free(explore_stats *st);
 /* Adds an interleaving hash; true when it was new. */
 bool explore_remember_hash(explore_stats *st, uint64_t h);
+/* Adds a class hash; true when it was new (st->classes counts them). */
+bool explore_remember_class(explore_stats *st, uint64_t h);
+/* Calls fn for every class hash remembered (in table order). */
+void explore_each_class(const explore_stats *st, void (*fn)(void *arg, uint64_t h), void *arg);
 
 /* What run r (index `index` in the sweep) adds to the totals. */
 void explore_record_of(const run_result *r, uint64_t index, explore_run_record *out);

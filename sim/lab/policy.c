@@ -24,6 +24,8 @@ static const struct explore_row {
     {EXPLORE_RANDOM, SCENARIO_POLICY_RANDOM, NULL},
     {EXPLORE_PCT, SCENARIO_POLICY_PCT, NULL},
     {EXPLORE_DFS, NO_POLICY, "dfs"},
+    {EXPLORE_DPOR, NO_POLICY, "dpor"},
+    {EXPLORE_POS, NO_POLICY, "pos"},
 };
 
 enum { EXPLORE_ROWS = sizeof explore_table / sizeof explore_table[0] };

@@ -256,11 +256,14 @@ static void record_decision(sched *s, const uint32_t *cands, size_t n, uint32_t 
     if (s->cfg.hooks.on_decision) s->cfg.hooks.on_decision(s->cfg.hooks.arg, s, d, cands);
 }
 
-static void wake_sleepers(sched *s)
+static void wake_sleepers(sched *s, bool jumped)
 {
     for (size_t i = 0; i < s->nfibers; i++) {
         sched_fiber *f = s->fibers[i];
-        if (f->state == SCHED_SLEEPING && f->wake_ns <= s->now_ns) f->state = SCHED_RUNNABLE;
+        if (f->state == SCHED_SLEEPING && f->wake_ns <= s->now_ns) {
+            f->state = SCHED_RUNNABLE;
+            f->tick_woken = !jumped;
+        }
     }
 }
 
@@ -308,11 +311,19 @@ static void report_deadlock(sched *s)
         s->cfg.hooks.on_deadlock(s->cfg.hooks.arg, s, s->message + n, sizeof s->message - n);
 }
 
+/* f was chosen: it performs its pending operation now. */
+static sched_fiber *runs(sched *s, sched_fiber *f)
+{
+    if (s->cfg.policy->on_run) s->cfg.policy->on_run(s->cfg.policy, s, f);
+    return f;
+}
+
 /* Picks the next fiber to run; NULL when the run is over (outcome set). */
 static sched_fiber *choose(sched *s, uint32_t current)
 {
+    bool jumped = false;
     for (;;) {
-        wake_sleepers(s);
+        wake_sleepers(s, jumped);
         size_t n = 0, busy = 0;
         for (size_t i = 0; i < s->nfibers; i++) {
             sched_fiber *f = s->fibers[i];
@@ -324,6 +335,7 @@ static sched_fiber *choose(sched *s, uint32_t current)
             uint64_t t = next_wake(s);
             if (t != UINT64_MAX) {
                 s->now_ns = t; /* nothing to do until the next sleeper wakes */
+                jumped = true;
                 continue;
             }
             bool all_done = true;
@@ -341,13 +353,13 @@ static sched_fiber *choose(sched *s, uint32_t current)
                 if (!s->fibers[s->cands[i]]->spinning) s->cands[m++] = s->cands[i];
             n = m;
         }
-        if (n == 1) return s->fibers[s->cands[0]];
+        if (n == 1) return runs(s, s->fibers[s->cands[0]]);
         uint32_t pick = s->cfg.policy->pick(s->cfg.policy, s, s->cands, n, current);
         assert(pick < s->nfibers && s->fibers[pick]->state == SCHED_RUNNABLE);
         bool cur_candidate = false;
         for (size_t i = 0; i < n; i++) cur_candidate = cur_candidate || s->cands[i] == current;
         record_decision(s, s->cands, n, pick, cur_candidate ? current : UINT32_MAX);
-        return s->fibers[pick];
+        return runs(s, s->fibers[pick]);
     }
 }
 

@@ -90,6 +90,9 @@ typedef struct sched_fiber {
     int32_t wait_owner;          /* mutex waits: the holder's id, else -1 */
     uint64_t blocked_seq;        /* FIFO order among waiters */
     uint64_t wake_ns;            /* SLEEPING */
+    bool tick_woken;             /* its last timed wait ended because other fibers'
+                                    steps advanced the clock past wake_ns (not a jump
+                                    of the clock while nothing could run) */
     uint64_t rng;                /* port_random_u32 stream */
     uint64_t steps;              /* scheduling points taken */
     int64_t priority;            /* pct */
@@ -118,6 +121,10 @@ typedef struct sched_policy {
                      uint32_t current);
     void (*on_spawn)(struct sched_policy *p, sched *s, sched_fiber *f);
     void (*on_step)(struct sched_policy *p, sched *s, sched_fiber *f);
+    /* f runs now: it performs its pending operation (pending_op on
+     * pending_obj) and goes on to its next scheduling point.  Called for
+     * every step, with one candidate or many (explore's dependency log). */
+    void (*on_run)(struct sched_policy *p, sched *s, sched_fiber *f);
     void (*destroy)(struct sched_policy *p);
 } sched_policy;
 

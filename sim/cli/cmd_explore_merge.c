@@ -1,0 +1,213 @@
+/*
+ * cmd_explore_merge.c — `wtlab explore --merge DIR...`: the reports of
+ * sweeps saved with --save (one per shard, machine or job-array task)
+ * combined into one summary.
+ *
+ * A report is DIR/report.txt, written by explore_write_report: one
+ * "key value..." line each (see below), and DIR/classes.txt, the class
+ * hashes (hex, one a line).  Merging adds runs, failures, steps,
+ * transitions and sync-point hits, unites the classes (a class two
+ * shards both visited counts once) and says the space was exhausted only
+ * if every part says so.  Reports of different scenarios or policies are
+ * refused.  Bad input names FILE:LINE; exit 2.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "explore.h"
+#include "writer_state.h"
+
+enum { REPORT_VERSION = 1 };
+
+void explore_write_report(const char *dir, const char *scenario_name, const char *policy,
+                          const explore_stats *st)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/report.txt", dir);
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "wtlab: cannot write %s: %s\n", path, strerror(errno));
+        return;
+    }
+    fprintf(f, "wtlab-explore-report %d\nscenario %s\npolicy %s\n", REPORT_VERSION, scenario_name,
+            policy);
+    fprintf(f, "runs %" PRIu64 "\nfailures %" PRIu64 "\nsteps %" PRIu64 "\nexhausted %d\n", st->runs,
+            st->failures, st->steps, st->exhausted ? 1 : 0);
+    for (int a = 0; a < WT_STATE_COUNT; a++)
+        for (int b = 0; b < WT_STATE_COUNT; b++)
+            if (st->transitions[a][b])
+                fprintf(f, "transition %s %s %" PRIu64 "\n", wt_state_table[a].name,
+                        wt_state_table[b].name, st->transitions[a][b]);
+    for (size_t k = 0; k < explore_sync_point_count(); k++)
+        if (st->sync_hits[k])
+            fprintf(f, "sync %s %" PRIu64 "\n", explore_sync_point_name(k), st->sync_hits[k]);
+    for (size_t i = 0; i < st->fail_kinds; i++)
+        fprintf(f, "failure %s %" PRIu64 " %" PRIu64 "\n", st->fail[i].invariant, st->fail[i].count,
+                st->fail[i].first_index);
+    fclose(f);
+}
+
+typedef struct merged {
+    char scenario[256], policy[32];
+    explore_stats st;
+    bool exhausted;
+    char first_dir[64][256]; /* the part where each failure kind was first seen */
+} merged;
+
+static int state_index(const char *name)
+{
+    for (int i = 0; i < WT_STATE_COUNT; i++)
+        if (strcmp(wt_state_table[i].name, name) == 0) return i;
+    return -1;
+}
+
+static int sync_index(const char *name)
+{
+    for (size_t k = 0; k < explore_sync_point_count(); k++)
+        if (strcmp(explore_sync_point_name(k), name) == 0) return (int)k;
+    return -1;
+}
+
+static int bad(const char *path, unsigned line, const char *what)
+{
+    return cli_usage_error("%s:%u: %s", path, line, what);
+}
+
+static int read_report(const char *dir, merged *m, bool first)
+{
+    char path[4096], buf[1024];
+    snprintf(path, sizeof path, "%s/report.txt", dir);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) return cli_usage_error("cannot read %s: %s (was it saved by explore --save?)", path, strerror(errno));
+    unsigned line = 0;
+    int rc = EXIT_OK, version = 0;
+    bool seen_exhausted = false;
+    while (rc == EXIT_OK && fgets(buf, sizeof buf, f) != NULL) {
+        line++;
+        char key[64], a[256], b[256];
+        uint64_t n = 0, n2 = 0;
+        if (strchr(buf, '\n') == NULL && !feof(f)) { rc = bad(path, line, "line too long"); break; }
+        if (sscanf(buf, "%63s", key) != 1) { rc = bad(path, line, "empty line"); break; }
+        if (line == 1) {
+            if (strcmp(key, "wtlab-explore-report") != 0 || sscanf(buf, "%*s %d", &version) != 1 ||
+                version != REPORT_VERSION)
+                rc = bad(path, line, "not a wtlab explore report (version 1)");
+        } else if (strcmp(key, "scenario") == 0 || strcmp(key, "policy") == 0) {
+            if (sscanf(buf, "%*s %255s", a) != 1) { rc = bad(path, line, "expected a name"); break; }
+            char *dst = key[0] == 's' ? m->scenario : m->policy;
+            size_t cap = key[0] == 's' ? sizeof m->scenario : sizeof m->policy;
+            if (first) snprintf(dst, cap, "%s", a);
+            else if (strcmp(dst, a) != 0) {
+                fclose(f);
+                return cli_usage_error("%s:%u: %s %s, but the first report is of %s %s", path, line,
+                                       key, a, key, dst);
+            }
+        } else if (strcmp(key, "runs") == 0 && sscanf(buf, "%*s %" SCNu64, &n) == 1) {
+            m->st.runs += n;
+        } else if (strcmp(key, "failures") == 0 && sscanf(buf, "%*s %" SCNu64, &n) == 1) {
+            m->st.failures += n;
+        } else if (strcmp(key, "steps") == 0 && sscanf(buf, "%*s %" SCNu64, &n) == 1) {
+            m->st.steps += n;
+        } else if (strcmp(key, "exhausted") == 0 && sscanf(buf, "%*s %" SCNu64, &n) == 1 && n <= 1) {
+            m->exhausted = m->exhausted && n == 1;
+            seen_exhausted = true;
+        } else if (strcmp(key, "transition") == 0 &&
+                   sscanf(buf, "%*s %255s %255s %" SCNu64, a, b, &n) == 3) {
+            int x = state_index(a), y = state_index(b);
+            if (x < 0 || y < 0) rc = bad(path, line, "unknown writer state");
+            else m->st.transitions[x][y] += n;
+        } else if (strcmp(key, "sync") == 0 && sscanf(buf, "%*s %255s %" SCNu64, a, &n) == 2) {
+            int k = sync_index(a);
+            if (k < 0) rc = bad(path, line, "unknown sync point");
+            else m->st.sync_hits[k] += n;
+        } else if (strcmp(key, "failure") == 0 &&
+                   sscanf(buf, "%*s %63s %" SCNu64 " %" SCNu64, a, &n, &n2) == 3) {
+            size_t i = 0;
+            while (i < m->st.fail_kinds && strcmp(m->st.fail[i].invariant, a) != 0) i++;
+            if (i == m->st.fail_kinds && i < EXPLORE_MAX_INVARIANTS) {
+                m->st.fail_kinds++;
+                snprintf(m->st.fail[i].invariant, sizeof m->st.fail[i].invariant, "%.63s", a);
+                m->st.fail[i].first_index = n2;
+                snprintf(m->first_dir[i], sizeof m->first_dir[i], "%s", dir);
+            }
+            if (i < EXPLORE_MAX_INVARIANTS) m->st.fail[i].count += n;
+        } else {
+            rc = bad(path, line, "expected scenario, policy, runs, failures, steps, exhausted, "
+                                 "transition, sync or failure with its values");
+        }
+    }
+    fclose(f);
+    if (rc == EXIT_OK && line == 0) rc = bad(path, 1, "empty report");
+    if (rc == EXIT_OK && !seen_exhausted) rc = bad(path, line, "no \"exhausted\" line");
+    if (rc != EXIT_OK) return rc;
+    snprintf(path, sizeof path, "%s/classes.txt", dir);
+    if ((f = fopen(path, "r")) == NULL) return cli_usage_error("cannot read %s: %s", path, strerror(errno));
+    line = 0;
+    while (fgets(buf, sizeof buf, f) != NULL) {
+        line++;
+        char *end;
+        errno = 0;
+        unsigned long long h = strtoull(buf, &end, 16);
+        if (end == buf || (*end != '\n' && *end != '\0') || errno != 0 || h == 0) {
+            fclose(f);
+            return bad(path, line, "expected a class hash (16 hex digits)");
+        }
+        explore_remember_class(&m->st, h);
+    }
+    fclose(f);
+    return EXIT_OK;
+}
+
+int explore_merge(int argc, char **argv, bool json)
+{
+    if (argc < 1) return cli_usage_error("--merge needs at least one DIR saved by explore --save");
+    merged *m = calloc(1, sizeof *m);
+    if (m == NULL) return cli_usage_error("out of memory");
+    m->exhausted = true;
+    int rc = EXIT_OK;
+    for (int i = 0; i < argc && rc == EXIT_OK; i++) rc = read_report(argv[i], m, i == 0);
+    if (rc == EXIT_OK) {
+        unsigned legal = 0, covered = 0;
+        for (int a = 0; a < WT_STATE_COUNT; a++)
+            for (int b = 0; b < WT_STATE_COUNT; b++)
+                if (wt_state_transition_legal(wt_state_table[a].bit, wt_state_table[b].bit)) {
+                    legal++;
+                    covered += m->st.transitions[a][b] != 0;
+                }
+        size_t hit = 0;
+        for (size_t k = 0; k < explore_sync_point_count(); k++) hit += m->st.sync_hits[k] != 0;
+        if (json) {
+            printf("{\"scenario\": \"%s\", \"policy\": \"%s\", \"parts\": %d, \"runs\": %" PRIu64
+                   ", \"failures\": %" PRIu64 ", \"classes\": %" PRIu64 ", \"exhausted\": %s, "
+                   "\"transitions_legal\": %u, \"transitions_covered\": %u, \"sync_points\": %zu, "
+                   "\"sync_points_reached\": %zu, \"failure_kinds\": [",
+                   m->scenario, m->policy, argc, m->st.runs, m->st.failures, m->st.classes,
+                   m->exhausted ? "true" : "false", legal, covered, explore_sync_point_count(), hit);
+            for (size_t i = 0; i < m->st.fail_kinds; i++)
+                printf("%s{\"invariant\": \"%s\", \"count\": %" PRIu64 "}", i ? ", " : "",
+                       m->st.fail[i].invariant, m->st.fail[i].count);
+            printf("]}\n");
+        } else {
+            printf("explore %s: %s, %d parts merged\n", m->scenario, m->policy, argc);
+            printf("  %" PRIu64 " runs; space %s; Mazurkiewicz classes: %" PRIu64 "\n", m->st.runs,
+                   m->exhausted ? "EXHAUSTED" : "not exhausted", m->st.classes);
+            if (m->st.failures == 0) puts("  failures: none");
+            else printf("  failures: %" PRIu64 "\n", m->st.failures);
+            for (size_t i = 0; i < m->st.fail_kinds; i++)
+                printf("    %-24s %" PRIu64 " runs, first at run %" PRIu64 " of %s\n",
+                       m->st.fail[i].invariant, m->st.fail[i].count, m->st.fail[i].first_index,
+                       m->first_dir[i]);
+            printf("  state transitions covered: %u of %u legal ones\n", covered, legal);
+            printf("  sync points reached: %zu of %zu\n", hit, explore_sync_point_count());
+        }
+        rc = m->st.failures ? EXIT_CHECK_FAILED : EXIT_OK;
+    }
+    explore_stats_free(&m->st);
+    free(m);
+    return rc;
+}

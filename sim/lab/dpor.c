@@ -1,0 +1,391 @@
+/*
+ * dpor.c — vector clocks, races and class hashes over a run's steps.
+ *
+ * For each new step e' of fiber p, the latest step of every other fiber
+ * q that is dependent with e' is found through per-fiber "last index"
+ * tables (any step, clock-advancing steps, lock/condition steps, spawns
+ * and joins, sync points, file steps) and per-object tables (last access,
+ * last write, last file step, by fiber).  A fiber's earlier dependent
+ * steps happen before its latest one (program order), so joining the
+ * latest one's clock is enough, and only it can be in a race with e'.
+ * Candidates that p already knows of (its clock covers them) are no
+ * races; of the rest, one that happens before another candidate is no
+ * race either (the path runs through that one).
+ *
+ * The initials of a race (e, e') are computed from the steps between
+ * them that do not happen after e (notdep): a fiber's first such step is
+ * an initial when no earlier such step of another fiber happens before
+ * it; e''s fiber too, if it has no such step.
+ */
+#include "dpor.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { NO_STEP = -1, OBJ_SLOTS_MIN = 256 };
+
+typedef struct step {
+    uint32_t fiber, local; /* local: 1-based index among the fiber's steps */
+    int32_t node, prev_node;
+    sched_op op;
+    bool tick_wake;
+    bool spin;             /* a load right after the fiber's pause/yield */
+    const void *obj;
+    int32_t rf;            /* loads: the last write to obj before it (any fiber) */
+    uint64_t sleeping;     /* fibers in a timed wait when it ran */
+} step;
+
+/* A race noted during the run, filtered at its end. */
+typedef struct pending_race {
+    int32_t e, e2;
+    uint64_t initials;
+} pending_race;
+
+enum { WAKE_NONE, WAKE_TICK, WAKE_JUMP };
+
+typedef struct obj_entry {
+    const void *key;
+    bool used;
+    int32_t acc[DPOR_MAX_FIBERS], wr[DPOR_MAX_FIBERS], file[DPOR_MAX_FIBERS];
+    int32_t last_wr;
+} obj_entry;
+
+struct dpor_log {
+    bool pins, want_races, overflow;
+    step *steps;
+    uint32_t *vcs; /* DPOR_MAX_FIBERS per step */
+    size_t n, cap;
+    uint32_t nfibers; /* fibers seen (ids below this) */
+    int32_t born_of[DPOR_MAX_FIBERS];   /* the step that spawned the fiber */
+    uint32_t local[DPOR_MAX_FIBERS];
+    int32_t last_any[DPOR_MAX_FIBERS], last_clock[DPOR_MAX_FIBERS], last_nonlocal[DPOR_MAX_FIBERS],
+        last_sync[DPOR_MAX_FIBERS], last_spawn[DPOR_MAX_FIBERS], last_syncpoint[DPOR_MAX_FIBERS],
+        last_file_any[DPOR_MAX_FIBERS], last_file_null[DPOR_MAX_FIBERS];
+    int32_t join_on[DPOR_MAX_FIBERS][DPOR_MAX_FIBERS]; /* [joined][joiner]: the joiner's latest join of it */
+    int32_t last_node;
+    size_t tick_wakes;
+    obj_entry *objs;
+    size_t obj_cap, obj_used;
+    pending_race *races;
+    size_t nraces, races_cap;
+    size_t spin_skipped;
+};
+
+static bool op_local(sched_op op)
+{
+    return op == SCHED_OP_START || op == SCHED_OP_PAUSE || op == SCHED_OP_YIELD ||
+           op == SCHED_OP_SLEEP;
+}
+
+static bool op_sync(sched_op op)
+{
+    return op == SCHED_OP_LOCK || op == SCHED_OP_UNLOCK || op == SCHED_OP_WAIT ||
+           op == SCHED_OP_WAKE;
+}
+
+static bool op_global(sched_op op) { return op == SCHED_OP_SPAWN || op == SCHED_OP_JOIN; }
+
+/* Steps that cost virtual time (scheduler.c's op_ticks is not zero). */
+static bool op_clock(sched_op op)
+{
+    return op != SCHED_OP_START && op != SCHED_OP_SLEEP && op != SCHED_OP_FILE &&
+           op != SCHED_OP_SYNC_POINT;
+}
+
+bool dpor_dependent(bool pins, sched_op a, const void *oa, sched_op b, const void *ob)
+{
+    if (op_global(a) || op_global(b)) return true;
+    if (op_local(a) || op_local(b)) return false;
+    if (a == SCHED_OP_SYNC_POINT || b == SCHED_OP_SYNC_POINT) return pins;
+    if (a == SCHED_OP_FILE || b == SCHED_OP_FILE)
+        return a == b && (oa == NULL || ob == NULL || oa == ob);
+    if (op_sync(a) && op_sync(b)) return true; /* cond waits release mutexes */
+    if (oa != ob) return false;
+    return !(a == SCHED_OP_LOAD && b == SCHED_OP_LOAD);
+}
+
+dpor_log *dpor_log_new(bool pins, bool races)
+{
+    dpor_log *l = calloc(1, sizeof *l);
+    assert(l != NULL);
+    l->pins = pins;
+    l->want_races = races;
+    dpor_log_reset(l);
+    return l;
+}
+
+void dpor_log_free(dpor_log *l)
+{
+    if (l == NULL) return;
+    free(l->steps);
+    free(l->vcs);
+    free(l->objs);
+    free(l->races);
+    free(l);
+}
+
+static void fill(int32_t *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++) a[i] = NO_STEP;
+}
+
+void dpor_log_reset(dpor_log *l)
+{
+    l->n = 0;
+    l->nfibers = 0;
+    l->overflow = false;
+    l->nraces = 0;
+    l->tick_wakes = 0;
+    l->spin_skipped = 0;
+    l->last_node = NO_STEP;
+    memset(l->local, 0, sizeof l->local);
+    fill(l->born_of, DPOR_MAX_FIBERS);
+    fill(l->last_any, DPOR_MAX_FIBERS);
+    fill(l->last_clock, DPOR_MAX_FIBERS);
+    fill(l->last_nonlocal, DPOR_MAX_FIBERS);
+    fill(l->last_sync, DPOR_MAX_FIBERS);
+    fill(l->last_spawn, DPOR_MAX_FIBERS);
+    fill(&l->join_on[0][0], DPOR_MAX_FIBERS * DPOR_MAX_FIBERS);
+    fill(l->last_syncpoint, DPOR_MAX_FIBERS);
+    fill(l->last_file_any, DPOR_MAX_FIBERS);
+    fill(l->last_file_null, DPOR_MAX_FIBERS);
+    if (l->obj_used > 0)
+        for (size_t i = 0; i < l->obj_cap; i++) l->objs[i].used = false;
+    l->obj_used = 0;
+}
+
+static uint64_t mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static obj_entry *obj_find(dpor_log *l, const void *key)
+{
+    if ((l->obj_used + 1) * 2 > l->obj_cap) {
+        size_t cap = l->obj_cap ? l->obj_cap * 2 : OBJ_SLOTS_MIN;
+        obj_entry *t = calloc(cap, sizeof *t);
+        assert(t != NULL);
+        for (size_t i = 0; i < l->obj_cap; i++) {
+            if (!l->objs[i].used) continue;
+            size_t j = mix((uint64_t)(uintptr_t)l->objs[i].key) & (cap - 1);
+            while (t[j].used) j = (j + 1) & (cap - 1);
+            t[j] = l->objs[i];
+        }
+        free(l->objs);
+        l->objs = t;
+        l->obj_cap = cap;
+    }
+    size_t j = mix((uint64_t)(uintptr_t)key) & (l->obj_cap - 1);
+    while (l->objs[j].used && l->objs[j].key != key) j = (j + 1) & (l->obj_cap - 1);
+    obj_entry *e = &l->objs[j];
+    if (!e->used) {
+        e->used = true;
+        e->key = key;
+        fill(e->acc, DPOR_MAX_FIBERS);
+        fill(e->wr, DPOR_MAX_FIBERS);
+        fill(e->file, DPOR_MAX_FIBERS);
+        e->last_wr = NO_STEP;
+        l->obj_used++;
+    }
+    return e;
+}
+
+static int32_t max32(int32_t a, int32_t b) { return a > b ? a : b; }
+
+/* The latest step of fiber q dependent with (p, op, obj), or NO_STEP. */
+static int32_t latest_dependent(const dpor_log *l, const obj_entry *oe, uint32_t q, uint32_t p,
+                                sched_op op, const void *obj, int wake)
+{
+    /* Spawns hand out fiber ids in order: dependent with each other.  A
+     * join reads whether the joined fiber finished: dependent with that
+     * fiber's steps only.  (The sleep sets use the coarser dpor_dependent,
+     * where both are dependent with everything; coarser is safe there.) */
+    int32_t best = l->join_on[p][q];
+    if (wake == WAKE_JUMP) return max32(best, l->last_any[q]);
+    if (op == SCHED_OP_SPAWN) return max32(best, l->last_spawn[q]);
+    if (op == SCHED_OP_JOIN)
+        return obj != NULL && ((const sched_fiber *)obj)->id == q ? l->last_any[q] : best;
+    if (wake == WAKE_TICK && l->last_clock[q] > l->last_any[p]) best = max32(best, l->last_clock[q]);
+    if (op_local(op)) return best;
+    if (op == SCHED_OP_SYNC_POINT) return l->pins ? max32(best, l->last_nonlocal[q]) : best;
+    if (l->pins) best = max32(best, l->last_syncpoint[q]);
+    if (op == SCHED_OP_FILE) {
+        if (obj == NULL) return max32(best, l->last_file_any[q]);
+        return max32(best, max32(l->last_file_null[q], oe->file[q]));
+    }
+    if (op_sync(op)) best = max32(best, l->last_sync[q]);
+    return max32(best, op == SCHED_OP_LOAD ? oe->wr[q] : oe->acc[q]);
+}
+
+static uint32_t *vc_of(const dpor_log *l, size_t i) { return &l->vcs[i * DPOR_MAX_FIBERS]; }
+
+static void note_race(dpor_log *l, size_t a, size_t b)
+{
+    const step *e = &l->steps[a], *e2 = &l->steps[b];
+    uint32_t first_v[DPOR_MAX_FIBERS];
+    memset(first_v, 0, sizeof first_v);
+    uint64_t initials = 0, seen = 0;
+    for (size_t j = a + 1; j <= b; j++) {
+        const step *s = &l->steps[j];
+        const uint32_t *vc = vc_of(l, j);
+        if (j < b && vc[e->fiber] >= e->local) continue; /* happens after e */
+        if (first_v[s->fiber] != 0) continue;
+        bool initial = true;
+        for (uint64_t m = seen; m != 0 && initial; m &= m - 1) {
+            uint32_t r = (uint32_t)__builtin_ctzll(m);
+            if (r != s->fiber && vc[r] >= first_v[r]) initial = false;
+        }
+        if (initial) initials |= 1ull << s->fiber;
+        first_v[s->fiber] = s->local;
+        seen |= 1ull << s->fiber;
+    }
+    if (l->nraces == l->races_cap) {
+        l->races_cap = l->races_cap ? l->races_cap * 2 : 256;
+        l->races = realloc(l->races, l->races_cap * sizeof *l->races);
+        assert(l->races != NULL);
+    }
+    (void)e2;
+    l->races[l->nraces++] = (pending_race){.e = (int32_t)a, .e2 = (int32_t)b, .initials = initials};
+}
+
+bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
+{
+    if (l->overflow) return false;
+    size_t nf = sched_fiber_count(s);
+    if (nf > DPOR_MAX_FIBERS) {
+        l->overflow = true;
+        return false;
+    }
+    for (uint32_t k = l->nfibers; k < nf; k++)
+        l->born_of[k] = l->n > 0 ? (int32_t)(l->n - 1) : NO_STEP;
+    l->nfibers = (uint32_t)nf;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 1024;
+        l->steps = realloc(l->steps, l->cap * sizeof *l->steps);
+        l->vcs = realloc(l->vcs, l->cap * DPOR_MAX_FIBERS * sizeof *l->vcs);
+        assert(l->steps != NULL && l->vcs != NULL);
+    }
+    size_t i = l->n++;
+    uint32_t p = f->id;
+    sched_op op = f->pending_op;
+    const void *obj = f->pending_obj;
+    const step *prev = l->last_any[p] != NO_STEP ? &l->steps[l->last_any[p]] : NULL;
+    bool woke = op == SCHED_OP_SLEEP && prev != NULL && prev->op == SCHED_OP_SLEEP;
+    int wake = !woke ? WAKE_NONE : f->tick_woken ? WAKE_TICK : WAKE_JUMP;
+    bool tick_wake = wake == WAKE_TICK;
+    l->tick_wakes += tick_wake;
+    if (node >= 0) l->last_node = node;
+    l->steps[i] = (step){.fiber = p, .local = ++l->local[p], .node = node,
+                         .prev_node = node >= 0 ? node : l->last_node, .op = op,
+                         .tick_wake = tick_wake, .obj = obj, .rf = NO_STEP,
+                         .spin = op == SCHED_OP_LOAD && prev != NULL &&
+                                 (prev->op == SCHED_OP_PAUSE || prev->op == SCHED_OP_YIELD)};
+    uint32_t *vc = vc_of(l, i);
+    int32_t before = l->last_any[p] != NO_STEP ? l->last_any[p] : l->born_of[p];
+    if (before != NO_STEP) memcpy(vc, vc_of(l, (size_t)before), DPOR_MAX_FIBERS * sizeof *vc);
+    else memset(vc, 0, DPOR_MAX_FIBERS * sizeof *vc);
+    bool memory = !op_local(op) && !op_global(op) && op != SCHED_OP_SYNC_POINT;
+    obj_entry *oe = memory ? obj_find(l, obj) : NULL;
+    if (oe != NULL && op == SCHED_OP_LOAD) l->steps[i].rf = oe->last_wr;
+    for (uint32_t q = 0; q < l->nfibers; q++)
+        if (sched_fiber_at(s, q)->state == SCHED_SLEEPING) l->steps[i].sleeping |= 1ull << q;
+    int32_t cand[DPOR_MAX_FIBERS];
+    uint32_t ncand = 0;
+    for (uint32_t q = 0; q < l->nfibers; q++) {
+        if (q == p) continue;
+        int32_t d = latest_dependent(l, oe, q, p, op, obj, wake);
+        if (d == NO_STEP || vc[q] >= l->steps[d].local) continue; /* known already */
+        cand[ncand++] = d;
+    }
+    for (uint32_t k = 0; k < ncand; k++) {
+        const uint32_t *o = vc_of(l, (size_t)cand[k]);
+        for (uint32_t q = 0; q < l->nfibers; q++)
+            if (o[q] > vc[q]) vc[q] = o[q];
+    }
+    vc[p] = l->steps[i].local;
+    /* A wake-up races too: its racer was in its timed wait where the
+     * other step ran, and the search then asks for every option there
+     * (other steps, spin counts, paths move the clock; explore.c). */
+    if (l->want_races)
+        for (uint32_t k = 0; k < ncand; k++) {
+            const step *c = &l->steps[cand[k]];
+            bool through_other = false;
+            for (uint32_t m = 0; m < ncand && !through_other; m++)
+                through_other = m != k && vc_of(l, (size_t)cand[m])[c->fiber] >= c->local;
+            if (!through_other) note_race(l, (size_t)cand[k], i);
+        }
+    /* The tables now include step i. */
+    int32_t me = (int32_t)i;
+    l->last_any[p] = me;
+    if (op_clock(op)) l->last_clock[p] = me;
+    if (!op_local(op)) l->last_nonlocal[p] = me;
+    if (op_sync(op)) l->last_sync[p] = me;
+    if (op == SCHED_OP_SPAWN) l->last_spawn[p] = me;
+    if (op == SCHED_OP_JOIN && obj != NULL && ((const sched_fiber *)obj)->id < DPOR_MAX_FIBERS)
+        l->join_on[((const sched_fiber *)obj)->id][p] = me;
+    if (op == SCHED_OP_SYNC_POINT) l->last_syncpoint[p] = me;
+    if (op == SCHED_OP_FILE) {
+        l->last_file_any[p] = me;
+        if (obj == NULL) l->last_file_null[p] = me;
+        else oe->file[p] = me;
+    } else if (oe != NULL) {
+        oe->acc[p] = me;
+        if (op != SCHED_OP_LOAD) oe->wr[p] = oe->last_wr = me;
+    }
+    return true;
+}
+
+uint64_t dpor_log_class(const dpor_log *l)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (size_t i = 0; i < l->n; i++) {
+        const step *s = &l->steps[i];
+        const uint32_t *vc = vc_of(l, i);
+        uint64_t e = mix(((uint64_t)s->fiber << 40) ^ ((uint64_t)s->op << 32) ^ s->local);
+        for (uint32_t q = 0; q < l->nfibers; q++) e = mix(e ^ ((uint64_t)q << 32 | vc[q]));
+        h += e; /* a sum: the order of the steps does not matter, only their clocks */
+    }
+    return h ? h : 1;
+}
+
+size_t dpor_log_steps(const dpor_log *l) { return l->n; }
+
+size_t dpor_log_tick_wakes(const dpor_log *l) { return l->tick_wakes; }
+
+/* A spin load e (a load right after a pause or yield) racing with a
+ * write w is not reversed when the spinner loads the object again later
+ * and reads w: reversing would only end the spin one iteration earlier,
+ * and the spinner's later steps come after w either way. */
+static bool spin_only(const dpor_log *l, const pending_race *r)
+{
+    const step *e = &l->steps[r->e], *w = &l->steps[r->e2];
+    if (!e->spin || w->op == SCHED_OP_LOAD || w->obj != e->obj) return false;
+    for (size_t j = (size_t)r->e2 + 1; j < l->n; j++) {
+        const step *s = &l->steps[j];
+        if (s->fiber == e->fiber && s->op == SCHED_OP_LOAD && s->obj == e->obj)
+            return s->rf == r->e2;
+    }
+    return false;
+}
+
+void dpor_log_races(dpor_log *l, void (*fn)(void *arg, const dpor_race *r), void *arg)
+{
+    for (size_t i = 0; i < l->nraces; i++) {
+        const pending_race *pr = &l->races[i];
+        if (spin_only(l, pr)) {
+            l->spin_skipped++;
+            continue;
+        }
+        const step *e = &l->steps[pr->e];
+        uint32_t racer = l->steps[pr->e2].fiber;
+        dpor_race r = {.node = e->node, .prev_node = e->prev_node, .racer = racer,
+                       .initials = pr->initials,
+                       .racer_slept = (e->sleeping >> racer) & 1};
+        fn(arg, &r);
+    }
+}
+
+size_t dpor_log_spin_skipped(const dpor_log *l) { return l->spin_skipped; }

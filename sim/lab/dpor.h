@@ -1,0 +1,93 @@
+/*
+ * dpor.h — the dependency log of one run: happens-before (vector clocks
+ * over the executed steps), races, Mazurkiewicz class hashes.
+ *
+ * A run is a sequence of steps: each is one fiber performing the
+ * operation it announced (sched_policy.on_run).  Two steps are dependent
+ * by explore's relation (dpor_dependent: same object unless both loads;
+ * every lock/condition/park operation with every other; spawn and join
+ * with everything; file operations on the same file or the directory;
+ * sync points with everything when the scenario pins).  Happens-before
+ * is program order plus dependence; a run's Mazurkiewicz class is the
+ * set of steps with their vector clocks, so two runs that differ only in
+ * the order of independent steps hash alike (dpor_log_class).
+ *
+ * Timed waits.  A fiber whose timed wait (a sleep: device latency, a
+ * writer's start time, the cost of waking another fiber) ended because
+ * other fibers' steps advanced the virtual clock past its deadline (a
+ * "tick wake") depends on every clock-advancing step taken while it
+ * slept: the log orders those steps before its wake-up and reports the
+ * race with each, so the search also runs the orders in which the wait
+ * ends elsewhere.  A wait that ends because nothing else could run (the
+ * clock jumps to the deadline) comes after every step before it; its
+ * races are reported too (other schedules, with other spin counts or
+ * paths, reach the deadline at other points).  See scenarios/README.md.
+ *
+ * Races (dpor_log_races): pairs e < e' of steps of different fibers,
+ * dependent, with e not happening before e' through any other step; for
+ * each, the fibers that could start the reversed order ("initials" of
+ * notdep(e).e', Abdulla et al., POPL 2014), for the search to put in
+ * the source set of the decision before e.
+ *
+ * Not thread-safe; one log per search.
+ */
+#ifndef WT_SIM_DPOR_H
+#define WT_SIM_DPOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scheduler.h"
+
+enum { DPOR_MAX_FIBERS = 64 };
+
+typedef struct dpor_log dpor_log;
+
+/* pins: the scenario has pinning rules (sync points are dependent);
+ * races: find races (the search needs them; coverage needs only
+ * classes). */
+dpor_log *dpor_log_new(bool pins, bool races);
+void dpor_log_free(dpor_log *l);
+/* Forgets the previous run. */
+void dpor_log_reset(dpor_log *l);
+
+/* Fiber f of s performs its pending operation now; node is the index of
+ * the decision that chose it, or -1 when it was the only candidate.
+ * false (and nothing logged from then on) once a fiber id reaches
+ * DPOR_MAX_FIBERS. */
+bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node);
+
+/* Are operations a and b dependent (explore's relation)? */
+bool dpor_dependent(bool pins, sched_op a, const void *oa, sched_op b, const void *ob);
+
+/* The run's Mazurkiewicz class (nonzero): equal for runs that differ
+ * only in the order of independent steps. */
+uint64_t dpor_log_class(const dpor_log *l);
+size_t dpor_log_steps(const dpor_log *l);
+/* Tick wakes seen in this run (timed waits ended by the clock). */
+size_t dpor_log_tick_wakes(const dpor_log *l);
+
+/* One race: the step e was chosen at decision `node` (-1: it had no
+ * alternative; `prev_node` is then the nearest decision before it, or
+ * -1), `racer` is e''s fiber, `initials` the fibers (bit set) whose step
+ * can begin the reversed order.  When none of them could run where e
+ * ran, the race is reversible only if the racer was in a timed wait
+ * there (other schedules can move the clock); a racer that was blocked
+ * is woken by a dependent step, whose own races reorder it, and a
+ * spinner passed over would only spin once more. */
+typedef struct dpor_race {
+    int32_t node, prev_node;
+    uint32_t racer;
+    uint64_t initials;
+    bool racer_slept;   /* e''s fiber was in a timed wait when e ran */
+} dpor_race;
+
+/* Calls fn for every race of the logged run, in order of e', except
+ * those of a spin load that the spinner's next load of the object makes
+ * moot (see dpor.c: spin_only). */
+void dpor_log_races(dpor_log *l, void (*fn)(void *arg, const dpor_race *r), void *arg);
+/* Races dpor_log_races left out by that spin rule. */
+size_t dpor_log_spin_skipped(const dpor_log *l);
+
+#endif

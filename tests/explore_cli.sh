@@ -1,0 +1,78 @@
+#!/bin/sh
+# explore_cli.sh WTLAB SRCDIR — `wtlab explore`'s command line (issues 16
+# and 17): a missing --policy is named, progress to a pipe has lines with
+# the total and an ETA, --help documents --save-max and the run numbering,
+# --json and --until-covered work; 4 dpor shards together visit exactly
+# the classes of one unsharded run, and --merge says so (also run through
+# GNU parallel when it is installed; skipped with a message otherwise).
+exe=$1 src=$2
+. "$(dirname "$0")/tap.sh"
+sc=$src/scenarios/serial-group-commit.json
+
+check "explore without --policy says why (exit 2)" sh -c "
+    '$exe' explore '$sc' > /dev/null 2> '$tmp/e'; [ \$? -eq 2 ] && grep -q 'explore needs --policy' '$tmp/e'"
+check "explore --help documents --save-max and the run numbering" sh -c "
+    '$exe' explore --help > '$tmp/h' && grep -q -- '--save-max M' '$tmp/h' &&
+    grep -q 'Run numbering' '$tmp/h' && grep -q -- '--seed S+I --runs 1' '$tmp/h'"
+check "progress to a pipe: lines with the total and an ETA" sh -c "
+    '$exe' explore '$sc' --policy random --runs 200 2> '$tmp/p' > /dev/null &&
+    grep -q 'explore serial-group-commit: random, 200 runs' '$tmp/p' &&
+    grep -q 'runs [0-9]* of 200' '$tmp/p' && grep -q 'ETA' '$tmp/p'"
+check "--json prints one object with classes and exhausted" sh -c "
+    '$exe' explore '$sc' --policy dpor --max-preemptions 0 --json -q > '$tmp/j' &&
+    grep -q '\"classes\": [1-9]' '$tmp/j' && grep -q '\"exhausted\": true' '$tmp/j'"
+check "--until-covered stops a sweep that finds nothing new" sh -c "
+    '$exe' explore '$sc' --policy dfs --max-preemptions 0 --no-reduction --until-covered 3 --json -q > '$tmp/u' &&
+    grep -q '\"until_covered_stop\": true' '$tmp/u' && grep -q '\"exhausted\": false' '$tmp/u' &&
+    grep -q '\"runs\": [0-9][0-9]*,' '$tmp/u' && ! grep -q '\"runs\": 6720' '$tmp/u'"
+check "--until-covered 0 is refused" expect_status 2 "until-covered takes" "$exe" explore "$sc" --policy random --until-covered 0
+check "an unknown policy lists pos and dpor" expect_status 2 "pos, dfs or dpor" "$exe" explore "$sc" --policy bogus
+
+# One run numbering: the saved file's runI, the summary's "first at run I"
+# and the seed that re-runs it (S+I) agree.
+flaky=$src/tests/data/explore/one-group-sometimes.json
+"$exe" explore "$flaky" --policy random --runs 100 --seed 5 --save "$tmp/num" --save-max 1 -q \
+    > "$tmp/num.out" 2>&1
+first=$(sed -n 's/.*first at run \([0-9]*\) (re-run: --seed \([0-9]*\) --runs 1).*/\1 \2/p' "$tmp/num.out")
+set -- $first
+check "the summary names the first failing run I and seed 5+I (got: ${1:-?} ${2:-?})" \
+    test -n "${1:-}" -a "${2:-0}" -eq $((5 + ${1:-0}))
+check "the saved trace is named run${1:-?}" test -f "$tmp/num/one-group-sometimes-random-run${1:-x}-expectations.jsonl"
+check "--seed ${2:-?} --runs 1 re-runs that failing run alone (exit 1)" \
+    sh -c "'$exe' explore '$flaky' --policy random --seed '${2:-0}' --runs 1 -q > /dev/null; [ \$? -eq 1 ]"
+if [ "${1:-0}" -gt 0 ]; then
+    check "the run before it, --seed $((${2:-1} - 1)) --runs 1, passes" \
+        "$exe" explore "$flaky" --policy random --seed $((${2:-1} - 1)) --runs 1 -q
+fi
+
+# Sharded dpor: the classes of 4 shards together are those of one run.
+"$exe" explore "$sc" --policy dpor --max-preemptions 1 --save "$tmp/all" -q > /dev/null
+for i in 0 1 2 3; do
+    "$exe" explore "$sc" --policy dpor --max-preemptions 1 --shard $i/4 --save "$tmp/s$i" -q > /dev/null
+done
+check "4 dpor shards visit exactly the classes of one unsharded run" sh -c "
+    test -s '$tmp/all/classes.txt' &&
+    sort -u '$tmp'/s[0-3]/classes.txt | cmp - '$tmp/all/classes.txt'"
+check "--merge of the 4 shards: exhausted, the unsharded class count" sh -c "
+    '$exe' explore --merge --json '$tmp'/s0 '$tmp'/s1 '$tmp'/s2 '$tmp'/s3 > '$tmp/m' &&
+    grep -q '\"classes\": '\$(wc -l < '$tmp/all/classes.txt')',' '$tmp/m' &&
+    grep -q '\"exhausted\": true' '$tmp/m' && grep -q '\"parts\": 4' '$tmp/m'"
+check "--merge refuses a directory without a report (exit 2)" \
+    expect_status 2 "report.txt" "$exe" explore --merge "$tmp"
+mkdir "$tmp/bad" && cp "$tmp/s0/report.txt" "$tmp/s0/classes.txt" "$tmp/bad/" &&
+    echo "runs many" >> "$tmp/bad/report.txt"
+check "--merge names FILE:LINE of a bad report line (exit 2)" \
+    expect_status 2 "bad/report.txt:[0-9]*: expected" "$exe" explore --merge "$tmp/bad"
+if command -v parallel > /dev/null 2>&1; then
+    check "GNU parallel runs the 4 shards; merged, the unsharded classes" sh -c "
+        parallel --will-cite '$exe' explore '$sc' --policy dpor --max-preemptions 1 \
+            --shard {}/4 --save '$tmp/p{}' -q ::: 0 1 2 3 > /dev/null &&
+        sort -u '$tmp'/p[0-3]/classes.txt | cmp - '$tmp/all/classes.txt' &&
+        '$exe' explore --merge '$tmp'/p0 '$tmp'/p1 '$tmp'/p2 '$tmp'/p3 > /dev/null"
+else
+    n=$((n + 1))
+    echo "ok $n # SKIP GNU parallel is not installed (apt-get install parallel)"
+fi
+
+echo "1..$n"
+exit $fail
