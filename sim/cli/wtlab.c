@@ -20,6 +20,7 @@ static const cli_command commands[] = {
     {"minimize", "shrink a failing trace while it fails the same way", cmd_minimize},
     {"plot", "draw a chart of a trace with gnuplot", cmd_plot},
     {"lesson", "run a lesson: scenario, trace and chart", cmd_lesson},
+    {"crash-sweep", "crash at every file operation in every write mode, check recovery", cmd_crash_sweep},
 };
 
 static void usage(FILE *out)

@@ -698,6 +698,11 @@ void oracle_on_crash(oracle *o)
     if (o->inserted) memset(o->inserted, 0, o->inserted_cap);
 }
 
+void oracle_on_crash_kept_writes(oracle *o)
+{
+    for (size_t i = 0; i < o->nwal; i++) o->wal[i].synced = true;
+}
+
 bool oracle_check_recovery(oracle *o, wt_db *db, oracle_violation *v)
 {
     v->invariant = NULL;

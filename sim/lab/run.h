@@ -46,6 +46,7 @@ typedef struct run_config {
     uint64_t max_steps;          /* 0: the scenario's */
     uint64_t dump_at_step;       /* 0: none; else write the full state there */
     FILE *dump_out;
+    bool record_file_ops;        /* fill run_result.op_sizes (crash sweeps) */
 } run_config;
 
 /* The scenario's own schedule (policy, seed, pct bounds), decisions traced. */
@@ -97,6 +98,10 @@ typedef struct run_result {
     size_t pick_count;
     uint64_t preemptions;        /* decisions that switched away from a runnable fiber */
     uint64_t leaked_blocks;      /* engine memory left after a completed run */
+    bool crashed;                /* the scenario's crash happened */
+    uint64_t file_ops;           /* crash points the device passed (simfs.h) */
+    uint64_t *op_sizes;          /* with record_file_ops: per crash point, the
+                                    append's length (0: another call) */
 } run_result;
 
 /* Returns false only if the run could not be set up; res says what happened. */
