@@ -52,7 +52,7 @@ typedef struct sweep_opts {
 } sweep_opts;
 
 typedef struct sweep_totals {
-    uint64_t points, recoveries, losses, refused, unreached;
+    uint64_t points, recoveries, losses, refused, unreached, baseline_failures;
 } sweep_totals;
 
 /* One crash point and what its run found. */
@@ -241,40 +241,113 @@ static void print_point(const scenario *sc, const char *mode, scenario_crash_kin
     (void)sc;
 }
 
-/* One scenario, mode and kind.  Returns false when the baseline fails. */
-static bool sweep_one(const scenario *sc, int m, scenario_crash_kind kind, const sweep_opts *o,
-                      sweep_totals *t)
+/* What a baseline run found. */
+typedef struct baseline {
+    char verdict;         /* 'p' passed, 'o' the open failed (an option the mode cannot take),
+                             'f' failed, 'd' its process died */
+    bool pins_dropped;    /* passed only without the scenario's pins */
+    char detail[600];
+    uint64_t file_ops;
+    uint64_t *op_sizes;
+} baseline;
+
+static char baseline_verdict(const run_result *r)
 {
-    scenario v = variant_of(sc, m);
+    if (r->passed) return 'p';
+    return r->failed_invariant && strcmp(r->failed_invariant, "open_failed") == 0 ? 'o' : 'f';
+}
+
+/* The child's side: the baseline (again without pins if the pins make it
+ * deadlock in this mode: they were written for one mode), written to fd. */
+static void baseline_child(scenario *v, int fd)
+{
+    FILE *out = fdopen(fd, "w");
+    if (out == NULL) _exit(3);
     run_config cfg;
-    run_config_default(&cfg, &v);
+    run_config_default(&cfg, v);
     cfg.record_file_ops = true;
-    if (kind == SCENARIO_CRASH_CLEAN_REOPEN)
-        v.crash = (scenario_crash){.when = SCENARIO_CRASH_AFTER_WRITERS, .kind = kind, .reopen = true};
-    run_result base;
-    run_scenario(&cfg, &base);
-    if (base.failed_invariant && strcmp(base.failed_invariant, "open_failed") == 0) {
-        printf("# %s: mode %s: not swept (%s)\n", sc->name, mode_names[m], base.detail);
-        run_result_free(&base);
-        return true;
+    run_result r;
+    run_scenario(&cfg, &r);
+    bool dropped = false;
+    if (baseline_verdict(&r) == 'f' && v->schedule.pin_count > 0) {
+        run_result_free(&r);
+        v->schedule.pin_count = 0;
+        dropped = true;
+        run_scenario(&cfg, &r);
     }
-    if (!base.passed) {
-        char d[600];
-        describe_failure(&base, d, sizeof d);
-        printf("# %s: mode %s: the run fails without a crash: %s\n", sc->name, mode_names[m], d);
-        run_result_free(&base);
-        return false;
+    char detail[600] = "";
+    if (!r.passed) describe_failure(&r, detail, sizeof detail);
+    fprintf(out, "%c %d %" PRIu64 "\n%s\n", baseline_verdict(&r), dropped, r.file_ops, detail);
+    for (uint64_t i = 0; i < r.file_ops; i++) fprintf(out, "%" PRIu64 "\n", r.op_sizes[i]);
+    run_result_free(&r);
+    _exit(fclose(out) == 0 ? 0 : 3);
+}
+
+static void run_baseline(scenario *v, baseline *b)
+{
+    *b = (baseline){.verdict = 'd'};
+    int fds[2];
+    if (pipe(fds) != 0) {
+        perror("wtlab crash-sweep: pipe");
+        exit(EXIT_USAGE);
     }
-    point one = {.verdict = 'r'};
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("wtlab crash-sweep: fork");
+        exit(EXIT_USAGE);
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        baseline_child(v, fds[1]);
+    }
+    close(fds[1]);
+    FILE *in = fdopen(fds[0], "r");
+    char line[1024];
+    int dropped = 0;
+    unsigned long long ops = 0;
+    char verdict = 'd';
+    if (in != NULL && fgets(line, sizeof line, in) != NULL &&
+        sscanf(line, "%c %d %llu", &verdict, &dropped, &ops) == 3 &&
+        fgets(b->detail, sizeof b->detail, in) != NULL) {
+        b->detail[strcspn(b->detail, "\n")] = '\0';
+        b->op_sizes = calloc(ops + 1, sizeof *b->op_sizes);
+        assert(b->op_sizes != NULL);
+        uint64_t i = 0;
+        while (i < ops && fgets(line, sizeof line, in) != NULL)
+            b->op_sizes[i++] = strtoull(line, NULL, 10);
+        if (i == ops) {
+            b->verdict = verdict;
+            b->pins_dropped = dropped != 0;
+            b->file_ops = ops;
+        }
+    }
+    if (in != NULL) fclose(in);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) continue;
+    if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+        b->verdict = 'd';
+        snprintf(b->detail, sizeof b->detail, "the baseline run's process %s %d",
+                 WIFSIGNALED(status) ? "died of signal" : "exited with",
+                 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    }
+}
+
+/* One kind of crash over a mode's baseline. */
+static void sweep_kind(const scenario *sc, scenario *v, int m, scenario_crash_kind kind,
+                       const baseline *b, const sweep_opts *o, sweep_totals *t)
+{
+    point one = {.op = 0};
     size_t n = 1;
     point *pts = &one;
     if (kind == SCENARIO_CRASH_CLEAN_REOPEN) {
-        one.verdict = base.crashed ? 'r' : 'u'; /* the baseline was the clean reopen */
+        v->crash = (scenario_crash){.when = SCENARIO_CRASH_AFTER_WRITERS, .kind = kind, .reopen = true};
     } else {
-        v.crash = (scenario_crash){.when = SCENARIO_CRASH_AT_FILE_OP, .kind = kind, .reopen = true};
+        v->crash = (scenario_crash){.when = SCENARIO_CRASH_AT_FILE_OP, .kind = kind, .reopen = true};
+        run_result base = {.file_ops = b->file_ops, .op_sizes = b->op_sizes};
         pts = plan_points(&base, o, &n);
-        run_points(&v, pts, n);
     }
+    run_points(v, pts, n);
     sweep_totals here = {0};
     size_t shown = 0;
     for (size_t i = 0; i < n; i++) {
@@ -290,10 +363,11 @@ static bool sweep_one(const scenario *sc, int m, scenario_crash_kind kind, const
         if (what != NULL && (p->verdict != 'f' || o->verbose) && shown++ < SHOW_MAX)
             print_point(sc, mode_names[m], kind, p, what);
     }
-    printf("%-28s %-10s %-12s %8" PRIu64 " points (%" PRIu64 " file ops) %8" PRIu64
-           " recoveries %4" PRIu64 " losses %4" PRIu64 " refused\n",
-           sc->name, mode_names[m], scenario_crash_kind_name(kind), here.points, base.file_ops,
-           here.recoveries, here.losses + here.unreached, here.refused);
+    printf("%-30s %-10s %-12s %8" PRIu64 " points %6" PRIu64 " file ops %8" PRIu64
+           " recoveries %3" PRIu64 " losses %3" PRIu64 " refused%s\n",
+           sc->name, mode_names[m], scenario_crash_kind_name(kind), here.points, b->file_ops,
+           here.recoveries, here.losses + here.unreached, here.refused,
+           b->pins_dropped ? " (pins dropped)" : "");
     fflush(stdout);
     t->points += here.points;
     t->recoveries += here.recoveries;
@@ -301,8 +375,30 @@ static bool sweep_one(const scenario *sc, int m, scenario_crash_kind kind, const
     t->refused += here.refused;
     t->unreached += here.unreached;
     if (pts != &one) free(pts);
-    run_result_free(&base);
-    return true;
+}
+
+/* One scenario in one mode, every kind asked for.  Returns false when the
+ * run fails without a crash. */
+static bool sweep_mode(const scenario *sc, int m, const sweep_opts *o, sweep_totals *t)
+{
+    scenario v = variant_of(sc, m);
+    baseline b;
+    run_baseline(&v, &b);
+    bool ok = true;
+    if (b.verdict == 'o') {
+        printf("# %s: mode %s: not swept (%s)\n", sc->name, mode_names[m], b.detail);
+    } else if (b.verdict != 'p') {
+        printf("# %s: mode %s: NOT SWEPT: the run fails without a crash: %s\n", sc->name,
+               mode_names[m], b.detail);
+        t->baseline_failures++;
+        ok = false;
+    } else {
+        if (b.pins_dropped) v.schedule.pin_count = 0;
+        for (int k = 0; k < KIND_COUNT; k++)
+            if (o->kinds >> k & 1) sweep_kind(sc, &v, m, kind_values[k], &b, o, t);
+    }
+    free(b.op_sizes);
+    return ok;
 }
 
 static int parse_sweep_args(int argc, char **argv, sweep_opts *o)
@@ -375,13 +471,12 @@ int cmd_crash_sweep(int argc, char **argv)
             continue;
         }
         for (int m = 0; m < MODE_COUNT; m++)
-            for (int k = 0; k < KIND_COUNT; k++)
-                if ((o.modes >> m & 1) && (o.kinds >> k & 1))
-                    baselines_ok = sweep_one(sc, m, kind_values[k], &o, &t) && baselines_ok;
+            if (o.modes >> m & 1) baselines_ok = sweep_mode(sc, m, &o, &t) && baselines_ok;
     }
     printf("total: %" PRIu64 " crash points, %" PRIu64 " recoveries checked, %" PRIu64
-           " losses, %" PRIu64 " unreached, %" PRIu64 " reopens refused\n",
-           t.points, t.recoveries, t.losses, t.unreached, t.refused);
+           " losses, %" PRIu64 " unreached, %" PRIu64 " reopens refused, %" PRIu64
+           " runs failing without a crash\n",
+           t.points, t.recoveries, t.losses, t.unreached, t.refused, t.baseline_failures);
     for (int i = 0; i < count; i++) scenario_free(scs[i]);
     free(scs);
     return t.losses == 0 && t.unreached == 0 && baselines_ok ? EXIT_OK : EXIT_CHECK_FAILED;

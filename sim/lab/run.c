@@ -26,6 +26,7 @@
 #include "build_id.h"
 #include "dump.h"
 #include "expect.h"
+#include "hb.h"
 #include "oracle.h"
 #include "pins.h"
 #include "policy.h"
@@ -446,7 +447,10 @@ static void crash_now(run_state *rs, bool device_done, bool all_fibers)
     if (cr->kind != SCENARIO_CRASH_POWER_LOSS) oracle_on_crash_kept_writes(rs->orc);
     if (!device_done && cr->kind == SCENARIO_CRASH_PROCESS_KILL) simfs_kill_process(rs->fs);
     else if (!device_done) simfs_crash(rs->fs, cr->tear_last_write);
-    /* Everything the engine held is gone with the process. */
+    /* Everything the engine held is gone with the process, and what its
+     * threads did orders nothing after the crash (a reused stack or block
+     * is not a race with the dead process). */
+    hb_reset();
     port_sim_track_end(NULL, NULL);
     port_sim_track_begin();
     rs->db = NULL;
