@@ -49,6 +49,7 @@ typedef struct sweep_opts {
     uint64_t torn_step;   /* partial lengths tried: step, 2*step, ... */
     uint64_t every;       /* every Nth crash point */
     bool verbose;
+    bool plan_only;       /* count the points, run only the baselines */
 } sweep_opts;
 
 typedef struct sweep_totals {
@@ -65,7 +66,7 @@ typedef struct point {
 static void sweep_usage(FILE *out)
 {
     fputs("usage: wtlab crash-sweep SCENARIO... [--modes M,...|all] [--kinds K,...|all]\n"
-          "                         [--torn] [--torn-step B] [--every N] [--verbose]\n"
+          "                         [--torn] [--torn-step B] [--every N] [--plan] [--verbose]\n"
           "Crashes each scenario at every file operation of the simulated device (with\n"
           "--torn also inside every append, keeping 1..n-1 of its n bytes, every Bth\n"
           "length), in each write mode, reopens and checks the recovery: every synced\n"
@@ -74,6 +75,8 @@ static void sweep_usage(FILE *out)
           "  --modes  serial, parallel, pipelined, unordered, two_queues (default all)\n"
           "  --kinds  power_loss, process_kill, clean_reopen (default power_loss)\n"
           "  --every  crash at every Nth file operation only (default 1)\n"
+          "  --plan   run the baselines only and count the crash points\n"
+          "  --verbose  also list reopens refused (an error at reopen, not a loss)\n"
           "Prints per scenario, mode and kind: crash points tried, recoveries checked,\n"
           "losses, reopens refused; then the totals.  A failing point is printed with the\n"
           "crash to put in the scenario to reproduce it with `wtlab run`.\n"
@@ -347,6 +350,13 @@ static void sweep_kind(const scenario *sc, scenario *v, int m, scenario_crash_ki
         run_result base = {.file_ops = b->file_ops, .op_sizes = b->op_sizes};
         pts = plan_points(&base, o, &n);
     }
+    if (o->plan_only) {
+        printf("%-30s %-10s %-12s %8zu points %6" PRIu64 " file ops (planned)\n", sc->name,
+               mode_names[m], scenario_crash_kind_name(kind), n, b->file_ops);
+        t->points += n;
+        if (pts != &one) free(pts);
+        return;
+    }
     run_points(v, pts, n);
     sweep_totals here = {0};
     size_t shown = 0;
@@ -407,6 +417,7 @@ static int parse_sweep_args(int argc, char **argv, sweep_opts *o)
         {"modes", required_argument, 0, 'm'}, {"kinds", required_argument, 0, 'k'},
         {"torn", no_argument, 0, 't'}, {"torn-step", required_argument, 0, 's'},
         {"every", required_argument, 0, 'e'}, {"verbose", no_argument, 0, 'v'},
+        {"plan", no_argument, 0, 'P'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     static const char *const kind_names[KIND_COUNT] = {"power_loss", "process_kill",
                                                        "clean_reopen"};
@@ -435,6 +446,7 @@ static int parse_sweep_args(int argc, char **argv, sweep_opts *o)
                 return cli_usage_error("--every takes a positive number");
             break;
         case 'v': o->verbose = true; break;
+        case 'P': o->plan_only = true; break;
         case 'h': sweep_usage(stdout); return -1;
         default: sweep_usage(stderr); return EXIT_USAGE;
         }
