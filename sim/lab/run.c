@@ -390,6 +390,9 @@ static void writer_main(void *arg)
     writer_rt *wr = arg;
     run_state *rs = wr->rs;
     const scenario_writer *sw = &rs->sc->writers[wr->index];
+    /* Started by main after a crash it had not seen yet (the crash came
+     * inside port_thread_create): this thread belongs to the dead process. */
+    if (rs->crashed) return;
     uint64_t start = rs->writers_start_ns + sw->start_ns;
     if (start > port_now_ns()) port_sleep_ns(start - port_now_ns());
     wt_write_batch wb;
