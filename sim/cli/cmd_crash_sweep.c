@@ -235,13 +235,12 @@ static point *plan_points(const run_result *base, const sweep_opts *o, size_t *c
     return pts;
 }
 
-static void print_point(const scenario *sc, const char *mode, scenario_crash_kind kind,
-                        const point *p, const char *what)
+static void print_point(const char *mode, scenario_crash_kind kind, const point *p,
+                        const char *what)
 {
     printf("#   %s: mode %s, \"crash\": {\"at\": {\"file_op\": %" PRIu64, what, mode, p->op);
     if (p->torn) printf(", \"torn_bytes\": %" PRIu64, p->torn);
     printf("}, \"kind\": \"%s\"}: %s\n", scenario_crash_kind_name(kind), p->detail);
-    (void)sc;
 }
 
 /* What a baseline run found. */
@@ -371,7 +370,7 @@ static void sweep_kind(const scenario *sc, scenario *v, int m, scenario_crash_ki
         default: here.losses++; what = "LOSS"; break;
         }
         if (what != NULL && (p->verdict != 'f' || o->verbose) && shown++ < SHOW_MAX)
-            print_point(sc, mode_names[m], kind, p, what);
+            print_point(mode_names[m], kind, p, what);
     }
     printf("%-30s %-10s %-12s %8" PRIu64 " points %6" PRIu64 " file ops %8" PRIu64
            " recoveries %3" PRIu64 " losses %3" PRIu64 " refused%s\n",
