@@ -488,8 +488,8 @@ static const bad_text bad_texts[] = {
           "1}}]}}",
      "inline.json:1:152: /schedule/pins/0/at: must not be empty"},
     {HEAD "\"crash\": {\"at\": \"later\"}}",
-     "inline.json:1:126: /crash/at: unknown crash point \"later\" (expected \"after_writers\" "
-     "or {\"time_ns\": T})"},
+     "inline.json:1:126: /crash/at: unknown crash point \"later\" (expected \"after_writers\", "
+     "{\"time_ns\": T} or {\"file_op\": N})"},
     {HEAD "\"crash\": {\"reopen\": true}}",
      "inline.json:1:119: /crash/at: required key is missing"},
     {HEAD "\"crash\": {\"at\": {\"time_ns\": 1.0}}}",
