@@ -12,8 +12,8 @@
  * started; obsolete WALs and manifests are deleted, and so are the
  * recovered WALs when they replayed nothing (so opens that write nothing
  * leave no trail of empty logs).  LOCK is held with an OS lock from open
- * to close.  An open never guesses: CURRENT missing while manifests or
- * tables exist is corruption (opening would orphan the tables), and every
+ * to close.  An open never guesses: CURRENT missing while tables exist
+ * is corruption (opening would orphan the tables), and every
  * WAL in the directory is read (no cap).  A read-only open does only the
  * recovery, into memory, and writes nothing.  Close flushes first
  * when a disableWAL write left data that no WAL holds (RocksDB's
@@ -271,9 +271,13 @@ static void collect_file(const char *name, void *arg)
 static wt_status load_version(wt_db *db, wt_recovery_report *report, const dir_listing *dl)
 {
     wt_status s = manifest_recover(db->dir, &db->vs, report->detail, sizeof report->detail);
-    if (s == WT_NOT_FOUND && (dl->manifest_count > 0 || dl->table_count > 0)) {
-        /* RocksDB refuses too.  Starting afresh would write a new manifest
-         * that knows none of the tables, and delete the old one. */
+    if (s == WT_NOT_FOUND && dl->table_count > 0) {
+        /* Starting afresh would write a new manifest that knows none of
+         * the tables, and delete the old one.  Manifests without tables
+         * are what a crash while creating the DB leaves (the manifest is
+         * written before CURRENT): nothing to orphan, so, as RocksDB does
+         * with create_if_missing, the DB is created anew (its WALs are
+         * still replayed). */
         wt_why(report->detail, sizeof report->detail,
                "%s/CURRENT: missing, but the directory holds %llu manifest(s) and %llu "
                "table(s); refusing to open (restore CURRENT, or move the files away)",

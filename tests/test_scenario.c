@@ -318,6 +318,35 @@ START_TEST(test_seed_forms)
 }
 END_TEST
 
+/* Crash kinds and crash points: the parsed values, and the defaults. */
+START_TEST(test_crash_kinds)
+{
+    static const char *const texts[] = {
+        "{\"name\": \"k\", \"crash\": {\"at\": \"after_writers\", \"kind\": \"process_kill\"}, "
+        "\"writers\": [{\"name\": \"x\", \"batches\": [{\"puts\": 1}]}]}",
+        "{\"name\": \"k\", \"crash\": {\"at\": \"after_writers\", \"kind\": \"clean_reopen\"}, "
+        "\"writers\": [{\"name\": \"x\", \"batches\": [{\"puts\": 1}]}]}",
+        "{\"name\": \"k\", \"crash\": {\"at\": {\"file_op\": 7, \"torn_bytes\": 3}}, "
+        "\"writers\": [{\"name\": \"x\", \"batches\": [{\"puts\": 1}]}]}",
+    };
+    scenario *s = load_inline(texts[0]);
+    ck_assert_int_eq(s->crash.when, SCENARIO_CRASH_AFTER_WRITERS);
+    ck_assert_int_eq(s->crash.kind, SCENARIO_CRASH_PROCESS_KILL);
+    ck_assert_str_eq(scenario_crash_kind_name(s->crash.kind), "process_kill");
+    scenario_free(s);
+    s = load_inline(texts[1]);
+    ck_assert_int_eq(s->crash.kind, SCENARIO_CRASH_CLEAN_REOPEN);
+    scenario_free(s);
+    s = load_inline(texts[2]);
+    ck_assert_int_eq(s->crash.when, SCENARIO_CRASH_AT_FILE_OP);
+    ck_assert_int_eq(s->crash.kind, SCENARIO_CRASH_POWER_LOSS);
+    ck_assert_uint_eq(s->crash.file_op, 7);
+    ck_assert_uint_eq(s->crash.torn_bytes, 3);
+    ck_assert(s->crash.reopen);
+    scenario_free(s);
+}
+END_TEST
+
 START_TEST(test_generator_and_repeat)
 {
     scenario *s = load_inline(
@@ -492,8 +521,8 @@ static const bad_text bad_texts[] = {
           "1}}]}}",
      "inline.json:1:152: /schedule/pins/0/at: must not be empty"},
     {HEAD "\"crash\": {\"at\": \"later\"}}",
-     "inline.json:1:126: /crash/at: unknown crash point \"later\" (expected \"after_writers\" "
-     "or {\"time_ns\": T})"},
+     "inline.json:1:126: /crash/at: unknown crash point \"later\" (expected \"after_writers\", "
+     "{\"time_ns\": T} or {\"file_op\": N})"},
     {HEAD "\"crash\": {\"reopen\": true}}",
      "inline.json:1:119: /crash/at: required key is missing"},
     {HEAD "\"crash\": {\"at\": {\"time_ns\": 1.0}}}",
@@ -605,6 +634,7 @@ static Suite *scenario_suite(void)
     tcase_add_test(good, test_text_and_path_kept);
     tcase_add_test(good, test_seed_forms);
     tcase_add_test(good, test_generator_and_repeat);
+    tcase_add_test(good, test_crash_kinds);
     suite_add_tcase(s, good);
     TCase *bad = tcase_create("bad");
     tcase_add_loop_test(bad, test_bad_file, 0, (int)(sizeof bad_files / sizeof bad_files[0]));

@@ -610,6 +610,107 @@ START_TEST(test_destroy_frees_open_handles)
 }
 END_TEST
 
+/* ---------------------------------------------------------- crash points */
+
+static void count_call(void *arg) { (*(int *)arg)++; }
+
+/* mkdir, create, append, sync, sync_dir: five numbered crash points;
+ * reads, closes and listings are not numbered. */
+START_TEST(test_crash_points_are_counted)
+{
+    simfs *fs = new_fs();
+    simfs_record_ops(fs, true);
+    char buf[64];
+    ck_assert_int_eq(simfs_mkdir(fs, "db"), WT_OK);
+    put_file(fs, "db/log", "abcdef", true, "db");
+    ck_assert_str_eq(contents(fs, "db/log", buf, sizeof buf), "abcdef");
+    ck_assert_uint_eq(simfs_file_ops(fs), 5);
+    ck_assert_uint_eq(simfs_op_append_size(fs, 3), 6);
+    ck_assert_uint_eq(simfs_op_append_size(fs, 4), 0);
+    simfs_destroy(fs);
+}
+END_TEST
+
+/* The crash comes instead of the nth call: a power loss before the sync
+ * loses the appended bytes; the call fails; the hook ran once. */
+START_TEST(test_crash_point_power_loss)
+{
+    simfs *fs = new_fs();
+    char buf[64];
+    int calls = 0;
+    ck_assert_int_eq(simfs_mkdir(fs, "db"), WT_OK);
+    put_file(fs, "db/log", "durable", true, "db"); /* points 2..5 */
+    simfs_crash_point cp = {.nth = 8, .fn = count_call, .arg = &calls};
+    simfs_set_crash_point(fs, &cp);
+    simfs_file *f;
+    ck_assert_int_eq(simfs_open(fs, "db/log", PORT_OPEN_APPEND, &f), WT_OK); /* not numbered */
+    ck_assert_int_eq(simfs_append(f, "+a", 2), WT_OK);                       /* 6 */
+    ck_assert_int_eq(simfs_append(f, "+b", 2), WT_OK);                       /* 7 */
+    ck_assert_int_eq(simfs_sync(f), WT_IO_ERROR);                            /* 8: crash */
+    ck_assert_int_eq(calls, 1);
+    ck_assert_int_eq(simfs_append(f, "+c", 2), WT_IO_ERROR); /* stale */
+    ck_assert_int_eq(simfs_close(f), WT_IO_ERROR);
+    ck_assert_str_eq(contents(fs, "db/log", buf, sizeof buf), "durable");
+    put_file(fs, "db/x", "y", true, NULL); /* disarmed: no second crash */
+    ck_assert_int_eq(calls, 1);
+    simfs_destroy(fs);
+}
+END_TEST
+
+/* A torn append keeps its first torn_bytes bytes and, in that file, the
+ * unsynced tail before it; other files lose their unsynced tails. */
+START_TEST(test_crash_point_torn_append)
+{
+    simfs *fs = new_fs();
+    char buf[64];
+    int calls = 0;
+    ck_assert_int_eq(simfs_mkdir(fs, "db"), WT_OK);
+    put_file(fs, "db/other", "o", true, "db");
+    append_file(fs, "db/other", "-lost", false);
+    put_file(fs, "db/log", "s", true, "db");
+    uint64_t next = simfs_file_ops(fs) + 1;
+    simfs_file *f;
+    ck_assert_int_eq(simfs_open(fs, "db/log", PORT_OPEN_APPEND, &f), WT_OK);
+    ck_assert_int_eq(simfs_append(f, "-tail", 5), WT_OK);
+    simfs_crash_point cp = {.nth = next + 1, .torn_bytes = 3, .fn = count_call, .arg = &calls};
+    simfs_set_crash_point(fs, &cp);
+    ck_assert_int_eq(simfs_append(f, "ABCDEFG", 7), WT_IO_ERROR);
+    ck_assert_int_eq(calls, 1);
+    ck_assert_int_eq(simfs_close(f), WT_IO_ERROR);
+    ck_assert_str_eq(contents(fs, "db/log", buf, sizeof buf), "s-tailABC");
+    ck_assert_str_eq(contents(fs, "db/other", buf, sizeof buf), "o");
+    simfs_destroy(fs);
+}
+END_TEST
+
+/* A process kill loses nothing: unsynced bytes and unsynced names stay
+ * (a later power loss can still drop them); handles go stale, locks free. */
+START_TEST(test_process_kill_keeps_everything)
+{
+    simfs *fs = new_fs();
+    char buf[64];
+    ck_assert_int_eq(simfs_mkdir(fs, "db"), WT_OK);
+    put_file(fs, "db/log", "synced", true, "db");
+    append_file(fs, "db/log", "+cache", false);
+    put_file(fs, "db/new", "n", false, NULL); /* the directory is not synced */
+    simfs_file *lock, *f, *again;
+    ck_assert_int_eq(simfs_lock(fs, "db/LOCK", &lock), WT_OK);
+    ck_assert_int_eq(simfs_open(fs, "db/log", PORT_OPEN_APPEND, &f), WT_OK);
+    simfs_kill_process(fs);
+    ck_assert_int_eq(simfs_append(f, "x", 1), WT_IO_ERROR);
+    ck_assert_int_eq(simfs_close(f), WT_IO_ERROR);
+    ck_assert_str_eq(contents(fs, "db/log", buf, sizeof buf), "synced+cache");
+    ck_assert_str_eq(contents(fs, "db/new", buf, sizeof buf), "n");
+    ck_assert_int_eq(simfs_lock(fs, "db/LOCK", &again), WT_OK);
+    simfs_unlock(again);
+    simfs_unlock(lock);
+    simfs_crash(fs, false); /* then the power fails */
+    ck_assert_str_eq(contents(fs, "db/log", buf, sizeof buf), "synced");
+    ck_assert_str_eq(contents(fs, "db/new", buf, sizeof buf), "<missing>");
+    simfs_destroy(fs);
+}
+END_TEST
+
 START_TEST(test_cost)
 {
     simfs_config cfg;
@@ -653,6 +754,10 @@ static Suite *simfs_suite(void)
     tcase_add_test(durability, test_unlink_semantics);
     tcase_add_test(durability, test_stale_handles);
     tcase_add_test(durability, test_destroy_frees_open_handles);
+    tcase_add_test(durability, test_crash_points_are_counted);
+    tcase_add_test(durability, test_crash_point_power_loss);
+    tcase_add_test(durability, test_crash_point_torn_append);
+    tcase_add_test(durability, test_process_kill_keeps_everything);
     suite_add_tcase(s, durability);
     TCase *faults = tcase_create("faults");
     tcase_add_test(faults, test_fault_nth);

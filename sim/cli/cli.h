@@ -38,6 +38,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_lesson(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_crash_sweep(int argc, char **argv);
 
 /* Prints "wtlab: " + message to stderr and returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

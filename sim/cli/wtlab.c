@@ -16,7 +16,7 @@ static const cli_command commands[] = {
     {"run", "run a scenario once; print a summary and write its trace", cmd_run},
     {"replay", "re-execute a trace, check it matches, print it as a timeline", cmd_replay},
     {"diff", "the first point where two traces of one scenario diverge", cmd_diff},
-    {"explore", "run many schedules (random, pct, dfs) and save failures", cmd_explore},
+    {"explore", "run many schedules (random, pct, pos, dfs, dpor) and save failures", cmd_explore},
     {"minimize", "shrink a failing trace while it fails the same way", cmd_minimize},
     {"explain", "why a failing run failed: columns per thread, in RocksDB's terms", cmd_explain},
     {"plot", "draw a chart of a trace with gnuplot", cmd_plot},
@@ -25,6 +25,7 @@ static const cli_command commands[] = {
     {"lesson", "run a lesson: scenario, trace and chart", cmd_lesson},
     {"view", "write a self-contained HTML page to step through traces in a browser", cmd_view},
     {"step", "be the scheduler: pick who moves at each decision (undo, goals, save)", cmd_step},
+    {"crash-sweep", "crash at every file operation in every write mode, check recovery", cmd_crash_sweep},
 };
 
 static const cli_command *find_command(const char *name)
@@ -38,9 +39,9 @@ static void usage(FILE *out)
 {
     fputs("usage: wtlab COMMAND [ARGS]   (wtlab COMMAND --help for details)\n\ncommands:\n", out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fputs("\n  help CMD   the usage of one command (the same as wtlab CMD --help)\n"
-          "  --version  the version, build id and data directory\n"
+        fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
+    fputs("\n  help CMD    the usage of one command (the same as wtlab CMD --help)\n"
+          "  --version   the version, build id and data directory\n"
           "\nexit status: 0 ok, 1 a check failed (invariant, expectation, divergence),\n"
           "             2 usage or bad input\n"
           "environment: WTLAB_DATA  the data directory (scenarios/, scenarios/lessons/,\n"

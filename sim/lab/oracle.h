@@ -67,6 +67,10 @@ bool oracle_on_event(oracle *o, const port_event *e, int writer, int batch, uint
 bool oracle_check_final(oracle *o, wt_db *db, oracle_violation *v);
 /* A crash happened now: freeze what was durable. */
 void oracle_on_crash(oracle *o);
+/* After oracle_on_crash, for a crash that lost no written byte (a process
+ * kill, a clean close): every WAL record appended counts as durable, but
+ * those of failed writes (the engine cuts them off again). */
+void oracle_on_crash_kept_writes(oracle *o);
 /* After reopening following a crash. */
 bool oracle_check_recovery(oracle *o, wt_db *db, oracle_violation *v);
 

@@ -27,6 +27,7 @@
 #include "dump.h"
 #include "expect.h"
 #include "export_db.h"
+#include "hb.h"
 #include "oracle.h"
 #include "pins.h"
 #include "reads.h"
@@ -446,6 +447,9 @@ static void writer_main(void *arg)
     writer_rt *wr = arg;
     run_state *rs = wr->rs;
     const scenario_writer *sw = &rs->sc->writers[wr->index];
+    /* Started by main after a crash it had not seen yet (the crash came
+     * inside port_thread_create): this thread belongs to the dead process. */
+    if (rs->crashed) return;
     uint64_t start = rs->writers_start_ns + sw->start_ns;
     if (start > port_now_ns()) port_sleep_ns(start - port_now_ns());
     wt_write_batch wb;
@@ -485,20 +489,30 @@ static wt_status fault_point(const char *name, void *arg)
 
 /* ----------------------------------------------------------------- crash */
 
-static void crash_now(run_state *rs)
+/* The process dies here: the other fibers stop where they stand (main
+ * too with all_fibers: the crash came inside another fiber, which then
+ * does the recovery), the device keeps what the crash kind keeps (unless
+ * simfs already crashed: device_done), and the engine's memory is gone. */
+static void crash_now(run_state *rs, bool device_done, bool all_fibers)
 {
     sched *s = rs->s;
+    const scenario_crash *cr = &rs->sc->crash;
     trace_event e = event_here(rs, TRACE_CRASH);
-    e.tear_last_write = rs->sc->crash.tear_last_write;
+    e.tear_last_write = cr->tear_last_write;
     runner_line(rs, &e);
     sched_fiber *me = sched_self(s);
-    for (size_t i = 1; i < sched_fiber_count(s); i++) {
+    for (size_t i = all_fibers ? 0 : 1; i < sched_fiber_count(s); i++) {
         sched_fiber *f = sched_fiber_at(s, (uint32_t)i);
         if (f != me && f->state != SCHED_FINISHED) sched_kill(s, f);
     }
     oracle_on_crash(rs->orc);
-    simfs_crash(rs->fs, rs->sc->crash.tear_last_write);
-    /* Everything the engine held is gone with the process. */
+    if (cr->kind != SCENARIO_CRASH_POWER_LOSS) oracle_on_crash_kept_writes(rs->orc);
+    if (!device_done && cr->kind == SCENARIO_CRASH_PROCESS_KILL) simfs_kill_process(rs->fs);
+    else if (!device_done) simfs_crash(rs->fs, cr->tear_last_write);
+    /* Everything the engine held is gone with the process, and what its
+     * threads did orders nothing after the crash (a reused stack or block
+     * is not a race with the dead process). */
+    hb_reset();
     port_sim_track_end(NULL, NULL);
     port_sim_track_begin();
     rs->db = NULL;
@@ -524,7 +538,19 @@ static void crasher_main(void *arg)
             port_sync_point(RUN_CRASH_SYNC_POINT);
             break;
         }
-    if (!rs->crashed) crash_now(rs);
+    if (!rs->crashed) crash_now(rs, false, false);
+}
+
+static void finish_after_crash(run_state *rs);
+
+/* simfs reached the scenario's crash point inside the running fiber and
+ * has crashed: the run ends in this fiber, which recovers and checks. */
+static void on_crash_point(void *arg)
+{
+    run_state *rs = arg;
+    crash_now(rs, true, true);
+    finish_after_crash(rs);
+    sched_exit(rs->s);
 }
 
 /* ------------------------------------------------------------------ main */
@@ -549,6 +575,44 @@ static void check_or_stop(run_state *rs, bool ok, const oracle_violation *v)
     if (!ok) violation(rs, v);
 }
 
+/* The expectations, then a normal close. */
+static void check_and_close(run_state *rs)
+{
+    expect_check(&rs->expect, rs->db, rs->orc, rs->res);
+    reads_check(&rs->reads, rs->db, rs->res);
+    rs->res->expectations_checked = true;
+    wt_status st = wt_db_close(rs->db);
+    rs->db = NULL;
+    if (st != WT_OK) record_failure(rs, "close_failed", "closing the DB failed: %s", wt_status_name(st));
+}
+
+/* After a crash (or a clean close): reopen, check the recovery, close. */
+static void finish_after_crash(run_state *rs)
+{
+    if (!rs->sc->crash.reopen) return;
+    trace_event e = event_here(rs, TRACE_REOPEN);
+    runner_line(rs, &e);
+    if (open_db(rs) != WT_OK) return;
+    oracle_violation v;
+    check_or_stop(rs, oracle_check_recovery(rs->orc, rs->db, &v), &v);
+    check_and_close(rs);
+}
+
+/* clean_reopen: the DB closes normally; nothing written is lost. */
+static bool clean_close(run_state *rs)
+{
+    wt_status st = wt_db_close(rs->db);
+    rs->db = NULL;
+    if (st != WT_OK) {
+        record_failure(rs, "close_failed", "closing the DB failed: %s", wt_status_name(st));
+        return false;
+    }
+    oracle_on_crash(rs->orc);
+    oracle_on_crash_kept_writes(rs->orc);
+    rs->crashed = true;
+    return true;
+}
+
 static void root_main(void *arg)
 {
     run_state *rs = arg;
@@ -562,43 +626,42 @@ static void root_main(void *arg)
         port_thread_create(&reader, "reader", reader_main, rs) != WT_OK)
         return;
     port_thread *threads[SCENARIO_MAX_WRITERS];
+    size_t spawned = 0;
     rs->writers_start_ns = port_now_ns();
-    for (size_t i = 0; i < rs->sc->writer_count; i++) {
+    /* A crash while writers are being started ends the process: start no
+     * more (they would write to a DB that is gone). */
+    for (size_t i = 0; i < rs->sc->writer_count && !rs->crashed; i++) {
         if (port_thread_create(&threads[i], rs->sc->writers[i].name, writer_main,
                                &rs->writers[i]) != WT_OK)
             return;
+        spawned++;
         rs->writers[i].fiber = sched_fiber_at(rs->s, (uint32_t)(sched_fiber_count(rs->s) - 1))->id;
         rs->fiber_writer[rs->writers[i].fiber] = (int)i;
     }
     rs->writers_spawned = true;
-    for (size_t i = 0; i < rs->sc->writer_count; i++) port_thread_join(threads[i]);
+    for (size_t i = 0; i < spawned; i++) port_thread_join(threads[i]);
     if (crasher != NULL) port_thread_join(crasher); /* the crash may come after the writers */
     if (reader != NULL) port_thread_join(reader);   /* it ends when nothing else can run */
     oracle_violation v;
     if (!rs->crashed && rs->sc->crash.when == SCENARIO_CRASH_AFTER_WRITERS) {
         check_or_stop(rs, oracle_check_final(rs->orc, rs->db, &v), &v);
-        crash_now(rs);
+        if (rs->sc->crash.kind == SCENARIO_CRASH_CLEAN_REOPEN) {
+            if (!clean_close(rs)) return;
+        } else {
+            crash_now(rs, false, false);
+        }
     }
     if (rs->crashed) {
-        if (!rs->sc->crash.reopen) return;
-        trace_event e = event_here(rs, TRACE_REOPEN);
-        runner_line(rs, &e);
-        if (open_db(rs) != WT_OK) return;
-        check_or_stop(rs, oracle_check_recovery(rs->orc, rs->db, &v), &v);
-    } else {
-        check_or_stop(rs, oracle_check_final(rs->orc, rs->db, &v), &v);
+        finish_after_crash(rs);
+        return;
     }
-    expect_check(&rs->expect, rs->db, rs->orc, rs->res);
-    reads_check(&rs->reads, rs->db, rs->res);
-    rs->res->expectations_checked = true;
-    wt_status st = wt_db_close(rs->db);
-    rs->db = NULL;
-    if (st != WT_OK) record_failure(rs, "close_failed", "closing the DB failed: %s", wt_status_name(st));
+    check_or_stop(rs, oracle_check_final(rs->orc, rs->db, &v), &v);
+    check_and_close(rs);
 }
 
 /* ------------------------------------------------------------------ setup */
 
-static simfs *make_fs(const scenario *sc, uint64_t seed)
+static simfs *make_fs(const scenario *sc, uint64_t seed, bool record_ops)
 {
     const scenario_device *d = &sc->device;
     simfs_fault *faults = calloc(d->fault_count + 1, sizeof *faults);
@@ -617,6 +680,7 @@ static simfs *make_fs(const scenario *sc, uint64_t seed)
                         .fault_count = n, .seed = seed};
     simfs *fs = simfs_create(&cfg);
     free(faults);
+    simfs_record_ops(fs, record_ops);
     return fs;
 }
 
@@ -749,7 +813,14 @@ bool run_scenario(const run_config *cfg, run_result *res)
     init_state(&rs, cfg, res);
     sched_policy *policy = cfg->custom ? cfg->custom : policy_create(cfg);
     header_line(&rs, cfg->policy_label ? cfg->policy_label : policy->name);
-    rs.fs = make_fs(rs.sc, cfg->seed);
+    rs.fs = make_fs(rs.sc, cfg->seed, cfg->record_file_ops);
+    if (rs.sc->crash.when == SCENARIO_CRASH_AT_FILE_OP) {
+        simfs_crash_point cp = {.nth = rs.sc->crash.file_op, .torn_bytes = rs.sc->crash.torn_bytes,
+                                .process_kill = rs.sc->crash.kind == SCENARIO_CRASH_PROCESS_KILL,
+                                .tear_others = rs.sc->crash.tear_last_write,
+                                .fn = on_crash_point, .arg = &rs};
+        simfs_set_crash_point(rs.fs, &cp);
+    }
     port_sim_set_fs(rs.fs);
     timing_model tm = rs.sc->device.timing;
     tm.seed = cfg->seed; /* profile sampling follows the run's seed */
@@ -797,6 +868,14 @@ bool run_scenario(const run_config *cfg, run_result *res)
     if (cfg->export_dir != NULL)
         (void)export_db(rs.fs, DB_DIR, cfg->export_dir, &res->exported_files, res->export_error,
                         sizeof res->export_error);
+    res->crashed = rs.crashed;
+    res->file_ops = simfs_file_ops(rs.fs);
+    if (cfg->record_file_ops) {
+        res->op_sizes = malloc((res->file_ops + 1) * sizeof *res->op_sizes);
+        assert(res->op_sizes != NULL);
+        for (uint64_t i = 1; i <= res->file_ops; i++)
+            res->op_sizes[i - 1] = simfs_op_append_size(rs.fs, i);
+    }
     simfs_destroy(rs.fs);
     free_state(&rs);
     return true;
@@ -808,6 +887,8 @@ void run_result_free(run_result *r)
     free(r->pick_candidates);
     free(r->pick_current);
     free(r->fiber_names);
+    free(r->op_sizes);
+    r->op_sizes = NULL;
     r->fiber_names = NULL;
     r->pick_current = NULL;
     r->picks = NULL;

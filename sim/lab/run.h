@@ -48,6 +48,7 @@ typedef struct run_config {
     uint64_t dump_at_step;       /* 0: none; else write the full state there */
     FILE *dump_out;
     const char *export_dir;      /* NULL: none; else the DB's files are copied here at the end */
+    bool record_file_ops;        /* fill run_result.op_sizes (crash sweeps) */
 } run_config;
 
 /* The scenario's own schedule (policy, seed, pct bounds), decisions traced. */
@@ -102,6 +103,10 @@ typedef struct run_result {
     uint64_t leaked_blocks;      /* engine memory left after a completed run */
     size_t exported_files;       /* --export-db: files written */
     char export_error[512];      /* --export-db: why it failed; "" if it did not */
+    bool crashed;                /* the scenario's crash happened */
+    uint64_t file_ops;           /* crash points the device passed (simfs.h) */
+    uint64_t *op_sizes;          /* with record_file_ops: per crash point, the
+                                    append's length (0: another call) */
 } run_result;
 
 /* Returns false only if the run could not be set up; res says what happened. */

@@ -389,16 +389,32 @@ static bool check_schedule_refs(scenario_loader *l)
 
 /* ---------------------------------------------------------------- crash */
 
-/* "after_writers" or {"time_ns": T}.  Member: the scenario_crash. */
+static const char *const crash_kind_names[] = {"power_loss", "process_kill", "clean_reopen"};
+
+const char *scenario_crash_kind_name(scenario_crash_kind k)
+{
+    return (unsigned)k < F_COUNT(crash_kind_names) ? crash_kind_names[k] : "?";
+}
+
+/* "after_writers", {"time_ns": T} or {"file_op": N, "torn_bytes": K}.
+ * Member: the scenario_crash. */
 static bool parse_crash_at(json_check *c, const json_doc_node *v, void *member)
 {
-    static const json_check_field at_fields[] = {
+    static const json_check_field time_fields[] = {
         {F_U64(scenario_crash, "time_ns", time_ns, 0), .required = true},
     };
+    static const json_check_field op_fields[] = {
+        {F_U64(scenario_crash, "file_op", file_op, 1), .required = true},
+        {F_U64(scenario_crash, "torn_bytes", torn_bytes, 0)},
+    };
     scenario_crash *cr = member;
+    if (v->type == JSON_DOC_OBJECT && json_doc_get(v, "file_op") != NULL) {
+        cr->when = SCENARIO_CRASH_AT_FILE_OP;
+        return json_check_fields(c, v, op_fields, F_COUNT(op_fields), cr);
+    }
     if (v->type == JSON_DOC_OBJECT) {
         cr->when = SCENARIO_CRASH_AT_TIME;
-        return json_check_fields(c, v, at_fields, F_COUNT(at_fields), cr);
+        return json_check_fields(c, v, time_fields, F_COUNT(time_fields), cr);
     }
     if (v->type == JSON_DOC_STRING && strcmp(v->string, "after_writers") == 0) {
         cr->when = SCENARIO_CRASH_AFTER_WRITERS;
@@ -407,23 +423,56 @@ static bool parse_crash_at(json_check *c, const json_doc_node *v, void *member)
     char shown[JSON_CHECK_SHOW_MAX + 4];
     if (v->type == JSON_DOC_STRING)
         return json_check_fail(c, v, JSON_CHECK_AT_VALUE,
-                               "unknown crash point \"%s\" (expected \"after_writers\" or "
-                               "{\"time_ns\": T})",
+                               "unknown crash point \"%s\" (expected \"after_writers\", "
+                               "{\"time_ns\": T} or {\"file_op\": N})",
                                json_check_show(v->string, shown));
     return json_check_fail(c, v, JSON_CHECK_AT_VALUE,
-                           "expected \"after_writers\" or {\"time_ns\": T}, got %s",
+                           "expected \"after_writers\", {\"time_ns\": T} or {\"file_op\": N}, "
+                           "got %s",
                            json_check_type_name(v));
+}
+
+/* "power_loss", "process_kill" or "clean_reopen".  Member: the kind. */
+static bool parse_crash_kind(json_check *c, const json_doc_node *v, void *member)
+{
+    if (v->type != JSON_DOC_STRING)
+        return json_check_fail(c, v, JSON_CHECK_AT_VALUE,
+                               "expected \"power_loss\", \"process_kill\" or \"clean_reopen\", "
+                               "got %s",
+                               json_check_type_name(v));
+    for (size_t i = 0; i < F_COUNT(crash_kind_names); i++)
+        if (strcmp(v->string, crash_kind_names[i]) == 0) {
+            *(scenario_crash_kind *)member = (scenario_crash_kind)i;
+            return true;
+        }
+    char shown[JSON_CHECK_SHOW_MAX + 4];
+    return json_check_fail(c, v, JSON_CHECK_AT_VALUE,
+                           "unknown crash kind \"%s\" (expected \"power_loss\", "
+                           "\"process_kill\" or \"clean_reopen\")",
+                           json_check_show(v->string, shown));
 }
 
 static const json_check_field crash_fields[] = {
     {F_WHOLE("at", parse_crash_at), .required = true},
+    {F_CUSTOM(scenario_crash, "kind", kind, parse_crash_kind)},
     {F_BOOL(scenario_crash, "tear_last_write", tear_last_write)},
     {F_BOOL(scenario_crash, "reopen", reopen)},
 };
 
 static bool parse_crash(json_check *c, const json_doc_node *v, void *member)
 {
-    return json_check_fields(c, v, crash_fields, F_COUNT(crash_fields), member);
+    if (!json_check_fields(c, v, crash_fields, F_COUNT(crash_fields), member)) return false;
+    const scenario_crash *cr = member;
+    if (cr->kind == SCENARIO_CRASH_CLEAN_REOPEN && cr->when != SCENARIO_CRASH_AFTER_WRITERS)
+        return json_check_fail(c, json_doc_get(v, "kind"), JSON_CHECK_AT_VALUE,
+                               "a clean_reopen closes the DB, so it needs \"at\": "
+                               "\"after_writers\"");
+    if (cr->kind != SCENARIO_CRASH_POWER_LOSS && cr->tear_last_write)
+        return json_check_fail(c, json_doc_get(v, "tear_last_write"), JSON_CHECK_AT_VALUE,
+                               "tear_last_write needs a power_loss (a %s loses no written "
+                               "bytes)",
+                               crash_kind_names[cr->kind]);
+    return true;
 }
 
 /* ------------------------------------------------------------ top level */
@@ -450,9 +499,7 @@ static void set_defaults(scenario *s)
     s->schedule = (scenario_schedule){.policy = SCENARIO_POLICY_RANDOM, .seed = 1, .pct_depth = 3,
                                       .pct_steps = 2000, .max_steps = 2000000, .tick_ns = 5};
     s->crash = (scenario_crash){.when = SCENARIO_CRASH_NONE, .reopen = true};
-    s->expect = (scenario_expect){.group_count_total = -1, .max_group_size = -1,
-                                  .min_max_group_size = -1, .last_sequence = -1,
-                                  .wal_record_total = -1, .wal_syncs = -1};
+    scenario_expect_none(&s->expect);
 }
 
 /* ------------------------------------------------------------- loading */
@@ -634,4 +681,11 @@ void scenario_free(scenario *s)
     free_expect(&s->expect);
     scenario_goals_free(s);
     free(s);
+}
+
+void scenario_expect_none(scenario_expect *e)
+{
+    *e = (scenario_expect){.group_count_total = -1, .max_group_size = -1,
+                           .min_max_group_size = -1, .last_sequence = -1,
+                           .wal_record_total = -1, .wal_syncs = -1};
 }

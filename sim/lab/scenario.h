@@ -164,14 +164,27 @@ typedef enum scenario_crash_when {
     SCENARIO_CRASH_NONE,
     SCENARIO_CRASH_AFTER_WRITERS, /* when every writer has finished */
     SCENARIO_CRASH_AT_TIME,       /* at virtual time time_ns, writers or not */
+    SCENARIO_CRASH_AT_FILE_OP,    /* at crash point file_op of the device (simfs.h) */
 } scenario_crash_when;
+
+typedef enum scenario_crash_kind {
+    SCENARIO_CRASH_POWER_LOSS,    /* unsynced data and directory entries are lost */
+    SCENARIO_CRASH_PROCESS_KILL,  /* the page cache survives: nothing on the device is lost */
+    SCENARIO_CRASH_CLEAN_REOPEN,  /* close the DB normally, then reopen (after_writers only) */
+} scenario_crash_kind;
 
 typedef struct scenario_crash {
     scenario_crash_when when;
+    scenario_crash_kind kind;
     uint64_t time_ns;
+    uint64_t file_op;         /* 1-based crash point (SCENARIO_CRASH_AT_FILE_OP) */
+    uint64_t torn_bytes;      /* that crash point, an append, keeps this many bytes */
     bool tear_last_write;     /* keep a random prefix of each file's unsynced tail */
     bool reopen;              /* reopen (recover) after the crash; default true */
 } scenario_crash;
+
+/* "power_loss", "process_kill", "clean_reopen" ("?" out of range). */
+const char *scenario_crash_kind_name(scenario_crash_kind k);
 
 typedef struct scenario_expect_key {
     char *key;
@@ -339,5 +352,9 @@ void scenario_free(scenario *s);
 
 /* Index of the writer called name, or -1. */
 int scenario_writer_index(const scenario *s, const char *name);
+
+/* Sets *e to expect nothing (what a scenario without "expect" has); the
+ * caller owns whatever *e held before. */
+void scenario_expect_none(scenario_expect *e);
 
 #endif

@@ -509,6 +509,19 @@ void sched_kill(sched *s, sched_fiber *f)
     sched_wake_all(s, f);
 }
 
+void sched_exit(sched *s)
+{
+    sched_fiber *me = s->current;
+    assert(me != NULL);
+    me->state = SCHED_FINISHED;
+    me->wait_what = NULL;
+    sched_wake_all(s, me); /* joiners */
+    for (size_t i = 0; i < s->nfibers; i++) s->fibers[i]->spinning = false;
+    if (s->cfg.hooks.on_fiber_end) s->cfg.hooks.on_fiber_end(s->cfg.hooks.arg, s, me);
+    reschedule(s); /* a finished fiber is never picked again */
+    abort();
+}
+
 void sched_emit(sched *s, const port_event *e)
 {
     if (s->cfg.hooks.on_event) s->cfg.hooks.on_event(s->cfg.hooks.arg, s, e);

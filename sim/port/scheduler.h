@@ -194,6 +194,9 @@ void sched_release(sched *s, sched_fiber *f);
 /* Ends fiber f (not the running one) where it stands, as a crash would:
  * it never runs again and its joiners wake. */
 void sched_kill(sched *s, sched_fiber *f);
+/* The calling fiber ends here, as if its function had returned (joiners
+ * wake, on_fiber_end runs); its stack is abandoned, never resumed. */
+__attribute__((noreturn)) void sched_exit(sched *s);
 /* Ends the run from inside a fiber (the runner's invariant failed). */
 __attribute__((noreturn)) void sched_abort(sched *s, const char *message);
 const char *sched_failure_message(const sched *s);

@@ -63,6 +63,9 @@
  * is dropped; other "." and ".." components are plain names.  The empty
  * path names nothing (WT_NOT_FOUND).
  *
+ * Crashes and crash points (simfs_crash.c) share the structures of
+ * simfs_impl.h.
+ *
  * Determinism: no pointer values, wall clock or hash order reach any
  * result; listings are sorted; a crash visits durable files in path order;
  * the only randomness is a splitmix64 seeded by cfg->seed, drawn once per
@@ -70,61 +73,11 @@
  * runs on one OS thread.
  */
 #include "simfs.h"
+#include "simfs_impl.h"
 
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct simfs_inode {
-    uint8_t *data;
-    uint64_t size;           /* bytes appended; size <= cap */
-    uint64_t cap;            /* bytes allocated for data */
-    uint64_t synced;         /* durable prefix; synced <= size */
-    uint32_t links;          /* names in the live namespace */
-    uint32_t durable_links;  /* names in the durable namespace */
-    uint32_t handles;        /* open handles, stale or not */
-    uint32_t active_handles; /* open handles not made stale by a crash */
-    uint64_t mark;           /* last namespace walk that visited it */
-    const struct simfs_file *lock_holder; /* simfs_lock's handle, NULL: unlocked */
-} simfs_inode;
-
-typedef struct simfs_entry {
-    char *path;         /* canonical, owned */
-    simfs_inode *node;  /* NULL in the directory table */
-} simfs_entry;
-
-/* Sorted by strcmp of path, paths unique. */
-typedef struct simfs_table {
-    simfs_entry *items;
-    size_t count, cap;
-} simfs_table;
-
-typedef struct simfs_fault_state {
-    simfs_fault fault;
-    uint64_t seen; /* matching ops so far */
-} simfs_fault_state;
-
-struct simfs_file {
-    simfs *fs;
-    simfs_inode *node;
-    char *path;          /* canonical path at open; faults match it */
-    port_open_mode mode;
-    bool stale;          /* a crash happened since open */
-    simfs_file *prev, *next; /* fs->handles, so destroy can free leftovers */
-};
-
-struct simfs {
-    simfs_config cfg;          /* cfg.faults is not used after create */
-    simfs_fault_state *faults;
-    size_t fault_count;
-    simfs_table live, durable, dirs;
-    simfs_file *handles;       /* open handles */
-    uint64_t used_bytes;       /* sizes of charged inodes (see inode_charged) */
-    uint64_t inode_count;
-    uint64_t mark;             /* walk counter for simfs_inode.mark */
-    uint64_t rng;              /* splitmix64 state */
-    simfs_stats stats;
-};
 
 /* ------------------------------------------------------------- helpers */
 
@@ -144,7 +97,7 @@ static char *simfs_xstrdup(const char *s)
 }
 
 /* splitmix64: small, fast, and the same sequence on every platform. */
-static uint64_t simfs_random(simfs *fs)
+uint64_t simfs_random(simfs *fs)
 {
     uint64_t z = (fs->rng += 0x9E3779B97F4A7C15ull);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -289,8 +242,8 @@ static uint32_t count_add(uint32_t c, int delta)
 
 /* Adjusts an inode's references, keeping used_bytes in step; frees the
  * inode when nothing refers to it any more. */
-static void inode_ref(simfs *fs, simfs_inode *n, int links, int durable, int handles,
-                      int active)
+void simfs_inode_ref(simfs *fs, simfs_inode *n, int links, int durable, int handles,
+                     int active)
 {
     bool before = inode_charged(n);
     n->links = count_add(n->links, links);
@@ -310,7 +263,7 @@ static void inode_ref(simfs *fs, simfs_inode *n, int links, int durable, int han
 }
 
 /* Sets the size; new bytes are zero; synced never exceeds size. */
-static void inode_resize(simfs *fs, simfs_inode *n, uint64_t size)
+void simfs_inode_resize(simfs *fs, simfs_inode *n, uint64_t size)
 {
     assert(size <= SIZE_MAX);
     if (size > n->cap) {
@@ -351,7 +304,7 @@ static uint64_t used_recompute(simfs *fs)
     return used;
 }
 
-static void check_used(simfs *fs)
+void simfs_check_used(simfs *fs)
 {
     uint64_t used = used_recompute(fs);
     assert(used == fs->used_bytes);
@@ -360,24 +313,24 @@ static void check_used(simfs *fs)
 
 /* ------------------------------------------------------------ namespaces */
 
-static void live_add(simfs *fs, size_t pos, const char *path, simfs_inode *n)
+void simfs_live_add(simfs *fs, size_t pos, const char *path, simfs_inode *n)
 {
     table_insert(&fs->live, pos, simfs_xstrdup(path), n);
-    inode_ref(fs, n, 1, 0, 0, 0);
+    simfs_inode_ref(fs, n, 1, 0, 0, 0);
 }
 
-static void live_remove(simfs *fs, size_t pos)
+void simfs_live_remove(simfs *fs, size_t pos)
 {
     simfs_inode *n = fs->live.items[pos].node;
     table_remove(&fs->live, pos);
-    inode_ref(fs, n, -1, 0, 0, 0);
+    simfs_inode_ref(fs, n, -1, 0, 0, 0);
 }
 
 static void durable_remove(simfs *fs, size_t pos)
 {
     simfs_inode *n = fs->durable.items[pos].node;
     table_remove(&fs->durable, pos);
-    inode_ref(fs, n, 0, -1, 0, 0);
+    simfs_inode_ref(fs, n, 0, -1, 0, 0);
 }
 
 static bool dir_exists(const simfs *fs, const char *path)
@@ -434,7 +387,7 @@ static void handle_free(simfs_file *f)
 {
     simfs *fs = f->fs;
     if (f->node->lock_holder == f) f->node->lock_holder = NULL;
-    inode_ref(fs, f->node, 0, 0, -1, f->stale ? 0 : -1);
+    simfs_inode_ref(fs, f->node, 0, 0, -1, f->stale ? 0 : -1);
     if (f->prev != NULL) f->prev->next = f->next;
     else fs->handles = f->next;
     if (f->next != NULL) f->next->prev = f->prev;
@@ -447,7 +400,7 @@ void simfs_destroy(simfs *fs)
 {
     if (fs == NULL) return;
     while (fs->handles != NULL) handle_free(fs->handles);
-    while (fs->live.count > 0) live_remove(fs, fs->live.count - 1);
+    while (fs->live.count > 0) simfs_live_remove(fs, fs->live.count - 1);
     while (fs->durable.count > 0) durable_remove(fs, fs->durable.count - 1);
     while (fs->dirs.count > 0) table_remove(&fs->dirs, fs->dirs.count - 1);
     assert(fs->inode_count == 0); /* references were counted right */
@@ -456,6 +409,7 @@ void simfs_destroy(simfs *fs)
     free(fs->durable.items);
     free(fs->dirs.items);
     free(fs->faults);
+    free(fs->op_sizes);
     free(fs);
 }
 
@@ -509,19 +463,19 @@ static wt_status open_canon(simfs *fs, const char *path, port_open_mode mode, si
     simfs_inode *n;
     if (table_find(&fs->live, path, &pos)) {
         n = fs->live.items[pos].node;
-        if (mode == PORT_OPEN_CREATE) inode_resize(fs, n, 0);
+        if (mode == PORT_OPEN_CREATE) simfs_inode_resize(fs, n, 0);
     } else {
         if (mode != PORT_OPEN_CREATE) return WT_NOT_FOUND;
         wt_status s = parent_status(fs, path);
         if (s != WT_OK) return s;
         n = inode_new(fs);
-        live_add(fs, pos, path, n);
+        simfs_live_add(fs, pos, path, n);
     }
     simfs_file *f = simfs_xmalloc(sizeof *f);
     *f = (simfs_file){fs, n, simfs_xstrdup(path), mode, false, NULL, fs->handles};
     if (fs->handles != NULL) fs->handles->prev = f;
     fs->handles = f;
-    inode_ref(fs, n, 0, 0, 1, 1);
+    simfs_inode_ref(fs, n, 0, 0, 1, 1);
     *out = f;
     return WT_OK;
 }
@@ -531,6 +485,7 @@ wt_status simfs_open(simfs *fs, const char *path, port_open_mode mode, simfs_fil
     assert(fs != NULL);
     assert(out != NULL);
     assert(mode == PORT_OPEN_READ || mode == PORT_OPEN_CREATE || mode == PORT_OPEN_APPEND);
+    if (mode == PORT_OPEN_CREATE && simfs_crash_point_here(fs, NULL, NULL, 0)) return WT_IO_ERROR;
     char *p = path_canon(path);
     wt_status s = open_canon(fs, p, mode, out);
     free(p);
@@ -544,21 +499,29 @@ wt_status simfs_append(simfs_file *f, const void *data, size_t n)
     assert(f->mode != PORT_OPEN_READ); /* port.h: READ handles are read only */
     if (f->stale) return WT_IO_ERROR;
     simfs *fs = f->fs;
+    if (simfs_crash_point_here(fs, f, data == NULL ? "" : data, n)) return WT_IO_ERROR;
     fs->stats.appends++;
     wt_status s = fault_check(fs, f, SIMFS_OP_APPEND);
     if (s != WT_OK) return s;
-    if (!capacity_allows(fs, n)) return WT_NO_SPACE;
-    uint64_t old = f->node->size;
-    inode_resize(fs, f->node, old + n);
-    if (n > 0) memcpy(f->node->data + old, data, n);
+    if (!simfs_append_bytes(fs, f->node, data, n)) return WT_NO_SPACE;
     fs->stats.bytes_appended += n;
     return WT_OK;
+}
+
+bool simfs_append_bytes(simfs *fs, simfs_inode *node, const void *data, size_t n)
+{
+    if (!capacity_allows(fs, n)) return false;
+    uint64_t old = node->size;
+    simfs_inode_resize(fs, node, old + n);
+    if (n > 0) memcpy(node->data + old, data, n);
+    return true;
 }
 
 wt_status simfs_sync(simfs_file *f)
 {
     assert(f != NULL);
     if (f->stale) return WT_IO_ERROR;
+    if (simfs_crash_point_here(f->fs, f, NULL, 0)) return WT_IO_ERROR;
     f->fs->stats.syncs++;
     wt_status s = fault_check(f->fs, f, SIMFS_OP_SYNC);
     if (s != WT_OK) return s;
@@ -650,6 +613,7 @@ static wt_status mkdir_canon(simfs *fs, const char *path)
 wt_status simfs_mkdir(simfs *fs, const char *path)
 {
     assert(fs != NULL);
+    if (simfs_crash_point_here(fs, NULL, NULL, 0)) return WT_IO_ERROR;
     char *p = path_canon(path);
     wt_status s = mkdir_canon(fs, p);
     free(p);
@@ -665,7 +629,7 @@ static void sync_dir_entries(simfs *fs, const char *dir)
         const simfs_entry *e = &fs->live.items[i];
         if (!path_in_dir(e->path, dir)) continue;
         next.items[next.count++] = (simfs_entry){simfs_xstrdup(e->path), e->node};
-        inode_ref(fs, e->node, 0, 1, 0, 0);
+        simfs_inode_ref(fs, e->node, 0, 1, 0, 0);
     }
     /* Increments first, so an inode moving between names is never freed. */
     while (fs->durable.count > 0) {
@@ -685,6 +649,7 @@ static void sync_dir_entries(simfs *fs, const char *dir)
 wt_status simfs_sync_dir(simfs *fs, const char *path)
 {
     assert(fs != NULL);
+    if (simfs_crash_point_here(fs, NULL, NULL, 0)) return WT_IO_ERROR;
     char *p = path_canon(path);
     wt_status s = WT_OK;
     if (dir_exists(fs, p)) sync_dir_entries(fs, p);
@@ -703,18 +668,19 @@ static wt_status rename_canon(simfs *fs, const char *from, const char *to)
     if (s != WT_OK) return s;
     if (strcmp(from, to) == 0) return WT_OK;
     simfs_inode *n = fs->live.items[from_pos].node;
-    inode_ref(fs, n, 1, 0, 0, 0); /* hold it while it has no name */
-    live_remove(fs, from_pos);
-    if (table_find(&fs->live, to, &to_pos)) live_remove(fs, to_pos); /* replaced */
+    simfs_inode_ref(fs, n, 1, 0, 0, 0); /* hold it while it has no name */
+    simfs_live_remove(fs, from_pos);
+    if (table_find(&fs->live, to, &to_pos)) simfs_live_remove(fs, to_pos); /* replaced */
     (void)table_find(&fs->live, to, &to_pos);
-    live_add(fs, to_pos, to, n);
-    inode_ref(fs, n, -1, 0, 0, 0);
+    simfs_live_add(fs, to_pos, to, n);
+    simfs_inode_ref(fs, n, -1, 0, 0, 0);
     return WT_OK;
 }
 
 wt_status simfs_rename(simfs *fs, const char *from, const char *to)
 {
     assert(fs != NULL);
+    if (simfs_crash_point_here(fs, NULL, NULL, 0)) return WT_IO_ERROR;
     char *f = path_canon(from), *t = path_canon(to);
     wt_status s = rename_canon(fs, f, t);
     free(f);
@@ -725,10 +691,11 @@ wt_status simfs_rename(simfs *fs, const char *from, const char *to)
 wt_status simfs_unlink(simfs *fs, const char *path)
 {
     assert(fs != NULL);
+    if (simfs_crash_point_here(fs, NULL, NULL, 0)) return WT_IO_ERROR;
     char *p = path_canon(path);
     size_t pos;
     wt_status s = WT_OK;
-    if (table_find(&fs->live, p, &pos)) live_remove(fs, pos);
+    if (table_find(&fs->live, p, &pos)) simfs_live_remove(fs, pos);
     else s = not_a_file(fs, p);
     free(p);
     return s;
@@ -737,12 +704,13 @@ wt_status simfs_unlink(simfs *fs, const char *path)
 wt_status simfs_truncate(simfs *fs, const char *path, uint64_t size)
 {
     assert(fs != NULL);
+    if (simfs_crash_point_here(fs, NULL, NULL, 0)) return WT_IO_ERROR;
     char *p = path_canon(path);
     simfs_inode *n = table_get(&fs->live, p);
     wt_status s = WT_OK;
     if (n == NULL) s = not_a_file(fs, p);
     else if (size > n->size && !capacity_allows(fs, size - n->size)) s = WT_NO_SPACE;
-    else inode_resize(fs, n, size);
+    else simfs_inode_resize(fs, n, size);
     free(p);
     return s;
 }
@@ -795,44 +763,6 @@ wt_status simfs_list(simfs *fs, const char *dir, void (*fn)(const char *name, vo
     }
     free(names);
     return WT_OK;
-}
-
-/* ----------------------------------------------------------------- crash */
-
-/* Shrinks a durable file to synced, or to a random point of its tail. */
-static void crash_drop_unsynced(simfs *fs, simfs_inode *n, bool tear_unsynced_tail)
-{
-    assert(n->synced <= n->size);
-    uint64_t unsynced = n->size - n->synced, keep = 0;
-    /* A torn write keeps part of the tail: at least one byte and not all of
-     * it (a tail of one byte can only be kept or lost). */
-    if (tear_unsynced_tail && unsynced > 1) keep = 1 + simfs_random(fs) % (unsynced - 1);
-    else if (tear_unsynced_tail && unsynced == 1) keep = simfs_random(fs) % 2;
-    inode_resize(fs, n, n->synced + keep);
-}
-
-void simfs_crash(simfs *fs, bool tear_unsynced_tail)
-{
-    assert(fs != NULL);
-    for (simfs_file *f = fs->handles; f != NULL; f = f->next) {
-        if (f->stale) continue;
-        f->stale = true;
-        if (f->node->lock_holder == f) f->node->lock_holder = NULL; /* the process died */
-        inode_ref(fs, f->node, 0, 0, 0, -1);
-    }
-    while (fs->live.count > 0) live_remove(fs, fs->live.count - 1);
-    /* Durable entries in path order, each inode once: a deterministic walk. */
-    uint64_t mark = ++fs->mark;
-    for (size_t i = 0; i < fs->durable.count; i++) {
-        const simfs_entry *e = &fs->durable.items[i];
-        if (e->node->mark != mark) {
-            e->node->mark = mark;
-            crash_drop_unsynced(fs, e->node, tear_unsynced_tail);
-        }
-        live_add(fs, fs->live.count, e->path, e->node);
-    }
-    assert(fs->live.count == fs->durable.count);
-    check_used(fs);
 }
 
 /* ----------------------------------------------------------------- stats */

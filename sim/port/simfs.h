@@ -95,6 +95,36 @@ void simfs_unlock(simfs_file *f);
 /* Power loss: drop what is not durable.  Open handles become stale: any
  * later call on them returns WT_IO_ERROR (close still frees them). */
 void simfs_crash(simfs *fs, bool tear_unsynced_tail);
+/* Process kill: the page cache survives, so nothing is lost (unsynced
+ * bytes and directory entries stay, still not durable); handles become
+ * stale and locks are released, as in simfs_crash. */
+void simfs_kill_process(simfs *fs);
+
+/* Crash points (simfs_crash.c): every call that can change what a crash
+ * leaves is numbered 1, 2, ...: append, sync, sync_dir, open with CREATE,
+ * rename, unlink, truncate, mkdir (failed calls too; reads, closes, locks
+ * and listings are not: a crash before them leaves what a crash before the
+ * next numbered call leaves).  When crash point `nth` is reached the call
+ * does not happen: for an append with 0 < torn_bytes < its length, its
+ * first torn_bytes bytes are appended (a torn write), then the file system
+ * crashes: a power loss (the torn file keeps its whole unsynced tail, the
+ * others drop theirs, or keep a random part with tear_others) or a process
+ * kill; then fn(arg) runs.  If fn returns, the call fails with WT_IO_ERROR. */
+typedef struct simfs_crash_point {
+    uint64_t nth;         /* 0: none */
+    uint64_t torn_bytes;  /* appends only; 0: the crash comes before the call */
+    bool process_kill;
+    bool tear_others;
+    void (*fn)(void *arg);
+    void *arg;
+} simfs_crash_point;
+void simfs_set_crash_point(simfs *fs, const simfs_crash_point *cp);
+/* Crash points passed so far. */
+uint64_t simfs_file_ops(const simfs *fs);
+/* With record on, simfs keeps each crash point's append length (0 for the
+ * other calls): simfs_op_append_size(fs, i) for i in 1..simfs_file_ops. */
+void simfs_record_ops(simfs *fs, bool record);
+uint64_t simfs_op_append_size(const simfs *fs, uint64_t i);
 
 /* For tests and traces. */
 typedef struct simfs_stats {

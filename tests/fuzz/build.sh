@@ -45,7 +45,7 @@ for t in "$src"/tests/fuzz/fuzz_*.c; do
     case $name in
         fuzz_scenario|fuzz_trace_reader) extra="$labobjs -ljansson" ;;
     esac
-    newest=$(ls -t "$t" "$src"/tests/fuzz/fuzz_util.h $objs $labobjs | head -1)
+    newest=$(ls -t "$src"/tests/fuzz/fuzz_*.c "$src"/tests/fuzz/fuzz_util.h $objs $labobjs | head -1)
     if [ ! -f "$out/$name" ] || [ "$newest" -nt "$out/$name" ]; then
         # shellcheck disable=SC2086
         "$cc" $flags -fsanitize=fuzzer "$t" $objs $extra -lpthread -lm -o "$out/$name"
