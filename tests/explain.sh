@@ -12,7 +12,7 @@ wtlab=$1 src=$2 update=${3:-}
 case $wtlab in /*) ;; *) wtlab=$PWD/$wtlab ;; esac
 cd "$src" || exit 1
 traces=$(ls tests/data/explain/*.jsonl)
-echo "1..$(( $(echo $traces | wc -w) * 2 + 6 ))"
+echo "1..$(( $(echo $traces | wc -w) * 2 + 7 ))"
 for t in $traces; do
     want=${t%.jsonl}.txt
     "$wtlab" explain "$t" > "$tmp/explain.out" 2>&1
@@ -38,6 +38,13 @@ check "a passing run: exit 0, nothing failed" sh -c "[ $? -eq 0 ] && grep -q 'no
 check "no trace: exit 2, says which is missing" sh -c "[ $? -eq 2 ] && grep -q 'which trace' '$tmp/err'"
 "$wtlab" explain tests/data/explain/lost_wakeup.jsonl --width 3 > /dev/null 2> "$tmp/err"
 check "--width 3: exit 2" sh -c "[ $? -eq 2 ] && grep -q 'width wants a number from 16 to 200' '$tmp/err'"
+# --html: the view page, and a link whose #steps=N puts the page's cursor
+# (events without picks) on the violation
+"$wtlab" explain tests/data/explain/wake_before_detach.jsonl --html "$tmp/p.html" > "$tmp/html.out" 2>&1
+want=$(grep '"ev":' tests/data/explain/wake_before_detach.jsonl | grep -v '"ev":"pick"' |
+       grep -n '"ev":"violation"' | cut -d: -f1)
+check "--html: the page is written and the link's #steps=$want is the violation" \
+    sh -c "[ -s '$tmp/p.html' ] && grep -q 'file://.*p.html#steps=$want ' '$tmp/html.out'"
 printf '{"a":1}\n' > "$tmp/no.jsonl"
 "$wtlab" explain "$tmp/no.jsonl" > /dev/null 2> "$tmp/err"
 check "not a trace: exit 2, names the file" sh -c "[ $? -eq 2 ] && grep -q 'no.jsonl:1' '$tmp/err'"

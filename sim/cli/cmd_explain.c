@@ -12,7 +12,7 @@
 
 static void explain_usage(FILE *out)
 {
-    fputs("usage: wtlab explain TRACE [--rows N] [--width W]\n"
+    fputs("usage: wtlab explain TRACE [--rows N] [--width W] [--html PAGE.html]\n"
           "Tells why a failing run failed: the invariant and what it means in RocksDB,\n"
           "the steps that led there in sentences, and the threads involved as one column\n"
           "each (the failing writer, and every thread that set its state, led its group,\n"
@@ -22,6 +22,8 @@ static void explain_usage(FILE *out)
           "Works best on a minimized trace (wtlab minimize).\n"
           "  --rows N   the last N rows of the table (default 80; 0: all)\n"
           "  --width W  characters per column (default 40, 16..200)\n"
+          "  --html P   also write the trace as a `wtlab view` page and print a link\n"
+          "             that opens it with the cursor on the failure\n"
           "exit status: 1 the run failed (explained), 0 it did not fail, 2 bad input\n", out);
 }
 
@@ -29,15 +31,19 @@ int cmd_explain(int argc, char **argv)
 {
     static const struct option opts[] = {{"rows", required_argument, 0, 'r'},
                                          {"width", required_argument, 0, 'w'},
+                                         {"html", required_argument, 0, 'H'},
                                          {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     explain_options o = {.max_rows = EXPLAIN_DEFAULT_ROWS, .col_width = EXPLAIN_DEFAULT_WIDTH};
     uint64_t v;
+    const char *html = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'h') {
             explain_usage(stdout);
             return EXIT_OK;
+        } else if (c == 'H') {
+            html = optarg;
         } else if (c == 'r' && cli_parse_u64(optarg, &v)) {
             o.max_rows = (size_t)v;
         } else if (c == 'w' && cli_parse_u64(optarg, &v) && v >= 16 && v <= 200) {
@@ -61,6 +67,21 @@ int cmd_explain(int argc, char **argv)
         return EXIT_USAGE;
     }
     explain_status st = explain_trace(&d, path, &o, stdout);
+    size_t at = 0, shown = 0; /* the page's cursor counts events without picks */
+    for (size_t i = 0; i < d.event_count; i++) {
+        if (d.events[i].kind == TRACE_PICK) continue;
+        shown++;
+        if (d.events[i].kind == TRACE_VIOLATION) at = shown;
+    }
     trace_doc_free(&d);
+    if (html != NULL) {
+        char *args[] = {"view", (char *)path, "-o", (char *)html, NULL};
+        int rc = cmd_view(4, args);
+        if (rc != EXIT_OK) return rc;
+        char *abs = realpath(html, NULL);
+        printf("\nIn a browser: file://%s%s", abs ? abs : html, at ? "" : "\n");
+        if (at) printf("#steps=%zu  (the cursor on the failure)\n", at);
+        free(abs);
+    }
     return st == EXPLAIN_NOTHING ? EXIT_OK : EXIT_CHECK_FAILED;
 }
