@@ -12,7 +12,7 @@ wtlab=$1 src=$2 update=${3:-}
 case $wtlab in /*) ;; *) wtlab=$PWD/$wtlab ;; esac
 cd "$src" || exit 1
 traces=$(ls tests/data/explain/*.jsonl)
-echo "1..$(( $(echo $traces | wc -w) * 2 + 7 ))"
+echo "1..$(( $(echo $traces | wc -w) * 2 + 8 ))"
 for t in $traces; do
     want=${t%.jsonl}.txt
     "$wtlab" explain "$t" > "$tmp/explain.out" 2>&1
@@ -45,6 +45,8 @@ want=$(grep '"ev":' tests/data/explain/wake_before_detach.jsonl | grep -v '"ev":
        grep -n '"ev":"violation"' | cut -d: -f1)
 check "--html: the page is written and the link's #steps=$want is the violation" \
     sh -c "[ -s '$tmp/p.html' ] && grep -q 'file://.*p.html#steps=$want ' '$tmp/html.out'"
+"$wtlab" help explain > "$tmp/help1" 2>&1; "$wtlab" explain --help > "$tmp/help2" 2>&1
+check "wtlab help explain is wtlab explain --help" cmp "$tmp/help1" "$tmp/help2"
 printf '{"a":1}\n' > "$tmp/no.jsonl"
 "$wtlab" explain "$tmp/no.jsonl" > /dev/null 2> "$tmp/err"
 check "not a trace: exit 2, names the file" sh -c "[ $? -eq 2 ] && grep -q 'no.jsonl:1' '$tmp/err'"
