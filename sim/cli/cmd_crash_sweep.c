@@ -165,22 +165,31 @@ static void child_loop(scenario *v, point *pts, size_t from, size_t n, int fd)
     _exit(0);
 }
 
+/* A child process with a pipe to its parent (fds[1] the child's end);
+ * returns fork's value.  Neither can fail short of exhausted resources:
+ * then the sweep ends with exit 2. */
+static pid_t fork_piped(int fds[2])
+{
+    if (pipe(fds) != 0) {
+        perror("wtlab crash-sweep: pipe");
+        exit(EXIT_USAGE);
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("wtlab crash-sweep: fork");
+        exit(EXIT_USAGE);
+    }
+    return pid;
+}
+
 /* Runs every point, in children; a child that dies loses its point. */
 static void run_points(scenario *v, point *pts, size_t n)
 {
     size_t next = 0;
     while (next < n) {
         int fds[2];
-        if (pipe(fds) != 0) {
-            perror("wtlab crash-sweep: pipe");
-            exit(EXIT_USAGE);
-        }
-        fflush(NULL);
-        pid_t pid = fork();
-        if (pid < 0) {
-            perror("wtlab crash-sweep: fork");
-            exit(EXIT_USAGE);
-        }
+        pid_t pid = fork_piped(fds);
         if (pid == 0) {
             close(fds[0]);
             child_loop(v, pts, next, n, fds[1]);
@@ -287,16 +296,7 @@ static void run_baseline(scenario *v, baseline *b)
 {
     *b = (baseline){.verdict = 'd'};
     int fds[2];
-    if (pipe(fds) != 0) {
-        perror("wtlab crash-sweep: pipe");
-        exit(EXIT_USAGE);
-    }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        perror("wtlab crash-sweep: fork");
-        exit(EXIT_USAGE);
-    }
+    pid_t pid = fork_piped(fds);
     if (pid == 0) {
         close(fds[0]);
         baseline_child(v, fds[1]);
