@@ -65,7 +65,15 @@ k=0
 while [ $k -lt 60 ]; do
     type_line run
     k=$((k + 1))
-    wait_for "=== step" || break
+    # the redraw after `run` takes a moment (more under ASan): wait for a
+    # whole screen, not only for the old one's heading and prompt
+    i=0
+    while [ $i -lt 100 ]; do
+        wait_for "=== step" || break
+        grep -q '^writer list (write queue), newest -> oldest' "$tmp/pane" &&
+            grep -q '^goals (' "$tmp/pane" && break
+        i=$((i + 1)); sleep 0.1
+    done
     m=$(moves_shown)
     # each screen: the writers, the list, the goals; moves never go down
     if ! grep -q '^writer list (write queue), newest -> oldest' "$tmp/pane" ||
