@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <stdlib.h>
+#include <stdio.h>
 
 #include "hb.h"
 #include "oracle.h"
@@ -170,6 +171,22 @@ typedef struct fed {
     uint64_t step;
 } fed;
 
+static void fed_init_with(fed *f, const char *options)
+{
+    char text[512];
+    snprintf(text, sizeof text,
+             "{\"name\": \"t\", \"options\": {%s}, \"writers\": ["
+             "{\"name\": \"w1\", \"batches\": [{\"puts\": 1}]},"
+             "{\"name\": \"w2\", \"batches\": [{\"puts\": 1}]},"
+             "{\"name\": \"w3\", \"batches\": [{\"puts\": 1}]}]}",
+             options);
+    scenario_error err;
+    f->sc = scenario_load_text("(test)", text, &err);
+    ck_assert_ptr_nonnull(f->sc);
+    f->o = oracle_create(f->sc);
+    f->step = 0;
+}
+
 static void fed_init(fed *f)
 {
     scenario_error err;
@@ -296,6 +313,27 @@ START_TEST(an_insert_into_a_flushed_memtable)
 }
 END_TEST
 
+/* max_write_batch_group_size_bytes 16: a leader of 40 bytes is over the
+ * cap. It still writes alone (RocksDB always admits the leader's own batch),
+ * but nobody may join it. */
+START_TEST(a_leader_over_the_byte_cap_writes_alone)
+{
+    fed f;
+    fed_init_with(&f, "\"max_write_batch_group_size_bytes\": 16");
+    for (int w = 0; w < 3; w++)
+        ck_assert(feed(&f, (port_event){.kind = PORT_EV_WRITE_BEGIN, .a = 40, .b = 1}, w, NULL));
+    static const int alone[] = {0}, pair[] = {1, 2};
+    port_event g = group_of(1, 1);
+    g.a = 40;
+    ck_assert_msg(feed(&f, g, 0, alone), "%s", f.v.detail);
+    ck_assert(feed(&f, (port_event){.kind = PORT_EV_DETACH, .a = WT_QUEUE_WRITE, .b = 1}, 0, NULL));
+    g = group_of(2, 2);
+    g.a = 80;
+    expect_violation(&f, feed(&f, g, 1, pair), "group_rules");
+    fed_free(&f);
+}
+END_TEST
+
 START_TEST(the_same_events_in_order_pass)
 {
     fed f;
@@ -337,6 +375,7 @@ int main(void)
     TCase *orc = tcase_create("oracle");
     tcase_add_test(orc, a_second_group_before_the_first_detaches);
     tcase_add_test(orc, groups_with_overlapping_sequences);
+    tcase_add_test(orc, a_leader_over_the_byte_cap_writes_alone);
     tcase_add_test(orc, members_of_one_group_end_differently);
     tcase_add_test(orc, a_leader_returns_before_completing_a_member);
     tcase_add_test(orc, a_memtable_flushed_under_an_insert);

@@ -275,6 +275,8 @@ static bool check_group(oracle *o, const port_event *e, int leader, const int *m
     if (lw == NULL) return true;
     uint64_t max = o->sc->options.max_write_batch_group_size_bytes;
     uint64_t limit = lw->bytes <= max / 8 ? lw->bytes + max / 8 : max;
+    /* The leader's own batch is always admitted: a lone leader may exceed the cap. */
+    if (limit < lw->bytes) limit = lw->bytes;
     if (e->a > limit)
         return fail(v, "group_rules", "step %llu: group led by %s has %llu bytes, limit %llu",
                     (unsigned long long)step, wname(o, leader), (unsigned long long)e->a,
