@@ -43,7 +43,7 @@ for t in "$src"/tests/fuzz/fuzz_*.c; do
     name=$(basename "$t" .c)
     extra=
     case $name in
-        fuzz_scenario|fuzz_trace_reader) extra="$labobjs -ljansson" ;;
+        fuzz_scenario|fuzz_trace_reader|fuzz_profile) extra="$labobjs -ljansson" ;;
     esac
     newest=$(ls -t "$src"/tests/fuzz/fuzz_*.c "$src"/tests/fuzz/fuzz_util.h $objs $labobjs | head -1)
     if [ ! -f "$out/$name" ] || [ "$newest" -nt "$out/$name" ]; then
