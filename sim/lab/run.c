@@ -314,7 +314,7 @@ static bool on_sync_point(void *arg, sched *s, sched_fiber *f, const char *name)
     }
     if (w >= 0) check_no_slowdown(rs, f, w, name);
     bool held = pins_on_sync_point(&rs->pins, s, f, name);
-    return reads_on_sync_point(&rs->reads, s, f, w, name, held) || held;
+    return reads_on_sync_point(&rs->reads, s, f, name, held) || held;
 }
 
 /* `--at STEP`: the writers' progress by fiber id, then the dump. */
@@ -470,6 +470,7 @@ static void init_state(run_state *rs, const run_config *cfg, run_result *res)
     pins_init(&rs->pins, rs->sc, pin_trace, rs);
     reads_init(&rs->reads, rs->sc);
     expect_init(&rs->expect, rs->sc);
+    expect_set_read_trigger(&rs->expect, reads_on_trigger, &rs->reads);
     rs->orc = oracle_create(rs->sc);
 }
 
@@ -580,6 +581,12 @@ bool run_scenario(const run_config *cfg, run_result *res)
         res->first_divergence_step = sched_policy_forced_first_divergence(policy);
     }
     current_run = NULL;
+    /* Expectations about what happened are judged now that every fiber
+     * has finished: the close's events (a flush) count too. */
+    if (rs.judge_at_end) {
+        expect_check_at_end(&rs.expect, res);
+        reads_check(&rs.reads, res);
+    }
     judge(&rs, rs.s);
     summary_line(&rs);
     sched_destroy(rs.s);

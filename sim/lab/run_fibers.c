@@ -102,6 +102,7 @@ static void crash_now(run_state *rs, bool device_done, bool all_fibers)
         sched_fiber *f = sched_fiber_at(s, (uint32_t)i);
         if (f != me && f->state != SCHED_FINISHED) sched_kill(s, f);
     }
+    reads_on_crash(&rs->reads);
     oracle_on_crash(rs->orc);
     if (cr->kind != SCENARIO_CRASH_POWER_LOSS) oracle_on_crash_kept_writes(rs->orc);
     if (!device_done && cr->kind == SCENARIO_CRASH_PROCESS_KILL) simfs_kill_process(rs->fs);
@@ -129,12 +130,12 @@ static void crasher_main(void *arg)
     uint64_t at = rs->sc->crash.time_ns;
     if (at > port_now_ns()) port_sleep_ns(at - port_now_ns());
     /* Where a pin can delay the crash: a scheduling point, so only when a
-     * pin holds the crasher (other runs keep their traces). */
+     * pin holds the crasher or a read waits there (other runs keep their
+     * traces). */
+    bool stop_here = reads_at_fiber(&rs->reads, "crasher");
     for (size_t i = 0; i < rs->sc->schedule.pin_count; i++)
-        if (strcmp(rs->sc->schedule.pins[i].hold, "crasher") == 0) {
-            port_sync_point(RUN_CRASH_SYNC_POINT);
-            break;
-        }
+        stop_here = stop_here || strcmp(rs->sc->schedule.pins[i].hold, "crasher") == 0;
+    if (stop_here) port_sync_point(RUN_CRASH_SYNC_POINT);
     if (!rs->crashed) crash_now(rs, false, false);
 }
 
@@ -176,8 +177,9 @@ static void check_or_stop(run_state *rs, bool ok, const oracle_violation *v)
 static void check_and_close(run_state *rs)
 {
     expect_check(&rs->expect, rs->db, rs->orc, rs->res);
-    reads_check(&rs->reads, rs->db, rs->res);
+    reads_resolve_snapshots(&rs->reads, rs->db);
     rs->res->expectations_checked = true;
+    rs->judge_at_end = true;
     wt_status st = wt_db_close(rs->db);
     rs->db = NULL;
     if (st != WT_OK) run_record_failure(rs, "close_failed", "closing the DB failed: %s", wt_status_name(st));
@@ -210,6 +212,27 @@ static bool clean_close(run_state *rs)
     return true;
 }
 
+/* The writers are done: the final checks, the scenario's crash or clean
+ * reopen if it has one after the writers, the expectations, the close. */
+static void finish(run_state *rs)
+{
+    oracle_violation v;
+    if (!rs->crashed && rs->sc->crash.when == SCENARIO_CRASH_AFTER_WRITERS) {
+        check_or_stop(rs, oracle_check_final(rs->orc, rs->db, &v), &v);
+        if (rs->sc->crash.kind == SCENARIO_CRASH_CLEAN_REOPEN) {
+            if (!clean_close(rs)) return;
+        } else {
+            crash_now(rs, false, false);
+        }
+    }
+    if (rs->crashed) {
+        finish_after_crash(rs);
+        return;
+    }
+    check_or_stop(rs, oracle_check_final(rs->orc, rs->db, &v), &v);
+    check_and_close(rs);
+}
+
 void run_root_main(void *arg)
 {
     run_state *rs = arg;
@@ -238,20 +261,8 @@ void run_root_main(void *arg)
     rs->writers_spawned = true;
     for (size_t i = 0; i < spawned; i++) port_thread_join(threads[i]);
     if (crasher != NULL) port_thread_join(crasher); /* the crash may come after the writers */
-    if (reader != NULL) port_thread_join(reader);   /* it ends when nothing else can run */
-    oracle_violation v;
-    if (!rs->crashed && rs->sc->crash.when == SCENARIO_CRASH_AFTER_WRITERS) {
-        check_or_stop(rs, oracle_check_final(rs->orc, rs->db, &v), &v);
-        if (rs->sc->crash.kind == SCENARIO_CRASH_CLEAN_REOPEN) {
-            if (!clean_close(rs)) return;
-        } else {
-            crash_now(rs, false, false);
-        }
-    }
-    if (rs->crashed) {
-        finish_after_crash(rs);
-        return;
-    }
-    check_or_stop(rs, oracle_check_final(rs->orc, rs->db, &v), &v);
-    check_and_close(rs);
+    finish(rs);
+    /* The reader ends when nothing else can run (or with a crash): it is
+     * joined after the close, so that gets can be made while the DB closes. */
+    if (reader != NULL) port_thread_join(reader);
 }

@@ -44,6 +44,8 @@ typedef struct run_state {
     reads reads;
     expect_log expect;
     bool writers_spawned, crashed;
+    bool judge_at_end;          /* the DB's expectations were checked: judge the rest
+                                   (events, gets) when the run has ended */
     uint64_t writers_start_ns;  /* writers' start_ns count from here */
     uint64_t insert_faults_seen; /* calls of the "memtable:insert" fault point */
     uint64_t crash_count;
