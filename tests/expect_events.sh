@@ -5,14 +5,15 @@
 # changed fails with exit status 1 and a line naming the expectation and
 # what the run did instead; a run that stops early never says "all met";
 # misspelt event specs and sync points are refused at load (exit 2, "did
-# you mean").  Pins on the sim's fibers (flush, crasher) and the "blocked"
+# you mean").  Events of the DB's close (a flush of data no WAL holds)
+# count: they are judged when the run has ended.  Pins on the sim's fibers (flush, crasher) and the "blocked"
 # condition: the pinned scenario passes, and without its pin the
 # expectation it guarantees fails.
 set -u
 wtlab=$1 src=$2
 . "$(dirname "$0")/tap.sh"
 met=$src/tests/data/expect/events-met.json
-echo "1..33"
+echo "1..36"
 
 check "a scenario meeting every expectation about events passes" \
     "$wtlab" run "$met" -q -o "$tmp/t.jsonl"
@@ -138,4 +139,14 @@ sed 's/"until": {"fiber": "c", "blocked": true}/"until": {"fiber": "flush", "sta
     "$pins/flush-held.json" > "$tmp/bad.json"
 check "until: a state condition needs a writer, not a sim fiber" \
     expect_status 2 '/schedule/pins/0/until/fiber: unknown writer "flush"' "$wtlab" run "$tmp/bad.json"
+# Judged at the end of the run: the close's flush is seen, in its place.
+close=$src/scenarios/flush-at-close.json
+check "events of the close count: main's memtable switch and the flush after the writers" \
+    "$wtlab" run "$close" -q -o "$tmp/t.jsonl"
+sed 's/{"before": "write_end writer=w", "after": "memtable_switch fiber=main"}/{"before": "flush_end fiber=flush status=ok", "after": "write_end writer=w"}/' \
+    "$close" > "$tmp/close-order.json"
+check "the close's flush comes after the write (the reversed order fails with its step)" \
+    fails_with "$tmp/close-order.json" 'order[0]: "flush_end fiber=flush status=ok" (step'
+grep -qF 'came after "write_end writer=w" (step' "$tmp/fw"
+check "... naming the write it came after" test $? -eq 0
 exit $fail

@@ -4,13 +4,17 @@
  * While the run goes, the runner reports each write group that got a
  * sequence range (its members as writer indexes, leader first); only the
  * first `expect.groups` count plus one are kept, as that is all the check
- * compares.  At the end, with the DB still open and after the oracle's
- * checks, expect_check compares the contents (and, with contents_exact,
- * that no other key is live), the last sequence, each batch's status, the
- * groups in order, the group count and sizes and the states visited.  It
- * appends one line per unmet expectation to the result's `expectations`
- * text, which stays "" when all are met; the verdict (including
- * expect.deadlock and expect.failed_invariant) is the runner's.
+ * compares.  Once every writer has returned, with the DB still open and
+ * after the oracle's checks, expect_check compares what the DB holds: the
+ * contents (and, with contents_exact, that no other key is live), the
+ * last sequence, each batch's status.  When the run has ended (the DB
+ * closed, every fiber finished), expect_check_at_end compares what
+ * happened: the groups in order, the group count and sizes, the states
+ * visited and the expectations about events (transitions, wal, writes,
+ * order), so events of the close (a flush of data no WAL holds) count.
+ * Both append one line per unmet expectation to the result's
+ * `expectations` text, which stays "" when all are met; the verdict
+ * (including expect.deadlock and expect.failed_invariant) is the runner's.
  *
  * Not thread-safe (the sim is single-threaded); one expect_log per run.
  */
@@ -44,6 +48,10 @@ typedef struct expect_match {
     uint64_t first_ord, last_ord, first_step, last_step;
 } expect_match;
 
+/* An event matching expect.reads[read]'s "after" happened now, at
+ * scheduling step `step` (expect_set_read_trigger). */
+typedef void expect_read_trigger_fn(void *arg, size_t read, uint64_t step);
+
 typedef struct expect_log {
     const scenario *sc;
     int (*group_members)[SCHED_MAX_FIBERS]; /* writer indexes; -1: not a writer */
@@ -59,6 +67,8 @@ typedef struct expect_log {
     uint64_t wal_total;          /* records appended (status ok) */
     expect_match *order;         /* 2 per expect.order entry: before, after */
     uint64_t ordinal;            /* events seen, for order */
+    expect_read_trigger_fn *read_trigger;
+    void *read_trigger_arg;
 } expect_log;
 
 /* Sets up the log for sc (which must outlive x). */
@@ -89,8 +99,11 @@ void expect_on_line(expect_log *x, int kind, const trace_event *te, int self);
 /* A write call returned (also one rejected before it emitted any event,
  * e.g. sync with disable_wal). */
 void expect_on_return(expect_log *x, int writer, int batch, wt_status st, uint64_t seq);
-/* expect.order needs events as trace lines. */
+/* expect.order, or a read's "after", needs events as trace lines. */
 bool expect_wants_trace_events(const expect_log *x);
+/* fn is called for every event that matches a read's "after" (seen
+ * through expect_on_event / expect_on_line). */
+void expect_set_read_trigger(expect_log *x, expect_read_trigger_fn *fn, void *arg);
 /* The checks of expect_events.c (transitions, wal, writes, order). */
 void expect_check_events(const expect_log *x, run_result *r);
 
@@ -98,9 +111,13 @@ void expect_check_events(const expect_log *x, run_result *r);
 __attribute__((format(printf, 2, 3)))
 void expectation_failed(run_result *r, const char *fmt, ...);
 
-/* Compares the run with the scenario's expectations; db is open, orc has
- * seen every event, r holds the run's counts.  Appends the unmet ones to
- * r->expectations. */
+/* Compares what the DB holds with the scenario's expectations; db is
+ * open, every write has returned, orc has seen its events.  Appends the
+ * unmet ones to r->expectations. */
 void expect_check(const expect_log *xlog, wt_db *db, const oracle *orc, run_result *r);
+/* Compares what happened during the run (groups, counts, states, events)
+ * with the scenario's expectations, once the run has ended; r holds the
+ * run's counts.  Appends the unmet ones to r->expectations. */
+void expect_check_at_end(const expect_log *xlog, run_result *r);
 
 #endif

@@ -65,7 +65,16 @@ void expect_events_free(expect_log *x)
 
 bool expect_wants_trace_events(const expect_log *x)
 {
-    return x->sc->expect.order_count > 0;
+    if (x->sc->expect.order_count > 0) return true;
+    for (size_t i = 0; i < x->sc->expect.read_count; i++)
+        if (x->sc->expect.reads[i].has_after) return true;
+    return false;
+}
+
+void expect_set_read_trigger(expect_log *x, expect_read_trigger_fn *fn, void *arg)
+{
+    x->read_trigger = fn;
+    x->read_trigger_arg = arg;
 }
 
 /* ---------------------------------------------------------------- order */
@@ -114,10 +123,23 @@ static void note_match(expect_match *m, uint64_t ord, uint64_t step)
     m->last_ord = ord, m->last_step = step;
 }
 
+/* The reads whose "after" this event matches are told. */
+static void match_reads(expect_log *x, int kind, const trace_event *te, int64_t group)
+{
+    const scenario_expect *e = &x->sc->expect;
+    for (size_t i = 0; x->read_trigger != NULL && i < e->read_count; i++) {
+        const scenario_read *r = &e->reads[i];
+        if (r->has_after && spec_matches(&r->after, kind, te, group))
+            x->read_trigger(x->read_trigger_arg, i, te->step);
+    }
+}
+
 static void match_order(expect_log *x, int kind, const trace_event *te, int64_t group)
 {
     const scenario_expect *e = &x->sc->expect;
-    if (e->order_count == 0 || te == NULL) return;
+    if (te == NULL) return;
+    match_reads(x, kind, te, group);
+    if (e->order_count == 0) return;
     uint64_t ord = ++x->ordinal;
     for (size_t i = 0; i < e->order_count; i++) {
         if (spec_matches(&e->order[i].before, kind, te, group)) note_match(&x->order[2 * i], ord, te->step);

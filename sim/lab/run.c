@@ -1,21 +1,21 @@
 /*
- * run.c — executing a scenario: fibers for writers, crash, reopen, trace.
+ * run.c — executing a scenario: the scheduler's hooks, setup, the verdict.
  *
- * The root fiber ("main") opens the DB on a fresh simfs, spawns one fiber
- * per scenario writer (in scenario order, so fiber ids are stable), joins
- * them, runs the oracle's final checks, optionally crashes and recovers,
- * checks the expectations and closes the DB.  Scheduler hooks turn every
+ * run_scenario builds the device and the scheduler and runs the root fiber
+ * (run_fibers.c: main, the writers, the crash).  Scheduler hooks turn every
  * engine event into a trace line and an oracle call, and hand what the
  * other rooms need to them: sync points and states to the pinning rules
- * (pins.c), groups formed to the expectations (expect.c), the engine's
- * queues to deadlock reports and `--at` dumps (dump.c).  The policy comes
- * from policy.c.  Trace lines are written here, and only here.
+ * (pins.c) and the reads (reads.c), groups formed to the expectations
+ * (expect.c), the engine's queues to deadlock reports and `--at` dumps
+ * (dump.c).  The policy comes from policy.c.  Trace lines are written by
+ * run_emit_event here, and only there.
  *
- * All state of a run lives in one run_state; engine memory is tracked by
- * port_sim so a failed run frees it.  Names, never addresses, appear in
- * every output.  Not thread-safe: one run at a time per process.
+ * All state of a run lives in one run_state (run_int.h); engine memory is
+ * tracked by port_sim so a failed run frees it.  Names, never addresses,
+ * appear in every output.  Not thread-safe: one run at a time per process.
  */
 #include "run.h"
+#include "run_int.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -27,7 +27,6 @@
 #include "dump.h"
 #include "expect.h"
 #include "export_db.h"
-#include "hb.h"
 #include "oracle.h"
 #include "pins.h"
 #include "reads.h"
@@ -37,39 +36,6 @@
 #include "trace_event.h"
 #include "step_check.h"
 #include "write_thread.h"
-
-static const char *const DB_DIR = "/db";
-
-typedef struct writer_rt {
-    int index;
-    uint32_t fiber;
-    int batch;                  /* current batch, -1 before the first */
-    uint32_t last_state;        /* last writer state seen in events */
-    uint32_t states_seen;       /* bits */
-    struct run_state *rs;
-} writer_rt;
-
-typedef struct run_state {
-    const run_config *cfg;
-    const scenario *sc;
-    run_result *res;
-    sched *s;
-    simfs *fs;
-    wt_db *db;
-    oracle *orc;
-    trace_text text;            /* the trace line being written */
-    trace_port_scratch scratch; /* what an engine event's line borrows */
-    writer_rt *writers;
-    int fiber_writer[SCHED_MAX_FIBERS];
-    pins pins;
-    reads reads;
-    expect_log expect;
-    bool writers_spawned, crashed;
-    uint64_t writers_start_ns;  /* writers' start_ns count from here */
-    uint64_t insert_faults_seen; /* calls of the "memtable:insert" fault point */
-    uint64_t crash_count;
-    uint32_t last_fiber;        /* the fiber that took the previous decision's step */
-} run_state;
 
 /* The run in progress, for run_current_db / run_current_writer. */
 static run_state *current_run;
@@ -110,21 +76,21 @@ void run_config_replay(run_config *c, const scenario *sc, run_picks picks,
 
 /* --------------------------------------------------------------- naming */
 
-static const char *fiber_name(run_state *rs, uint32_t id)
+const char *run_fiber_name(run_state *rs, uint32_t id)
 {
     if (id == UINT32_MAX) return "dummy"; /* a Writer no thread owns (stall, pipelined) */
     sched_fiber *f = sched_fiber_at(rs->s, id);
     return f ? f->name : "?";
 }
 
-static int writer_of_fiber(const run_state *rs, uint32_t fiber)
+int run_writer_of_fiber(const run_state *rs, uint32_t fiber)
 {
     return fiber < SCHED_MAX_FIBERS ? rs->fiber_writer[fiber] : -1;
 }
 
 /* An event of `kind` at the current step and virtual time, by the fiber
  * running (the caller fills the kind's fields). */
-static trace_event event_here(run_state *rs, trace_kind kind)
+trace_event run_event_here(run_state *rs, trace_kind kind)
 {
     sched_fiber *me = sched_self(rs->s);
     return (trace_event){.kind = kind, .step = sched_steps(rs->s), .t_ns = sched_now_ns(rs->s),
@@ -132,7 +98,7 @@ static trace_event event_here(run_state *rs, trace_kind kind)
 }
 
 /* Writes one event line to the trace, if there is one. */
-static void emit_event(run_state *rs, const trace_event *e)
+void run_emit_event(run_state *rs, const trace_event *e)
 {
     if (rs->cfg->trace == NULL) return;
     trace_encode_event(&rs->text, e);
@@ -141,21 +107,18 @@ static void emit_event(run_state *rs, const trace_event *e)
 
 /* A line of the runner's own (hold, release, finish, crash, reopen):
  * seen by expectations about events, and traced. */
-static void runner_line(run_state *rs, const trace_event *e)
+void run_runner_line(run_state *rs, const trace_event *e)
 {
     if (expect_wants_trace_events(&rs->expect)) {
         sched_fiber *me = sched_self(rs->s);
-        expect_on_line(&rs->expect, (int)e->kind, e, me ? writer_of_fiber(rs, me->id) : -1);
+        expect_on_line(&rs->expect, (int)e->kind, e, me ? run_writer_of_fiber(rs, me->id) : -1);
     }
-    emit_event(rs, e);
+    run_emit_event(rs, e);
 }
 
 /* ------------------------------------------------------------- failures */
 
-static void record_failure(run_state *rs, const char *invariant, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void record_failure(run_state *rs, const char *invariant, const char *fmt, ...)
+void run_record_failure(run_state *rs, const char *invariant, const char *fmt, ...)
 {
     if (rs->res->failed_invariant != NULL) return;
     rs->res->failed_invariant = invariant;
@@ -168,20 +131,20 @@ static void record_failure(run_state *rs, const char *invariant, const char *fmt
 
 /* An invariant broke: trace it (with the fiber id of the writer it
  * concerns, UINT32_MAX: none) and stop the run here. */
-static void violation_of(run_state *rs, const oracle_violation *v, uint32_t writer)
+void run_violation_of(run_state *rs, const oracle_violation *v, uint32_t writer)
 {
-    record_failure(rs, v->invariant, "%s", v->detail);
-    trace_event e = event_here(rs, TRACE_VIOLATION);
+    run_record_failure(rs, v->invariant, "%s", v->detail);
+    trace_event e = run_event_here(rs, TRACE_VIOLATION);
     e.invariant = v->invariant;
     e.detail = v->detail;
-    e.writer = writer != UINT32_MAX ? fiber_name(rs, writer) : NULL;
-    emit_event(rs, &e);
+    e.writer = writer != UINT32_MAX ? run_fiber_name(rs, writer) : NULL;
+    run_emit_event(rs, &e);
     sched_abort(rs->s, v->detail);
 }
 
-static void violation(run_state *rs, const oracle_violation *v)
+void run_violation(run_state *rs, const oracle_violation *v)
 {
-    violation_of(rs, v, UINT32_MAX);
+    run_violation_of(rs, v, UINT32_MAX);
 }
 
 /* port_sim found a data race on a plain shared field. */
@@ -191,7 +154,7 @@ static void on_race(void *arg, const port_sim_race *r)
     oracle_violation v;
     uint32_t writer;
     step_check_race(rs->s, r, &v, &writer);
-    violation_of(rs, &v, writer);
+    run_violation_of(rs, &v, writer);
 }
 
 /* ---------------------------------------------------------- engine events */
@@ -208,7 +171,7 @@ static void note_state(run_state *rs, int w, const port_event *e)
     pins_on_state(&rs->pins, w, e->to);
 }
 
-static const char *name_of_fiber(void *arg, uint32_t id) { return fiber_name(arg, id); }
+static const char *name_of_fiber(void *arg, uint32_t id) { return run_fiber_name(arg, id); }
 
 /* The trace line of one engine event (traced, and seen by expectations
  * about events), unless nobody needs it; *te is NULL then. */
@@ -216,24 +179,24 @@ static void event_to_line(run_state *rs, const port_event *pe, int w, const int 
 {
     trace_event e, *te = NULL;
     if (rs->cfg->trace != NULL || expect_wants_trace_events(&rs->expect)) {
-        e = event_here(rs, TRACE_KIND_COUNT);
+        e = run_event_here(rs, TRACE_KIND_COUNT);
         if (trace_event_from_port(&e, pe, name_of_fiber, rs, w >= 0 ? rs->writers[w].batch : -1,
                                   &rs->scratch))
             te = &e;
     }
     sched_fiber *me = sched_self(rs->s);
     expect_on_event(&rs->expect, pe, te, w, w >= 0 ? rs->writers[w].batch : -1,
-                    me ? writer_of_fiber(rs, me->id) : -1, members, me ? me->name : "-");
-    if (te != NULL && rs->cfg->trace != NULL) emit_event(rs, te);
+                    me ? run_writer_of_fiber(rs, me->id) : -1, members, me ? me->name : "-");
+    if (te != NULL && rs->cfg->trace != NULL) run_emit_event(rs, te);
 }
 
 static void on_event(void *arg, sched *s, const port_event *e)
 {
     run_state *rs = arg;
-    int w = writer_of_fiber(rs, e->writer);
+    int w = run_writer_of_fiber(rs, e->writer);
     int members[SCHED_MAX_FIBERS];
     for (uint32_t i = 0; i < e->member_count && i < SCHED_MAX_FIBERS; i++)
-        members[i] = writer_of_fiber(rs, e->members[i]);
+        members[i] = run_writer_of_fiber(rs, e->members[i]);
     if (e->kind == PORT_EV_STATE) note_state(rs, w, e);
     if (e->kind == PORT_EV_WRITE_BEGIN && w >= 0) rs->writers[w].last_state = 0; /* a new Writer */
     if (e->kind == PORT_EV_GROUP && e->b != 0) {
@@ -247,9 +210,9 @@ static void on_event(void *arg, sched *s, const port_event *e)
     oracle_violation v;
     if (!oracle_on_event(rs->orc, e, w, w >= 0 ? rs->writers[w].batch : -1, sched_steps(rs->s),
                          members, &v))
-        violation_of(rs, &v, e->writer);
+        run_violation_of(rs, &v, e->writer);
     uint32_t about;
-    if (!step_check_event(s, rs->db, &rs->sc->options, e, &v, &about)) violation_of(rs, &v, about);
+    if (!step_check_event(s, rs->db, &rs->sc->options, e, &v, &about)) run_violation_of(rs, &v, about);
 }
 
 /* ------------------------------------------------------ scheduler hooks */
@@ -265,11 +228,11 @@ static void on_decision(void *arg, sched *s, const sched_decision *d, const uint
     if (!rs->cfg->trace || !rs->cfg->trace_decisions) return;
     const char *of[SCHED_MAX_FIBERS];
     assert(d->candidate_count <= SCHED_MAX_FIBERS);
-    for (uint32_t i = 0; i < d->candidate_count; i++) of[i] = fiber_name(rs, cands[i]);
-    trace_event e = event_here(rs, TRACE_PICK);
-    e.pick = fiber_name(rs, d->pick);
+    for (uint32_t i = 0; i < d->candidate_count; i++) of[i] = run_fiber_name(rs, cands[i]);
+    trace_event e = run_event_here(rs, TRACE_PICK);
+    e.pick = run_fiber_name(rs, d->pick);
     e.of = (trace_names){of, d->candidate_count};
-    emit_event(rs, &e);
+    run_emit_event(rs, &e);
 }
 
 static void note_sync_point(run_state *rs, const char *name)
@@ -305,11 +268,11 @@ static void pin_line(run_state *rs, pin_rt *p, trace_kind kind, const char *writ
 {
     char until[256];
     describe_until(p->pin, until, sizeof until);
-    trace_event e = event_here(rs, kind);
+    trace_event e = run_event_here(rs, kind);
     e.writer = writer;
     e.at = p->pin->at;
     e.until = until;
-    runner_line(rs, &e);
+    run_runner_line(rs, &e);
 }
 
 /* The pins' line callback (pins.h): their holds and releases, traced. */
@@ -333,7 +296,7 @@ static void check_no_slowdown(run_state *rs, sched_fiber *f, int w, const char *
              "step %llu: %s's batch %d is no_slowdown, yet it is about to wait in a write stall "
              "(%s) instead of failing with incomplete",
              (unsigned long long)sched_steps(rs->s), f->name, b, name);
-    violation_of(rs, &v, f->id);
+    run_violation_of(rs, &v, f->id);
 }
 
 /* A writer reached a sync point: note it; hold it there if a pin says so. */
@@ -341,9 +304,9 @@ static bool on_sync_point(void *arg, sched *s, sched_fiber *f, const char *name)
 {
     run_state *rs = arg;
     note_sync_point(rs, name);
-    int w = writer_of_fiber(rs, f->id);
+    int w = run_writer_of_fiber(rs, f->id);
     if (expect_wants_trace_events(&rs->expect)) {
-        trace_event e = event_here(rs, TRACE_KIND_COUNT);
+        trace_event e = run_event_here(rs, TRACE_KIND_COUNT);
         e.at = name;
         e.writer = w >= 0 ? rs->sc->writers[w].name : NULL;
         e.batch = w >= 0 ? rs->writers[w].batch : -1;
@@ -351,7 +314,7 @@ static bool on_sync_point(void *arg, sched *s, sched_fiber *f, const char *name)
     }
     if (w >= 0) check_no_slowdown(rs, f, w, name);
     bool held = pins_on_sync_point(&rs->pins, s, f, name);
-    return reads_on_sync_point(&rs->reads, s, f, w, name, held) || held;
+    return reads_on_sync_point(&rs->reads, s, f, name, held) || held;
 }
 
 /* `--at STEP`: the writers' progress by fiber id, then the dump. */
@@ -361,7 +324,7 @@ static void dump_now(run_state *rs)
     dump_writer *by_fiber = calloc(n + 1, sizeof *by_fiber);
     assert(by_fiber != NULL);
     for (size_t i = 0; i < n; i++) {
-        int w = writer_of_fiber(rs, (uint32_t)i);
+        int w = run_writer_of_fiber(rs, (uint32_t)i);
         by_fiber[i] = w < 0 ? (dump_writer){.batch = -1}
                             : (dump_writer){.batch = rs->writers[w].batch,
                                             .batch_count = rs->sc->writers[w].batch_count,
@@ -376,7 +339,7 @@ wt_db *run_current_db(void) { return current_run ? current_run->db : NULL; }
 
 bool run_current_writer(uint32_t fiber, dump_writer *out)
 {
-    int w = current_run ? writer_of_fiber(current_run, fiber) : -1;
+    int w = current_run ? run_writer_of_fiber(current_run, fiber) : -1;
     if (w < 0) return false;
     *out = (dump_writer){.batch = current_run->writers[w].batch,
                          .batch_count = current_run->sc->writers[w].batch_count,
@@ -406,10 +369,10 @@ static void on_fiber_end(void *arg, sched *s, sched_fiber *f)
 {
     (void)s;
     run_state *rs = arg;
-    int w = writer_of_fiber(rs, f->id);
+    int w = run_writer_of_fiber(rs, f->id);
     if (w >= 0) pins_on_finished(&rs->pins, w);
-    trace_event e = event_here(rs, TRACE_FINISH);
-    runner_line(rs, &e);
+    trace_event e = run_event_here(rs, TRACE_FINISH);
+    run_runner_line(rs, &e);
 }
 
 /* A deadlock report ends with the write queues. */
@@ -417,246 +380,6 @@ static void on_deadlock(void *arg, sched *s, char *buf, size_t cap)
 {
     run_state *rs = arg;
     dump_deadlock_queues(s, rs->db, &rs->sc->options, buf, cap);
-}
-
-/* --------------------------------------------------------------- writers */
-
-static wt_status callback_check(void *arg)
-{
-    const scenario_batch *b = arg;
-    return b->callback_fail ? WT_BUSY : WT_OK;
-}
-
-static void fill_batch(wt_write_batch *wb, const scenario_batch *b)
-{
-    wt_batch_clear(wb);
-    for (size_t i = 0; i < b->op_count; i++) {
-        const scenario_op *op = &b->ops[i];
-        wt_slice key = wt_slice_str(op->key);
-        switch (op->kind) {
-        case SCENARIO_OP_PUT: wt_batch_put(wb, key, wt_slice_str(op->value)); break;
-        case SCENARIO_OP_DELETE: wt_batch_delete(wb, key); break;
-        case SCENARIO_OP_SINGLE_DELETE: wt_batch_single_delete(wb, key); break;
-        case SCENARIO_OP_LOG_DATA: wt_batch_put_log_data(wb, key); break;
-        }
-    }
-}
-
-static void writer_main(void *arg)
-{
-    writer_rt *wr = arg;
-    run_state *rs = wr->rs;
-    const scenario_writer *sw = &rs->sc->writers[wr->index];
-    /* Started by main after a crash it had not seen yet (the crash came
-     * inside port_thread_create): this thread belongs to the dead process. */
-    if (rs->crashed) return;
-    uint64_t start = rs->writers_start_ns + sw->start_ns;
-    if (start > port_now_ns()) port_sleep_ns(start - port_now_ns());
-    wt_write_batch wb;
-    wt_batch_init(&wb);
-    for (size_t i = 0; i < sw->batch_count; i++) {
-        const scenario_batch *b = &sw->batches[i];
-        if (b->think_ns) port_sleep_ns(b->think_ns);
-        fill_batch(&wb, b);
-        wt_write_options wo = {.sync = b->sync, .disable_wal = b->disable_wal,
-                               .no_slowdown = b->no_slowdown,
-                               .disable_memtable = b->disable_memtable};
-        wt_write_callback cb = {callback_check, (void *)b, b->callback_allow_batching};
-        wr->batch = (int)i;
-        uint64_t seq = 0;
-        wt_status st = wt_db_write_ex(rs->db, &wo, &wb, b->has_callback ? &cb : NULL, &seq);
-        /* The oracle has it from the write_end event; a write rejected
-         * before it began has none. */
-        expect_on_return(&rs->expect, wr->index, (int)i, st, seq);
-    }
-    wt_batch_destroy(&wb);
-}
-
-/* ------------------------------------------------------------ fault points */
-
-static wt_status fault_point(const char *name, void *arg)
-{
-    run_state *rs = arg;
-    if (strcmp(name, "memtable:insert") != 0) return WT_OK;
-    uint64_t n = ++rs->insert_faults_seen;
-    for (size_t i = 0; i < rs->sc->device.fault_count; i++) {
-        const scenario_fault *f = &rs->sc->device.faults[i];
-        if (f->op == SCENARIO_FAULT_MEMTABLE_INSERT && (n == f->nth || (f->sticky && n > f->nth)))
-            return f->error;
-    }
-    return WT_OK;
-}
-
-/* ----------------------------------------------------------------- crash */
-
-/* The process dies here: the other fibers stop where they stand (main
- * too with all_fibers: the crash came inside another fiber, which then
- * does the recovery), the device keeps what the crash kind keeps (unless
- * simfs already crashed: device_done), and the engine's memory is gone. */
-static void crash_now(run_state *rs, bool device_done, bool all_fibers)
-{
-    sched *s = rs->s;
-    const scenario_crash *cr = &rs->sc->crash;
-    trace_event e = event_here(rs, TRACE_CRASH);
-    e.tear_last_write = cr->tear_last_write;
-    runner_line(rs, &e);
-    sched_fiber *me = sched_self(s);
-    for (size_t i = all_fibers ? 0 : 1; i < sched_fiber_count(s); i++) {
-        sched_fiber *f = sched_fiber_at(s, (uint32_t)i);
-        if (f != me && f->state != SCHED_FINISHED) sched_kill(s, f);
-    }
-    oracle_on_crash(rs->orc);
-    if (cr->kind != SCENARIO_CRASH_POWER_LOSS) oracle_on_crash_kept_writes(rs->orc);
-    if (!device_done && cr->kind == SCENARIO_CRASH_PROCESS_KILL) simfs_kill_process(rs->fs);
-    else if (!device_done) simfs_crash(rs->fs, cr->tear_last_write);
-    /* Everything the engine held is gone with the process, and what its
-     * threads did orders nothing after the crash (a reused stack or block
-     * is not a race with the dead process). */
-    hb_reset();
-    port_sim_track_end(NULL, NULL);
-    port_sim_track_begin();
-    rs->db = NULL;
-    rs->crashed = true;
-    rs->crash_count++;
-}
-
-static void reader_main(void *arg)
-{
-    run_state *rs = arg;
-    reads_reader_main(&rs->reads, &rs->db);
-}
-
-static void crasher_main(void *arg)
-{
-    run_state *rs = arg;
-    uint64_t at = rs->sc->crash.time_ns;
-    if (at > port_now_ns()) port_sleep_ns(at - port_now_ns());
-    /* Where a pin can delay the crash: a scheduling point, so only when a
-     * pin holds the crasher (other runs keep their traces). */
-    for (size_t i = 0; i < rs->sc->schedule.pin_count; i++)
-        if (strcmp(rs->sc->schedule.pins[i].hold, "crasher") == 0) {
-            port_sync_point(RUN_CRASH_SYNC_POINT);
-            break;
-        }
-    if (!rs->crashed) crash_now(rs, false, false);
-}
-
-static void finish_after_crash(run_state *rs);
-
-/* simfs reached the scenario's crash point inside the running fiber and
- * has crashed: the run ends in this fiber, which recovers and checks. */
-static void on_crash_point(void *arg)
-{
-    run_state *rs = arg;
-    crash_now(rs, true, true);
-    finish_after_crash(rs);
-    sched_exit(rs->s);
-}
-
-/* ------------------------------------------------------------------ main */
-
-static wt_status open_db(run_state *rs)
-{
-    wt_options o = rs->sc->options;
-    o.create_if_missing = true;
-    wt_recovery_report rep;
-    wt_status st = wt_db_open(&o, DB_DIR, &rs->db, &rep);
-    if (st == WT_OK) reads_note_published(&rs->reads, rep.last_sequence); /* no atomic load */
-    if (st != WT_OK) {
-        rs->db = NULL;
-        record_failure(rs, "open_failed", "opening the DB failed: %s%s%s", wt_status_name(st),
-                       rep.problems ? "; " : "", rep.problems ? rep.problem_reason : "");
-    }
-    return st;
-}
-
-static void check_or_stop(run_state *rs, bool ok, const oracle_violation *v)
-{
-    if (!ok) violation(rs, v);
-}
-
-/* The expectations, then a normal close. */
-static void check_and_close(run_state *rs)
-{
-    expect_check(&rs->expect, rs->db, rs->orc, rs->res);
-    reads_check(&rs->reads, rs->db, rs->res);
-    rs->res->expectations_checked = true;
-    wt_status st = wt_db_close(rs->db);
-    rs->db = NULL;
-    if (st != WT_OK) record_failure(rs, "close_failed", "closing the DB failed: %s", wt_status_name(st));
-}
-
-/* After a crash (or a clean close): reopen, check the recovery, close. */
-static void finish_after_crash(run_state *rs)
-{
-    if (!rs->sc->crash.reopen) return;
-    trace_event e = event_here(rs, TRACE_REOPEN);
-    runner_line(rs, &e);
-    if (open_db(rs) != WT_OK) return;
-    oracle_violation v;
-    check_or_stop(rs, oracle_check_recovery(rs->orc, rs->db, &v), &v);
-    check_and_close(rs);
-}
-
-/* clean_reopen: the DB closes normally; nothing written is lost. */
-static bool clean_close(run_state *rs)
-{
-    wt_status st = wt_db_close(rs->db);
-    rs->db = NULL;
-    if (st != WT_OK) {
-        record_failure(rs, "close_failed", "closing the DB failed: %s", wt_status_name(st));
-        return false;
-    }
-    oracle_on_crash(rs->orc);
-    oracle_on_crash_kept_writes(rs->orc);
-    rs->crashed = true;
-    return true;
-}
-
-static void root_main(void *arg)
-{
-    run_state *rs = arg;
-    if (open_db(rs) != WT_OK) return;
-    port_thread *crasher = NULL;
-    if (rs->sc->crash.when == SCENARIO_CRASH_AT_TIME &&
-        port_thread_create(&crasher, "crasher", crasher_main, rs) != WT_OK)
-        return;
-    port_thread *reader = NULL;
-    if (reads_need_reader(&rs->reads) &&
-        port_thread_create(&reader, "reader", reader_main, rs) != WT_OK)
-        return;
-    port_thread *threads[SCENARIO_MAX_WRITERS];
-    size_t spawned = 0;
-    rs->writers_start_ns = port_now_ns();
-    /* A crash while writers are being started ends the process: start no
-     * more (they would write to a DB that is gone). */
-    for (size_t i = 0; i < rs->sc->writer_count && !rs->crashed; i++) {
-        if (port_thread_create(&threads[i], rs->sc->writers[i].name, writer_main,
-                               &rs->writers[i]) != WT_OK)
-            return;
-        spawned++;
-        rs->writers[i].fiber = sched_fiber_at(rs->s, (uint32_t)(sched_fiber_count(rs->s) - 1))->id;
-        rs->fiber_writer[rs->writers[i].fiber] = (int)i;
-    }
-    rs->writers_spawned = true;
-    for (size_t i = 0; i < spawned; i++) port_thread_join(threads[i]);
-    if (crasher != NULL) port_thread_join(crasher); /* the crash may come after the writers */
-    if (reader != NULL) port_thread_join(reader);   /* it ends when nothing else can run */
-    oracle_violation v;
-    if (!rs->crashed && rs->sc->crash.when == SCENARIO_CRASH_AFTER_WRITERS) {
-        check_or_stop(rs, oracle_check_final(rs->orc, rs->db, &v), &v);
-        if (rs->sc->crash.kind == SCENARIO_CRASH_CLEAN_REOPEN) {
-            if (!clean_close(rs)) return;
-        } else {
-            crash_now(rs, false, false);
-        }
-    }
-    if (rs->crashed) {
-        finish_after_crash(rs);
-        return;
-    }
-    check_or_stop(rs, oracle_check_final(rs->orc, rs->db, &v), &v);
-    check_and_close(rs);
 }
 
 /* ------------------------------------------------------------------ setup */
@@ -747,6 +470,7 @@ static void init_state(run_state *rs, const run_config *cfg, run_result *res)
     pins_init(&rs->pins, rs->sc, pin_trace, rs);
     reads_init(&rs->reads, rs->sc);
     expect_init(&rs->expect, rs->sc);
+    expect_set_read_trigger(&rs->expect, reads_on_trigger, &rs->reads);
     rs->orc = oracle_create(rs->sc);
 }
 
@@ -768,12 +492,12 @@ static void judge(run_state *rs, sched *s)
         const char *name = r->outcome == SCHED_DEADLOCK     ? "deadlock"
                            : r->outcome == SCHED_STEP_LIMIT ? "step_limit"
                                                             : "assertion";
-        record_failure(rs, name, "%s", sched_failure_message(s));
+        run_record_failure(rs, name, "%s", sched_failure_message(s));
         /* A failure that is not an oracle violation still gets its event
          * line, so timelines show where the run ended. */
         trace_event e = {.kind = TRACE_VIOLATION, .step = sched_steps(s), .t_ns = sched_now_ns(s),
                          .fiber = "-", .invariant = name, .detail = sched_failure_message(s)};
-        emit_event(rs, &e);
+        run_emit_event(rs, &e);
     }
     const scenario_expect *x = &rs->sc->expect;
     if (x->deadlock)
@@ -785,7 +509,7 @@ static void judge(run_state *rs, sched *s)
                     r->expectations_checked && r->expectations[0] == '\0' &&
                     r->leaked_blocks == 0;
     if (r->outcome == SCHED_COMPLETED && r->leaked_blocks > 0 && r->failed_invariant == NULL)
-        record_failure(rs, "memory_leak", "the engine left %llu blocks allocated after close",
+        run_record_failure(rs, "memory_leak", "the engine left %llu blocks allocated after close",
                        (unsigned long long)r->leaked_blocks);
 }
 
@@ -818,14 +542,14 @@ bool run_scenario(const run_config *cfg, run_result *res)
         simfs_crash_point cp = {.nth = rs.sc->crash.file_op, .torn_bytes = rs.sc->crash.torn_bytes,
                                 .process_kill = rs.sc->crash.kind == SCENARIO_CRASH_PROCESS_KILL,
                                 .tear_others = rs.sc->crash.tear_last_write,
-                                .fn = on_crash_point, .arg = &rs};
+                                .fn = run_on_crash_point, .arg = &rs};
         simfs_set_crash_point(rs.fs, &cp);
     }
     port_sim_set_fs(rs.fs);
     timing_model tm = rs.sc->device.timing;
     tm.seed = cfg->seed; /* profile sampling follows the run's seed */
     port_sim_set_timing(&tm);
-    port_sim_set_fault_hook(fault_point, &rs);
+    port_sim_set_fault_hook(run_fault_point, &rs);
     sched_config sc = {
         .seed = cfg->seed,
         .max_steps = cfg->max_steps ? cfg->max_steps : rs.sc->schedule.max_steps,
@@ -842,7 +566,7 @@ bool run_scenario(const run_config *cfg, run_result *res)
     port_sim_run_begin();
     port_sim_set_race_hook(on_race, &rs);
     port_sim_track_begin();
-    res->outcome = sched_run(rs.s, root_main, &rs);
+    res->outcome = sched_run(rs.s, run_root_main, &rs);
     port_sim_set_race_hook(NULL, NULL);
     size_t leaked = 0;
     port_sim_track_end(&leaked, NULL);
@@ -857,6 +581,12 @@ bool run_scenario(const run_config *cfg, run_result *res)
         res->first_divergence_step = sched_policy_forced_first_divergence(policy);
     }
     current_run = NULL;
+    /* Expectations about what happened are judged now that every fiber
+     * has finished: the close's events (a flush) count too. */
+    if (rs.judge_at_end) {
+        expect_check_at_end(&rs.expect, res);
+        reads_check(&rs.reads, res);
+    }
     judge(&rs, rs.s);
     summary_line(&rs);
     sched_destroy(rs.s);
@@ -866,7 +596,7 @@ bool run_scenario(const run_config *cfg, run_result *res)
     port_sim_set_timing(NULL);
     port_sim_set_fault_hook(NULL, NULL);
     if (cfg->export_dir != NULL)
-        (void)export_db(rs.fs, DB_DIR, cfg->export_dir, &res->exported_files, res->export_error,
+        (void)export_db(rs.fs, RUN_DB_DIR, cfg->export_dir, &res->exported_files, res->export_error,
                         sizeof res->export_error);
     res->crashed = rs.crashed;
     res->file_ops = simfs_file_ops(rs.fs);

@@ -257,18 +257,26 @@ typedef struct scenario_expect_write {
     int64_t seq, count;
 } scenario_expect_write;
 
-/* expect.reads[i]: when writer `writer` reaches `sync_point` for the
- * `occurrence`-th time, a get of `key` (snapshot false: made there and
- * then by the sim's "reader" fiber while the writer waits) or a snapshot
- * (snapshot true: the published last sequence there; the key is read as
- * of it at the end of the run) must see `value` (NULL: absent). */
+/* expect.reads[i]: a get of `key` (snapshot false: made by the sim's
+ * "reader" fiber while fiber `fiber` waits at `sync_point`) or a snapshot
+ * (snapshot true: the published last sequence at that moment; the key is
+ * read as of it once the writers are done) must see `value` (NULL:
+ * absent).  The moment: `fiber`'s occurrence-th arrival at `sync_point`,
+ * counted from the start, or from the step condition if there is one (the
+ * nth event matching `after`, or the end of scheduling step `step`); a
+ * snapshot may have a step condition alone (sync_point NULL): it is taken
+ * right after that event or step. */
 typedef struct scenario_read {
     char *key;
     char *value;
     bool snapshot;
-    char writer[SCENARIO_MAX_NAME];
-    char *sync_point;
-    uint64_t occurrence;
+    char fiber[SCENARIO_MAX_NAME]; /* a writer, "main", "flush", "crasher"; "": none */
+    char *sync_point;              /* NULL: the step condition alone */
+    uint64_t occurrence;           /* default 1 */
+    bool has_after;
+    scenario_event_spec after;     /* with has_after */
+    uint64_t nth;                  /* with has_after: the nth matching event (default 1) */
+    uint64_t step;                 /* 0: none */
 } scenario_read;
 
 typedef struct scenario_expect {

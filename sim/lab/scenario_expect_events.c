@@ -157,8 +157,8 @@ static bool parse_filter(json_check *c, const json_doc_node *v, int kind, char *
     return json_check_fail(c, v, JSON_CHECK_AT_VALUE, "%s: cannot be matched", word);
 }
 
-/* "[first|last] KIND KEY=VALUE ..." into spec. */
-static bool parse_spec(json_check *c, const json_doc_node *v, scenario_event_spec *spec)
+/* "[first|last] KIND KEY=VALUE ..." into spec (scenario_schema.h). */
+bool scenario_parse_event_spec(json_check *c, const json_doc_node *v, scenario_event_spec *spec)
 {
     if (v->type != JSON_DOC_STRING)
         return json_check_fail(c, v, JSON_CHECK_AT_VALUE,
@@ -206,12 +206,12 @@ static bool parse_spec(json_check *c, const json_doc_node *v, scenario_event_spe
 
 static bool parse_before(json_check *c, const json_doc_node *v, void *member)
 {
-    return parse_spec(c, v, &((scenario_expect_order *)member)->before);
+    return scenario_parse_event_spec(c, v, &((scenario_expect_order *)member)->before);
 }
 
 static bool parse_after(json_check *c, const json_doc_node *v, void *member)
 {
-    return parse_spec(c, v, &((scenario_expect_order *)member)->after);
+    return scenario_parse_event_spec(c, v, &((scenario_expect_order *)member)->after);
 }
 
 static const json_check_field order_fields[] = {
@@ -382,8 +382,8 @@ static bool check_name_ref(scenario_loader *l, const char *name, const json_doc_
     return json_check_fail_unknown(&l->check, at, JSON_CHECK_AT_VALUE, "fiber", name, names, n);
 }
 
-static bool check_spec_refs(scenario_loader *l, const scenario_event_spec *spec,
-                            const json_doc_node *at)
+bool scenario_check_event_spec_refs(scenario_loader *l, const scenario_event_spec *spec,
+                                    const json_doc_node *at)
 {
     for (size_t i = 0; i < spec->filter_count; i++) {
         const scenario_event_filter *f = &spec->filters[i];
@@ -430,8 +430,8 @@ bool scenario_expect_check_event_refs(scenario_loader *l, const json_doc_node *e
     list = member_of(expect, "order");
     for (size_t i = 0; i < e->order_count; i++) {
         const json_doc_node *obj = json_doc_at(list, i);
-        if (!check_spec_refs(l, &e->order[i].before, member_of(obj, "before")) ||
-            !check_spec_refs(l, &e->order[i].after, member_of(obj, "after")))
+        if (!scenario_check_event_spec_refs(l, &e->order[i].before, member_of(obj, "before")) ||
+            !scenario_check_event_spec_refs(l, &e->order[i].after, member_of(obj, "after")))
             return false;
     }
     return true;
@@ -439,7 +439,7 @@ bool scenario_expect_check_event_refs(scenario_loader *l, const json_doc_node *e
 
 /* ---------------------------------------------------------------- free */
 
-static void free_spec(scenario_event_spec *s)
+void scenario_event_spec_free(scenario_event_spec *s)
 {
     for (size_t i = 0; i < s->filter_count; i++) {
         free(s->filters[i].key);
@@ -455,8 +455,8 @@ void scenario_expect_free_events(scenario_expect *e)
     free(e->wal_records);
     free(e->writes);
     for (size_t i = 0; i < e->order_count; i++) {
-        free_spec(&e->order[i].before);
-        free_spec(&e->order[i].after);
+        scenario_event_spec_free(&e->order[i].before);
+        scenario_event_spec_free(&e->order[i].after);
     }
     free(e->order);
 }

@@ -105,6 +105,14 @@ void scenario_expect_free_events(scenario_expect *e);
 bool scenario_expect_parse_reads(json_check *c, const json_doc_node *v, void *member);
 bool scenario_expect_check_read_refs(scenario_loader *l, const json_doc_node *expect);
 void scenario_expect_free_reads(scenario_expect *e);
+/* An event spec "[first|last] KIND KEY=VALUE ..." (scenario.h) at v into
+ * spec; its writer and fiber names, checked once the writers are known
+ * (at: where to report); its freeing.  scenario_expect_events.c; the
+ * reads' step conditions use them too. */
+bool scenario_parse_event_spec(json_check *c, const json_doc_node *v, scenario_event_spec *spec);
+bool scenario_check_event_spec_refs(scenario_loader *l, const scenario_event_spec *spec,
+                                    const json_doc_node *at);
+void scenario_event_spec_free(scenario_event_spec *s);
 /* A sync point name of the engine, else an "unknown sync point" error at
  * v (with "did you mean").  scenario.c's pins use it too. */
 bool scenario_check_sync_point(json_check *c, const json_doc_node *v, const char *name);
