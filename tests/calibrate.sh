@@ -38,7 +38,7 @@ check "device: manifest-slow-fails fails (the write is not durable at the crash)
 
 # --- calibrate ---------------------------------------------------------------
 check "calibrate writes a profile and prints every figure" sh -c "
-    '$wtlab' calibrate '$cal/real-4x25.jsonl' -o '$tmp/p.json' > '$tmp/c.out' &&
+    '$wtlab' calibrate '$cal/real-4x25.jsonl' -o '$tmp/p.json' --cores 2 > '$tmp/c.out' &&
     grep -q '^wal append: .* n=' '$tmp/c.out' && grep -q '^wal sync: .*DKW' '$tmp/c.out' &&
     grep -q '^memtable insert: .* n=' '$tmp/c.out' && grep -q '^wake-up latency: .* n=' '$tmp/c.out' &&
     grep -q '^wake cost: ' '$tmp/c.out' && grep -q '^waits: .*parked' '$tmp/c.out' &&

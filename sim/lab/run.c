@@ -456,7 +456,7 @@ static void writer_main(void *arg)
     wt_batch_init(&wb);
     for (size_t i = 0; i < sw->batch_count; i++) {
         const scenario_batch *b = &sw->batches[i];
-        if (b->think_ns) port_sleep_ns(b->think_ns);
+        if (b->think_ns) port_sim_busy_ns(b->think_ns); /* the caller's own work: CPU */
         fill_batch(&wb, b);
         wt_write_options wo = {.sync = b->sync, .disable_wal = b->disable_wal,
                                .no_slowdown = b->no_slowdown,
@@ -831,6 +831,7 @@ bool run_scenario(const run_config *cfg, run_result *res)
         .max_steps = cfg->max_steps ? cfg->max_steps : rs.sc->schedule.max_steps,
         .tick_ns = rs.sc->schedule.tick_ns,
         .wake_ns = rs.sc->schedule.wake_ns,
+        .cpu = rs.sc->device.cpu,
         .policy = policy,
         .hooks = {.arg = &rs, .on_decision = on_decision, .on_event = on_event,
                   .on_sync_point = on_sync_point, .after_step = after_step,
