@@ -16,6 +16,10 @@
  * schedule.tick_ns unless the scenario sets them; with "wake_cost":
  * "sampled" the waker's cost is sampled from the profile's wake_cost
  * distribution instead of its median wake_ns.  A profile path is relative to the scenario file's directory.
+ * "cpu" (the CPU model, scheduler.h) comes from the scenario, else the
+ * profile; with one, the profile's wake latency is sampled only with
+ * "switch": "sampled" (as the dispatch delay).  "think": "profile" gives
+ * batches without think_ns the profile's think time.
  */
 #include <assert.h>
 #include <stdio.h>
