@@ -9,7 +9,8 @@
  * resumed; their stacks are re-armed by the next run.
  *
  * Invariants: exactly one fiber is `current` while a run executes; a
- * fiber is a candidate iff RUNNABLE; decisions are recorded iff more than
+ * fiber is a candidate iff RUNNABLE (with a CPU model: and it holds a core
+ * or one is free; at most cpu.cores fibers hold one); decisions are recorded iff more than
  * one candidate remained after spinners were passed over; candidates are
  * always listed in ascending id order, so a run depends only on the seed,
  * the policy and the program.
