@@ -340,8 +340,18 @@ void port_unpark(port_atomic_u32 *word)
      * is busy for the scenario's schedule.wake_ns (or a sample of the
      * profile's wake cost) while others run. */
     if (sched_wake_all(s, word) == 0) return;
-    uint64_t ns = timing_set ? timing_wake_cost_ns(&timing, sched_wake_ns(s)) : sched_wake_ns(s);
-    if (ns > 0) sched_busy_ns(s, ns); /* CPU work: keeps the core (CPU model) */
+    uint64_t fixed = sched_wake_ns(s);
+    uint64_t ns = timing_set ? timing_wake_cost_ns(&timing, fixed) : fixed;
+    /* Under a CPU model a sampled cost above the fixed one is the waker
+     * preempted by the thread it woke: it computes `fixed` on its core and
+     * waits the rest off it (then queues for a core again). */
+    bool split = sched_cpu_model(s)->cores > 0 && ns > fixed;
+    if (split) {
+        if (fixed > 0) sched_busy_ns(s, fixed);
+        sched_sleep_ns(s, ns - fixed);
+    } else if (ns > 0) {
+        sched_busy_ns(s, ns); /* CPU work: keeps the core (CPU model) */
+    }
 }
 
 /* -------------------------------------------------------- mutex, condvar */
