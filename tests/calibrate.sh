@@ -27,7 +27,7 @@ fails_naming() {
     cat "$tmp/f.out"
     [ $st -eq 1 ] && grep -q -- "$2" "$tmp/f.out"
 }
-echo "1..46"
+echo "1..47"
 
 # --- costs per file kind and memtable insert: meets / fails --------------
 for s in wal-sync-slow-meets insert-cost-meets insert-kib-meets manifest-fast-meets; do
@@ -122,7 +122,7 @@ gap() {
 }
 gap_at_least() { gap "$1" && [ "$gap_ns" -ge "$2" ]; }
 gap_below() { gap "$1" && [ "$gap_ns" -lt "$2" ]; }
-for k in cores1 cores2 nocpu; do
+for k in cores1 cores2 nocpu cores1-other; do
     "$wtlab" run "$cpu/think-$k.json" -q -o "$tmp/cpu-$k.jsonl" > /dev/null 2>&1
 done
 check "cpu: one core, two writers computing 1 ms each serialise (b begins >= 1 ms after a)" \
@@ -130,6 +130,8 @@ check "cpu: one core, two writers computing 1 ms each serialise (b begins >= 1 m
 check "cpu: two cores, the same writers overlap (b begins < 1 us after a)" \
     gap_below "$tmp/cpu-cores2.jsonl" 1000
 check "cpu: without a CPU model they overlap too" gap_below "$tmp/cpu-nocpu.jsonl" 1000
+check "cpu: other_ns 0.5 ms: a core given up while b waits serves other work first (>= 1.5 ms)" \
+    gap_at_least "$tmp/cpu-cores1-other.jsonl" 1500000
 "$wtlab" run "$cpu/think-profile.json" -q -o "$tmp/cpu-prof.jsonl" > /dev/null 2>&1
 check "cpu: the profile's one core and think time (\"think\": \"profile\", 0.5 ms) serialise" \
     gap_at_least "$tmp/cpu-prof.jsonl" 500000

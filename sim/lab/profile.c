@@ -185,7 +185,7 @@ bool profile_load_file(const char *path, device_profile *p, char *err, size_t ca
 }
 
 struct cpu_raw {
-    uint64_t cores, switch_ns, slice_ns;
+    uint64_t cores, switch_ns, slice_ns, other_ns;
     bool wake_preempt;
     bool switch_sampled;
 };
@@ -202,12 +202,14 @@ static bool check_switch(json_check *c, const json_doc_node *v, void *member)
 static bool parse_cpu_object(json_check *c, const json_doc_node *v, sched_cpu *cpu,
                              bool *switch_sampled)
 {
-    struct cpu_raw raw = {0, 0, 0, false, false};
+    struct cpu_raw raw = {0, 0, 0, 0, false, false};
     static const json_check_field fields[] = {
         {.key = "cores", .kind = JSON_CHECK_U64, .offset = 0, .min = 0, .max = SCHED_MAX_CORES,
          .required = true},
         {.key = "switch_ns", .kind = JSON_CHECK_U64, .offset = offsetof(struct cpu_raw, switch_ns), .max = INT64_MAX},
         {.key = "slice_ns", .kind = JSON_CHECK_U64, .offset = offsetof(struct cpu_raw, slice_ns),
+         .max = INT64_MAX},
+        {.key = "other_ns", .kind = JSON_CHECK_U64, .offset = offsetof(struct cpu_raw, other_ns),
          .max = INT64_MAX},
         {.key = "wake_preempt", .kind = JSON_CHECK_BOOL,
          .offset = offsetof(struct cpu_raw, wake_preempt)},
@@ -219,7 +221,8 @@ static bool parse_cpu_object(json_check *c, const json_doc_node *v, sched_cpu *c
     if (!json_check_fields(c, v, fields, n, &raw)) return false;
     if (switch_sampled != NULL) *switch_sampled = raw.switch_sampled;
     *cpu = (sched_cpu){.cores = (uint32_t)raw.cores, .switch_ns = raw.switch_ns,
-                       .slice_ns = raw.slice_ns, .wake_preempt = raw.wake_preempt};
+                       .slice_ns = raw.slice_ns, .wake_preempt = raw.wake_preempt,
+                       .other_ns = raw.other_ns};
     return true;
 }
 

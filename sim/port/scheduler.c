@@ -42,6 +42,8 @@ struct sched {
     uint32_t *pool;
     size_t npool, pool_cap;
     uint32_t cands[SCHED_MAX_FIBERS];
+    uint64_t other_until[SCHED_MAX_CORES]; /* CPU model: cores serving other work, until */
+    uint32_t nother;
 };
 
 static sched *running_sched;
@@ -285,6 +287,8 @@ static uint64_t next_wake(const sched *s)
     for (size_t i = 0; i < s->nfibers; i++)
         if (s->fibers[i]->state == SCHED_SLEEPING && s->fibers[i]->wake_ns < t)
             t = s->fibers[i]->wake_ns;
+    for (uint32_t i = 0; i < s->nother; i++)
+        if (s->other_until[i] < t) t = s->other_until[i];
     return t;
 }
 
@@ -363,16 +367,30 @@ static void wake_preemptions(sched *s)
  * have used up their slice.  Returns the number of free cores. */
 static uint32_t cpu_settle(sched *s)
 {
-    uint32_t used = 0;
+    const sched_cpu *cpu = &s->cfg.cpu;
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < s->nother; i++) /* other work done with its cores */
+        if (s->other_until[i] > s->now_ns) s->other_until[kept++] = s->other_until[i];
+    s->nother = kept;
     bool waiting = false;
     for (size_t i = 0; i < s->nfibers; i++) {
         sched_fiber *f = s->fibers[i];
-        bool keeps = f->state == SCHED_RUNNABLE || (f->state == SCHED_SLEEPING && f->busy);
-        if (f->on_core && !keeps) f->on_core = false;
-        used += f->on_core;
         waiting = waiting || (f->state == SCHED_RUNNABLE && !f->on_core);
     }
-    const sched_cpu *cpu = &s->cfg.cpu;
+    uint32_t used = 0; /* fibers on a core, then plus the cores serving other work */
+    for (size_t i = 0; i < s->nfibers; i++) {
+        sched_fiber *f = s->fibers[i];
+        bool keeps = f->state == SCHED_RUNNABLE || (f->state == SCHED_SLEEPING && f->busy);
+        if (f->on_core && !keeps) {
+            f->on_core = false;
+            if (waiting && cpu->other_ns > 0) {
+                assert(s->nother < SCHED_MAX_CORES);
+                s->other_until[s->nother++] = s->now_ns + cpu->other_ns;
+            }
+        }
+        used += f->on_core;
+    }
+    used += s->nother;
     assert(used <= cpu->cores);
     if (!waiting || used < cpu->cores) return cpu->cores - used;
     if (cpu->wake_preempt) wake_preemptions(s);

@@ -160,13 +160,17 @@ typedef struct sched_hooks {
  * fiber woken from a block or an I/O sleep is ready after switch_ns (the
  * wake-up's dispatch delay) and then waits for a core: ready fibers are
  * candidates only while a core is free, so which of them gets it is a
- * decision of the policy like any other (and replays the same way).  The
+ * decision of the policy like any other (and replays the same way).  With
+ * other_ns, a core given up while fibers wait for one first serves the
+ * machine's other work for other_ns (an idle core is taken at once).  The
  * per-step tick cost is charged to the one clock as before. */
 typedef struct sched_cpu {
     uint32_t cores;       /* 0: no CPU model */
     uint64_t switch_ns;   /* woken -> ready for a core */
     uint64_t slice_ns;    /* preemption while others are ready; 0: never */
     bool wake_preempt;    /* a woken fiber that finds no free core takes its waker's */
+    uint64_t other_ns;    /* the machine's other load: a core given up while fibers
+                             wait for one serves other work this long first; 0: none */
 } sched_cpu;
 
 enum { SCHED_MAX_CORES = 1024 };
