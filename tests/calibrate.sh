@@ -27,7 +27,7 @@ fails_naming() {
     cat "$tmp/f.out"
     [ $st -eq 1 ] && grep -q -- "$2" "$tmp/f.out"
 }
-echo "1..47"
+echo "1..48"
 
 # --- costs per file kind and memtable insert: meets / fails --------------
 for s in wal-sync-slow-meets insert-cost-meets insert-kib-meets manifest-fast-meets; do
@@ -162,6 +162,9 @@ check "cpu: switch sampled needs a profile (exit 2)" bad_cpu '{"cores": 2, "swit
 check "cpu: a profile's cpu has no \"switch\" (exit 2)" expect_status 2 \
     "bad-profile-cpu.json:6:22: /cpu/switch: unknown key" \
     "$wtlab" run "$cpu/use-bad-profile-cpu.json" -q -o "$tmp/x.jsonl"
+check "cpu: a profile's cpu needs a core (exit 2)" expect_status 2 \
+    "bad-profile-cpu0.json:6:19: /cpu/cores: a profile's cpu needs at least 1 core" \
+    "$wtlab" run "$cpu/use-bad-profile-cpu0.json" -q -o "$tmp/x.jsonl"
 
 # --- compare -------------------------------------------------------------------
 check "compare: two identical traces, zero difference everywhere" sh -c "

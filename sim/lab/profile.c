@@ -219,6 +219,11 @@ static bool parse_cpu_object(json_check *c, const json_doc_node *v, sched_cpu *c
     /* A profile's cpu has no "switch" (the last field). */
     size_t n = sizeof fields / sizeof fields[0] - (switch_sampled == NULL);
     if (!json_check_fields(c, v, fields, n, &raw)) return false;
+    /* A profile's cpu is a model (0 cores is the scenario's way to turn
+     * one off), so what loads is what profile_write writes back. */
+    if (switch_sampled == NULL && raw.cores == 0)
+        return json_check_fail(c, json_doc_get(v, "cores"), JSON_CHECK_AT_VALUE,
+                               "a profile's cpu needs at least 1 core (leave \"cpu\" out for none)");
     if (switch_sampled != NULL) *switch_sampled = raw.switch_sampled;
     *cpu = (sched_cpu){.cores = (uint32_t)raw.cores, .switch_ns = raw.switch_ns,
                        .slice_ns = raw.slice_ns, .wake_preempt = raw.wake_preempt,
@@ -266,9 +271,10 @@ void profile_write(FILE *out, const device_profile *p, const char *measured)
     fprintf(out, "},\n  \"writers\": {\"think_ns\": %" PRIu64 "}", p->think_ns);
     if (p->cpu.cores > 0)
         fprintf(out, ",\n  \"cpu\": {\"cores\": %" PRIu32 ", \"switch_ns\": %" PRIu64
-                     ", \"slice_ns\": %" PRIu64 ", \"wake_preempt\": %s}",
+                     ", \"slice_ns\": %" PRIu64 ", \"wake_preempt\": %s, \"other_ns\": %" PRIu64
+                     "}",
                 p->cpu.cores, p->cpu.switch_ns, p->cpu.slice_ns,
-                p->cpu.wake_preempt ? "true" : "false");
+                p->cpu.wake_preempt ? "true" : "false", p->cpu.other_ns);
     if (measured != NULL && measured[0] != '\0') fprintf(out, ",\n  \"measured\": {\n%s\n  }", measured);
     fputs("\n}\n", out);
 }

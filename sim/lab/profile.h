@@ -14,7 +14,8 @@
  *                 "wake_cost": {"quantiles": [N, ...]},
  *                 "tick_ns": N},      (wake_cost and tick_ns optional)
  *    "writers": {"think_ns": N},
- *    "cpu": {"cores": N, "switch_ns": N, "slice_ns": N},   (optional)
+ *    "cpu": {"cores": N, "switch_ns": N, "slice_ns": N,     (optional;
+ *            "wake_preempt": B, "other_ns": N},             cores >= 1)
  *    "measured": {...}}
  *
  * A distribution is 1 to TIMING_DIST_MAX_POINTS equally spaced quantiles
@@ -58,12 +59,13 @@ typedef struct device_profile {
 bool profile_load_file(const char *path, device_profile *p, char *err, size_t cap,
                        bool *unreadable);
 
-/* A "cpu" object ({"cores": N, "switch_ns": N, "slice_ns": N}; cores
- * 0..SCHED_MAX_CORES, 0 = no CPU model) into *cpu, for profiles and the
- * scenario's device.cpu.  false: the error is in c. */
+/* A profile's "cpu" object ({"cores": N, "switch_ns": N, "slice_ns": N,
+ * "wake_preempt": B, "other_ns": N}; cores 1..SCHED_MAX_CORES) into *cpu.
+ * false: the error is in c. */
 bool profile_parse_cpu(json_check *c, const json_doc_node *v, sched_cpu *cpu);
-/* The same plus the scenario-only key "switch": "fixed" (switch_ns, the
- * default) or "sampled" (*switch_sampled set). */
+/* The scenario's device.cpu: the same keys, cores 0 allowed (no CPU
+ * model), plus "switch": "fixed" (switch_ns, the default) or "sampled"
+ * (*switch_sampled set). */
 bool profile_parse_scenario_cpu(json_check *c, const json_doc_node *v, sched_cpu *cpu,
                                 bool *switch_sampled);
 
