@@ -4,8 +4,12 @@
 # and one that fails it), device profiles (deterministic sampling,
 # malformed ones refused with FILE:LINE:COL: /key/path: message, exit 2),
 # `wtlab calibrate` on a small real trace (tests/data/calibrate/, from
-# `wtbench --threads 4 --sync --num 25 --trace`) and `wtlab compare`
-# (two identical traces: zero difference).  TAP output.
+# `wtbench --threads 4 --sync --num 25 --trace`), `wtlab compare`
+# (two identical traces: zero difference) and the CPU model (device.cpu,
+# tests/data/cpu/): compute-bound writers serialise on one core and overlap
+# on two, read from the trace's virtual times (never wall time); runs with
+# it are deterministic and replay; malformed "cpu" keys are refused.
+# TAP output.
 set -u
 wtlab=$1 src=$2
 . "$(dirname "$0")/tap.sh"
@@ -23,7 +27,7 @@ fails_naming() {
     cat "$tmp/f.out"
     [ $st -eq 1 ] && grep -q -- "$2" "$tmp/f.out"
 }
-echo "1..31"
+echo "1..48"
 
 # --- costs per file kind and memtable insert: meets / fails --------------
 for s in wal-sync-slow-meets insert-cost-meets insert-kib-meets manifest-fast-meets; do
@@ -38,7 +42,7 @@ check "device: manifest-slow-fails fails (the write is not durable at the crash)
 
 # --- calibrate ---------------------------------------------------------------
 check "calibrate writes a profile and prints every figure" sh -c "
-    '$wtlab' calibrate '$cal/real-4x25.jsonl' -o '$tmp/p.json' > '$tmp/c.out' &&
+    '$wtlab' calibrate '$cal/real-4x25.jsonl' -o '$tmp/p.json' --cores 2 > '$tmp/c.out' &&
     grep -q '^wal append: .* n=' '$tmp/c.out' && grep -q '^wal sync: .*DKW' '$tmp/c.out' &&
     grep -q '^memtable insert: .* n=' '$tmp/c.out' && grep -q '^wake-up latency: .* n=' '$tmp/c.out' &&
     grep -q '^wake cost: ' '$tmp/c.out' && grep -q '^waits: .*parked' '$tmp/c.out' &&
@@ -100,6 +104,67 @@ check "device: wake_cost sampled needs a profile" expect_status 2 \
 check "profile: no such file, named at the scenario's /device/profile" expect_status 2 \
     "use-nothere.json:1:37: /device/profile: .*nothere.json: cannot open" \
     "$wtlab" run "$b/use-nothere.json" -q -o "$tmp/x.jsonl"
+
+# --- the CPU model (device.cpu) -------------------------------------------------
+cpu=$src/tests/data/cpu
+# t_of TRACE WRITER: the virtual time of WRITER's first write_begin.
+t_of() {
+    grep "\"ev\":\"write_begin\",\"writer\":\"$2\"" "$1" | head -n 1 | sed 's/.*"t":\([0-9]*\).*/\1/'
+}
+# gap_at_least TRACE NS / gap_below TRACE NS: |t(b) - t(a)| against NS.
+gap() {
+    a=$(t_of "$1" a) b=$(t_of "$1" b)
+    [ -n "$a" ] && [ -n "$b" ] || return 1
+    d=$((b - a))
+    [ $d -lt 0 ] && d=$((-d))
+    echo "write_begin a=$a b=$b gap=$d"
+    gap_ns=$d
+}
+gap_at_least() { gap "$1" && [ "$gap_ns" -ge "$2" ]; }
+gap_below() { gap "$1" && [ "$gap_ns" -lt "$2" ]; }
+for k in cores1 cores2 nocpu cores1-other; do
+    "$wtlab" run "$cpu/think-$k.json" -q -o "$tmp/cpu-$k.jsonl" > /dev/null 2>&1
+done
+check "cpu: one core, two writers computing 1 ms each serialise (b begins >= 1 ms after a)" \
+    gap_at_least "$tmp/cpu-cores1.jsonl" 1000000
+check "cpu: two cores, the same writers overlap (b begins < 1 us after a)" \
+    gap_below "$tmp/cpu-cores2.jsonl" 1000
+check "cpu: without a CPU model they overlap too" gap_below "$tmp/cpu-nocpu.jsonl" 1000
+check "cpu: other_ns 0.5 ms: a core given up while b waits serves other work first (>= 1.5 ms)" \
+    gap_at_least "$tmp/cpu-cores1-other.jsonl" 1500000
+"$wtlab" run "$cpu/think-profile.json" -q -o "$tmp/cpu-prof.jsonl" > /dev/null 2>&1
+check "cpu: the profile's one core and think time (\"think\": \"profile\", 0.5 ms) serialise" \
+    gap_at_least "$tmp/cpu-prof.jsonl" 500000
+check "cpu: ... and b waits no longer than a's 0.5 ms of think plus its write" \
+    gap_below "$tmp/cpu-prof.jsonl" 600000
+check "cpu: 8 sync writers on 2 cores pass their expectations" \
+    "$wtlab" run "$cpu/sync8.json" -q -o "$tmp/s8a.jsonl"
+"$wtlab" run "$cpu/sync8.json" -q -o "$tmp/s8b.jsonl" > /dev/null 2>&1
+check "cpu: same scenario and seed, same bytes" cmp "$tmp/s8a.jsonl" "$tmp/s8b.jsonl"
+check "cpu: the run replays exactly" "$wtlab" replay "$tmp/s8a.jsonl"
+"$wtlab" run "$cpu/sync8.json" -q --seed 4 -o "$tmp/s8c.jsonl" > /dev/null 2>&1
+check "cpu: another seed, another schedule" exits_with 1 cmp -s "$tmp/s8a.jsonl" "$tmp/s8c.jsonl"
+bad_cpu() { # bad_cpu CPU_JSON PATTERN
+    printf '{"name": "x", "device": {"cpu": %s},\n "writers": [{"name": "a", "batches": [{"puts": 1}]}]}\n' \
+        "$1" > "$tmp/badcpu.json"
+    expect_status 2 "$2" "$wtlab" run "$tmp/badcpu.json" -q -o "$tmp/x.jsonl"
+}
+check "cpu: negative cores (exit 2)" bad_cpu '{"cores": -1}' \
+    "badcpu.json:1:43: /device/cpu/cores: expected a non-negative integer, got -1"
+check "cpu: too many cores (exit 2)" bad_cpu '{"cores": 2000}' \
+    "badcpu.json:1:43: /device/cpu/cores: must be between 0 and 1024, got 2000"
+check "cpu: unknown key (exit 2)" bad_cpu '{"core": 2}' \
+    "badcpu.json:1:34: /device/cpu/core: unknown key (did you mean \"cores\"?)"
+check "cpu: cores missing (exit 2)" bad_cpu '{"switch_ns": 5}' \
+    "badcpu.json:1:33: /device/cpu/cores: required key is missing"
+check "cpu: switch sampled needs a profile (exit 2)" bad_cpu '{"cores": 2, "switch": "sampled"}' \
+    "badcpu.json:1:46: /device/cpu/switch: \"sampled\" only with a \"profile\""
+check "cpu: a profile's cpu has no \"switch\" (exit 2)" expect_status 2 \
+    "bad-profile-cpu.json:6:22: /cpu/switch: unknown key" \
+    "$wtlab" run "$cpu/use-bad-profile-cpu.json" -q -o "$tmp/x.jsonl"
+check "cpu: a profile's cpu needs a core (exit 2)" expect_status 2 \
+    "bad-profile-cpu0.json:6:19: /cpu/cores: a profile's cpu needs at least 1 core" \
+    "$wtlab" run "$cpu/use-bad-profile-cpu0.json" -q -o "$tmp/x.jsonl"
 
 # --- compare -------------------------------------------------------------------
 check "compare: two identical traces, zero difference everywhere" sh -c "

@@ -237,6 +237,17 @@ START_TEST(calibrate_recovers_known_latencies)
     check_dist_uniform(&c.profile.wal_sync, c.sync_eps, 200000, 400000, "wal sync");
     ck_assert_uint_eq(c.wake_n, GROUPS * (WRITERS - 1));
     check_dist_uniform(&c.profile.wake_latency, c.wake_eps, 10000, 50000, "wake latency");
+    /* The CPU model: the given cores; the dispatch delay is the wake-up
+     * latency's 10th percentile, 14 us for uniform 10..50 us, within the
+     * same DKW bound (in probability; 40 us wide). */
+    calibrate_set_cpu(&c, &st, 2, "test");
+    ck_assert_uint_eq(c.profile.cpu.cores, 2);
+    ck_assert_msg(fabs((double)c.profile.cpu.switch_ns - 14000) <= c.wake_eps * 40000 + 1,
+                  "switch_ns %llu", (unsigned long long)c.profile.cpu.switch_ns);
+    ck_assert_uint_eq(c.profile.cpu.slice_ns, 0);
+    calibrate_set_cpu(&c, &st, 0, "test");
+    ck_assert_uint_eq(c.profile.cpu.cores, 0);
+    ck_assert_ptr_null(c.cores_from);
     /* Inserts: both coefficients within 4 standard errors. */
     ck_assert(c.insert_kib_separable);
     ck_assert_msg(fabs(c.insert_per_entry - 800) <= 4 * c.insert_per_entry_se + 1,

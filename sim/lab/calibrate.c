@@ -4,6 +4,7 @@
  */
 #include "calibrate.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -162,6 +163,17 @@ void calibrate_fit(const trace_stats *st, const trace_stats *sim, calibration *c
     }
 }
 
+void calibrate_set_cpu(calibration *c, const trace_stats *st, uint32_t cores, const char *from)
+{
+    assert(cores <= SCHED_MAX_CORES);
+    c->profile.cpu = (sched_cpu){0};
+    c->cores_from = NULL;
+    if (cores == 0) return;
+    c->profile.cpu.cores = cores;
+    c->profile.cpu.switch_ns = stats_quantile(&st->wake_latency_ns, 0.1);
+    c->cores_from = from;
+}
+
 static double us(double ns) { return ns / 1000.0; }
 
 /* "median M us (p10 A, p90 B, p99 C; mean X +- se) n=N" */
@@ -216,6 +228,13 @@ void calibrate_print(FILE *out, const trace_stats *st, const calibration *c)
     else
         fputs(" (schedule.tick_ns: needs --steps-from SIM_TRACE)", out);
     fputc('\n', out);
+    if (c->cores_from != NULL)
+        fprintf(out, "cpu:              %" PRIu32 " cores (%s); switch_ns = p10 of the wake-up "
+                     "latency = %.1f us (n=%zu); slice_ns: not in the trace, 0\n",
+                c->profile.cpu.cores, c->cores_from, us((double)c->profile.cpu.switch_ns),
+                st->wake_latency_ns.n);
+    else
+        fputs("cpu:              no CPU model (--cores 0)\n", out);
 }
 
 static void measured_item(FILE *out, const char *name, const stats_samples *s, bool last)

@@ -17,6 +17,12 @@
  *     ns = per_entry * entries + per_kib * KiB; with entries and bytes
  *     proportional (one batch shape) per_kib is 0 and per_entry takes all.
  *   - wake cost (schedule.wake_ns) and think time: medians.
+ *   - the CPU model (calibrate_set_cpu): the core count is given (the
+ *     trace does not record it); switch_ns, a wake-up's dispatch delay on
+ *     an idle core, is the 10th percentile of the wake-up latency: the
+ *     fast wake-ups, where the woken thread found a core free.  The rest
+ *     of the distribution is waiting for a core, which the model adds by
+ *     itself.  slice_ns is not in the trace: 0 (no time-slice preemption).
  *   - the sim's time per scheduling point (schedule.tick_ns), only given
  *     a sim trace of the same workload: the real median spin phase (a
  *     follower's link to its own parking, ns) over the sim's median of the
@@ -45,12 +51,16 @@ typedef struct calibration {
     size_t insert_n;
     double insert_per_entry, insert_per_entry_se, insert_per_kib, insert_per_kib_se;
     bool insert_kib_separable;
+    const char *cores_from;           /* where the core count came from; NULL: no CPU model */
 } calibration;
 
 /* The fits.  REQUIRES: st from real traces (not checked here).  sim (may
  * be NULL): a sim trace of the same workload, whose scheduling steps per
  * spin phase give schedule.tick_ns (left out of the profile without it). */
 void calibrate_fit(const trace_stats *st, const trace_stats *sim, calibration *c);
+/* Adds the CPU model for `cores` cores (from: where the number came
+ * from, printed) to c's profile; after calibrate_fit.  cores 0: none. */
+void calibrate_set_cpu(calibration *c, const trace_stats *st, uint32_t cores, const char *from);
 /* Every figure with its spread and sample count, one per line. */
 void calibrate_print(FILE *out, const trace_stats *st, const calibration *c);
 /* The profile, with "measured" holding counts and spreads. */

@@ -103,6 +103,13 @@ SECTION(parse_memtable, memtable_fields)
 SECTION(parse_schedule, schedule_fields)
 SECTION(parse_writers, writers_fields)
 
+/* Member: the profile; its cpu (a uint32_t cores read as u64). */
+static bool parse_cpu(json_check *c, const json_doc_node *v, void *member)
+{
+    device_profile *p = member;
+    return profile_parse_cpu(c, v, &p->cpu);
+}
+
 static bool parse_measured(json_check *c, const json_doc_node *v, void *member)
 {
     (void)member;
@@ -116,6 +123,7 @@ static const json_check_field top_fields[] = {
     SUB("memtable", parse_memtable),
     SUB("schedule", parse_schedule),
     SUB("writers", parse_writers),
+    {.key = "cpu", .kind = JSON_CHECK_CUSTOM, .fn = parse_cpu},
     {.key = "measured", .kind = JSON_CHECK_CUSTOM, .fn = parse_measured},
 };
 
@@ -176,6 +184,64 @@ bool profile_load_file(const char *path, device_profile *p, char *err, size_t ca
     return ok;
 }
 
+struct cpu_raw {
+    uint64_t cores, switch_ns, slice_ns, other_ns;
+    bool wake_preempt;
+    bool switch_sampled;
+};
+
+static bool check_switch(json_check *c, const json_doc_node *v, void *member)
+{
+    static const char *const names[] = {"fixed", "sampled"};
+    size_t k;
+    if (!json_check_enum(c, v, names, 2, "switch", &k)) return false;
+    *(bool *)member = k == 1;
+    return true;
+}
+
+static bool parse_cpu_object(json_check *c, const json_doc_node *v, sched_cpu *cpu,
+                             bool *switch_sampled)
+{
+    struct cpu_raw raw = {0, 0, 0, 0, false, false};
+    static const json_check_field fields[] = {
+        {.key = "cores", .kind = JSON_CHECK_U64, .offset = 0, .min = 0, .max = SCHED_MAX_CORES,
+         .required = true},
+        {.key = "switch_ns", .kind = JSON_CHECK_U64, .offset = offsetof(struct cpu_raw, switch_ns), .max = INT64_MAX},
+        {.key = "slice_ns", .kind = JSON_CHECK_U64, .offset = offsetof(struct cpu_raw, slice_ns),
+         .max = INT64_MAX},
+        {.key = "other_ns", .kind = JSON_CHECK_U64, .offset = offsetof(struct cpu_raw, other_ns),
+         .max = INT64_MAX},
+        {.key = "wake_preempt", .kind = JSON_CHECK_BOOL,
+         .offset = offsetof(struct cpu_raw, wake_preempt)},
+        {.key = "switch", .kind = JSON_CHECK_CUSTOM,
+         .offset = offsetof(struct cpu_raw, switch_sampled), .fn = check_switch},
+    };
+    /* A profile's cpu has no "switch" (the last field). */
+    size_t n = sizeof fields / sizeof fields[0] - (switch_sampled == NULL);
+    if (!json_check_fields(c, v, fields, n, &raw)) return false;
+    /* A profile's cpu is a model (0 cores is the scenario's way to turn
+     * one off), so what loads is what profile_write writes back. */
+    if (switch_sampled == NULL && raw.cores == 0)
+        return json_check_fail(c, json_doc_get(v, "cores"), JSON_CHECK_AT_VALUE,
+                               "a profile's cpu needs at least 1 core (leave \"cpu\" out for none)");
+    if (switch_sampled != NULL) *switch_sampled = raw.switch_sampled;
+    *cpu = (sched_cpu){.cores = (uint32_t)raw.cores, .switch_ns = raw.switch_ns,
+                       .slice_ns = raw.slice_ns, .wake_preempt = raw.wake_preempt,
+                       .other_ns = raw.other_ns};
+    return true;
+}
+
+bool profile_parse_cpu(json_check *c, const json_doc_node *v, sched_cpu *cpu)
+{
+    return parse_cpu_object(c, v, cpu, NULL);
+}
+
+bool profile_parse_scenario_cpu(json_check *c, const json_doc_node *v, sched_cpu *cpu,
+                                bool *switch_sampled)
+{
+    return parse_cpu_object(c, v, cpu, switch_sampled);
+}
+
 void profile_write_dist(FILE *out, const timing_dist *d)
 {
     fputs("{\"quantiles\": [", out);
@@ -203,6 +269,12 @@ void profile_write(FILE *out, const device_profile *p, const char *measured)
     }
     if (p->tick_ns > 0) fprintf(out, ",\n               \"tick_ns\": %" PRIu64, p->tick_ns);
     fprintf(out, "},\n  \"writers\": {\"think_ns\": %" PRIu64 "}", p->think_ns);
+    if (p->cpu.cores > 0)
+        fprintf(out, ",\n  \"cpu\": {\"cores\": %" PRIu32 ", \"switch_ns\": %" PRIu64
+                     ", \"slice_ns\": %" PRIu64 ", \"wake_preempt\": %s, \"other_ns\": %" PRIu64
+                     "}",
+                p->cpu.cores, p->cpu.switch_ns, p->cpu.slice_ns,
+                p->cpu.wake_preempt ? "true" : "false", p->cpu.other_ns);
     if (measured != NULL && measured[0] != '\0') fprintf(out, ",\n  \"measured\": {\n%s\n  }", measured);
     fputs("\n}\n", out);
 }

@@ -14,6 +14,8 @@
  *                 "wake_cost": {"quantiles": [N, ...]},
  *                 "tick_ns": N},      (wake_cost and tick_ns optional)
  *    "writers": {"think_ns": N},
+ *    "cpu": {"cores": N, "switch_ns": N, "slice_ns": N,     (optional;
+ *            "wake_preempt": B, "other_ns": N},             cores >= 1)
  *    "measured": {...}}
  *
  * A distribution is 1 to TIMING_DIST_MAX_POINTS equally spaced quantiles
@@ -33,7 +35,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../port/scheduler.h"
 #include "../port/timing.h"
+#include "json_check.h"
 
 #define PROFILE_FORMAT "wtlab-profile"
 enum { PROFILE_VERSION = 1, PROFILE_MAX_TEXT = 1 << 20 };
@@ -47,12 +51,23 @@ typedef struct device_profile {
     timing_dist wake_latency;
     timing_dist wake_cost;   /* optional (count 0: not given) */
     uint64_t think_ns;
+    sched_cpu cpu;           /* optional (cores 0: not given): the CPU model */
 } device_profile;
 
 /* Loads path into *p.  false with err (cap bytes) "FILE:LINE:COL: PATH:
  * message", or "FILE: cannot open: why" with *unreadable set. */
 bool profile_load_file(const char *path, device_profile *p, char *err, size_t cap,
                        bool *unreadable);
+
+/* A profile's "cpu" object ({"cores": N, "switch_ns": N, "slice_ns": N,
+ * "wake_preempt": B, "other_ns": N}; cores 1..SCHED_MAX_CORES) into *cpu.
+ * false: the error is in c. */
+bool profile_parse_cpu(json_check *c, const json_doc_node *v, sched_cpu *cpu);
+/* The scenario's device.cpu: the same keys, cores 0 allowed (no CPU
+ * model), plus "switch": "fixed" (switch_ns, the default) or "sampled"
+ * (*switch_sampled set). */
+bool profile_parse_scenario_cpu(json_check *c, const json_doc_node *v, sched_cpu *cpu,
+                                bool *switch_sampled);
 
 /* Writes p as a profile; `measured` (may be NULL) is inserted verbatim as
  * the "measured" object's members (a JSON text without the braces). */

@@ -555,6 +555,7 @@ bool run_scenario(const run_config *cfg, run_result *res)
         .max_steps = cfg->max_steps ? cfg->max_steps : rs.sc->schedule.max_steps,
         .tick_ns = rs.sc->schedule.tick_ns,
         .wake_ns = rs.sc->schedule.wake_ns,
+        .cpu = rs.sc->device.cpu,
         .policy = policy,
         .hooks = {.arg = &rs, .on_decision = on_decision, .on_event = on_event,
                   .on_sync_point = on_sync_point, .after_step = after_step,

@@ -53,7 +53,7 @@ static void writer_main(void *arg)
     wt_batch_init(&wb);
     for (size_t i = 0; i < sw->batch_count; i++) {
         const scenario_batch *b = &sw->batches[i];
-        if (b->think_ns) port_sleep_ns(b->think_ns);
+        if (b->think_ns) port_sim_busy_ns(b->think_ns); /* the caller's own work: CPU */
         fill_batch(&wb, b);
         wt_write_options wo = {.sync = b->sync, .disable_wal = b->disable_wal,
                                .no_slowdown = b->no_slowdown,

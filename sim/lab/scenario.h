@@ -20,6 +20,7 @@
 
 #include "db.h"
 #include "status.h"
+#include "../port/scheduler.h"
 #include "../port/timing.h"
 
 enum {
@@ -91,6 +92,10 @@ typedef struct scenario_device {
     size_t fault_count;
     char *profile;           /* "profile" as written; NULL: none */
     bool sample_wake_cost;   /* "wake_cost": "sampled" (default "median") */
+    bool think_from_profile; /* "think": "profile": batches without think_ns get the profile's */
+    /* The CPU model (scheduler.h): "cpu", else the profile's, else off. */
+    sched_cpu cpu;
+    bool cpu_switch_sampled; /* "cpu": {"switch": "sampled"}: the profile's wake latency */
     /* What the run charges (timing.h), resolved at load: defaults, then
      * the profile, then the top-level costs above, then "wal", "table",
      * "manifest" and "memtable".  timing.seed is 0: the run sets it. */

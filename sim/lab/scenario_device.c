@@ -16,6 +16,10 @@
  * schedule.tick_ns unless the scenario sets them; with "wake_cost":
  * "sampled" the waker's cost is sampled from the profile's wake_cost
  * distribution instead of its median wake_ns.  A profile path is relative to the scenario file's directory.
+ * "cpu" (the CPU model, scheduler.h) comes from the scenario, else the
+ * profile; with one, the profile's wake latency is sampled only with
+ * "switch": "sampled" (as the dispatch delay).  "think": "profile" gives
+ * batches without think_ns the profile's think time.
  */
 #include <assert.h>
 #include <stdio.h>
@@ -105,6 +109,22 @@ static bool check_wake_cost(json_check *c, const json_doc_node *v, void *member)
     return true;
 }
 
+static bool check_think(json_check *c, const json_doc_node *v, void *member)
+{
+    static const char *const names[] = {"profile"};
+    size_t k;
+    if (!json_check_enum(c, v, names, 1, "think", &k)) return false;
+    *(bool *)member = true;
+    return true;
+}
+
+/* Member: the scenario_device. */
+static bool parse_cpu(json_check *c, const json_doc_node *v, void *member)
+{
+    scenario_device *d = member;
+    return profile_parse_scenario_cpu(c, v, &d->cpu, &d->cpu_switch_sampled);
+}
+
 #define D(m) offsetof(scenario, device) + offsetof(scenario_device, m)
 #define KIND(k) offsetof(scenario, device) + offsetof(scenario_device, timing) + \
                     offsetof(timing_model, file) + (k) * sizeof(timing_file_cost)
@@ -126,6 +146,10 @@ static const json_check_field device_fields[] = {
     {.key = "memtable", .kind = JSON_CHECK_CUSTOM, .offset = D(timing), .fn = parse_memtable},
     {.key = "wake_cost", .kind = JSON_CHECK_CUSTOM, .offset = D(sample_wake_cost),
      .fn = check_wake_cost},
+    {.key = "think", .kind = JSON_CHECK_CUSTOM, .offset = D(think_from_profile),
+     .fn = check_think},
+    {.key = "cpu", .kind = JSON_CHECK_CUSTOM, .offset = offsetof(scenario, device),
+     .fn = parse_cpu},
     {.key = "faults", .kind = JSON_CHECK_CUSTOM, .offset = offsetof(scenario, device), .fn = parse_faults},
 };
 
@@ -158,6 +182,14 @@ static void profile_path(const char *scenario_path, const char *rel, char *out, 
     snprintf(out, cap, "%.*s/%s", (int)(slash - scenario_path), scenario_path, rel);
 }
 
+/* "think": "profile": every batch without a think time gets ns. */
+static void apply_think(scenario *s, uint64_t ns)
+{
+    for (size_t w = 0; w < s->writer_count; w++)
+        for (size_t b = 0; b < s->writers[w].batch_count; b++)
+            if (s->writers[w].batches[b].think_ns == 0) s->writers[w].batches[b].think_ns = ns;
+}
+
 /* One cost of one kind: its own key, the top-level key, the profile's
  * value (has_profile), the default (= top-level member's default). */
 static uint64_t pick(const json_doc_node *kind_node, const json_doc_node *dev, const char *key,
@@ -179,6 +211,13 @@ bool scenario_device_finish(scenario_loader *l)
     if (d->sample_wake_cost && !has_profile)
         return json_check_fail(c, get(dev, "wake_cost"), JSON_CHECK_AT_KEY,
                                "only with a \"profile\" (it samples the profile's wake_cost)");
+    if (d->cpu_switch_sampled && !has_profile)
+        return json_check_fail(c, get(get(dev, "cpu"), "switch"), JSON_CHECK_AT_KEY,
+                               "\"sampled\" only with a \"profile\" (it samples the profile's "
+                               "wake_latency)");
+    if (d->think_from_profile && !has_profile)
+        return json_check_fail(c, get(dev, "think"), JSON_CHECK_AT_KEY,
+                               "only with a \"profile\" (it takes the profile's think time)");
     if (has_profile) {
         char path[4096], perr[1024];
         profile_path(l->base, d->profile, path, sizeof path);
@@ -215,7 +254,12 @@ bool scenario_device_finish(scenario_loader *l)
             m->insert_ns_per_entry = prof.insert_ns_per_entry;
         if (get(mem, "insert_ns_per_kib") == NULL)
             m->insert_ns_per_kib = prof.insert_ns_per_kib;
-        m->wake_latency = prof.wake_latency;
+        if (get(dev, "cpu") == NULL) d->cpu = prof.cpu;
+        /* With a CPU model the wait for a core is the wake-up latency;
+         * sampling the measured one as well would count it twice. */
+        if (d->cpu.cores == 0 || d->cpu_switch_sampled) m->wake_latency = prof.wake_latency;
+        if (d->cpu_switch_sampled) d->cpu.switch_ns = 0;
+        if (d->think_from_profile) apply_think(s, prof.think_ns);
         if (get(get(l->root, "schedule"), "wake_ns") == NULL) {
             s->schedule.wake_ns = prof.wake_ns;
             if (d->sample_wake_cost) m->wake_cost = prof.wake_cost;

@@ -37,6 +37,12 @@ typedef struct insert_note {
 } insert_note;
 static insert_note pending_insert;
 
+void port_sim_busy_ns(uint64_t ns)
+{
+    sched *s = sched_current();
+    if (s != NULL) sched_busy_ns(s, ns);
+}
+
 void port_sim_set_timing(const timing_model *m)
 {
     timing_set = m != NULL;
@@ -334,8 +340,18 @@ void port_unpark(port_atomic_u32 *word)
      * is busy for the scenario's schedule.wake_ns (or a sample of the
      * profile's wake cost) while others run. */
     if (sched_wake_all(s, word) == 0) return;
-    uint64_t ns = timing_set ? timing_wake_cost_ns(&timing, sched_wake_ns(s)) : sched_wake_ns(s);
-    if (ns > 0) sched_sleep_ns(s, ns);
+    uint64_t fixed = sched_wake_ns(s);
+    uint64_t ns = timing_set ? timing_wake_cost_ns(&timing, fixed) : fixed;
+    /* Under a CPU model a sampled cost above the fixed one is the waker
+     * preempted by the thread it woke: it computes `fixed` on its core and
+     * waits the rest off it (then queues for a core again). */
+    bool split = sched_cpu_model(s)->cores > 0 && ns > fixed;
+    if (split) {
+        if (fixed > 0) sched_busy_ns(s, fixed);
+        sched_sleep_ns(s, ns - fixed);
+    } else if (ns > 0) {
+        sched_busy_ns(s, ns); /* CPU work: keeps the core (CPU model) */
+    }
 }
 
 /* -------------------------------------------------------- mutex, condvar */
@@ -499,7 +515,7 @@ static void charge_insert(const char *name)
     uint64_t w = pending_insert.writer;
     uint64_t bytes = w < SCHED_MAX_FIBERS ? write_bytes[w] : 0;
     uint64_t ns = timing_insert_ns(&timing, pending_insert.count, bytes);
-    if (ns > 0) sched_sleep_ns(s, ns);
+    if (ns > 0) sched_busy_ns(s, ns);
 }
 
 wt_status port_fault_point(const char *name)
@@ -711,7 +727,11 @@ static void io_wait(simfs_op op, const simfs_file *f, size_t bytes)
     } else {
         ns = simfs_cost_ns(fs_or_fail(), op, bytes);
     }
-    if (s != NULL && ns > 0) sched_sleep_ns(s, ns);
+    /* An append copies into the page cache: CPU work, which keeps the
+     * core under a CPU model; sync, read and metadata calls wait for the
+     * device and give it up. */
+    if (s != NULL && ns > 0 && op == SIMFS_OP_APPEND) sched_busy_ns(s, ns);
+    else if (s != NULL && ns > 0) sched_sleep_ns(s, ns);
 }
 
 wt_status port_file_open(const char *path, port_open_mode mode, port_file **out)

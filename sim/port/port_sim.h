@@ -23,6 +23,11 @@ simfs *port_sim_fs(void);
  * costs, no insert or wake-up cost. */
 void port_sim_set_timing(const timing_model *m);
 
+/* The running fiber computes for ns of virtual time (the runner's think
+ * time): port_sleep_ns without a CPU model; with one it keeps its core
+ * (scheduler.h, sched_cpu).  Outside a run: nothing. */
+void port_sim_busy_ns(uint64_t ns);
+
 /* Answers port_fault_point(name) (NULL: never fail). */
 void port_sim_set_fault_hook(wt_status (*hook)(const char *name, void *arg), void *arg);
 

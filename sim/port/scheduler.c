@@ -9,7 +9,8 @@
  * resumed; their stacks are re-armed by the next run.
  *
  * Invariants: exactly one fiber is `current` while a run executes; a
- * fiber is a candidate iff RUNNABLE; decisions are recorded iff more than
+ * fiber is a candidate iff RUNNABLE (with a CPU model: and it holds a core
+ * or one is free; at most cpu.cores fibers hold one); decisions are recorded iff more than
  * one candidate remained after spinners were passed over; candidates are
  * always listed in ascending id order, so a run depends only on the seed,
  * the policy and the program.
@@ -41,6 +42,8 @@ struct sched {
     uint32_t *pool;
     size_t npool, pool_cap;
     uint32_t cands[SCHED_MAX_FIBERS];
+    uint64_t other_until[SCHED_MAX_CORES]; /* CPU model: cores serving other work, until */
+    uint32_t nother;
 };
 
 static sched *running_sched;
@@ -121,6 +124,7 @@ sched *sched_create(const sched_config *cfg)
     if (s->cfg.max_steps == 0) s->cfg.max_steps = UINT64_MAX;
     if (s->cfg.tick_ns == 0) s->cfg.tick_ns = 5;
     if (s->cfg.stack_bytes == 0) s->cfg.stack_bytes = 256 * 1024;
+    assert(s->cfg.cpu.cores <= SCHED_MAX_CORES);
     s->rng = cfg->seed ^ 0x5eed5eed5eed5eedull;
     s->outcome = SCHED_RUNNING;
     return s;
@@ -150,6 +154,14 @@ sched_fiber *sched_self(sched *s) { return s->current; }
 
 uint64_t sched_now_ns(const sched *s) { return s->now_ns; }
 uint64_t sched_wake_ns(const sched *s) { return s->cfg.wake_ns; }
+const sched_cpu *sched_cpu_model(const sched *s) { return &s->cfg.cpu; }
+
+uint32_t sched_cores_busy(const sched *s)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < s->nfibers; i++) n += s->fibers[i]->on_core;
+    return n;
+}
 
 uint64_t sched_steps(const sched *s) { return s->step; }
 
@@ -218,6 +230,7 @@ sched_fiber *sched_spawn(sched *s, const char *name, void (*fn)(void *), void *a
     snprintf(f->name, sizeof f->name, "%s", name);
     f->state = SCHED_RUNNABLE;
     f->wait_owner = -1;
+    f->waker = -1;
     f->pending_op = SCHED_OP_START;
     f->fn = fn;
     f->arg = arg;
@@ -274,6 +287,8 @@ static uint64_t next_wake(const sched *s)
     for (size_t i = 0; i < s->nfibers; i++)
         if (s->fibers[i]->state == SCHED_SLEEPING && s->fibers[i]->wake_ns < t)
             t = s->fibers[i]->wake_ns;
+    for (uint32_t i = 0; i < s->nother; i++)
+        if (s->other_until[i] < t) t = s->other_until[i];
     return t;
 }
 
@@ -311,6 +326,17 @@ static void report_deadlock(sched *s)
         s->cfg.hooks.on_deadlock(s->cfg.hooks.arg, s, s->message + n, sizeof s->message - n);
 }
 
+/* CPU model: the chosen fiber runs on a core (a free one if it had none;
+ * choose offers fibers without a core only while one is free). */
+static sched_fiber *take_core(sched *s, sched_fiber *f)
+{
+    if (s->cfg.cpu.cores == 0 || f->on_core) return f;
+    assert(sched_cores_busy(s) < s->cfg.cpu.cores);
+    f->on_core = true;
+    f->core_since_ns = s->now_ns;
+    return f;
+}
+
 /* f was chosen: it performs its pending operation now. */
 static sched_fiber *runs(sched *s, sched_fiber *f)
 {
@@ -318,16 +344,81 @@ static sched_fiber *runs(sched *s, sched_fiber *f)
     return f;
 }
 
+/* CPU model, wake_preempt: a woken fiber ready for a core while none is
+ * free takes its waker's, if the waker is on one and not busy (as an OS
+ * lets a task it woke preempt the waker).  Not a choice: no decision. */
+static void wake_preemptions(sched *s)
+{
+    for (size_t i = 0; i < s->nfibers; i++) {
+        sched_fiber *f = s->fibers[i];
+        if (f->state != SCHED_RUNNABLE || f->on_core || f->waker < 0) continue;
+        sched_fiber *w = s->fibers[f->waker];
+        f->waker = -1;
+        if (!w->on_core || w->state != SCHED_RUNNABLE) continue;
+        w->on_core = false;
+        f->on_core = true;
+        f->core_since_ns = s->now_ns;
+    }
+}
+
+/* CPU model: frees the cores of fibers that stopped running (blocked,
+ * I/O sleep, held, finished), then, while every core is taken and a
+ * runnable fiber waits for one, takes the core from fibers that yield or
+ * have used up their slice.  Returns the number of free cores. */
+static uint32_t cpu_settle(sched *s)
+{
+    const sched_cpu *cpu = &s->cfg.cpu;
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < s->nother; i++) /* other work done with its cores */
+        if (s->other_until[i] > s->now_ns) s->other_until[kept++] = s->other_until[i];
+    s->nother = kept;
+    bool waiting = false;
+    for (size_t i = 0; i < s->nfibers; i++) {
+        sched_fiber *f = s->fibers[i];
+        waiting = waiting || (f->state == SCHED_RUNNABLE && !f->on_core);
+    }
+    uint32_t used = 0; /* fibers on a core, then plus the cores serving other work */
+    for (size_t i = 0; i < s->nfibers; i++) {
+        sched_fiber *f = s->fibers[i];
+        bool keeps = f->state == SCHED_RUNNABLE || (f->state == SCHED_SLEEPING && f->busy);
+        if (f->on_core && !keeps) {
+            f->on_core = false;
+            if (waiting && cpu->other_ns > 0) {
+                assert(s->nother < SCHED_MAX_CORES);
+                s->other_until[s->nother++] = s->now_ns + cpu->other_ns;
+            }
+        }
+        used += f->on_core;
+    }
+    used += s->nother;
+    assert(used <= cpu->cores);
+    if (!waiting || used < cpu->cores) return cpu->cores - used;
+    if (cpu->wake_preempt) wake_preemptions(s);
+    for (size_t i = 0; i < s->nfibers; i++) {
+        sched_fiber *f = s->fibers[i];
+        if (!f->on_core || f->state != SCHED_RUNNABLE) continue;
+        bool slice_over = cpu->slice_ns > 0 && s->now_ns - f->core_since_ns >= cpu->slice_ns;
+        if (f->pending_op == SCHED_OP_YIELD || slice_over) {
+            f->on_core = false;
+            used--;
+        }
+    }
+    return cpu->cores - used;
+}
+
 /* Picks the next fiber to run; NULL when the run is over (outcome set). */
 static sched_fiber *choose(sched *s, uint32_t current)
 {
     bool jumped = false;
+    bool cpu = s->cfg.cpu.cores > 0;
     for (;;) {
         wake_sleepers(s, jumped);
+        uint32_t free_cores = cpu ? cpu_settle(s) : 0;
         size_t n = 0, busy = 0;
         for (size_t i = 0; i < s->nfibers; i++) {
             sched_fiber *f = s->fibers[i];
             if (f->state != SCHED_RUNNABLE) continue;
+            if (cpu && !f->on_core && free_cores == 0) continue; /* waits for a core */
             s->cands[n++] = f->id;
             busy += !f->spinning;
         }
@@ -353,13 +444,13 @@ static sched_fiber *choose(sched *s, uint32_t current)
                 if (!s->fibers[s->cands[i]]->spinning) s->cands[m++] = s->cands[i];
             n = m;
         }
-        if (n == 1) return runs(s, s->fibers[s->cands[0]]);
+        if (n == 1) return runs(s, take_core(s, s->fibers[s->cands[0]]));
         uint32_t pick = s->cfg.policy->pick(s->cfg.policy, s, s->cands, n, current);
         assert(pick < s->nfibers && s->fibers[pick]->state == SCHED_RUNNABLE);
         bool cur_candidate = false;
         for (size_t i = 0; i < n; i++) cur_candidate = cur_candidate || s->cands[i] == current;
         record_decision(s, s->cands, n, pick, cur_candidate ? current : UINT32_MAX);
-        return runs(s, s->fibers[pick]);
+        return runs(s, take_core(s, s->fibers[pick]));
     }
 }
 
@@ -435,6 +526,20 @@ void sched_block(sched *s, const void *obj, const char *what, int32_t owner)
     me->wait_owner = -1;
 }
 
+/* A blocked fiber is woken: runnable now, or with a CPU model after the
+ * dispatch delay (a sleep that holds no core). */
+static void woken(sched *s, sched_fiber *f)
+{
+    f->waker = s->cfg.cpu.wake_preempt && s->current != NULL ? (int32_t)s->current->id : -1;
+    if (s->cfg.cpu.cores == 0 || s->cfg.cpu.switch_ns == 0) {
+        f->state = SCHED_RUNNABLE;
+        return;
+    }
+    f->state = SCHED_SLEEPING;
+    f->busy = false;
+    f->wake_ns = s->now_ns + s->cfg.cpu.switch_ns;
+}
+
 bool sched_wake_one(sched *s, const void *obj)
 {
     sched_fiber *first = NULL;
@@ -445,8 +550,8 @@ bool sched_wake_one(sched *s, const void *obj)
             first = f;
     }
     if (first == NULL) return false;
-    first->state = SCHED_RUNNABLE;
     first->wait_obj = NULL;
+    woken(s, first);
     return true;
 }
 
@@ -456,23 +561,31 @@ size_t sched_wake_all(sched *s, const void *obj)
     for (size_t i = 0; i < s->nfibers; i++) {
         sched_fiber *f = s->fibers[i];
         if (f->state == SCHED_BLOCKED && f->wait_obj == obj) {
-            f->state = SCHED_RUNNABLE;
             f->wait_obj = NULL;
+            woken(s, f);
             n++;
         }
     }
     return n;
 }
 
-void sched_sleep_ns(sched *s, uint64_t ns)
+static void sleep_ns(sched *s, uint64_t ns, bool busy)
 {
     sched_point(s, SCHED_OP_SLEEP, NULL);
     if (ns == 0) return;
     sched_fiber *me = s->current;
     me->state = SCHED_SLEEPING;
-    me->wake_ns = s->now_ns + ns;
+    me->busy = busy && s->cfg.cpu.cores > 0;
+    /* An I/O wait ends with a wake-up: its dispatch delay follows. */
+    uint64_t dispatch = s->cfg.cpu.cores > 0 && !me->busy ? s->cfg.cpu.switch_ns : 0;
+    me->wake_ns = s->now_ns + ns + dispatch;
     reschedule(s);
+    me->busy = false;
 }
+
+void sched_sleep_ns(sched *s, uint64_t ns) { sleep_ns(s, ns, false); }
+
+void sched_busy_ns(sched *s, uint64_t ns) { sleep_ns(s, ns, true); }
 
 void sched_join(sched *s, sched_fiber *f)
 {
@@ -546,257 +659,4 @@ sched_outcome sched_run(sched *s, void (*root)(void *), void *arg)
     s->current = NULL;
     running_sched = NULL;
     return s->outcome;
-}
-
-/* --------------------------------------------------------------- policies */
-
-typedef struct random_policy {
-    sched_policy base;
-    uint64_t rng;
-} random_policy;
-
-static uint32_t random_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n, uint32_t cur)
-{
-    (void)s, (void)cur;
-    random_policy *r = (random_policy *)p;
-    return c[splitmix64(&r->rng) % n];
-}
-
-static void free_policy(sched_policy *p) { free(p); }
-
-sched_policy *sched_policy_random(uint64_t seed)
-{
-    random_policy *r = calloc(1, sizeof *r);
-    assert(r != NULL);
-    r->base = (sched_policy){.name = "random", .pick = random_pick, .destroy = free_policy};
-    r->rng = seed;
-    return &r->base;
-}
-
-/* fifo: never preempt; when the running fiber cannot go on, run the one
- * that has waited longest since it last ran (round robin). */
-typedef struct fifo_policy {
-    sched_policy base;
-    uint64_t clock;
-    uint64_t last_ran[SCHED_MAX_FIBERS];
-} fifo_policy;
-
-static uint32_t fifo_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n, uint32_t cur)
-{
-    (void)s;
-    fifo_policy *f = (fifo_policy *)p;
-    uint32_t pick = c[0];
-    for (size_t i = 0; i < n; i++) {
-        if (c[i] == cur) {
-            pick = cur;
-            break;
-        }
-        if (f->last_ran[c[i]] < f->last_ran[pick]) pick = c[i];
-    }
-    f->last_ran[pick] = ++f->clock;
-    return pick;
-}
-
-sched_policy *sched_policy_fifo(void)
-{
-    fifo_policy *f = calloc(1, sizeof *f);
-    assert(f != NULL);
-    f->base = (sched_policy){.name = "fifo", .pick = fifo_pick, .destroy = free_policy};
-    return &f->base;
-}
-
-/* pct (Burckhardt et al., ASPLOS 2010): distinct random priorities, always
- * run the highest-priority candidate; at each of depth-1 change points
- * (steps chosen in 1..expected_steps) the running fiber drops to priority
- * i, below every initial priority.  Spinners are already passed over. */
-typedef struct pct_policy {
-    sched_policy base;
-    uint64_t rng;
-    unsigned depth;
-    uint64_t change_steps[16];
-    unsigned changes;
-} pct_policy;
-
-static void pct_spawn(sched_policy *p, sched *s, sched_fiber *f)
-{
-    (void)s;
-    pct_policy *q = (pct_policy *)p;
-    /* Initial priorities sit above all change-point priorities (< 16). */
-    f->priority = 16 + (int64_t)(splitmix64(&q->rng) >> 2);
-}
-
-static void pct_step(sched_policy *p, sched *s, sched_fiber *f)
-{
-    pct_policy *q = (pct_policy *)p;
-    for (unsigned i = 0; i < q->changes; i++)
-        if (q->change_steps[i] == sched_steps(s)) f->priority = (int64_t)i + 1;
-}
-
-static uint32_t pct_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n, uint32_t cur)
-{
-    (void)p, (void)cur;
-    uint32_t pick = c[0];
-    for (size_t i = 1; i < n; i++)
-        if (sched_fiber_at(s, c[i])->priority > sched_fiber_at(s, pick)->priority) pick = c[i];
-    return pick;
-}
-
-sched_policy *sched_policy_pct(uint64_t seed, unsigned depth, uint64_t expected_steps)
-{
-    pct_policy *q = calloc(1, sizeof *q);
-    assert(q != NULL && depth >= 1 && depth <= 16);
-    q->base = (sched_policy){.name = "pct", .pick = pct_pick, .on_spawn = pct_spawn,
-                             .on_step = pct_step, .destroy = free_policy};
-    q->rng = seed ^ 0x7c7c7c7c7c7c7c7cull;
-    q->depth = depth;
-    q->changes = depth - 1;
-    for (unsigned i = 0; i < q->changes; i++)
-        q->change_steps[i] = 1 + splitmix64(&q->rng) % (expected_steps ? expected_steps : 1);
-    return &q->base;
-}
-
-/* forced: follow recorded picks, then a fallback policy. */
-typedef struct forced_policy {
-    sched_policy base;
-    char (*names)[SCHED_NAME_MAX]; /* by name instead of id, when set */
-    uint32_t *picks;
-    size_t count, next;
-    size_t divergences;
-    uint64_t first_divergence; /* step of the first pick that was not possible */
-    sched_policy *fallback;
-} forced_policy;
-
-static uint32_t forced_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n, uint32_t cur)
-{
-    forced_policy *f = (forced_policy *)p;
-    if (f->next < f->count) {
-        size_t at = f->next++;
-        for (size_t i = 0; i < n; i++) {
-            if (f->names == NULL && c[i] == f->picks[at]) return c[i];
-            if (f->names != NULL && strcmp(sched_fiber_at(s, c[i])->name, f->names[at]) == 0)
-                return c[i];
-        }
-        if (f->divergences++ == 0) f->first_divergence = sched_steps(s);
-    }
-    return f->fallback->pick(f->fallback, s, c, n, cur);
-}
-
-static void forced_spawn(sched_policy *p, sched *s, sched_fiber *fb)
-{
-    forced_policy *f = (forced_policy *)p;
-    if (f->fallback->on_spawn) f->fallback->on_spawn(f->fallback, s, fb);
-}
-
-static void forced_step(sched_policy *p, sched *s, sched_fiber *fb)
-{
-    forced_policy *f = (forced_policy *)p;
-    if (f->fallback->on_step) f->fallback->on_step(f->fallback, s, fb);
-}
-
-static void forced_destroy(sched_policy *p)
-{
-    forced_policy *f = (forced_policy *)p;
-    f->fallback->destroy(f->fallback);
-    free(f->picks);
-    free(f->names);
-    free(f);
-}
-
-sched_policy *sched_policy_forced(const uint32_t *picks, size_t count, sched_policy *fallback)
-{
-    forced_policy *f = calloc(1, sizeof *f);
-    assert(f != NULL && fallback != NULL);
-    f->base = (sched_policy){.name = "forced", .pick = forced_pick, .on_spawn = forced_spawn,
-                             .on_step = forced_step, .destroy = forced_destroy};
-    f->picks = malloc((count ? count : 1) * sizeof *picks);
-    assert(f->picks != NULL);
-    if (count) memcpy(f->picks, picks, count * sizeof *picks);
-    f->count = count;
-    f->fallback = fallback;
-    return &f->base;
-}
-
-sched_policy *sched_policy_forced_names(const char *const *names, size_t count,
-                                        sched_policy *fallback)
-{
-    forced_policy *f = (forced_policy *)sched_policy_forced(NULL, 0, fallback);
-    f->names = calloc(count ? count : 1, sizeof *f->names);
-    assert(f->names != NULL);
-    for (size_t i = 0; i < count; i++) snprintf(f->names[i], SCHED_NAME_MAX, "%s", names[i]);
-    f->count = count;
-    return &f->base;
-}
-
-size_t sched_policy_forced_divergences(const sched_policy *p)
-{
-    return ((const forced_policy *)p)->divergences;
-}
-
-uint64_t sched_policy_forced_first_divergence(const sched_policy *p)
-{
-    return ((const forced_policy *)p)->first_divergence;
-}
-
-/* explicit: the scenario's list of (fiber name, steps).  An entry whose
- * fiber cannot run is finished early; after the list, the fallback. */
-typedef struct explicit_policy {
-    sched_policy base;
-    char (*names)[SCHED_NAME_MAX];
-    uint64_t *steps;
-    size_t count, next;
-    uint64_t used;     /* steps taken from entry `next` */
-    size_t skipped;
-    sched_policy *fallback;
-} explicit_policy;
-
-static uint32_t explicit_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n, uint32_t cur)
-{
-    explicit_policy *e = (explicit_policy *)p;
-    while (e->next < e->count) {
-        for (size_t i = 0; i < n; i++) {
-            if (strcmp(sched_fiber_at(s, c[i])->name, e->names[e->next]) != 0) continue;
-            if (++e->used >= e->steps[e->next]) {
-                e->next++;
-                e->used = 0;
-            }
-            return c[i];
-        }
-        e->skipped++;
-        e->next++;
-        e->used = 0;
-    }
-    return e->fallback->pick(e->fallback, s, c, n, cur);
-}
-
-static void explicit_destroy(sched_policy *p)
-{
-    explicit_policy *e = (explicit_policy *)p;
-    e->fallback->destroy(e->fallback);
-    free(e->names);
-    free(e->steps);
-    free(e);
-}
-
-sched_policy *sched_policy_explicit(const char *const *names, const uint64_t *steps, size_t count,
-                                    sched_policy *fallback)
-{
-    explicit_policy *e = calloc(1, sizeof *e);
-    assert(e != NULL && fallback != NULL);
-    e->base = (sched_policy){.name = "explicit", .pick = explicit_pick,
-                             .destroy = explicit_destroy};
-    e->names = calloc(count ? count : 1, sizeof *e->names);
-    e->steps = calloc(count ? count : 1, sizeof *e->steps);
-    assert(e->names != NULL && e->steps != NULL);
-    for (size_t i = 0; i < count; i++) {
-        snprintf(e->names[i], SCHED_NAME_MAX, "%s", names[i]);
-        e->steps[i] = steps[i] ? steps[i] : 1;
-    }
-    e->count = count;
-    e->fallback = fallback;
-    return &e->base;
-}
-
-size_t sched_policy_explicit_skipped(const sched_policy *p)
-{
-    return ((const explicit_policy *)p)->skipped;
 }

@@ -90,6 +90,10 @@ typedef struct sched_fiber {
     int32_t wait_owner;          /* mutex waits: the holder's id, else -1 */
     uint64_t blocked_seq;        /* FIFO order among waiters */
     uint64_t wake_ns;            /* SLEEPING */
+    bool on_core;                /* CPU model: it holds a core (RUNNABLE or busy) */
+    bool busy;                   /* SLEEPING as CPU work (sched_busy_ns): keeps its core */
+    uint64_t core_since_ns;      /* CPU model: when it took its core */
+    int32_t waker;               /* CPU model, wake_preempt: who woke it (-1: none) */
     bool tick_woken;             /* its last timed wait ended because other fibers'
                                     steps advanced the clock past wake_ns (not a jump
                                     of the clock while nothing could run) */
@@ -146,12 +150,38 @@ typedef struct sched_hooks {
     void (*on_deadlock)(void *arg, sched *s, char *buf, size_t cap);
 } sched_hooks;
 
+/* The CPU model (off with cores 0, the default: every runnable fiber can
+ * run at once, as on a machine with a core per thread).  With cores = N a
+ * fiber needs one of N cores to run: it takes a free one when it is
+ * chosen, keeps it while it runs and while it is busy (sched_busy_ns:
+ * CPU work such as a memtable insert or a futex wake), and gives it up when
+ * it blocks, sleeps (I/O: sched_sleep_ns), is held, finishes, yields while
+ * others are ready, or has held it slice_ns while others are ready.  A
+ * fiber woken from a block or an I/O sleep is ready after switch_ns (the
+ * wake-up's dispatch delay) and then waits for a core: ready fibers are
+ * candidates only while a core is free, so which of them gets it is a
+ * decision of the policy like any other (and replays the same way).  With
+ * other_ns, a core given up while fibers wait for one first serves the
+ * machine's other work for other_ns (an idle core is taken at once).  The
+ * per-step tick cost is charged to the one clock as before. */
+typedef struct sched_cpu {
+    uint32_t cores;       /* 0: no CPU model */
+    uint64_t switch_ns;   /* woken -> ready for a core */
+    uint64_t slice_ns;    /* preemption while others are ready; 0: never */
+    bool wake_preempt;    /* a woken fiber that finds no free core takes its waker's */
+    uint64_t other_ns;    /* the machine's other load: a core given up while fibers
+                             wait for one serves other work this long first; 0: none */
+} sched_cpu;
+
+enum { SCHED_MAX_CORES = 1024 };
+
 typedef struct sched_config {
     uint64_t seed;          /* fiber RNG streams */
     uint64_t max_steps;
     uint64_t tick_ns;       /* virtual cost of a plain scheduling point */
     uint64_t wake_ns;       /* what waking a parked fiber costs the waker (port_unpark) */
     size_t stack_bytes;
+    sched_cpu cpu;          /* the CPU model; zero: off */
     sched_policy *policy;   /* owned by the caller */
     sched_hooks hooks;
 } sched_config;
@@ -175,7 +205,12 @@ void sched_block(sched *s, const void *obj, const char *what, int32_t owner);
 /* Wakes the longest-blocked fiber waiting on obj; false if none. */
 bool sched_wake_one(sched *s, const void *obj);
 size_t sched_wake_all(sched *s, const void *obj);
+/* Sleeps ns of virtual time waiting (I/O, a timer): with a CPU model the
+ * core is given up meanwhile. */
 void sched_sleep_ns(sched *s, uint64_t ns);
+/* Spends ns of virtual time computing: like sched_sleep_ns without a CPU
+ * model; with one the fiber keeps its core, so ready fibers wait. */
+void sched_busy_ns(sched *s, uint64_t ns);
 void sched_sync_point(sched *s, const char *name);
 void sched_emit(sched *s, const port_event *e);
 __attribute__((noreturn)) void sched_fail(sched *s, sched_outcome o, const char *message);
@@ -185,6 +220,9 @@ uint64_t sched_now_ns(const sched *s);
 /* "runnable", "blocked", "sleeping", "held" or "finished". */
 const char *sched_fiber_state_name(sched_fiber_state st);
 uint64_t sched_wake_ns(const sched *s);
+const sched_cpu *sched_cpu_model(const sched *s);
+/* Fibers holding a core now (0 without a CPU model). */
+uint32_t sched_cores_busy(const sched *s);
 uint64_t sched_steps(const sched *s);
 size_t sched_fiber_count(const sched *s);
 sched_fiber *sched_fiber_at(sched *s, uint32_t id);
