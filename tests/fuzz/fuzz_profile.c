@@ -45,7 +45,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         !same_dist(&p.wal_sync, &q.wal_sync) || p.insert_ns_per_entry != q.insert_ns_per_entry ||
         p.insert_ns_per_kib != q.insert_ns_per_kib || p.wake_ns != q.wake_ns ||
         p.tick_ns != q.tick_ns || !same_dist(&p.wake_latency, &q.wake_latency) ||
-        !same_dist(&p.wake_cost, &q.wake_cost) || p.think_ns != q.think_ns)
+        !same_dist(&p.wake_cost, &q.wake_cost) || p.think_ns != q.think_ns ||
+        p.cpu.cores != q.cpu.cores || p.cpu.switch_ns != q.cpu.switch_ns ||
+        p.cpu.slice_ns != q.cpu.slice_ns || p.cpu.wake_preempt != q.cpu.wake_preempt ||
+        p.cpu.other_ns != q.cpu.other_ns)
         abort();
     return 0;
 }
