@@ -324,18 +324,12 @@ static bool parse_schedule(json_check *c, const json_doc_node *v, void *member)
                            "must not be empty with \"policy\": \"explicit\"");
 }
 
-/* name is a writer, or with sim_fibers_too "main", "flush" or "crasher"
- * (the last only with a crash at a time), else an error at `at`. */
-static bool check_fiber_ref(scenario_loader *l, const char *name, const json_doc_node *at,
-                            bool sim_fibers_too)
+bool scenario_check_fiber_ref(json_check *c, const scenario *s, const char *name,
+                              const json_doc_node *at, const char *what, bool any_crasher)
 {
-    const scenario *s = l->s;
-    bool crasher = s->crash.when == SCENARIO_CRASH_AT_TIME;
-    if (scenario_writer_index(s, name) >= 0) return true;
-    if (!sim_fibers_too)
-        return scenario_check_writer_ref(&l->check, s, name, at, JSON_CHECK_AT_VALUE);
-    if (strcmp(name, "main") == 0 || strcmp(name, "flush") == 0 ||
-        (crasher && strcmp(name, "crasher") == 0))
+    bool crasher = any_crasher || s->crash.when == SCENARIO_CRASH_AT_TIME;
+    if (scenario_writer_index(s, name) >= 0 || strcmp(name, "main") == 0 ||
+        strcmp(name, "flush") == 0 || (crasher && strcmp(name, "crasher") == 0))
         return true;
     const char *names[SCENARIO_MAX_WRITERS + 3];
     size_t n = 0;
@@ -343,7 +337,17 @@ static bool check_fiber_ref(scenario_loader *l, const char *name, const json_doc
     names[n++] = "main";
     names[n++] = "flush";
     if (crasher) names[n++] = "crasher";
-    return json_check_fail_unknown(&l->check, at, JSON_CHECK_AT_VALUE, "fiber", name, names, n);
+    return json_check_fail_unknown(c, at, JSON_CHECK_AT_VALUE, what, name, names, n);
+}
+
+/* name is a writer, or with sim_fibers_too "main", "flush" or "crasher"
+ * (the last only with a crash at a time), else an error at `at`. */
+static bool check_fiber_ref(scenario_loader *l, const char *name, const json_doc_node *at,
+                            bool sim_fibers_too)
+{
+    if (!sim_fibers_too)
+        return scenario_check_writer_ref(&l->check, l->s, name, at, JSON_CHECK_AT_VALUE);
+    return scenario_check_fiber_ref(&l->check, l->s, name, at, "fiber", false);
 }
 
 /* Every decision names a writer or a sim fiber; every pin holds and waits

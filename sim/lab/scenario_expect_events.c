@@ -369,17 +369,10 @@ bool scenario_expect_parse_writes(json_check *c, const json_doc_node *v, void *m
 static bool check_name_ref(scenario_loader *l, const char *name, const json_doc_node *at,
                            bool fibers_too)
 {
-    const scenario *s = l->s;
-    if (name[0] == '\0' || scenario_writer_index(s, name) >= 0) return true;
-    if (fibers_too && (strcmp(name, "main") == 0 || strcmp(name, "flush") == 0 ||
-                       strcmp(name, "crasher") == 0))
-        return true;
-    if (!fibers_too) return scenario_check_writer_ref(&l->check, s, name, at, JSON_CHECK_AT_VALUE);
-    const char *names[SCENARIO_MAX_WRITERS + 3];
-    size_t n = 0;
-    for (size_t i = 0; i < s->writer_count; i++) names[n++] = s->writers[i].name;
-    names[n++] = "main", names[n++] = "flush", names[n++] = "crasher";
-    return json_check_fail_unknown(&l->check, at, JSON_CHECK_AT_VALUE, "fiber", name, names, n);
+    if (name[0] == '\0') return true;
+    if (!fibers_too)
+        return scenario_check_writer_ref(&l->check, l->s, name, at, JSON_CHECK_AT_VALUE);
+    return scenario_check_fiber_ref(&l->check, l->s, name, at, "fiber", true);
 }
 
 bool scenario_check_event_spec_refs(scenario_loader *l, const scenario_event_spec *spec,

@@ -171,26 +171,6 @@ bool scenario_expect_parse_reads(json_check *c, const json_doc_node *v, void *me
     return true;
 }
 
-/* name is a writer, "main", "flush", or "crasher" (with a crash at a
- * time), else an "unknown WHAT" error at `at` with "did you mean" (what:
- * the key it was given under, "fiber" or "writer"). */
-static bool check_fiber(scenario_loader *l, const char *name, const json_doc_node *at,
-                        const char *what)
-{
-    const scenario *s = l->s;
-    bool crasher = s->crash.when == SCENARIO_CRASH_AT_TIME;
-    if (scenario_writer_index(s, name) >= 0 || strcmp(name, "main") == 0 ||
-        strcmp(name, "flush") == 0 || (crasher && strcmp(name, "crasher") == 0))
-        return true;
-    const char *names[SCENARIO_MAX_WRITERS + 3];
-    size_t n = 0;
-    for (size_t i = 0; i < s->writer_count; i++) names[n++] = s->writers[i].name;
-    names[n++] = "main";
-    names[n++] = "flush";
-    if (crasher) names[n++] = "crasher";
-    return json_check_fail_unknown(&l->check, at, JSON_CHECK_AT_VALUE, what, name, names, n);
-}
-
 /* The read's fiber, sync point and event refer to things that exist. */
 static bool check_at_refs(scenario_loader *l, const scenario_read *r, const json_doc_node *at)
 {
@@ -198,7 +178,7 @@ static bool check_at_refs(scenario_loader *l, const scenario_read *r, const json
     const char *what = who ? "fiber" : "writer";
     if (who == NULL) who = json_doc_get(at, "writer");
     if (r->sync_point != NULL &&
-        (!check_fiber(l, r->fiber, who, what) ||
+        (!scenario_check_fiber_ref(&l->check, l->s, r->fiber, who, what, false) ||
          !scenario_check_sync_point(&l->check, json_doc_get(at, "sync_point"), r->sync_point)))
         return false;
     return !r->has_after ||

@@ -70,6 +70,11 @@ bool scenario_alloc_array(json_check *c, const json_doc_node *at, size_t n, size
 /* name is one of s's writers, else an "unknown writer" error at `at`. */
 bool scenario_check_writer_ref(json_check *c, const scenario *s, const char *name,
                                const json_doc_node *at, json_check_where w);
+/* name is a writer, "main", "flush", or "crasher" (with any_crasher, or
+ * when s crashes at a time), else an "unknown WHAT" error with "did you
+ * mean" at `at`'s value. */
+bool scenario_check_fiber_ref(json_check *c, const scenario *s, const char *name,
+                              const json_doc_node *at, const char *what, bool any_crasher);
 
 /* scenario_device.c: "device" (whole target: the scenario); the defaults
  * (from set_defaults); and, once all is loaded, the timing model resolved
