@@ -29,11 +29,7 @@
 #include "table.h"
 
 enum {
-    /* Memtable arena block: 8 MiB, RocksDB's arena_block_size for its
-     * default 64 MiB write buffer (write_buffer_size / 8), and big enough
-     * for the pthreads port to back it with huge pages (port_alloc).  The
-     * memtable's memory usage does not depend on it (arena.c). */
-    DB_ARENA_BLOCK = 8 << 20,
+    DB_ARENA_BLOCK = 1 << 20,
     DB_ERROR_DETAIL_MAX = 256,   /* wt_db_error_detail's text */
 };
 

@@ -649,6 +649,31 @@ HARNESS_TEST(test_readers_during_inserts)
              !serial, 0);
 }
 
+/* Regular blocks grow (1, 2, 4, 8, 8, ... x block_bytes): 64 KiB in
+ * 8-byte pieces from 1 KiB blocks fits in 3 + 57 / 8 = 11 blocks, not 64.
+ * 8-byte pieces leave no tail unused, so usage - requested is only the
+ * block headers: at least 8 bytes each (a pointer), so 64 blocks would
+ * cost >= 512 bytes; 11 blocks of a few words cost far less. */
+HARNESS_TEST(test_arena_growth)
+{
+    (void)arg;
+    arena *a = arena_create(1024);
+    enum { PIECE = 8, TOTAL = 64 * 1024 };
+    size_t start = arena_memory_usage(a);
+    unsigned char *prev = NULL;
+    for (size_t i = 0; i < TOTAL / PIECE; i++) {
+        unsigned char *p = i % 2 ? arena_alloc(a, PIECE) : arena_alloc_concurrent(a, PIECE);
+        memset(p, (int)(i & 0xff), PIECE);
+        if (prev != NULL) ck_assert_uint_eq(prev[0], (i - 1) & 0xff);
+        prev = p;
+    }
+    size_t usage = arena_memory_usage(a);
+    ck_assert_uint_ge(usage, TOTAL);
+    ck_assert_msg(usage - TOTAL < 512 && usage - start <= TOTAL + 512,
+                  "64 KiB in 8-byte pieces cost %zu bytes of overhead", usage - TOTAL);
+    arena_destroy(a);
+}
+
 /* ------------------------------------------------ bytewise key order */
 
 /* The skiplist compares user keys eight bytes at a time as big-endian
@@ -739,6 +764,7 @@ static Suite *memtable_suite(void)
     TCase *tc = tcase_create("memtable");
     tcase_add_test(tc, test_arena_alignment);
     tcase_add_test(tc, test_arena_large);
+    tcase_add_test(tc, test_arena_growth);
     tcase_add_test(tc, test_arena_concurrent);
     tcase_add_test(tc, test_version_order);
     tcase_add_test(tc, test_get_snapshots);
