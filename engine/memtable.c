@@ -126,12 +126,16 @@ static wt_slice mt_decode_value(const mt_node *n)
 }
 
 /* Eight bytes as a big-endian number: comparing two such numbers orders
- * them as memcmp orders the bytes (compilers make this one bswap load). */
+ * them as memcmp orders the bytes.  One 8-byte load (and a byte swap on
+ * a little-endian host; the test folds to a constant). */
 static uint64_t mt_load_be64(const uint8_t *p)
 {
-    return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
-           (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
-           (uint64_t)p[6] << 8 | (uint64_t)p[7];
+    const uint16_t probe = 1;
+    uint8_t low_byte_first;
+    memcpy(&low_byte_first, &probe, 1);
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return low_byte_first ? __builtin_bswap64(v) : v;
 }
 
 /* Bytewise user-key order, as wt_slice_compare, without the memcmp call
