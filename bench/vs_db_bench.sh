@@ -6,8 +6,7 @@
 # thread count (a "cell"), the two engines run alternately --repeat times
 # (db_bench, wtbench, and for sync writes wtbench with the wtlab options
 # --sync-group-fill --leader-inserts-parked, column "opt"), with
-# the same keys (16 bytes), values (100 bytes), writes per thread and file
-# system.  The mode is set explicitly on BOTH sides (db_bench 7.8.3 defaults
+# the same keys (16 bytes), values (100 bytes), writes and file system.  The mode is set explicitly on BOTH sides (db_bench 7.8.3 defaults
 # --enable_pipelined_write=true, so leaving it unset compares against
 # RocksDB's pipelined path):
 #
@@ -37,12 +36,22 @@
 #                        db_bench --histogram=1, wtlab from its histogram
 #   opt_*                wtbench --sync-group-fill --leader-inserts-parked
 #                        (wtlab extensions, off by default; sync rows only)
+# Sizing (the same on both sides): without sync, --num is the writes of a
+# whole cell, split evenly over its threads (each engine gets --num N/t per
+# thread: db_bench's and wtbench's --num count per thread).  So 1, 4 and 16
+# threads write the same data and end with the same memtable size; before
+# 2026-12-05 --num was per thread and 16 threads wrote 16 times the data
+# of one, into a 16 times larger memtable whose skiplist misses the cache
+# on almost every node (most of the "collapse" at 16 threads; measured in
+# issue 23's notes).  --sizing per-thread restores that.  Both key
+# generators draw from [0, per-thread num).  With sync, --sync-num is per
+# thread (a sync write's cost is the device's, not the data's).
 # db_bench runs with --statistics=1 --histogram=1 (needed for the group size
 # and the percentiles); wtbench always times every write too.
 #
 # usage: vs_db_bench.sh WTBENCH [--threads "1 4 16"] [--modes "default serial
 #            pipelined unordered"] [--sync "0 1"] [--num N] [--sync-num N]
-#            [--repeat N] [--dir DIR]
+#            [--sizing total|per-thread] [--repeat N] [--dir DIR]
 # Needs db_bench (Debian: rocksdb-tools) and /usr/bin/time; without them it
 # says so and exits 0 (a benchmark, not a test).  Exit 2 on bad arguments,
 # 1 when a run fails.  The machine is shared and noisy: compare the ratios
@@ -50,7 +59,8 @@
 set -eu
 usage() {
     echo "usage: vs_db_bench.sh WTBENCH [--threads LIST] [--modes LIST] [--sync LIST]" >&2
-    echo "                      [--num N] [--sync-num N] [--repeat N] [--dir DIR]" >&2
+    echo "                      [--num N] [--sync-num N] [--sizing total|per-thread]" >&2
+    echo "                      [--repeat N] [--dir DIR]" >&2
     exit 2
 }
 [ $# -ge 1 ] || usage
@@ -59,7 +69,8 @@ shift
 THREADS="1 4 16"
 MODES="default serial pipelined unordered"
 SYNCS="0 1"
-NUM=50000      # writes per thread, no sync
+NUM=300000     # writes per cell (--sizing total) or per thread, no sync
+SIZING=total
 SYNC_NUM=1000  # writes per thread, sync
 REPEAT=1
 BASE=${TMPDIR:-/tmp}
@@ -73,6 +84,7 @@ while [ $# -gt 0 ]; do
         --num) NUM=$2 ;;
         --sync-num) SYNC_NUM=$2 ;;
         --repeat) REPEAT=$2 ;;
+        --sizing) SIZING=$2 ;;
         --dir) BASE=$2 ;;
         *) echo "vs_db_bench: unknown argument $1" >&2; usage ;;
     esac
@@ -81,6 +93,9 @@ done
 for n in $THREADS $NUM $SYNC_NUM $REPEAT; do
     is_count "$n" || { echo "vs_db_bench: '$n' is not a positive count" >&2; exit 2; }
 done
+case $SIZING in total|per-thread) ;;
+    *) echo "vs_db_bench: --sizing takes total or per-thread" >&2; exit 2 ;;
+esac
 for m in $MODES; do
     case $m in default|serial|pipelined|unordered) ;;
         *) echo "vs_db_bench: unknown mode '$m' (default serial pipelined unordered)" >&2; exit 2 ;;
@@ -163,15 +178,17 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.
 
 echo "# vs_db_bench: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# db_bench: $(db_bench --version 2>&1 | head -1); wtbench: $("$WTBENCH" --version | head -1)"
-echo "# repeat=$REPEAT num=$NUM sync_num=$SYNC_NUM threads=\"$THREADS\" modes=\"$MODES\"; medians, spread=(max-min)/median %; latency in us"
+echo "# repeat=$REPEAT num=$NUM sizing=$SIZING sync_num=$SYNC_NUM(per thread) threads=\"$THREADS\" modes=\"$MODES\"; medians, spread=(max-min)/median %; latency in us"
 printf '%-9s %-4s %-3s %9s %4s %9s %4s %5s | %6s %6s | %7s %7s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s\n' \
     mode sync t rocks_ops spr wt_ops spr ratio rk_grp wt_grp rk_cpu wt_cpu \
     rk_p50 wt_p50 rk_p99 wt_p99 rk_p99.9 wt_p99.9 rk_max wt_max opt_ops ratio o_grp opt_p99
 for mode in $MODES; do
     for sync in $SYNCS; do
-        num=$NUM
-        [ "$sync" = 1 ] && num=$SYNC_NUM
         for t in $THREADS; do
+            num=$NUM
+            if [ "$sync" = 1 ]; then num=$SYNC_NUM
+            elif [ "$SIZING" = total ]; then num=$((NUM / t)); fi
+            [ "$num" -gt 0 ] || { echo "vs_db_bench: --num $NUM is less than $t threads" >&2; exit 2; }
             : >"$WORK/r.txt"; : >"$WORK/w.txt"; : >"$WORK/f.txt"
             i=0
             while [ "$i" -lt "$REPEAT" ]; do

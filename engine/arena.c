@@ -6,6 +6,12 @@
  * `used` cursor.  A request larger than a quarter of block_bytes gets a
  * block of its own, so a big value never wastes the tail of the current
  * block (and a fresh block always has room for any small request).
+ * Regular blocks grow: the first has block_bytes, each later one twice
+ * the previous, up to ARENA_GROWTH_MAX times block_bytes.  A small
+ * memtable (every test, every sim scenario) stays in its first block;
+ * a big one gets few large blocks, which the pthreads port backs with
+ * huge pages (port_alloc): its skiplist is searched at random and with
+ * 4 KiB pages nearly every node visited is also a TLB miss.
  *
  * Invariants:
  *  - every block stays allocated until arena_destroy, so a pointer to any
@@ -41,6 +47,7 @@
 enum {
     WT_ARENA_ALIGN = 8,
     WT_ARENA_BLOCK_MIN = 256,
+    ARENA_GROWTH_MAX = 8, /* a regular block is at most 8 x block_bytes */
 };
 #define WT_ARENA_BLOCK_MAX ((size_t)1 << 30)
 
@@ -59,7 +66,8 @@ struct arena {
     port_mutex mutex;          /* protects `blocks` and the installation of blocks */
     port_atomic_ptr current;   /* arena_block * carved by small requests */
     arena_block *blocks;       /* every block, newest first (under mutex) */
-    size_t block_bytes;        /* data bytes of a regular block */
+    size_t block_bytes;        /* data bytes of the first regular block */
+    size_t next_block_bytes;   /* data bytes of the next regular block (under mutex) */
     port_atomic_u64 blocks_bytes; /* total malloc'd bytes of all blocks (relaxed) */
 };
 
@@ -88,6 +96,17 @@ static arena_block *arena_new_block(arena *a, size_t size, size_t reserved)
     return b;
 }
 
+/* The size of the next regular block (and the one after it).  REQUIRES:
+ * mutex held. */
+static size_t arena_grow(arena *a)
+{
+    size_t size = a->next_block_bytes;
+    WT_ASSERT(size >= a->block_bytes);
+    if (size <= a->block_bytes * (ARENA_GROWTH_MAX / 2)) a->next_block_bytes = size * 2;
+    WT_ASSERT(a->next_block_bytes <= a->block_bytes * ARENA_GROWTH_MAX);
+    return size;
+}
+
 arena *arena_create(size_t block_bytes)
 {
     WT_ASSERT(block_bytes >= WT_ARENA_BLOCK_MIN);
@@ -96,9 +115,10 @@ arena *arena_create(size_t block_bytes)
     port_mutex_init(&a->mutex, "arena");
     a->blocks = NULL;
     a->block_bytes = arena_round_up(block_bytes);
+    a->next_block_bytes = a->block_bytes;
     port_atomic_init_u64(&a->blocks_bytes, 0);
     /* The first block exists from the start so `current` is never NULL. */
-    port_atomic_init_ptr(&a->current, arena_new_block(a, a->block_bytes, 0));
+    port_atomic_init_ptr(&a->current, arena_new_block(a, arena_grow(a), 0));
     return a;
 }
 
@@ -134,7 +154,7 @@ static void *arena_alloc_slow(arena *a, size_t n)
         if (old + n <= b->size) {
             p = b->data + old;
         } else {
-            b = arena_new_block(a, a->block_bytes, n);
+            b = arena_new_block(a, arena_grow(a), n);
             /* Release: a thread that acquires `current` sees size, used, data. */
             port_atomic_store_ptr(&a->current, b, PORT_RELEASE);
             p = b->data;

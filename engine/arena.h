@@ -6,6 +6,8 @@
  * installed under the arena's mutex (about once per block_bytes of data).
  * arena_alloc is for a caller that knows no other thread allocates.
  * Memory stays valid until arena_destroy.  Allocations are 8-byte aligned.
+ * Blocks grow from block_bytes to 8 x block_bytes (arena.c); requests over
+ * a quarter of block_bytes get a block of their own.
  */
 #ifndef WT_ARENA_H
 #define WT_ARENA_H

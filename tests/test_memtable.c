@@ -649,17 +649,128 @@ HARNESS_TEST(test_readers_during_inserts)
              !serial, 0);
 }
 
+/* Regular blocks grow (1, 2, 4, 8, 8, ... x block_bytes): 64 KiB in
+ * 8-byte pieces from 1 KiB blocks fits in 3 + 57 / 8 = 11 blocks, not 64.
+ * 8-byte pieces leave no tail unused, so usage - requested is only the
+ * block headers: at least 8 bytes each (a pointer), so 64 blocks would
+ * cost >= 512 bytes; 11 blocks of a few words cost far less. */
+HARNESS_TEST(test_arena_growth)
+{
+    (void)arg;
+    arena *a = arena_create(1024);
+    enum { PIECE = 8, TOTAL = 64 * 1024 };
+    size_t start = arena_memory_usage(a);
+    unsigned char *prev = NULL;
+    for (size_t i = 0; i < TOTAL / PIECE; i++) {
+        unsigned char *p = i % 2 ? arena_alloc(a, PIECE) : arena_alloc_concurrent(a, PIECE);
+        memset(p, (int)(i & 0xff), PIECE);
+        if (prev != NULL) ck_assert_uint_eq(prev[0], (i - 1) & 0xff);
+        prev = p;
+    }
+    size_t usage = arena_memory_usage(a);
+    ck_assert_uint_ge(usage, TOTAL);
+    ck_assert_msg(usage - TOTAL < 512 && usage - start <= TOTAL + 512,
+                  "64 KiB in 8-byte pieces cost %zu bytes of overhead", usage - TOTAL);
+    arena_destroy(a);
+}
+
+/* ------------------------------------------------ bytewise key order */
+
+/* The skiplist compares user keys eight bytes at a time as big-endian
+ * words; these keys make every word boundary and byte value matter: keys
+ * of 0..19 bytes that differ from a base only in one byte (0x00, 0x01,
+ * 0x7f, 0x80, 0xfe or 0xff at any position), plus every prefix of the
+ * base, so order must be decided by unsigned bytes, by the first differing
+ * word, by the tail after the last whole word, and by length. */
+enum { ORDER_KEY_MAX = 20, ORDER_KEYS_MAX = 1200 }; /* 20 prefixes + 6 * (0 + 1 + ... + 19) */
+
+typedef struct order_key {
+    uint8_t bytes[ORDER_KEY_MAX];
+    size_t size;
+} order_key;
+
+static int order_key_cmp(const void *x, const void *y)
+{
+    const order_key *a = x, *b = y;
+    return wt_slice_compare(wt_slice_make(a->bytes, a->size), wt_slice_make(b->bytes, b->size));
+}
+
+/* Fills keys[] (distinct); returns how many. */
+static size_t order_keys_make(order_key *keys)
+{
+    static const uint8_t values[] = {0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff};
+    uint8_t base[ORDER_KEY_MAX];
+    for (size_t i = 0; i < ORDER_KEY_MAX; i++) base[i] = (uint8_t)(0x40 + i);
+    size_t n = 0;
+    for (size_t len = 0; len <= ORDER_KEY_MAX - 1; len++) {
+        ck_assert_uint_lt(n, ORDER_KEYS_MAX);
+        memcpy(keys[n].bytes, base, len); /* the prefix of length len */
+        keys[n++].size = len;
+        for (size_t pos = 0; pos < len; pos++) {
+            for (size_t v = 0; v < sizeof values; v++) {
+                ck_assert_uint_lt(n, ORDER_KEYS_MAX);
+                memcpy(keys[n].bytes, base, len);
+                keys[n].bytes[pos] = values[v];
+                keys[n].size = len;
+                n++;
+            }
+        }
+    }
+    /* Drop duplicates (a value may equal the base byte): sort, unique. */
+    qsort(keys, n, sizeof keys[0], order_key_cmp);
+    size_t unique = 0;
+    for (size_t i = 0; i < n; i++)
+        if (unique == 0 || order_key_cmp(&keys[unique - 1], &keys[i]) != 0) keys[unique++] = keys[i];
+    return unique;
+}
+
+HARNESS_TEST(test_key_order_bytewise)
+{
+    (void)arg;
+    static order_key keys[ORDER_KEYS_MAX];
+    size_t n = order_keys_make(keys);
+    ck_assert_uint_gt(n, 500);
+    memtable *m = memtable_create(1 << 16);
+    /* Insert in a scrambled order (a stride coprime to n), sequence = the
+     * key's rank + 1, so the iteration order can be checked by sequence. */
+    size_t stride = 7;
+    while (n % stride == 0) stride += 2;
+    for (size_t i = 0, j = 0; i < n; i++, j = (j + stride) % n)
+        memtable_add(m, j + 1, WT_TYPE_VALUE, wt_slice_make(keys[j].bytes, keys[j].size),
+                     wt_slice_make(keys[j].bytes, keys[j].size), i % 2 == 0);
+    memtable_iter it;
+    memtable_iter_init(&it, m);
+    memtable_iter_seek_to_first(&it);
+    for (size_t i = 0; i < n; i++, memtable_iter_next(&it)) {
+        ck_assert(memtable_iter_valid(&it));
+        ck_assert_msg(memtable_iter_sequence(&it) == i + 1, "position %zu holds the key of rank %llu",
+                      i, (unsigned long long)memtable_iter_sequence(&it) - 1);
+    }
+    ck_assert(!memtable_iter_valid(&it));
+    for (size_t i = 0; i < n; i++) {
+        wt_slice k = wt_slice_make(keys[i].bytes, keys[i].size), v = {NULL, 0};
+        ck_assert_int_eq(memtable_get(m, k, WT_MAX_SEQUENCE, &v), MEMTABLE_GET_FOUND);
+        ck_assert_int_eq(wt_slice_compare(v, k), 0);
+        memtable_iter_seek(&it, k);
+        ck_assert(memtable_iter_valid(&it));
+        ck_assert_uint_eq(memtable_iter_sequence(&it), i + 1);
+    }
+    memtable_destroy(m);
+}
+
 static Suite *memtable_suite(void)
 {
     Suite *s = suite_create(harness_build());
     TCase *tc = tcase_create("memtable");
     tcase_add_test(tc, test_arena_alignment);
     tcase_add_test(tc, test_arena_large);
+    tcase_add_test(tc, test_arena_growth);
     tcase_add_test(tc, test_arena_concurrent);
     tcase_add_test(tc, test_version_order);
     tcase_add_test(tc, test_get_snapshots);
     tcase_add_test(tc, test_single_deletion_and_empty_values);
     tcase_add_test(tc, test_iterator_seek);
+    tcase_add_test(tc, test_key_order_bytewise);
     tcase_add_test(tc, test_large_values);
     tcase_add_test(tc, test_model_serial);
     tcase_add_test(tc, test_concurrent_insert);
