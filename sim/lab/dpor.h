@@ -5,10 +5,15 @@
  * A run is a sequence of steps: each is one fiber performing the
  * operation it announced (sched_policy.on_run).  Two steps are dependent
  * by explore's relation (dpor_dependent: same object unless both loads;
- * every lock/condition/park operation with every other; spawn and join
- * with everything; file operations on the same file or the directory;
- * sync points with everything when the scenario pins).  Happens-before
- * is program order plus dependence; a run's Mazurkiewicz class is the
+ * every lock/condition/park operation with every other; spawns with
+ * spawns; file operations on the same file or the directory; sync points
+ * with everything when the scenario pins).  A join is dependent with
+ * nothing: it only waits, and the joined fiber's end is ordered before the
+ * joiner's next step (an edge, never a race).  A join that had to block
+ * resumes in a step of its own, which is not an event (it gets no place
+ * in the class), so whether the join waited makes no class of its own
+ * (await reduction, as GenMC and Nidhugg treat a blocked await).
+ * Happens-before is program order plus dependence; a run's Mazurkiewicz class is the
  * set of steps with their vector clocks, so two runs that differ only in
  * the order of independent steps hash alike (dpor_log_class).
  *
@@ -58,8 +63,15 @@ void dpor_log_reset(dpor_log *l);
  * DPOR_MAX_FIBERS. */
 bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node);
 
-/* Are operations a and b dependent (explore's relation)? */
+/* Are operations a and b dependent (explore's relation; joins and spawns
+ * coarser than the log's: dependent with everything)? */
 bool dpor_dependent(bool pins, sched_op a, const void *oa, sched_op b, const void *ob);
+
+/* The same for operation a of fiber fa and b of fiber fb, as sharp as the
+ * log's relation: a join is dependent only with the joined fiber's steps,
+ * a spawn only with spawns. */
+bool dpor_dependent_fibers(bool pins, uint32_t fa, sched_op a, const void *oa, uint32_t fb, sched_op b,
+                           const void *ob);
 
 /* The run's Mazurkiewicz class (nonzero): equal for runs that differ
  * only in the order of independent steps. */

@@ -19,8 +19,10 @@
  * of q's pending one; a sleeping fiber is never picked, and a run where
  * every candidate sleeps is cut (it only repeats a known ordering).  Two
  * operations are dependent when they touch the same object (unless both
- * are loads), or when either is a spawn, join, lock/condition operation,
- * a directory-level file operation, or (with pinning rules) a sync point.
+ * are loads), or both are spawns or lock/condition operations, or either
+ * is a directory-level file operation or (with pinning rules) a sync
+ * point; a join is dependent with the joined fiber's steps only
+ * (dpor_dependent_fibers).
  * Combined with the preemption bound this is the usual conservative use
  * (as in loom): interleavings needing more preemptions are not explored.
  */
@@ -330,9 +332,10 @@ typedef struct dfs_search {
 
 static uint64_t bit(uint32_t id) { return 1ull << id; }
 
-static bool dependent(const dfs_search *d, sched_op a, const void *oa, sched_op b, const void *ob)
+static bool dependent(const dfs_search *d, uint32_t fa, sched_op a, const void *oa, uint32_t fb,
+                      sched_op b, const void *ob)
 {
-    return dpor_dependent(d->pins, a, oa, b, ob);
+    return dpor_dependent_fibers(d->pins, fa, a, oa, fb, b, ob);
 }
 
 static int cand_index(const dfs_node *n, uint32_t id)
@@ -355,7 +358,7 @@ static uint64_t propagate_sleep(const dfs_search *d, const dfs_node *prev)
     uint64_t z = (prev->sleep | prev->done) & ~bit(prev->pick), keep = 0;
     for (uint32_t i = 0; i < prev->ncand; i++) {
         uint32_t q = prev->cand[i];
-        if ((z & bit(q)) && !dependent(d, prev->op[i], prev->obj[i], prev->op[p], prev->obj[p]))
+        if ((z & bit(q)) && !dependent(d, q, prev->op[i], prev->obj[i], prev->pick, prev->op[p], prev->obj[p]))
             keep |= bit(q);
     }
     return keep;
