@@ -418,6 +418,7 @@ static void print_coverage(const explore_stats *st)
         }
     printf("  state transitions covered: %u of %u legal ones\n", covered, legal);
     if (never[0]) printf("    never: %s\n", never);
+    explore_print_roles(st, false);
     size_t hit = 0, n = explore_sync_point_count();
     never[0] = '\0';
     for (size_t k = 0; k < n; k++) {
@@ -526,7 +527,9 @@ static void print_json(const explore_cli *x, const explore_stats *st, double sec
                        (unsigned long long)st->transitions[a][b]);
                 first = false;
             }
-    printf("], \"sync_points\": %zu, \"sync_points_reached\": [", explore_sync_point_count());
+    printf("]");
+    explore_print_roles(st, true);
+    printf(", \"sync_points\": %zu, \"sync_points_reached\": [", explore_sync_point_count());
     first = true;
     for (size_t k = 0; k < explore_sync_point_count(); k++)
         if (st->sync_hits[k]) {

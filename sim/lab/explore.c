@@ -150,6 +150,10 @@ void explore_record_of(const run_result *r, uint64_t index, explore_run_record *
                  r->failed_invariant ? r->failed_invariant : "expectations");
     for (int a = 0; a < WT_STATE_COUNT; a++)
         for (int b = 0; b < WT_STATE_COUNT; b++) out->transitions[a][b] = (uint32_t)r->transitions[a][b];
+    for (int k = 0; k < RUN_ROLES; k++)
+        for (int a = 0; a < WT_STATE_COUNT; a++)
+            for (int b = 0; b < WT_STATE_COUNT; b++)
+                out->role_transitions[k][a][b] = (uint32_t)r->role_transitions[k][a][b];
     for (size_t i = 0; i < r->sync_point_count; i++)
         for (size_t k = 0; k < explore_sync_point_count(); k++)
             if (strcmp(r->sync_points[i], engine_sync_points[k]) == 0) out->sync_hits |= 1ull << k;
@@ -165,6 +169,10 @@ void explore_record(explore_stats *st, const explore_run_record *rec)
     else st->since_new_class++;
     for (int a = 0; a < WT_STATE_COUNT; a++)
         for (int b = 0; b < WT_STATE_COUNT; b++) st->transitions[a][b] += rec->transitions[a][b];
+    for (int k = 0; k < RUN_ROLES; k++)
+        for (int a = 0; a < WT_STATE_COUNT; a++)
+            for (int b = 0; b < WT_STATE_COUNT; b++)
+                st->role_transitions[k][a][b] += rec->role_transitions[k][a][b];
     for (size_t k = 0; k < explore_sync_point_count(); k++)
         if (rec->sync_hits & (1ull << k)) st->sync_hits[k]++;
     if (!rec->passed) note_failure(st, rec);
@@ -178,6 +186,58 @@ void explore_record_crash(explore_stats *st, uint64_t index, const char *detail)
     snprintf(rec.invariant, sizeof rec.invariant, "crashed");
     snprintf(rec.detail, sizeof rec.detail, "%s", detail);
     explore_record(st, &rec);
+}
+
+const char *explore_role_name(int role)
+{
+    static const char *const names[RUN_ROLES] = {"leader", "follower", "memtable-leader", "caller"};
+    return role >= 0 && role < RUN_ROLES ? names[role] : NULL;
+}
+
+static unsigned explore_legal_transitions(void)
+{
+    unsigned n = 0;
+    for (int a = 0; a < WT_STATE_COUNT; a++)
+        for (int b = 0; b < WT_STATE_COUNT; b++)
+            n += wt_state_transition_legal(wt_state_table[a].bit, wt_state_table[b].bit);
+    return n;
+}
+
+unsigned explore_role_covered(const explore_stats *st, int role)
+{
+    unsigned n = 0;
+    for (int a = 0; a < WT_STATE_COUNT; a++)
+        for (int b = 0; b < WT_STATE_COUNT; b++)
+            n += st->role_transitions[role][a][b] != 0 &&
+                 wt_state_transition_legal(wt_state_table[a].bit, wt_state_table[b].bit);
+    return n;
+}
+
+void explore_print_roles(const explore_stats *st, bool json)
+{
+    if (!json) {
+        printf("  transitions per writer role:");
+        for (int k = 0; k < RUN_ROLES; k++)
+            printf("%s %s %u", k ? "," : "", explore_role_name(k), explore_role_covered(st, k));
+        printf(" of %u legal\n", explore_legal_transitions());
+        return;
+    }
+    printf(", \"role_transitions\": {");
+    for (int k = 0; k < RUN_ROLES; k++) {
+        printf("%s\"%s\": {\"covered\": %u, \"transitions\": [", k ? ", " : "", explore_role_name(k),
+               explore_role_covered(st, k));
+        bool first = true;
+        for (int a = 0; a < WT_STATE_COUNT; a++)
+            for (int b = 0; b < WT_STATE_COUNT; b++)
+                if (st->role_transitions[k][a][b]) {
+                    printf("%s{\"from\": \"%s\", \"to\": \"%s\", \"count\": %llu}", first ? "" : ", ",
+                           wt_state_table[a].name, wt_state_table[b].name,
+                           (unsigned long long)st->role_transitions[k][a][b]);
+                    first = false;
+                }
+        printf("]}");
+    }
+    printf("}");
 }
 
 /* ------------------------------------------------------ random, pct, pos */
