@@ -107,19 +107,26 @@ bool dpor_dependent(bool pins, sched_op a, const void *oa, sched_op b, const voi
     return !(a == SCHED_OP_LOAD && b == SCHED_OP_LOAD);
 }
 
-bool dpor_dependent_fibers(bool pins, uint32_t fa, sched_op a, const void *oa, uint32_t fb, sched_op b,
-                           const void *ob)
+bool dpor_dependent_fibers(bool pins, dpor_op a, dpor_op b)
 {
-    if (a == SCHED_OP_JOIN || b == SCHED_OP_JOIN) {
+    if (a.op == SCHED_OP_JOIN || b.op == SCHED_OP_JOIN) {
         /* A join reads whether the joined fiber finished: dependent with
          * that fiber's steps only. */
-        if (a == SCHED_OP_JOIN && (oa == NULL || ((const sched_fiber *)oa)->id == fb)) return true;
-        if (b == SCHED_OP_JOIN && (ob == NULL || ((const sched_fiber *)ob)->id == fa)) return true;
+        if (a.op == SCHED_OP_JOIN && (a.joined == DPOR_NO_FIBER || a.joined == b.fiber)) return true;
+        if (b.op == SCHED_OP_JOIN && (b.joined == DPOR_NO_FIBER || b.joined == a.fiber)) return true;
         return false;
     }
     /* Spawns hand out fiber ids in order: dependent with each other only. */
-    if (a == SCHED_OP_SPAWN || b == SCHED_OP_SPAWN) return a == b;
-    return dpor_dependent(pins, a, oa, b, ob);
+    if (a.op == SCHED_OP_SPAWN || b.op == SCHED_OP_SPAWN) return a.op == b.op;
+    return dpor_dependent(pins, a.op, a.obj, b.op, b.obj);
+}
+
+dpor_op dpor_op_of(const sched_fiber *f)
+{
+    dpor_op o = {.fiber = f->id, .op = f->pending_op, .obj = f->pending_obj, .joined = DPOR_NO_FIBER};
+    if (f->pending_op == SCHED_OP_JOIN && f->pending_obj != NULL)
+        o.joined = ((const sched_fiber *)f->pending_obj)->id;
+    return o;
 }
 
 dpor_log *dpor_log_new(bool pins, bool races)

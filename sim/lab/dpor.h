@@ -67,11 +67,23 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node);
  * coarser than the log's: dependent with everything)? */
 bool dpor_dependent(bool pins, sched_op a, const void *oa, sched_op b, const void *ob);
 
-/* The same for operation a of fiber fa and b of fiber fb, as sharp as the
- * log's relation: a join is dependent only with the joined fiber's steps,
- * a spawn only with spawns. */
-bool dpor_dependent_fibers(bool pins, uint32_t fa, sched_op a, const void *oa, uint32_t fb, sched_op b,
-                           const void *ob);
+/* A fiber's pending operation as the search keeps it across runs: a
+ * join's object (the joined fiber) is kept as its id, since the pointer
+ * does not outlive the run. */
+enum { DPOR_NO_FIBER = UINT32_MAX };
+typedef struct dpor_op {
+    uint32_t fiber;
+    sched_op op;
+    const void *obj;
+    uint32_t joined;    /* SCHED_OP_JOIN: the joined fiber's id, else DPOR_NO_FIBER */
+} dpor_op;
+
+dpor_op dpor_op_of(const sched_fiber *f);
+
+/* The same for the pending operations a and b, as sharp as the log's
+ * relation: a join is dependent only with the joined fiber's steps, a
+ * spawn only with spawns. */
+bool dpor_dependent_fibers(bool pins, dpor_op a, dpor_op b);
 
 /* The run's Mazurkiewicz class (nonzero): equal for runs that differ
  * only in the order of independent steps. */

@@ -368,6 +368,7 @@ typedef struct dfs_node {
     uint32_t cand[EXPLORE_DFS_MAX_FIBERS];
     sched_op op[EXPLORE_DFS_MAX_FIBERS];
     const void *obj[EXPLORE_DFS_MAX_FIBERS];
+    uint32_t joined[EXPLORE_DFS_MAX_FIBERS]; /* joins: the joined fiber (dpor_op) */
     uint32_t current;       /* the fiber that reached the point, if it could go on */
     uint32_t pick;
     uint64_t done, sleep;   /* fiber-id bit sets */
@@ -392,10 +393,11 @@ typedef struct dfs_search {
 
 static uint64_t bit(uint32_t id) { return 1ull << id; }
 
-static bool dependent(const dfs_search *d, uint32_t fa, sched_op a, const void *oa, uint32_t fb,
-                      sched_op b, const void *ob)
+static bool dependent(const dfs_search *d, const dfs_node *n, int i, int j)
 {
-    return dpor_dependent_fibers(d->pins, fa, a, oa, fb, b, ob);
+    dpor_op a = {.fiber = n->cand[i], .op = n->op[i], .obj = n->obj[i], .joined = n->joined[i]};
+    dpor_op b = {.fiber = n->cand[j], .op = n->op[j], .obj = n->obj[j], .joined = n->joined[j]};
+    return dpor_dependent_fibers(d->pins, a, b);
 }
 
 static int cand_index(const dfs_node *n, uint32_t id)
@@ -418,7 +420,7 @@ static uint64_t propagate_sleep(const dfs_search *d, const dfs_node *prev)
     uint64_t z = (prev->sleep | prev->done) & ~bit(prev->pick), keep = 0;
     for (uint32_t i = 0; i < prev->ncand; i++) {
         uint32_t q = prev->cand[i];
-        if ((z & bit(q)) && !dependent(d, q, prev->op[i], prev->obj[i], prev->pick, prev->op[p], prev->obj[p]))
+        if ((z & bit(q)) && !dependent(d, prev, (int)i, p))
             keep |= bit(q);
     }
     return keep;
@@ -462,8 +464,10 @@ static uint32_t dfs_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n,
     for (size_t i = 0; i < n; i++) {
         sched_fiber *f = sched_fiber_at(s, c[i]);
         node->cand[i] = c[i];
-        node->op[i] = f->pending_op;
-        node->obj[i] = f->pending_obj;
+        dpor_op o = dpor_op_of(f);
+        node->op[i] = o.op;
+        node->obj[i] = o.obj;
+        node->joined[i] = o.joined;
     }
     node->current = cur;
     const dfs_node *prev = k > 0 ? &d->nodes[k - 1] : NULL;
