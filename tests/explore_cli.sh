@@ -63,6 +63,25 @@ mkdir "$tmp/bad" && cp "$tmp/s0/report.txt" "$tmp/s0/classes.txt" "$tmp/bad/" &&
     echo "runs many" >> "$tmp/bad/report.txt"
 check "--merge names FILE:LINE of a bad report line (exit 2)" \
     expect_status 2 "bad/report.txt:[0-9]*: expected" "$exe" explore --merge "$tmp/bad"
+mkdir "$tmp/badrole" && cp "$tmp/s0/report.txt" "$tmp/s0/classes.txt" "$tmp/badrole/" &&
+    echo "role_transition boss INIT GROUP_LEADER 1" >> "$tmp/badrole/report.txt"
+check "--merge refuses an unknown writer role (exit 2)" \
+    expect_status 2 "badrole/report.txt:[0-9]*: unknown writer role" "$exe" explore --merge "$tmp/badrole"
+
+# Transitions per writer role: in --json, in the text summary, and the
+# shards merged give the unsharded run's counts of each role's transitions.
+"$exe" explore "$sc" --policy dpor --max-preemptions 1 --json -q > "$tmp/r.json"
+roles() { sed -n 's/.*"role_transitions": \({.*}}\).*/\1/p' "$1" | sed 's/"count": [0-9]*//g; s/}*$//'; }
+check "--json: the leader's INIT -> GROUP_LEADER and the follower's INIT -> LOCKED_WAITING" sh -c "
+    grep -q '\"leader\": {\"covered\": [1-9][0-9]*, \"transitions\": \[{\"from\": \"INIT\", \"to\": \"GROUP_LEADER\"' '$tmp/r.json' &&
+    grep -q '\"follower\": {\"covered\": [1-9][0-9]*, \"transitions\": \[{\"from\": \"INIT\", \"to\": \"LOCKED_WAITING\"' '$tmp/r.json'"
+check "the summary prints transitions per writer role" sh -c "
+    '$exe' explore '$sc' --policy dpor --max-preemptions 0 -q | grep -q 'transitions per writer role: leader [1-9][0-9]*, follower [1-9]'"
+"$exe" explore --merge --json "$tmp"/s0 "$tmp"/s1 "$tmp"/s2 "$tmp"/s3 > "$tmp/m.json"
+one=$(roles "$tmp/r.json") merged=$(roles "$tmp/m.json")
+check "--merge: each role covers the transitions of one unsharded run" \
+    sh -c 'test -n "$1" && test "$1" = "$2"' roles "$one" "$merged"
+
 if command -v parallel > /dev/null 2>&1; then
     check "GNU parallel runs the 4 shards; merged, the unsharded classes" sh -c "
         parallel --will-cite '$exe' explore '$sc' --policy dpor --max-preemptions 1 \

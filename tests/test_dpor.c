@@ -17,6 +17,9 @@
  *   two readers of one object                    1
  *   x=1;y=1 | y=2;x=2                            3  (the order "x by 2 first, y by 1 first" is a cycle)
  *   three stores to one object                   6
+ *   t1: x=1;y=1, the root joins t1 then reads x   1  (whether the join waited is no class)
+ *   x=1 | x=2, the root joins t1 then reads x     3  (t1 first: x=2 before or after the read;
+ *                                                    t2 first: one)
  */
 #include <check.h>
 #include <stdio.h>
@@ -37,6 +40,9 @@ typedef struct tiny_prog {
     tiny_step steps[MAX_TH][MAX_OPS];
     int nsteps[MAX_TH];
     uint64_t classes;
+    int joins;                  /* the root then joins t1..t<joins> */
+    tiny_step after[MAX_OPS];   /* and then performs these */
+    int nafter;
 } tiny_prog;
 
 static int objects[8];
@@ -54,11 +60,15 @@ static void root_fn(void *arg)
 {
     (void)arg;
     sched *s = sched_current();
+    sched_fiber *f[MAX_TH];
     for (int t = 0; t < running->threads; t++) {
         char name[16];
         snprintf(name, sizeof name, "t%d", t + 1);
-        sched_spawn(s, name, thread_fn, (void *)(intptr_t)t);
+        f[t] = sched_spawn(s, name, thread_fn, (void *)(intptr_t)t);
     }
+    for (int t = 0; t < running->joins; t++) sched_join(s, f[t]);
+    for (int i = 0; i < running->nafter; i++)
+        sched_point(s, running->after[i].op, &objects[running->after[i].obj]);
 }
 
 static void tiny_runner(void *arg, sched_policy *p, run_result *r)
@@ -88,6 +98,8 @@ static const tiny_prog progs[] = {
     {"two readers", 2, {{{LD, 0}}, {{LD, 0}}}, {1, 1}, 1},
     {"crossed stores", 2, {{{ST, 0}, {ST, 1}}, {{ST, 1}, {ST, 0}}}, {2, 2}, 3},
     {"three stores", 3, {{{ST, 0}}, {{ST, 0}}, {{ST, 0}}}, {1, 1, 1}, 6},
+    {"join, then read", 1, {{{ST, 0}, {ST, 1}}}, {2}, 1, 1, {{LD, 0}}, 1},
+    {"join one of two writers, then read", 2, {{{ST, 0}}, {{ST, 0}}}, {1, 1}, 3, 1, {{LD, 0}}, 1},
 };
 enum { NPROGS = sizeof progs / sizeof progs[0] };
 

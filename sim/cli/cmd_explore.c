@@ -65,7 +65,8 @@ static void explore_usage(FILE *out)
           "Runs the scenario under many schedules, checks every run, saves failing runs\n"
           "as traces in DIR and prints runs/second, distinct interleavings, Mazurkiewicz\n"
           "classes (runs that differ only in the order of independent steps are one\n"
-          "class), failures and the state transitions and sync points covered.\n"
+          "class), failures and the state transitions (also per writer role: leader,\n"
+          "follower, memtable-leader, caller) and sync points covered.\n"
           "  random, pct  run indexes 0..N-1 with seeds S+i (default N=1000, S=1)\n"
           "  pos          the same seeds with partial order sampling (priorities re-drawn\n"
           "               for the steps that race with the one just taken)\n"
@@ -418,6 +419,7 @@ static void print_coverage(const explore_stats *st)
         }
     printf("  state transitions covered: %u of %u legal ones\n", covered, legal);
     if (never[0]) printf("    never: %s\n", never);
+    explore_print_roles(st, false);
     size_t hit = 0, n = explore_sync_point_count();
     never[0] = '\0';
     for (size_t k = 0; k < n; k++) {
@@ -526,7 +528,9 @@ static void print_json(const explore_cli *x, const explore_stats *st, double sec
                        (unsigned long long)st->transitions[a][b]);
                 first = false;
             }
-    printf("], \"sync_points\": %zu, \"sync_points_reached\": [", explore_sync_point_count());
+    printf("]");
+    explore_print_roles(st, true);
+    printf(", \"sync_points\": %zu, \"sync_points_reached\": [", explore_sync_point_count());
     first = true;
     for (size_t k = 0; k < explore_sync_point_count(); k++)
         if (st->sync_hits[k]) {

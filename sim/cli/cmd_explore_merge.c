@@ -43,6 +43,12 @@ void explore_write_report(const char *dir, const char *scenario_name, const char
             if (st->transitions[a][b])
                 fprintf(f, "transition %s %s %" PRIu64 "\n", wt_state_table[a].name,
                         wt_state_table[b].name, st->transitions[a][b]);
+    for (int r = 0; r < RUN_ROLES; r++)
+        for (int a = 0; a < WT_STATE_COUNT; a++)
+            for (int b = 0; b < WT_STATE_COUNT; b++)
+                if (st->role_transitions[r][a][b])
+                    fprintf(f, "role_transition %s %s %s %" PRIu64 "\n", explore_role_name(r),
+                            wt_state_table[a].name, wt_state_table[b].name, st->role_transitions[r][a][b]);
     for (size_t k = 0; k < explore_sync_point_count(); k++)
         if (st->sync_hits[k])
             fprintf(f, "sync %s %" PRIu64 "\n", explore_sync_point_name(k), st->sync_hits[k]);
@@ -89,7 +95,7 @@ static int read_report(const char *dir, merged *m, bool first)
     bool seen_exhausted = false;
     while (rc == EXIT_OK && fgets(buf, sizeof buf, f) != NULL) {
         line++;
-        char key[64], a[256], b[256];
+        char key[64], a[256], b[256], role[64];
         uint64_t n = 0, n2 = 0;
         if (strchr(buf, '\n') == NULL && !feof(f)) { rc = bad(path, line, "line too long"); break; }
         if (sscanf(buf, "%63s", key) != 1) { rc = bad(path, line, "empty line"); break; }
@@ -121,6 +127,13 @@ static int read_report(const char *dir, merged *m, bool first)
             int x = state_index(a), y = state_index(b);
             if (x < 0 || y < 0) rc = bad(path, line, "unknown writer state");
             else m->st.transitions[x][y] += n;
+        } else if (strcmp(key, "role_transition") == 0 &&
+                   sscanf(buf, "%*s %63s %255s %255s %" SCNu64, role, a, b, &n) == 4) {
+            int r = 0, x = state_index(a), y = state_index(b);
+            while (explore_role_name(r) != NULL && strcmp(explore_role_name(r), role) != 0) r++;
+            if (explore_role_name(r) == NULL) rc = bad(path, line, "unknown writer role");
+            else if (x < 0 || y < 0) rc = bad(path, line, "unknown writer state");
+            else m->st.role_transitions[r][x][y] += n;
         } else if (strcmp(key, "sync") == 0 && sscanf(buf, "%*s %255s %" SCNu64, a, &n) == 2) {
             int k = sync_index(a);
             if (k < 0) rc = bad(path, line, "unknown sync point");
@@ -191,7 +204,9 @@ int explore_merge(int argc, char **argv, bool json)
             for (size_t i = 0; i < m->st.fail_kinds; i++)
                 printf("%s{\"invariant\": \"%s\", \"count\": %" PRIu64 "}", i ? ", " : "",
                        m->st.fail[i].invariant, m->st.fail[i].count);
-            printf("]}\n");
+            printf("]");
+            explore_print_roles(&m->st, true);
+            printf("}\n");
         } else {
             printf("explore %s: %s, %d parts merged\n", m->scenario, m->policy, argc);
             printf("  %" PRIu64 " runs; space %s; Mazurkiewicz classes: %" PRIu64 "\n", m->st.runs,
@@ -203,6 +218,7 @@ int explore_merge(int argc, char **argv, bool json)
                        m->st.fail[i].invariant, m->st.fail[i].count, m->st.fail[i].first_index,
                        m->first_dir[i]);
             printf("  state transitions covered: %u of %u legal ones\n", covered, legal);
+            explore_print_roles(&m->st, false);
             printf("  sync points reached: %zu of %zu\n", hit, explore_sync_point_count());
         }
         rc = m->st.failures ? EXIT_CHECK_FAILED : EXIT_OK;

@@ -31,6 +31,7 @@ typedef struct step {
     sched_op op;
     bool tick_wake;
     bool spin;             /* a load right after the fiber's pause/yield */
+    bool quiet;            /* not an event: a join resumed after blocking */
     const void *obj;
     int32_t rf;            /* loads: the last write to obj before it (any fiber) */
     uint64_t sleeping;     /* fibers in a timed wait when it ran */
@@ -62,7 +63,8 @@ struct dpor_log {
     int32_t last_any[DPOR_MAX_FIBERS], last_clock[DPOR_MAX_FIBERS], last_nonlocal[DPOR_MAX_FIBERS],
         last_sync[DPOR_MAX_FIBERS], last_spawn[DPOR_MAX_FIBERS], last_syncpoint[DPOR_MAX_FIBERS],
         last_file_any[DPOR_MAX_FIBERS], last_file_null[DPOR_MAX_FIBERS];
-    int32_t join_on[DPOR_MAX_FIBERS][DPOR_MAX_FIBERS]; /* [joined][joiner]: the joiner's latest join of it */
+    int32_t joining[DPOR_MAX_FIBERS]; /* the fiber its last step joined, or NO_STEP */
+    uint64_t blocked;                 /* fibers seen blocked since their last step */
     int32_t last_node;
     size_t tick_wakes;
     obj_entry *objs;
@@ -103,6 +105,28 @@ bool dpor_dependent(bool pins, sched_op a, const void *oa, sched_op b, const voi
     if (op_sync(a) && op_sync(b)) return true; /* cond waits release mutexes */
     if (oa != ob) return false;
     return !(a == SCHED_OP_LOAD && b == SCHED_OP_LOAD);
+}
+
+bool dpor_dependent_fibers(bool pins, dpor_op a, dpor_op b)
+{
+    if (a.op == SCHED_OP_JOIN || b.op == SCHED_OP_JOIN) {
+        /* A join reads whether the joined fiber finished: dependent with
+         * that fiber's steps only. */
+        if (a.op == SCHED_OP_JOIN && (a.joined == DPOR_NO_FIBER || a.joined == b.fiber)) return true;
+        if (b.op == SCHED_OP_JOIN && (b.joined == DPOR_NO_FIBER || b.joined == a.fiber)) return true;
+        return false;
+    }
+    /* Spawns hand out fiber ids in order: dependent with each other only. */
+    if (a.op == SCHED_OP_SPAWN || b.op == SCHED_OP_SPAWN) return a.op == b.op;
+    return dpor_dependent(pins, a.op, a.obj, b.op, b.obj);
+}
+
+dpor_op dpor_op_of(const sched_fiber *f)
+{
+    dpor_op o = {.fiber = f->id, .op = f->pending_op, .obj = f->pending_obj, .joined = DPOR_NO_FIBER};
+    if (f->pending_op == SCHED_OP_JOIN && f->pending_obj != NULL)
+        o.joined = ((const sched_fiber *)f->pending_obj)->id;
+    return o;
 }
 
 dpor_log *dpor_log_new(bool pins, bool races)
@@ -146,7 +170,8 @@ void dpor_log_reset(dpor_log *l)
     fill(l->last_nonlocal, DPOR_MAX_FIBERS);
     fill(l->last_sync, DPOR_MAX_FIBERS);
     fill(l->last_spawn, DPOR_MAX_FIBERS);
-    fill(&l->join_on[0][0], DPOR_MAX_FIBERS * DPOR_MAX_FIBERS);
+    fill(l->joining, DPOR_MAX_FIBERS);
+    l->blocked = 0;
     fill(l->last_syncpoint, DPOR_MAX_FIBERS);
     fill(l->last_file_any, DPOR_MAX_FIBERS);
     fill(l->last_file_null, DPOR_MAX_FIBERS);
@@ -203,11 +228,10 @@ static int32_t latest_dependent(const dpor_log *l, const obj_entry *oe, uint32_t
      * join reads whether the joined fiber finished: dependent with that
      * fiber's steps only.  (The sleep sets use the coarser dpor_dependent,
      * where both are dependent with everything; coarser is safe there.) */
-    int32_t best = l->join_on[p][q];
-    if (wake == WAKE_JUMP) return max32(best, l->last_any[q]);
-    if (op == SCHED_OP_SPAWN) return max32(best, l->last_spawn[q]);
-    if (op == SCHED_OP_JOIN)
-        return obj != NULL && ((const sched_fiber *)obj)->id == q ? l->last_any[q] : best;
+    int32_t best = NO_STEP;
+    if (wake == WAKE_JUMP) return l->last_any[q];
+    if (op == SCHED_OP_SPAWN) return l->last_spawn[q];
+    if (op == SCHED_OP_JOIN) return NO_STEP; /* ordered after the joined fiber's end at its next step */
     if (wake == WAKE_TICK && l->last_clock[q] > l->last_any[p]) best = max32(best, l->last_clock[q]);
     if (op_local(op)) return best;
     if (op == SCHED_OP_SYNC_POINT) return l->pins ? max32(best, l->last_nonlocal[q]) : best;
@@ -232,6 +256,7 @@ static void note_race(dpor_log *l, size_t a, size_t b)
         const step *s = &l->steps[j];
         const uint32_t *vc = vc_of(l, j);
         if (j < b && vc[e->fiber] >= e->local) continue; /* happens after e */
+        if (s->quiet) continue;
         if (first_v[s->fiber] != 0) continue;
         bool initial = true;
         for (uint64_t m = seen; m != 0 && initial; m &= m - 1) {
@@ -278,7 +303,15 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
     bool tick_wake = wake == WAKE_TICK;
     l->tick_wakes += tick_wake;
     if (node >= 0) l->last_node = node;
-    l->steps[i] = (step){.fiber = p, .local = ++l->local[p], .node = node,
+    for (uint32_t q = 0; q < l->nfibers; q++)
+        if (sched_fiber_at(s, q)->state == SCHED_BLOCKED) l->blocked |= 1ull << q;
+    /* A join that blocked returns here: the step that announced it is the
+     * event (it is ordered after nothing but the fiber's own steps; the
+     * joined fiber's end is ordered before its next step), so whether it
+     * had to block makes no other class. */
+    bool quiet = op == SCHED_OP_JOIN && (l->blocked >> p & 1) && prev != NULL && prev->op == SCHED_OP_JOIN;
+    l->blocked &= ~(1ull << p);
+    l->steps[i] = (step){.fiber = p, .local = quiet ? l->local[p] : ++l->local[p], .node = node, .quiet = quiet,
                          .prev_node = node >= 0 ? node : l->last_node, .op = op,
                          .tick_wake = tick_wake, .obj = obj, .rf = NO_STEP,
                          .spin = op == SCHED_OP_LOAD && prev != NULL &&
@@ -287,6 +320,18 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
     int32_t before = l->last_any[p] != NO_STEP ? l->last_any[p] : l->born_of[p];
     if (before != NO_STEP) memcpy(vc, vc_of(l, (size_t)before), DPOR_MAX_FIBERS * sizeof *vc);
     else memset(vc, 0, DPOR_MAX_FIBERS * sizeof *vc);
+    /* The joined fiber finished before the join returned: everything it
+     * did happens before this step (an edge, not a race: the join cannot
+     * return earlier). */
+    if (l->joining[p] != NO_STEP && l->last_any[l->joining[p]] != NO_STEP) {
+        const uint32_t *o = vc_of(l, (size_t)l->last_any[l->joining[p]]);
+        for (uint32_t q = 0; q < l->nfibers; q++)
+            if (o[q] > vc[q]) vc[q] = o[q];
+    }
+    if (quiet) {
+        l->last_any[p] = (int32_t)i;
+        return true;
+    }
     bool memory = !op_local(op) && !op_global(op) && op != SCHED_OP_SYNC_POINT;
     obj_entry *oe = memory ? obj_find(l, obj) : NULL;
     if (oe != NULL && op == SCHED_OP_LOAD) l->steps[i].rf = oe->last_wr;
@@ -324,8 +369,8 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
     if (!op_local(op)) l->last_nonlocal[p] = me;
     if (op_sync(op)) l->last_sync[p] = me;
     if (op == SCHED_OP_SPAWN) l->last_spawn[p] = me;
-    if (op == SCHED_OP_JOIN && obj != NULL && ((const sched_fiber *)obj)->id < DPOR_MAX_FIBERS)
-        l->join_on[((const sched_fiber *)obj)->id][p] = me;
+    l->joining[p] = op == SCHED_OP_JOIN && obj != NULL && ((const sched_fiber *)obj)->id < DPOR_MAX_FIBERS
+                        ? (int32_t)((const sched_fiber *)obj)->id : NO_STEP;
     if (op == SCHED_OP_SYNC_POINT) l->last_syncpoint[p] = me;
     if (op == SCHED_OP_FILE) {
         l->last_file_any[p] = me;
@@ -344,6 +389,7 @@ uint64_t dpor_log_class(const dpor_log *l)
     for (size_t i = 0; i < l->n; i++) {
         const step *s = &l->steps[i];
         const uint32_t *vc = vc_of(l, i);
+        if (s->quiet) continue;
         uint64_t e = mix(((uint64_t)s->fiber << 40) ^ ((uint64_t)s->op << 32) ^ s->local);
         for (uint32_t q = 0; q < l->nfibers; q++) e = mix(e ^ ((uint64_t)q << 32 | vc[q]));
         h += e; /* a sum: the order of the steps does not matter, only their clocks */
@@ -389,3 +435,4 @@ void dpor_log_races(dpor_log *l, void (*fn)(void *arg, const dpor_race *r), void
 }
 
 size_t dpor_log_spin_skipped(const dpor_log *l) { return l->spin_skipped; }
+

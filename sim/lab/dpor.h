@@ -5,10 +5,15 @@
  * A run is a sequence of steps: each is one fiber performing the
  * operation it announced (sched_policy.on_run).  Two steps are dependent
  * by explore's relation (dpor_dependent: same object unless both loads;
- * every lock/condition/park operation with every other; spawn and join
- * with everything; file operations on the same file or the directory;
- * sync points with everything when the scenario pins).  Happens-before
- * is program order plus dependence; a run's Mazurkiewicz class is the
+ * every lock/condition/park operation with every other; spawns with
+ * spawns; file operations on the same file or the directory; sync points
+ * with everything when the scenario pins).  A join is dependent with
+ * nothing: it only waits, and the joined fiber's end is ordered before the
+ * joiner's next step (an edge, never a race).  A join that had to block
+ * resumes in a step of its own, which is not an event (it gets no place
+ * in the class), so whether the join waited makes no class of its own
+ * (await reduction, as GenMC and Nidhugg treat a blocked await).
+ * Happens-before is program order plus dependence; a run's Mazurkiewicz class is the
  * set of steps with their vector clocks, so two runs that differ only in
  * the order of independent steps hash alike (dpor_log_class).
  *
@@ -58,8 +63,27 @@ void dpor_log_reset(dpor_log *l);
  * DPOR_MAX_FIBERS. */
 bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node);
 
-/* Are operations a and b dependent (explore's relation)? */
+/* Are operations a and b dependent (explore's relation; joins and spawns
+ * coarser than the log's: dependent with everything)? */
 bool dpor_dependent(bool pins, sched_op a, const void *oa, sched_op b, const void *ob);
+
+/* A fiber's pending operation as the search keeps it across runs: a
+ * join's object (the joined fiber) is kept as its id, since the pointer
+ * does not outlive the run. */
+enum { DPOR_NO_FIBER = UINT32_MAX };
+typedef struct dpor_op {
+    uint32_t fiber;
+    sched_op op;
+    const void *obj;
+    uint32_t joined;    /* SCHED_OP_JOIN: the joined fiber's id, else DPOR_NO_FIBER */
+} dpor_op;
+
+dpor_op dpor_op_of(const sched_fiber *f);
+
+/* The same for the pending operations a and b, as sharp as the log's
+ * relation: a join is dependent only with the joined fiber's steps, a
+ * spawn only with spawns. */
+bool dpor_dependent_fibers(bool pins, dpor_op a, dpor_op b);
 
 /* The run's Mazurkiewicz class (nonzero): equal for runs that differ
  * only in the order of independent steps. */

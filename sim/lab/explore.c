@@ -19,8 +19,10 @@
  * of q's pending one; a sleeping fiber is never picked, and a run where
  * every candidate sleeps is cut (it only repeats a known ordering).  Two
  * operations are dependent when they touch the same object (unless both
- * are loads), or when either is a spawn, join, lock/condition operation,
- * a directory-level file operation, or (with pinning rules) a sync point.
+ * are loads), or both are spawns or lock/condition operations, or either
+ * is a directory-level file operation or (with pinning rules) a sync
+ * point; a join is dependent with the joined fiber's steps only
+ * (dpor_dependent_fibers).
  * Combined with the preemption bound this is the usual conservative use
  * (as in loom): interleavings needing more preemptions are not explored.
  */
@@ -148,6 +150,10 @@ void explore_record_of(const run_result *r, uint64_t index, explore_run_record *
                  r->failed_invariant ? r->failed_invariant : "expectations");
     for (int a = 0; a < WT_STATE_COUNT; a++)
         for (int b = 0; b < WT_STATE_COUNT; b++) out->transitions[a][b] = (uint32_t)r->transitions[a][b];
+    for (int k = 0; k < RUN_ROLES; k++)
+        for (int a = 0; a < WT_STATE_COUNT; a++)
+            for (int b = 0; b < WT_STATE_COUNT; b++)
+                out->role_transitions[k][a][b] = (uint32_t)r->role_transitions[k][a][b];
     for (size_t i = 0; i < r->sync_point_count; i++)
         for (size_t k = 0; k < explore_sync_point_count(); k++)
             if (strcmp(r->sync_points[i], engine_sync_points[k]) == 0) out->sync_hits |= 1ull << k;
@@ -163,6 +169,10 @@ void explore_record(explore_stats *st, const explore_run_record *rec)
     else st->since_new_class++;
     for (int a = 0; a < WT_STATE_COUNT; a++)
         for (int b = 0; b < WT_STATE_COUNT; b++) st->transitions[a][b] += rec->transitions[a][b];
+    for (int k = 0; k < RUN_ROLES; k++)
+        for (int a = 0; a < WT_STATE_COUNT; a++)
+            for (int b = 0; b < WT_STATE_COUNT; b++)
+                st->role_transitions[k][a][b] += rec->role_transitions[k][a][b];
     for (size_t k = 0; k < explore_sync_point_count(); k++)
         if (rec->sync_hits & (1ull << k)) st->sync_hits[k]++;
     if (!rec->passed) note_failure(st, rec);
@@ -176,6 +186,58 @@ void explore_record_crash(explore_stats *st, uint64_t index, const char *detail)
     snprintf(rec.invariant, sizeof rec.invariant, "crashed");
     snprintf(rec.detail, sizeof rec.detail, "%s", detail);
     explore_record(st, &rec);
+}
+
+const char *explore_role_name(int role)
+{
+    static const char *const names[RUN_ROLES] = {"leader", "follower", "memtable-leader", "caller"};
+    return role >= 0 && role < RUN_ROLES ? names[role] : NULL;
+}
+
+static unsigned explore_legal_transitions(void)
+{
+    unsigned n = 0;
+    for (int a = 0; a < WT_STATE_COUNT; a++)
+        for (int b = 0; b < WT_STATE_COUNT; b++)
+            n += wt_state_transition_legal(wt_state_table[a].bit, wt_state_table[b].bit);
+    return n;
+}
+
+unsigned explore_role_covered(const explore_stats *st, int role)
+{
+    unsigned n = 0;
+    for (int a = 0; a < WT_STATE_COUNT; a++)
+        for (int b = 0; b < WT_STATE_COUNT; b++)
+            n += st->role_transitions[role][a][b] != 0 &&
+                 wt_state_transition_legal(wt_state_table[a].bit, wt_state_table[b].bit);
+    return n;
+}
+
+void explore_print_roles(const explore_stats *st, bool json)
+{
+    if (!json) {
+        printf("  transitions per writer role:");
+        for (int k = 0; k < RUN_ROLES; k++)
+            printf("%s %s %u", k ? "," : "", explore_role_name(k), explore_role_covered(st, k));
+        printf(" of %u legal\n", explore_legal_transitions());
+        return;
+    }
+    printf(", \"role_transitions\": {");
+    for (int k = 0; k < RUN_ROLES; k++) {
+        printf("%s\"%s\": {\"covered\": %u, \"transitions\": [", k ? ", " : "", explore_role_name(k),
+               explore_role_covered(st, k));
+        bool first = true;
+        for (int a = 0; a < WT_STATE_COUNT; a++)
+            for (int b = 0; b < WT_STATE_COUNT; b++)
+                if (st->role_transitions[k][a][b]) {
+                    printf("%s{\"from\": \"%s\", \"to\": \"%s\", \"count\": %llu}", first ? "" : ", ",
+                           wt_state_table[a].name, wt_state_table[b].name,
+                           (unsigned long long)st->role_transitions[k][a][b]);
+                    first = false;
+                }
+        printf("]}");
+    }
+    printf("}");
 }
 
 /* ------------------------------------------------------ random, pct, pos */
@@ -306,6 +368,7 @@ typedef struct dfs_node {
     uint32_t cand[EXPLORE_DFS_MAX_FIBERS];
     sched_op op[EXPLORE_DFS_MAX_FIBERS];
     const void *obj[EXPLORE_DFS_MAX_FIBERS];
+    uint32_t joined[EXPLORE_DFS_MAX_FIBERS]; /* joins: the joined fiber (dpor_op) */
     uint32_t current;       /* the fiber that reached the point, if it could go on */
     uint32_t pick;
     uint64_t done, sleep;   /* fiber-id bit sets */
@@ -330,9 +393,11 @@ typedef struct dfs_search {
 
 static uint64_t bit(uint32_t id) { return 1ull << id; }
 
-static bool dependent(const dfs_search *d, sched_op a, const void *oa, sched_op b, const void *ob)
+static bool dependent(const dfs_search *d, const dfs_node *n, int i, int j)
 {
-    return dpor_dependent(d->pins, a, oa, b, ob);
+    dpor_op a = {.fiber = n->cand[i], .op = n->op[i], .obj = n->obj[i], .joined = n->joined[i]};
+    dpor_op b = {.fiber = n->cand[j], .op = n->op[j], .obj = n->obj[j], .joined = n->joined[j]};
+    return dpor_dependent_fibers(d->pins, a, b);
 }
 
 static int cand_index(const dfs_node *n, uint32_t id)
@@ -355,7 +420,7 @@ static uint64_t propagate_sleep(const dfs_search *d, const dfs_node *prev)
     uint64_t z = (prev->sleep | prev->done) & ~bit(prev->pick), keep = 0;
     for (uint32_t i = 0; i < prev->ncand; i++) {
         uint32_t q = prev->cand[i];
-        if ((z & bit(q)) && !dependent(d, prev->op[i], prev->obj[i], prev->op[p], prev->obj[p]))
+        if ((z & bit(q)) && !dependent(d, prev, (int)i, p))
             keep |= bit(q);
     }
     return keep;
@@ -399,8 +464,10 @@ static uint32_t dfs_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n,
     for (size_t i = 0; i < n; i++) {
         sched_fiber *f = sched_fiber_at(s, c[i]);
         node->cand[i] = c[i];
-        node->op[i] = f->pending_op;
-        node->obj[i] = f->pending_obj;
+        dpor_op o = dpor_op_of(f);
+        node->op[i] = o.op;
+        node->obj[i] = o.obj;
+        node->joined[i] = o.joined;
     }
     node->current = cur;
     const dfs_node *prev = k > 0 ? &d->nodes[k - 1] : NULL;

@@ -53,6 +53,7 @@ typedef struct explore_run_record {
     char invariant[64];         /* what failed ("expectations", "crashed", ...); "" if passed */
     char detail[64];            /* a crashed run's verdict ("SIGSEGV"); else "" */
     uint32_t transitions[WT_STATE_COUNT][WT_STATE_COUNT];
+    uint32_t role_transitions[RUN_ROLES][WT_STATE_COUNT][WT_STATE_COUNT];
 } explore_run_record;
 
 typedef struct explore_config {
@@ -110,6 +111,7 @@ typedef struct explore_stats {
     uint64_t bound_skips;       /* dfs: alternatives beyond the preemption bound */
     bool exhausted;             /* dfs: every schedule within the bound was run */
     uint64_t transitions[WT_STATE_COUNT][WT_STATE_COUNT];
+    uint64_t role_transitions[RUN_ROLES][WT_STATE_COUNT][WT_STATE_COUNT]; /* by run_role */
     uint64_t sync_hits[EXPLORE_MAX_SYNC_POINTS]; /* by index in explore_sync_point_name */
     explore_failure fail[EXPLORE_MAX_INVARIANTS];
     size_t fail_kinds;
@@ -141,6 +143,15 @@ void explore_seed_config(const explore_config *c, uint64_t index, run_config *cf
 
 /* Runs the sweep; returns false on a setup error. */
 bool explore_run(const explore_config *c, explore_stats *st);
+
+/* Writer roles (run_role): "leader", "follower", "memtable-leader",
+ * "caller"; NULL past the last. */
+const char *explore_role_name(int role);
+/* Legal transitions covered in role r. */
+unsigned explore_role_covered(const explore_stats *st, int role);
+/* The summary line "transitions per writer role: ..." (text) or the
+ * JSON member ", \"role_transitions\": {...}". */
+void explore_print_roles(const explore_stats *st, bool json);
 
 /* The engine's sync points (for coverage reports). */
 size_t explore_sync_point_count(void);

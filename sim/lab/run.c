@@ -166,6 +166,8 @@ static void note_state(run_state *rs, int w, const port_event *e)
     rs->res->states_visited |= e->to;
     if (w < 0) return;
     writer_rt *wr = &rs->writers[w];
+    wr->role = run_role_next(wr->last_state == 0 ? -1 : wr->role, e->to);
+    if (from >= 0 && to >= 0) rs->res->role_transitions[wr->role][from][to]++;
     wr->last_state = e->to;
     wr->states_seen |= e->to;
     pins_on_state(&rs->pins, w, e->to);

@@ -75,6 +75,28 @@ typedef struct run_picks {
 void run_config_replay(run_config *c, const scenario *sc, run_picks picks,
                        scenario_policy fallback, uint64_t seed, const char *label);
 
+/* A writer's role in its write when it makes a transition: the last role
+ * state it entered in that write (GROUP_LEADER: leader,
+ * MEMTABLE_WRITER_LEADER: memtable leader, PARALLEL_MEMTABLE_CALLER:
+ * caller; the transition into it counts in the new role), follower before
+ * any. */
+typedef enum run_role {
+    RUN_ROLE_LEADER,
+    RUN_ROLE_FOLLOWER,
+    RUN_ROLE_MEMTABLE_LEADER,
+    RUN_ROLE_CALLER,
+    RUN_ROLES
+} run_role;
+
+/* The role after a transition to state `to` (role -1: none yet). */
+static inline run_role run_role_next(int role, uint32_t to)
+{
+    if (to == WT_STATE_GROUP_LEADER) return RUN_ROLE_LEADER;
+    if (to == WT_STATE_MEMTABLE_WRITER_LEADER) return RUN_ROLE_MEMTABLE_LEADER;
+    if (to == WT_STATE_PARALLEL_MEMTABLE_CALLER) return RUN_ROLE_CALLER;
+    return role < 0 ? RUN_ROLE_FOLLOWER : (run_role)role;
+}
+
 typedef struct run_result {
     sched_outcome outcome;
     bool passed;                 /* what the scenario expects happened */
@@ -87,6 +109,9 @@ typedef struct run_result {
     uint64_t steps, decisions, virtual_ns;
     uint64_t groups, max_group, wal_syncs;
     uint64_t transitions[WT_STATE_COUNT][WT_STATE_COUNT];
+    /* The same by the writer's role when it made them (run_role; explore's
+     * coverage). */
+    uint64_t role_transitions[RUN_ROLES][WT_STATE_COUNT][WT_STATE_COUNT];
     uint32_t states_visited;     /* wt_state bits some writer entered */
     const char *sync_points[RUN_MAX_SYNC_POINTS];
     size_t sync_point_count;

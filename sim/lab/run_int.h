@@ -25,6 +25,7 @@ typedef struct writer_rt {
     int batch;                  /* current batch, -1 before the first */
     uint32_t last_state;        /* last writer state seen in events */
     uint32_t states_seen;       /* bits */
+    int role;                   /* run_role in the current write (last_state 0: a new write) */
     struct run_state *rs;
 } writer_rt;
 
