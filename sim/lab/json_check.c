@@ -356,7 +356,7 @@ static bool check_field(json_check *c, const json_check_field *f, const json_doc
 static bool fail_unknown_key(json_check *c, const json_doc_node *member,
                              const json_check_field *fields, size_t n)
 {
-    const char *names[JSON_CHECK_MAX_FIELDS];
+    const char *names[JSON_CHECK_MAX_FIELDS] = {0}; /* all set below; gcc -O3 cannot tell */
     assert(n <= JSON_CHECK_MAX_FIELDS);
     for (size_t i = 0; i < n; i++) names[i] = fields[i].key;
     char list[512];
