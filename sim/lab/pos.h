@@ -9,6 +9,11 @@
  * one performed (explore's relation, dpor_dependent).  Independent
  * operations keep their priorities, so the orders of racing operations
  * are sampled close to uniformly instead of the orders of all steps.
+ * Spin loops are the exception: how far a spinner gets races with the
+ * virtual clock (a sleeper's wake-up), which the relation does not see,
+ * so each spin iteration (pause, yield) also re-draws every other
+ * runnable fiber that is in a spin loop (from its last pause or yield
+ * until it performs an operation other than a load).
  * Seeded and deterministic: the same seed gives the same run.
  */
 #ifndef WT_SIM_POS_H
