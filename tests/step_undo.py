@@ -14,19 +14,12 @@ import re
 import subprocess
 import sys
 
+from tap import finish, report
+
 wtlab, src = sys.argv[1], sys.argv[2]
 LESSONS = ["02-group-commit", "04-incompatible-writers"]
 MAX_MOVES = 3000
 
-failures = 0
-count = 0
-
-
-def report(ok, what):
-    global failures, count
-    count += 1
-    failures += not ok
-    print(("ok" if ok else "not ok") + " %d - %s" % (count, what))
 
 
 class Session:
@@ -103,5 +96,4 @@ for lesson in LESSONS:
            "%s: every move made again gave the same screen (%d of %d)" % (lesson, redo_ok, moves))
     report(rc == 0, "%s: quit exits 0" % lesson)
 
-print("1..%d" % count)
-sys.exit(1 if failures else 0)
+finish()

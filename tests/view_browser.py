@@ -19,21 +19,13 @@ import subprocess
 import sys
 import tempfile
 
+from tap import finish, report
+
 wtlab, wtdb, src = sys.argv[1], sys.argv[2], sys.argv[3]
 chromium = shutil.which("chromium") or shutil.which("chromium-browser")
 if chromium is None:
     print("SKIP: Chromium is not installed; on Debian: apt-get install -y chromium")
     sys.exit(77)
-
-failures = 0
-count = 0
-
-
-def report(ok, what):
-    global failures, count
-    count += 1
-    failures += not ok
-    print(("ok" if ok else "not ok") + " %d - %s" % (count, what))
 
 
 def run(*args, **kw):
@@ -197,5 +189,4 @@ try:
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 
-print("1..%d" % count)
-sys.exit(1 if failures else 0)
+finish()
