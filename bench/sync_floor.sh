@@ -12,7 +12,10 @@
 # the CPU from the leader), so the next full group can start its fsync
 # no sooner than `back` after the last one ended:
 #   cycle >= F + back,  achievable share of the bound <= F / (F + back),
-# and a cycle <= 1.1 x F needs back <= 0.1 x F.
+# and a cycle <= 1.1 x F needs back <= 0.1 x F.  The floor holds for
+# writers that park; with few threads (4 on 2 cores) they may still be
+# spinning or yielding when the fsync ends, and wtlab's cycle can be
+# below it.
 #
 # usage: sync_floor.sh WTBENCH PARK_WAKE [--threads T] [--num N] [--repeat R]
 # Prints one line per repeat and the medians.  Exit 2 on bad arguments,
@@ -83,6 +86,6 @@ awk '{ for (k = 2; k <= NF; k++) if ($k != "|") v[k] = v[k] " " $k } END {
         printf " %s", m
     }
     printf "\n" }' "$WORK/rows"
-echo "# c/f = wtlab's cycle / fsync; floor = fsync + the faster of back_ser/back_tree (15 parked threads woken and run again);"
+echo "# c/f = wtlab's cycle / fsync; floor = fsync + the faster of back_ser/back_tree ($((T - 1)) parked threads woken and run again);"
 echo "# f/fsync = the floor / fsync (<= 1.1 needed for 90 % of the bound); max_share = fsync / floor, the best share of the bound a full group can reach"
 echo "# end: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg)"
