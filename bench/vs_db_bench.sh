@@ -32,6 +32,9 @@
 #                        from its WAL (batches per record)
 #   rocks_cpu wt_cpu     CPU-seconds (user + system, /usr/bin/time, the
 #                        whole process on both sides) per million writes
+#   cpu_x                rocks_cpu / wt_cpu (medians): RocksDB's CPU per
+#                        write over wtlab's, less disturbed by the other
+#                        load on a shared machine than the ops/s ratio
 #   p50 p99 p99.9 max    write latency in microseconds, RocksDB from
 #                        db_bench --histogram=1, wtlab from its histogram
 #   opt_*                wtbench --sync-group-fill --leader-inserts-parked
@@ -179,8 +182,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.
 echo "# vs_db_bench: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# db_bench: $(db_bench --version 2>&1 | head -1); wtbench: $("$WTBENCH" --version | head -1)"
 echo "# repeat=$REPEAT num=$NUM sizing=$SIZING sync_num=$SYNC_NUM(per thread) threads=\"$THREADS\" modes=\"$MODES\"; medians, spread=(max-min)/median %; latency in us"
-printf '%-9s %-4s %-3s %9s %4s %9s %4s %5s | %6s %6s | %7s %7s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s\n' \
-    mode sync t rocks_ops spr wt_ops spr ratio rk_grp wt_grp rk_cpu wt_cpu \
+printf '%-9s %-4s %-3s %9s %4s %9s %4s %5s | %6s %6s | %7s %7s %5s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s\n' \
+    mode sync t rocks_ops spr wt_ops spr ratio rk_grp wt_grp rk_cpu wt_cpu cpu_x \
     rk_p50 wt_p50 rk_p99 wt_p99 rk_p99.9 wt_p99.9 rk_max wt_max opt_ops ratio o_grp opt_p99
 for mode in $MODES; do
     for sync in $SYNCS; do
@@ -205,10 +208,11 @@ for mode in $MODES; do
                 fops=$(m1 1 "$WORK/f.txt"); fratio=$(ratio "$fops" "$rm_")
                 fgrp=$(m1 2 "$WORK/f.txt"); fp99=$(m1 5 "$WORK/f.txt")
             fi
-            printf '%-9s %-4s %-3s %9.0f %3s%% %9.0f %3s%% %5s | %6s %6s | %7s %7s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s\n' \
+            rc=$(m1 3 "$WORK/r.txt"); wc=$(m1 3 "$WORK/w.txt")
+            printf '%-9s %-4s %-3s %9.0f %3s%% %9.0f %3s%% %5s | %6s %6s | %7s %7s %5s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s\n' \
                 "$mode" "$sync" "$t" "$rm_" "${rops#* }" "$wm" "${wops#* }" "$(ratio "$wm" "$rm_")" \
                 "$(m1 2 "$WORK/r.txt")" "$(m1 2 "$WORK/w.txt")" \
-                "$(m1 3 "$WORK/r.txt")" "$(m1 3 "$WORK/w.txt")" \
+                "$rc" "$wc" "$(ratio "$rc" "$wc")" \
                 "$(m1 4 "$WORK/r.txt")" "$(m1 4 "$WORK/w.txt")" \
                 "$(m1 5 "$WORK/r.txt")" "$(m1 5 "$WORK/w.txt")" \
                 "$(m1 6 "$WORK/r.txt")" "$(m1 6 "$WORK/w.txt")" \
