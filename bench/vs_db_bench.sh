@@ -32,6 +32,9 @@
 #                        from its WAL (batches per record)
 #   rocks_cpu wt_cpu     CPU-seconds (user + system, /usr/bin/time, the
 #                        whole process on both sides) per million writes
+#   cpu_x                rocks_cpu / wt_cpu (medians): RocksDB's CPU per
+#                        write over wtlab's, less disturbed by the other
+#                        load on a shared machine than the ops/s ratio
 #   p50 p99 p99.9 max    write latency in microseconds, RocksDB from
 #                        db_bench --histogram=1, wtlab from its histogram
 #   opt_*                wtbench --sync-group-fill --leader-inserts-parked
@@ -49,9 +52,15 @@
 # db_bench runs with --statistics=1 --histogram=1 (needed for the group size
 # and the percentiles); wtbench always times every write too.
 #
+# --adaptive-yield 0 turns the write thread's adaptive yield off on both
+# sides (db_bench --enable_write_thread_adaptive_yield=false, wtbench
+# --max-yield-usec 0: waiting writers spin, then park, never sched_yield);
+# default 1, both engines' default.
+#
 # usage: vs_db_bench.sh WTBENCH [--threads "1 4 16"] [--modes "default serial
 #            pipelined unordered"] [--sync "0 1"] [--num N] [--sync-num N]
-#            [--sizing total|per-thread] [--repeat N] [--dir DIR]
+#            [--sizing total|per-thread] [--repeat N] [--adaptive-yield 0|1]
+#            [--dir DIR]
 # Needs db_bench (Debian: rocksdb-tools) and /usr/bin/time; without them it
 # says so and exits 0 (a benchmark, not a test).  Exit 2 on bad arguments,
 # 1 when a run fails.  The machine is shared and noisy: compare the ratios
@@ -60,7 +69,7 @@ set -eu
 usage() {
     echo "usage: vs_db_bench.sh WTBENCH [--threads LIST] [--modes LIST] [--sync LIST]" >&2
     echo "                      [--num N] [--sync-num N] [--sizing total|per-thread]" >&2
-    echo "                      [--repeat N] [--dir DIR]" >&2
+    echo "                      [--repeat N] [--adaptive-yield 0|1] [--dir DIR]" >&2
     exit 2
 }
 [ $# -ge 1 ] || usage
@@ -73,6 +82,7 @@ NUM=300000     # writes per cell (--sizing total) or per thread, no sync
 SIZING=total
 SYNC_NUM=1000  # writes per thread, sync
 REPEAT=1
+YIELD=1
 BASE=${TMPDIR:-/tmp}
 is_count() { case $1 in ''|*[!0-9]*) return 1 ;; *) [ "$1" -gt 0 ] ;; esac; }
 while [ $# -gt 0 ]; do
@@ -85,6 +95,7 @@ while [ $# -gt 0 ]; do
         --sync-num) SYNC_NUM=$2 ;;
         --repeat) REPEAT=$2 ;;
         --sizing) SIZING=$2 ;;
+        --adaptive-yield) YIELD=$2 ;;
         --dir) BASE=$2 ;;
         *) echo "vs_db_bench: unknown argument $1" >&2; usage ;;
     esac
@@ -93,6 +104,13 @@ done
 for n in $THREADS $NUM $SYNC_NUM $REPEAT; do
     is_count "$n" || { echo "vs_db_bench: '$n' is not a positive count" >&2; exit 2; }
 done
+case $YIELD in 0|1) ;;
+    *) echo "vs_db_bench: --adaptive-yield takes 0 or 1" >&2; exit 2 ;;
+esac
+ROCKS_YIELD= WT_YIELD=
+if [ "$YIELD" = 0 ]; then
+    ROCKS_YIELD=--enable_write_thread_adaptive_yield=false WT_YIELD="--max-yield-usec 0"
+fi
 case $SIZING in total|per-thread) ;;
     *) echo "vs_db_bench: --sizing takes total or per-thread" >&2; exit 2 ;;
 esac
@@ -129,7 +147,7 @@ run_rocks() { # mode sync threads num
     rm -rf "$WORK/rocks"
     # shellcheck disable=SC2046
     if ! /usr/bin/time -f "%U %S" -o "$WORK/time" db_bench --benchmarks=fillrandom \
-        --threads="$3" --num="$4" --sync="$2" $(mode_flags "$1") \
+        --threads="$3" --num="$4" --sync="$2" $(mode_flags "$1") $ROCKS_YIELD \
         --key_size=16 --value_size=100 --db="$WORK/rocks" --wal_dir="$WORK/rocks" \
         --disable_auto_compactions=1 --compression_type=none --statistics=1 --histogram=1 \
         >"$WORK/out" 2>&1; then
@@ -156,7 +174,7 @@ run_wt() { # mode sync threads num [extra...]
     [ "$sync" = 1 ] && syncarg=--sync
     # shellcheck disable=SC2086
     if ! /usr/bin/time -f "%U %S" -o "$WORK/time" "$WTBENCH" --mode "$mode" --threads "$t" \
-        --num "$n" $syncarg "$@" --db "$WORK/wt" >"$WORK/out" 2>&1; then
+        --num "$n" $syncarg $WT_YIELD "$@" --db "$WORK/wt" >"$WORK/out" 2>&1; then
         echo "vs_db_bench: wtbench failed:" >&2; cat "$WORK/out" >&2; exit 1
     fi
     cpu=$(cpu_per_m "$WORK/time" $((t * n)))
@@ -178,9 +196,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.
 
 echo "# vs_db_bench: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# db_bench: $(db_bench --version 2>&1 | head -1); wtbench: $("$WTBENCH" --version | head -1)"
-echo "# repeat=$REPEAT num=$NUM sizing=$SIZING sync_num=$SYNC_NUM(per thread) threads=\"$THREADS\" modes=\"$MODES\"; medians, spread=(max-min)/median %; latency in us"
-printf '%-9s %-4s %-3s %9s %4s %9s %4s %5s | %6s %6s | %7s %7s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s\n' \
-    mode sync t rocks_ops spr wt_ops spr ratio rk_grp wt_grp rk_cpu wt_cpu \
+echo "# repeat=$REPEAT adaptive_yield=$YIELD num=$NUM sizing=$SIZING sync_num=$SYNC_NUM(per thread) threads=\"$THREADS\" modes=\"$MODES\"; medians, spread=(max-min)/median %; latency in us"
+printf '%-9s %-4s %-3s %9s %4s %9s %4s %5s | %6s %6s | %7s %7s %5s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s\n' \
+    mode sync t rocks_ops spr wt_ops spr ratio rk_grp wt_grp rk_cpu wt_cpu cpu_x \
     rk_p50 wt_p50 rk_p99 wt_p99 rk_p99.9 wt_p99.9 rk_max wt_max opt_ops ratio o_grp opt_p99
 for mode in $MODES; do
     for sync in $SYNCS; do
@@ -205,10 +223,11 @@ for mode in $MODES; do
                 fops=$(m1 1 "$WORK/f.txt"); fratio=$(ratio "$fops" "$rm_")
                 fgrp=$(m1 2 "$WORK/f.txt"); fp99=$(m1 5 "$WORK/f.txt")
             fi
-            printf '%-9s %-4s %-3s %9.0f %3s%% %9.0f %3s%% %5s | %6s %6s | %7s %7s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s\n' \
+            rc=$(m1 3 "$WORK/r.txt"); wc=$(m1 3 "$WORK/w.txt")
+            printf '%-9s %-4s %-3s %9.0f %3s%% %9.0f %3s%% %5s | %6s %6s | %7s %7s %5s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s\n' \
                 "$mode" "$sync" "$t" "$rm_" "${rops#* }" "$wm" "${wops#* }" "$(ratio "$wm" "$rm_")" \
                 "$(m1 2 "$WORK/r.txt")" "$(m1 2 "$WORK/w.txt")" \
-                "$(m1 3 "$WORK/r.txt")" "$(m1 3 "$WORK/w.txt")" \
+                "$rc" "$wc" "$(ratio "$rc" "$wc")" \
                 "$(m1 4 "$WORK/r.txt")" "$(m1 4 "$WORK/w.txt")" \
                 "$(m1 5 "$WORK/r.txt")" "$(m1 5 "$WORK/w.txt")" \
                 "$(m1 6 "$WORK/r.txt")" "$(m1 6 "$WORK/w.txt")" \

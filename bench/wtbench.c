@@ -7,7 +7,7 @@
  *             [--breakdown] [--fsync-bound] [--leader-inserts-parked]
  *             [--mode default|serial|pipelined|unordered|two-queues]
  *             [--key-size 16] [--value-size 100] [--seed N] [--db DIR]
- *             [--trace FILE]
+ *             [--trace FILE] [--max-yield-usec N] [--slow-yield-usec N]
  *
  * What it does, as db_bench's fillrandom does: each of N threads writes
  * --num single-Put batches (one reused WriteBatch per thread) of a random
@@ -36,7 +36,13 @@
  * the WAL append, fsync, memtable, publish, exit and wake-up), and per
  * write the mean latency split into spin / yield / block (AwaitState) and
  * the rest (run).  The clock reads cost some throughput: compare
- * breakdown runs with breakdown runs.
+ * breakdown runs with breakdown runs.  A third line is the tail: the
+ * share of writes that parked (a futex wait in AwaitState), their
+ * p50/p99, and what share of the slowest 1 % of all writes they are.
+ *
+ * --max-yield-usec N and --slow-yield-usec N set the write thread's
+ * adaptive yield (write_thread_max_yield_usec, 100, and
+ * write_thread_slow_yield_usec, 3), as db_bench's flags of those names.
  *
  * --fsync-bound measures, on a scratch file in the DB directory, the
  * median of 50 appends of one group-sized record (all N writers' batches)
@@ -96,6 +102,7 @@ typedef struct bench_config {
     bool leader_inserts;  /* --leader-inserts-parked */
     bool breakdown;      /* --breakdown: per-phase and per-wait times */
     bool fsync_bound;    /* --fsync-bound: measure the device in the same run */
+    int64_t max_yield_usec, slow_yield_usec; /* -1: the engine's default */
     wt_write_options wo;
 } bench_config;
 
@@ -107,6 +114,7 @@ typedef struct bench_thread {
     wt_status status;
     double finished_at;
     latency_hist *hist;     /* this thread's write latencies */
+    latency_hist *parked;   /* --breakdown: those of the writes that parked */
     wt_write_stats stats;   /* --breakdown */
 } bench_thread;
 
@@ -161,9 +169,11 @@ static void *bench_worker(void *arg)
         wt_batch_clear(&batch);
         wt_batch_put(&batch, wt_slice_make(key, cfg->key_size),
                      wt_slice_make(value, cfg->value_size));
-        uint64_t t0 = now_ns();
+        uint64_t blocks = t->stats.blocks, t0 = now_ns();
         wt_status s = wt_db_write(t->db, &wo, &batch);
-        hist_add(t->hist, now_ns() - t0);
+        uint64_t dt = now_ns() - t0;
+        hist_add(t->hist, dt);
+        if (t->stats.blocks != blocks) hist_add(t->parked, dt);
         if (s != WT_OK) {
             t->status = s;
             break;
@@ -236,6 +246,7 @@ static int usage(FILE *out, int rc)
             "               [--breakdown] [--fsync-bound] [--leader-inserts-parked]\n"
             "               [--mode default|serial|pipelined|unordered|two-queues]\n"
             "               [--key-size N] [--value-size N] [--seed N] [--db DIR]\n"
+            "               [--max-yield-usec N] [--slow-yield-usec N]\n"
             "               [--trace FILE]\n"
             "fillrandom like db_bench: each thread writes --num one-Put batches.\n"
             "Defaults: 1 thread, 100000 writes per thread, key 16 bytes, value 100 bytes,\n"
@@ -244,6 +255,8 @@ static int usage(FILE *out, int rc)
             "--breakdown: per-group phase times and per-write spin/yield/block/run.\n"
             "--fsync-bound: measure a group-sized append+fdatasync; print the bound.\n"
             "--leader-inserts-parked: wtlab option leader_inserts_parked_group (off in RocksDB).\n"
+            "--max-yield-usec, --slow-yield-usec: write_thread_max_yield_usec (100) and\n"
+            "write_thread_slow_yield_usec (3), as db_bench's flags of those names.\n"
             "--trace FILE: record every engine event as a real trace (threads w1..wN),\n"
             "written after the timed part; view it with `wtlab plot FILE -o chart.png`.\n"
             "--version: the version and build id.\n"
@@ -302,13 +315,16 @@ static int parse_args(int argc, char **argv, bench_config *cfg, const char **db_
         else if (has_value && parse_u64(argv[i + 1], &v) &&
                  (strcmp(a, "--threads") == 0 || strcmp(a, "--num") == 0 ||
                   strcmp(a, "--key-size") == 0 || strcmp(a, "--value-size") == 0 ||
-                  strcmp(a, "--seed") == 0)) {
+                  strcmp(a, "--seed") == 0 || strcmp(a, "--max-yield-usec") == 0 ||
+                  strcmp(a, "--slow-yield-usec") == 0)) {
             i++;
             if (strcmp(a, "--threads") == 0) cfg->threads = (unsigned)v;
             if (strcmp(a, "--num") == 0) cfg->num = v;
             if (strcmp(a, "--key-size") == 0) cfg->key_size = (unsigned)v;
             if (strcmp(a, "--value-size") == 0) cfg->value_size = (unsigned)v;
             if (strcmp(a, "--seed") == 0) cfg->seed = v;
+            if (strcmp(a, "--max-yield-usec") == 0) cfg->max_yield_usec = (int64_t)(v & INT64_MAX);
+            if (strcmp(a, "--slow-yield-usec") == 0) cfg->slow_yield_usec = (int64_t)(v & INT64_MAX);
         } else {
             fprintf(stderr, "wtbench: bad argument '%s'\n", a);
             return usage(stderr, 2);
@@ -330,6 +346,8 @@ static bool mode_options(const bench_config *cfg, wt_options *o)
     o->create_if_missing = true;
     o->sync_group_fill = cfg->fill;
     o->leader_inserts_parked_group = cfg->leader_inserts;
+    if (cfg->max_yield_usec >= 0) o->write_thread_max_yield_usec = (uint64_t)cfg->max_yield_usec;
+    if (cfg->slow_yield_usec >= 0) o->write_thread_slow_yield_usec = (uint64_t)cfg->slow_yield_usec;
     if (strcmp(cfg->mode, "default") == 0) return true;
     if (strcmp(cfg->mode, "serial") == 0) o->allow_concurrent_memtable_write = false;
     else if (strcmp(cfg->mode, "pipelined") == 0) o->enable_pipelined_write = true;
@@ -358,6 +376,7 @@ typedef struct bench_result {
     double secs;          /* start barrier to the last thread's end */
     double cpu_secs;      /* user + system CPU of the process meanwhile */
     latency_hist hist;    /* every write's latency */
+    latency_hist parked;  /* --breakdown: the writes that parked at least once */
     wt_write_stats stats; /* --breakdown: the threads' sums */
 } bench_result;
 
@@ -398,8 +417,9 @@ static int run_threads(bench_config *cfg, wt_db *db, bench_result *res)
     pthread_t tid[MAX_THREADS];
     for (unsigned i = 0; i < cfg->threads; i++) {
         th[i] = (bench_thread){.cfg = cfg, .db = db, .index = i, .start = &start, .status = WT_OK,
-                               .hist = calloc(1, sizeof(latency_hist))};
-        if (th[i].hist == NULL || pthread_create(&tid[i], NULL, bench_worker, &th[i]) != 0) {
+                               .hist = calloc(1, sizeof(latency_hist)),
+                               .parked = calloc(1, sizeof(latency_hist))};
+        if (th[i].hist == NULL || th[i].parked == NULL || pthread_create(&tid[i], NULL, bench_worker, &th[i]) != 0) {
             fprintf(stderr, "wtbench: cannot create thread %u\n", i);
             exit(1); /* the started threads wait at the barrier forever */
         }
@@ -419,12 +439,27 @@ static int run_threads(bench_config *cfg, wt_db *db, bench_result *res)
     res->cpu_secs = cpu_seconds() - cpu0;
     for (unsigned i = 0; i < cfg->threads; i++) {
         hist_merge(&res->hist, th[i].hist);
+        hist_merge(&res->parked, th[i].parked);
         add_stats(&res->stats, &th[i].stats);
         free(th[i].hist);
+        free(th[i].parked);
     }
     pthread_barrier_destroy(&start);
     res->secs = t1 - t0;
     return rc;
+}
+
+/* Of all writes slower than h's q-quantile, the share (%) that is in
+ * `part` (a sub-histogram of h). */
+static double share_above(const latency_hist *part, const latency_hist *h, double q)
+{
+    uint64_t cut = hist_quantile(h, q), in_part = 0, all = 0;
+    for (unsigned i = 0; i < HIST_BUCKETS; i++) {
+        if (hist_upper(i) <= cut) continue;
+        in_part += part->bucket[i];
+        all += h->bucket[i];
+    }
+    return all ? 100.0 * (double)in_part / (double)all : 0.0;
 }
 
 /* Reads the WAL back, checks the counts and prints the result line. */
@@ -484,6 +519,12 @@ static void print_breakdown(const bench_config *cfg, const bench_result *res)
            (double)res->hist.sum_ns / n / us, (double)s->spin_ns / n / us,
            (double)s->yield_ns / n / us, (double)s->block_ns / n / us,
            ((double)res->hist.sum_ns - wait) / n / us, (double)s->blocks / n);
+    /* The tail: the writes that parked (futex wait) and the rest. */
+    const latency_hist *pk = &res->parked;
+    printf("breakdown: tail: parked_writes=%.2f%% parked_p50_us=%.2f parked_p99_us=%.2f"
+           " share_of_slowest_1%%_parked=%.0f%%\n",
+           100.0 * (double)pk->count / n, (double)hist_quantile(pk, 0.50) / us,
+           (double)hist_quantile(pk, 0.99) / us, share_above(pk, &res->hist, 0.99));
     if (strcmp(cfg->mode, "default") != 0 && strcmp(cfg->mode, "serial") != 0)
         printf("breakdown: note: mode %s times only the waits, the group count, fill wait,"
                " merge/append/fsync where its path shares them (not memtable/publish/exit)\n",
@@ -565,6 +606,7 @@ static void print_fsync_bound(const bench_config *cfg, uint64_t before_ns, uint6
 int main(int argc, char **argv)
 {
     bench_config cfg = {.threads = 1, .num = 100000, .key_size = 16, .value_size = 100,
+                        .max_yield_usec = -1, .slow_yield_usec = -1,
                         .seed = 1, .mode = "default"};
     const char *db_dir = NULL, *trace_path = NULL;
     int rc = parse_args(argc, argv, &cfg, &db_dir, &trace_path);

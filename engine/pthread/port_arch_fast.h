@@ -95,6 +95,18 @@ PORT_FAST void port_pause(void)
 #endif
 }
 
+/* port_prefetch_link: a hint that the node *a points to will be read
+ * soon (a relaxed load of the link, then a prefetch of its target and of
+ * the line `span` bytes in).  No effect on what the program computes; the
+ * sim's version does nothing (no load, so no scheduling point). */
+PORT_FAST void port_prefetch_link(const port_atomic_ptr *a, unsigned span)
+{
+    const char *p = atomic_load_explicit(&((port_atomic_ptr *)a)->v, memory_order_relaxed);
+    if (p == NULL) return;
+    __builtin_prefetch(p, 0, 3);
+    __builtin_prefetch(p + span, 0, 3);
+}
+
 PORT_FAST void port_sync_point(const char *name) { (void)name; }
 
 PORT_FAST void port_await_begin(const port_atomic_u32 *word, uint32_t goal_mask)

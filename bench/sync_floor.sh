@@ -1,0 +1,91 @@
+#!/bin/sh
+# sync_floor.sh — is a 16-thread sync group cycle of <= 1.1 x fsync possible
+# on this machine?  Runs, alternately and --repeat times:
+#   wtbench --threads T --num N --sync --sync-group-fill --leader-inserts-parked
+#           --breakdown --fsync-bound
+#       the group cycle wtlab achieves and the fsync of the same run;
+#   park_wake --threads T --fsync-us F (serial, then --tree)
+#       with F = that run's fsync: the time from the first wake-up of T-1
+#       parked threads until all have run again (bench/park_wake.c).
+# Every writer of a full group parks during the fsync (it cannot return
+# before its write is durable, and spinning 15 threads on 2 cores takes
+# the CPU from the leader), so the next full group can start its fsync
+# no sooner than `back` after the last one ended:
+#   cycle >= F + back,  achievable share of the bound <= F / (F + back),
+# and a cycle <= 1.1 x F needs back <= 0.1 x F.  The floor holds for
+# writers that park; with few threads (4 on 2 cores) they may still be
+# spinning or yielding when the fsync ends, and wtlab's cycle can be
+# below it.
+#
+# usage: sync_floor.sh WTBENCH PARK_WAKE [--threads T] [--num N] [--repeat R]
+# Prints one line per repeat and the medians.  Exit 2 on bad arguments,
+# 1 when a run fails.  A benchmark: nothing is asserted.
+set -eu
+usage() {
+    echo "usage: sync_floor.sh WTBENCH PARK_WAKE [--threads T] [--num N] [--repeat R]" >&2
+    exit 2
+}
+[ $# -ge 2 ] || usage
+WTBENCH=$1 PARK=$2
+shift 2
+T=16 NUM=500 REPEAT=3
+while [ $# -gt 0 ]; do
+    [ $# -ge 2 ] || { echo "sync_floor: $1 needs a value" >&2; usage; }
+    case $1 in
+        --threads) T=$2 ;;
+        --num) NUM=$2 ;;
+        --repeat) REPEAT=$2 ;;
+        *) echo "sync_floor: unknown argument $1" >&2; usage ;;
+    esac
+    shift 2
+done
+for n in "$T" "$NUM" "$REPEAT"; do
+    case $n in ''|*[!0-9]*|0) echo "sync_floor: '$n' is not a positive count" >&2; exit 2 ;; esac
+done
+[ "$T" -ge 2 ] || { echo "sync_floor: --threads must be >= 2" >&2; exit 2; }
+for b in "$WTBENCH" "$PARK"; do
+    [ -x "$b" ] || { echo "sync_floor: $b is not an executable" >&2; exit 2; }
+done
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sync-floor.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT INT TERM
+field() { sed -n "s/.*[ :]$1=\([0-9.]*\).*/\1/p" "$2" | head -1; }
+
+echo "# sync_floor: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg); threads=$T num=$NUM"
+printf '%-3s %8s %8s %6s %6s | %8s %8s %8s %8s %10s\n' rep fsync_us cycle_us c/f grp \
+    back_ser back_tree floor_us f/fsync max_share
+: >"$WORK/rows"
+i=1
+while [ "$i" -le "$REPEAT" ]; do
+    if ! "$WTBENCH" --threads "$T" --num "$NUM" --sync --sync-group-fill --leader-inserts-parked \
+        --breakdown --fsync-bound --db "$WORK/db" >"$WORK/wt" 2>&1; then
+        echo "sync_floor: wtbench failed:" >&2; cat "$WORK/wt" >&2; exit 1
+    fi
+    f=$(field in_run_fsync_us "$WORK/wt")
+    cyc=$(field group_cycle_us "$WORK/wt")
+    grp=$(field mean_group "$WORK/wt")
+    fi=$(printf '%.0f' "$f")
+    [ "$fi" -gt 0 ] || fi=1
+    "$PARK" --threads "$T" --fsync-us "$fi" >"$WORK/ps" || { echo "sync_floor: park_wake failed" >&2; exit 1; }
+    "$PARK" --threads "$T" --fsync-us "$fi" --tree >"$WORK/pt" || { echo "sync_floor: park_wake failed" >&2; exit 1; }
+    bs=$(field back_us_p50 "$WORK/ps")
+    bt=$(field back_us_p50 "$WORK/pt")
+    awk -v i="$i" -v f="$f" -v c="$cyc" -v g="$grp" -v bs="$bs" -v bt="$bt" 'BEGIN {
+        b = bs < bt ? bs : bt; fl = f + b
+        printf "%-3s %8.1f %8.1f %6.2f %6.2f | %8.1f %8.1f %8.1f %8.2f %9.0f%%\n",
+            i, f, c, c / f, g, bs, bt, fl, fl / f, 100 * f / fl }' | tee -a "$WORK/rows"
+    i=$((i + 1))
+done
+# Medians of each column.
+awk '{ for (k = 2; k <= NF; k++) if ($k != "|") v[k] = v[k] " " $k } END {
+    printf "med"
+    for (k = 2; k <= NF; k++) {
+        if (!(k in v)) { printf " |"; continue }
+        n = split(v[k], a, " "); for (x = 1; x <= n; x++) for (y = x + 1; y <= n; y++)
+            if (a[y] + 0 < a[x] + 0) { t = a[x]; a[x] = a[y]; a[y] = t }
+        m = n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+        printf " %s", m
+    }
+    printf "\n" }' "$WORK/rows"
+echo "# c/f = wtlab's cycle / fsync; floor = fsync + the faster of back_ser/back_tree ($((T - 1)) parked threads woken and run again);"
+echo "# f/fsync = the floor / fsync (<= 1.1 needed for 90 % of the bound); max_share = fsync / floor, the best share of the bound a full group can reach"
+echo "# end: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg)"
