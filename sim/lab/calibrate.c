@@ -223,7 +223,7 @@ void calibrate_print(FILE *out, const trace_stats *st, const calibration *c)
         if (s->n == 0) continue;
         fprintf(out, "  set to %s, parked or not: the writer's return ", wt_state_table[i].name);
         spread(out, s);
-        fprintf(out, "; +-%.3f\n    the waker's cost (parked only) ", dkw_eps(s->n));
+        fprintf(out, "; +-%.3f\n    the setter's cost ", dkw_eps(s->n));
         spread(out, w);
         fputc('\n', out);
     }

@@ -34,7 +34,9 @@ typedef struct thread_mem {
     bool linked;
     uint64_t waker_from_ns;    /* as a waker: a wake it made, waiting for its next event */
     bool waking;
-    int waking_to;             /* the state index it set (-1: unknown) */
+    uint64_t set_from_ns;      /* as a setter: a state it set on another writer, */
+    bool setting;              /* parked or not, waiting for its next event */
+    int setting_to;            /* the state index it set (-1: unknown) */
     int state;                 /* as a writer: its state's row, NO_STATE outside a write */
     uint64_t state_since;
 } thread_mem;
@@ -167,10 +169,13 @@ static void on_state(trace_stats *st, thread_mem *f, thread_mem *w, const trace_
         w->state = to;
     }
     bool by_other = f != NULL && f != w;
-    if (by_other) { /* parked or not: its next event ends its return latency */
+    if (by_other) { /* parked or not: its next event ends its return latency, */
         w->returning = true;
         w->woken_ns = t;
         w->woken_to = to;
+        f->setting = true; /* and the setter's next event its cost */
+        f->set_from_ns = t;
+        f->setting_to = to;
     }
     bool waiting = from == wt_state_index(WT_STATE_INIT) ||
                    from == wt_state_index(WT_STATE_LOCKED_WAITING);
@@ -181,7 +186,6 @@ static void on_state(trace_stats *st, thread_mem *f, thread_mem *w, const trace_
     w->woken = true; /* its next event ends the wake-up latency */
     f->waking = true; /* the waker's next event ends its wake cost */
     f->waker_from_ns = t;
-    f->waking_to = to;
 }
 
 /* WAL append and sync, memtable insert: durations on one thread f. */
@@ -235,8 +239,11 @@ static void on_event(trace_stats *st, reader_ctx *x, const trace_event *e)
     if (f != NULL) f->woken = f->returning = false;
     if (f != NULL && f->waking) {
         push_span(&st->wake_cost_ns, f->waker_from_ns, t);
-        if (f->waking_to >= 0) push_span(&st->wake_cost_to_ns[f->waking_to], f->waker_from_ns, t);
         f->waking = false;
+    }
+    if (f != NULL && f->setting) {
+        if (f->setting_to >= 0) push_span(&st->wake_cost_to_ns[f->setting_to], f->set_from_ns, t);
+        f->setting = false;
     }
     if (e->kind == TRACE_WRITE_BEGIN && w != NULL) on_write_begin(st, x, w, e);
     if (e->kind == TRACE_WRITE_END && w != NULL) on_write_end(st, x, w, t);

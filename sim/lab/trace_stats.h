@@ -18,7 +18,10 @@
  *     writer, parked or not -> that writer's next event, kept by the
  *     state it was set to (a writer not parked yet may have been
  *     descheduled: more runnable threads than cores);
- *   - wake cost by state: the wake cost, kept by the state set;
+ *   - setter's cost by state: any state set by another thread, parked or
+ *     not -> the setter's next event, kept by the state set (where the
+ *     sim's writer parked and a real one was only descheduled, the real
+ *     set needed no futex wake: the mixture is what a set costs);
  *   - wake cost: the same state set -> the waker's next event (its futex
  *     wake call, as the sim's schedule.wake_ns models it);
  *   - think time: a writer's write_end -> its next write_begin;
@@ -55,7 +58,7 @@ typedef struct trace_stats {
     stats_samples insert_ns, insert_count, insert_bytes;
     stats_samples wake_latency_ns, wake_cost_ns;
     stats_samples wake_latency_to_ns[WT_STATE_COUNT]; /* return latency by the state set */
-    stats_samples wake_cost_to_ns[WT_STATE_COUNT];    /* wake_cost_ns by the state set */
+    stats_samples wake_cost_to_ns[WT_STATE_COUNT];    /* setter's cost by the state set */
     stats_samples think_ns;
     stats_samples spin_ns;   /* a follower's link -> its own INIT->LOCKED_WAITING */
     stats_samples spin_steps;/* the same in steps (a sim trace's scheduling points) */

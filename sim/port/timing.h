@@ -24,7 +24,7 @@
 enum {
     /* Quantile points of a distribution: q[0] the minimum, q[n-1] the
      * maximum, q[i] the i/(n-1) quantile. */
-    TIMING_DIST_MAX_POINTS = 101,
+    TIMING_DIST_MAX_POINTS = 1001,
 };
 
 typedef enum timing_file_kind {
