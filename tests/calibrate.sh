@@ -30,7 +30,7 @@ fails_naming() {
     cat "$tmp/f.out"
     [ $st -eq 1 ] && grep -q -- "$2" "$tmp/f.out"
 }
-echo "1..65"
+echo "1..68"
 
 # --- costs per file kind and memtable insert: meets / fails --------------
 for s in wal-sync-slow-meets insert-cost-meets insert-kib-meets manifest-fast-meets; do
@@ -254,4 +254,14 @@ check "compare: one trace only (exit 2)" expect_status 2 "two traces are needed"
     "$wtlab" compare "$cal/real-4x25.jsonl"
 check "compare: bad --tolerance (exit 2)" expect_status 2 "not a percentage" \
     "$wtlab" compare "$cal/real-4x25.jsonl" "$cal/real-4x25.jsonl" --tolerance x
+check "compare: A A vs B B adds each side's traces up (the same figures as A vs B, twice the counts)" sh -c "
+    '$wtlab' compare '$cal/real-4x25.jsonl' '$tmp/u1.jsonl' > '$tmp/c1.out' &&
+    '$wtlab' compare '$cal/real-4x25.jsonl' '$cal/real-4x25.jsonl' vs '$tmp/u1.jsonl' '$tmp/u1.jsonl' > '$tmp/c2.out' &&
+    grep -q '^  writes  *200  *36 ' '$tmp/c2.out' && grep -q '^  writers  *4  *3 ' '$tmp/c2.out' &&
+    [ \"\$(grep 'mean group size' '$tmp/c1.out')\" = \"\$(grep 'mean group size' '$tmp/c2.out')\" ] &&
+    [ \"\$(grep -A5 'share of groups' '$tmp/c1.out')\" = \"\$(grep -A5 'share of groups' '$tmp/c2.out')\" ]"
+check "compare: a side mixing real and sim traces (exit 2)" expect_status 2 "a sim trace among real ones" \
+    "$wtlab" compare "$cal/real-4x25.jsonl" "$tmp/u1.jsonl" vs "$tmp/u1.jsonl"
+check "compare: vs with an empty side (exit 2)" expect_status 2 "needs at least one trace on each side" \
+    "$wtlab" compare "$cal/real-4x25.jsonl" vs
 exit $fail

@@ -277,6 +277,7 @@ bool trace_stats_add(const char *path, trace_stats *st, char *err, size_t cap)
         return false;
     }
     st->real = trace_reader_is_real(r);
+    st->traces++;
     reader_ctx x = {.threads = calloc(TRACE_STATS_MAX_THREADS, sizeof(thread_mem))};
     if (x.threads == NULL) abort();
     trace_event e;

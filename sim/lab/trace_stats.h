@@ -69,7 +69,8 @@ typedef struct trace_stats {
     uint64_t span_ns;                  /* first write_begin to last write_end, summed over traces */
     uint64_t state_ns[WT_STATE_COUNT]; /* all writers together */
     uint64_t think_total_ns;
-    size_t writers;                    /* threads that wrote */
+    size_t writers;                    /* threads that wrote (summed over traces) */
+    size_t traces;                     /* traces added */
 } trace_stats;
 
 /* Adds the trace at path to *st (zeroed, or holding earlier traces).
