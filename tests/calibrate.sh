@@ -8,7 +8,10 @@
 # (two identical traces: zero difference) and the CPU model (device.cpu,
 # tests/data/cpu/): compute-bound writers serialise on one core and overlap
 # on two, read from the trace's virtual times (never wall time); runs with
-# it are deterministic and replay; malformed "cpu" keys are refused.
+# it are deterministic and replay; malformed "cpu" keys are refused; wake-ups
+# by state (tests/data/calibrate/by-state/: one-point distributions, so each
+# wake-up's latency and its waker's cost are known exactly, read from the
+# trace's virtual times with wake_deltas.awk) and their malformed keys.
 # TAP output.
 set -u
 wtlab=$1 src=$2
@@ -27,7 +30,7 @@ fails_naming() {
     cat "$tmp/f.out"
     [ $st -eq 1 ] && grep -q -- "$2" "$tmp/f.out"
 }
-echo "1..48"
+echo "1..68"
 
 # --- costs per file kind and memtable insert: meets / fails --------------
 for s in wal-sync-slow-meets insert-cost-meets insert-kib-meets manifest-fast-meets; do
@@ -166,6 +169,77 @@ check "cpu: a profile's cpu needs a core (exit 2)" expect_status 2 \
     "bad-profile-cpu0.json:6:19: /cpu/cores: a profile's cpu needs at least 1 core" \
     "$wtlab" run "$cpu/use-bad-profile-cpu0.json" -q -o "$tmp/x.jsonl"
 
+# --- wake-ups by state ("wake_latency" / "wake_cost": "by_state") ---------------
+bs=$cal/by-state
+check "calibrate prints the return latency and the setter's cost per state, and writes both" sh -c "
+    grep -q '^  set to GROUP_LEADER, parked or not: .* n=' '$tmp/c.out' &&
+    grep -q '^    the setter.s cost .* n=' '$tmp/c.out' &&
+    grep -q '\"wake_latency_by_state\": {' '$tmp/p.json' && grep -q '\"wake_cost_by_state\": {' '$tmp/p.json'"
+# deltas TRACE KIND STATE: "count min max" of wake_deltas.awk's lines KIND STATE.
+deltas() {
+    awk -f "$src/tests/wake_deltas.awk" "$1" |
+        awk -v k="$2" -v s="$3" '$1 == k && $2 == s { if (n == 0 || $3 < mn) mn = $3; if ($3 > mx) mx = $3; n++ }
+                                 END { print n + 0, mn + 0, mx + 0 }'
+}
+# within TRACE KIND STATE LO HI: at least one such wake-up, every delta in [LO, HI).
+within() {
+    set -- "$@" $(deltas "$1" "$2" "$3")
+    echo "$2 $3: n=$6 min=$7 max=$8 (want [$4, $5))"
+    [ "$6" -gt 0 ] && [ "$7" -ge "$4" ] && [ "$8" -lt "$5" ]
+}
+"$wtlab" run "$bs/by-state.json" -q -o "$tmp/bs1.jsonl" > /dev/null 2>&1
+"$wtlab" run "$bs/by-state.json" -q -o "$tmp/bs2.jsonl" > /dev/null 2>&1
+"$wtlab" run "$bs/pooled.json" -q -o "$tmp/bsp.jsonl" > /dev/null 2>&1
+check "by_state: a writer woken to GROUP_LEADER runs its profile's 300 us later" \
+    within "$tmp/bs1.jsonl" to GROUP_LEADER 300000 310000
+check "by_state: one woken to PARALLEL_MEMTABLE_WRITER (no distribution of its own) the pooled 5 us" \
+    within "$tmp/bs1.jsonl" to PARALLEL_MEMTABLE_WRITER 5000 10000
+check "by_state: setting a parked writer to GROUP_LEADER costs its waker 90 us" \
+    within "$tmp/bs1.jsonl" cost GROUP_LEADER 90000 100000
+check "by_state: ... and PARALLEL_MEMTABLE_WRITER the profile's wake_ns (2 us)" \
+    within "$tmp/bs1.jsonl" cost PARALLEL_MEMTABLE_WRITER 2000 3000
+check "pooled: the same profile without the keys wakes GROUP_LEADER after 5 us" \
+    within "$tmp/bsp.jsonl" to GROUP_LEADER 5000 10000
+check "by_state: same scenario, profile and seed give the same bytes" cmp "$tmp/bs1.jsonl" "$tmp/bs2.jsonl"
+check "by_state: the run replays exactly" "$wtlab" replay "$tmp/bs1.jsonl"
+bad_wake() { # bad_wake DEVICE_JSON PATTERN
+    printf '{"name": "x", "device": %s,\n "writers": [{"name": "a", "batches": [{"puts": 1}]}]}\n' \
+        "$1" > "$tmp/by-state-bad.json"
+    cp "$bs/prof.json" "$bs/no-by-state.json" "$tmp/" 2>/dev/null
+    expect_status 2 "$2" "$wtlab" run "$tmp/by-state-bad.json" -q -o "$tmp/x.jsonl"
+}
+check "by_state: an unknown value (exit 2)" bad_wake '{"profile": "prof.json", "wake_latency": "by_stat"}' \
+    "by-state-bad.json:1:66: /device/wake_latency: unknown wake latency \"by_stat\" (did you mean \"by_state\"?)"
+check "by_state: needs a profile (exit 2)" bad_wake '{"wake_latency": "by_state"}' \
+    "by-state-bad.json:1:26: /device/wake_latency: \"by_state\" only with a \"profile\""
+check "by_state: a profile without wake_latency_by_state (exit 2)" \
+    bad_wake '{"profile": "no-by-state.json", "wake_latency": "by_state"}' \
+    "/device/wake_latency: \"by_state\": the profile has no schedule.wake_latency_by_state"
+check "by_state: a profile without wake_cost_by_state (exit 2)" \
+    bad_wake '{"profile": "no-by-state.json", "wake_cost": "by_state"}' \
+    "/device/wake_cost: \"by_state\": the profile has no schedule.wake_cost_by_state"
+check "by_state: not with a CPU model's fixed dispatch delay (exit 2)" \
+    bad_wake '{"profile": "prof.json", "wake_latency": "by_state", "cpu": {"cores": 2}}' \
+    "/device/wake_latency: \"by_state\": the wake-up latency is sampled only without a CPU model"
+check "profile: an unknown state in wake_latency_by_state (exit 2)" expect_status 2 \
+    "bad-state.json:5:41: /schedule/wake_latency_by_state/GROUP_LEADR: unknown key (did you mean \"GROUP_LEADER\"?)" \
+    sh -c "cp '$bs/bad-state.json' '$tmp/' && sed 's/prof.json/bad-state.json/' '$bs/by-state.json' > '$tmp/use-bad-state.json' && '$wtlab' run '$tmp/use-bad-state.json' -q -o '$tmp/x.jsonl'"
+check "profile: an empty wake_cost_by_state (exit 2)" expect_status 2 \
+    "bad-empty.json:5:37: /schedule/wake_cost_by_state: no state" \
+    sh -c "cp '$bs/bad-empty.json' '$tmp/' && sed 's/prof.json/bad-empty.json/' '$bs/by-state.json' > '$tmp/use-bad-empty.json' && '$wtlab' run '$tmp/use-bad-empty.json' -q -o '$tmp/x.jsonl'"
+
+# points N: a profile whose wal.sync has N quantile points (1000 ns each).
+points() {
+    q=$(seq "$1" | sed 's/.*/1000/' | paste -sd, -)
+    sed "s/\"sync\": {\"quantiles\": \[1000000\]}/\"sync\": {\"quantiles\": [$q]}/" "$bs/prof.json" > "$tmp/points.json"
+    sed 's/prof.json/points.json/' "$bs/by-state.json" > "$tmp/use-points.json"
+}
+points 1001
+check "profile: a distribution of 1001 points loads" "$wtlab" run "$tmp/use-points.json" -q -o "$tmp/x.jsonl"
+points 1002
+check "profile: 1002 points (exit 2)" expect_status 2 "/wal/sync/quantiles: 1002 points: at most 1001" \
+    "$wtlab" run "$tmp/use-points.json" -q -o "$tmp/x.jsonl"
+
 # --- compare -------------------------------------------------------------------
 check "compare: two identical traces, zero difference everywhere" sh -c "
     '$wtlab' compare '$cal/real-4x25.jsonl' '$cal/real-4x25.jsonl' --tolerance 0 > '$tmp/cmp.out' &&
@@ -180,4 +254,14 @@ check "compare: one trace only (exit 2)" expect_status 2 "two traces are needed"
     "$wtlab" compare "$cal/real-4x25.jsonl"
 check "compare: bad --tolerance (exit 2)" expect_status 2 "not a percentage" \
     "$wtlab" compare "$cal/real-4x25.jsonl" "$cal/real-4x25.jsonl" --tolerance x
+check "compare: A A vs B B adds each side's traces up (the same figures as A vs B, twice the counts)" sh -c "
+    '$wtlab' compare '$cal/real-4x25.jsonl' '$tmp/u1.jsonl' > '$tmp/c1.out' &&
+    '$wtlab' compare '$cal/real-4x25.jsonl' '$cal/real-4x25.jsonl' vs '$tmp/u1.jsonl' '$tmp/u1.jsonl' > '$tmp/c2.out' &&
+    grep -q '^  writes  *200  *36 ' '$tmp/c2.out' && grep -q '^  writers  *4  *3 ' '$tmp/c2.out' &&
+    [ \"\$(grep 'mean group size' '$tmp/c1.out')\" = \"\$(grep 'mean group size' '$tmp/c2.out')\" ] &&
+    [ \"\$(grep -A5 'share of groups' '$tmp/c1.out')\" = \"\$(grep -A5 'share of groups' '$tmp/c2.out')\" ]"
+check "compare: a side mixing real and sim traces (exit 2)" expect_status 2 "a sim trace among real ones" \
+    "$wtlab" compare "$cal/real-4x25.jsonl" "$tmp/u1.jsonl" vs "$tmp/u1.jsonl"
+check "compare: vs with an empty side (exit 2)" expect_status 2 "needs at least one trace on each side" \
+    "$wtlab" compare "$cal/real-4x25.jsonl" vs
 exit $fail

@@ -262,6 +262,20 @@ START_TEST(calibrate_recovers_known_latencies)
         ck_assert_uint_eq(c.profile.wake_cost.q[i], 5000);
     ck_assert_uint_eq(st.waits, GROUPS * (WRITERS - 1));
     ck_assert_uint_eq(st.waits_blocked, st.waits);
+    /* By state: every set was to COMPLETED, so its return latency is the
+     * wake-up latency (uniform 10..50 us, within DKW) and its setter's
+     * cost exactly 5 us; no other state has samples. */
+    int done = wt_state_index(WT_STATE_COMPLETED);
+    for (int i = 0; i < WT_STATE_COUNT; i++) {
+        size_t want = i == done ? GROUPS * (WRITERS - 1) : 0;
+        ck_assert_uint_eq(st.wake_latency_to_ns[i].n, want);
+        ck_assert_uint_eq(st.wake_cost_to_ns[i].n, want);
+        ck_assert_uint_eq(c.profile.wake_latency_to[i].count, want > 0 ? TIMING_DIST_MAX_POINTS : 0);
+    }
+    check_dist_uniform(&c.profile.wake_latency_to[done], c.wake_eps, 10000, 50000,
+                       "return latency, COMPLETED");
+    for (size_t i = 0; i < c.profile.wake_cost_to[done].count; i++)
+        ck_assert_uint_eq(c.profile.wake_cost_to[done].q[i], 5000);
     /* Think: uniform 1..3 us (the leader's also includes the 100 ns and
      * its group's tail, so only the followers' median is pinned). */
     ck_assert_uint_ge(c.profile.think_ns, 1000);
@@ -276,6 +290,9 @@ START_TEST(calibrate_recovers_known_latencies)
     bool unreadable;
     ck_assert_msg(profile_load_file(ppath, &back, err, sizeof err, &unreadable), "%s", err);
     ck_assert_mem_eq(&back.wal_sync, &c.profile.wal_sync, sizeof back.wal_sync);
+    ck_assert_mem_eq(back.wake_latency_to, c.profile.wake_latency_to,
+                     sizeof back.wake_latency_to);
+    ck_assert_mem_eq(back.wake_cost_to, c.profile.wake_cost_to, sizeof back.wake_cost_to);
     ck_assert_uint_eq(back.insert_ns_per_entry, c.profile.insert_ns_per_entry);
     ck_assert_uint_eq(back.wal_append_ns_per_kib, c.profile.wal_append_ns_per_kib);
     remove(ppath);

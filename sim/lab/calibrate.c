@@ -152,6 +152,13 @@ void calibrate_fit(const trace_stats *st, const trace_stats *sim, calibration *c
     p->wake_ns = stats_quantile(&st->wake_cost_ns, 0.5);
     calibrate_dist(&st->wake_latency_ns, &p->wake_latency);
     if (st->wake_cost_ns.n > 0) calibrate_dist(&st->wake_cost_ns, &p->wake_cost);
+    for (size_t i = 0; i < WT_STATE_COUNT; i++)
+    {
+        if (st->wake_latency_to_ns[i].n > 0)
+            calibrate_dist(&st->wake_latency_to_ns[i], &p->wake_latency_to[i]);
+        if (st->wake_cost_to_ns[i].n > 0)
+            calibrate_dist(&st->wake_cost_to_ns[i], &p->wake_cost_to[i]);
+    }
     p->think_ns = stats_quantile(&st->think_ns, 0.5);
     c->spin_n = st->spin_ns.n;
     if (sim != NULL && sim->spin_steps.n > 0 && st->spin_ns.n > 0) {
@@ -211,6 +218,15 @@ void calibrate_print(FILE *out, const trace_stats *st, const calibration *c)
     fputs("\nwake-up latency:  ", out);
     spread(out, &st->wake_latency_ns);
     fprintf(out, "; quantiles within +-%.3f (DKW, 99 %%)\n", c->wake_eps);
+    for (size_t i = 0; i < WT_STATE_COUNT; i++) {
+        const stats_samples *s = &st->wake_latency_to_ns[i], *w = &st->wake_cost_to_ns[i];
+        if (s->n == 0) continue;
+        fprintf(out, "  set to %s, parked or not: the writer's return ", wt_state_table[i].name);
+        spread(out, s);
+        fprintf(out, "; +-%.3f\n    the setter's cost ", dkw_eps(s->n));
+        spread(out, w);
+        fputc('\n', out);
+    }
     fputs("wake cost:        ", out);
     spread(out, &st->wake_cost_ns);
     fputs(" -> schedule.wake_ns = median (quantiles: with \"wake_cost\": \"sampled\")\n", out);

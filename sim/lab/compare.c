@@ -59,7 +59,9 @@ double compare_print(FILE *out, const char *name_a, const trace_stats *a, const 
 {
     fprintf(out, "  %-28s %14s %14s %9s\n", "", name_a, name_b, "diff");
     row(out, "writes", (double)a->writes, (double)b->writes, "%.0f");
-    row(out, "writers", (double)a->writers, (double)b->writers, "%.0f");
+    /* Several traces per side: the writers of one run (their mean). */
+    row(out, "writers", (double)a->writers / (double)(a->traces ? a->traces : 1),
+        (double)b->writers / (double)(b->traces ? b->traces : 1), "%.0f");
     row(out, "writes/s", compare_writes_per_sec(a), compare_writes_per_sec(b), "%.0f");
     row(out, "groups", (double)a->groups, (double)b->groups, "%.0f");
     row(out, "mean group size", compare_mean_group(a), compare_mean_group(b), "%.2f");

@@ -9,6 +9,9 @@
 #include <string.h>
 
 #include "json_check.h"
+#include "writer_state.h"
+
+_Static_assert((int)WT_STATE_COUNT <= (int)TIMING_WAKE_VALUES, "a wake-up latency per writer state");
 
 enum { READ_CHUNK = 16 << 10 };
 
@@ -82,12 +85,35 @@ static const json_check_field memtable_fields[] = {
     U64("insert_ns_per_entry", insert_ns_per_entry),
     U64("insert_ns_per_kib", insert_ns_per_kib),
 };
+/* "wake_latency_by_state": {"STATE": distribution, ...}: keys are writer
+ * states' names (wt_state_table), at least one. */
+#define BY_STATE(i) \
+    {.key = NULL, .kind = JSON_CHECK_CUSTOM, .offset = (i) * sizeof(timing_dist), .fn = parse_dist}
+/* Member: a timing_dist[TIMING_WAKE_VALUES]. */
+static bool parse_by_state(json_check *c, const json_doc_node *v, void *member)
+{
+    json_check_field fields[WT_STATE_COUNT] = {BY_STATE(0), BY_STATE(1), BY_STATE(2), BY_STATE(3),
+                                               BY_STATE(4), BY_STATE(5), BY_STATE(6)};
+    _Static_assert(WT_STATE_COUNT == 7, "one field per state");
+    for (size_t i = 0; i < WT_STATE_COUNT; i++) fields[i].key = wt_state_table[i].name;
+    if (!json_check_fields(c, v, fields, WT_STATE_COUNT, member)) return false;
+    if (v->child_count == 0)
+        return json_check_fail(c, v, JSON_CHECK_AT_VALUE,
+                               "no state (name at least one, e.g. \"GROUP_LEADER\", or leave "
+                               "the key out)");
+    return true;
+}
+
 static const json_check_field schedule_fields[] = {
     U64("wake_ns", wake_ns),
     {.key = "wake_latency", .kind = JSON_CHECK_CUSTOM,
      .offset = offsetof(device_profile, wake_latency), .fn = parse_dist, .required = true},
     {.key = "wake_cost", .kind = JSON_CHECK_CUSTOM,
      .offset = offsetof(device_profile, wake_cost), .fn = parse_dist},
+    {.key = "wake_latency_by_state", .kind = JSON_CHECK_CUSTOM,
+     .offset = offsetof(device_profile, wake_latency_to), .fn = parse_by_state},
+    {.key = "wake_cost_by_state", .kind = JSON_CHECK_CUSTOM,
+     .offset = offsetof(device_profile, wake_cost_to), .fn = parse_by_state},
     {.key = "tick_ns", .kind = JSON_CHECK_U64, .offset = offsetof(device_profile, tick_ns),
      .min = 1, .max = INT64_MAX},
 };
@@ -250,6 +276,24 @@ void profile_write_dist(FILE *out, const timing_dist *d)
     fputs("]}", out);
 }
 
+/* ",\n  "key": {"STATE": dist, ...}" for the states with points; nothing
+ * when none has. */
+static void write_by_state(FILE *out, const char *key, const timing_dist *to)
+{
+    bool any = false;
+    for (size_t i = 0; i < WT_STATE_COUNT; i++) {
+        if (to[i].count == 0) continue;
+        if (any)
+            fputs(",\n                  ", out);
+        else
+            fprintf(out, ",\n               \"%s\": {\n                  ", key);
+        fprintf(out, "\"%s\": ", wt_state_table[i].name);
+        profile_write_dist(out, &to[i]);
+        any = true;
+    }
+    if (any) fputs("}", out);
+}
+
 void profile_write(FILE *out, const device_profile *p, const char *measured)
 {
     fprintf(out, "{\n  \"format\": \"%s\",\n  \"version\": %d,\n", PROFILE_FORMAT, PROFILE_VERSION);
@@ -267,6 +311,8 @@ void profile_write(FILE *out, const device_profile *p, const char *measured)
         fputs(",\n               \"wake_cost\": ", out);
         profile_write_dist(out, &p->wake_cost);
     }
+    write_by_state(out, "wake_latency_by_state", p->wake_latency_to);
+    write_by_state(out, "wake_cost_by_state", p->wake_cost_to);
     if (p->tick_ns > 0) fprintf(out, ",\n               \"tick_ns\": %" PRIu64, p->tick_ns);
     fprintf(out, "},\n  \"writers\": {\"think_ns\": %" PRIu64 "}", p->think_ns);
     if (p->cpu.cores > 0)

@@ -12,7 +12,9 @@
  *    "memtable": {"insert_ns_per_entry": N, "insert_ns_per_kib": N},
  *    "schedule": {"wake_ns": N, "wake_latency": {"quantiles": [N, ...]},
  *                 "wake_cost": {"quantiles": [N, ...]},
- *                 "tick_ns": N},      (wake_cost and tick_ns optional)
+ *                 "wake_latency_by_state": {"GROUP_LEADER": {"quantiles": [...]}, ...},
+ *                 "wake_cost_by_state": {...the same...},
+ *                 "tick_ns": N},      (the last four optional)
  *    "writers": {"think_ns": N},
  *    "cpu": {"cores": N, "switch_ns": N, "slice_ns": N,     (optional;
  *            "wake_preempt": B, "other_ns": N},             cores >= 1)
@@ -50,6 +52,10 @@ typedef struct device_profile {
     uint64_t tick_ns;        /* optional (0: not given): schedule.tick_ns */
     timing_dist wake_latency;
     timing_dist wake_cost;   /* optional (count 0: not given) */
+    /* optional: schedule.wake_latency_by_state, [i] for the state 1 << i
+     * (writer_state.h); count 0: not given */
+    timing_dist wake_latency_to[TIMING_WAKE_VALUES];
+    timing_dist wake_cost_to[TIMING_WAKE_VALUES]; /* optional: schedule.wake_cost_by_state */
     uint64_t think_ns;
     sched_cpu cpu;           /* optional (cores 0: not given): the CPU model */
 } device_profile;

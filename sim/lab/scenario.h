@@ -91,8 +91,10 @@ typedef struct scenario_device {
     scenario_fault *faults;
     size_t fault_count;
     char *profile;           /* "profile" as written; NULL: none */
-    bool sample_wake_cost;   /* "wake_cost": "sampled" (default "median") */
+    bool sample_wake_cost;   /* "wake_cost": "sampled" or "by_state" (default "median") */
+    bool wake_cost_by_state; /* "wake_cost": "by_state" */
     bool think_from_profile; /* "think": "profile": batches without think_ns get the profile's */
+    bool wake_by_state;      /* "wake_latency": "by_state" (default "pooled") */
     /* The CPU model (scheduler.h): "cpu", else the profile's, else off. */
     sched_cpu cpu;
     bool cpu_switch_sampled; /* "cpu": {"switch": "sampled"}: the profile's wake latency */

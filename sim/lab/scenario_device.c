@@ -19,7 +19,9 @@
  * "cpu" (the CPU model, scheduler.h) comes from the scenario, else the
  * profile; with one, the profile's wake latency is sampled only with
  * "switch": "sampled" (as the dispatch delay).  "think": "profile" gives
- * batches without think_ns the profile's think time.
+ * batches without think_ns the profile's think time.  "wake_latency":
+ * "by_state" samples a woken writer's latency from the profile's
+ * distribution for the state it was woken to (where it has one).
  */
 #include <assert.h>
 #include <stdio.h>
@@ -100,11 +102,23 @@ static bool parse_memtable(json_check *c, const json_doc_node *v, void *member)
     return json_check_fields(c, v, memtable_fields, F_COUNT(memtable_fields), member);
 }
 
+/* Member: the scenario_device. */
 static bool check_wake_cost(json_check *c, const json_doc_node *v, void *member)
 {
-    static const char *const names[] = {"median", "sampled"};
+    static const char *const names[] = {"median", "sampled", "by_state"};
+    scenario_device *d = member;
     size_t k;
-    if (!json_check_enum(c, v, names, 2, "wake cost", &k)) return false;
+    if (!json_check_enum(c, v, names, 3, "wake cost", &k)) return false;
+    d->sample_wake_cost = k >= 1;
+    d->wake_cost_by_state = k == 2;
+    return true;
+}
+
+static bool check_wake_latency(json_check *c, const json_doc_node *v, void *member)
+{
+    static const char *const names[] = {"pooled", "by_state"};
+    size_t k;
+    if (!json_check_enum(c, v, names, 2, "wake latency", &k)) return false;
     *(bool *)member = k == 1;
     return true;
 }
@@ -144,8 +158,10 @@ static const json_check_field device_fields[] = {
     {.key = "manifest", .kind = JSON_CHECK_CUSTOM, .offset = KIND(TIMING_FILE_MANIFEST),
      .fn = parse_kind},
     {.key = "memtable", .kind = JSON_CHECK_CUSTOM, .offset = D(timing), .fn = parse_memtable},
-    {.key = "wake_cost", .kind = JSON_CHECK_CUSTOM, .offset = D(sample_wake_cost),
+    {.key = "wake_cost", .kind = JSON_CHECK_CUSTOM, .offset = offsetof(scenario, device),
      .fn = check_wake_cost},
+    {.key = "wake_latency", .kind = JSON_CHECK_CUSTOM, .offset = D(wake_by_state),
+     .fn = check_wake_latency},
     {.key = "think", .kind = JSON_CHECK_CUSTOM, .offset = D(think_from_profile),
      .fn = check_think},
     {.key = "cpu", .kind = JSON_CHECK_CUSTOM, .offset = offsetof(scenario, device),
@@ -215,6 +231,10 @@ bool scenario_device_finish(scenario_loader *l)
         return json_check_fail(c, get(get(dev, "cpu"), "switch"), JSON_CHECK_AT_KEY,
                                "\"sampled\" only with a \"profile\" (it samples the profile's "
                                "wake_latency)");
+    if (d->wake_by_state && !has_profile)
+        return json_check_fail(c, get(dev, "wake_latency"), JSON_CHECK_AT_KEY,
+                               "\"by_state\" only with a \"profile\" (it samples the profile's "
+                               "wake_latency_by_state)");
     if (d->think_from_profile && !has_profile)
         return json_check_fail(c, get(dev, "think"), JSON_CHECK_AT_KEY,
                                "only with a \"profile\" (it takes the profile's think time)");
@@ -257,12 +277,38 @@ bool scenario_device_finish(scenario_loader *l)
         if (get(dev, "cpu") == NULL) d->cpu = prof.cpu;
         /* With a CPU model the wait for a core is the wake-up latency;
          * sampling the measured one as well would count it twice. */
-        if (d->cpu.cores == 0 || d->cpu_switch_sampled) m->wake_latency = prof.wake_latency;
+        bool sampled = d->cpu.cores == 0 || d->cpu_switch_sampled;
+        if (sampled) m->wake_latency = prof.wake_latency;
+        if (d->wake_by_state) {
+            const char *why = NULL;
+            if (!sampled)
+                why = "the wake-up latency is sampled only without a CPU model or with "
+                      "\"cpu\": {\"switch\": \"sampled\"}";
+            bool any = false;
+            for (size_t i = 0; i < TIMING_WAKE_VALUES; i++)
+                any = any || prof.wake_latency_to[i].count > 0;
+            if (why == NULL && !any)
+                why = "the profile has no schedule.wake_latency_by_state (calibrate it again)";
+            if (why != NULL)
+                return json_check_fail(c, get(dev, "wake_latency"), JSON_CHECK_AT_VALUE,
+                                       "\"by_state\": %s", why);
+            memcpy(m->wake_latency_to, prof.wake_latency_to, sizeof m->wake_latency_to);
+        }
         if (d->cpu_switch_sampled) d->cpu.switch_ns = 0;
         if (d->think_from_profile) apply_think(s, prof.think_ns);
         if (get(get(l->root, "schedule"), "wake_ns") == NULL) {
             s->schedule.wake_ns = prof.wake_ns;
             if (d->sample_wake_cost) m->wake_cost = prof.wake_cost;
+            if (d->wake_cost_by_state) {
+                bool any = false;
+                for (size_t i = 0; i < TIMING_WAKE_VALUES; i++)
+                    any = any || prof.wake_cost_to[i].count > 0;
+                if (!any)
+                    return json_check_fail(c, get(dev, "wake_cost"), JSON_CHECK_AT_VALUE,
+                                           "\"by_state\": the profile has no "
+                                           "schedule.wake_cost_by_state (calibrate it again)");
+                memcpy(m->wake_cost_to, prof.wake_cost_to, sizeof m->wake_cost_to);
+            }
         }
         if (prof.tick_ns > 0 && get(get(l->root, "schedule"), "tick_ns") == NULL)
             s->schedule.tick_ns = prof.tick_ns;

@@ -28,10 +28,15 @@ typedef struct thread_mem {
     bool ended, wrote;
     uint64_t woken_ns;         /* as a writer: set out of LOCKED_WAITING by another */
     bool woken;
+    bool returning;            /* set by another (parked or not), waiting for its next event */
+    int woken_to;              /* the state index it was set to (-1: unknown) */
     uint64_t link_ns, link_step; /* as a writer: linked as a follower */
     bool linked;
     uint64_t waker_from_ns;    /* as a waker: a wake it made, waiting for its next event */
     bool waking;
+    uint64_t set_from_ns;      /* as a setter: a state it set on another writer, */
+    bool setting;              /* parked or not, waiting for its next event */
+    int setting_to;            /* the state index it set (-1: unknown) */
     int state;                 /* as a writer: its state's row, NO_STATE outside a write */
     uint64_t state_since;
 } thread_mem;
@@ -164,6 +169,14 @@ static void on_state(trace_stats *st, thread_mem *f, thread_mem *w, const trace_
         w->state = to;
     }
     bool by_other = f != NULL && f != w;
+    if (by_other) { /* parked or not: its next event ends its return latency, */
+        w->returning = true;
+        w->woken_ns = t;
+        w->woken_to = to;
+        f->setting = true; /* and the setter's next event its cost */
+        f->set_from_ns = t;
+        f->setting_to = to;
+    }
     bool waiting = from == wt_state_index(WT_STATE_INIT) ||
                    from == wt_state_index(WT_STATE_LOCKED_WAITING);
     if (!by_other || !waiting) return;
@@ -171,7 +184,6 @@ static void on_state(trace_stats *st, thread_mem *f, thread_mem *w, const trace_
     if (from != wt_state_index(WT_STATE_LOCKED_WAITING)) return;
     st->waits_blocked++;
     w->woken = true; /* its next event ends the wake-up latency */
-    w->woken_ns = t;
     f->waking = true; /* the waker's next event ends its wake cost */
     f->waker_from_ns = t;
 }
@@ -220,13 +232,18 @@ static void on_event(trace_stats *st, reader_ctx *x, const trace_event *e)
     thread_mem *f = thread_of(x, e->fiber);
     thread_mem *w = thread_of(x, e->writer);
     uint64_t t = e->t_ns;
-    if (f != NULL && f->woken) { /* a parked writer's first event after its wake-up */
+    if (f != NULL && f->woken) /* a parked writer's first event after its wake-up */
         push_span(&st->wake_latency_ns, f->woken_ns, t);
-        f->woken = false;
-    }
+    if (f != NULL && f->returning && f->woken_to >= 0)
+        push_span(&st->wake_latency_to_ns[f->woken_to], f->woken_ns, t);
+    if (f != NULL) f->woken = f->returning = false;
     if (f != NULL && f->waking) {
         push_span(&st->wake_cost_ns, f->waker_from_ns, t);
         f->waking = false;
+    }
+    if (f != NULL && f->setting) {
+        if (f->setting_to >= 0) push_span(&st->wake_cost_to_ns[f->setting_to], f->set_from_ns, t);
+        f->setting = false;
     }
     if (e->kind == TRACE_WRITE_BEGIN && w != NULL) on_write_begin(st, x, w, e);
     if (e->kind == TRACE_WRITE_END && w != NULL) on_write_end(st, x, w, t);
@@ -260,6 +277,7 @@ bool trace_stats_add(const char *path, trace_stats *st, char *err, size_t cap)
         return false;
     }
     st->real = trace_reader_is_real(r);
+    st->traces++;
     reader_ctx x = {.threads = calloc(TRACE_STATS_MAX_THREADS, sizeof(thread_mem))};
     if (x.threads == NULL) abort();
     trace_event e;
@@ -290,5 +308,9 @@ void trace_stats_free(trace_stats *st)
                             &st->wake_latency_ns, &st->wake_cost_ns, &st->think_ns,
                             &st->spin_ns, &st->spin_steps};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) free(all[i]->v);
+    for (size_t i = 0; i < WT_STATE_COUNT; i++) {
+        free(st->wake_latency_to_ns[i].v);
+        free(st->wake_cost_to_ns[i].v);
+    }
     memset(st, 0, sizeof *st);
 }

@@ -14,6 +14,14 @@
  *     bytes of the batch's write_begin;
  *   - wake-up latency: a state set by another thread on a writer that was
  *     LOCKED_WAITING (parked) -> that writer's next event;
+ *   - return latency by state: any state set by another thread on a
+ *     writer, parked or not -> that writer's next event, kept by the
+ *     state it was set to (a writer not parked yet may have been
+ *     descheduled: more runnable threads than cores);
+ *   - setter's cost by state: any state set by another thread, parked or
+ *     not -> the setter's next event, kept by the state set (where the
+ *     sim's writer parked and a real one was only descheduled, the real
+ *     set needed no futex wake: the mixture is what a set costs);
  *   - wake cost: the same state set -> the waker's next event (its futex
  *     wake call, as the sim's schedule.wake_ns models it);
  *   - think time: a writer's write_end -> its next write_begin;
@@ -49,6 +57,8 @@ typedef struct trace_stats {
     stats_samples sync_ns;
     stats_samples insert_ns, insert_count, insert_bytes;
     stats_samples wake_latency_ns, wake_cost_ns;
+    stats_samples wake_latency_to_ns[WT_STATE_COUNT]; /* return latency by the state set */
+    stats_samples wake_cost_to_ns[WT_STATE_COUNT];    /* setter's cost by the state set */
     stats_samples think_ns;
     stats_samples spin_ns;   /* a follower's link -> its own INIT->LOCKED_WAITING */
     stats_samples spin_steps;/* the same in steps (a sim trace's scheduling points) */
@@ -59,7 +69,8 @@ typedef struct trace_stats {
     uint64_t span_ns;                  /* first write_begin to last write_end, summed over traces */
     uint64_t state_ns[WT_STATE_COUNT]; /* all writers together */
     uint64_t think_total_ns;
-    size_t writers;                    /* threads that wrote */
+    size_t writers;                    /* threads that wrote (summed over traces) */
+    size_t traces;                     /* traces added */
 } trace_stats;
 
 /* Adds the trace at path to *st (zeroed, or holding earlier traces).

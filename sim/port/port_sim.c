@@ -327,7 +327,7 @@ void port_park(port_atomic_u32 *word, uint32_t expected, const char *what)
     if (word->v != expected) return;
     sched_block(s, word, what, -1);
     /* Woken: a real thread takes a while to run again (timing.h). */
-    uint64_t lat = timing_set ? timing_wake_latency_ns(&timing) : 0;
+    uint64_t lat = timing_set ? timing_wake_latency_ns(&timing, word->v) : 0;
     if (lat > 0) sched_sleep_ns(s, lat);
 }
 
@@ -341,7 +341,7 @@ void port_unpark(port_atomic_u32 *word)
      * profile's wake cost) while others run. */
     if (sched_wake_all(s, word) == 0) return;
     uint64_t fixed = sched_wake_ns(s);
-    uint64_t ns = timing_set ? timing_wake_cost_ns(&timing, fixed) : fixed;
+    uint64_t ns = timing_set ? timing_wake_cost_ns(&timing, fixed, word->v) : fixed;
     /* Under a CPU model a sampled cost above the fixed one is the waker
      * preempted by the thread it woke: it computes `fixed` on its core and
      * waits the rest off it (then queues for a core again). */

@@ -81,14 +81,23 @@ uint64_t timing_insert_ns(const timing_state *t, uint64_t entries, uint64_t byte
     return t->m.insert_ns_per_entry * entries + t->m.insert_ns_per_kib * bytes / 1024;
 }
 
-uint64_t timing_wake_cost_ns(timing_state *t, uint64_t fixed_ns)
+/* wake_latency_to / wake_cost_to's entry for woken_to, or dflt. */
+static const timing_dist *by_value(const timing_dist *to, uint32_t woken_to,
+                                   const timing_dist *dflt)
 {
-    const timing_dist *d = &t->m.wake_cost;
+    for (uint32_t i = 0; i < TIMING_WAKE_VALUES; i++)
+        if (woken_to == 1u << i && to[i].count > 0) return &to[i];
+    return dflt;
+}
+
+uint64_t timing_wake_cost_ns(timing_state *t, uint64_t fixed_ns, uint32_t woken_to)
+{
+    const timing_dist *d = by_value(t->m.wake_cost_to, woken_to, &t->m.wake_cost);
     return d->count > 0 ? timing_dist_sample(d, &t->rng) : fixed_ns;
 }
 
-uint64_t timing_wake_latency_ns(timing_state *t)
+uint64_t timing_wake_latency_ns(timing_state *t, uint32_t woken_to)
 {
-    const timing_dist *d = &t->m.wake_latency;
+    const timing_dist *d = by_value(t->m.wake_latency_to, woken_to, &t->m.wake_latency);
     return d->count > 0 ? timing_dist_sample(d, &t->rng) : 0;
 }

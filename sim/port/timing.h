@@ -24,7 +24,7 @@
 enum {
     /* Quantile points of a distribution: q[0] the minimum, q[n-1] the
      * maximum, q[i] the i/(n-1) quantile. */
-    TIMING_DIST_MAX_POINTS = 101,
+    TIMING_DIST_MAX_POINTS = 1001,
 };
 
 typedef enum timing_file_kind {
@@ -41,6 +41,9 @@ typedef enum timing_op {
     TIMING_OP_READ,
     TIMING_OP_META, /* open, close, rename, unlink, list, mkdir, sync_dir */
 } timing_op;
+
+/* Wake-up latencies by the woken word's value: one per bit 0..7. */
+enum { TIMING_WAKE_VALUES = 8 };
 
 /* Equally spaced quantiles; count 0 = no distribution. */
 typedef struct timing_dist {
@@ -62,6 +65,12 @@ typedef struct timing_model {
     uint64_t insert_ns_per_entry; /* a batch's memtable insert: per entry */
     uint64_t insert_ns_per_kib;   /* plus per KiB of the batch (pro rata) */
     timing_dist wake_latency;     /* a parked writer, once woken, sleeps a sample */
+    /* By the value the wake-up left in the parked word (a single bit 1 << i:
+     * [i]); a value whose distribution has count 0 samples wake_latency.
+     * All count 0 (the default): wake_latency for every wake-up. */
+    timing_dist wake_latency_to[TIMING_WAKE_VALUES];
+    /* The same for the waker's cost (wake_cost). */
+    timing_dist wake_cost_to[TIMING_WAKE_VALUES];
     timing_dist wake_cost;        /* the waker sleeps a sample (else schedule.wake_ns) */
     uint64_t seed;
 } timing_model;
@@ -86,10 +95,15 @@ void timing_state_init(timing_state *t, const timing_model *m);
 uint64_t timing_cost_ns(timing_state *t, timing_file_kind k, timing_op op, size_t bytes);
 /* Virtual ns of inserting a batch of `entries` entries and `bytes` bytes. */
 uint64_t timing_insert_ns(const timing_state *t, uint64_t entries, uint64_t bytes);
-/* Virtual ns a woken writer takes to run again (0 without a distribution). */
-uint64_t timing_wake_latency_ns(timing_state *t);
-/* Virtual ns waking a parked writer costs the waker: a sample of
- * wake_cost, or fixed_ns without that distribution. */
-uint64_t timing_wake_cost_ns(timing_state *t, uint64_t fixed_ns);
+/* Virtual ns a woken writer takes to run again, given the value `woken_to`
+ * its parked word holds after the wake-up: a sample of wake_latency_to[i]
+ * when woken_to == 1 << i and that has points, else of wake_latency (0
+ * without a distribution: no draw). */
+uint64_t timing_wake_latency_ns(timing_state *t, uint32_t woken_to);
+/* Virtual ns waking a parked writer costs the waker, given the value
+ * `woken_to` it stored in the writer's word: a sample of wake_cost_to[i]
+ * when woken_to == 1 << i and that has points, else of wake_cost, or
+ * fixed_ns without that distribution (no draw). */
+uint64_t timing_wake_cost_ns(timing_state *t, uint64_t fixed_ns, uint32_t woken_to);
 
 #endif

@@ -50,5 +50,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         p.cpu.slice_ns != q.cpu.slice_ns || p.cpu.wake_preempt != q.cpu.wake_preempt ||
         p.cpu.other_ns != q.cpu.other_ns)
         abort();
+    for (size_t i = 0; i < TIMING_WAKE_VALUES; i++)
+        if (!same_dist(&p.wake_latency_to[i], &q.wake_latency_to[i]) ||
+            !same_dist(&p.wake_cost_to[i], &q.wake_cost_to[i]))
+            abort();
     return 0;
 }
