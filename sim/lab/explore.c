@@ -22,7 +22,10 @@
  * are loads), or both are spawns or lock/condition operations, or either
  * is a directory-level file operation or (with pinning rules) a sync
  * point; a join is dependent with the joined fiber's steps only
- * (dpor_dependent_fibers).
+ * (dpor_dependent_fibers); a clock reading with another fiber's advance,
+ * and a spinner's steps with others' writes and spins (dpor.h).  Every
+ * step taken since the last decision is compared, also those taken
+ * without a choice.
  * Combined with the preemption bound this is the usual conservative use
  * (as in loom): interleavings needing more preemptions are not explored.
  */
