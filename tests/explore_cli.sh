@@ -25,6 +25,13 @@ check "--until-covered stops a sweep that finds nothing new" sh -c "
     '$exe' explore '$sc' --policy dfs --max-preemptions 0 --no-reduction --until-covered 3 --json -q > '$tmp/u' &&
     grep -q '\"until_covered_stop\": true' '$tmp/u' && grep -q '\"exhausted\": false' '$tmp/u' &&
     grep -q '\"runs\": [0-9][0-9]*,' '$tmp/u' && ! grep -q '\"runs\": 6720' '$tmp/u'"
+check "--clock-blind: said in the summary; a smaller space than the sound relation's" sh -c "
+    '$exe' explore '$sc' --policy dpor --max-preemptions 0 -q | grep -q 'sleep sets on)' &&
+    '$exe' explore '$sc' --policy dpor --max-preemptions 0 --clock-blind -q > '$tmp/cb' &&
+    grep -q 'sleep sets on, clock-blind)' '$tmp/cb' &&
+    blind=\$(sed -n 's/^  \([0-9]*\) runs in.*/\1/p' '$tmp/cb') &&
+    sound=\$('$exe' explore '$sc' --policy dpor --max-preemptions 0 -q | sed -n 's/^  \([0-9]*\) runs in.*/\1/p') &&
+    test \"\$blind\" -gt 0 && test \"\$blind\" -lt \"\$sound\""
 check "--until-covered 0 is refused" expect_status 2 "until-covered takes" "$exe" explore "$sc" --policy random --until-covered 0
 check "an unknown policy lists pos and dpor" expect_status 2 "pos, dfs or dpor" "$exe" explore "$sc" --policy bogus
 

@@ -58,7 +58,7 @@ typedef struct obj_entry {
 } obj_entry;
 
 struct dpor_log {
-    bool pins, want_races, overflow;
+    bool pins, want_races, overflow, blind;
     step *steps;
     uint32_t *vcs; /* DPOR_MAX_FIBERS per step */
     size_t n, cap;
@@ -327,8 +327,8 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
         /* The clock: a reading and an advance of another fiber are
          * dependent (the value read is the sum of the advances before it);
          * two advances commute, and so do two readings. */
-        if (st->reads) d = max32(d, l->last_adv[q]);
-        if (st->adds) d = max32(d, l->last_read[q]);
+        if (!l->blind && st->reads) d = max32(d, l->last_adv[q]);
+        if (!l->blind && st->adds) d = max32(d, l->last_read[q]);
         /* Spinning: a fiber spins from its pause or yield until any
          * fiber writes, and the scheduler passes a spinner over while a
          * fiber that does not spin can run.  So a step taken spinning (its
@@ -336,11 +336,13 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
          * dependent with the writes and the spin beginnings of others; a
          * spin beginning with the writes of others (they end it); and a
          * write with the next step of a fiber it ended the spin of. */
-        bool writes = sched_op_writes(op);
-        if (st->spinning) d = max32(d, max32(l->last_write[q], l->last_setter[q]));
-        if (writes) d = max32(d, max32(l->last_spin[q], l->last_setter[q]));
-        if (st->sets_spin) d = max32(d, max32(l->last_write[q], l->last_spin[q]));
-        d = max32(d, l->cleared[q][p]);
+        if (!l->blind) {
+            bool writes = sched_op_writes(op);
+            if (st->spinning) d = max32(d, max32(l->last_write[q], l->last_setter[q]));
+            if (writes) d = max32(d, max32(l->last_spin[q], l->last_setter[q]));
+            if (st->sets_spin) d = max32(d, max32(l->last_write[q], l->last_spin[q]));
+            d = max32(d, l->cleared[q][p]);
+        }
         if (d == NO_STEP || vc[q] >= l->steps[d].local) continue; /* known already */
         cand[ncand++] = d;
     }
@@ -395,6 +397,8 @@ static void settle(dpor_log *l, sched *s)
 }
 
 void dpor_log_end(dpor_log *l) { settle(l, NULL); }
+
+void dpor_log_set_clock_blind(dpor_log *l, bool blind) { l->blind = blind; }
 
 void dpor_log_clock_read(dpor_log *l, const sched_fiber *f)
 {
@@ -504,7 +508,7 @@ size_t dpor_log_tick_wakes(const dpor_log *l) { return l->tick_wakes; }
 static bool spin_only(const dpor_log *l, const pending_race *r)
 {
     const step *e = &l->steps[r->e], *w = &l->steps[r->e2];
-    if (!e->spin || e->reads || w->op == SCHED_OP_LOAD || w->obj != e->obj) return false;
+    if (!e->spin || (e->reads && !l->blind) || w->op == SCHED_OP_LOAD || w->obj != e->obj) return false;
     for (size_t j = (size_t)r->e2 + 1; j < l->n; j++) {
         const step *s = &l->steps[j];
         if (s->fiber == e->fiber && s->op == SCHED_OP_LOAD && s->obj == e->obj)

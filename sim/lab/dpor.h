@@ -90,6 +90,10 @@ dpor_op dpor_op_of(const sched_fiber *f);
  * reads / advances the clock. */
 void dpor_log_clock_read(dpor_log *l, const sched_fiber *f);
 void dpor_log_announce(dpor_log *l, const sched_fiber *f);
+/* The relation without the clock and spinning (explore --clock-blind):
+ * unsound for timed waits and spinners (scenarios/README.md), kept to
+ * compare with and for its smaller spaces. */
+void dpor_log_set_clock_blind(dpor_log *l, bool blind);
 /* The run is over: settles its last step (before dpor_log_class). */
 void dpor_log_end(dpor_log *l);
 

@@ -336,6 +336,7 @@ static bool explore_seeds(const explore_config *c, explore_stats *st)
     uint64_t first = c->part_index;
     if (c->first_index > first) first += (c->first_index - first + parts - 1) / parts * parts;
     dpor_log *log = dpor_log_new(c->sc->schedule.pin_count > 0, false);
+    dpor_log_set_clock_blind(log, c->clock_blind);
     for (uint64_t i = first; i < c->runs && !stop_now(c, st); i += parts) {
         if (c->before_run) c->before_run(c->run_arg, i, true);
         run_config cfg;
@@ -401,7 +402,7 @@ typedef struct dfs_search {
     size_t next;
     bool blocked, mismatch, too_many_fibers;
     unsigned bound;
-    bool reduction, pins, dpor;
+    bool reduction, pins, dpor, blind;
     dpor_log *log;          /* the run's steps: classes, and races for dpor */
     int32_t chosen;         /* the node whose pick runs next, or -1 */
     explore_stats *st;
@@ -444,6 +445,7 @@ static uint64_t propagate_sleep(const dfs_search *d, const dfs_node *prev, size_
          * value, and advance it where it did not: count it as advancing. */
         bool qr = zr & bit(q), qa = (za & bit(q)) || qr, qs = (zs & bit(q)) || qr, dep = false;
         bool qw = sched_op_writes(a.op);
+        if (d->blind) qr = qa = qs = qw = false;
         for (size_t j = (size_t)from; j < to && !dep; j++) {
             dpor_step_info si = dpor_log_step_info(d->log, j);
             bool sw = sched_op_writes(si.op.op), ss = si.spinning || si.sets_spin;
@@ -703,6 +705,8 @@ static void dfs_init(dfs_search *d, const explore_config *c, explore_stats *st)
     d->reduction = c->reduction;
     d->pins = c->sc->schedule.pin_count > 0;
     d->log = dpor_log_new(d->pins, d->dpor);
+    d->blind = c->clock_blind;
+    dpor_log_set_clock_blind(d->log, d->blind);
     d->chosen = -1;
     d->st = st;
 }
