@@ -8,7 +8,7 @@ set -u
 exe=$1 src=$2 cap=${3:-2000}
 field() { sed -n "s/.*\"$1\": \([0-9.a-z]*\).*/\1/p"; }
 printf '%-20s %-7s %8s %8s %9s %s\n' scenario policy runs classes seconds exhausted
-for sc in serial-group-commit parallel-memtable parallel-memtable-small pipelined memtable-switch stride-wakeup; do
+for sc in serial-group-commit parallel-memtable parallel-memtable-small pipelined pipelined-small memtable-switch stride-wakeup; do
     for policy in random pct pos dfs dpor; do
         out=$("$exe" explore "$src/scenarios/$sc.json" --policy $policy --max-preemptions 1 \
             --runs "$cap" --json -q 2>/dev/null)

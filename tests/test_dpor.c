@@ -20,6 +20,19 @@
  *   t1: x=1;y=1, the root joins t1 then reads x   1  (whether the join waited is no class)
  *   x=1 | x=2, the root joins t1 then reads x     3  (t1 first: x=2 before or after the read;
  *                                                    t2 first: one)
+ *   t1: load a, read the clock, store c if it     3  (below)
+ *       reached 15 ns | t2: store b; store d
+ *
+ * The clock program (tick 5 ns: a load or store costs one tick, charged
+ * when the fiber announces it).  t1's first step ends announcing its load
+ * (5 ns); t2's first step ends announcing its store to b (+5) and its
+ * store to b ends announcing the one to d (+5); t2's last step and t1's
+ * load step, if it does not store, end the fiber (no tick).  So t1 reads
+ * 5 + 5k ns, k the number of t2's first two steps before t1's load: it
+ * stores c only for k = 2.  The reading is dependent with those two
+ * steps, nothing else is dependent: one class for each k = 0, 1, 2.
+ * With reading the clock independent of everything (the relation before)
+ * there is no race, dpor runs once and never sees the store to c.
  */
 #include <check.h>
 #include <stdio.h>
@@ -48,12 +61,22 @@ typedef struct tiny_prog {
 static int objects[8];
 static const tiny_prog *running;
 
+/* Not a scheduling point: read the clock in the step before; the fiber
+ * goes on only if it reached obj ticks (5 ns each). */
+#define CLK SCHED_OP_COUNT
+
 static void thread_fn(void *arg)
 {
     int t = (int)(intptr_t)arg;
     sched *s = sched_current();
-    for (int i = 0; i < running->nsteps[t]; i++)
-        sched_point(s, running->steps[t][i].op, &objects[running->steps[t][i].obj]);
+    for (int i = 0; i < running->nsteps[t]; i++) {
+        const tiny_step *st = &running->steps[t][i];
+        if (st->op == CLK) {
+            if (sched_read_clock(s) < (uint64_t)st->obj * 5) return;
+            continue;
+        }
+        sched_point(s, st->op, &objects[st->obj]);
+    }
 }
 
 static void root_fn(void *arg)
@@ -100,6 +123,8 @@ static const tiny_prog progs[] = {
     {"three stores", 3, {{{ST, 0}}, {{ST, 0}}, {{ST, 0}}}, {1, 1, 1}, 6},
     {"join, then read", 1, {{{ST, 0}, {ST, 1}}}, {2}, 1, 1, {{LD, 0}}, 1},
     {"join one of two writers, then read", 2, {{{ST, 0}}, {{ST, 0}}}, {1, 1}, 3, 1, {{LD, 0}}, 1},
+    {"a clock reading against another fiber's advances", 2,
+     {{{LD, 0}, {CLK, 3}, {ST, 2}}, {{ST, 1}, {ST, 3}}}, {3, 2}, 3},
 };
 enum { NPROGS = sizeof progs / sizeof progs[0] };
 

@@ -59,9 +59,9 @@ static void explore_usage(FILE *out)
 {
     fputs("usage: wtlab explore SCENARIO --policy random|pct|pos|dfs|dpor [--runs N] [--seed S]\n"
           "                     [--jobs J] [--shard I/N] [--save DIR] [--save-max M]\n"
-          "                     [--max-preemptions P] [--no-reduction] [--pct-depth D]\n"
-          "                     [--pct-steps K] [--until-covered R] [--first-failure]\n"
-          "                     [--json] [--quiet]\n"
+          "                     [--max-preemptions P] [--no-reduction] [--clock-blind]\n"
+          "                     [--pct-depth D] [--pct-steps K] [--until-covered R]\n"
+          "                     [--first-failure] [--json] [--quiet]\n"
           "Runs the scenario under many schedules, checks every run, saves failing runs\n"
           "as traces in DIR and prints runs/second, distinct interleavings, Mazurkiewicz\n"
           "classes (runs that differ only in the order of independent steps are one\n"
@@ -75,7 +75,12 @@ static void explore_usage(FILE *out)
           "               sleep-set reduction unless --no-reduction; --runs caps it\n"
           "  dpor         like dfs, but an alternative is run only where a race of an\n"
           "               executed run asks for it (source sets, with sleep sets);\n"
-          "               --max-preemptions 64 for no bound\n"
+          "               --max-preemptions 64 for no bound.  dfs and dpor treat a\n"
+          "               clock reading and another fiber's advance of the clock as\n"
+          "               dependent, and a spinner's steps with others' writes\n"
+          "               (scenarios/README.md, \"Timed waits and the clock\");\n"
+          "               --clock-blind drops both (the relation before: smaller\n"
+          "               spaces, but unsound -- it misses schedules)\n"
           "  --save-max M save at most M failing runs (default 20)\n"
           "  --until-covered R  stop once R runs in a row found no new class\n"
           "  --first-failure    stop after the first failing run (per job)\n"
@@ -438,8 +443,9 @@ static void print_summary(const explore_cli *x, const explore_stats *st, double 
     const explore_config *c = &x->cfg;
     printf("explore %s: %s", c->sc->name, policy_explore_name(c->kind));
     if (explore_kind_searches(c->kind))
-        printf(" (at most %u preemption%s, sleep sets %s)", c->max_preemptions,
-               c->max_preemptions == 1 ? "" : "s", c->reduction ? "on" : "off");
+        printf(" (at most %u preemption%s, sleep sets %s%s)", c->max_preemptions,
+               c->max_preemptions == 1 ? "" : "s", c->reduction ? "on" : "off",
+               c->clock_blind ? ", clock-blind" : "");
     else
         printf(" (seeds %llu..%llu%s)", (unsigned long long)c->seed,
                (unsigned long long)(c->seed + c->runs - 1),
@@ -621,13 +627,14 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
         {"pct-depth", required_argument, 0, 'd'}, {"pct-steps", required_argument, 0, 'k'},
         {"save-max", required_argument, 0, 'M'}, {"until-covered", required_argument, 0, 'U'},
         {"json", no_argument, 0, 'J'}, {"first-failure", no_argument, 0, 'F'},
-        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
+        {"clock-blind", no_argument, 0, 'B'}, {0, 0, 0, 0}};
     explore_config *c = &x->cfg;
     uint64_t v;
     bool has_policy = false, has_runs = false;
     int o;
     optind = 1;
-    while ((o = getopt_long(argc, argv, "p:r:s:j:S:o:P:nd:k:M:U:JFqh", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, "p:r:s:j:S:o:P:nd:k:M:U:JFqhB", opts, NULL)) != -1) {
         switch (o) {
         case 'p':
             has_policy = true;
@@ -654,6 +661,7 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
             c->max_preemptions = (unsigned)v;
             break;
         case 'n': c->reduction = false; break;
+        case 'B': c->clock_blind = true; break;
         case 'd':
             if (!cli_parse_u64(optarg, &v) || v < 1 || v > 10) return cli_usage_error("--pct-depth takes 1..10");
             c->pct_depth = (unsigned)v;

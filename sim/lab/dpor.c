@@ -24,15 +24,21 @@
 #include <string.h>
 
 enum { NO_STEP = -1, OBJ_SLOTS_MIN = 256 };
+enum { WAKE_NONE, WAKE_TICK, WAKE_JUMP };
 
 typedef struct step {
     uint32_t fiber, local; /* local: 1-based index among the fiber's steps */
     int32_t node, prev_node;
     sched_op op;
-    bool tick_wake;
+    int wake;              /* WAKE_*: a timed wait ends with this step */
     bool spin;             /* a load right after the fiber's pause/yield */
-    bool quiet;            /* not an event: a join resumed after blocking */
+    bool quiet;            /* not an event: a join attempt that blocked */
+    bool reads, adds;      /* it read the clock / advanced it (announced a point that costs time) */
+    bool spinning;         /* its fiber was spinning (the scheduler may pass it over) */
+    bool sets_spin;        /* it ends announcing a pause or yield: its fiber spins from then */
+    uint64_t spinners;     /* other fibers spinning when it ran */
     const void *obj;
+    uint32_t joined;       /* joins: the joined fiber's id, else DPOR_NO_FIBER */
     int32_t rf;            /* loads: the last write to obj before it (any fiber) */
     uint64_t sleeping;     /* fibers in a timed wait when it ran */
 } step;
@@ -43,7 +49,6 @@ typedef struct pending_race {
     uint64_t initials;
 } pending_race;
 
-enum { WAKE_NONE, WAKE_TICK, WAKE_JUMP };
 
 typedef struct obj_entry {
     const void *key;
@@ -53,19 +58,24 @@ typedef struct obj_entry {
 } obj_entry;
 
 struct dpor_log {
-    bool pins, want_races, overflow;
+    bool pins, want_races, overflow, blind;
     step *steps;
     uint32_t *vcs; /* DPOR_MAX_FIBERS per step */
     size_t n, cap;
     uint32_t nfibers; /* fibers seen (ids below this) */
     int32_t born_of[DPOR_MAX_FIBERS];   /* the step that spawned the fiber */
     uint32_t local[DPOR_MAX_FIBERS];
-    int32_t last_any[DPOR_MAX_FIBERS], last_clock[DPOR_MAX_FIBERS], last_nonlocal[DPOR_MAX_FIBERS],
+    int32_t last_any[DPOR_MAX_FIBERS], last_nonlocal[DPOR_MAX_FIBERS],
         last_sync[DPOR_MAX_FIBERS], last_spawn[DPOR_MAX_FIBERS], last_syncpoint[DPOR_MAX_FIBERS],
         last_file_any[DPOR_MAX_FIBERS], last_file_null[DPOR_MAX_FIBERS];
-    int32_t joining[DPOR_MAX_FIBERS]; /* the fiber its last step joined, or NO_STEP */
-    uint64_t blocked;                 /* fibers seen blocked since their last step */
+    int32_t last_read[DPOR_MAX_FIBERS], last_adv[DPOR_MAX_FIBERS]; /* clock readers, advancers */
+    int32_t last_write[DPOR_MAX_FIBERS], last_spin[DPOR_MAX_FIBERS]; /* writes; steps taken spinning */
+    int32_t last_setter[DPOR_MAX_FIBERS]; /* steps that began a spin */
+    int32_t cleared[DPOR_MAX_FIBERS][DPOR_MAX_FIBERS]; /* [q][x]: q's last write while x spun */
+    int32_t open;                     /* the step whose segment runs now (not settled), or NO_STEP */
     int32_t last_node;
+    int32_t *node_step;               /* decision -> the step it chose */
+    size_t node_cap;
     size_t tick_wakes;
     obj_entry *objs;
     size_t obj_cap, obj_used;
@@ -87,13 +97,6 @@ static bool op_sync(sched_op op)
 }
 
 static bool op_global(sched_op op) { return op == SCHED_OP_SPAWN || op == SCHED_OP_JOIN; }
-
-/* Steps that cost virtual time (scheduler.c's op_ticks is not zero). */
-static bool op_clock(sched_op op)
-{
-    return op != SCHED_OP_START && op != SCHED_OP_SLEEP && op != SCHED_OP_FILE &&
-           op != SCHED_OP_SYNC_POINT;
-}
 
 bool dpor_dependent(bool pins, sched_op a, const void *oa, sched_op b, const void *ob)
 {
@@ -146,6 +149,7 @@ void dpor_log_free(dpor_log *l)
     free(l->vcs);
     free(l->objs);
     free(l->races);
+    free(l->node_step);
     free(l);
 }
 
@@ -166,12 +170,16 @@ void dpor_log_reset(dpor_log *l)
     memset(l->local, 0, sizeof l->local);
     fill(l->born_of, DPOR_MAX_FIBERS);
     fill(l->last_any, DPOR_MAX_FIBERS);
-    fill(l->last_clock, DPOR_MAX_FIBERS);
     fill(l->last_nonlocal, DPOR_MAX_FIBERS);
     fill(l->last_sync, DPOR_MAX_FIBERS);
     fill(l->last_spawn, DPOR_MAX_FIBERS);
-    fill(l->joining, DPOR_MAX_FIBERS);
-    l->blocked = 0;
+    fill(l->last_read, DPOR_MAX_FIBERS);
+    fill(l->last_adv, DPOR_MAX_FIBERS);
+    fill(l->last_write, DPOR_MAX_FIBERS);
+    fill(l->last_spin, DPOR_MAX_FIBERS);
+    fill(l->last_setter, DPOR_MAX_FIBERS);
+    fill(&l->cleared[0][0], (size_t)DPOR_MAX_FIBERS * DPOR_MAX_FIBERS);
+    l->open = NO_STEP;
     fill(l->last_syncpoint, DPOR_MAX_FIBERS);
     fill(l->last_file_any, DPOR_MAX_FIBERS);
     fill(l->last_file_null, DPOR_MAX_FIBERS);
@@ -232,7 +240,7 @@ static int32_t latest_dependent(const dpor_log *l, const obj_entry *oe, uint32_t
     if (wake == WAKE_JUMP) return l->last_any[q];
     if (op == SCHED_OP_SPAWN) return l->last_spawn[q];
     if (op == SCHED_OP_JOIN) return NO_STEP; /* ordered after the joined fiber's end at its next step */
-    if (wake == WAKE_TICK && l->last_clock[q] > l->last_any[p]) best = max32(best, l->last_clock[q]);
+    (void)p;
     if (op_local(op)) return best;
     if (op == SCHED_OP_SYNC_POINT) return l->pins ? max32(best, l->last_nonlocal[q]) : best;
     if (l->pins) best = max32(best, l->last_syncpoint[q]);
@@ -276,9 +284,139 @@ static void note_race(dpor_log *l, size_t a, size_t b)
     l->races[l->nraces++] = (pending_race){.e = (int32_t)a, .e2 = (int32_t)b, .initials = initials};
 }
 
+/* Step i's segment is over (s: the scheduler, NULL at the end of the
+ * run): its dependencies, clock, races and the tables. */
+static void settle_step(dpor_log *l, sched *s, size_t i)
+{
+    step *st = &l->steps[i];
+    uint32_t p = st->fiber;
+    sched_op op = st->op;
+    const void *obj = st->obj;
+    uint32_t *vc = vc_of(l, i);
+    int32_t before = l->last_any[p] != NO_STEP ? l->last_any[p] : l->born_of[p];
+    if (before != NO_STEP) memcpy(vc, vc_of(l, (size_t)before), DPOR_MAX_FIBERS * sizeof *vc);
+    else memset(vc, 0, DPOR_MAX_FIBERS * sizeof *vc);
+    /* A join that had to block did nothing but find the fiber running:
+     * no event (await reduction, as GenMC and Nidhugg treat a blocked
+     * await); the step that resumes it is the join, so whether it had to
+     * block makes no class of its own. */
+    if (op == SCHED_OP_JOIN && s != NULL && !st->reads && !st->adds &&
+        sched_fiber_at(s, p)->state == SCHED_BLOCKED) {
+        st->quiet = true;
+        st->local = l->local[p];
+        l->last_any[p] = (int32_t)i;
+        return;
+    }
+    st->local = ++l->local[p];
+    /* The joined fiber finished before the join returned: everything it
+     * did happens before the join (an edge, not a race: the join cannot
+     * return earlier). */
+    if (op == SCHED_OP_JOIN && st->joined < l->nfibers && l->last_any[st->joined] != NO_STEP) {
+        const uint32_t *o = vc_of(l, (size_t)l->last_any[st->joined]);
+        for (uint32_t q = 0; q < l->nfibers; q++)
+            if (o[q] > vc[q]) vc[q] = o[q];
+    }
+    bool memory = !op_local(op) && !op_global(op) && op != SCHED_OP_SYNC_POINT;
+    obj_entry *oe = memory ? obj_find(l, obj) : NULL;
+    if (oe != NULL && op == SCHED_OP_LOAD) st->rf = oe->last_wr;
+    int32_t cand[DPOR_MAX_FIBERS];
+    uint32_t ncand = 0;
+    for (uint32_t q = 0; q < l->nfibers; q++) {
+        if (q == p) continue;
+        int32_t d = latest_dependent(l, oe, q, p, op, obj, st->wake);
+        /* The clock: a reading and an advance of another fiber are
+         * dependent (the value read is the sum of the advances before it);
+         * two advances commute, and so do two readings. */
+        if (!l->blind && st->reads) d = max32(d, l->last_adv[q]);
+        if (!l->blind && st->adds) d = max32(d, l->last_read[q]);
+        /* Spinning: a fiber spins from its pause or yield until any
+         * fiber writes, and the scheduler passes a spinner over while a
+         * fiber that does not spin can run.  So a step taken spinning (its
+         * fiber's candidacy depended on the others' spinning) is
+         * dependent with the writes and the spin beginnings of others; a
+         * spin beginning with the writes of others (they end it); and a
+         * write with the next step of a fiber it ended the spin of. */
+        if (!l->blind) {
+            bool writes = sched_op_writes(op);
+            if (st->spinning) d = max32(d, max32(l->last_write[q], l->last_setter[q]));
+            if (writes) d = max32(d, max32(l->last_spin[q], l->last_setter[q]));
+            if (st->sets_spin) d = max32(d, max32(l->last_write[q], l->last_spin[q]));
+            d = max32(d, l->cleared[q][p]);
+        }
+        if (d == NO_STEP || vc[q] >= l->steps[d].local) continue; /* known already */
+        cand[ncand++] = d;
+    }
+    for (uint32_t k = 0; k < ncand; k++) {
+        const uint32_t *o = vc_of(l, (size_t)cand[k]);
+        for (uint32_t q = 0; q < l->nfibers; q++)
+            if (o[q] > vc[q]) vc[q] = o[q];
+    }
+    vc[p] = st->local;
+    /* A wake-up races too: its racer was in its timed wait where the
+     * other step ran, and the search then asks for every option there
+     * (other steps, spin counts, paths move the clock; explore.c). */
+    if (l->want_races)
+        for (uint32_t k = 0; k < ncand; k++) {
+            const step *c = &l->steps[cand[k]];
+            bool through_other = false;
+            for (uint32_t m = 0; m < ncand && !through_other; m++)
+                through_other = m != k && vc_of(l, (size_t)cand[m])[c->fiber] >= c->local;
+            if (!through_other) note_race(l, (size_t)cand[k], i);
+        }
+    /* The tables now include step i. */
+    int32_t me = (int32_t)i;
+    l->last_any[p] = me;
+    if (st->reads) l->last_read[p] = me;
+    if (st->adds) l->last_adv[p] = me;
+    if (st->spinning) l->last_spin[p] = me;
+    if (st->sets_spin) l->last_setter[p] = me;
+    if (sched_op_writes(op)) {
+        l->last_write[p] = me;
+        for (uint64_t m = st->spinners; m != 0; m &= m - 1) l->cleared[p][__builtin_ctzll(m)] = me;
+    }
+    if (!op_local(op)) l->last_nonlocal[p] = me;
+    if (op_sync(op)) l->last_sync[p] = me;
+    if (op == SCHED_OP_SPAWN) l->last_spawn[p] = me;
+    if (op == SCHED_OP_SYNC_POINT) l->last_syncpoint[p] = me;
+    if (op == SCHED_OP_FILE) {
+        l->last_file_any[p] = me;
+        if (obj == NULL) l->last_file_null[p] = me;
+        else oe->file[p] = me;
+    } else if (oe != NULL) {
+        oe->acc[p] = me;
+        if (op != SCHED_OP_LOAD) oe->wr[p] = oe->last_wr = me;
+    }
+}
+
+static void settle(dpor_log *l, sched *s)
+{
+    if (l->open == NO_STEP) return;
+    size_t i = (size_t)l->open;
+    l->open = NO_STEP;
+    settle_step(l, s, i);
+}
+
+void dpor_log_end(dpor_log *l) { settle(l, NULL); }
+
+void dpor_log_set_clock_blind(dpor_log *l, bool blind) { l->blind = blind; }
+
+void dpor_log_clock_read(dpor_log *l, const sched_fiber *f)
+{
+    if (l->open != NO_STEP && l->steps[l->open].fiber == f->id) l->steps[l->open].reads = true;
+}
+
+void dpor_log_announce(dpor_log *l, const sched_fiber *f)
+{
+    if (l->open == NO_STEP || l->steps[l->open].fiber != f->id) return;
+    step *st = &l->steps[l->open];
+    if (sched_op_ticks(f->pending_op) > 0) st->adds = true;
+    if (f->pending_op == SCHED_OP_PAUSE || f->pending_op == SCHED_OP_YIELD) st->sets_spin = true;
+}
+
 bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
 {
     if (l->overflow) return false;
+    settle(l, s);
     size_t nf = sched_fiber_count(s);
     if (nf > DPOR_MAX_FIBERS) {
         l->overflow = true;
@@ -300,91 +438,53 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
     const step *prev = l->last_any[p] != NO_STEP ? &l->steps[l->last_any[p]] : NULL;
     bool woke = op == SCHED_OP_SLEEP && prev != NULL && prev->op == SCHED_OP_SLEEP;
     int wake = !woke ? WAKE_NONE : f->tick_woken ? WAKE_TICK : WAKE_JUMP;
-    bool tick_wake = wake == WAKE_TICK;
-    l->tick_wakes += tick_wake;
-    if (node >= 0) l->last_node = node;
-    for (uint32_t q = 0; q < l->nfibers; q++)
-        if (sched_fiber_at(s, q)->state == SCHED_BLOCKED) l->blocked |= 1ull << q;
-    /* A join that blocked returns here: the step that announced it is the
-     * event (it is ordered after nothing but the fiber's own steps; the
-     * joined fiber's end is ordered before its next step), so whether it
-     * had to block makes no other class. */
-    bool quiet = op == SCHED_OP_JOIN && (l->blocked >> p & 1) && prev != NULL && prev->op == SCHED_OP_JOIN;
-    l->blocked &= ~(1ull << p);
-    l->steps[i] = (step){.fiber = p, .local = quiet ? l->local[p] : ++l->local[p], .node = node, .quiet = quiet,
-                         .prev_node = node >= 0 ? node : l->last_node, .op = op,
-                         .tick_wake = tick_wake, .obj = obj, .rf = NO_STEP,
+    l->tick_wakes += wake == WAKE_TICK;
+    if (node >= 0) {
+        l->last_node = node;
+        if ((size_t)node >= l->node_cap) {
+            size_t cap = l->node_cap ? l->node_cap : 1024;
+            while (cap <= (size_t)node) cap *= 2;
+            l->node_step = realloc(l->node_step, cap * sizeof *l->node_step);
+            assert(l->node_step != NULL);
+            for (size_t k = l->node_cap; k < cap; k++) l->node_step[k] = NO_STEP;
+            l->node_cap = cap;
+        }
+        l->node_step[node] = (int32_t)i;
+    }
+    dpor_op o = dpor_op_of(f);
+    /* A timed wait that other fibers' steps ended read the clock: it is
+     * due because their advances reached its deadline. */
+    l->steps[i] = (step){.fiber = p, .node = node, .prev_node = node >= 0 ? node : l->last_node,
+                         .op = op, .wake = wake, .reads = wake == WAKE_TICK, .obj = obj,
+                         .joined = o.joined, .rf = NO_STEP,
                          .spin = op == SCHED_OP_LOAD && prev != NULL &&
                                  (prev->op == SCHED_OP_PAUSE || prev->op == SCHED_OP_YIELD)};
-    uint32_t *vc = vc_of(l, i);
-    int32_t before = l->last_any[p] != NO_STEP ? l->last_any[p] : l->born_of[p];
-    if (before != NO_STEP) memcpy(vc, vc_of(l, (size_t)before), DPOR_MAX_FIBERS * sizeof *vc);
-    else memset(vc, 0, DPOR_MAX_FIBERS * sizeof *vc);
-    /* The joined fiber finished before the join returned: everything it
-     * did happens before this step (an edge, not a race: the join cannot
-     * return earlier). */
-    if (l->joining[p] != NO_STEP && l->last_any[l->joining[p]] != NO_STEP) {
-        const uint32_t *o = vc_of(l, (size_t)l->last_any[l->joining[p]]);
-        for (uint32_t q = 0; q < l->nfibers; q++)
-            if (o[q] > vc[q]) vc[q] = o[q];
-    }
-    if (quiet) {
-        l->last_any[p] = (int32_t)i;
-        return true;
-    }
-    bool memory = !op_local(op) && !op_global(op) && op != SCHED_OP_SYNC_POINT;
-    obj_entry *oe = memory ? obj_find(l, obj) : NULL;
-    if (oe != NULL && op == SCHED_OP_LOAD) l->steps[i].rf = oe->last_wr;
-    for (uint32_t q = 0; q < l->nfibers; q++)
-        if (sched_fiber_at(s, q)->state == SCHED_SLEEPING) l->steps[i].sleeping |= 1ull << q;
-    int32_t cand[DPOR_MAX_FIBERS];
-    uint32_t ncand = 0;
     for (uint32_t q = 0; q < l->nfibers; q++) {
-        if (q == p) continue;
-        int32_t d = latest_dependent(l, oe, q, p, op, obj, wake);
-        if (d == NO_STEP || vc[q] >= l->steps[d].local) continue; /* known already */
-        cand[ncand++] = d;
+        const sched_fiber *g = sched_fiber_at(s, q);
+        if (g->state == SCHED_SLEEPING) l->steps[i].sleeping |= 1ull << q;
+        if (q != p && g->spinning && g->state == SCHED_RUNNABLE) l->steps[i].spinners |= 1ull << q;
     }
-    for (uint32_t k = 0; k < ncand; k++) {
-        const uint32_t *o = vc_of(l, (size_t)cand[k]);
-        for (uint32_t q = 0; q < l->nfibers; q++)
-            if (o[q] > vc[q]) vc[q] = o[q];
-    }
-    vc[p] = l->steps[i].local;
-    /* A wake-up races too: its racer was in its timed wait where the
-     * other step ran, and the search then asks for every option there
-     * (other steps, spin counts, paths move the clock; explore.c). */
-    if (l->want_races)
-        for (uint32_t k = 0; k < ncand; k++) {
-            const step *c = &l->steps[cand[k]];
-            bool through_other = false;
-            for (uint32_t m = 0; m < ncand && !through_other; m++)
-                through_other = m != k && vc_of(l, (size_t)cand[m])[c->fiber] >= c->local;
-            if (!through_other) note_race(l, (size_t)cand[k], i);
-        }
-    /* The tables now include step i. */
-    int32_t me = (int32_t)i;
-    l->last_any[p] = me;
-    if (op_clock(op)) l->last_clock[p] = me;
-    if (!op_local(op)) l->last_nonlocal[p] = me;
-    if (op_sync(op)) l->last_sync[p] = me;
-    if (op == SCHED_OP_SPAWN) l->last_spawn[p] = me;
-    l->joining[p] = op == SCHED_OP_JOIN && obj != NULL && ((const sched_fiber *)obj)->id < DPOR_MAX_FIBERS
-                        ? (int32_t)((const sched_fiber *)obj)->id : NO_STEP;
-    if (op == SCHED_OP_SYNC_POINT) l->last_syncpoint[p] = me;
-    if (op == SCHED_OP_FILE) {
-        l->last_file_any[p] = me;
-        if (obj == NULL) l->last_file_null[p] = me;
-        else oe->file[p] = me;
-    } else if (oe != NULL) {
-        oe->acc[p] = me;
-        if (op != SCHED_OP_LOAD) oe->wr[p] = oe->last_wr = me;
-    }
+    l->steps[i].spinning = f->spinning;
+    l->open = (int32_t)i;
     return true;
+}
+
+int32_t dpor_log_node_step(const dpor_log *l, int32_t node)
+{
+    return node >= 0 && (size_t)node < l->node_cap ? l->node_step[node] : NO_STEP;
+}
+
+dpor_step_info dpor_log_step_info(const dpor_log *l, size_t i)
+{
+    const step *st = &l->steps[i];
+    return (dpor_step_info){.op = {.fiber = st->fiber, .op = st->op, .obj = st->obj, .joined = st->joined},
+                            .reads = st->reads, .adds = st->adds, .spinning = st->spinning,
+                            .sets_spin = st->sets_spin};
 }
 
 uint64_t dpor_log_class(const dpor_log *l)
 {
+    assert(l->open == NO_STEP); /* dpor_log_end */
     uint64_t h = 0x9e3779b97f4a7c15ull;
     for (size_t i = 0; i < l->n; i++) {
         const step *s = &l->steps[i];
@@ -408,7 +508,7 @@ size_t dpor_log_tick_wakes(const dpor_log *l) { return l->tick_wakes; }
 static bool spin_only(const dpor_log *l, const pending_race *r)
 {
     const step *e = &l->steps[r->e], *w = &l->steps[r->e2];
-    if (!e->spin || w->op == SCHED_OP_LOAD || w->obj != e->obj) return false;
+    if (!e->spin || (e->reads && !l->blind) || w->op == SCHED_OP_LOAD || w->obj != e->obj) return false;
     for (size_t j = (size_t)r->e2 + 1; j < l->n; j++) {
         const step *s = &l->steps[j];
         if (s->fiber == e->fiber && s->op == SCHED_OP_LOAD && s->obj == e->obj)
@@ -419,6 +519,7 @@ static bool spin_only(const dpor_log *l, const pending_race *r)
 
 void dpor_log_races(dpor_log *l, void (*fn)(void *arg, const dpor_race *r), void *arg)
 {
+    settle(l, NULL);
     for (size_t i = 0; i < l->nraces; i++) {
         const pending_race *pr = &l->races[i];
         if (spin_only(l, pr)) {
@@ -435,4 +536,3 @@ void dpor_log_races(dpor_log *l, void (*fn)(void *arg, const dpor_race *r), void
 }
 
 size_t dpor_log_spin_skipped(const dpor_log *l) { return l->spin_skipped; }
-

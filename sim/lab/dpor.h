@@ -3,30 +3,35 @@
  * over the executed steps), races, Mazurkiewicz class hashes.
  *
  * A run is a sequence of steps: each is one fiber performing the
- * operation it announced (sched_policy.on_run).  Two steps are dependent
+ * operation it announced (sched_policy.on_run), plus the fiber's code up
+ * to its next scheduling point (its "segment").  Two steps are dependent
  * by explore's relation (dpor_dependent: same object unless both loads;
  * every lock/condition/park operation with every other; spawns with
  * spawns; file operations on the same file or the directory; sync points
- * with everything when the scenario pins).  A join is dependent with
- * nothing: it only waits, and the joined fiber's end is ordered before the
- * joiner's next step (an edge, never a race).  A join that had to block
- * resumes in a step of its own, which is not an event (it gets no place
- * in the class), so whether the join waited makes no class of its own
- * (await reduction, as GenMC and Nidhugg treat a blocked await).
+ * with everything when the scenario pins; and the clock, below).
+ *
+ * Joins are awaits: a join attempt that finds the fiber running and
+ * blocks is no event (it gets no place in the class); the step that
+ * resumes it is the join, ordered after the joined fiber's last step (an
+ * edge, never a race).  So whether the join had to wait makes no class of
+ * its own (as GenMC and Nidhugg treat a blocked await).
  * Happens-before is program order plus dependence; a run's Mazurkiewicz class is the
  * set of steps with their vector clocks, so two runs that differ only in
  * the order of independent steps hash alike (dpor_log_class).
  *
- * Timed waits.  A fiber whose timed wait (a sleep: device latency, a
- * writer's start time, the cost of waking another fiber) ended because
- * other fibers' steps advanced the virtual clock past its deadline (a
- * "tick wake") depends on every clock-advancing step taken while it
- * slept: the log orders those steps before its wake-up and reports the
- * race with each, so the search also runs the orders in which the wait
- * ends elsewhere.  A wait that ends because nothing else could run (the
- * clock jumps to the deadline) comes after every step before it; its
- * races are reported too (other schedules, with other spin counts or
- * paths, reach the deadline at other points).  See scenarios/README.md.
+ * The clock.  Virtual time is one shared counter: a fiber advances it
+ * when it announces a scheduling point that costs ticks (the step whose
+ * segment ends so "adds"), and reads it in port_now_ns and when a sleep
+ * fixes its deadline (sched_read_clock; the step "reads").  A step also
+ * reads the clock when it ends a timed wait because other fibers'
+ * advances reached the deadline (a "tick wake").  A reading and an
+ * advance by another fiber are dependent (the value read is the sum of
+ * the advances before it); two advances commute, and so do two readings.
+ * Whether a step reads or adds is known only when its segment ends, so a
+ * step is settled (dependencies, races) when the next one starts or at
+ * dpor_log_end.  A wait that ends because nothing else could run (the
+ * clock jumps to the deadline) comes after every step before it.  See
+ * scenarios/README.md.
  *
  * Races (dpor_log_races): pairs e < e' of steps of different fibers,
  * dependent, with e not happening before e' through any other step; for
@@ -79,6 +84,30 @@ typedef struct dpor_op {
 } dpor_op;
 
 dpor_op dpor_op_of(const sched_fiber *f);
+
+/* The running fiber f read the clock (sched_policy.on_clock_read) /
+ * announced its next scheduling point (sched_policy.on_step): its step
+ * reads / advances the clock. */
+void dpor_log_clock_read(dpor_log *l, const sched_fiber *f);
+void dpor_log_announce(dpor_log *l, const sched_fiber *f);
+/* The relation without the clock and spinning (explore --clock-blind):
+ * unsound for timed waits and spinners (scenarios/README.md), kept to
+ * compare with and for its smaller spaces. */
+void dpor_log_set_clock_blind(dpor_log *l, bool blind);
+/* The run is over: settles its last step (before dpor_log_class). */
+void dpor_log_end(dpor_log *l);
+
+/* The step decision `node` chose, or -1 (not logged). */
+int32_t dpor_log_node_step(const dpor_log *l, int32_t node);
+/* Step i (below dpor_log_steps): its operation and whether it read or
+ * advanced the clock so far (both final once its segment ended). */
+typedef struct dpor_step_info {
+    dpor_op op;
+    bool reads, adds;
+    bool spinning;      /* taken while its fiber was spinning */
+    bool sets_spin;     /* it ended announcing a pause or yield */
+} dpor_step_info;
+dpor_step_info dpor_log_step_info(const dpor_log *l, size_t i);
 
 /* The same for the pending operations a and b, as sharp as the log's
  * relation: a join is dependent only with the joined fiber's steps, a

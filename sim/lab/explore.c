@@ -22,7 +22,10 @@
  * are loads), or both are spawns or lock/condition operations, or either
  * is a directory-level file operation or (with pinning rules) a sync
  * point; a join is dependent with the joined fiber's steps only
- * (dpor_dependent_fibers).
+ * (dpor_dependent_fibers); a clock reading with another fiber's advance,
+ * and a spinner's steps with others' writes and spins (dpor.h).  Every
+ * step taken since the last decision is compared, also those taken
+ * without a choice.
  * Combined with the preemption bound this is the usual conservative use
  * (as in loom): interleavings needing more preemptions are not explored.
  */
@@ -280,7 +283,15 @@ static void observed_spawn(sched_policy *p, sched *s, sched_fiber *f)
 static void observed_step(sched_policy *p, sched *s, sched_fiber *f)
 {
     observed *o = (observed *)p;
+    dpor_log_announce(o->log, f);
     if (o->inner->on_step) o->inner->on_step(o->inner, s, f);
+}
+
+static void observed_clock(sched_policy *p, sched *s, sched_fiber *f)
+{
+    observed *o = (observed *)p;
+    dpor_log_clock_read(o->log, f);
+    if (o->inner->on_clock_read) o->inner->on_clock_read(o->inner, s, f);
 }
 
 static void observed_run(sched_policy *p, sched *s, sched_fiber *f)
@@ -296,17 +307,19 @@ static void run_observed(const explore_config *c, const run_config *cfg, sched_p
                          dpor_log *log, run_result *r)
 {
     observed o = {.base = {.name = p->name, .pick = observed_pick, .on_spawn = observed_spawn,
-                           .on_step = observed_step, .on_run = observed_run},
+                           .on_step = observed_step, .on_run = observed_run,
+                           .on_clock_read = observed_clock},
                   .inner = p, .log = log};
     dpor_log_reset(log);
     if (c->runner) {
         c->runner(c->runner_arg, &o.base, r);
-        return;
+    } else {
+        run_config with = *cfg;
+        with.custom = &o.base;
+        with.policy_label = p->name;
+        run_scenario(&with, r);
     }
-    run_config with = *cfg;
-    with.custom = &o.base;
-    with.policy_label = p->name;
-    run_scenario(&with, r);
+    dpor_log_end(log);
 }
 
 static bool stop_now(const explore_config *c, explore_stats *st)
@@ -323,6 +336,7 @@ static bool explore_seeds(const explore_config *c, explore_stats *st)
     uint64_t first = c->part_index;
     if (c->first_index > first) first += (c->first_index - first + parts - 1) / parts * parts;
     dpor_log *log = dpor_log_new(c->sc->schedule.pin_count > 0, false);
+    dpor_log_set_clock_blind(log, c->clock_blind);
     for (uint64_t i = first; i < c->runs && !stop_now(c, st); i += parts) {
         if (c->before_run) c->before_run(c->run_arg, i, true);
         run_config cfg;
@@ -372,6 +386,9 @@ typedef struct dfs_node {
     uint32_t current;       /* the fiber that reached the point, if it could go on */
     uint32_t pick;
     uint64_t done, sleep;   /* fiber-id bit sets */
+    uint64_t done_reads, done_adds;   /* of the done picks: their step read / advanced the clock */
+    uint64_t sleep_reads, sleep_adds; /* the same for the sleeping fibers' steps */
+    uint64_t done_spin, sleep_spin;   /* their step was taken spinning or began a spin */
     uint64_t backtrack;     /* dpor: the picks races asked for (with the first) */
     uint64_t foreign;       /* options another partition explores */
     uint32_t preemptions;   /* on the path before this node */
@@ -385,20 +402,13 @@ typedef struct dfs_search {
     size_t next;
     bool blocked, mismatch, too_many_fibers;
     unsigned bound;
-    bool reduction, pins, dpor;
+    bool reduction, pins, dpor, blind;
     dpor_log *log;          /* the run's steps: classes, and races for dpor */
     int32_t chosen;         /* the node whose pick runs next, or -1 */
     explore_stats *st;
 } dfs_search;
 
 static uint64_t bit(uint32_t id) { return 1ull << id; }
-
-static bool dependent(const dfs_search *d, const dfs_node *n, int i, int j)
-{
-    dpor_op a = {.fiber = n->cand[i], .op = n->op[i], .obj = n->obj[i], .joined = n->joined[i]};
-    dpor_op b = {.fiber = n->cand[j], .op = n->op[j], .obj = n->obj[j], .joined = n->joined[j]};
-    return dpor_dependent_fibers(d->pins, a, b);
-}
 
 static int cand_index(const dfs_node *n, uint32_t id)
 {
@@ -412,18 +422,58 @@ static bool is_preemption(const dfs_node *n, uint32_t pick)
     return n->current != UINT32_MAX && pick != n->current && cand_index(n, n->current) >= 0;
 }
 
-/* The sleep set of the node after `prev` took its pick. */
-static uint64_t propagate_sleep(const dfs_search *d, const dfs_node *prev)
+/* The sleep set of the node after `prev` (node k - 1) took its pick: a
+ * fiber stays asleep while every step taken since (the pick's and any
+ * taken without a choice) is independent of its own -- of its operation
+ * and of its use of the clock (a reading against an advance). */
+static uint64_t propagate_sleep(const dfs_search *d, const dfs_node *prev, size_t k, uint64_t *reads,
+                                uint64_t *adds, uint64_t *spin)
 {
+    *reads = *adds = *spin = 0;
     if (!d->reduction) return 0;
-    int p = cand_index(prev, prev->pick);
+    int32_t from = dpor_log_node_step(d->log, (int32_t)(k - 1));
+    if (from < 0) return 0; /* not logged: nothing stays asleep */
+    size_t to = dpor_log_steps(d->log);
     uint64_t z = (prev->sleep | prev->done) & ~bit(prev->pick), keep = 0;
+    uint64_t zr = prev->sleep_reads | prev->done_reads, za = prev->sleep_adds | prev->done_adds;
+    uint64_t zs = prev->sleep_spin | prev->done_spin;
     for (uint32_t i = 0; i < prev->ncand; i++) {
         uint32_t q = prev->cand[i];
-        if ((z & bit(q)) && !dependent(d, prev, (int)i, p))
-            keep |= bit(q);
+        if (!(z & bit(q))) continue;
+        dpor_op a = {.fiber = q, .op = prev->op[i], .obj = prev->obj[i], .joined = prev->joined[i]};
+        /* A step that read the clock may go on differently with another
+         * value, and advance it where it did not: count it as advancing. */
+        bool qr = zr & bit(q), qa = (za & bit(q)) || qr, qs = (zs & bit(q)) || qr, dep = false;
+        bool qw = sched_op_writes(a.op);
+        if (d->blind) qr = qa = qs = qw = false;
+        for (size_t j = (size_t)from; j < to && !dep; j++) {
+            dpor_step_info si = dpor_log_step_info(d->log, j);
+            bool sw = sched_op_writes(si.op.op), ss = si.spinning || si.sets_spin;
+            dep = si.op.fiber == q || dpor_dependent_fibers(d->pins, a, si.op) || (qr && si.adds) ||
+                  (qa && si.reads) || (qs && (sw || ss)) || (qw && ss);
+        }
+        if (dep) continue;
+        keep |= bit(q);
+        *reads |= qr ? bit(q) : 0;
+        *adds |= qa ? bit(q) : 0;
+        *spin |= qs ? bit(q) : 0;
     }
     return keep;
+}
+
+/* After a run: what each node's pick did with the clock (a pick whose
+ * step was not logged counts as reading and advancing). */
+static void note_clock_use(dfs_search *d)
+{
+    for (size_t k = 0; k < d->len; k++) {
+        dfs_node *n = &d->nodes[k];
+        int32_t i = dpor_log_node_step(d->log, (int32_t)k);
+        dpor_step_info si = {.reads = true, .adds = true, .spinning = true, .sets_spin = true};
+        if (i >= 0 && (size_t)i < dpor_log_steps(d->log)) si = dpor_log_step_info(d->log, (size_t)i);
+        if (si.reads) n->done_reads |= bit(n->pick);
+        if (si.adds) n->done_adds |= bit(n->pick);
+        if (si.spinning || si.sets_spin) n->done_spin |= bit(n->pick);
+    }
 }
 
 static uint32_t dfs_default_pick(dfs_search *d, dfs_node *n)
@@ -474,7 +524,12 @@ static uint32_t dfs_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n,
     node->preemptions = prev ? prev->preemptions + is_preemption(prev, prev->pick) : 0;
     uint64_t cands = 0;
     for (size_t i = 0; i < n; i++) cands |= bit(c[i]);
-    node->sleep = prev ? propagate_sleep(d, prev) & cands : 0;
+    uint64_t zr = 0, za = 0, zs = 0;
+    node->sleep = prev ? propagate_sleep(d, prev, k, &zr, &za, &zs) & cands : 0;
+    node->sleep_reads = zr & node->sleep;
+    node->sleep_adds = za & node->sleep;
+    node->sleep_spin = zs & node->sleep;
+    node->done_reads = node->done_adds = node->done_spin = 0;
     node->pick = dfs_default_pick(d, node);
     node->done = node->backtrack = bit(node->pick);
     node->foreign = 0;
@@ -486,10 +541,17 @@ static uint32_t dfs_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n,
 /* Cuts a run that can only repeat an explored ordering (or replays wrongly). */
 static void dfs_step(sched_policy *p, sched *s, sched_fiber *f)
 {
-    (void)f;
     dfs_search *d = (dfs_search *)p;
     if (d->blocked || d->mismatch || d->too_many_fibers)
         sched_fail(s, SCHED_ABORTED, "dfs: run cut");
+    dpor_log_announce(d->log, f);
+}
+
+static void dfs_clock_read(sched_policy *p, sched *s, sched_fiber *f)
+{
+    (void)s;
+    dfs_search *d = (dfs_search *)p;
+    dpor_log_clock_read(d->log, f);
 }
 
 /* Logs the step that runs now (not the one of a run being cut). */
@@ -515,7 +577,13 @@ static bool open_option(const dfs_search *d, const dfs_node *n, uint32_t alt)
  * subtree as they would there), the later ones do not. */
 static void take_option(dfs_node *n, uint32_t alt)
 {
-    for (uint32_t i = 0; i < n->ncand && n->cand[i] != alt; i++) n->done |= n->foreign & bit(n->cand[i]);
+    for (uint32_t i = 0; i < n->ncand && n->cand[i] != alt; i++) {
+        uint64_t f = n->foreign & bit(n->cand[i]);
+        n->done |= f;
+        n->done_reads |= f; /* not run here: may read and advance the clock, spin */
+        n->done_adds |= f;
+        n->done_spin |= f;
+    }
     n->done |= bit(alt);
     n->pick = alt;
 }
@@ -631,11 +699,14 @@ static void dfs_init(dfs_search *d, const explore_config *c, explore_stats *st)
     memset(d, 0, sizeof *d);
     d->dpor = c->kind == EXPLORE_DPOR;
     d->base = (sched_policy){.name = policy_explore_name(c->kind), .pick = dfs_pick,
-                             .on_step = dfs_step, .on_run = dfs_run_step};
+                             .on_step = dfs_step, .on_run = dfs_run_step,
+                             .on_clock_read = dfs_clock_read};
     d->bound = c->max_preemptions;
     d->reduction = c->reduction;
     d->pins = c->sc->schedule.pin_count > 0;
     d->log = dpor_log_new(d->pins, d->dpor);
+    d->blind = c->clock_blind;
+    dpor_log_set_clock_blind(d->log, d->blind);
     d->chosen = -1;
     d->st = st;
 }
@@ -655,11 +726,13 @@ static bool dfs_one(dfs_search *d, const explore_config *c, explore_stats *st, b
     run_result r;
     if (c->runner) c->runner(c->runner_arg, &d->base, &r);
     else run_scenario(&cfg, &r);
+    dpor_log_end(d->log);
     bool ok = !d->mismatch && !d->too_many_fibers;
     if (!ok) {
         run_result_free(&r);
         return false;
     }
+    note_clock_use(d);
     if (d->dpor) dpor_log_races(d->log, on_race, d);
     if (d->blocked) {
         st->blocked_sleep++;

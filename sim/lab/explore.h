@@ -65,6 +65,8 @@ typedef struct explore_config {
     uint64_t pct_steps;
     unsigned max_preemptions;   /* dfs bound */
     bool reduction;             /* dfs, dpor: sleep sets (default on) */
+    bool clock_blind;           /* reading the clock and spinning are no dependency
+                                   (unsound: scenarios/README.md) */
     bool stop_at_failure;       /* stop after the first failing run */
     uint64_t until_covered;     /* stop after this many runs in a row bring no new class (0: never) */
     /* Tests: runs one execution under policy p instead of the scenario

@@ -469,7 +469,7 @@ uint32_t port_thread_id(void) { return self_id(); }
 uint64_t port_now_ns(void)
 {
     sched *s = sched_current();
-    return s != NULL ? sched_now_ns(s) : 0;
+    return s != NULL ? sched_read_clock(s) : 0;
 }
 
 void port_sleep_ns(uint64_t ns)

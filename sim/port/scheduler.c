@@ -91,7 +91,7 @@ const char *sched_outcome_name(sched_outcome o)
 }
 
 /* Virtual cost of each kind of point, in ticks. */
-static uint64_t op_ticks(sched_op op)
+uint64_t sched_op_ticks(sched_op op)
 {
     switch (op) {
     case SCHED_OP_RMW: case SCHED_OP_PAUSE: return 2;
@@ -153,6 +153,13 @@ sched *sched_current(void) { return running_sched; }
 sched_fiber *sched_self(sched *s) { return s->current; }
 
 uint64_t sched_now_ns(const sched *s) { return s->now_ns; }
+
+uint64_t sched_read_clock(sched *s)
+{
+    if (s->current != NULL && s->cfg.policy->on_clock_read)
+        s->cfg.policy->on_clock_read(s->cfg.policy, s, s->current);
+    return s->now_ns;
+}
 uint64_t sched_wake_ns(const sched *s) { return s->cfg.wake_ns; }
 const sched_cpu *sched_cpu_model(const sched *s) { return &s->cfg.cpu; }
 
@@ -495,7 +502,7 @@ void sched_point(sched *s, sched_op op, const void *obj)
     me->pending_obj = obj;
     me->steps++;
     s->step++;
-    s->now_ns += op_ticks(op) * s->cfg.tick_ns;
+    s->now_ns += sched_op_ticks(op) * s->cfg.tick_ns;
     if (s->step > s->cfg.max_steps) {
         char msg[256];
         snprintf(msg, sizeof msg,
@@ -576,9 +583,10 @@ static void sleep_ns(sched *s, uint64_t ns, bool busy)
     sched_fiber *me = s->current;
     me->state = SCHED_SLEEPING;
     me->busy = busy && s->cfg.cpu.cores > 0;
-    /* An I/O wait ends with a wake-up: its dispatch delay follows. */
+    /* An I/O wait ends with a wake-up: its dispatch delay follows.  The
+     * deadline reads the clock (a dependency for explore's dpor). */
     uint64_t dispatch = s->cfg.cpu.cores > 0 && !me->busy ? s->cfg.cpu.switch_ns : 0;
-    me->wake_ns = s->now_ns + ns + dispatch;
+    me->wake_ns = sched_read_clock(s) + ns + dispatch;
     reschedule(s);
     me->busy = false;
 }

@@ -129,6 +129,9 @@ typedef struct sched_policy {
      * pending_obj) and goes on to its next scheduling point.  Called for
      * every step, with one candidate or many (explore's dependency log). */
     void (*on_run)(struct sched_policy *p, sched *s, sched_fiber *f);
+    /* f, running, reads the virtual clock (sched_read_clock: the port's
+     * clock, a sleep's deadline); explore's dependency log (optional). */
+    void (*on_clock_read)(struct sched_policy *p, sched *s, sched_fiber *f);
     void (*destroy)(struct sched_policy *p);
 } sched_policy;
 
@@ -215,7 +218,15 @@ void sched_sync_point(sched *s, const char *name);
 void sched_emit(sched *s, const port_event *e);
 __attribute__((noreturn)) void sched_fail(sched *s, sched_outcome o, const char *message);
 
+/* The clock as the running fiber reads it (port_now_ns, a sleep's
+ * deadline): tells the policy (on_clock_read), then returns it. */
+uint64_t sched_read_clock(sched *s);
+/* Ticks of virtual time a scheduling point of kind op costs (charged
+ * when the fiber announces it). */
+uint64_t sched_op_ticks(sched_op op);
+
 /* ---- for the runner ---- */
+/* The clock, for the runner (traces, reports): no dependency. */
 uint64_t sched_now_ns(const sched *s);
 /* "runnable", "blocked", "sleeping", "held" or "finished". */
 const char *sched_fiber_state_name(sched_fiber_state st);
