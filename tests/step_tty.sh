@@ -35,6 +35,7 @@ wait_for() {
     return 1
 }
 type_line() { tmux -S "$sock" send-keys -t step -l "$1"; tmux -S "$sock" send-keys -t step Enter; }
+heading() { grep '^=== step ' "$tmp/pane" | tail -n 1; }
 moves_shown() { sed -n 's/^=== step [0-9]*  t=[0-9]* ns  moves \([0-9]*\) ===$/\1/p' "$tmp/pane" | tail -n 1; }
 
 cd "$tmp" || exit 1
@@ -63,10 +64,25 @@ prev=1
 reached=1
 k=0
 while [ $k -lt 60 ]; do
+    pane
+    before=$(heading)
     type_line run
     k=$((k + 1))
-    # the redraw after `run` takes a moment (more under ASan): wait for a
-    # whole screen, not only for the old one's heading and prompt
+    # the redraw after `run` takes a moment (more under ASan and load):
+    # wait until the screen is a new one (its heading changed: every run
+    # moves) or says the run has ended, so that the next `run` is never
+    # typed while this one is still working (two queued runs would pass
+    # the goal's stop); then for the whole screen
+    i=0
+    while [ $i -lt 300 ]; do
+        pane
+        [ "$(heading)" != "$before" ] && break
+        grep -q 'the run has ended' "$tmp/pane" && break
+        i=$((i + 1)); sleep 0.1
+    done
+    if grep -q 'the run has ended' "$tmp/pane"; then
+        echo "# the run ended before the goal was announced"; break
+    fi
     i=0
     while [ $i -lt 100 ]; do
         wait_for "=== step" || break
