@@ -114,6 +114,10 @@ static const json_check_field schedule_fields[] = {
      .offset = offsetof(device_profile, wake_latency_to), .fn = parse_by_state},
     {.key = "wake_cost_by_state", .kind = JSON_CHECK_CUSTOM,
      .offset = offsetof(device_profile, wake_cost_to), .fn = parse_by_state},
+    {.key = "wake_latency_by_state_idle", .kind = JSON_CHECK_CUSTOM,
+     .offset = offsetof(device_profile, wake_latency_idle_to), .fn = parse_by_state},
+    {.key = "wake_cost_by_state_idle", .kind = JSON_CHECK_CUSTOM,
+     .offset = offsetof(device_profile, wake_cost_idle_to), .fn = parse_by_state},
     {.key = "tick_ns", .kind = JSON_CHECK_U64, .offset = offsetof(device_profile, tick_ns),
      .min = 1, .max = INT64_MAX},
 };
@@ -213,6 +217,7 @@ bool profile_load_file(const char *path, device_profile *p, char *err, size_t ca
 struct cpu_raw {
     uint64_t cores, switch_ns, slice_ns, other_ns;
     bool wake_preempt;
+    bool spin_preempt;
     bool switch_sampled;
 };
 
@@ -228,7 +233,7 @@ static bool check_switch(json_check *c, const json_doc_node *v, void *member)
 static bool parse_cpu_object(json_check *c, const json_doc_node *v, sched_cpu *cpu,
                              bool *switch_sampled)
 {
-    struct cpu_raw raw = {0, 0, 0, 0, false, false};
+    struct cpu_raw raw = {0, 0, 0, 0, false, false, false};
     static const json_check_field fields[] = {
         {.key = "cores", .kind = JSON_CHECK_U64, .offset = 0, .min = 0, .max = SCHED_MAX_CORES,
          .required = true},
@@ -239,6 +244,8 @@ static bool parse_cpu_object(json_check *c, const json_doc_node *v, sched_cpu *c
          .max = INT64_MAX},
         {.key = "wake_preempt", .kind = JSON_CHECK_BOOL,
          .offset = offsetof(struct cpu_raw, wake_preempt)},
+        {.key = "spin_preempt", .kind = JSON_CHECK_BOOL,
+         .offset = offsetof(struct cpu_raw, spin_preempt)},
         {.key = "switch", .kind = JSON_CHECK_CUSTOM,
          .offset = offsetof(struct cpu_raw, switch_sampled), .fn = check_switch},
     };
@@ -253,7 +260,7 @@ static bool parse_cpu_object(json_check *c, const json_doc_node *v, sched_cpu *c
     if (switch_sampled != NULL) *switch_sampled = raw.switch_sampled;
     *cpu = (sched_cpu){.cores = (uint32_t)raw.cores, .switch_ns = raw.switch_ns,
                        .slice_ns = raw.slice_ns, .wake_preempt = raw.wake_preempt,
-                       .other_ns = raw.other_ns};
+                       .other_ns = raw.other_ns, .spin_preempt = raw.spin_preempt};
     return true;
 }
 
@@ -313,14 +320,17 @@ void profile_write(FILE *out, const device_profile *p, const char *measured)
     }
     write_by_state(out, "wake_latency_by_state", p->wake_latency_to);
     write_by_state(out, "wake_cost_by_state", p->wake_cost_to);
+    write_by_state(out, "wake_latency_by_state_idle", p->wake_latency_idle_to);
+    write_by_state(out, "wake_cost_by_state_idle", p->wake_cost_idle_to);
     if (p->tick_ns > 0) fprintf(out, ",\n               \"tick_ns\": %" PRIu64, p->tick_ns);
     fprintf(out, "},\n  \"writers\": {\"think_ns\": %" PRIu64 "}", p->think_ns);
     if (p->cpu.cores > 0)
         fprintf(out, ",\n  \"cpu\": {\"cores\": %" PRIu32 ", \"switch_ns\": %" PRIu64
                      ", \"slice_ns\": %" PRIu64 ", \"wake_preempt\": %s, \"other_ns\": %" PRIu64
-                     "}",
+                     "%s}",
                 p->cpu.cores, p->cpu.switch_ns, p->cpu.slice_ns,
-                p->cpu.wake_preempt ? "true" : "false", p->cpu.other_ns);
+                p->cpu.wake_preempt ? "true" : "false", p->cpu.other_ns,
+                p->cpu.spin_preempt ? ", \"spin_preempt\": true" : "");
     if (measured != NULL && measured[0] != '\0') fprintf(out, ",\n  \"measured\": {\n%s\n  }", measured);
     fputs("\n}\n", out);
 }

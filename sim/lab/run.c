@@ -548,9 +548,7 @@ bool run_scenario(const run_config *cfg, run_result *res)
         simfs_set_crash_point(rs.fs, &cp);
     }
     port_sim_set_fs(rs.fs);
-    timing_model tm = rs.sc->device.timing;
-    tm.seed = cfg->seed; /* profile sampling follows the run's seed */
-    port_sim_set_timing(&tm);
+    port_sim_set_timing(&rs.sc->device.timing, cfg->seed); /* sampling follows the run's seed */
     port_sim_set_fault_hook(run_fault_point, &rs);
     sched_config sc = {
         .seed = cfg->seed,
@@ -596,7 +594,7 @@ bool run_scenario(const run_config *cfg, run_result *res)
     rs.s = NULL;
     if (cfg->custom == NULL) policy->destroy(policy);
     port_sim_set_fs(NULL);
-    port_sim_set_timing(NULL);
+    port_sim_set_timing(NULL, 0);
     port_sim_set_fault_hook(NULL, NULL);
     if (cfg->export_dir != NULL)
         (void)export_db(rs.fs, RUN_DB_DIR, cfg->export_dir, &res->exported_files, res->export_error,

@@ -94,7 +94,9 @@ typedef struct scenario_device {
     bool sample_wake_cost;   /* "wake_cost": "sampled" or "by_state" (default "median") */
     bool wake_cost_by_state; /* "wake_cost": "by_state" */
     bool think_from_profile; /* "think": "profile": batches without think_ns get the profile's */
-    bool wake_by_state;      /* "wake_latency": "by_state" (default "pooled") */
+    bool wake_by_state;      /* "wake_latency": "by_state" or "by_state_idle" (default "pooled") */
+    bool wake_latency_idle;  /* "wake_latency": "by_state_idle" */
+    bool wake_cost_idle;     /* "wake_cost": "by_state_idle" */
     /* The CPU model (scheduler.h): "cpu", else the profile's, else off. */
     sched_cpu cpu;
     bool cpu_switch_sampled; /* "cpu": {"switch": "sampled"}: the profile's wake latency */

@@ -105,21 +105,24 @@ static bool parse_memtable(json_check *c, const json_doc_node *v, void *member)
 /* Member: the scenario_device. */
 static bool check_wake_cost(json_check *c, const json_doc_node *v, void *member)
 {
-    static const char *const names[] = {"median", "sampled", "by_state"};
+    static const char *const names[] = {"median", "sampled", "by_state", "by_state_idle"};
     scenario_device *d = member;
     size_t k;
-    if (!json_check_enum(c, v, names, 3, "wake cost", &k)) return false;
+    if (!json_check_enum(c, v, names, 4, "wake cost", &k)) return false;
     d->sample_wake_cost = k >= 1;
-    d->wake_cost_by_state = k == 2;
+    d->wake_cost_by_state = k >= 2;
+    d->wake_cost_idle = k == 3;
     return true;
 }
 
 static bool check_wake_latency(json_check *c, const json_doc_node *v, void *member)
 {
-    static const char *const names[] = {"pooled", "by_state"};
+    static const char *const names[] = {"pooled", "by_state", "by_state_idle"};
+    scenario_device *d = member;
     size_t k;
-    if (!json_check_enum(c, v, names, 2, "wake latency", &k)) return false;
-    *(bool *)member = k == 1;
+    if (!json_check_enum(c, v, names, 3, "wake latency", &k)) return false;
+    d->wake_by_state = k >= 1;
+    d->wake_latency_idle = k == 2;
     return true;
 }
 
@@ -160,7 +163,7 @@ static const json_check_field device_fields[] = {
     {.key = "memtable", .kind = JSON_CHECK_CUSTOM, .offset = D(timing), .fn = parse_memtable},
     {.key = "wake_cost", .kind = JSON_CHECK_CUSTOM, .offset = offsetof(scenario, device),
      .fn = check_wake_cost},
-    {.key = "wake_latency", .kind = JSON_CHECK_CUSTOM, .offset = D(wake_by_state),
+    {.key = "wake_latency", .kind = JSON_CHECK_CUSTOM, .offset = offsetof(scenario, device),
      .fn = check_wake_latency},
     {.key = "think", .kind = JSON_CHECK_CUSTOM, .offset = D(think_from_profile),
      .fn = check_think},
@@ -216,13 +219,13 @@ static uint64_t pick(const json_doc_node *kind_node, const json_doc_node *dev, c
     return profile_value;
 }
 
-bool scenario_device_finish(scenario_loader *l)
+/* prof: room for the profile (large: kept off the stack). */
+static bool device_finish(scenario_loader *l, device_profile *prof)
 {
     scenario *s = l->s;
     scenario_device *d = &s->device;
     json_check *c = &l->check;
     const json_doc_node *dev = get(l->root, "device");
-    device_profile prof;
     bool has_profile = d->profile != NULL;
     if (d->sample_wake_cost && !has_profile)
         return json_check_fail(c, get(dev, "wake_cost"), JSON_CHECK_AT_KEY,
@@ -242,7 +245,7 @@ bool scenario_device_finish(scenario_loader *l)
         char path[4096], perr[1024];
         profile_path(l->base, d->profile, path, sizeof path);
         bool unreadable = false;
-        if (!profile_load_file(path, &prof, perr, sizeof perr, &unreadable)) {
+        if (!profile_load_file(path, prof, perr, sizeof perr, &unreadable)) {
             if (unreadable)
                 return json_check_fail(c, get(dev, "profile"), JSON_CHECK_AT_VALUE, "%s",
                                        perr);
@@ -257,28 +260,28 @@ bool scenario_device_finish(scenario_loader *l)
         timing_file_cost *fc = &m->file[k];
         bool wal_profile = has_profile && k == TIMING_FILE_WAL;
         fc->append_ns = pick(kn, dev, "append_ns", fc->append_ns, d->append_ns, wal_profile,
-                             wal_profile ? prof.wal_append_ns : 0);
+                             wal_profile ? prof->wal_append_ns : 0);
         fc->append_ns_per_kib = pick(kn, dev, "append_ns_per_kib", fc->append_ns_per_kib,
                                      d->append_ns_per_kib, wal_profile,
-                                     wal_profile ? prof.wal_append_ns_per_kib : 0);
+                                     wal_profile ? prof->wal_append_ns_per_kib : 0);
         fc->read_ns = pick(kn, dev, "read_ns", fc->read_ns, d->read_ns, false, 0);
         bool own_sync = get(kn, "sync_ns") != NULL;
         bool top_sync = get(dev, "sync_ns") != NULL;
         fc->sync_dist.count = 0;
         if (!own_sync) fc->sync_ns = d->sync_ns;
-        if (!own_sync && !top_sync && wal_profile) fc->sync_dist = prof.wal_sync;
+        if (!own_sync && !top_sync && wal_profile) fc->sync_dist = prof->wal_sync;
     }
     const json_doc_node *mem = get(dev, "memtable");
     if (has_profile) {
         if (get(mem, "insert_ns_per_entry") == NULL)
-            m->insert_ns_per_entry = prof.insert_ns_per_entry;
+            m->insert_ns_per_entry = prof->insert_ns_per_entry;
         if (get(mem, "insert_ns_per_kib") == NULL)
-            m->insert_ns_per_kib = prof.insert_ns_per_kib;
-        if (get(dev, "cpu") == NULL) d->cpu = prof.cpu;
+            m->insert_ns_per_kib = prof->insert_ns_per_kib;
+        if (get(dev, "cpu") == NULL) d->cpu = prof->cpu;
         /* With a CPU model the wait for a core is the wake-up latency;
          * sampling the measured one as well would count it twice. */
         bool sampled = d->cpu.cores == 0 || d->cpu_switch_sampled;
-        if (sampled) m->wake_latency = prof.wake_latency;
+        if (sampled) m->wake_latency = prof->wake_latency;
         if (d->wake_by_state) {
             const char *why = NULL;
             if (!sampled)
@@ -286,32 +289,62 @@ bool scenario_device_finish(scenario_loader *l)
                       "\"cpu\": {\"switch\": \"sampled\"}";
             bool any = false;
             for (size_t i = 0; i < TIMING_WAKE_VALUES; i++)
-                any = any || prof.wake_latency_to[i].count > 0;
+                any = any || prof->wake_latency_to[i].count > 0;
             if (why == NULL && !any)
                 why = "the profile has no schedule.wake_latency_by_state (calibrate it again)";
             if (why != NULL)
                 return json_check_fail(c, get(dev, "wake_latency"), JSON_CHECK_AT_VALUE,
                                        "\"by_state\": %s", why);
-            memcpy(m->wake_latency_to, prof.wake_latency_to, sizeof m->wake_latency_to);
+            memcpy(m->wake_latency_to, prof->wake_latency_to, sizeof m->wake_latency_to);
+        }
+        if (d->wake_latency_idle) {
+            bool any = false;
+            for (size_t i = 0; i < TIMING_WAKE_VALUES; i++)
+                any = any || prof->wake_latency_idle_to[i].count > 0;
+            if (!any)
+                return json_check_fail(c, get(dev, "wake_latency"), JSON_CHECK_AT_VALUE,
+                                       "\"by_state_idle\": the profile has no "
+                                       "schedule.wake_latency_by_state_idle (calibrate it again)");
+            memcpy(m->wake_latency_idle_to, prof->wake_latency_idle_to,
+                   sizeof m->wake_latency_idle_to);
         }
         if (d->cpu_switch_sampled) d->cpu.switch_ns = 0;
-        if (d->think_from_profile) apply_think(s, prof.think_ns);
+        if (d->think_from_profile) apply_think(s, prof->think_ns);
         if (get(get(l->root, "schedule"), "wake_ns") == NULL) {
-            s->schedule.wake_ns = prof.wake_ns;
-            if (d->sample_wake_cost) m->wake_cost = prof.wake_cost;
+            s->schedule.wake_ns = prof->wake_ns;
+            if (d->sample_wake_cost) m->wake_cost = prof->wake_cost;
             if (d->wake_cost_by_state) {
                 bool any = false;
                 for (size_t i = 0; i < TIMING_WAKE_VALUES; i++)
-                    any = any || prof.wake_cost_to[i].count > 0;
+                    any = any || prof->wake_cost_to[i].count > 0;
                 if (!any)
                     return json_check_fail(c, get(dev, "wake_cost"), JSON_CHECK_AT_VALUE,
                                            "\"by_state\": the profile has no "
                                            "schedule.wake_cost_by_state (calibrate it again)");
-                memcpy(m->wake_cost_to, prof.wake_cost_to, sizeof m->wake_cost_to);
+                memcpy(m->wake_cost_to, prof->wake_cost_to, sizeof m->wake_cost_to);
+            }
+            if (d->wake_cost_idle) {
+                bool any = false;
+                for (size_t i = 0; i < TIMING_WAKE_VALUES; i++)
+                    any = any || prof->wake_cost_idle_to[i].count > 0;
+                if (!any)
+                    return json_check_fail(c, get(dev, "wake_cost"), JSON_CHECK_AT_VALUE,
+                                           "\"by_state_idle\": the profile has no "
+                                           "schedule.wake_cost_by_state_idle (calibrate it again)");
+                memcpy(m->wake_cost_idle_to, prof->wake_cost_idle_to, sizeof m->wake_cost_idle_to);
             }
         }
-        if (prof.tick_ns > 0 && get(get(l->root, "schedule"), "tick_ns") == NULL)
-            s->schedule.tick_ns = prof.tick_ns;
+        if (prof->tick_ns > 0 && get(get(l->root, "schedule"), "tick_ns") == NULL)
+            s->schedule.tick_ns = prof->tick_ns;
     }
     return true;
+}
+
+bool scenario_device_finish(scenario_loader *l)
+{
+    device_profile *prof = malloc(sizeof *prof);
+    assert(prof != NULL);
+    bool ok = device_finish(l, prof);
+    free(prof);
+    return ok;
 }

@@ -37,6 +37,10 @@ typedef struct thread_mem {
     uint64_t set_from_ns;      /* as a setter: a state it set on another writer, */
     bool setting;              /* parked or not, waiting for its next event */
     int setting_to;            /* the state index it set (-1: unknown) */
+    int woke_idle, set_idle;   /* the wake-up it waits on / made: 0 busy, 1 idle, -1 none */
+    bool parked;               /* as a writer: LOCKED_WAITING, not set out of it yet */
+    bool inserted;             /* as a writer: inserted as a PARALLEL_MEMTABLE_WRITER, not
+                                  COMPLETED yet */
     int state;                 /* as a writer: its state's row, NO_STATE outside a write */
     uint64_t state_since;
 } thread_mem;
@@ -111,7 +115,19 @@ static thread_mem *thread_of(reader_ctx *x, const char *name)
     memset(t, 0, sizeof *t);
     snprintf(t->name, sizeof t->name, "%s", name);
     t->state = NO_STATE;
+    t->woke_idle = t->set_idle = -1;
     return t;
+}
+
+/* No writer but f and w is active (trace_stats.h). */
+static bool machine_idle(const reader_ctx *x, const thread_mem *f, const thread_mem *w)
+{
+    for (size_t i = 0; i < x->count; i++) {
+        const thread_mem *o = &x->threads[i];
+        if (o == f || o == w || !o->wrote || o->in_sync) continue;
+        if (!o->parked || o->inserted) return false;
+    }
+    return true;
 }
 
 static void leave_state(trace_stats *st, thread_mem *w, uint64_t t)
@@ -155,7 +171,8 @@ static void on_write_end(trace_stats *st, reader_ctx *x, thread_mem *w, uint64_t
 }
 
 /* A state change of writer w made by fiber f (NULL: unknown thread). */
-static void on_state(trace_stats *st, thread_mem *f, thread_mem *w, const trace_event *e)
+static void on_state(trace_stats *st, const reader_ctx *x, thread_mem *f, thread_mem *w,
+                     const trace_event *e)
 {
     uint64_t t = e->t_ns;
     int from = wt_state_index_by_name(e->from), to = wt_state_index_by_name(e->to);
@@ -186,6 +203,19 @@ static void on_state(trace_stats *st, thread_mem *f, thread_mem *w, const trace_
     w->woken = true; /* its next event ends the wake-up latency */
     f->waking = true; /* the waker's next event ends its wake cost */
     f->waker_from_ns = t;
+    if (to >= 0) w->woke_idle = f->set_idle = machine_idle(x, f, w);
+}
+
+/* Writer w's parked and inserted flags after a state change (f: who). */
+static void track_parked(thread_mem *f, thread_mem *w, const trace_event *e)
+{
+    int to = wt_state_index_by_name(e->to);
+    if (to == wt_state_index(WT_STATE_LOCKED_WAITING)) {
+        w->parked = true;
+        return;
+    }
+    if (f != w) w->parked = false;
+    if (to == wt_state_index(WT_STATE_COMPLETED)) w->inserted = false;
 }
 
 /* WAL append and sync, memtable insert: durations on one thread f. */
@@ -236,14 +266,20 @@ static void on_event(trace_stats *st, reader_ctx *x, const trace_event *e)
         push_span(&st->wake_latency_ns, f->woken_ns, t);
     if (f != NULL && f->returning && f->woken_to >= 0)
         push_span(&st->wake_latency_to_ns[f->woken_to], f->woken_ns, t);
+    if (f != NULL && f->woke_idle >= 0 && f->woken && f->woken_to >= 0)
+        push_span(&st->wake_latency_idle_to_ns[f->woke_idle][f->woken_to], f->woken_ns, t);
     if (f != NULL) f->woken = f->returning = false;
+    if (f != NULL) f->woke_idle = -1;
     if (f != NULL && f->waking) {
         push_span(&st->wake_cost_ns, f->waker_from_ns, t);
         f->waking = false;
     }
     if (f != NULL && f->setting) {
         if (f->setting_to >= 0) push_span(&st->wake_cost_to_ns[f->setting_to], f->set_from_ns, t);
+        if (f->setting_to >= 0 && f->set_idle >= 0)
+            push_span(&st->wake_cost_idle_to_ns[f->set_idle][f->setting_to], f->set_from_ns, t);
         f->setting = false;
+        f->set_idle = -1;
     }
     if (e->kind == TRACE_WRITE_BEGIN && w != NULL) on_write_begin(st, x, w, e);
     if (e->kind == TRACE_WRITE_END && w != NULL) on_write_end(st, x, w, t);
@@ -252,7 +288,14 @@ static void on_event(trace_stats *st, reader_ctx *x, const trace_event *e)
         w->link_ns = t;
         w->link_step = e->step;
     }
-    if (e->kind == TRACE_STATE && w != NULL) on_state(st, f, w, e);
+    if (e->kind == TRACE_STATE && w != NULL) {
+        on_state(st, x, f, w, e);
+        track_parked(f, w, e);
+    }
+    if (e->kind == TRACE_INSERT_END && f != NULL &&
+        f->state == wt_state_index(WT_STATE_PARALLEL_MEMTABLE_WRITER))
+        f->inserted = true;
+    if (e->kind == TRACE_WRITE_END && w != NULL) w->inserted = w->parked = false;
     if (e->kind == TRACE_GROUP) {
         size_t n = e->members.count;
         st->groups++;
@@ -311,6 +354,10 @@ void trace_stats_free(trace_stats *st)
     for (size_t i = 0; i < WT_STATE_COUNT; i++) {
         free(st->wake_latency_to_ns[i].v);
         free(st->wake_cost_to_ns[i].v);
+        for (int k = 0; k < 2; k++) {
+            free(st->wake_latency_idle_to_ns[k][i].v);
+            free(st->wake_cost_idle_to_ns[k][i].v);
+        }
     }
     memset(st, 0, sizeof *st);
 }

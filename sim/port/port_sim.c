@@ -36,6 +36,10 @@ typedef struct insert_note {
     bool valid;
 } insert_note;
 static insert_note pending_insert;
+/* Fibers waiting for the device (a file operation's latency), and
+ * whether each fiber's last wake-up from a park found the machine idle. */
+static bool on_device[SCHED_MAX_FIBERS];
+static bool woke_idle[SCHED_MAX_FIBERS];
 
 void port_sim_busy_ns(uint64_t ns)
 {
@@ -43,10 +47,12 @@ void port_sim_busy_ns(uint64_t ns)
     if (s != NULL) sched_busy_ns(s, ns);
 }
 
-void port_sim_set_timing(const timing_model *m)
+void port_sim_set_timing(const timing_model *m, uint64_t seed)
 {
     timing_set = m != NULL;
-    if (m != NULL) timing_state_init(&timing, m);
+    if (m != NULL) timing_state_init(&timing, m, seed);
+    memset(on_device, 0, sizeof on_device);
+    memset(woke_idle, 0, sizeof woke_idle);
     memset(write_bytes, 0, sizeof write_bytes);
     memset(&pending_insert, 0, sizeof pending_insert);
 }
@@ -288,6 +294,7 @@ void port_await_begin(const port_atomic_u32 *word, uint32_t goal_mask)
     if (!in_run()) return;
     awaits[self_id()].word = word;
     awaits[self_id()].mask = goal_mask;
+    sched_spin_wait(sched_current(), true);
 }
 
 void port_await_end(const port_atomic_u32 *word)
@@ -296,6 +303,7 @@ void port_await_end(const port_atomic_u32 *word)
     if (!in_run()) return;
     awaits[self_id()].word = NULL;
     awaits[self_id()].mask = 0;
+    sched_spin_wait(sched_current(), false);
 }
 
 bool port_sim_await_of(uint32_t fiber, const port_atomic_u32 **word, uint32_t *mask)
@@ -327,8 +335,31 @@ void port_park(port_atomic_u32 *word, uint32_t expected, const char *what)
     if (word->v != expected) return;
     sched_block(s, word, what, -1);
     /* Woken: a real thread takes a while to run again (timing.h). */
-    uint64_t lat = timing_set ? timing_wake_latency_ns(&timing, word->v) : 0;
+    uint32_t me = sched_self(s)->id;
+    uint64_t lat = timing_set ? timing_wake_latency_idle_ns(&timing, word->v, woke_idle[me]) : 0;
     if (lat > 0) sched_sleep_ns(s, lat);
+}
+
+/* No fiber but the running one (and the ones parked on word) is active.  Active: running or ready
+ * for a core, computing, on its way back from a wake-up (a dispatch
+ * delay), or parked in an await for one state only (a group member that
+ * has inserted its entry and waits for COMPLETED: on a real machine it was
+ * seldom parked, only descheduled).  Not active: parked otherwise (waiting
+ * to join a group), blocked, held by a pin, finished, or waiting for the
+ * device.  calibrate measures the same on a real trace (trace_stats.h). */
+static bool machine_idle(sched *s, const port_atomic_u32 *word)
+{
+    uint32_t me = sched_self(s)->id;
+    for (size_t i = 0; i < sched_fiber_count(s); i++) {
+        const sched_fiber *f = sched_fiber_at(s, (uint32_t)i);
+        if (f->id == me || (f->state == SCHED_BLOCKED && f->wait_obj == word)) continue;
+        if (f->state == SCHED_RUNNABLE) return false;
+        if (f->state == SCHED_SLEEPING && !on_device[f->id]) return false;
+        uint32_t mask = awaits[f->id].mask;
+        bool one_state = awaits[f->id].word != NULL && mask != 0 && (mask & (mask - 1)) == 0;
+        if (f->state == SCHED_BLOCKED && one_state) return false;
+    }
+    return true;
 }
 
 void port_unpark(port_atomic_u32 *word)
@@ -336,12 +367,19 @@ void port_unpark(port_atomic_u32 *word)
     sched *s = sched_current();
     if (s == NULL) return;
     sched_point(s, SCHED_OP_WAKE, word);
+    /* Whether the wake-up finds the machine idle (timing.h's idle
+     * distributions): decided before the parked fibers become runnable. */
+    bool idle = machine_idle(s, word);
+    for (size_t i = 0; i < sched_fiber_count(s); i++) {
+        sched_fiber *f = sched_fiber_at(s, (uint32_t)i);
+        if (f->state == SCHED_BLOCKED && f->wait_obj == word) woke_idle[f->id] = idle;
+    }
     /* Waking a parked OS thread is a system call (futex wake): the waker
      * is busy for the scenario's schedule.wake_ns (or a sample of the
      * profile's wake cost) while others run. */
     if (sched_wake_all(s, word) == 0) return;
     uint64_t fixed = sched_wake_ns(s);
-    uint64_t ns = timing_set ? timing_wake_cost_ns(&timing, fixed, word->v) : fixed;
+    uint64_t ns = timing_set ? timing_wake_cost_idle_ns(&timing, fixed, word->v, idle) : fixed;
     /* Under a CPU model a sampled cost above the fixed one is the waker
      * preempted by the thread it woke: it computes `fixed` on its core and
      * waits the rest off it (then queues for a core again). */
@@ -731,7 +769,12 @@ static void io_wait(simfs_op op, const simfs_file *f, size_t bytes)
      * core under a CPU model; sync, read and metadata calls wait for the
      * device and give it up. */
     if (s != NULL && ns > 0 && op == SIMFS_OP_APPEND) sched_busy_ns(s, ns);
-    else if (s != NULL && ns > 0) sched_sleep_ns(s, ns);
+    else if (s != NULL && ns > 0) {
+        uint32_t me = sched_self(s)->id;
+        on_device[me] = true;
+        sched_sleep_ns(s, ns);
+        on_device[me] = false;
+    }
 }
 
 wt_status port_file_open(const char *path, port_open_mode mode, port_file **out)

@@ -19,9 +19,9 @@ void port_sim_set_fs(simfs *fs);
 simfs *port_sim_fs(void);
 
 /* The timing model for file operations, memtable inserts and wake-ups
- * (copied; its sampling stream starts from m->seed).  NULL: simfs's flat
+ * (copied; its sampling stream starts from seed).  NULL: simfs's flat
  * costs, no insert or wake-up cost. */
-void port_sim_set_timing(const timing_model *m);
+void port_sim_set_timing(const timing_model *m, uint64_t seed);
 
 /* The running fiber computes for ns of virtual time (the runner's think
  * time): port_sleep_ns without a CPU model; with one it keeps its core

@@ -283,6 +283,7 @@ static void wake_sleepers(sched *s, bool jumped)
         if (f->state == SCHED_SLEEPING && f->wake_ns <= s->now_ns) {
             f->state = SCHED_RUNNABLE;
             f->tick_woken = !jumped;
+            f->woke = !f->busy; /* an I/O wait or a dispatch delay ended */
         }
     }
 }
@@ -341,6 +342,7 @@ static sched_fiber *take_core(sched *s, sched_fiber *f)
     assert(sched_cores_busy(s) < s->cfg.cpu.cores);
     f->on_core = true;
     f->core_since_ns = s->now_ns;
+    f->woke = false;
     return f;
 }
 
@@ -365,6 +367,31 @@ static void wake_preemptions(sched *s)
         w->on_core = false;
         f->on_core = true;
         f->core_since_ns = s->now_ns;
+    }
+}
+
+/* CPU model, spin_preempt: a woken fiber ready for a core while none is
+ * free takes the core of a fiber spinning in a wait loop (the one on its
+ * core longest; ties: the lowest id), as Linux preempts a task that has
+ * run for one that slept.  The spinner stays runnable and waits for a
+ * core like any other; if the word it waits for is set meanwhile, it
+ * goes on without parking (no futex wake).  Not a choice: no decision. */
+static void spin_preemptions(sched *s)
+{
+    for (size_t i = 0; i < s->nfibers; i++) {
+        sched_fiber *f = s->fibers[i];
+        if (f->state != SCHED_RUNNABLE || f->on_core || f->spin_wait) continue;
+        sched_fiber *victim = NULL;
+        for (size_t j = 0; j < s->nfibers; j++) {
+            sched_fiber *v = s->fibers[j];
+            if (!v->on_core || v->state != SCHED_RUNNABLE || !v->spin_wait) continue;
+            if (victim == NULL || v->core_since_ns < victim->core_since_ns) victim = v;
+        }
+        if (victim == NULL) return;
+        victim->on_core = false;
+        f->on_core = true;
+        f->core_since_ns = s->now_ns;
+        f->woke = false;
     }
 }
 
@@ -401,6 +428,7 @@ static uint32_t cpu_settle(sched *s)
     assert(used <= cpu->cores);
     if (!waiting || used < cpu->cores) return cpu->cores - used;
     if (cpu->wake_preempt) wake_preemptions(s);
+    if (cpu->spin_preempt) spin_preemptions(s);
     for (size_t i = 0; i < s->nfibers; i++) {
         sched_fiber *f = s->fibers[i];
         if (!f->on_core || f->state != SCHED_RUNNABLE) continue;
@@ -523,6 +551,7 @@ void sched_point(sched *s, sched_op op, const void *obj)
 void sched_block(sched *s, const void *obj, const char *what, int32_t owner)
 {
     sched_fiber *me = s->current;
+    me->spin_wait = false; /* a parked waiter no longer spins */
     me->state = SCHED_BLOCKED;
     me->wait_obj = obj;
     me->wait_what = what;
@@ -540,6 +569,7 @@ static void woken(sched *s, sched_fiber *f)
     f->waker = s->cfg.cpu.wake_preempt && s->current != NULL ? (int32_t)s->current->id : -1;
     if (s->cfg.cpu.cores == 0 || s->cfg.cpu.switch_ns == 0) {
         f->state = SCHED_RUNNABLE;
+        f->woke = true;
         return;
     }
     f->state = SCHED_SLEEPING;
@@ -615,6 +645,8 @@ void sched_sync_point(sched *s, const char *name)
     reschedule(s);
     me->wait_what = NULL;
 }
+
+void sched_spin_wait(sched *s, bool on) { s->current->spin_wait = on; }
 
 void sched_release(sched *s, sched_fiber *f)
 {

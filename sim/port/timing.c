@@ -54,10 +54,11 @@ uint64_t timing_dist_sample(const timing_dist *d, uint64_t *rng)
     return lo + (span >> 32) * frac + (((span & 0xFFFFFFFFull) * frac) >> 32);
 }
 
-void timing_state_init(timing_state *t, const timing_model *m)
+void timing_state_init(timing_state *t, const timing_model *m, uint64_t seed)
 {
     t->m = *m;
-    t->rng = m->seed ^ 0x74696d696e670001ull;
+    t->m.seed = seed;
+    t->rng = seed ^ 0x74696d696e670001ull;
 }
 
 uint64_t timing_cost_ns(timing_state *t, timing_file_kind k, timing_op op, size_t bytes)
@@ -90,14 +91,26 @@ static const timing_dist *by_value(const timing_dist *to, uint32_t woken_to,
     return dflt;
 }
 
-uint64_t timing_wake_cost_ns(timing_state *t, uint64_t fixed_ns, uint32_t woken_to)
+uint64_t timing_wake_cost_idle_ns(timing_state *t, uint64_t fixed_ns, uint32_t woken_to, bool idle)
 {
     const timing_dist *d = by_value(t->m.wake_cost_to, woken_to, &t->m.wake_cost);
+    if (idle) d = by_value(t->m.wake_cost_idle_to, woken_to, d);
     return d->count > 0 ? timing_dist_sample(d, &t->rng) : fixed_ns;
+}
+
+uint64_t timing_wake_latency_idle_ns(timing_state *t, uint32_t woken_to, bool idle)
+{
+    const timing_dist *d = by_value(t->m.wake_latency_to, woken_to, &t->m.wake_latency);
+    if (idle) d = by_value(t->m.wake_latency_idle_to, woken_to, d);
+    return d->count > 0 ? timing_dist_sample(d, &t->rng) : 0;
+}
+
+uint64_t timing_wake_cost_ns(timing_state *t, uint64_t fixed_ns, uint32_t woken_to)
+{
+    return timing_wake_cost_idle_ns(t, fixed_ns, woken_to, false);
 }
 
 uint64_t timing_wake_latency_ns(timing_state *t, uint32_t woken_to)
 {
-    const timing_dist *d = by_value(t->m.wake_latency_to, woken_to, &t->m.wake_latency);
-    return d->count > 0 ? timing_dist_sample(d, &t->rng) : 0;
+    return timing_wake_latency_idle_ns(t, woken_to, false);
 }

@@ -18,6 +18,7 @@
 #ifndef WT_SIM_TIMING_H
 #define WT_SIM_TIMING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,6 +72,11 @@ typedef struct timing_model {
     timing_dist wake_latency_to[TIMING_WAKE_VALUES];
     /* The same for the waker's cost (wake_cost). */
     timing_dist wake_cost_to[TIMING_WAKE_VALUES];
+    /* The same two for a wake-up that found the machine idle
+     * (timing_wake_*_idle_ns's `idle`); a value without points there, and
+     * every wake-up that did not, takes wake_latency_to / wake_cost_to's. */
+    timing_dist wake_latency_idle_to[TIMING_WAKE_VALUES];
+    timing_dist wake_cost_idle_to[TIMING_WAKE_VALUES];
     timing_dist wake_cost;        /* the waker sleeps a sample (else schedule.wake_ns) */
     uint64_t seed;
 } timing_model;
@@ -90,7 +96,8 @@ typedef struct timing_state {
     uint64_t rng;
 } timing_state;
 
-void timing_state_init(timing_state *t, const timing_model *m);
+/* Copies *m (the run's sampling stream starts from seed, not m->seed). */
+void timing_state_init(timing_state *t, const timing_model *m, uint64_t seed);
 /* Virtual ns of one operation on a file of kind k moving `bytes`. */
 uint64_t timing_cost_ns(timing_state *t, timing_file_kind k, timing_op op, size_t bytes);
 /* Virtual ns of inserting a batch of `entries` entries and `bytes` bytes. */
@@ -100,6 +107,10 @@ uint64_t timing_insert_ns(const timing_state *t, uint64_t entries, uint64_t byte
  * when woken_to == 1 << i and that has points, else of wake_latency (0
  * without a distribution: no draw). */
 uint64_t timing_wake_latency_ns(timing_state *t, uint32_t woken_to);
+/* The same, with wake_latency_idle_to[i] / wake_cost_idle_to[i] first
+ * when `idle` and it has points. */
+uint64_t timing_wake_latency_idle_ns(timing_state *t, uint32_t woken_to, bool idle);
+uint64_t timing_wake_cost_idle_ns(timing_state *t, uint64_t fixed_ns, uint32_t woken_to, bool idle);
 /* Virtual ns waking a parked writer costs the waker, given the value
  * `woken_to` it stored in the writer's word: a sample of wake_cost_to[i]
  * when woken_to == 1 << i and that has points, else of wake_cost, or
