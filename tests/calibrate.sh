@@ -30,7 +30,7 @@ fails_naming() {
     cat "$tmp/f.out"
     [ $st -eq 1 ] && grep -q -- "$2" "$tmp/f.out"
 }
-echo "1..68"
+echo "1..83"
 
 # --- costs per file kind and memtable insert: meets / fails --------------
 for s in wal-sync-slow-meets insert-cost-meets insert-kib-meets manifest-fast-meets; do
@@ -162,6 +162,34 @@ check "cpu: cores missing (exit 2)" bad_cpu '{"switch_ns": 5}' \
     "badcpu.json:1:33: /device/cpu/cores: required key is missing"
 check "cpu: switch sampled needs a profile (exit 2)" bad_cpu '{"cores": 2, "switch": "sampled"}' \
     "badcpu.json:1:46: /device/cpu/switch: \"sampled\" only with a \"profile\""
+# spin_preempt: one core; a's 1 us fsync ends while b spins in AwaitState
+# (tests/data/cpu/spin-preempt.json; the yield phase is off).
+# ev_t TRACE PATTERN: the virtual time of the first event line matching PATTERN.
+ev_t() { grep -v '"ev":"pick"' "$1" | grep -e "$2" | head -n 1 | sed 's/.*"t":\([0-9]*\).*/\1/'; }
+# spin_case TRACE: "sync_end - sync_begin" and "a's write_end - the set of b" (ns).
+spin_case() {
+    sb=$(ev_t "$1" '"fiber":"a","ev":"wal_sync_begin"') se=$(ev_t "$1" '"fiber":"a","ev":"wal_sync_end"')
+    st=$(ev_t "$1" '"fiber":"a","ev":"state","writer":"b"') we=$(ev_t "$1" '"ev":"write_end","writer":"a"')
+    [ -n "$sb" ] && [ -n "$se" ] && [ -n "$st" ] && [ -n "$we" ] || return 1
+    sync_gap=$((se - sb)) end_gap=$((we - st))
+    echo "fsync $sync_gap ns, a's write_end $end_gap ns after it set b"
+}
+spin_on() {
+    spin_case "$tmp/spin-on.jsonl" && [ "$sync_gap" -eq 1000 ] && [ "$end_gap" -lt 50000 ] &&
+        ! grep -q '"writer":"b","from":"INIT","to":"LOCKED_WAITING"' "$tmp/spin-on.jsonl" &&
+        grep -q '"fiber":"a","ev":"state","writer":"b","from":"INIT"' "$tmp/spin-on.jsonl"
+}
+spin_off() {
+    spin_case "$tmp/spin-off.jsonl" && [ "$sync_gap" -gt 1000 ] && [ "$end_gap" -ge 50000 ] &&
+        grep -q '"fiber":"a","ev":"state","writer":"b","from":"LOCKED_WAITING"' "$tmp/spin-off.jsonl"
+}
+"$wtlab" run "$cpu/spin-preempt.json" -q -o "$tmp/spin-on.jsonl" > /dev/null 2>&1
+"$wtlab" run "$cpu/spin-preempt-off.json" -q -o "$tmp/spin-off.jsonl" > /dev/null 2>&1
+check "cpu: spin_preempt: a, its fsync done, takes the spinning b's core at once (1 us fsync); b never parks, a releases it from INIT by a store and pays no 50 us wake" spin_on
+check "cpu: without spin_preempt b keeps the core until it parks; a waits for it, then pays the 50 us wake" spin_off
+check "cpu: spin_preempt: the run replays exactly" "$wtlab" replay "$tmp/spin-on.jsonl"
+check "cpu: spin_preempt not a bool (exit 2)" bad_cpu '{"cores": 1, "spin_preempt": 1}' \
+    "badcpu.json:1:62: /device/cpu/spin_preempt: expected a boolean, got an integer"
 check "cpu: a profile's cpu has no \"switch\" (exit 2)" expect_status 2 \
     "bad-profile-cpu.json:6:22: /cpu/switch: unknown key" \
     "$wtlab" run "$cpu/use-bad-profile-cpu.json" -q -o "$tmp/x.jsonl"
@@ -227,6 +255,38 @@ check "profile: an unknown state in wake_latency_by_state (exit 2)" expect_statu
 check "profile: an empty wake_cost_by_state (exit 2)" expect_status 2 \
     "bad-empty.json:5:37: /schedule/wake_cost_by_state: no state" \
     sh -c "cp '$bs/bad-empty.json' '$tmp/' && sed 's/prof.json/bad-empty.json/' '$bs/by-state.json' > '$tmp/use-bad-empty.json' && '$wtlab' run '$tmp/use-bad-empty.json' -q -o '$tmp/x.jsonl'"
+
+# --- wake-ups on an idle machine ("by_state_idle") ------------------------------
+"$wtlab" run "$bs/idle.json" -q -o "$tmp/idle.jsonl" > /dev/null 2>&1
+"$wtlab" run "$bs/idle-busy.json" -q -o "$tmp/idle-busy.jsonl" > /dev/null 2>&1
+sed 's/by_state_idle/by_state/g' "$bs/idle.json" > "$tmp/idle-bs.json" && cp "$bs/idle-prof.json" "$tmp/"
+"$wtlab" run "$tmp/idle-bs.json" -q -o "$tmp/idle-bs.jsonl" > /dev/null 2>&1
+check "by_state_idle: two writers only: woken to GROUP_LEADER with no other writer active, the idle 40 us" \
+    within "$tmp/idle.jsonl" to GROUP_LEADER 40000 50000
+check "by_state_idle: ... and the waker pays the idle 20 us" within "$tmp/idle.jsonl" cost GROUP_LEADER 20000 30000
+check "by_state_idle: a third writer computing meanwhile: the by_state 300 us" \
+    within "$tmp/idle-busy.jsonl" to GROUP_LEADER 300000 310000
+check "by_state_idle: ... and 90 us for the waker" within "$tmp/idle-busy.jsonl" cost GROUP_LEADER 90000 100000
+check "by_state (not idle): the two-writer run wakes GROUP_LEADER after 300 us" \
+    within "$tmp/idle-bs.jsonl" to GROUP_LEADER 300000 310000
+check "calibrate: a hand-written real trace: the idle hand-over (40 us, 20 us) and the busy one (300 us, 90 us, a third writer active) apart" sh -c "
+    '$wtlab' calibrate '$cal/idle-hand.jsonl' --cores 0 -o '$tmp/hand.json' > '$tmp/hand.out' &&
+    grep -q 'parked, no other writer active (idle): return median 40.0 us .* n=1' '$tmp/hand.out' &&
+    grep -q 'parked, another writer active (busy): return median 300.0 us .* n=1' '$tmp/hand.out' &&
+    grep -q '\"GROUP_LEADER\": {\"quantiles\": \[40000\]}}' '$tmp/hand.json' &&
+    grep -q '\"GROUP_LEADER\": {\"quantiles\": \[20000\]}}' '$tmp/hand.json' &&
+    grep -q '\"GROUP_LEADER\": {\"quantiles\": \[40000, 300000\]}' '$tmp/hand.json'"
+check "by_state_idle: needs a profile (exit 2)" bad_wake '{"wake_latency": "by_state_idle"}' \
+    "by-state-bad.json:1:26: /device/wake_latency: \"by_state\" only with a \"profile\""
+check "by_state_idle: a profile without wake_latency_by_state_idle (exit 2)" \
+    bad_wake '{"profile": "prof.json", "wake_latency": "by_state_idle"}' \
+    "by-state-bad.json:1:66: /device/wake_latency: \"by_state_idle\": the profile has no schedule.wake_latency_by_state_idle"
+check "by_state_idle: a profile without wake_cost_by_state_idle (exit 2)" \
+    bad_wake '{"profile": "prof.json", "wake_cost": "by_state_idle"}' \
+    "by-state-bad.json:1:63: /device/wake_cost: \"by_state_idle\": the profile has no schedule.wake_cost_by_state_idle"
+check "profile: an unknown state in wake_cost_by_state_idle (exit 2)" expect_status 2 \
+    "/schedule/wake_cost_by_state_idle/COMPLETE: unknown key (did you mean \"COMPLETED\"?)" \
+    sh -c "sed 's/\"wake_cost_by_state_idle\": {\"GROUP_LEADER\"/\"wake_cost_by_state_idle\": {\"COMPLETE\"/' '$bs/idle-prof.json' > '$tmp/idle-prof.json' && cp '$bs/idle.json' '$tmp/use-idle.json' && '$wtlab' run '$tmp/use-idle.json' -q -o '$tmp/x.jsonl'"
 
 # points N: a profile whose wal.sync has N quantile points (1000 ns each).
 points() {
