@@ -283,7 +283,6 @@ static void wake_sleepers(sched *s, bool jumped)
         if (f->state == SCHED_SLEEPING && f->wake_ns <= s->now_ns) {
             f->state = SCHED_RUNNABLE;
             f->tick_woken = !jumped;
-            f->woke = !f->busy; /* an I/O wait or a dispatch delay ended */
         }
     }
 }
@@ -342,7 +341,6 @@ static sched_fiber *take_core(sched *s, sched_fiber *f)
     assert(sched_cores_busy(s) < s->cfg.cpu.cores);
     f->on_core = true;
     f->core_since_ns = s->now_ns;
-    f->woke = false;
     return f;
 }
 
@@ -370,12 +368,13 @@ static void wake_preemptions(sched *s)
     }
 }
 
-/* CPU model, spin_preempt: a woken fiber ready for a core while none is
- * free takes the core of a fiber spinning in a wait loop (the one on its
- * core longest; ties: the lowest id), as Linux preempts a task that has
- * run for one that slept.  The spinner stays runnable and waits for a
- * core like any other; if the word it waits for is set meanwhile, it
- * goes on without parking (no futex wake).  Not a choice: no decision. */
+/* CPU model, spin_preempt: a fiber ready for a core while none is free,
+ * and not spinning itself, takes the core of a fiber spinning in a wait
+ * loop (the one on its core longest; ties: the lowest id), as Linux runs
+ * a woken or preempted task in place of one that has been running.  The
+ * spinner stays runnable and waits for a core like any other; if the
+ * word it waits for is set meanwhile, it goes on without parking (no
+ * futex wake).  Not a choice: no decision. */
 static void spin_preemptions(sched *s)
 {
     for (size_t i = 0; i < s->nfibers; i++) {
@@ -391,7 +390,6 @@ static void spin_preemptions(sched *s)
         victim->on_core = false;
         f->on_core = true;
         f->core_since_ns = s->now_ns;
-        f->woke = false;
     }
 }
 
@@ -569,7 +567,6 @@ static void woken(sched *s, sched_fiber *f)
     f->waker = s->cfg.cpu.wake_preempt && s->current != NULL ? (int32_t)s->current->id : -1;
     if (s->cfg.cpu.cores == 0 || s->cfg.cpu.switch_ns == 0) {
         f->state = SCHED_RUNNABLE;
-        f->woke = true;
         return;
     }
     f->state = SCHED_SLEEPING;

@@ -95,7 +95,6 @@ typedef struct sched_fiber {
     uint64_t core_since_ns;      /* CPU model: when it took its core */
     int32_t waker;               /* CPU model, wake_preempt: who woke it (-1: none) */
     bool spin_wait;              /* in a spin/yield wait loop (AwaitState before it parks) */
-    bool woke;                   /* CPU model: woken (block or I/O wait ended), no core yet */
     bool tick_woken;             /* its last timed wait ended because other fibers'
                                     steps advanced the clock past wake_ns (not a jump
                                     of the clock while nothing could run) */
@@ -176,9 +175,10 @@ typedef struct sched_cpu {
     bool wake_preempt;    /* a woken fiber that finds no free core takes its waker's */
     uint64_t other_ns;    /* the machine's other load: a core given up while fibers
                              wait for one serves other work this long first; 0: none */
-    bool spin_preempt;    /* a woken fiber that finds no free core takes the core of a
-                             fiber spinning in a wait loop (sched_spin_wait); the spinner
-                             stays ready, and a store it waits for needs no wake-up */
+    bool spin_preempt;    /* a ready fiber (not spinning itself) that finds no free core
+                             takes the core of a fiber spinning in a wait loop
+                             (sched_spin_wait); the spinner stays ready, and a store it
+                             waits for needs no wake-up */
 } sched_cpu;
 
 enum { SCHED_MAX_CORES = 1024 };
@@ -221,8 +221,8 @@ void sched_sleep_ns(sched *s, uint64_t ns);
 void sched_busy_ns(sched *s, uint64_t ns);
 void sched_sync_point(sched *s, const char *name);
 /* The running fiber enters (on) or leaves (off) a wait loop that spins or
- * yields until a word changes (AwaitState before it parks): with
- * cpu.spin_preempt its core may then go to a woken fiber. */
+ * yields until a word changes (AwaitState before it parks; blocking ends
+ * it too): with cpu.spin_preempt its core may then go to a ready fiber. */
 void sched_spin_wait(sched *s, bool on);
 void sched_emit(sched *s, const port_event *e);
 __attribute__((noreturn)) void sched_fail(sched *s, sched_outcome o, const char *message);
