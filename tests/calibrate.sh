@@ -271,8 +271,10 @@ check "by_state (not idle): the two-writer run wakes GROUP_LEADER after 300 us" 
     within "$tmp/idle-bs.jsonl" to GROUP_LEADER 300000 310000
 check "calibrate: a hand-written real trace: the idle hand-over (40 us, 20 us) and the busy one (300 us, 90 us, a third writer active) apart" sh -c "
     '$wtlab' calibrate '$cal/idle-hand.jsonl' --cores 0 -o '$tmp/hand.json' > '$tmp/hand.out' &&
-    grep -q 'parked, no other writer active (idle): return median 40.0 us .* n=1' '$tmp/hand.out' &&
-    grep -q 'parked, another writer active (busy): return median 300.0 us .* n=1' '$tmp/hand.out' &&
+    grep -q '^    no other writer active (idle): return median 40.0 us .* n=1' '$tmp/hand.out' &&
+    grep -q '^    another writer active (busy): return median 300.0 us .* n=1' '$tmp/hand.out' &&
+    grep -q '\"wake_latency_by_state_busy\": {' '$tmp/hand.json' &&
+    grep -q '\"GROUP_LEADER\": {\"quantiles\": \[300000\]}}' '$tmp/hand.json' &&
     grep -q '\"GROUP_LEADER\": {\"quantiles\": \[40000\]}}' '$tmp/hand.json' &&
     grep -q '\"GROUP_LEADER\": {\"quantiles\": \[20000\]}}' '$tmp/hand.json' &&
     grep -q '\"GROUP_LEADER\": {\"quantiles\": \[40000, 300000\]}' '$tmp/hand.json'"

@@ -158,10 +158,12 @@ void calibrate_fit(const trace_stats *st, const trace_stats *sim, calibration *c
             calibrate_dist(&st->wake_latency_to_ns[i], &p->wake_latency_to[i]);
         if (st->wake_cost_to_ns[i].n > 0)
             calibrate_dist(&st->wake_cost_to_ns[i], &p->wake_cost_to[i]);
-        if (st->wake_latency_idle_to_ns[1][i].n > 0)
-            calibrate_dist(&st->wake_latency_idle_to_ns[1][i], &p->wake_latency_idle_to[i]);
-        if (st->wake_cost_idle_to_ns[1][i].n > 0)
-            calibrate_dist(&st->wake_cost_idle_to_ns[1][i], &p->wake_cost_idle_to[i]);
+        for (int k = 0; k < 2; k++) {
+            if (st->wake_latency_idle_to_ns[k][i].n > 0)
+                calibrate_dist(&st->wake_latency_idle_to_ns[k][i], &p->wake_latency_idle_to[k][i]);
+            if (st->wake_cost_idle_to_ns[k][i].n > 0)
+                calibrate_dist(&st->wake_cost_idle_to_ns[k][i], &p->wake_cost_idle_to[k][i]);
+        }
     }
     p->think_ns = stats_quantile(&st->think_ns, 0.5);
     c->spin_n = st->spin_ns.n;
@@ -233,10 +235,10 @@ void calibrate_print(FILE *out, const trace_stats *st, const calibration *c)
         for (int k = 0; k < 2; k++) {
             const stats_samples *sk = &st->wake_latency_idle_to_ns[k][i];
             if (sk->n == 0) continue;
-            fprintf(out, "    parked, %s: return ",
+            fprintf(out, "    %s: return ",
                     k ? "no other writer active (idle)" : "another writer active (busy)");
             spread(out, sk);
-            fprintf(out, "; +-%.3f\n      the waker's cost ", dkw_eps(sk->n));
+            fprintf(out, "; +-%.3f\n      the setter's cost ", dkw_eps(sk->n));
             spread(out, &st->wake_cost_idle_to_ns[k][i]);
             fputc('\n', out);
         }

@@ -114,10 +114,14 @@ static const json_check_field schedule_fields[] = {
      .offset = offsetof(device_profile, wake_latency_to), .fn = parse_by_state},
     {.key = "wake_cost_by_state", .kind = JSON_CHECK_CUSTOM,
      .offset = offsetof(device_profile, wake_cost_to), .fn = parse_by_state},
+    {.key = "wake_latency_by_state_busy", .kind = JSON_CHECK_CUSTOM,
+     .offset = offsetof(device_profile, wake_latency_idle_to[0]), .fn = parse_by_state},
     {.key = "wake_latency_by_state_idle", .kind = JSON_CHECK_CUSTOM,
-     .offset = offsetof(device_profile, wake_latency_idle_to), .fn = parse_by_state},
+     .offset = offsetof(device_profile, wake_latency_idle_to[1]), .fn = parse_by_state},
+    {.key = "wake_cost_by_state_busy", .kind = JSON_CHECK_CUSTOM,
+     .offset = offsetof(device_profile, wake_cost_idle_to[0]), .fn = parse_by_state},
     {.key = "wake_cost_by_state_idle", .kind = JSON_CHECK_CUSTOM,
-     .offset = offsetof(device_profile, wake_cost_idle_to), .fn = parse_by_state},
+     .offset = offsetof(device_profile, wake_cost_idle_to[1]), .fn = parse_by_state},
     {.key = "tick_ns", .kind = JSON_CHECK_U64, .offset = offsetof(device_profile, tick_ns),
      .min = 1, .max = INT64_MAX},
 };
@@ -320,8 +324,10 @@ void profile_write(FILE *out, const device_profile *p, const char *measured)
     }
     write_by_state(out, "wake_latency_by_state", p->wake_latency_to);
     write_by_state(out, "wake_cost_by_state", p->wake_cost_to);
-    write_by_state(out, "wake_latency_by_state_idle", p->wake_latency_idle_to);
-    write_by_state(out, "wake_cost_by_state_idle", p->wake_cost_idle_to);
+    write_by_state(out, "wake_latency_by_state_busy", p->wake_latency_idle_to[0]);
+    write_by_state(out, "wake_latency_by_state_idle", p->wake_latency_idle_to[1]);
+    write_by_state(out, "wake_cost_by_state_busy", p->wake_cost_idle_to[0]);
+    write_by_state(out, "wake_cost_by_state_idle", p->wake_cost_idle_to[1]);
     if (p->tick_ns > 0) fprintf(out, ",\n               \"tick_ns\": %" PRIu64, p->tick_ns);
     fprintf(out, "},\n  \"writers\": {\"think_ns\": %" PRIu64 "}", p->think_ns);
     if (p->cpu.cores > 0)

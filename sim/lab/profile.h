@@ -14,8 +14,9 @@
  *                 "wake_cost": {"quantiles": [N, ...]},
  *                 "wake_latency_by_state": {"GROUP_LEADER": {"quantiles": [...]}, ...},
  *                 "wake_cost_by_state": {...the same...},
- *                 "wake_latency_by_state_idle": {...}, "wake_cost_by_state_idle": {...},
- *                 "tick_ns": N},      (the last six optional)
+ *                 "wake_latency_by_state_busy": {...}, "wake_latency_by_state_idle": {...},
+ *                 "wake_cost_by_state_busy": {...}, "wake_cost_by_state_idle": {...},
+ *                 "tick_ns": N},      (the last eight optional)
  *    "writers": {"think_ns": N},
  *    "cpu": {"cores": N, "switch_ns": N, "slice_ns": N,     (optional;
  *            "wake_preempt": B, "other_ns": N,              cores >= 1)
@@ -58,10 +59,11 @@ typedef struct device_profile {
      * (writer_state.h); count 0: not given */
     timing_dist wake_latency_to[TIMING_WAKE_VALUES];
     timing_dist wake_cost_to[TIMING_WAKE_VALUES]; /* optional: schedule.wake_cost_by_state */
-    /* optional: schedule.wake_latency_by_state_idle, wake_cost_by_state_idle:
-     * the same for parked writers woken while no other writer was active */
-    timing_dist wake_latency_idle_to[TIMING_WAKE_VALUES];
-    timing_dist wake_cost_idle_to[TIMING_WAKE_VALUES];
+    /* optional: schedule.wake_latency_by_state_busy ([0]) and _idle ([1]),
+     * wake_cost_by_state_busy and _idle: the same for sets made while
+     * another writer was active ([0]) or none ([1]) */
+    timing_dist wake_latency_idle_to[2][TIMING_WAKE_VALUES];
+    timing_dist wake_cost_idle_to[2][TIMING_WAKE_VALUES];
     uint64_t think_ns;
     sched_cpu cpu;           /* optional (cores 0: not given): the CPU model */
 } device_profile;

@@ -300,7 +300,7 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
         if (d->wake_latency_idle) {
             bool any = false;
             for (size_t i = 0; i < TIMING_WAKE_VALUES; i++)
-                any = any || prof->wake_latency_idle_to[i].count > 0;
+                any = any || prof->wake_latency_idle_to[1][i].count > 0;
             if (!any)
                 return json_check_fail(c, get(dev, "wake_latency"), JSON_CHECK_AT_VALUE,
                                        "\"by_state_idle\": the profile has no "
@@ -326,7 +326,7 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
             if (d->wake_cost_idle) {
                 bool any = false;
                 for (size_t i = 0; i < TIMING_WAKE_VALUES; i++)
-                    any = any || prof->wake_cost_idle_to[i].count > 0;
+                    any = any || prof->wake_cost_idle_to[1][i].count > 0;
                 if (!any)
                     return json_check_fail(c, get(dev, "wake_cost"), JSON_CHECK_AT_VALUE,
                                            "\"by_state_idle\": the profile has no "

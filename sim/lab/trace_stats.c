@@ -37,7 +37,7 @@ typedef struct thread_mem {
     uint64_t set_from_ns;      /* as a setter: a state it set on another writer, */
     bool setting;              /* parked or not, waiting for its next event */
     int setting_to;            /* the state index it set (-1: unknown) */
-    int woke_idle, set_idle;   /* the wake-up it waits on / made: 0 busy, 1 idle, -1 none */
+    int woke_idle, set_idle;   /* the set it returns from / made: 0 busy, 1 idle, -1 none */
     bool parked;               /* as a writer: LOCKED_WAITING, not set out of it yet */
     bool inserted;             /* as a writer: inserted as a PARALLEL_MEMTABLE_WRITER, not
                                   COMPLETED yet */
@@ -187,6 +187,7 @@ static void on_state(trace_stats *st, const reader_ctx *x, thread_mem *f, thread
     }
     bool by_other = f != NULL && f != w;
     if (by_other) { /* parked or not: its next event ends its return latency, */
+        w->woke_idle = f->set_idle = machine_idle(x, f, w);
         w->returning = true;
         w->woken_ns = t;
         w->woken_to = to;
@@ -203,7 +204,6 @@ static void on_state(trace_stats *st, const reader_ctx *x, thread_mem *f, thread
     w->woken = true; /* its next event ends the wake-up latency */
     f->waking = true; /* the waker's next event ends its wake cost */
     f->waker_from_ns = t;
-    if (to >= 0) w->woke_idle = f->set_idle = machine_idle(x, f, w);
 }
 
 /* Writer w's parked and inserted flags after a state change (f: who). */
@@ -266,7 +266,7 @@ static void on_event(trace_stats *st, reader_ctx *x, const trace_event *e)
         push_span(&st->wake_latency_ns, f->woken_ns, t);
     if (f != NULL && f->returning && f->woken_to >= 0)
         push_span(&st->wake_latency_to_ns[f->woken_to], f->woken_ns, t);
-    if (f != NULL && f->woke_idle >= 0 && f->woken && f->woken_to >= 0)
+    if (f != NULL && f->returning && f->woke_idle >= 0 && f->woken_to >= 0)
         push_span(&st->wake_latency_idle_to_ns[f->woke_idle][f->woken_to], f->woken_ns, t);
     if (f != NULL) f->woken = f->returning = false;
     if (f != NULL) f->woke_idle = -1;

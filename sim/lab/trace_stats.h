@@ -24,9 +24,9 @@
  *     set needed no futex wake: the mixture is what a set costs);
  *   - wake cost: the same state set -> the waker's next event (its futex
  *     wake call, as the sim's schedule.wake_ns models it);
- *   - the same two for a writer set out of LOCKED_WAITING only, split by
- *     whether another writer (not the setter, not the woken) was active
- *     at the set: one not parked (running, ready, spinning or descheduled)
+ *   - the return latency and the setter's cost by state once more, split
+ *     by whether another writer (not the setter, not the one set) was
+ *     active at the set: one not parked (running, ready, spinning or descheduled)
  *     and not inside wal_sync_begin..end, or parked after its own insert
  *     as a PARALLEL_MEMTABLE_WRITER (a member waiting for COMPLETED);
  *     none active: the machine was idle but for the two (port_sim.c
@@ -66,8 +66,8 @@ typedef struct trace_stats {
     stats_samples wake_latency_ns, wake_cost_ns;
     stats_samples wake_latency_to_ns[WT_STATE_COUNT]; /* return latency by the state set */
     stats_samples wake_cost_to_ns[WT_STATE_COUNT];    /* setter's cost by the state set */
-    /* A parked writer's wake-up latency and its waker's cost by the state
-     * set, [0] when another writer was active at the set, [1] when none */
+    /* The return latency and the setter's cost by the state set, [0] when
+     * another writer was active at the set, [1] when none */
     stats_samples wake_latency_idle_to_ns[2][WT_STATE_COUNT];
     stats_samples wake_cost_idle_to_ns[2][WT_STATE_COUNT];
     stats_samples think_ns;

@@ -94,14 +94,14 @@ static const timing_dist *by_value(const timing_dist *to, uint32_t woken_to,
 uint64_t timing_wake_cost_idle_ns(timing_state *t, uint64_t fixed_ns, uint32_t woken_to, bool idle)
 {
     const timing_dist *d = by_value(t->m.wake_cost_to, woken_to, &t->m.wake_cost);
-    if (idle) d = by_value(t->m.wake_cost_idle_to, woken_to, d);
+    d = by_value(t->m.wake_cost_idle_to[idle], woken_to, d);
     return d->count > 0 ? timing_dist_sample(d, &t->rng) : fixed_ns;
 }
 
 uint64_t timing_wake_latency_idle_ns(timing_state *t, uint32_t woken_to, bool idle)
 {
     const timing_dist *d = by_value(t->m.wake_latency_to, woken_to, &t->m.wake_latency);
-    if (idle) d = by_value(t->m.wake_latency_idle_to, woken_to, d);
+    d = by_value(t->m.wake_latency_idle_to[idle], woken_to, d);
     return d->count > 0 ? timing_dist_sample(d, &t->rng) : 0;
 }
 

@@ -72,11 +72,11 @@ typedef struct timing_model {
     timing_dist wake_latency_to[TIMING_WAKE_VALUES];
     /* The same for the waker's cost (wake_cost). */
     timing_dist wake_cost_to[TIMING_WAKE_VALUES];
-    /* The same two for a wake-up that found the machine idle
-     * (timing_wake_*_idle_ns's `idle`); a value without points there, and
-     * every wake-up that did not, takes wake_latency_to / wake_cost_to's. */
-    timing_dist wake_latency_idle_to[TIMING_WAKE_VALUES];
-    timing_dist wake_cost_idle_to[TIMING_WAKE_VALUES];
+    /* The same two split by whether the wake-up found the machine idle
+     * (timing_wake_*_idle_ns's `idle`: [1]) or not ([0]); a value without
+     * points there takes wake_latency_to / wake_cost_to's. */
+    timing_dist wake_latency_idle_to[2][TIMING_WAKE_VALUES];
+    timing_dist wake_cost_idle_to[2][TIMING_WAKE_VALUES];
     timing_dist wake_cost;        /* the waker sleeps a sample (else schedule.wake_ns) */
     uint64_t seed;
 } timing_model;
@@ -107,8 +107,8 @@ uint64_t timing_insert_ns(const timing_state *t, uint64_t entries, uint64_t byte
  * when woken_to == 1 << i and that has points, else of wake_latency (0
  * without a distribution: no draw). */
 uint64_t timing_wake_latency_ns(timing_state *t, uint32_t woken_to);
-/* The same, with wake_latency_idle_to[i] / wake_cost_idle_to[i] first
- * when `idle` and it has points. */
+/* The same, with wake_latency_idle_to[idle][i] / wake_cost_idle_to[idle][i]
+ * first, if it has points. */
 uint64_t timing_wake_latency_idle_ns(timing_state *t, uint32_t woken_to, bool idle);
 uint64_t timing_wake_cost_idle_ns(timing_state *t, uint64_t fixed_ns, uint32_t woken_to, bool idle);
 /* Virtual ns waking a parked writer costs the waker, given the value
