@@ -337,7 +337,7 @@ void port_park(port_atomic_u32 *word, uint32_t expected, const char *what)
     /* Woken: a real thread takes a while to run again (timing.h). */
     uint32_t me = sched_self(s)->id;
     uint64_t lat = timing_set ? timing_wake_latency_idle_ns(&timing, word->v, woke_idle[me]) : 0;
-    if (lat > 0) sched_sleep_ns(s, lat);
+    if (lat > 0) sched_wake_delay_ns(s, lat);
 }
 
 /* No fiber but the running one (and the ones parked on word) is active.  Active: running or ready

@@ -44,6 +44,7 @@ struct sched {
     uint32_t cands[SCHED_MAX_FIBERS];
     uint64_t other_until[SCHED_MAX_CORES]; /* CPU model: cores serving other work, until */
     uint32_t nother;
+    bool spinners_wait;     /* CPU model, spin_preempt: spinners give way (cpu_settle) */
 };
 
 static sched *running_sched;
@@ -283,6 +284,7 @@ static void wake_sleepers(sched *s, bool jumped)
         if (f->state == SCHED_SLEEPING && f->wake_ns <= s->now_ns) {
             f->state = SCHED_RUNNABLE;
             f->tick_woken = !jumped;
+            f->waking = false;
         }
     }
 }
@@ -368,29 +370,21 @@ static void wake_preemptions(sched *s)
     }
 }
 
-/* CPU model, spin_preempt: a fiber ready for a core while none is free,
- * and not spinning itself, takes the core of a fiber spinning in a wait
- * loop (the one on its core longest; ties: the lowest id), as Linux runs
- * a woken or preempted task in place of one that has been running.  The
- * spinner stays runnable and waits for a core like any other; if the
- * word it waits for is set meanwhile, it goes on without parking (no
- * futex wake).  Not a choice: no decision. */
-static void spin_preemptions(sched *s)
+/* CPU model, spin_preempt: fibers spinning in a wait loop (sched_spin_wait)
+ * give way while another fiber is ready for a core or on its way back
+ * from a wake-up (a dispatch delay, or a sampled wake-up latency:
+ * sched_wake_delay_ns): they lose their cores and get none meanwhile, as
+ * Linux runs woken and preempted tasks before one that has been spinning.
+ * A spinner whose word is set meanwhile goes on without parking (no futex
+ * wake).  Not a choice of the policy: no decision. */
+static bool spinners_give_way(const sched *s)
 {
     for (size_t i = 0; i < s->nfibers; i++) {
-        sched_fiber *f = s->fibers[i];
-        if (f->state != SCHED_RUNNABLE || f->on_core || f->spin_wait) continue;
-        sched_fiber *victim = NULL;
-        for (size_t j = 0; j < s->nfibers; j++) {
-            sched_fiber *v = s->fibers[j];
-            if (!v->on_core || v->state != SCHED_RUNNABLE || !v->spin_wait) continue;
-            if (victim == NULL || v->core_since_ns < victim->core_since_ns) victim = v;
-        }
-        if (victim == NULL) return;
-        victim->on_core = false;
-        f->on_core = true;
-        f->core_since_ns = s->now_ns;
+        const sched_fiber *f = s->fibers[i];
+        if (f->state == SCHED_SLEEPING && f->waking) return true;
+        if (f->state == SCHED_RUNNABLE && !f->on_core && !f->spin_wait) return true;
     }
+    return false;
 }
 
 /* CPU model: frees the cores of fibers that stopped running (blocked,
@@ -424,9 +418,16 @@ static uint32_t cpu_settle(sched *s)
     }
     used += s->nother;
     assert(used <= cpu->cores);
+    s->spinners_wait = cpu->spin_preempt && spinners_give_way(s);
+    for (size_t i = 0; s->spinners_wait && i < s->nfibers; i++) {
+        sched_fiber *f = s->fibers[i];
+        if (f->on_core && f->state == SCHED_RUNNABLE && f->spin_wait) {
+            f->on_core = false; /* descheduled: stays runnable, waits for a core */
+            used--;
+        }
+    }
     if (!waiting || used < cpu->cores) return cpu->cores - used;
     if (cpu->wake_preempt) wake_preemptions(s);
-    if (cpu->spin_preempt) spin_preemptions(s);
     for (size_t i = 0; i < s->nfibers; i++) {
         sched_fiber *f = s->fibers[i];
         if (!f->on_core || f->state != SCHED_RUNNABLE) continue;
@@ -452,6 +453,7 @@ static sched_fiber *choose(sched *s, uint32_t current)
             sched_fiber *f = s->fibers[i];
             if (f->state != SCHED_RUNNABLE) continue;
             if (cpu && !f->on_core && free_cores == 0) continue; /* waits for a core */
+            if (cpu && !f->on_core && f->spin_wait && s->spinners_wait) continue;
             s->cands[n++] = f->id;
             busy += !f->spinning;
         }
@@ -571,6 +573,7 @@ static void woken(sched *s, sched_fiber *f)
     }
     f->state = SCHED_SLEEPING;
     f->busy = false;
+    f->waking = true; /* a dispatch delay: on its way back */
     f->wake_ns = s->now_ns + s->cfg.cpu.switch_ns;
 }
 
@@ -619,6 +622,13 @@ static void sleep_ns(sched *s, uint64_t ns, bool busy)
 }
 
 void sched_sleep_ns(sched *s, uint64_t ns) { sleep_ns(s, ns, false); }
+
+void sched_wake_delay_ns(sched *s, uint64_t ns)
+{
+    s->current->waking = true; /* counts only while SLEEPING (spinners_give_way) */
+    sleep_ns(s, ns, false);
+    s->current->waking = false;
+}
 
 void sched_busy_ns(sched *s, uint64_t ns) { sleep_ns(s, ns, true); }
 

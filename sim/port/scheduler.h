@@ -95,6 +95,7 @@ typedef struct sched_fiber {
     uint64_t core_since_ns;      /* CPU model: when it took its core */
     int32_t waker;               /* CPU model, wake_preempt: who woke it (-1: none) */
     bool spin_wait;              /* in a spin/yield wait loop (AwaitState before it parks) */
+    bool waking;                 /* sleeping through a wake-up's delay (dispatch, latency) */
     bool tick_woken;             /* its last timed wait ended because other fibers'
                                     steps advanced the clock past wake_ns (not a jump
                                     of the clock while nothing could run) */
@@ -175,10 +176,9 @@ typedef struct sched_cpu {
     bool wake_preempt;    /* a woken fiber that finds no free core takes its waker's */
     uint64_t other_ns;    /* the machine's other load: a core given up while fibers
                              wait for one serves other work this long first; 0: none */
-    bool spin_preempt;    /* a ready fiber (not spinning itself) that finds no free core
-                             takes the core of a fiber spinning in a wait loop
-                             (sched_spin_wait); the spinner stays ready, and a store it
-                             waits for needs no wake-up */
+    bool spin_preempt;    /* fibers spinning in a wait loop (sched_spin_wait) give up
+                             their cores while another fiber is ready or on its way back
+                             from a wake-up; a store they wait for needs no wake-up */
 } sched_cpu;
 
 enum { SCHED_MAX_CORES = 1024 };
@@ -219,6 +219,10 @@ void sched_sleep_ns(sched *s, uint64_t ns);
 /* Spends ns of virtual time computing: like sched_sleep_ns without a CPU
  * model; with one the fiber keeps its core, so ready fibers wait. */
 void sched_busy_ns(sched *s, uint64_t ns);
+/* Sleeps ns of virtual time on the way back from a wake-up (a sampled
+ * wake-up latency): like sched_sleep_ns; with cpu.spin_preempt the fiber
+ * counts as ready meanwhile, so spinners give way (scheduler.c). */
+void sched_wake_delay_ns(sched *s, uint64_t ns);
 void sched_sync_point(sched *s, const char *name);
 /* The running fiber enters (on) or leaves (off) a wait loop that spins or
  * yields until a word changes (AwaitState before it parks; blocking ends
