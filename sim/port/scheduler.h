@@ -167,7 +167,9 @@ typedef struct sched_hooks {
  * candidates only while a core is free, so which of them gets it is a
  * decision of the policy like any other (and replays the same way).  With
  * other_ns, a core given up while fibers wait for one first serves the
- * machine's other work for other_ns (an idle core is taken at once).  The
+ * machine's other work for other_ns (an idle core is taken at once).  With
+ * spin_preempt, fibers spinning in a wait loop give their cores up while
+ * another fiber is ready or on its way back from a wake-up.  The
  * per-step tick cost is charged to the one clock as before. */
 typedef struct sched_cpu {
     uint32_t cores;       /* 0: no CPU model */
