@@ -61,6 +61,7 @@ struct dpor_log {
     bool pins, want_races, overflow, blind;
     step *steps;
     uint32_t *vcs; /* DPOR_MAX_FIBERS per step */
+    uint32_t *local_of; /* steps[i].local, packed (the hot lookup of settle_step) */
     size_t n, cap;
     uint32_t nfibers; /* fibers seen (ids below this) */
     int32_t born_of[DPOR_MAX_FIBERS];   /* the step that spawned the fiber */
@@ -147,6 +148,7 @@ void dpor_log_free(dpor_log *l)
     if (l == NULL) return;
     free(l->steps);
     free(l->vcs);
+    free(l->local_of);
     free(l->objs);
     free(l->races);
     free(l->node_step);
@@ -303,11 +305,11 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
     if (op == SCHED_OP_JOIN && s != NULL && !st->reads && !st->adds &&
         sched_fiber_at(s, p)->state == SCHED_BLOCKED) {
         st->quiet = true;
-        st->local = l->local[p];
+        st->local = l->local_of[i] = l->local[p];
         l->last_any[p] = (int32_t)i;
         return;
     }
-    st->local = ++l->local[p];
+    st->local = l->local_of[i] = ++l->local[p];
     /* The joined fiber finished before the join returned: everything it
      * did happens before the join (an edge, not a race: the join cannot
      * return earlier). */
@@ -322,7 +324,9 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
     int32_t cand[DPOR_MAX_FIBERS];
     uint32_t ncand = 0;
     for (uint32_t q = 0; q < l->nfibers; q++) {
-        if (q == p) continue;
+        /* Every step of q in the tables has a local index of at most
+         * local[q]: when p knows that one, none of them is new. */
+        if (q == p || vc[q] >= l->local[q]) continue;
         int32_t d = latest_dependent(l, oe, q, p, op, obj, st->wake);
         /* The clock: a reading and an advance of another fiber are
          * dependent (the value read is the sum of the advances before it);
@@ -343,7 +347,7 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
             if (st->sets_spin) d = max32(d, max32(l->last_write[q], l->last_spin[q]));
             d = max32(d, l->cleared[q][p]);
         }
-        if (d == NO_STEP || vc[q] >= l->steps[d].local) continue; /* known already */
+        if (d == NO_STEP || vc[q] >= l->local_of[d]) continue; /* known already */
         cand[ncand++] = d;
     }
     for (uint32_t k = 0; k < ncand; k++) {
@@ -429,7 +433,8 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
         l->cap = l->cap ? l->cap * 2 : 1024;
         l->steps = realloc(l->steps, l->cap * sizeof *l->steps);
         l->vcs = realloc(l->vcs, l->cap * DPOR_MAX_FIBERS * sizeof *l->vcs);
-        assert(l->steps != NULL && l->vcs != NULL);
+        l->local_of = realloc(l->local_of, l->cap * sizeof *l->local_of);
+        assert(l->steps != NULL && l->vcs != NULL && l->local_of != NULL);
     }
     size_t i = l->n++;
     uint32_t p = f->id;
@@ -459,11 +464,9 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
                          .joined = o.joined, .rf = NO_STEP,
                          .spin = op == SCHED_OP_LOAD && prev != NULL &&
                                  (prev->op == SCHED_OP_PAUSE || prev->op == SCHED_OP_YIELD)};
-    for (uint32_t q = 0; q < l->nfibers; q++) {
-        const sched_fiber *g = sched_fiber_at(s, q);
-        if (g->state == SCHED_SLEEPING) l->steps[i].sleeping |= 1ull << q;
-        if (q != p && g->spinning && g->state == SCHED_RUNNABLE) l->steps[i].spinners |= 1ull << q;
-    }
+    uint64_t spinners;
+    sched_fiber_masks(s, &l->steps[i].sleeping, &spinners);
+    l->steps[i].spinners = spinners & ~(1ull << p);
     l->steps[i].spinning = f->spinning;
     l->open = (int32_t)i;
     return true;

@@ -176,6 +176,19 @@ size_t sched_fiber_count(const sched *s) { return s->nfibers; }
 
 sched_fiber *sched_fiber_at(sched *s, uint32_t id) { return id < s->nfibers ? s->fibers[id] : NULL; }
 
+void sched_fiber_masks(const sched *s, uint64_t *sleeping, uint64_t *spinning)
+{
+    uint64_t z = 0, sp = 0;
+    size_t n = s->nfibers < 64 ? s->nfibers : 64;
+    for (size_t i = 0; i < n; i++) {
+        const sched_fiber *f = s->fibers[i];
+        z |= (uint64_t)(f->state == SCHED_SLEEPING) << i;
+        sp |= (uint64_t)(f->spinning && f->state == SCHED_RUNNABLE) << i;
+    }
+    *sleeping = z;
+    *spinning = sp;
+}
+
 sched_fiber *sched_fiber_stack_of(sched *s, const void *p)
 {
     for (size_t i = 0; i < s->nfibers; i++)
