@@ -47,6 +47,7 @@ typedef struct step {
 typedef struct pending_race {
     int32_t e, e2;
     uint64_t initials;
+    dpor_race_kind kind;
 } pending_race;
 
 
@@ -256,7 +257,7 @@ static int32_t latest_dependent(const dpor_log *l, const obj_entry *oe, uint32_t
 
 static uint32_t *vc_of(const dpor_log *l, size_t i) { return &l->vcs[i * DPOR_MAX_FIBERS]; }
 
-static void note_race(dpor_log *l, size_t a, size_t b)
+static void note_race(dpor_log *l, size_t a, size_t b, dpor_race_kind kind)
 {
     const step *e = &l->steps[a], *e2 = &l->steps[b];
     uint32_t first_v[DPOR_MAX_FIBERS];
@@ -283,7 +284,8 @@ static void note_race(dpor_log *l, size_t a, size_t b)
         assert(l->races != NULL);
     }
     (void)e2;
-    l->races[l->nraces++] = (pending_race){.e = (int32_t)a, .e2 = (int32_t)b, .initials = initials};
+    l->races[l->nraces++] =
+        (pending_race){.e = (int32_t)a, .e2 = (int32_t)b, .initials = initials, .kind = kind};
 }
 
 /* Step i's segment is over (s: the scheduler, NULL at the end of the
@@ -322,17 +324,19 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
     obj_entry *oe = memory ? obj_find(l, obj) : NULL;
     if (oe != NULL && op == SCHED_OP_LOAD) st->rf = oe->last_wr;
     int32_t cand[DPOR_MAX_FIBERS];
+    dpor_race_kind kind[DPOR_MAX_FIBERS];
     uint32_t ncand = 0;
     for (uint32_t q = 0; q < l->nfibers; q++) {
         /* Every step of q in the tables has a local index of at most
          * local[q]: when p knows that one, none of them is new. */
         if (q == p || vc[q] >= l->local[q]) continue;
-        int32_t d = latest_dependent(l, oe, q, p, op, obj, st->wake);
+        int32_t base = latest_dependent(l, oe, q, p, op, obj, st->wake), d = base;
         /* The clock: a reading and an advance of another fiber are
          * dependent (the value read is the sum of the advances before it);
          * two advances commute, and so do two readings. */
         if (!l->blind && st->reads) d = max32(d, l->last_adv[q]);
         if (!l->blind && st->adds) d = max32(d, l->last_read[q]);
+        int32_t clock = d;
         /* Spinning: a fiber spins from its pause or yield until any
          * fiber writes, and the scheduler passes a spinner over while a
          * fiber that does not spin can run.  So a step taken spinning (its
@@ -348,6 +352,9 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
             d = max32(d, l->cleared[q][p]);
         }
         if (d == NO_STEP || vc[q] >= l->local_of[d]) continue; /* known already */
+        kind[ncand] = d == base && st->wake != WAKE_JUMP ? DPOR_RACE_MEMORY
+                      : d == clock                     ? DPOR_RACE_CLOCK
+                                                       : DPOR_RACE_SPIN;
         cand[ncand++] = d;
     }
     for (uint32_t k = 0; k < ncand; k++) {
@@ -365,7 +372,7 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
             bool through_other = false;
             for (uint32_t m = 0; m < ncand && !through_other; m++)
                 through_other = m != k && vc_of(l, (size_t)cand[m])[c->fiber] >= c->local;
-            if (!through_other) note_race(l, (size_t)cand[k], i);
+            if (!through_other) note_race(l, (size_t)cand[k], i, kind[k]);
         }
     /* The tables now include step i. */
     int32_t me = (int32_t)i;
@@ -533,7 +540,7 @@ void dpor_log_races(dpor_log *l, void (*fn)(void *arg, const dpor_race *r), void
         uint32_t racer = l->steps[pr->e2].fiber;
         dpor_race r = {.node = e->node, .prev_node = e->prev_node, .racer = racer,
                        .initials = pr->initials,
-                       .racer_slept = (e->sleeping >> racer) & 1};
+                       .racer_slept = (e->sleeping >> racer) & 1, .kind = pr->kind};
         fn(arg, &r);
     }
 }

@@ -678,12 +678,16 @@ static void ask(dfs_search *d, size_t k, uint64_t want, bool timed)
     uint64_t q = want & cands;
     if (q == 0) { /* cannot run here */
         d->st->unreversible++;
-        if (timed) n->backtrack |= cands & ~n->sleep; /* every option (Flanagan-Godefroid) */
+        if (timed) { /* every option (Flanagan-Godefroid) */
+            d->st->backtracks += (uint64_t)__builtin_popcountll(cands & ~n->sleep & ~n->backtrack);
+            n->backtrack |= cands & ~n->sleep;
+        }
         return;
     }
     if (q & (n->backtrack | n->sleep)) return;
     uint32_t first = (uint32_t)__builtin_ctzll(q);
     n->backtrack |= bit(first);
+    d->st->backtracks++;
     if (d->bound >= EXPLORE_DFS_MAX_FIBERS || !is_preemption(n, first)) return;
     size_t j = k;
     while (j > 0 && d->nodes[j - 1].pick == n->pick) j--;
@@ -694,6 +698,8 @@ static void on_race(void *arg, const dpor_race *r)
 {
     dfs_search *d = arg;
     d->st->races++;
+    d->st->races_clock += r->kind == DPOR_RACE_CLOCK;
+    d->st->races_spin += r->kind == DPOR_RACE_SPIN;
     if (r->node >= 0 && (size_t)r->node < d->len) {
         const dfs_node *n = &d->nodes[r->node];
         uint64_t want = r->initials & bit(r->racer) ? bit(r->racer) : r->initials;
@@ -748,7 +754,10 @@ static bool dfs_one(dfs_search *d, const explore_config *c, explore_stats *st, b
         return false;
     }
     note_clock_use(d);
-    if (d->dpor) dpor_log_races(d->log, on_race, d);
+    if (d->dpor) {
+        st->race_runs++;
+        dpor_log_races(d->log, on_race, d);
+    }
     if (d->blocked) {
         st->blocked_sleep++;
     } else if (count_it) {
