@@ -326,10 +326,14 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
     int32_t cand[DPOR_MAX_FIBERS];
     dpor_race_kind kind[DPOR_MAX_FIBERS];
     uint32_t ncand = 0;
-    for (uint32_t q = 0; q < l->nfibers; q++) {
-        /* Every step of q in the tables has a local index of at most
-         * local[q]: when p knows that one, none of them is new. */
-        if (q == p || vc[q] >= l->local[q]) continue;
+    bool writes = sched_op_writes(op);
+    /* Every step of q in the tables has a local index of at most local[q]:
+     * when p knows that one, none of them is new. */
+    uint64_t unknown = 0;
+    for (uint32_t q = 0; q < l->nfibers; q++) unknown |= (uint64_t)(vc[q] < l->local[q]) << q;
+    unknown &= ~(1ull << p);
+    for (uint64_t m = unknown; m != 0; m &= m - 1) {
+        uint32_t q = (uint32_t)__builtin_ctzll(m);
         int32_t base = latest_dependent(l, oe, q, p, op, obj, st->wake), d = base;
         /* The clock: a reading and an advance of another fiber are
          * dependent (the value read is the sum of the advances before it);
@@ -345,7 +349,6 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
          * spin beginning with the writes of others (they end it); and a
          * write with the next step of a fiber it ended the spin of. */
         if (!l->blind) {
-            bool writes = sched_op_writes(op);
             if (st->spinning) d = max32(d, max32(l->last_write[q], l->last_setter[q]));
             if (writes) d = max32(d, max32(l->last_spin[q], l->last_setter[q]));
             if (st->sets_spin) d = max32(d, max32(l->last_write[q], l->last_spin[q]));
@@ -381,7 +384,7 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
     if (st->adds) l->last_adv[p] = me;
     if (st->spinning) l->last_spin[p] = me;
     if (st->sets_spin) l->last_setter[p] = me;
-    if (sched_op_writes(op)) {
+    if (writes) {
         l->last_write[p] = me;
         for (uint64_t m = st->spinners; m != 0; m &= m - 1) l->cleared[p][__builtin_ctzll(m)] = me;
     }
