@@ -382,6 +382,7 @@ static bool explore_seeds(const explore_config *c, explore_stats *st)
  * where a sibling sleeps, are in a parallel array (dfs_ops). */
 typedef struct dfs_node {
     uint64_t cands;         /* the candidates (fiber ids, all below 64) */
+    uint32_t ncand;         /* how many */
     uint32_t current;       /* the fiber that reached the point, if it could go on */
     uint32_t pick;
     uint32_t preemptions;   /* on the path before this node */
@@ -514,7 +515,7 @@ static uint32_t dfs_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n,
         /* The candidates are ascending ids: their bit set is the list. */
         uint64_t cands = 0;
         for (size_t i = 0; i < n; i++) cands |= c[i] < EXPLORE_DFS_MAX_FIBERS ? bit(c[i]) : 0;
-        if (cands != d->nodes[k].cands || (size_t)__builtin_popcountll(cands) != n) d->mismatch = true;
+        if (cands != d->nodes[k].cands || n != d->nodes[k].ncand) d->mismatch = true;
         d->chosen = (int32_t)k;
         return d->nodes[k].pick;
     }
@@ -531,6 +532,7 @@ static uint32_t dfs_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n,
     dfs_node *node = &d->nodes[k];
     dfs_ops *ops = &d->ops[k];
     node->cands = 0;
+    node->ncand = (uint32_t)n;
     for (size_t i = 0; i < n; i++) {
         sched_fiber *f = sched_fiber_at(s, c[i]);
         node->cands |= bit(c[i]);
