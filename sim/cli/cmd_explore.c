@@ -466,11 +466,11 @@ static double per_race_run(const explore_stats *st, uint64_t n)
 static void print_dpor_cost(const explore_stats *st)
 {
     uint64_t memory = st->races - st->races_clock - st->races_spin;
-    printf("  dpor cost: %.1f races per run (memory/sync %.1f, clock %.1f, spinning %.1f); "
-           "%.1f backtrack points added per run (%llu in all)\n",
-           per_race_run(st, st->races), per_race_run(st, memory), per_race_run(st, st->races_clock),
-           per_race_run(st, st->races_spin), per_race_run(st, st->backtracks),
-           (unsigned long long)st->backtracks);
+    printf("  dpor cost: %llu runs executed (cut ones too): %.1f races per run (memory/sync %.1f, "
+           "clock %.1f, spinning %.1f); %.1f backtrack points added per run (%llu in all)\n",
+           (unsigned long long)st->race_runs, per_race_run(st, st->races), per_race_run(st, memory),
+           per_race_run(st, st->races_clock), per_race_run(st, st->races_spin),
+           per_race_run(st, st->backtracks), (unsigned long long)st->backtracks);
 }
 
 static void print_summary(const explore_cli *x, const explore_stats *st, double secs)
