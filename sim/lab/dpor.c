@@ -10,7 +10,10 @@
  * latest one's clock is enough, and only it can be in a race with e'.
  * Candidates that p already knows of (its clock covers them) are no
  * races; of the rest, one that happens before another candidate is no
- * race either (the path runs through that one).
+ * race either (the path runs through that one).  A fiber whose latest
+ * step p knows has no new candidate, so only the others are looked up
+ * (in the yield-heavy scenarios most of them), and a race keeps the
+ * table that made it (memory/sync, clock, spinning) for the summary.
  *
  * The initials of a race (e, e') are computed from the steps between
  * them that do not happen after e (notdep): a fiber's first such step is
