@@ -4,7 +4,8 @@
 # the total and an ETA, --help documents --save-max and the run numbering,
 # --json and --until-covered work; 4 dpor shards together visit exactly
 # the classes of one unsharded run, and --merge says so (also run through
-# GNU parallel when it is installed; skipped with a message otherwise).
+# GNU parallel when it is installed; skipped with a message otherwise);
+# dpor's cost figures (races per run by dependency, backtrack points).
 exe=$1 src=$2
 . "$(dirname "$0")/tap.sh"
 sc=$src/scenarios/serial-group-commit.json
@@ -91,6 +92,18 @@ check "the summary prints transitions per writer role" sh -c "
 one=$(roles "$tmp/r.json") merged=$(roles "$tmp/m.json")
 check "--merge: each role covers the transitions of one unsharded run" \
     sh -c 'test -n "$1" && test "$1" = "$2"' roles "$one" "$merged"
+
+# What a dpor run costs: the races split by their dependency add up to the
+# races; the options races added are counted; the text says the same.
+num() { sed -n "s/.*\"$1\": \([0-9][0-9]*\).*/\1/p" "$tmp/r.json"; }
+races=$(num races) mem=$(num races_memory) clk=$(num races_clock) spn=$(num races_spin)
+check "--json: races_memory + races_clock + races_spin = races ($mem + $clk + $spn = $races), backtrack points counted" \
+    sh -c 'test -n "$1" && test "$1" -gt 0 && test $(($2 + $3 + $4)) -eq "$1" && test "$3" -gt 0 &&
+           test "$5" -gt 0 && test "$6" -ge "$7"' cost "$races" "$mem" "$clk" "$spn" \
+    "$(num backtrack_points)" "$(num race_runs)" "$(num runs)"
+check "the summary prints dpor's races per run by dependency and the backtrack points added" sh -c "
+    '$exe' explore '$sc' --policy dpor --max-preemptions 0 -q |
+    grep -q '^  dpor cost: [1-9][0-9]* runs executed (cut ones too): [0-9.]* races per run (memory/sync [0-9.]*, clock [0-9.]*, spinning [0-9.]*); [0-9.]* backtrack points added per run ([1-9][0-9]* in all)'"
 
 if command -v parallel > /dev/null 2>&1; then
     check "GNU parallel runs the 4 shards; merged, the unsharded classes" sh -c "

@@ -5,7 +5,8 @@
  * Goal: dpor runs every class of a program exactly once and says it is
  * exhausted; pos gives the same run for the same seed; dfs (sleep sets) covers the same classes; random sampling
  * sees no class the searches do not know; the class hash does not count
- * reorderings of independent steps as new classes.
+ * reorderings of independent steps as new classes; dpor's race counts by
+ * dependency (memory/sync, clock, spinning) add up and name the clock.
  *
  * Method: each program is a list of fibers, each a list of (operation,
  * object) steps performed at scheduling points of the real scheduler
@@ -155,6 +156,29 @@ START_TEST(test_dpor_runs_each_class_once)
 }
 END_TEST
 
+/* The summary's cost figures: every run after the first took an option a
+ * race added; races split by the dependency that made them.  Stores to
+ * one object race only through memory; the clock program's reading
+ * races with t2's advances (its load and t2's stores are on different
+ * objects). */
+START_TEST(test_dpor_counts_races_by_dependency)
+{
+    const tiny_prog *pg = &progs[_i];
+    explore_stats st;
+    explore_prog(pg, EXPLORE_DPOR, 64, 0, &st);
+    ck_assert_uint_eq(st.race_runs, st.runs);
+    ck_assert_uint_ge(st.backtracks, st.runs - 1);
+    ck_assert_uint_le(st.races_clock + st.races_spin, st.races);
+    if (strcmp(pg->name, "stores to one object") == 0) {
+        ck_assert_uint_gt(st.races, 0);
+        ck_assert_uint_eq(st.races_clock + st.races_spin, 0);
+    }
+    if (strcmp(pg->name, "a clock reading against another fiber's advances") == 0)
+        ck_assert_uint_gt(st.races_clock, 0);
+    explore_stats_free(&st);
+}
+END_TEST
+
 START_TEST(test_dfs_covers_the_same_classes)
 {
     const tiny_prog *pg = &progs[_i];
@@ -265,6 +289,7 @@ static Suite *dpor_suite(void)
     Suite *s = suite_create("dpor");
     TCase *tc = tcase_create("tiny");
     tcase_add_loop_test(tc, test_dpor_runs_each_class_once, 0, NPROGS);
+    tcase_add_loop_test(tc, test_dpor_counts_races_by_dependency, 0, NPROGS);
     tcase_add_loop_test(tc, test_dfs_covers_the_same_classes, 0, NPROGS);
     tcase_add_loop_test(tc, test_sampling_finds_no_other_class, 0, NPROGS);
     tcase_add_test(tc, test_dpor_with_bound_zero_runs_once);

@@ -25,6 +25,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "cli.h"
 #include "explore.h"
@@ -80,7 +83,11 @@ static void explore_usage(FILE *out)
           "               dependent, and a spinner's steps with others' writes\n"
           "               (scenarios/README.md, \"Timed waits and the clock\");\n"
           "               --clock-blind drops both (the relation before: smaller\n"
-          "               spaces, but unsound -- it misses schedules)\n"
+          "               spaces, but unsound -- it misses schedules).  The summary's\n"
+          "               \"dpor cost\" line (--json: race_runs, races_memory,\n"
+          "               races_clock, races_spin, backtrack_points) gives the races\n"
+          "               per run by the dependency that made them and the options\n"
+          "               they added: why a space is not exhausted\n"
           "  --save-max M save at most M failing runs (default 20)\n"
           "  --until-covered R  stop once R runs in a row found no new class\n"
           "  --first-failure    stop after the first failing run (per job)\n"
@@ -163,6 +170,7 @@ enum { WIRE_BEGIN = 1, WIRE_RUN = 2, WIRE_FINAL = 3 };
 
 typedef struct wire_final {
     uint64_t pruned_sleep, blocked_sleep, bound_skips, pruned_dpor, races, unreversible, tick_wakes;
+    uint64_t races_clock, races_spin, race_runs, backtracks;
     bool exhausted, covered, ok;
 } wire_final;
 
@@ -242,6 +250,10 @@ static void run_child(explore_cli *x, unsigned job, uint64_t first, int fd, FILE
     fin.pruned_dpor = st.pruned_dpor;
     fin.races = st.races;
     fin.unreversible = st.unreversible;
+    fin.races_clock = st.races_clock;
+    fin.races_spin = st.races_spin;
+    fin.race_runs = st.race_runs;
+    fin.backtracks = st.backtracks;
     fin.tick_wakes = st.tick_wakes;
     fin.exhausted = st.exhausted;
     fin.covered = st.covered;
@@ -301,6 +313,10 @@ static bool read_job_record(job *jb, explore_stats *total)
         total->pruned_dpor += fin.pruned_dpor;
         total->races += fin.races;
         total->unreversible += fin.unreversible;
+        total->races_clock += fin.races_clock;
+        total->races_spin += fin.races_spin;
+        total->race_runs += fin.race_runs;
+        total->backtracks += fin.backtracks;
         total->tick_wakes += fin.tick_wakes;
         total->exhausted = total->exhausted && fin.exhausted;
         total->covered = total->covered || fin.covered;
@@ -438,6 +454,25 @@ static void print_coverage(const explore_stats *st)
     if (never[0]) printf("    never: %s\n", never);
 }
 
+/* The mean per run of the runs whose races dpor handled (runs cut as
+ * redundant too: their races count). */
+static double per_race_run(const explore_stats *st, uint64_t n)
+{
+    return st->race_runs ? (double)n / (double)st->race_runs : 0.0;
+}
+
+/* What a dpor run costs: its races by the dependency that made them, and
+ * the options they added (scenarios/README.md, "What a dpor run costs"). */
+static void print_dpor_cost(const explore_stats *st)
+{
+    uint64_t memory = st->races - st->races_clock - st->races_spin;
+    printf("  dpor cost: %llu runs executed (cut ones too): %.1f races per run (memory/sync %.1f, "
+           "clock %.1f, spinning %.1f); %.1f backtrack points added per run (%llu in all)\n",
+           (unsigned long long)st->race_runs, per_race_run(st, st->races), per_race_run(st, memory),
+           per_race_run(st, st->races_clock), per_race_run(st, st->races_spin),
+           per_race_run(st, st->backtracks), (unsigned long long)st->backtracks);
+}
+
 static void print_summary(const explore_cli *x, const explore_stats *st, double secs)
 {
     const explore_config *c = &x->cfg;
@@ -468,6 +503,7 @@ static void print_summary(const explore_cli *x, const explore_stats *st, double 
                    "at an earlier decision\n",
                    (unsigned long long)st->races, (unsigned long long)st->pruned_dpor,
                    (unsigned long long)st->unreversible);
+        if (c->kind == EXPLORE_DPOR) print_dpor_cost(st);
     } else if (st->covered) {
         printf("  stopped: %llu runs in a row found no new class (--until-covered)\n",
                (unsigned long long)c->until_covered);
@@ -512,6 +548,13 @@ static void print_json(const explore_cli *x, const explore_stats *st, double sec
                c->max_preemptions, (unsigned long long)st->races,
                (unsigned long long)st->pruned_sleep, (unsigned long long)st->pruned_dpor,
                (unsigned long long)st->bound_skips);
+    if (c->kind == EXPLORE_DPOR)
+        printf(", \"race_runs\": %llu, \"races_memory\": %llu, \"races_clock\": %llu, "
+               "\"races_spin\": %llu, \"races_per_run\": %.1f, \"backtrack_points\": %llu",
+               (unsigned long long)st->race_runs,
+               (unsigned long long)(st->races - st->races_clock - st->races_spin),
+               (unsigned long long)st->races_clock, (unsigned long long)st->races_spin,
+               per_race_run(st, st->races), (unsigned long long)st->backtracks);
     printf(", \"failure_kinds\": [");
     for (size_t i = 0; i < st->fail_kinds; i++)
         printf("%s{\"invariant\": \"%s\", \"count\": %llu, \"first_run\": %llu}", i ? ", " : "",
@@ -693,6 +736,22 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
     return EXIT_OK;
 }
 
+/* Each run allocates its memory afresh (the scheduler's decision log, the
+ * engine's 1 MiB memtable arenas, the sim's freed-block quarantine) and
+ * frees it at its end.  glibc's defaults hand large blocks back to the
+ * kernel (mmap'd blocks, heap trimming), so the next run page-faults them
+ * in again: on stride-wakeup and memtable-switch that was half the time
+ * of a run.  Keeping freed memory in the heap changes no allocation the
+ * runs see (no output depends on addresses), only the faults. */
+static void keep_freed_memory(void)
+{
+#ifdef __GLIBC__
+    enum { MMAP_THRESHOLD_BYTES = 32 << 20 }; /* glibc's largest */
+    (void)mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES);
+    (void)mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
+
 int cmd_explore(int argc, char **argv)
 {
     /* explore --merge [--json] DIR... */
@@ -728,6 +787,7 @@ int cmd_explore(int argc, char **argv)
     explore_stats_init(&st);
     /* Runs go to worker processes even with one job: a run that crashes
      * kills its worker, not the explorer. */
+    keep_freed_memory();
     bool ok = run_jobs(&x, &st);
     double secs = wall_seconds() - x.start;
     if (x.tty && !x.quiet) fputs("\r\033[K", stderr);

@@ -10,7 +10,10 @@
  * latest one's clock is enough, and only it can be in a race with e'.
  * Candidates that p already knows of (its clock covers them) are no
  * races; of the rest, one that happens before another candidate is no
- * race either (the path runs through that one).
+ * race either (the path runs through that one).  A fiber whose latest
+ * step p knows has no new candidate, so only the others are looked up
+ * (in the yield-heavy scenarios most of them), and a race keeps the
+ * table that made it (memory/sync, clock, spinning) for the summary.
  *
  * The initials of a race (e, e') are computed from the steps between
  * them that do not happen after e (notdep): a fiber's first such step is
@@ -47,6 +50,7 @@ typedef struct step {
 typedef struct pending_race {
     int32_t e, e2;
     uint64_t initials;
+    dpor_race_kind kind;
 } pending_race;
 
 
@@ -61,6 +65,7 @@ struct dpor_log {
     bool pins, want_races, overflow, blind;
     step *steps;
     uint32_t *vcs; /* DPOR_MAX_FIBERS per step */
+    uint32_t *local_of; /* steps[i].local, packed (the hot lookup of settle_step) */
     size_t n, cap;
     uint32_t nfibers; /* fibers seen (ids below this) */
     int32_t born_of[DPOR_MAX_FIBERS];   /* the step that spawned the fiber */
@@ -147,6 +152,7 @@ void dpor_log_free(dpor_log *l)
     if (l == NULL) return;
     free(l->steps);
     free(l->vcs);
+    free(l->local_of);
     free(l->objs);
     free(l->races);
     free(l->node_step);
@@ -254,7 +260,7 @@ static int32_t latest_dependent(const dpor_log *l, const obj_entry *oe, uint32_t
 
 static uint32_t *vc_of(const dpor_log *l, size_t i) { return &l->vcs[i * DPOR_MAX_FIBERS]; }
 
-static void note_race(dpor_log *l, size_t a, size_t b)
+static void note_race(dpor_log *l, size_t a, size_t b, dpor_race_kind kind)
 {
     const step *e = &l->steps[a], *e2 = &l->steps[b];
     uint32_t first_v[DPOR_MAX_FIBERS];
@@ -281,7 +287,8 @@ static void note_race(dpor_log *l, size_t a, size_t b)
         assert(l->races != NULL);
     }
     (void)e2;
-    l->races[l->nraces++] = (pending_race){.e = (int32_t)a, .e2 = (int32_t)b, .initials = initials};
+    l->races[l->nraces++] =
+        (pending_race){.e = (int32_t)a, .e2 = (int32_t)b, .initials = initials, .kind = kind};
 }
 
 /* Step i's segment is over (s: the scheduler, NULL at the end of the
@@ -303,11 +310,11 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
     if (op == SCHED_OP_JOIN && s != NULL && !st->reads && !st->adds &&
         sched_fiber_at(s, p)->state == SCHED_BLOCKED) {
         st->quiet = true;
-        st->local = l->local[p];
+        st->local = l->local_of[i] = l->local[p];
         l->last_any[p] = (int32_t)i;
         return;
     }
-    st->local = ++l->local[p];
+    st->local = l->local_of[i] = ++l->local[p];
     /* The joined fiber finished before the join returned: everything it
      * did happens before the join (an edge, not a race: the join cannot
      * return earlier). */
@@ -320,15 +327,23 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
     obj_entry *oe = memory ? obj_find(l, obj) : NULL;
     if (oe != NULL && op == SCHED_OP_LOAD) st->rf = oe->last_wr;
     int32_t cand[DPOR_MAX_FIBERS];
+    dpor_race_kind kind[DPOR_MAX_FIBERS];
     uint32_t ncand = 0;
-    for (uint32_t q = 0; q < l->nfibers; q++) {
-        if (q == p) continue;
-        int32_t d = latest_dependent(l, oe, q, p, op, obj, st->wake);
+    bool writes = sched_op_writes(op);
+    /* Every step of q in the tables has a local index of at most local[q]:
+     * when p knows that one, none of them is new. */
+    uint64_t unknown = 0;
+    for (uint32_t q = 0; q < l->nfibers; q++) unknown |= (uint64_t)(vc[q] < l->local[q]) << q;
+    unknown &= ~(1ull << p);
+    for (uint64_t m = unknown; m != 0; m &= m - 1) {
+        uint32_t q = (uint32_t)__builtin_ctzll(m);
+        int32_t base = latest_dependent(l, oe, q, p, op, obj, st->wake), d = base;
         /* The clock: a reading and an advance of another fiber are
          * dependent (the value read is the sum of the advances before it);
          * two advances commute, and so do two readings. */
         if (!l->blind && st->reads) d = max32(d, l->last_adv[q]);
         if (!l->blind && st->adds) d = max32(d, l->last_read[q]);
+        int32_t clock = d;
         /* Spinning: a fiber spins from its pause or yield until any
          * fiber writes, and the scheduler passes a spinner over while a
          * fiber that does not spin can run.  So a step taken spinning (its
@@ -337,13 +352,15 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
          * spin beginning with the writes of others (they end it); and a
          * write with the next step of a fiber it ended the spin of. */
         if (!l->blind) {
-            bool writes = sched_op_writes(op);
             if (st->spinning) d = max32(d, max32(l->last_write[q], l->last_setter[q]));
             if (writes) d = max32(d, max32(l->last_spin[q], l->last_setter[q]));
             if (st->sets_spin) d = max32(d, max32(l->last_write[q], l->last_spin[q]));
             d = max32(d, l->cleared[q][p]);
         }
-        if (d == NO_STEP || vc[q] >= l->steps[d].local) continue; /* known already */
+        if (d == NO_STEP || vc[q] >= l->local_of[d]) continue; /* known already */
+        kind[ncand] = d == base && st->wake != WAKE_JUMP ? DPOR_RACE_MEMORY
+                      : d == clock                     ? DPOR_RACE_CLOCK
+                                                       : DPOR_RACE_SPIN;
         cand[ncand++] = d;
     }
     for (uint32_t k = 0; k < ncand; k++) {
@@ -361,7 +378,7 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
             bool through_other = false;
             for (uint32_t m = 0; m < ncand && !through_other; m++)
                 through_other = m != k && vc_of(l, (size_t)cand[m])[c->fiber] >= c->local;
-            if (!through_other) note_race(l, (size_t)cand[k], i);
+            if (!through_other) note_race(l, (size_t)cand[k], i, kind[k]);
         }
     /* The tables now include step i. */
     int32_t me = (int32_t)i;
@@ -370,7 +387,7 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
     if (st->adds) l->last_adv[p] = me;
     if (st->spinning) l->last_spin[p] = me;
     if (st->sets_spin) l->last_setter[p] = me;
-    if (sched_op_writes(op)) {
+    if (writes) {
         l->last_write[p] = me;
         for (uint64_t m = st->spinners; m != 0; m &= m - 1) l->cleared[p][__builtin_ctzll(m)] = me;
     }
@@ -429,7 +446,8 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
         l->cap = l->cap ? l->cap * 2 : 1024;
         l->steps = realloc(l->steps, l->cap * sizeof *l->steps);
         l->vcs = realloc(l->vcs, l->cap * DPOR_MAX_FIBERS * sizeof *l->vcs);
-        assert(l->steps != NULL && l->vcs != NULL);
+        l->local_of = realloc(l->local_of, l->cap * sizeof *l->local_of);
+        assert(l->steps != NULL && l->vcs != NULL && l->local_of != NULL);
     }
     size_t i = l->n++;
     uint32_t p = f->id;
@@ -459,11 +477,9 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
                          .joined = o.joined, .rf = NO_STEP,
                          .spin = op == SCHED_OP_LOAD && prev != NULL &&
                                  (prev->op == SCHED_OP_PAUSE || prev->op == SCHED_OP_YIELD)};
-    for (uint32_t q = 0; q < l->nfibers; q++) {
-        const sched_fiber *g = sched_fiber_at(s, q);
-        if (g->state == SCHED_SLEEPING) l->steps[i].sleeping |= 1ull << q;
-        if (q != p && g->spinning && g->state == SCHED_RUNNABLE) l->steps[i].spinners |= 1ull << q;
-    }
+    uint64_t spinners;
+    sched_fiber_masks(s, &l->steps[i].sleeping, &spinners);
+    l->steps[i].spinners = spinners & ~(1ull << p);
     l->steps[i].spinning = f->spinning;
     l->open = (int32_t)i;
     return true;
@@ -530,7 +546,7 @@ void dpor_log_races(dpor_log *l, void (*fn)(void *arg, const dpor_race *r), void
         uint32_t racer = l->steps[pr->e2].fiber;
         dpor_race r = {.node = e->node, .prev_node = e->prev_node, .racer = racer,
                        .initials = pr->initials,
-                       .racer_slept = (e->sleeping >> racer) & 1};
+                       .racer_slept = (e->sleeping >> racer) & 1, .kind = pr->kind};
         fn(arg, &r);
     }
 }

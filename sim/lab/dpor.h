@@ -129,11 +129,18 @@ size_t dpor_log_tick_wakes(const dpor_log *l);
  * there (other schedules can move the clock); a racer that was blocked
  * is woken by a dependent step, whose own races reorder it, and a
  * spinner passed over would only spin once more. */
+/* Why e and e' of a race are dependent, for the summary: the memory,
+ * sync, spawn, file and sync-point relation (a race also without the
+ * clock and spinning); else the clock (a reading and an advance, or a
+ * wait the clock jump ended); else spinning. */
+typedef enum dpor_race_kind { DPOR_RACE_MEMORY, DPOR_RACE_CLOCK, DPOR_RACE_SPIN } dpor_race_kind;
+
 typedef struct dpor_race {
     int32_t node, prev_node;
     uint32_t racer;
     uint64_t initials;
     bool racer_slept;   /* e''s fiber was in a timed wait when e ran */
+    dpor_race_kind kind;
 } dpor_race;
 
 /* Calls fn for every race of the logged run, in order of e', except

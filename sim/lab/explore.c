@@ -377,26 +377,34 @@ static bool explore_seeds(const explore_config *c, explore_stats *st)
 
 /* ------------------------------------------------------------------ dfs */
 
+/* A run replays and revisits every node of its path (stride-wakeup: some
+ * 14,000), so a node holds only bit sets; the candidates' operations, read
+ * where a sibling sleeps, are in a parallel array (dfs_ops). */
 typedef struct dfs_node {
-    uint32_t ncand;
-    uint32_t cand[EXPLORE_DFS_MAX_FIBERS];
-    sched_op op[EXPLORE_DFS_MAX_FIBERS];
-    const void *obj[EXPLORE_DFS_MAX_FIBERS];
-    uint32_t joined[EXPLORE_DFS_MAX_FIBERS]; /* joins: the joined fiber (dpor_op) */
+    uint64_t cands;         /* the candidates (fiber ids, all below 64) */
+    uint32_t ncand;         /* how many */
     uint32_t current;       /* the fiber that reached the point, if it could go on */
     uint32_t pick;
+    uint32_t preemptions;   /* on the path before this node */
     uint64_t done, sleep;   /* fiber-id bit sets */
     uint64_t done_reads, done_adds;   /* of the done picks: their step read / advanced the clock */
     uint64_t sleep_reads, sleep_adds; /* the same for the sleeping fibers' steps */
     uint64_t done_spin, sleep_spin;   /* their step was taken spinning or began a spin */
     uint64_t backtrack;     /* dpor: the picks races asked for (with the first) */
     uint64_t foreign;       /* options another partition explores */
-    uint32_t preemptions;   /* on the path before this node */
 } dfs_node;
+
+/* The pending operations of a node's candidates, in ascending id order. */
+typedef struct dfs_ops {
+    sched_op op[EXPLORE_DFS_MAX_FIBERS];
+    uint32_t joined[EXPLORE_DFS_MAX_FIBERS]; /* joins: the joined fiber (dpor_op) */
+    const void *obj[EXPLORE_DFS_MAX_FIBERS];
+} dfs_ops;
 
 typedef struct dfs_search {
     sched_policy base;
     dfs_node *nodes;
+    dfs_ops *ops;           /* ops[k]: node k's */
     size_t len, cap;
     size_t forced_len;      /* nodes replayed from the previous path */
     size_t next;
@@ -410,23 +418,30 @@ typedef struct dfs_search {
 
 static uint64_t bit(uint32_t id) { return 1ull << id; }
 
-static int cand_index(const dfs_node *n, uint32_t id)
+static bool has_cand(const dfs_node *n, uint32_t id)
 {
-    for (uint32_t i = 0; i < n->ncand; i++)
-        if (n->cand[i] == id) return (int)i;
-    return -1;
+    return id < EXPLORE_DFS_MAX_FIBERS && (n->cands & bit(id));
+}
+
+/* The lowest candidate in the bit set *m, which loses it. */
+static uint32_t next_cand(uint64_t *m)
+{
+    uint32_t id = (uint32_t)__builtin_ctzll(*m);
+    *m &= *m - 1;
+    return id;
 }
 
 static bool is_preemption(const dfs_node *n, uint32_t pick)
 {
-    return n->current != UINT32_MAX && pick != n->current && cand_index(n, n->current) >= 0;
+    return n->current != UINT32_MAX && pick != n->current && has_cand(n, n->current);
 }
 
 /* The sleep set of the node after `prev` (node k - 1) took its pick: a
  * fiber stays asleep while every step taken since (the pick's and any
  * taken without a choice) is independent of its own -- of its operation
  * and of its use of the clock (a reading against an advance). */
-static uint64_t propagate_sleep(const dfs_search *d, const dfs_node *prev, size_t k, uint64_t *reads,
+static uint64_t propagate_sleep(const dfs_search *d, const dfs_node *prev, const dfs_ops *ops,
+                                size_t k, uint64_t *reads,
                                 uint64_t *adds, uint64_t *spin)
 {
     *reads = *adds = *spin = 0;
@@ -437,10 +452,11 @@ static uint64_t propagate_sleep(const dfs_search *d, const dfs_node *prev, size_
     uint64_t z = (prev->sleep | prev->done) & ~bit(prev->pick), keep = 0;
     uint64_t zr = prev->sleep_reads | prev->done_reads, za = prev->sleep_adds | prev->done_adds;
     uint64_t zs = prev->sleep_spin | prev->done_spin;
-    for (uint32_t i = 0; i < prev->ncand; i++) {
-        uint32_t q = prev->cand[i];
+    uint64_t m = prev->cands;
+    for (uint32_t i = 0; m != 0; i++) {
+        uint32_t q = next_cand(&m);
         if (!(z & bit(q))) continue;
-        dpor_op a = {.fiber = q, .op = prev->op[i], .obj = prev->obj[i], .joined = prev->joined[i]};
+        dpor_op a = {.fiber = q, .op = ops->op[i], .obj = ops->obj[i], .joined = ops->joined[i]};
         /* A step that read the clock may go on differently with another
          * value, and advance it where it did not: count it as advancing. */
         bool qr = zr & bit(q), qa = (za & bit(q)) || qr, qs = (zs & bit(q)) || qr, dep = false;
@@ -478,16 +494,17 @@ static void note_clock_use(dfs_search *d)
 
 static uint32_t dfs_default_pick(dfs_search *d, dfs_node *n)
 {
-    int cur = n->current != UINT32_MAX ? cand_index(n, n->current) : -1;
-    if (cur >= 0 && !(n->sleep & bit(n->current))) return n->current;
-    bool switching_preempts = cur >= 0;
-    for (uint32_t i = 0; i < n->ncand; i++) {
-        if (n->sleep & bit(n->cand[i])) continue;
+    bool cur = n->current != UINT32_MAX && has_cand(n, n->current);
+    if (cur && !(n->sleep & bit(n->current))) return n->current;
+    bool switching_preempts = cur;
+    for (uint64_t m = n->cands; m != 0;) {
+        uint32_t id = next_cand(&m);
+        if (n->sleep & bit(id)) continue;
         if (switching_preempts && n->preemptions + 1 > d->bound) break;
-        return n->cand[i];
+        return id;
     }
     d->blocked = true; /* every allowed pick only repeats a known ordering */
-    return n->cand[0];
+    return (uint32_t)__builtin_ctzll(n->cands);
 }
 
 static uint32_t dfs_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n, uint32_t cur)
@@ -495,10 +512,12 @@ static uint32_t dfs_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n,
     dfs_search *d = (dfs_search *)p;
     size_t k = d->next++;
     if (k < d->forced_len) {
-        const dfs_node *node = &d->nodes[k];
-        if (node->ncand != n || memcmp(node->cand, c, n * sizeof *c) != 0) d->mismatch = true;
+        /* The candidates are ascending ids: their bit set is the list. */
+        uint64_t cands = 0;
+        for (size_t i = 0; i < n; i++) cands |= c[i] < EXPLORE_DFS_MAX_FIBERS ? bit(c[i]) : 0;
+        if (cands != d->nodes[k].cands || n != d->nodes[k].ncand) d->mismatch = true;
         d->chosen = (int32_t)k;
-        return node->pick;
+        return d->nodes[k].pick;
     }
     if (n > EXPLORE_DFS_MAX_FIBERS || c[n - 1] >= EXPLORE_DFS_MAX_FIBERS) {
         d->too_many_fibers = true;
@@ -507,25 +526,26 @@ static uint32_t dfs_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n,
     if (k >= d->cap) {
         d->cap = d->cap ? d->cap * 2 : 256;
         d->nodes = realloc(d->nodes, d->cap * sizeof *d->nodes);
-        assert(d->nodes != NULL);
+        d->ops = realloc(d->ops, d->cap * sizeof *d->ops);
+        assert(d->nodes != NULL && d->ops != NULL);
     }
     dfs_node *node = &d->nodes[k];
+    dfs_ops *ops = &d->ops[k];
+    node->cands = 0;
     node->ncand = (uint32_t)n;
     for (size_t i = 0; i < n; i++) {
         sched_fiber *f = sched_fiber_at(s, c[i]);
-        node->cand[i] = c[i];
+        node->cands |= bit(c[i]);
         dpor_op o = dpor_op_of(f);
-        node->op[i] = o.op;
-        node->obj[i] = o.obj;
-        node->joined[i] = o.joined;
+        ops->op[i] = o.op;
+        ops->obj[i] = o.obj;
+        ops->joined[i] = o.joined;
     }
     node->current = cur;
     const dfs_node *prev = k > 0 ? &d->nodes[k - 1] : NULL;
     node->preemptions = prev ? prev->preemptions + is_preemption(prev, prev->pick) : 0;
-    uint64_t cands = 0;
-    for (size_t i = 0; i < n; i++) cands |= bit(c[i]);
     uint64_t zr = 0, za = 0, zs = 0;
-    node->sleep = prev ? propagate_sleep(d, prev, k, &zr, &za, &zs) & cands : 0;
+    node->sleep = prev ? propagate_sleep(d, prev, &d->ops[k - 1], k, &zr, &za, &zs) & node->cands : 0;
     node->sleep_reads = zr & node->sleep;
     node->sleep_adds = za & node->sleep;
     node->sleep_spin = zs & node->sleep;
@@ -577,13 +597,11 @@ static bool open_option(const dfs_search *d, const dfs_node *n, uint32_t alt)
  * subtree as they would there), the later ones do not. */
 static void take_option(dfs_node *n, uint32_t alt)
 {
-    for (uint32_t i = 0; i < n->ncand && n->cand[i] != alt; i++) {
-        uint64_t f = n->foreign & bit(n->cand[i]);
-        n->done |= f;
-        n->done_reads |= f; /* not run here: may read and advance the clock, spin */
-        n->done_adds |= f;
-        n->done_spin |= f;
-    }
+    uint64_t f = n->foreign & n->cands & (bit(alt) - 1);
+    n->done |= f;
+    n->done_reads |= f; /* not run here: may read and advance the clock, spin */
+    n->done_adds |= f;
+    n->done_spin |= f;
     n->done |= bit(alt);
     n->pick = alt;
 }
@@ -593,16 +611,16 @@ static bool dfs_backtrack(dfs_search *d, explore_stats *st)
 {
     while (d->len > 0) {
         dfs_node *n = &d->nodes[d->len - 1];
-        for (uint32_t i = 0; i < n->ncand; i++) {
-            uint32_t alt = n->cand[i];
+        for (uint64_t m = n->cands; m != 0;) {
+            uint32_t alt = next_cand(&m);
             if (!open_option(d, n, alt)) continue;
             if (is_preemption(n, alt) && n->preemptions + 1 > d->bound) continue;
             take_option(n, alt);
             d->forced_len = d->len;
             return true;
         }
-        for (uint32_t i = 0; i < n->ncand; i++) {
-            uint32_t alt = n->cand[i];
+        for (uint64_t m = n->cands; m != 0;) {
+            uint32_t alt = next_cand(&m);
             if ((n->done | n->foreign) & bit(alt)) continue;
             if (n->sleep & bit(alt)) st->pruned_sleep++;
             else if (d->dpor && !(n->backtrack & bit(alt))) st->pruned_dpor++;
@@ -617,8 +635,8 @@ static bool dfs_backtrack(dfs_search *d, explore_stats *st)
 static uint32_t viable(const dfs_search *d, const dfs_node *n, uint32_t *out)
 {
     uint32_t k = 0;
-    for (uint32_t i = 0; i < n->ncand; i++) {
-        uint32_t alt = n->cand[i];
+    for (uint64_t m = n->cands; m != 0;) {
+        uint32_t alt = next_cand(&m);
         if (n->sleep & bit(alt)) continue;
         if (is_preemption(n, alt) && n->preemptions + 1 > d->bound) continue;
         out[k++] = alt;
@@ -658,17 +676,20 @@ static bool dfs_partition(dfs_search *d, uint64_t part, uint64_t parts)
 static void ask(dfs_search *d, size_t k, uint64_t want, bool timed)
 {
     dfs_node *n = &d->nodes[k];
-    uint64_t cands = 0;
-    for (uint32_t i = 0; i < n->ncand; i++) cands |= bit(n->cand[i]);
+    uint64_t cands = n->cands;
     uint64_t q = want & cands;
     if (q == 0) { /* cannot run here */
         d->st->unreversible++;
-        if (timed) n->backtrack |= cands & ~n->sleep; /* every option (Flanagan-Godefroid) */
+        if (timed) { /* every option (Flanagan-Godefroid) */
+            d->st->backtracks += (uint64_t)__builtin_popcountll(cands & ~n->sleep & ~n->backtrack);
+            n->backtrack |= cands & ~n->sleep;
+        }
         return;
     }
     if (q & (n->backtrack | n->sleep)) return;
     uint32_t first = (uint32_t)__builtin_ctzll(q);
     n->backtrack |= bit(first);
+    d->st->backtracks++;
     if (d->bound >= EXPLORE_DFS_MAX_FIBERS || !is_preemption(n, first)) return;
     size_t j = k;
     while (j > 0 && d->nodes[j - 1].pick == n->pick) j--;
@@ -679,6 +700,8 @@ static void on_race(void *arg, const dpor_race *r)
 {
     dfs_search *d = arg;
     d->st->races++;
+    d->st->races_clock += r->kind == DPOR_RACE_CLOCK;
+    d->st->races_spin += r->kind == DPOR_RACE_SPIN;
     if (r->node >= 0 && (size_t)r->node < d->len) {
         const dfs_node *n = &d->nodes[r->node];
         uint64_t want = r->initials & bit(r->racer) ? bit(r->racer) : r->initials;
@@ -733,7 +756,10 @@ static bool dfs_one(dfs_search *d, const explore_config *c, explore_stats *st, b
         return false;
     }
     note_clock_use(d);
-    if (d->dpor) dpor_log_races(d->log, on_race, d);
+    if (d->dpor) {
+        st->race_runs++;
+        dpor_log_races(d->log, on_race, d);
+    }
     if (d->blocked) {
         st->blocked_sleep++;
     } else if (count_it) {
@@ -767,6 +793,7 @@ static bool explore_dfs(const explore_config *c, explore_stats *st)
     if (ok && !dfs_partition(&d, c->part_index, c->part_count ? c->part_count : 1)) {
         st->exhausted = true;
         free(d.nodes);
+        free(d.ops);
         dpor_log_free(d.log);
         return true;
     }
@@ -778,6 +805,7 @@ static bool explore_dfs(const explore_config *c, explore_stats *st)
         ok = dfs_one(&d, c, st, true, index++);
     }
     free(d.nodes);
+    free(d.ops);
     dpor_log_free(d.log);
     if (!ok)
         fprintf(stderr, "wtlab: %s: %s\n", policy_explore_name(c->kind),

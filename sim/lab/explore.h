@@ -105,6 +105,9 @@ typedef struct explore_stats {
     bool covered;               /* stopped by until_covered */
     uint64_t pruned_dpor;       /* dpor: alternatives no race asked for */
     uint64_t races, unreversible; /* dpor: races seen; races at a point without a choice */
+    uint64_t races_clock, races_spin; /* dpor: of the races, those dependent only by the clock / spinning */
+    uint64_t race_runs;         /* dpor: runs whose races were handled (also those cut) */
+    uint64_t backtracks;        /* dpor: options races added to backtrack sets */
     uint64_t tick_wakes;        /* timed waits ended by other fibers' steps */
     uint64_t first_failure_run; /* runs until the first failure (0: none) */
     uint64_t steps, decisions;

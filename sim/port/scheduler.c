@@ -42,6 +42,10 @@ struct sched {
     uint32_t *pool;
     size_t npool, pool_cap;
     uint32_t cands[SCHED_MAX_FIBERS];
+    /* At the last choice (choose's scan), for explore's dependency log:
+     * the fibers (ids below 64) in a timed wait, and the runnable ones
+     * that spin. */
+    uint64_t sleeping_mask, spinning_mask;
     uint64_t other_until[SCHED_MAX_CORES]; /* CPU model: cores serving other work, until */
     uint32_t nother;
     bool spinners_wait;     /* CPU model, spin_preempt: spinners give way (cpu_settle) */
@@ -176,6 +180,12 @@ uint64_t sched_steps(const sched *s) { return s->step; }
 size_t sched_fiber_count(const sched *s) { return s->nfibers; }
 
 sched_fiber *sched_fiber_at(sched *s, uint32_t id) { return id < s->nfibers ? s->fibers[id] : NULL; }
+
+void sched_fiber_masks(const sched *s, uint64_t *sleeping, uint64_t *spinning)
+{
+    *sleeping = s->sleeping_mask;
+    *spinning = s->spinning_mask;
+}
 
 sched_fiber *sched_fiber_stack_of(sched *s, const void *p)
 {
@@ -449,14 +459,21 @@ static sched_fiber *choose(sched *s, uint32_t current)
         wake_sleepers(s, jumped);
         uint32_t free_cores = cpu ? cpu_settle(s) : 0;
         size_t n = 0, busy = 0;
+        uint64_t sleeping = 0, spinning = 0;
         for (size_t i = 0; i < s->nfibers; i++) {
             sched_fiber *f = s->fibers[i];
-            if (f->state != SCHED_RUNNABLE) continue;
+            if (f->state != SCHED_RUNNABLE) {
+                if (i < 64) sleeping |= (uint64_t)(f->state == SCHED_SLEEPING) << i;
+                continue;
+            }
+            if (i < 64) spinning |= (uint64_t)f->spinning << i;
             if (cpu && !f->on_core && free_cores == 0) continue; /* waits for a core */
             if (cpu && !f->on_core && f->spin_wait && s->spinners_wait) continue;
             s->cands[n++] = f->id;
             busy += !f->spinning;
         }
+        s->sleeping_mask = sleeping;
+        s->spinning_mask = spinning;
         if (n == 0) {
             uint64_t t = next_wake(s);
             if (t != UINT64_MAX) {

@@ -252,6 +252,10 @@ uint32_t sched_cores_busy(const sched *s);
 uint64_t sched_steps(const sched *s);
 size_t sched_fiber_count(const sched *s);
 sched_fiber *sched_fiber_at(sched *s, uint32_t id);
+/* Dependency info for explore, in sched_policy.on_run (the choice of the
+ * fiber that runs now has just scanned them): the fibers (ids below 64)
+ * in a timed wait, and the runnable ones that spin. */
+void sched_fiber_masks(const sched *s, uint64_t *sleeping, uint64_t *spinning);
 /* The live (not finished) fiber whose stack holds p, or NULL. */
 sched_fiber *sched_fiber_stack_of(sched *s, const void *p);
 void sched_release(sched *s, sched_fiber *f);
