@@ -21,10 +21,12 @@
 # Prints one line per repeat and the medians.  Exit 2 on bad arguments,
 # 1 when a run fails.  A benchmark: nothing is asserted.
 set -eu
-usage() {
-    echo "usage: sync_floor.sh WTBENCH PARK_WAKE [--threads T] [--num N] [--repeat R]" >&2
-    exit 2
+usage() { # [exit status, default 2]; with 0 to stdout
+    echo "usage: sync_floor.sh WTBENCH PARK_WAKE [--threads T] [--num N] [--repeat R]" \
+        >&"$([ "${1:-2}" = 0 ] && echo 1 || echo 2)"
+    exit "${1:-2}"
 }
+for a in "$@"; do case $a in -h|--help) usage 0 ;; esac; done
 [ $# -ge 2 ] || usage
 WTBENCH=$1 PARK=$2
 shift 2

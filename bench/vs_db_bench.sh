@@ -66,12 +66,14 @@
 # 1 when a run fails.  The machine is shared and noisy: compare the ratios
 # within one run, and note the load average printed at the start and end.
 set -eu
-usage() {
-    echo "usage: vs_db_bench.sh WTBENCH [--threads LIST] [--modes LIST] [--sync LIST]" >&2
-    echo "                      [--num N] [--sync-num N] [--sizing total|per-thread]" >&2
-    echo "                      [--repeat N] [--adaptive-yield 0|1] [--dir DIR]" >&2
-    exit 2
+usage() { # [exit status, default 2]; with 0 to stdout
+    { echo "usage: vs_db_bench.sh WTBENCH [--threads LIST] [--modes LIST] [--sync LIST]"
+      echo "                      [--num N] [--sync-num N] [--sizing total|per-thread]"
+      echo "                      [--repeat N] [--adaptive-yield 0|1] [--dir DIR]"
+    } >&"$([ "${1:-2}" = 0 ] && echo 1 || echo 2)"
+    exit "${1:-2}"
 }
+for a in "$@"; do case $a in -h|--help) usage 0 ;; esac; done
 [ $# -ge 1 ] || usage
 WTBENCH=$1
 shift
