@@ -499,8 +499,8 @@ static void print_summary(const explore_cli *x, const explore_stats *st, double 
                (unsigned long long)st->pruned_sleep, (unsigned long long)st->blocked_sleep,
                (unsigned long long)st->bound_skips);
         if (c->kind == EXPLORE_DPOR)
-            printf("  dpor: %llu races, %llu alternatives no race asked for, %llu races reversed "
-                   "at an earlier decision\n",
+            printf("  dpor: %llu races, %llu alternatives no race asked for, %llu races the racer "
+                   "could not take where they occurred\n",
                    (unsigned long long)st->races, (unsigned long long)st->pruned_dpor,
                    (unsigned long long)st->unreversible);
         if (c->kind == EXPLORE_DPOR) print_dpor_cost(st);
