@@ -219,6 +219,15 @@ static uint64_t pick(const json_doc_node *kind_node, const json_doc_node *dev, c
     return profile_value;
 }
 
+/* Whether a per-state distribution set (one per state value) holds any
+ * sample: a profile calibrated before that set existed has none. */
+static bool has_samples(const timing_dist d[TIMING_WAKE_VALUES])
+{
+    for (size_t i = 0; i < TIMING_WAKE_VALUES; i++)
+        if (d[i].count > 0) return true;
+    return false;
+}
+
 /* prof: room for the profile (large: kept off the stack). */
 static bool device_finish(scenario_loader *l, device_profile *prof)
 {
@@ -287,10 +296,7 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
             if (!sampled)
                 why = "the wake-up latency is sampled only without a CPU model or with "
                       "\"cpu\": {\"switch\": \"sampled\"}";
-            bool any = false;
-            for (size_t i = 0; i < TIMING_WAKE_VALUES; i++)
-                any = any || prof->wake_latency_to[i].count > 0;
-            if (why == NULL && !any)
+            if (why == NULL && !has_samples(prof->wake_latency_to))
                 why = "the profile has no schedule.wake_latency_by_state (calibrate it again)";
             if (why != NULL)
                 return json_check_fail(c, get(dev, "wake_latency"), JSON_CHECK_AT_VALUE,
@@ -298,10 +304,7 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
             memcpy(m->wake_latency_to, prof->wake_latency_to, sizeof m->wake_latency_to);
         }
         if (d->wake_latency_idle) {
-            bool any = false;
-            for (size_t i = 0; i < TIMING_WAKE_VALUES; i++)
-                any = any || prof->wake_latency_idle_to[1][i].count > 0;
-            if (!any)
+            if (!has_samples(prof->wake_latency_idle_to[1]))
                 return json_check_fail(c, get(dev, "wake_latency"), JSON_CHECK_AT_VALUE,
                                        "\"by_state_idle\": the profile has no "
                                        "schedule.wake_latency_by_state_idle (calibrate it again)");
@@ -314,20 +317,14 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
             s->schedule.wake_ns = prof->wake_ns;
             if (d->sample_wake_cost) m->wake_cost = prof->wake_cost;
             if (d->wake_cost_by_state) {
-                bool any = false;
-                for (size_t i = 0; i < TIMING_WAKE_VALUES; i++)
-                    any = any || prof->wake_cost_to[i].count > 0;
-                if (!any)
+                if (!has_samples(prof->wake_cost_to))
                     return json_check_fail(c, get(dev, "wake_cost"), JSON_CHECK_AT_VALUE,
                                            "\"by_state\": the profile has no "
                                            "schedule.wake_cost_by_state (calibrate it again)");
                 memcpy(m->wake_cost_to, prof->wake_cost_to, sizeof m->wake_cost_to);
             }
             if (d->wake_cost_idle) {
-                bool any = false;
-                for (size_t i = 0; i < TIMING_WAKE_VALUES; i++)
-                    any = any || prof->wake_cost_idle_to[1][i].count > 0;
-                if (!any)
+                if (!has_samples(prof->wake_cost_idle_to[1]))
                     return json_check_fail(c, get(dev, "wake_cost"), JSON_CHECK_AT_VALUE,
                                            "\"by_state_idle\": the profile has no "
                                            "schedule.wake_cost_by_state_idle (calibrate it again)");

@@ -369,8 +369,8 @@ void port_unpark(port_atomic_u32 *word)
     sched_point(s, SCHED_OP_WAKE, word);
     /* Whether the wake-up finds the machine idle (timing.h's idle
      * distributions): decided before the parked fibers become runnable. */
-    bool idle = machine_idle(s, word);
-    for (size_t i = 0; i < sched_fiber_count(s); i++) {
+    bool idle = timing_set && machine_idle(s, word);
+    for (size_t i = 0; timing_set && i < sched_fiber_count(s); i++) {
         sched_fiber *f = sched_fiber_at(s, (uint32_t)i);
         if (f->state == SCHED_BLOCKED && f->wait_obj == word) woke_idle[f->id] = idle;
     }
