@@ -11,7 +11,9 @@
 # it are deterministic and replay; malformed "cpu" keys are refused; wake-ups
 # by state (tests/data/calibrate/by-state/: one-point distributions, so each
 # wake-up's latency and its waker's cost are known exactly, read from the
-# trace's virtual times with wake_deltas.awk) and their malformed keys.
+# trace's virtual times with wake_deltas.awk) and their malformed keys;
+# spin_preempt "by_wait" (the shares of waits that spun descheduled, from a
+# hand-written real trace; shares 0 and 1 behave as spin_preempt off / on).
 # TAP output.
 set -u
 wtlab=$1 src=$2
@@ -30,7 +32,7 @@ fails_naming() {
     cat "$tmp/f.out"
     [ $st -eq 1 ] && grep -q -- "$2" "$tmp/f.out"
 }
-echo "1..82"
+echo "1..94"
 
 # --- costs per file kind and memtable insert: meets / fails --------------
 for s in wal-sync-slow-meets insert-cost-meets insert-kib-meets manifest-fast-meets; do
@@ -174,14 +176,16 @@ spin_case() {
     sync_gap=$((se - sb)) end_gap=$((we - st))
     echo "fsync $sync_gap ns, a's write_end $end_gap ns after it set b"
 }
-spin_on() {
-    spin_case "$tmp/spin-on.jsonl" && [ "$sync_gap" -eq 1000 ] && [ "$end_gap" -lt 50000 ] &&
-        ! grep -q '"writer":"b","from":"INIT","to":"LOCKED_WAITING"' "$tmp/spin-on.jsonl" &&
-        grep -q '"fiber":"a","ev":"state","writer":"b","from":"INIT"' "$tmp/spin-on.jsonl"
+spin_on() { # spin_on [TRACE]
+    f=${1:-$tmp/spin-on.jsonl}
+    spin_case "$f" && [ "$sync_gap" -eq 1000 ] && [ "$end_gap" -lt 50000 ] &&
+        ! grep -q '"writer":"b","from":"INIT","to":"LOCKED_WAITING"' "$f" &&
+        grep -q '"fiber":"a","ev":"state","writer":"b","from":"INIT"' "$f"
 }
-spin_off() {
-    spin_case "$tmp/spin-off.jsonl" && [ "$sync_gap" -gt 1000 ] && [ "$end_gap" -ge 50000 ] &&
-        grep -q '"fiber":"a","ev":"state","writer":"b","from":"LOCKED_WAITING"' "$tmp/spin-off.jsonl"
+spin_off() { # spin_off [TRACE]
+    f=${1:-$tmp/spin-off.jsonl}
+    spin_case "$f" && [ "$sync_gap" -gt 1000 ] && [ "$end_gap" -ge 50000 ] &&
+        grep -q '"fiber":"a","ev":"state","writer":"b","from":"LOCKED_WAITING"' "$f"
 }
 "$wtlab" run "$cpu/spin-preempt.json" -q -o "$tmp/spin-on.jsonl" > /dev/null 2>&1
 "$wtlab" run "$cpu/spin-preempt-off.json" -q -o "$tmp/spin-off.jsonl" > /dev/null 2>&1
@@ -190,6 +194,55 @@ check "cpu: without spin_preempt b keeps the core until it parks; a waits for it
 check "cpu: spin_preempt: the run replays exactly" "$wtlab" replay "$tmp/spin-on.jsonl"
 check "cpu: spin_preempt not a bool (exit 2)" bad_cpu '{"cores": 1, "spin_preempt": 1}' \
     "badcpu.json:1:62: /device/cpu/spin_preempt: expected a boolean, got an integer"
+# spin_preempt "by_wait": the profile's share of waits that spin descheduled
+# decides per wait (tests/data/cpu/spin-prof-all.json: every first wait;
+# spin-prof-none.json: no first wait, only members' waits for COMPLETED).
+"$wtlab" run "$cpu/spin-by-wait.json" -q -o "$tmp/spin-bw.jsonl" > /dev/null 2>&1
+"$wtlab" run "$cpu/spin-by-wait-none.json" -q -o "$tmp/spin-bwn.jsonl" > /dev/null 2>&1
+check "cpu: by_wait, every first wait descheduled: b gives its core to a, released by a store (no 50 us wake)" \
+    spin_on "$tmp/spin-bw.jsonl"
+check "cpu: by_wait, no first wait descheduled: b keeps the core, parks, a pays the 50 us wake" \
+    spin_off "$tmp/spin-bwn.jsonl"
+check "cpu: by_wait: the run replays exactly" "$wtlab" replay "$tmp/spin-bw.jsonl"
+check "calibrate: a hand-written real trace: 1 of 4 first waits and 1 of 2 members' waits spun over 2 x the median spin phase (3 us)" sh -c "
+    '$wtlab' calibrate '$cal/spin-hand.jsonl' --cores 0 -o '$tmp/spin-hand.json' > '$tmp/spin-hand.out' &&
+    grep -q '^spun descheduled: over 2 x the median spin phase (6.0 us): first waits 25.0 % .* (1 of 4); members. waits for COMPLETED 50.0 % .* (1 of 2)' '$tmp/spin-hand.out' &&
+    grep -q '\"spin_descheduled_ppm\": {\"first_wait\": 250000, \"member_wait\": 500000}' '$tmp/spin-hand.json'"
+cat > "$tmp/bw4.json" <<'JSON'
+{"name": "by-wait-4", "device": {"profile": "spin-hand.json", "cpu": {"cores": 2, "spin_preempt": "by_wait"}},
+ "writers": [{"name": "a", "repeat": 8, "batches": [{"puts": 1, "sync": true}]},
+             {"name": "b", "repeat": 8, "batches": [{"puts": 1, "sync": true}]},
+             {"name": "c", "repeat": 8, "batches": [{"puts": 1, "sync": true}]},
+             {"name": "d", "repeat": 8, "batches": [{"puts": 1, "sync": true}]}]}
+JSON
+"$wtlab" run "$tmp/bw4.json" -q -o "$tmp/bw4a.jsonl" > /dev/null 2>&1
+"$wtlab" run "$tmp/bw4.json" -q -o "$tmp/bw4b.jsonl" > /dev/null 2>&1
+"$wtlab" run "$tmp/bw4.json" -q --seed 5 -o "$tmp/bw4c.jsonl" > /dev/null 2>&1
+check "cpu: by_wait with the calibrated shares: same scenario, profile and seed give the same bytes" \
+    cmp "$tmp/bw4a.jsonl" "$tmp/bw4b.jsonl"
+check "cpu: by_wait: another seed, another run" exits_with 1 cmp -s "$tmp/bw4a.jsonl" "$tmp/bw4c.jsonl"
+bad_bw() { # bad_bw DEVICE_JSON PATTERN (profiles from tests/data/cpu, variants in $tmp)
+    printf '{"name": "x", "device": %s,\n "writers": [{"name": "a", "batches": [{"puts": 1}]}]}\n' \
+        "$1" > "$tmp/bw-bad.json"
+    cp "$cpu/spin-prof-all.json" "$cpu/prof.json" "$tmp/"
+    expect_status 2 "$2" "$wtlab" run "$tmp/bw-bad.json" -q -o "$tmp/x.jsonl"
+}
+check "cpu: spin_preempt an unknown word (exit 2)" bad_bw '{"cpu": {"cores": 1, "spin_preempt": "by_wai"}}' \
+    "bw-bad.json:1:62: /device/cpu/spin_preempt: unknown spin_preempt \"by_wai\" (did you mean \"by_wait\"?)"
+check "cpu: by_wait needs a profile (exit 2)" bad_bw '{"cpu": {"cores": 1, "spin_preempt": "by_wait"}}' \
+    "bw-bad.json:1:62: /device/cpu/spin_preempt: \"by_wait\" only with a \"profile\""
+check "cpu: by_wait with a profile without spin_descheduled_ppm (exit 2)" \
+    bad_bw '{"profile": "prof.json", "cpu": {"cores": 1, "spin_preempt": "by_wait"}}' \
+    "bw-bad.json:1:86: /device/cpu/spin_preempt: \"by_wait\": the profile has no schedule.spin_descheduled_ppm"
+check "profile: a share over 1000000 per million (exit 2)" expect_status 2 \
+    "big.json:5:54: /schedule/spin_descheduled_ppm/first_wait: must be between 0 and 1000000, got 1000001" \
+    sh -c "sed 's/\"first_wait\": 1000000/\"first_wait\": 1000001/' '$cpu/spin-prof-all.json' > '$tmp/big.json' && sed 's/spin-prof-all.json/big.json/' '$cpu/spin-by-wait.json' > '$tmp/use-big.json' && '$wtlab' run '$tmp/use-big.json' -q -o '$tmp/x.jsonl'"
+check "profile: spin_descheduled_ppm without member_wait (exit 2)" expect_status 2 \
+    "miss.json:5:39: /schedule/spin_descheduled_ppm/member_wait: required key is missing" \
+    sh -c "sed 's/, \"member_wait\": 0//' '$cpu/spin-prof-all.json' > '$tmp/miss.json' && sed 's/spin-prof-all.json/miss.json/' '$cpu/spin-by-wait.json' > '$tmp/use-miss.json' && '$wtlab' run '$tmp/use-miss.json' -q -o '$tmp/x.jsonl'"
+check "profile: \"by_wait\" in a profile's cpu (exit 2)" expect_status 2 \
+    "pcpu.json:6:66: /cpu/spin_preempt: \"by_wait\" only in a scenario's cpu" \
+    sh -c "sed 's/\"writers\": {\"think_ns\": 0}}/\"writers\": {\"think_ns\": 0}, \"cpu\": {\"cores\": 1, \"spin_preempt\": \"by_wait\"}}/' '$cpu/spin-prof-all.json' > '$tmp/pcpu.json' && printf '{\"name\": \"x\", \"device\": {\"profile\": \"pcpu.json\"}, \"writers\": [{\"name\": \"a\", \"batches\": [{\"puts\": 1}]}]}\n' > '$tmp/use-pcpu.json' && '$wtlab' run '$tmp/use-pcpu.json' -q -o '$tmp/x.jsonl'"
 check "cpu: a profile's cpu has no \"switch\" (exit 2)" expect_status 2 \
     "bad-profile-cpu.json:6:22: /cpu/switch: unknown key" \
     "$wtlab" run "$cpu/use-bad-profile-cpu.json" -q -o "$tmp/x.jsonl"

@@ -167,6 +167,17 @@ void calibrate_fit(const trace_stats *st, const trace_stats *sim, calibration *c
     }
     p->think_ns = stats_quantile(&st->think_ns, 0.5);
     c->spin_n = st->spin_ns.n;
+    c->spin_threshold_ns = 2 * stats_quantile(&st->spin_ns, 0.5);
+    for (int k = 0; k < 2; k++) {
+        c->wait_n[k] = st->wait_spin_ns[k].n;
+        c->wait_descheduled[k] = 0;
+        for (size_t i = 0; i < st->wait_spin_ns[k].n; i++)
+            c->wait_descheduled[k] += st->wait_spin_ns[k].v[i] > c->spin_threshold_ns;
+    }
+    p->has_spin_descheduled = st->spin_ns.n > 0 && c->wait_n[0] > 0 && c->wait_n[1] > 0;
+    for (int k = 0; k < 2 && p->has_spin_descheduled; k++)
+        p->spin_descheduled_ppm[k] =
+            (uint32_t)((c->wait_descheduled[k] * 1000000 + c->wait_n[k] / 2) / c->wait_n[k]);
     if (sim != NULL && sim->spin_steps.n > 0 && st->spin_ns.n > 0) {
         c->sim_spin_steps = stats_quantile(&sim->spin_steps, 0.5);
         if (c->sim_spin_steps == 0) c->sim_spin_steps = 1;
@@ -260,6 +271,20 @@ void calibrate_print(FILE *out, const trace_stats *st, const calibration *c)
     else
         fputs(" (schedule.tick_ns: needs --steps-from SIM_TRACE)", out);
     fputc('\n', out);
+    if (c->profile.has_spin_descheduled) {
+        fprintf(out, "spun descheduled: over 2 x the median spin phase (%.1f us):",
+                us((double)c->spin_threshold_ns));
+        static const char *const kinds[2] = {"first waits", "members' waits for COMPLETED"};
+        for (int k = 0; k < 2; k++) {
+            double sh = (double)c->wait_descheduled[k] / (double)c->wait_n[k];
+            fprintf(out, "%s %s %.1f %% +- %.1f (%zu of %zu)", k ? ";" : "", kinds[k], 100 * sh,
+                    100 * sqrt(sh * (1 - sh) / (double)c->wait_n[k]), c->wait_descheduled[k],
+                    c->wait_n[k]);
+        }
+        fputs(" -> schedule.spin_descheduled_ppm (\"spin_preempt\": \"by_wait\")\n", out);
+    } else {
+        fputs("spun descheduled: no waits of both kinds in the trace\n", out);
+    }
     if (c->cores_from != NULL)
         fprintf(out, "cpu:              %" PRIu32 " cores (%s); switch_ns = p10 of the wake-up "
                      "latency = %.1f us (n=%zu); slice_ns: not in the trace, 0\n",

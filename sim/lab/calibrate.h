@@ -29,6 +29,15 @@
  *     same phase in scheduling steps.  The sim has one clock: every
  *     fiber's step advances it, so a phase's steps include the other
  *     fibers' (a 1-CPU model), and the ratio is the CPU time per step.
+ *   - waits that spun descheduled (schedule.spin_descheduled_ppm, for
+ *     "cpu": {"spin_preempt": "by_wait"}): of a follower's first waits and
+ *     of members' waits for COMPLETED, the share whose spin phase (until
+ *     it parked or was released, trace_stats.h) lasted over twice the
+ *     median spin phase.  The spin loop is a fixed count of pauses (its
+ *     undisturbed time is the median, with a narrow spread); a wait that
+ *     spun twice as long lost the core for at least as long as it ran.
+ *     The count is binomial: the standard error of a share s over n waits
+ *     is sqrt(s(1-s)/n).  Given only when both kinds have waits.
  */
 #ifndef WT_SIM_CALIBRATE_H
 #define WT_SIM_CALIBRATE_H
@@ -52,6 +61,10 @@ typedef struct calibration {
     double insert_per_entry, insert_per_entry_se, insert_per_kib, insert_per_kib_se;
     bool insert_kib_separable;
     const char *cores_from;           /* where the core count came from; NULL: no CPU model */
+    /* Waits that spun descheduled: over spin_threshold_ns (twice the
+     * median spin phase), of wait_n[k] waits of kind k (trace_stats.h) */
+    uint64_t spin_threshold_ns;
+    size_t wait_n[2], wait_descheduled[2];
 } calibration;
 
 /* The fits.  REQUIRES: st from real traces (not checked here).  sim (may

@@ -104,6 +104,24 @@ static bool parse_by_state(json_check *c, const json_doc_node *v, void *member)
     return true;
 }
 
+/* schedule.spin_descheduled_ppm: {"first_wait": N, "member_wait": N}. */
+static bool parse_spin_descheduled(json_check *c, const json_doc_node *v, void *member)
+{
+    device_profile *p = member;
+    uint64_t raw[2] = {0, 0};
+    static const json_check_field fields[] = {
+        {.key = "first_wait", .kind = JSON_CHECK_U64, .offset = 0, .max = 1000000,
+         .required = true},
+        {.key = "member_wait", .kind = JSON_CHECK_U64, .offset = sizeof(uint64_t),
+         .max = 1000000, .required = true},
+    };
+    if (!json_check_fields(c, v, fields, 2, raw)) return false;
+    p->spin_descheduled_ppm[0] = (uint32_t)raw[0];
+    p->spin_descheduled_ppm[1] = (uint32_t)raw[1];
+    p->has_spin_descheduled = true;
+    return true;
+}
+
 static const json_check_field schedule_fields[] = {
     U64("wake_ns", wake_ns),
     {.key = "wake_latency", .kind = JSON_CHECK_CUSTOM,
@@ -122,6 +140,8 @@ static const json_check_field schedule_fields[] = {
      .offset = offsetof(device_profile, wake_cost_idle_to[0]), .fn = parse_by_state},
     {.key = "wake_cost_by_state_idle", .kind = JSON_CHECK_CUSTOM,
      .offset = offsetof(device_profile, wake_cost_idle_to[1]), .fn = parse_by_state},
+    {.key = "spin_descheduled_ppm", .kind = JSON_CHECK_CUSTOM, .offset = 0,
+     .fn = parse_spin_descheduled},
     {.key = "tick_ns", .kind = JSON_CHECK_U64, .offset = offsetof(device_profile, tick_ns),
      .min = 1, .max = INT64_MAX},
 };
@@ -221,9 +241,26 @@ bool profile_load_file(const char *path, device_profile *p, char *err, size_t ca
 struct cpu_raw {
     uint64_t cores, switch_ns, slice_ns, other_ns;
     bool wake_preempt;
-    bool spin_preempt;
+    uint8_t spin_preempt; /* 0 false, 1 true, 2 "by_wait" (a scenario's only) */
     bool switch_sampled;
 };
+
+/* "spin_preempt": true, false, or (a scenario's cpu) "by_wait". */
+static bool check_spin_preempt(json_check *c, const json_doc_node *v, void *member)
+{
+    uint8_t *mode = member;
+    if (v->type == JSON_DOC_STRING) {
+        static const char *const names[] = {"by_wait"};
+        size_t k;
+        if (!json_check_enum(c, v, names, 1, "spin_preempt", &k)) return false;
+        *mode = 2;
+        return true;
+    }
+    bool b;
+    if (!json_check_bool(c, v, &b)) return false;
+    *mode = b;
+    return true;
+}
 
 static bool check_switch(json_check *c, const json_doc_node *v, void *member)
 {
@@ -235,9 +272,9 @@ static bool check_switch(json_check *c, const json_doc_node *v, void *member)
 }
 
 static bool parse_cpu_object(json_check *c, const json_doc_node *v, sched_cpu *cpu,
-                             bool *switch_sampled)
+                             bool *switch_sampled, bool *spin_by_wait)
 {
-    struct cpu_raw raw = {0, 0, 0, 0, false, false, false};
+    struct cpu_raw raw = {0, 0, 0, 0, false, 0, false};
     static const json_check_field fields[] = {
         {.key = "cores", .kind = JSON_CHECK_U64, .offset = 0, .min = 0, .max = SCHED_MAX_CORES,
          .required = true},
@@ -248,8 +285,8 @@ static bool parse_cpu_object(json_check *c, const json_doc_node *v, sched_cpu *c
          .max = INT64_MAX},
         {.key = "wake_preempt", .kind = JSON_CHECK_BOOL,
          .offset = offsetof(struct cpu_raw, wake_preempt)},
-        {.key = "spin_preempt", .kind = JSON_CHECK_BOOL,
-         .offset = offsetof(struct cpu_raw, spin_preempt)},
+        {.key = "spin_preempt", .kind = JSON_CHECK_CUSTOM,
+         .offset = offsetof(struct cpu_raw, spin_preempt), .fn = check_spin_preempt},
         {.key = "switch", .kind = JSON_CHECK_CUSTOM,
          .offset = offsetof(struct cpu_raw, switch_sampled), .fn = check_switch},
     };
@@ -261,22 +298,27 @@ static bool parse_cpu_object(json_check *c, const json_doc_node *v, sched_cpu *c
     if (switch_sampled == NULL && raw.cores == 0)
         return json_check_fail(c, json_doc_get(v, "cores"), JSON_CHECK_AT_VALUE,
                                "a profile's cpu needs at least 1 core (leave \"cpu\" out for none)");
+    if (switch_sampled == NULL && raw.spin_preempt == 2)
+        return json_check_fail(c, json_doc_get(v, "spin_preempt"), JSON_CHECK_AT_VALUE,
+                               "\"by_wait\" only in a scenario's cpu (the profile holds the "
+                               "shares: schedule.spin_descheduled_ppm)");
     if (switch_sampled != NULL) *switch_sampled = raw.switch_sampled;
+    if (spin_by_wait != NULL) *spin_by_wait = raw.spin_preempt == 2;
     *cpu = (sched_cpu){.cores = (uint32_t)raw.cores, .switch_ns = raw.switch_ns,
                        .slice_ns = raw.slice_ns, .wake_preempt = raw.wake_preempt,
-                       .other_ns = raw.other_ns, .spin_preempt = raw.spin_preempt};
+                       .other_ns = raw.other_ns, .spin_preempt = raw.spin_preempt != 0};
     return true;
 }
 
 bool profile_parse_cpu(json_check *c, const json_doc_node *v, sched_cpu *cpu)
 {
-    return parse_cpu_object(c, v, cpu, NULL);
+    return parse_cpu_object(c, v, cpu, NULL, NULL);
 }
 
 bool profile_parse_scenario_cpu(json_check *c, const json_doc_node *v, sched_cpu *cpu,
-                                bool *switch_sampled)
+                                bool *switch_sampled, bool *spin_by_wait)
 {
-    return parse_cpu_object(c, v, cpu, switch_sampled);
+    return parse_cpu_object(c, v, cpu, switch_sampled, spin_by_wait);
 }
 
 void profile_write_dist(FILE *out, const timing_dist *d)
@@ -328,6 +370,10 @@ void profile_write(FILE *out, const device_profile *p, const char *measured)
     write_by_state(out, "wake_latency_by_state_idle", p->wake_latency_idle_to[1]);
     write_by_state(out, "wake_cost_by_state_busy", p->wake_cost_idle_to[0]);
     write_by_state(out, "wake_cost_by_state_idle", p->wake_cost_idle_to[1]);
+    if (p->has_spin_descheduled)
+        fprintf(out, ",\n               \"spin_descheduled_ppm\": {\"first_wait\": %" PRIu32
+                     ", \"member_wait\": %" PRIu32 "}",
+                p->spin_descheduled_ppm[0], p->spin_descheduled_ppm[1]);
     if (p->tick_ns > 0) fprintf(out, ",\n               \"tick_ns\": %" PRIu64, p->tick_ns);
     fprintf(out, "},\n  \"writers\": {\"think_ns\": %" PRIu64 "}", p->think_ns);
     if (p->cpu.cores > 0)

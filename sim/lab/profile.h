@@ -16,11 +16,12 @@
  *                 "wake_cost_by_state": {...the same...},
  *                 "wake_latency_by_state_busy": {...}, "wake_latency_by_state_idle": {...},
  *                 "wake_cost_by_state_busy": {...}, "wake_cost_by_state_idle": {...},
- *                 "tick_ns": N},      (the last eight optional)
+ *                 "spin_descheduled_ppm": {"first_wait": N, "member_wait": N},
+ *                 "tick_ns": N},      (the last nine optional)
  *    "writers": {"think_ns": N},
  *    "cpu": {"cores": N, "switch_ns": N, "slice_ns": N,     (optional;
  *            "wake_preempt": B, "other_ns": N,              cores >= 1)
- *            "spin_preempt": B},
+ *            "spin_preempt": B},          (a scenario's also "by_wait")
  *    "measured": {...}}
  *
  * A distribution is 1 to TIMING_DIST_MAX_POINTS equally spaced quantiles
@@ -64,6 +65,12 @@ typedef struct device_profile {
      * another writer was active ([0]) or none ([1]) */
     timing_dist wake_latency_idle_to[2][TIMING_WAKE_VALUES];
     timing_dist wake_cost_idle_to[2][TIMING_WAKE_VALUES];
+    /* optional: schedule.spin_descheduled_ppm, the share (per million) of
+     * a follower's first waits ([0]) and of members' waits for COMPLETED
+     * ([1]) that spun descheduled (calibrate.h); has_spin_descheduled:
+     * given */
+    uint32_t spin_descheduled_ppm[2];
+    bool has_spin_descheduled;
     uint64_t think_ns;
     sched_cpu cpu;           /* optional (cores 0: not given): the CPU model */
 } device_profile;
@@ -79,9 +86,10 @@ bool profile_load_file(const char *path, device_profile *p, char *err, size_t ca
 bool profile_parse_cpu(json_check *c, const json_doc_node *v, sched_cpu *cpu);
 /* The scenario's device.cpu: the same keys, cores 0 allowed (no CPU
  * model), plus "switch": "fixed" (switch_ns, the default) or "sampled"
- * (*switch_sampled set). */
+ * (*switch_sampled set), and "spin_preempt": "by_wait" (spin_preempt on,
+ * *spin_by_wait set: the profile's spin_descheduled_ppm decides per wait). */
 bool profile_parse_scenario_cpu(json_check *c, const json_doc_node *v, sched_cpu *cpu,
-                                bool *switch_sampled);
+                                bool *switch_sampled, bool *spin_by_wait);
 
 /* Writes p as a profile; `measured` (may be NULL) is inserted verbatim as
  * the "measured" object's members (a JSON text without the braces). */

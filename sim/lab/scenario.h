@@ -100,6 +100,7 @@ typedef struct scenario_device {
     /* The CPU model (scheduler.h): "cpu", else the profile's, else off. */
     sched_cpu cpu;
     bool cpu_switch_sampled; /* "cpu": {"switch": "sampled"}: the profile's wake latency */
+    bool cpu_spin_by_wait;   /* "cpu": {"spin_preempt": "by_wait"}: the profile's shares */
     /* What the run charges (timing.h), resolved at load: defaults, then
      * the profile, then the top-level costs above, then "wal", "table",
      * "manifest" and "memtable".  timing.seed is 0: the run sets it. */

@@ -139,7 +139,8 @@ static bool check_think(json_check *c, const json_doc_node *v, void *member)
 static bool parse_cpu(json_check *c, const json_doc_node *v, void *member)
 {
     scenario_device *d = member;
-    return profile_parse_scenario_cpu(c, v, &d->cpu, &d->cpu_switch_sampled);
+    return profile_parse_scenario_cpu(c, v, &d->cpu, &d->cpu_switch_sampled,
+                                      &d->cpu_spin_by_wait);
 }
 
 #define D(m) offsetof(scenario, device) + offsetof(scenario_device, m)
@@ -247,6 +248,10 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
         return json_check_fail(c, get(dev, "wake_latency"), JSON_CHECK_AT_KEY,
                                "\"by_state\" only with a \"profile\" (it samples the profile's "
                                "wake_latency_by_state)");
+    if (d->cpu_spin_by_wait && !has_profile)
+        return json_check_fail(c, get(get(dev, "cpu"), "spin_preempt"), JSON_CHECK_AT_VALUE,
+                               "\"by_wait\" only with a \"profile\" (it takes the profile's "
+                               "schedule.spin_descheduled_ppm)");
     if (d->think_from_profile && !has_profile)
         return json_check_fail(c, get(dev, "think"), JSON_CHECK_AT_KEY,
                                "only with a \"profile\" (it takes the profile's think time)");
@@ -312,6 +317,16 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
                    sizeof m->wake_latency_idle_to);
         }
         if (d->cpu_switch_sampled) d->cpu.switch_ns = 0;
+        if (d->cpu_spin_by_wait) {
+            if (!prof->has_spin_descheduled)
+                return json_check_fail(c, get(get(dev, "cpu"), "spin_preempt"),
+                                       JSON_CHECK_AT_VALUE,
+                                       "\"by_wait\": the profile has no "
+                                       "schedule.spin_descheduled_ppm (calibrate it again)");
+            m->spin_by_wait = true;
+            memcpy(m->spin_descheduled_ppm, prof->spin_descheduled_ppm,
+                   sizeof m->spin_descheduled_ppm);
+        }
         if (d->think_from_profile) apply_think(s, prof->think_ns);
         if (get(get(l->root, "schedule"), "wake_ns") == NULL) {
             s->schedule.wake_ns = prof->wake_ns;

@@ -32,6 +32,8 @@ typedef struct thread_mem {
     int woken_to;              /* the state index it was set to (-1: unknown) */
     uint64_t link_ns, link_step; /* as a writer: linked as a follower */
     bool linked;
+    uint64_t wait_ns;          /* as a writer: its first wait / wait for COMPLETED began */
+    int wait_kind;             /* 0 first wait, 1 member's wait, -1 none (wait_spin_ns) */
     uint64_t waker_from_ns;    /* as a waker: a wake it made, waiting for its next event */
     bool waking;
     uint64_t set_from_ns;      /* as a setter: a state it set on another writer, */
@@ -116,6 +118,7 @@ static thread_mem *thread_of(reader_ctx *x, const char *name)
     snprintf(t->name, sizeof t->name, "%s", name);
     t->state = NO_STATE;
     t->woke_idle = t->set_idle = -1;
+    t->wait_kind = -1;
     return t;
 }
 
@@ -181,6 +184,12 @@ static void on_state(trace_stats *st, const reader_ctx *x, thread_mem *f, thread
         push_span(&st->spin_steps, w->link_step, e->step);
     }
     w->linked = false;
+    if (w->wait_kind >= 0) { /* a wait's spin phase ends: it parks, or is set by another */
+        bool parks = f == w && to == wt_state_index(WT_STATE_LOCKED_WAITING);
+        if (parks || (f != NULL && f != w))
+            push_span(&st->wait_spin_ns[w->wait_kind], w->wait_ns, t);
+        w->wait_kind = -1;
+    }
     if (w->state != NO_STATE) {
         leave_state(st, w, t);
         w->state = to;
@@ -287,15 +296,23 @@ static void on_event(trace_stats *st, reader_ctx *x, const trace_event *e)
         w->linked = true;
         w->link_ns = t;
         w->link_step = e->step;
+        w->wait_kind = 0;
+        w->wait_ns = t;
     }
     if (e->kind == TRACE_STATE && w != NULL) {
         on_state(st, x, f, w, e);
         track_parked(f, w, e);
     }
     if (e->kind == TRACE_INSERT_END && f != NULL &&
-        f->state == wt_state_index(WT_STATE_PARALLEL_MEMTABLE_WRITER))
+        f->state == wt_state_index(WT_STATE_PARALLEL_MEMTABLE_WRITER)) {
         f->inserted = true;
-    if (e->kind == TRACE_WRITE_END && w != NULL) w->inserted = w->parked = false;
+        f->wait_kind = 1;
+        f->wait_ns = t;
+    }
+    if (e->kind == TRACE_WRITE_END && w != NULL) {
+        w->inserted = w->parked = false;
+        w->wait_kind = -1;
+    }
     if (e->kind == TRACE_GROUP) {
         size_t n = e->members.count;
         st->groups++;
@@ -349,7 +366,8 @@ void trace_stats_free(trace_stats *st)
     stats_samples *all[] = {&st->append_ns,       &st->append_bytes, &st->sync_ns,
                             &st->insert_ns,       &st->insert_count, &st->insert_bytes,
                             &st->wake_latency_ns, &st->wake_cost_ns, &st->think_ns,
-                            &st->spin_ns, &st->spin_steps};
+                            &st->spin_ns, &st->spin_steps, &st->wait_spin_ns[0],
+                            &st->wait_spin_ns[1]};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) free(all[i]->v);
     for (size_t i = 0; i < WT_STATE_COUNT; i++) {
         free(st->wake_latency_to_ns[i].v);

@@ -34,6 +34,11 @@
  *   - think time: a writer's write_end -> its next write_begin;
  *   - spin phase: a follower's link -> its own INIT -> LOCKED_WAITING
  *     (AwaitState's spin and yield before it parks);
+ *   - a wait's spin phase by kind: a follower's first wait (link) and a
+ *     member's wait for COMPLETED (its insert_end as a
+ *     PARALLEL_MEMTABLE_WRITER), each until it parks (its own ->
+ *     LOCKED_WAITING) or another thread sets its state, whichever first
+ *     (a member that completes the group itself did not wait);
  *   - waits: a writer released from INIT or LOCKED_WAITING by another
  *     thread; blocked when from LOCKED_WAITING.
  * Run statistics: groups by size, writes, WAL syncs, the time from the
@@ -73,6 +78,11 @@ typedef struct trace_stats {
     stats_samples think_ns;
     stats_samples spin_ns;   /* a follower's link -> its own INIT->LOCKED_WAITING */
     stats_samples spin_steps;/* the same in steps (a sim trace's scheduling points) */
+    /* A wait's spin phase, [0] a follower's first wait (link -> parked or
+     * released), [1] a member's wait for COMPLETED (its insert_end -> the
+     * same): how long it spun before it parked or another thread set its
+     * state, whichever came first */
+    stats_samples wait_spin_ns[2];
     uint64_t waits, waits_blocked;
     /* run statistics */
     uint64_t groups_by_size[TRACE_STATS_MAX_GROUP + 1]; /* [n]: groups of n writers (last: n+) */

@@ -294,7 +294,10 @@ void port_await_begin(const port_atomic_u32 *word, uint32_t goal_mask)
     if (!in_run()) return;
     awaits[self_id()].word = word;
     awaits[self_id()].mask = goal_mask;
-    sched_spin_wait(sched_current(), true);
+    /* cpu.spin_preempt "by_wait": a calibrated share of the waits of each
+     * kind spins descheduled, the others keep their cores (timing.h). */
+    bool one_state = goal_mask != 0 && (goal_mask & (goal_mask - 1)) == 0;
+    sched_spin_wait(sched_current(), !timing_set || timing_spin_descheduled(&timing, one_state));
 }
 
 void port_await_end(const port_atomic_u32 *word)

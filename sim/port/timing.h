@@ -78,6 +78,14 @@ typedef struct timing_model {
     timing_dist wake_latency_idle_to[2][TIMING_WAKE_VALUES];
     timing_dist wake_cost_idle_to[2][TIMING_WAKE_VALUES];
     timing_dist wake_cost;        /* the waker sleeps a sample (else schedule.wake_ns) */
+    /* Waits that spin descheduled (cpu.spin_preempt "by_wait"): with
+     * spin_by_wait, each wait of a writer gives its core up to ready
+     * fibers (spin_preempt) with probability spin_descheduled_ppm[k] /
+     * 1e6, k 0 for a wait for several states (a follower's first wait),
+     * 1 for one state (a member's wait for COMPLETED); otherwise it keeps
+     * its core while it spins.  Off: no draw. */
+    bool spin_by_wait;
+    uint32_t spin_descheduled_ppm[2];
     uint64_t seed;
 } timing_model;
 
@@ -111,6 +119,11 @@ uint64_t timing_wake_latency_ns(timing_state *t, uint32_t woken_to);
  * first, if it has points. */
 uint64_t timing_wake_latency_idle_ns(timing_state *t, uint32_t woken_to, bool idle);
 uint64_t timing_wake_cost_idle_ns(timing_state *t, uint64_t fixed_ns, uint32_t woken_to, bool idle);
+/* With m.spin_by_wait: whether a wait for one state (one_state) or
+ * several spins descheduled (gives its core up to ready fibers), a draw
+ * with probability m.spin_descheduled_ppm[one_state] / 1e6.  Without:
+ * true, no draw. */
+bool timing_spin_descheduled(timing_state *t, bool one_state);
 /* Virtual ns waking a parked writer costs the waker, given the value
  * `woken_to` it stored in the writer's word: a sample of wake_cost_to[i]
  * when woken_to == 1 << i and that has points, else of wake_cost, or
