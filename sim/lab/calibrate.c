@@ -45,6 +45,51 @@ void calibrate_dist(const stats_samples *s, timing_dist *d)
     free(v);
 }
 
+typedef struct timed_end {
+    uint64_t ns;
+    bool parked; /* the wait's end was seen (it parked); else it was cut short (released) */
+} timed_end;
+
+static int cmp_end(const void *a, const void *b)
+{
+    const timed_end *x = a, *y = b;
+    return (x->ns > y->ns) - (x->ns < y->ns);
+}
+
+/* The distribution of how long a descheduled wait spins before it parks,
+ * from waits that parked (seen) and waits released first (censored:
+ * they would have spun longer), by the Kaplan-Meier estimator: at each
+ * time t where waits parked, the share still spinning falls by
+ * parked(t) / still at risk.  Quantile i/(count-1) is the first such t
+ * where the share that parked reaches it; shares the data never reach
+ * (the longest waits were released first) get INT64_MAX: without end
+ * before the release.  *parked_share: the share that parked at all. */
+static void km_dist(timed_end *e, size_t n, timing_dist *d, double *parked_share)
+{
+    memset(d, 0, sizeof *d);
+    *parked_share = 0;
+    if (n == 0) return;
+    qsort(e, n, sizeof *e, cmp_end);
+    size_t points = n < TIMING_DIST_MAX_POINTS ? n : TIMING_DIST_MAX_POINTS;
+    if (points < 2) points = 1;
+    d->count = points;
+    double survive = 1.0;
+    size_t at_risk = n, i = 0, next = 0;
+    while (i < n) {
+        size_t j = i, parked = 0;
+        for (; j < n && e[j].ns == e[i].ns; j++) parked += e[j].parked;
+        if (parked > 0) survive *= 1.0 - (double)parked / (double)at_risk;
+        at_risk -= j - i;
+        double reached = 1.0 - survive;
+        while (next < points && parked > 0 &&
+               (points == 1 ? 0.0 : (double)next / (double)(points - 1)) <= reached + 1e-12)
+            d->q[next++] = e[i].ns;
+        i = j;
+    }
+    *parked_share = 1.0 - survive;
+    for (; next < points; next++) d->q[next] = INT64_MAX;
+}
+
 static double dkw_eps(size_t n)
 {
     return n == 0 ? 1.0 : sqrt(log(2.0 / 0.01) / (2.0 * (double)n));
@@ -174,6 +219,19 @@ void calibrate_fit(const trace_stats *st, const trace_stats *sim, calibration *c
         for (size_t i = 0; i < st->wait_spin_ns[k].n; i++)
             c->wait_descheduled[k] += st->wait_spin_ns[k].v[i] > c->spin_threshold_ns;
     }
+    size_t cap = st->wait_spin_ns[0].n + st->wait_spin_ns[1].n, n = 0;
+    timed_end *ends = malloc((cap ? cap : 1) * sizeof *ends);
+    if (ends == NULL) abort();
+    c->long_wait_parked = 0;
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < st->wait_spin_ns[k].n; i++)
+            if (st->wait_spin_ns[k].v[i] > c->spin_threshold_ns) {
+                ends[n] = (timed_end){st->wait_spin_ns[k].v[i], st->wait_parked[k].v[i] != 0};
+                c->long_wait_parked += ends[n++].parked;
+            }
+    c->long_wait_n = n;
+    km_dist(ends, n, &p->spin_descheduled_wait, &c->long_wait_parked_share);
+    free(ends);
     p->has_spin_descheduled = st->spin_ns.n > 0 && c->wait_n[0] > 0 && c->wait_n[1] > 0;
     for (int k = 0; k < 2 && p->has_spin_descheduled; k++)
         p->spin_descheduled_ppm[k] =
@@ -282,6 +340,22 @@ void calibrate_print(FILE *out, const trace_stats *st, const calibration *c)
                     c->wait_n[k]);
         }
         fputs(" -> schedule.spin_descheduled_ppm (\"spin_preempt\": \"by_wait\")\n", out);
+        const timing_dist *d = &c->profile.spin_descheduled_wait;
+        if (c->long_wait_n > 0) {
+            fprintf(out, "  those waits: %zu, %zu parked, %zu released first; spun before parking "
+                         "(Kaplan-Meier): ",
+                    c->long_wait_n, c->long_wait_parked, c->long_wait_n - c->long_wait_parked);
+            static const double ps[] = {0.1, 0.5, 0.9};
+            for (int i = 0; i < 3; i++) {
+                uint64_t q = d->q[(size_t)llround(ps[i] * (double)(d->count - 1))];
+                if (q == INT64_MAX)
+                    fprintf(out, "%sp%.0f never (released first)", i ? ", " : "", 100 * ps[i]);
+                else
+                    fprintf(out, "%sp%.0f %.1f us", i ? ", " : "", 100 * ps[i], us((double)q));
+            }
+            fprintf(out, "; %.1f %% park at all -> schedule.spin_descheduled_wait\n",
+                    100 * c->long_wait_parked_share);
+        }
     } else {
         fputs("spun descheduled: no waits of both kinds in the trace\n", out);
     }

@@ -142,6 +142,8 @@ static const json_check_field schedule_fields[] = {
      .offset = offsetof(device_profile, wake_cost_idle_to[1]), .fn = parse_by_state},
     {.key = "spin_descheduled_ppm", .kind = JSON_CHECK_CUSTOM, .offset = 0,
      .fn = parse_spin_descheduled},
+    {.key = "spin_descheduled_wait", .kind = JSON_CHECK_CUSTOM,
+     .offset = offsetof(device_profile, spin_descheduled_wait), .fn = parse_dist},
     {.key = "tick_ns", .kind = JSON_CHECK_U64, .offset = offsetof(device_profile, tick_ns),
      .min = 1, .max = INT64_MAX},
 };
@@ -374,6 +376,10 @@ void profile_write(FILE *out, const device_profile *p, const char *measured)
         fprintf(out, ",\n               \"spin_descheduled_ppm\": {\"first_wait\": %" PRIu32
                      ", \"member_wait\": %" PRIu32 "}",
                 p->spin_descheduled_ppm[0], p->spin_descheduled_ppm[1]);
+    if (p->spin_descheduled_wait.count > 0) {
+        fputs(",\n               \"spin_descheduled_wait\": ", out);
+        profile_write_dist(out, &p->spin_descheduled_wait);
+    }
     if (p->tick_ns > 0) fprintf(out, ",\n               \"tick_ns\": %" PRIu64, p->tick_ns);
     fprintf(out, "},\n  \"writers\": {\"think_ns\": %" PRIu64 "}", p->think_ns);
     if (p->cpu.cores > 0)

@@ -17,7 +17,8 @@
  *                 "wake_latency_by_state_busy": {...}, "wake_latency_by_state_idle": {...},
  *                 "wake_cost_by_state_busy": {...}, "wake_cost_by_state_idle": {...},
  *                 "spin_descheduled_ppm": {"first_wait": N, "member_wait": N},
- *                 "tick_ns": N},      (the last nine optional)
+ *                 "spin_descheduled_wait": {"quantiles": [N, ...]},
+ *                 "tick_ns": N},      (the last ten optional)
  *    "writers": {"think_ns": N},
  *    "cpu": {"cores": N, "switch_ns": N, "slice_ns": N,     (optional;
  *            "wake_preempt": B, "other_ns": N,              cores >= 1)
@@ -71,6 +72,9 @@ typedef struct device_profile {
      * given */
     uint32_t spin_descheduled_ppm[2];
     bool has_spin_descheduled;
+    /* optional: schedule.spin_descheduled_wait, how long those waits spun
+     * (count 0: not given) */
+    timing_dist spin_descheduled_wait;
     uint64_t think_ns;
     sched_cpu cpu;           /* optional (cores 0: not given): the CPU model */
 } device_profile;

@@ -186,8 +186,10 @@ static void on_state(trace_stats *st, const reader_ctx *x, thread_mem *f, thread
     w->linked = false;
     if (w->wait_kind >= 0) { /* a wait's spin phase ends: it parks, or is set by another */
         bool parks = f == w && to == wt_state_index(WT_STATE_LOCKED_WAITING);
-        if (parks || (f != NULL && f != w))
-            push_span(&st->wait_spin_ns[w->wait_kind], w->wait_ns, t);
+        if ((parks || (f != NULL && f != w)) && t >= w->wait_ns) {
+            stats_samples_push(&st->wait_spin_ns[w->wait_kind], t - w->wait_ns);
+            stats_samples_push(&st->wait_parked[w->wait_kind], parks);
+        }
         w->wait_kind = -1;
     }
     if (w->state != NO_STATE) {
@@ -367,7 +369,7 @@ void trace_stats_free(trace_stats *st)
                             &st->insert_ns,       &st->insert_count, &st->insert_bytes,
                             &st->wake_latency_ns, &st->wake_cost_ns, &st->think_ns,
                             &st->spin_ns, &st->spin_steps, &st->wait_spin_ns[0],
-                            &st->wait_spin_ns[1]};
+                            &st->wait_spin_ns[1], &st->wait_parked[0], &st->wait_parked[1]};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) free(all[i]->v);
     for (size_t i = 0; i < WT_STATE_COUNT; i++) {
         free(st->wake_latency_to_ns[i].v);

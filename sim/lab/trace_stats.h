@@ -83,6 +83,7 @@ typedef struct trace_stats {
      * same): how long it spun before it parked or another thread set its
      * state, whichever came first */
     stats_samples wait_spin_ns[2];
+    stats_samples wait_parked[2]; /* parallel: 1 when that wait ended parked, 0 released */
     uint64_t waits, waits_blocked;
     /* run statistics */
     uint64_t groups_by_size[TRACE_STATS_MAX_GROUP + 1]; /* [n]: groups of n writers (last: n+) */

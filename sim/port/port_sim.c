@@ -297,7 +297,11 @@ void port_await_begin(const port_atomic_u32 *word, uint32_t goal_mask)
     /* cpu.spin_preempt "by_wait": a calibrated share of the waits of each
      * kind spins descheduled, the others keep their cores (timing.h). */
     bool one_state = goal_mask != 0 && (goal_mask & (goal_mask - 1)) == 0;
-    sched_spin_wait(sched_current(), !timing_set || timing_spin_descheduled(&timing, one_state));
+    uint64_t ns = timing_set ? timing_spin_descheduled_ns(&timing, one_state) : UINT64_MAX;
+    if (ns == UINT64_MAX)
+        sched_spin_wait(sched_current(), true);
+    else
+        sched_spin_wait_for(sched_current(), ns);
 }
 
 void port_await_end(const port_atomic_u32 *word)

@@ -299,13 +299,24 @@ static void wake_sleepers(sched *s, bool jumped)
     }
 }
 
-/* The earliest wake time of a sleeper, or UINT64_MAX. */
+/* f spins in a wait loop that gives its core away (sched_spin_wait_for:
+ * until its deadline). */
+static bool yielding_spinner(const sched *s, const sched_fiber *f)
+{
+    return f->spin_wait && s->now_ns < f->spin_until_ns;
+}
+
+/* The earliest wake time of a sleeper (or the end of a spinner's time off
+ * its core: sched_spin_wait_for), or UINT64_MAX. */
 static uint64_t next_wake(const sched *s)
 {
     uint64_t t = UINT64_MAX;
-    for (size_t i = 0; i < s->nfibers; i++)
-        if (s->fibers[i]->state == SCHED_SLEEPING && s->fibers[i]->wake_ns < t)
-            t = s->fibers[i]->wake_ns;
+    for (size_t i = 0; i < s->nfibers; i++) {
+        const sched_fiber *f = s->fibers[i];
+        if (f->state == SCHED_SLEEPING && f->wake_ns < t) t = f->wake_ns;
+        if (f->state == SCHED_RUNNABLE && yielding_spinner(s, f) && f->spin_until_ns < t)
+            t = f->spin_until_ns;
+    }
     for (uint32_t i = 0; i < s->nother; i++)
         if (s->other_until[i] < t) t = s->other_until[i];
     return t;
@@ -392,7 +403,7 @@ static bool spinners_give_way(const sched *s)
     for (size_t i = 0; i < s->nfibers; i++) {
         const sched_fiber *f = s->fibers[i];
         if (f->state == SCHED_SLEEPING && f->waking) return true;
-        if (f->state == SCHED_RUNNABLE && !f->on_core && !f->spin_wait) return true;
+        if (f->state == SCHED_RUNNABLE && !f->on_core && !yielding_spinner(s, f)) return true;
     }
     return false;
 }
@@ -431,7 +442,7 @@ static uint32_t cpu_settle(sched *s)
     s->spinners_wait = cpu->spin_preempt && spinners_give_way(s);
     for (size_t i = 0; s->spinners_wait && i < s->nfibers; i++) {
         sched_fiber *f = s->fibers[i];
-        if (f->on_core && f->state == SCHED_RUNNABLE && f->spin_wait) {
+        if (f->on_core && f->state == SCHED_RUNNABLE && yielding_spinner(s, f)) {
             f->on_core = false; /* descheduled: stays runnable, waits for a core */
             used--;
         }
@@ -468,7 +479,7 @@ static sched_fiber *choose(sched *s, uint32_t current)
             }
             if (i < 64) spinning |= (uint64_t)f->spinning << i;
             if (cpu && !f->on_core && free_cores == 0) continue; /* waits for a core */
-            if (cpu && !f->on_core && f->spin_wait && s->spinners_wait) continue;
+            if (cpu && !f->on_core && yielding_spinner(s, f) && s->spinners_wait) continue;
             s->cands[n++] = f->id;
             busy += !f->spinning;
         }
@@ -670,7 +681,17 @@ void sched_sync_point(sched *s, const char *name)
     me->wait_what = NULL;
 }
 
-void sched_spin_wait(sched *s, bool on) { s->current->spin_wait = on; }
+void sched_spin_wait(sched *s, bool on)
+{
+    s->current->spin_wait = on;
+    s->current->spin_until_ns = UINT64_MAX;
+}
+
+void sched_spin_wait_for(sched *s, uint64_t ns)
+{
+    s->current->spin_wait = true;
+    s->current->spin_until_ns = ns > UINT64_MAX - s->now_ns ? UINT64_MAX : s->now_ns + ns;
+}
 
 void sched_release(sched *s, sched_fiber *f)
 {

@@ -95,6 +95,7 @@ typedef struct sched_fiber {
     uint64_t core_since_ns;      /* CPU model: when it took its core */
     int32_t waker;               /* CPU model, wake_preempt: who woke it (-1: none) */
     bool spin_wait;              /* in a spin/yield wait loop (AwaitState before it parks) */
+    uint64_t spin_until_ns;      /* spin_preempt gives its core away only before this */
     bool waking;                 /* sleeping through a wake-up's delay (dispatch, latency) */
     bool tick_woken;             /* its last timed wait ended because other fibers'
                                     steps advanced the clock past wake_ns (not a jump
@@ -230,6 +231,9 @@ void sched_sync_point(sched *s, const char *name);
  * yields until a word changes (AwaitState before it parks; blocking ends
  * it too): with cpu.spin_preempt its core may then go to a ready fiber. */
 void sched_spin_wait(sched *s, bool on);
+/* The same, on, giving its core away (spin_preempt) only for `ns` of
+ * virtual time from now; after that the wait spins as a ready fiber. */
+void sched_spin_wait_for(sched *s, uint64_t ns);
 void sched_emit(sched *s, const port_event *e);
 __attribute__((noreturn)) void sched_fail(sched *s, sched_outcome o, const char *message);
 

@@ -115,10 +115,12 @@ uint64_t timing_wake_latency_ns(timing_state *t, uint32_t woken_to)
     return timing_wake_latency_idle_ns(t, woken_to, false);
 }
 
-bool timing_spin_descheduled(timing_state *t, bool one_state)
+uint64_t timing_spin_descheduled_ns(timing_state *t, bool one_state)
 {
-    if (!t->m.spin_by_wait) return true;
+    if (!t->m.spin_by_wait) return UINT64_MAX;
     uint32_t ppm = t->m.spin_descheduled_ppm[one_state];
     assert(ppm <= 1000000);
-    return splitmix64(&t->rng) % 1000000 < ppm;
+    if (splitmix64(&t->rng) % 1000000 >= ppm) return 0;
+    const timing_dist *d = &t->m.spin_descheduled_wait;
+    return d->count > 0 ? timing_dist_sample(d, &t->rng) : UINT64_MAX;
 }
