@@ -211,9 +211,11 @@ check "calibrate: a hand-written real trace: 1 of 4 first waits and 1 of 2 membe
     '$wtlab' calibrate '$cal/spin-hand.jsonl' --cores 0 -o '$tmp/spin-hand.json' > '$tmp/spin-hand.out' &&
     grep -q '^spun descheduled: over 2 x the median spin phase (6.0 us): first waits 25.0 % .* (1 of 4); members. waits for COMPLETED 50.0 % .* (1 of 2)' '$tmp/spin-hand.out' &&
     grep -q '\"spin_descheduled_ppm\": {\"first_wait\": 250000, \"member_wait\": 500000}' '$tmp/spin-hand.json'"
-check "calibrate: ... of those two, one parked after 10 us, one was released at 23 us: Kaplan-Meier, half park at 10 us, the rest never (INT64_MAX)" sh -c "
-    grep -q '^  those waits: 2, 1 parked, 1 released first; spun before parking (Kaplan-Meier): p10 10.0 us, p50 never (released first), p90 never (released first); 50.0 % park at all' '$tmp/spin-hand.out' &&
-    grep -q '\"spin_descheduled_wait\": {\"quantiles\": \[10000, 9223372036854775807\]}' '$tmp/spin-hand.json'"
+check "calibrate: ... the first wait parked after 10 us, the member's was released at 23 us: Kaplan-Meier per kind, [10000] and never (INT64_MAX)" sh -c "
+    grep -q '^  first waits: 1, 1 parked, 0 released first; spun before parking (Kaplan-Meier): p10 10.0 us, p50 10.0 us, p90 10.0 us; 100.0 % park at all' '$tmp/spin-hand.out' &&
+    grep -q '^  members. waits for COMPLETED: 1, 0 parked, 1 released first; .*p50 never (released first).*; 0.0 % park at all' '$tmp/spin-hand.out' &&
+    grep -q '\"spin_descheduled_wait\": {\"first_wait\": {\"quantiles\": \[10000\]},' '$tmp/spin-hand.json' &&
+    grep -q '\"member_wait\": {\"quantiles\": \[9223372036854775807\]}}' '$tmp/spin-hand.json'"
 cat > "$tmp/bw4.json" <<'JSON'
 {"name": "by-wait-4", "device": {"profile": "spin-hand.json", "cpu": {"cores": 2, "spin_preempt": "by_wait"}},
  "writers": [{"name": "a", "repeat": 8, "batches": [{"puts": 1, "sync": true}]},
@@ -244,7 +246,7 @@ check "profile: a share over 1000000 per million (exit 2)" expect_status 2 \
     "big.json:5:54: /schedule/spin_descheduled_ppm/first_wait: must be between 0 and 1000000, got 1000001" \
     sh -c "sed 's/\"first_wait\": 1000000/\"first_wait\": 1000001/' '$cpu/spin-prof-all.json' > '$tmp/big.json' && sed 's/spin-prof-all.json/big.json/' '$cpu/spin-by-wait.json' > '$tmp/use-big.json' && '$wtlab' run '$tmp/use-big.json' -q -o '$tmp/x.jsonl'"
 check "profile: decreasing spin_descheduled_wait quantiles (exit 2)" expect_status 2 \
-    "dec.json:6:58: /schedule/spin_descheduled_wait/quantiles/1: quantiles must not decrease" \
+    "dec.json:6:73: /schedule/spin_descheduled_wait/first_wait/quantiles/1: quantiles must not decrease" \
     sh -c "sed 's/\"quantiles\": \[1\]/\"quantiles\": [5, 4]/' '$cpu/spin-prof-brief.json' > '$tmp/dec.json' && sed 's/spin-prof-brief.json/dec.json/' '$cpu/spin-by-wait-brief.json' > '$tmp/use-dec.json' && '$wtlab' run '$tmp/use-dec.json' -q -o '$tmp/x.jsonl'"
 check "profile: spin_descheduled_ppm without member_wait (exit 2)" expect_status 2 \
     "miss.json:5:39: /schedule/spin_descheduled_ppm/member_wait: required key is missing" \

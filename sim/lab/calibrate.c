@@ -219,19 +219,20 @@ void calibrate_fit(const trace_stats *st, const trace_stats *sim, calibration *c
         for (size_t i = 0; i < st->wait_spin_ns[k].n; i++)
             c->wait_descheduled[k] += st->wait_spin_ns[k].v[i] > c->spin_threshold_ns;
     }
-    size_t cap = st->wait_spin_ns[0].n + st->wait_spin_ns[1].n, n = 0;
-    timed_end *ends = malloc((cap ? cap : 1) * sizeof *ends);
-    if (ends == NULL) abort();
-    c->long_wait_parked = 0;
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < 2; k++) {
+        size_t n = 0, cap = st->wait_spin_ns[k].n;
+        timed_end *ends = malloc((cap ? cap : 1) * sizeof *ends);
+        if (ends == NULL) abort();
+        c->long_wait_parked[k] = 0;
         for (size_t i = 0; i < st->wait_spin_ns[k].n; i++)
             if (st->wait_spin_ns[k].v[i] > c->spin_threshold_ns) {
                 ends[n] = (timed_end){st->wait_spin_ns[k].v[i], st->wait_parked[k].v[i] != 0};
-                c->long_wait_parked += ends[n++].parked;
+                c->long_wait_parked[k] += ends[n++].parked;
             }
-    c->long_wait_n = n;
-    km_dist(ends, n, &p->spin_descheduled_wait, &c->long_wait_parked_share);
-    free(ends);
+        c->long_wait_n[k] = n;
+        km_dist(ends, n, &p->spin_descheduled_wait[k], &c->long_wait_parked_share[k]);
+        free(ends);
+    }
     p->has_spin_descheduled = st->spin_ns.n > 0 && c->wait_n[0] > 0 && c->wait_n[1] > 0;
     for (int k = 0; k < 2 && p->has_spin_descheduled; k++)
         p->spin_descheduled_ppm[k] =
@@ -340,11 +341,13 @@ void calibrate_print(FILE *out, const trace_stats *st, const calibration *c)
                     c->wait_n[k]);
         }
         fputs(" -> schedule.spin_descheduled_ppm (\"spin_preempt\": \"by_wait\")\n", out);
-        const timing_dist *d = &c->profile.spin_descheduled_wait;
-        if (c->long_wait_n > 0) {
-            fprintf(out, "  those waits: %zu, %zu parked, %zu released first; spun before parking "
+        for (int k = 0; k < 2; k++) {
+            const timing_dist *d = &c->profile.spin_descheduled_wait[k];
+            if (c->long_wait_n[k] == 0) continue;
+            fprintf(out, "  %s: %zu, %zu parked, %zu released first; spun before parking "
                          "(Kaplan-Meier): ",
-                    c->long_wait_n, c->long_wait_parked, c->long_wait_n - c->long_wait_parked);
+                    kinds[k], c->long_wait_n[k], c->long_wait_parked[k],
+                    c->long_wait_n[k] - c->long_wait_parked[k]);
             static const double ps[] = {0.1, 0.5, 0.9};
             for (int i = 0; i < 3; i++) {
                 uint64_t q = d->q[(size_t)llround(ps[i] * (double)(d->count - 1))];
@@ -354,7 +357,7 @@ void calibrate_print(FILE *out, const trace_stats *st, const calibration *c)
                     fprintf(out, "%sp%.0f %.1f us", i ? ", " : "", 100 * ps[i], us((double)q));
             }
             fprintf(out, "; %.1f %% park at all -> schedule.spin_descheduled_wait\n",
-                    100 * c->long_wait_parked_share);
+                    100 * c->long_wait_parked_share[k]);
         }
     } else {
         fputs("spun descheduled: no waits of both kinds in the trace\n", out);

@@ -38,8 +38,8 @@
  *     spun twice as long lost the core for at least as long as it ran.
  *     The count is binomial: the standard error of a share s over n waits
  *     is sqrt(s(1-s)/n).  Given only when both kinds have waits.  How
- *     long those waits spin before they park (both kinds together), as
- *     quantiles (schedule.spin_descheduled_wait), by the Kaplan-Meier
+ *     long those waits spin before they park (per kind), as quantiles
+ *     (schedule.spin_descheduled_wait), by the Kaplan-Meier
  *     estimator: a wait released before it parked was cut short (a
  *     censored sample), so it counts as at risk up to its release only;
  *     quantiles beyond the share that ever parked are INT64_MAX (without
@@ -72,10 +72,10 @@ typedef struct calibration {
      * median spin phase), of wait_n[k] waits of kind k (trace_stats.h) */
     uint64_t spin_threshold_ns;
     size_t wait_n[2], wait_descheduled[2];
-    /* those waits (both kinds), and how many of them parked (the others
+    /* those waits of each kind, and how many of them parked (the others
      * were released first): schedule.spin_descheduled_wait */
-    size_t long_wait_n, long_wait_parked;
-    double long_wait_parked_share; /* Kaplan-Meier: the share that parks at all */
+    size_t long_wait_n[2], long_wait_parked[2];
+    double long_wait_parked_share[2]; /* Kaplan-Meier: the share that parks at all */
 } calibration;
 
 /* The fits.  REQUIRES: st from real traces (not checked here).  sim (may

@@ -122,6 +122,18 @@ static bool parse_spin_descheduled(json_check *c, const json_doc_node *v, void *
     return true;
 }
 
+/* schedule.spin_descheduled_wait: {"first_wait": dist, "member_wait": dist}
+ * (each optional; member: timing_dist[2]). */
+static bool parse_wait_kinds(json_check *c, const json_doc_node *v, void *member)
+{
+    static const json_check_field fields[] = {
+        {.key = "first_wait", .kind = JSON_CHECK_CUSTOM, .offset = 0, .fn = parse_dist},
+        {.key = "member_wait", .kind = JSON_CHECK_CUSTOM, .offset = sizeof(timing_dist),
+         .fn = parse_dist},
+    };
+    return json_check_fields(c, v, fields, 2, member);
+}
+
 static const json_check_field schedule_fields[] = {
     U64("wake_ns", wake_ns),
     {.key = "wake_latency", .kind = JSON_CHECK_CUSTOM,
@@ -143,7 +155,7 @@ static const json_check_field schedule_fields[] = {
     {.key = "spin_descheduled_ppm", .kind = JSON_CHECK_CUSTOM, .offset = 0,
      .fn = parse_spin_descheduled},
     {.key = "spin_descheduled_wait", .kind = JSON_CHECK_CUSTOM,
-     .offset = offsetof(device_profile, spin_descheduled_wait), .fn = parse_dist},
+     .offset = offsetof(device_profile, spin_descheduled_wait), .fn = parse_wait_kinds},
     {.key = "tick_ns", .kind = JSON_CHECK_U64, .offset = offsetof(device_profile, tick_ns),
      .min = 1, .max = INT64_MAX},
 };
@@ -376,10 +388,18 @@ void profile_write(FILE *out, const device_profile *p, const char *measured)
         fprintf(out, ",\n               \"spin_descheduled_ppm\": {\"first_wait\": %" PRIu32
                      ", \"member_wait\": %" PRIu32 "}",
                 p->spin_descheduled_ppm[0], p->spin_descheduled_ppm[1]);
-    if (p->spin_descheduled_wait.count > 0) {
-        fputs(",\n               \"spin_descheduled_wait\": ", out);
-        profile_write_dist(out, &p->spin_descheduled_wait);
+    static const char *const wait_kinds[2] = {"first_wait", "member_wait"};
+    bool any_wait = false;
+    for (int k = 0; k < 2; k++) {
+        if (p->spin_descheduled_wait[k].count == 0) continue;
+        fprintf(out, "%s\"%s\": ",
+                any_wait ? ",\n                                         "
+                         : ",\n               \"spin_descheduled_wait\": {",
+                wait_kinds[k]);
+        profile_write_dist(out, &p->spin_descheduled_wait[k]);
+        any_wait = true;
     }
+    if (any_wait) fputs("}", out);
     if (p->tick_ns > 0) fprintf(out, ",\n               \"tick_ns\": %" PRIu64, p->tick_ns);
     fprintf(out, "},\n  \"writers\": {\"think_ns\": %" PRIu64 "}", p->think_ns);
     if (p->cpu.cores > 0)

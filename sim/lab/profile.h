@@ -17,7 +17,8 @@
  *                 "wake_latency_by_state_busy": {...}, "wake_latency_by_state_idle": {...},
  *                 "wake_cost_by_state_busy": {...}, "wake_cost_by_state_idle": {...},
  *                 "spin_descheduled_ppm": {"first_wait": N, "member_wait": N},
- *                 "spin_descheduled_wait": {"quantiles": [N, ...]},
+ *                 "spin_descheduled_wait": {"first_wait": {"quantiles": [N, ...]},
+ *                                           "member_wait": {...}},
  *                 "tick_ns": N},      (the last ten optional)
  *    "writers": {"think_ns": N},
  *    "cpu": {"cores": N, "switch_ns": N, "slice_ns": N,     (optional;
@@ -73,8 +74,9 @@ typedef struct device_profile {
     uint32_t spin_descheduled_ppm[2];
     bool has_spin_descheduled;
     /* optional: schedule.spin_descheduled_wait, how long those waits spun
-     * (count 0: not given) */
-    timing_dist spin_descheduled_wait;
+     * before they parked, [0] first waits, [1] members' (count 0: not
+     * given) */
+    timing_dist spin_descheduled_wait[2];
     uint64_t think_ns;
     sched_cpu cpu;           /* optional (cores 0: not given): the CPU model */
 } device_profile;

@@ -326,7 +326,8 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
             m->spin_by_wait = true;
             memcpy(m->spin_descheduled_ppm, prof->spin_descheduled_ppm,
                    sizeof m->spin_descheduled_ppm);
-            m->spin_descheduled_wait = prof->spin_descheduled_wait;
+            memcpy(m->spin_descheduled_wait, prof->spin_descheduled_wait,
+                   sizeof m->spin_descheduled_wait);
         }
         if (d->think_from_profile) apply_think(s, prof->think_ns);
         if (get(get(l->root, "schedule"), "wake_ns") == NULL) {

@@ -121,6 +121,6 @@ uint64_t timing_spin_descheduled_ns(timing_state *t, bool one_state)
     uint32_t ppm = t->m.spin_descheduled_ppm[one_state];
     assert(ppm <= 1000000);
     if (splitmix64(&t->rng) % 1000000 >= ppm) return 0;
-    const timing_dist *d = &t->m.spin_descheduled_wait;
+    const timing_dist *d = &t->m.spin_descheduled_wait[one_state];
     return d->count > 0 ? timing_dist_sample(d, &t->rng) : UINT64_MAX;
 }

@@ -86,9 +86,9 @@ typedef struct timing_model {
      * its core while it spins.  Off: no draw. */
     bool spin_by_wait;
     uint32_t spin_descheduled_ppm[2];
-    /* How long such a wait may spin with its core given away: a sample
-     * (count 0: without end) */
-    timing_dist spin_descheduled_wait;
+    /* How long such a wait may spin with its core given away, by kind as
+     * above: a sample (count 0: without end) */
+    timing_dist spin_descheduled_wait[2];
     uint64_t seed;
 } timing_model;
 
@@ -125,7 +125,7 @@ uint64_t timing_wake_cost_idle_ns(timing_state *t, uint64_t fixed_ns, uint32_t w
 /* With m.spin_by_wait: whether a wait for one state (one_state) or
  * several spins descheduled (gives its core up to ready fibers), a draw
  * with probability m.spin_descheduled_ppm[one_state] / 1e6: 0 if not,
- * else for how long (a sample of m.spin_descheduled_wait; UINT64_MAX
+ * else for how long (a sample of m.spin_descheduled_wait[one_state]; UINT64_MAX
  * without it).  Without spin_by_wait: UINT64_MAX, no draw. */
 uint64_t timing_spin_descheduled_ns(timing_state *t, bool one_state);
 /* Virtual ns waking a parked writer costs the waker, given the value
