@@ -143,11 +143,14 @@ static uint32_t await_phases(write_thread *wt, wt_writer *w, uint32_t goal_mask,
     }
     uint64_t t2 = stats_clock(w);
     if ((state & goal_mask) == 0) {
-        state = blocking_await_state(w, goal_mask);
-        if (w->stats != NULL) {
-            w->stats->block_ns += stats_clock(w) - t2;
-            w->stats->blocks++;
+        /* Sync pre-wake (write_thread_prewake.c): timed parks, then park
+         * until woken only if that did not end the wait. */
+        if (wtq_prewake_applies(wt, w, ctx)) state = wtq_prewake_await(wt, w, goal_mask);
+        if ((state & goal_mask) == 0) {
+            state = blocking_await_state(w, goal_mask);
+            if (w->stats != NULL) w->stats->blocks++;
         }
+        if (w->stats != NULL) w->stats->block_ns += stats_clock(w) - t2;
     }
     if (w->stats != NULL) w->stats->yield_ns += t2 - t1;
     if (sample) {
