@@ -24,6 +24,9 @@ uint32_t wtq_await_state(write_thread *wt, wt_writer *w, uint32_t goal_mask,
 void wtq_prewake_enter(write_thread *wt, const wt_writer *leader);
 /* True when w's wait in ctx should use the pre-wake (sync writer joining). */
 bool wtq_prewake_applies(const write_thread *wt, const wt_writer *w, const wt_await_context *ctx);
+/* True when w (a sync writer joining) may skip spinning and yielding:
+ * a sync group is forming or syncing, so its wait lasts a whole fsync. */
+bool wtq_prewake_skip_spin(const write_thread *wt, const wt_writer *w, const wt_await_context *ctx);
 /* Waits with timed parks and a bounded yield; returns w's state: in
  * goal_mask, or not (then the caller parks until woken). */
 uint32_t wtq_prewake_await(write_thread *wt, wt_writer *w, uint32_t goal_mask);

@@ -17,7 +17,8 @@
  *    publishes 0), and just before its fdatasync when the members should
  *    be running again: fsync begin + the fsync estimate - the lead
  *    (sync_prewake_usec);
- *  - a sync writer waiting to join, instead of parking until woken, parks
+ *  - a sync writer waiting to join skips the spin and yield phases while
+ *    a sync group forms or syncs, and instead of parking until woken parks
  *    with a deadline (port_park_until) without announcing it
  *    (its state stays INIT, not LOCKED_WAITING): until that time while a
  *    fsync runs, or for estimate - lead while the group forms (its fsync
@@ -72,6 +73,19 @@ void wtq_prewake_enter(write_thread *wt, const wt_writer *leader)
 bool wtq_prewake_applies(const write_thread *wt, const wt_writer *w, const wt_await_context *ctx)
 {
     return wt->opts.sync_prewake_usec > 0 && w->sync && ctx == &wt->ctx_join;
+}
+
+/* A sync writer that joins while a sync group forms or syncs: it joins
+ * that group (or the next), so its wait lasts at least until an fsync
+ * ends, and spinning and yielding first (AwaitState's first two phases)
+ * only take the CPU from the writers still returning to fill the group
+ * (measured at 16 threads: fill wait 65-110 us per group instead of
+ * 110-160, cycle - fsync 139-158 us instead of 219). */
+bool wtq_prewake_skip_spin(const write_thread *wt, const wt_writer *w, const wt_await_context *ctx)
+{
+    if (!wtq_prewake_applies(wt, w, ctx)) return false;
+    uint64_t at = port_atomic_load_u64(&wt->prewake_at, PORT_ACQUIRE);
+    return at != 0; /* stale (a group just ended): it yields in wtq_prewake_await */
 }
 
 uint64_t wt_sync_prewake_begin(write_thread *wt)
