@@ -21,7 +21,8 @@
 # wtbench command with --sync-prewake USEC (the wtlab option
 # sync_prewake_usec: members sleep with a deadline during the fsync and are
 # running when it ends, write_thread_prewake.c), whose cycle is not bound
-# by that floor; the row then shows both runs (P: columns).  share = the
+# by that floor; the row then shows both runs (P: columns; the two run in
+# alternating order: without the option first in odd repeats).  share = the
 # share of the fsync bound reached = (group / T) / (cycle / fsync);
 # cpu = CPU microseconds per write (getrusage); ops = writes/s.
 #
@@ -85,8 +86,15 @@ cols() {
 : >"$WORK/rows"
 i=1
 while [ "$i" -le "$REPEAT" ]; do
-    bench "$WORK/wt"
-    [ "$PREWAKE" -gt 0 ] && bench "$WORK/pw" --sync-prewake "$PREWAKE"
+    # With --prewake the order alternates (odd repeats: without it first),
+    # so that drift of the device within a pair does not favour one side.
+    if [ "$PREWAKE" -gt 0 ] && [ $((i % 2)) -eq 0 ]; then
+        bench "$WORK/pw" --sync-prewake "$PREWAKE"
+        bench "$WORK/wt"
+    else
+        bench "$WORK/wt"
+        [ "$PREWAKE" -gt 0 ] && bench "$WORK/pw" --sync-prewake "$PREWAKE"
+    fi
     f=$(field in_run_fsync_us "$WORK/wt")
     fi=$(printf '%.0f' "$f")
     [ "$fi" -gt 0 ] || fi=1
@@ -113,7 +121,7 @@ awk '{ for (k = 2; k <= NF; k++) if ($k != "|") v[k] = v[k] " " $k } END {
     }
     printf "\n" }' "$WORK/rows"
 echo "# fsync = the run's own mean fsync (us); cycle = wall time / WAL records (us); share = (grp / $T) / (c/f); cpu = CPU us per write; ops = writes/s"
-[ "$PREWAKE" -gt 0 ] && echo "# P: = the same run with --sync-prewake $PREWAKE (run right after the first)"
+[ "$PREWAKE" -gt 0 ] && echo "# P: = the same run with --sync-prewake $PREWAKE (the two alternate: odd rows ran without it first)"
 echo "# c/f = wtlab's cycle / fsync; floor = fsync + the faster of back_ser/back_tree ($((T - 1)) parked threads woken and run again);"
 echo "# f/fsync = the floor / fsync (<= 1.1 needed for 90 % of the bound); max_share = fsync / floor, the best share of the bound a full group can reach"
 echo "# end: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg)"
