@@ -64,7 +64,7 @@ trap 'rm -rf "$WORK"' EXIT INT TERM
 field() { sed -n "s/.*[ :]$1=\([0-9.]*\).*/\1/p" "$2" | head -1; }
 
 echo "# sync_floor: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg); threads=$T num=$NUM prewake=$PREWAKE"
-hdr() { printf '%8s %8s %6s %6s %6s %6s %7s' "$1fsync" "$1cycle" "$1c/f" "$1grp" "$1share" "$1cpu" "$1ops"; }
+hdr() { printf '%8s %8s %6s %6s %6s %6s %7s %7s %5s' "$1fsync" "$1cycle" "$1c/f" "$1grp" "$1share" "$1cpu" "$1ops" "$1devf" "$1ach"; }
 { printf '%-3s ' rep; hdr ""; [ "$PREWAKE" -gt 0 ] && { printf ' | '; hdr P:; }
   printf ' | %8s %8s %8s %8s %10s\n' back_ser back_tree floor_us f/fsync max_share; }
 # bench OUT [EXTRA ARGS]: one wtbench run with the options of the floor.
@@ -76,12 +76,14 @@ bench() {
         echo "sync_floor: wtbench failed:" >&2; cat "$out" >&2; exit 1
     fi
 }
-# cols FILE: fsync cycle c/f grp share cpu ops of one run.
+# cols FILE: fsync cycle c/f grp share cpu ops devf ach of one run.
 cols() {
     awk -v T="$T" -v f="$(field in_run_fsync_us "$1")" -v c="$(field group_cycle_us "$1")" \
         -v g="$(field mean_group "$1")" -v cpu="$(field cpu_secs_per_mwrite "$1")" \
-        -v ops="$(field ops_per_sec "$1")" 'BEGIN {
-        printf "%8.1f %8.1f %6.2f %6.2f %5.0f%% %6.1f %7.0f", f, c, c / f, g, 100 * g / T / (c / f), cpu, ops }'
+        -v ops="$(field ops_per_sec "$1")" -v df="$(field fsync_us "$1")" \
+        -v ach="$(field achieved "$1")" 'BEGIN {
+        printf "%8.1f %8.1f %6.2f %6.2f %5.0f%% %6.1f %7.0f %7.1f %4.0f%%", f, c, c / f, g,
+            100 * g / T / (c / f), cpu, ops, df, 100 * ach }'
 }
 : >"$WORK/rows"
 i=1
@@ -121,6 +123,7 @@ awk '{ for (k = 2; k <= NF; k++) if ($k != "|") v[k] = v[k] " " $k } END {
     }
     printf "\n" }' "$WORK/rows"
 echo "# fsync = the run's own mean fsync (us); cycle = wall time / WAL records (us); share = (grp / $T) / (c/f); cpu = CPU us per write; ops = writes/s"
+echo "# devf = wtbench --fsync-bound's group-sized append+fdatasync alone, before and after the run (us); ach = ops / ($T / devf), the share of that bound"
 [ "$PREWAKE" -gt 0 ] && echo "# P: = the same run with --sync-prewake $PREWAKE (the two alternate: odd rows ran without it first)"
 echo "# c/f = wtlab's cycle / fsync; floor = fsync + the faster of back_ser/back_tree ($((T - 1)) parked threads woken and run again);"
 echo "# f/fsync = the floor / fsync (<= 1.1 needed for 90 % of the bound); max_share = fsync / floor, the best share of the bound a full group can reach"
