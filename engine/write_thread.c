@@ -374,6 +374,8 @@ size_t wtq_group_size_limit(const write_thread *wt, size_t leader_size)
  * out; a wait that fills resets it), so a workload whose writers do not
  * come back pays for one timed-out wait in 64 groups.  Nothing changes for non-sync
  * leaders, and the group rules (size limit, compatibility) are the same.
+ * The members' wake-ups after the fsync are the next cost; the option
+ * sync_prewake_usec moves them into the fsync (write_thread_prewake.c).
  */
 enum {
     FILL_BUDGET_DIV = 2,
