@@ -415,6 +415,7 @@ static void add_stats(wt_write_stats *into, const wt_write_stats *s)
     into->exits += s->exits;
     into->prewake_parks += s->prewake_parks;
     into->prewake_fallbacks += s->prewake_fallbacks;
+    into->prewake_overslept += s->prewake_overslept;
 }
 
 /* The timed part: every thread writes its share.  0, or 1 when a write
@@ -536,8 +537,9 @@ static void print_breakdown(const bench_config *cfg, const bench_result *res)
            100.0 * (double)pk->count / n, (double)hist_quantile(pk, 0.50) / us,
            (double)hist_quantile(pk, 0.99) / us, share_above(pk, &res->hist, 0.99));
     if (cfg->prewake_usec > 0)
-        printf("breakdown: prewake: timed_parks_per_write=%.3f fallbacks_per_write=%.3f\n",
-               (double)s->prewake_parks / n, (double)s->prewake_fallbacks / n);
+        printf("breakdown: prewake: timed_parks_per_write=%.3f overslept_per_write=%.3f"
+               " fallbacks_per_write=%.3f\n", (double)s->prewake_parks / n,
+               (double)s->prewake_overslept / n, (double)s->prewake_fallbacks / n);
     if (strcmp(cfg->mode, "default") != 0 && strcmp(cfg->mode, "serial") != 0)
         printf("breakdown: note: mode %s times only the waits, the group count, fill wait,"
                " merge/append/fsync where its path shares them (not memtable/publish/exit)\n",

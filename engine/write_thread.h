@@ -76,9 +76,10 @@ typedef struct wt_write_stats {
     uint64_t exit_ns;         /* ExitAsBatchGroupLeader: hand-off, waking members
                                  (counted by whoever ran it: leader or last member) */
     uint64_t exits;
-    /* sync_prewake_usec: timed parks of this caller's sync writes, and
-     * waits that yielded past the expected end and parked until woken. */
-    uint64_t prewake_parks, prewake_fallbacks;
+    /* sync_prewake_usec: timed parks of this caller's sync writes, those
+     * that slept past the state change that ended the wait, and waits
+     * that yielded past the expected end and parked until woken. */
+    uint64_t prewake_parks, prewake_overslept, prewake_fallbacks;
 } wt_write_stats;
 
 typedef struct wt_write_group {
