@@ -5,7 +5,7 @@
 # For each of db_bench's four write modes, each sync setting and each
 # thread count (a "cell"), the two engines run alternately --repeat times
 # (db_bench, wtbench, and for sync writes wtbench with the wtlab options
-# --sync-group-fill --leader-inserts-parked, column "opt"), with
+# --sync-group-fill --leader-inserts-parked --sync-prewake 50, column "opt"), with
 # the same keys (16 bytes), values (100 bytes), writes and file system.  The mode is set explicitly on BOTH sides (db_bench 7.8.3 defaults
 # --enable_pipelined_write=true, so leaving it unset compares against
 # RocksDB's pipelined path):
@@ -38,7 +38,9 @@
 #   p50 p99 p99.9 max    write latency in microseconds, RocksDB from
 #                        db_bench --histogram=1, wtlab from its histogram
 #   opt_*                wtbench --sync-group-fill --leader-inserts-parked
-#                        (wtlab extensions, off by default; sync rows only)
+#                        --sync-prewake USEC (wtlab extensions, off by
+#                        default; sync rows only; --opt-prewake USEC, default
+#                        50, 0 leaves --sync-prewake out)
 # Sizing (the same on both sides): without sync, --num is the writes of a
 # whole cell, split evenly over its threads (each engine gets --num N/t per
 # thread: db_bench's and wtbench's --num count per thread).  So 1, 4 and 16
@@ -60,7 +62,7 @@
 # usage: vs_db_bench.sh WTBENCH [--threads "1 4 16"] [--modes "default serial
 #            pipelined unordered"] [--sync "0 1"] [--num N] [--sync-num N]
 #            [--sizing total|per-thread] [--repeat N] [--adaptive-yield 0|1]
-#            [--dir DIR]
+#            [--opt-prewake USEC] [--dir DIR]
 # Needs db_bench (Debian: rocksdb-tools) and /usr/bin/time; without them it
 # says so and exits 0 (a benchmark, not a test).  Exit 2 on bad arguments,
 # 1 when a run fails.  The machine is shared and noisy: compare the ratios
@@ -69,7 +71,7 @@ set -eu
 usage() { # [exit status, default 2]; with 0 to stdout
     { echo "usage: vs_db_bench.sh WTBENCH [--threads LIST] [--modes LIST] [--sync LIST]"
       echo "                      [--num N] [--sync-num N] [--sizing total|per-thread]"
-      echo "                      [--repeat N] [--adaptive-yield 0|1] [--dir DIR]"
+      echo "                      [--repeat N] [--adaptive-yield 0|1] [--opt-prewake USEC] [--dir DIR]"
     } >&"$([ "${1:-2}" = 0 ] && echo 1 || echo 2)"
     exit "${1:-2}"
 }
@@ -85,6 +87,7 @@ SIZING=total
 SYNC_NUM=1000  # writes per thread, sync
 REPEAT=1
 YIELD=1
+PREWAKE=50     # opt columns: --sync-prewake USEC (0: without it)
 BASE=${TMPDIR:-/tmp}
 is_count() { case $1 in ''|*[!0-9]*) return 1 ;; *) [ "$1" -gt 0 ] ;; esac; }
 while [ $# -gt 0 ]; do
@@ -98,6 +101,7 @@ while [ $# -gt 0 ]; do
         --repeat) REPEAT=$2 ;;
         --sizing) SIZING=$2 ;;
         --adaptive-yield) YIELD=$2 ;;
+        --opt-prewake) PREWAKE=$2 ;;
         --dir) BASE=$2 ;;
         *) echo "vs_db_bench: unknown argument $1" >&2; usage ;;
     esac
@@ -106,6 +110,9 @@ done
 for n in $THREADS $NUM $SYNC_NUM $REPEAT; do
     is_count "$n" || { echo "vs_db_bench: '$n' is not a positive count" >&2; exit 2; }
 done
+case $PREWAKE in ''|*[!0-9]*) echo "vs_db_bench: --opt-prewake takes microseconds (0: off)" >&2; exit 2 ;; esac
+OPT_PREWAKE=
+[ "$PREWAKE" -gt 0 ] && OPT_PREWAKE="--sync-prewake $PREWAKE"
 case $YIELD in 0|1) ;;
     *) echo "vs_db_bench: --adaptive-yield takes 0 or 1" >&2; exit 2 ;;
 esac
@@ -198,6 +205,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.
 
 echo "# vs_db_bench: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# db_bench: $(db_bench --version 2>&1 | head -1); wtbench: $("$WTBENCH" --version | head -1)"
+echo "# opt columns: wtbench --sync-group-fill --leader-inserts-parked $OPT_PREWAKE"
 echo "# repeat=$REPEAT adaptive_yield=$YIELD num=$NUM sizing=$SIZING sync_num=$SYNC_NUM(per thread) threads=\"$THREADS\" modes=\"$MODES\"; medians, spread=(max-min)/median %; latency in us"
 printf '%-9s %-4s %-3s %9s %4s %9s %4s %5s | %6s %6s | %7s %7s %5s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s\n' \
     mode sync t rocks_ops spr wt_ops spr ratio rk_grp wt_grp rk_cpu wt_cpu cpu_x \
@@ -214,8 +222,9 @@ for mode in $MODES; do
             while [ "$i" -lt "$REPEAT" ]; do
                 run_rocks "$mode" "$sync" "$t" "$num" >>"$WORK/r.txt"
                 run_wt "$mode" "$sync" "$t" "$num" >>"$WORK/w.txt"
+                # shellcheck disable=SC2086 # OPT_PREWAKE: zero or two words
                 [ "$sync" = 1 ] && run_wt "$mode" "$sync" "$t" "$num" --sync-group-fill \
-                    --leader-inserts-parked >>"$WORK/f.txt"
+                    --leader-inserts-parked $OPT_PREWAKE >>"$WORK/f.txt"
                 i=$((i + 1))
             done
             rops=$(med 1 "$WORK/r.txt"); wops=$(med 1 "$WORK/w.txt")

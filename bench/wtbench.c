@@ -61,6 +61,8 @@
  *
  * --sync-group-fill turns on the wtlab extension of that name (db.h;
  * write_thread.c, "Sync group fill"), off by default as in RocksDB.
+ * --sync-prewake USEC sets the wtlab extension sync_prewake_usec (db.h;
+ * write_thread_prewake.c), 0 (off) by default.
  *
  * --trace FILE records every engine event as a real trace
  * (traces/README.md; the worker threads are w1..wN), from before the open
@@ -100,6 +102,7 @@ typedef struct bench_config {
     const char *mode;
     bool fill;
     bool leader_inserts;  /* --leader-inserts-parked */
+    uint64_t prewake_usec; /* --sync-prewake USEC (0: off) */
     bool breakdown;      /* --breakdown: per-phase and per-wait times */
     bool fsync_bound;    /* --fsync-bound: measure the device in the same run */
     int64_t max_yield_usec, slow_yield_usec; /* -1: the engine's default */
@@ -244,6 +247,7 @@ static int usage(FILE *out, int rc)
     fprintf(out,
             "usage: wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]\n"
             "               [--breakdown] [--fsync-bound] [--leader-inserts-parked]\n"
+            "               [--sync-prewake USEC]\n"
             "               [--mode default|serial|pipelined|unordered|two-queues]\n"
             "               [--key-size N] [--value-size N] [--seed N] [--db DIR]\n"
             "               [--max-yield-usec N] [--slow-yield-usec N]\n"
@@ -255,6 +259,8 @@ static int usage(FILE *out, int rc)
             "--breakdown: per-group phase times and per-write spin/yield/block/run.\n"
             "--fsync-bound: measure a group-sized append+fdatasync; print the bound.\n"
             "--leader-inserts-parked: wtlab option leader_inserts_parked_group (off in RocksDB).\n"
+            "--sync-prewake USEC: wtlab option sync_prewake_usec (0, off in RocksDB): sync\n"
+            "group members wake USEC us before the leader's fsync is expected to end.\n"
             "--max-yield-usec, --slow-yield-usec: write_thread_max_yield_usec (100) and\n"
             "write_thread_slow_yield_usec (3), as db_bench's flags of those names.\n"
             "--trace FILE: record every engine event as a real trace (threads w1..wN),\n"
@@ -316,7 +322,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg, const char **db_
                  (strcmp(a, "--threads") == 0 || strcmp(a, "--num") == 0 ||
                   strcmp(a, "--key-size") == 0 || strcmp(a, "--value-size") == 0 ||
                   strcmp(a, "--seed") == 0 || strcmp(a, "--max-yield-usec") == 0 ||
-                  strcmp(a, "--slow-yield-usec") == 0)) {
+                  strcmp(a, "--slow-yield-usec") == 0 || strcmp(a, "--sync-prewake") == 0)) {
             i++;
             if (strcmp(a, "--threads") == 0) cfg->threads = (unsigned)v;
             if (strcmp(a, "--num") == 0) cfg->num = v;
@@ -325,15 +331,16 @@ static int parse_args(int argc, char **argv, bench_config *cfg, const char **db_
             if (strcmp(a, "--seed") == 0) cfg->seed = v;
             if (strcmp(a, "--max-yield-usec") == 0) cfg->max_yield_usec = (int64_t)(v & INT64_MAX);
             if (strcmp(a, "--slow-yield-usec") == 0) cfg->slow_yield_usec = (int64_t)(v & INT64_MAX);
+            if (strcmp(a, "--sync-prewake") == 0) cfg->prewake_usec = v;
         } else {
             fprintf(stderr, "wtbench: bad argument '%s'\n", a);
             return usage(stderr, 2);
         }
     }
     if (cfg->threads == 0 || cfg->threads > MAX_THREADS || cfg->num == 0 || cfg->key_size < 8 ||
-        cfg->key_size > 32 || cfg->value_size > (1u << 20)) {
-        fprintf(stderr, "wtbench: threads 1..%d, num > 0, key size 8..32, value size <= 1 MiB\n",
-                MAX_THREADS);
+        cfg->key_size > 32 || cfg->value_size > (1u << 20) || cfg->prewake_usec > 1000000) {
+        fprintf(stderr, "wtbench: threads 1..%d, num > 0, key size 8..32, value size <= 1 MiB,\n"
+                "sync prewake <= 1000000 us\n", MAX_THREADS);
         return 2;
     }
     return 0;
@@ -346,6 +353,7 @@ static bool mode_options(const bench_config *cfg, wt_options *o)
     o->create_if_missing = true;
     o->sync_group_fill = cfg->fill;
     o->leader_inserts_parked_group = cfg->leader_inserts;
+    o->sync_prewake_usec = cfg->prewake_usec;
     if (cfg->max_yield_usec >= 0) o->write_thread_max_yield_usec = (uint64_t)cfg->max_yield_usec;
     if (cfg->slow_yield_usec >= 0) o->write_thread_slow_yield_usec = (uint64_t)cfg->slow_yield_usec;
     if (strcmp(cfg->mode, "default") == 0) return true;
@@ -405,6 +413,9 @@ static void add_stats(wt_write_stats *into, const wt_write_stats *s)
     into->publish_ns += s->publish_ns;
     into->exit_ns += s->exit_ns;
     into->exits += s->exits;
+    into->prewake_parks += s->prewake_parks;
+    into->prewake_fallbacks += s->prewake_fallbacks;
+    into->prewake_overslept += s->prewake_overslept;
 }
 
 /* The timed part: every thread writes its share.  0, or 1 when a write
@@ -525,6 +536,10 @@ static void print_breakdown(const bench_config *cfg, const bench_result *res)
            " share_of_slowest_1%%_parked=%.0f%%\n",
            100.0 * (double)pk->count / n, (double)hist_quantile(pk, 0.50) / us,
            (double)hist_quantile(pk, 0.99) / us, share_above(pk, &res->hist, 0.99));
+    if (cfg->prewake_usec > 0)
+        printf("breakdown: prewake: timed_parks_per_write=%.3f overslept_per_write=%.3f"
+               " fallbacks_per_write=%.3f\n", (double)s->prewake_parks / n,
+               (double)s->prewake_overslept / n, (double)s->prewake_fallbacks / n);
     if (strcmp(cfg->mode, "default") != 0 && strcmp(cfg->mode, "serial") != 0)
         printf("breakdown: note: mode %s times only the waits, the group count, fill wait,"
                " merge/append/fsync where its path shares them (not memtable/publish/exit)\n",

@@ -216,7 +216,9 @@ static wt_status log_batch(wt_db *db, wt_write_group *g, wt_write_batch *merged,
             wt_batch_sequence(merged), wt_batch_count(merged));
     if (s == WT_OK && need_sync) {
         db_emit(PORT_EV_WAL_SYNC_BEGIN, g->leader->owner, WT_OK, number, 0, 0, 0);
+        uint64_t prewake = wt_sync_prewake_begin(&db->write_thread); /* the only WAL leader */
         s = wal_sync(db->log);
+        wt_sync_prewake_end(&db->write_thread, prewake, s);
         if (st != NULL) stats_lap(g->leader, &t, &st->sync_ns);
         db_emit(PORT_EV_WAL_SYNC_END, g->leader->owner, s, number, 0, 0, 0);
     }
@@ -243,7 +245,7 @@ static wt_status write_group_to_wal(wt_db *db, wt_write_group *g, uint64_t first
  * so WAL order equals sequence order; sync outside it (as RocksDB's
  * SyncWAL does), so the other queue's appends do not wait for this fsync.
  * *last_seq gets the sequence before this group's first. */
-static wt_status concurrent_write_group_to_wal(wt_db *db, wt_write_group *g,
+static wt_status concurrent_write_group_to_wal(wt_db *db, write_thread *wt, wt_write_group *g,
                                                wt_write_batch *scratch, size_t group_bytes,
                                                uint64_t seq_inc, bool need_sync,
                                                uint64_t *last_seq)
@@ -268,7 +270,9 @@ static wt_status concurrent_write_group_to_wal(wt_db *db, wt_write_group *g,
     if (!sync) return s;
     uint64_t number = wal_log_number(log);
     db_emit(PORT_EV_WAL_SYNC_BEGIN, g->leader->owner, WT_OK, number, 0, 0, 0);
+    uint64_t prewake = wt_sync_prewake_begin(wt);
     s = port_file_sync(wal_writer_file(log));
+    wt_sync_prewake_end(wt, prewake, s);
     db_emit(PORT_EV_WAL_SYNC_END, g->leader->owner, s, number, 0, 0, 0);
     port_mutex_lock(&db->log_write_mutex);
     if (s != WT_OK) {
@@ -326,8 +330,12 @@ static group_totals collect_group(const wt_db *db, wt_write_group *g)
         if (!wt_writer_check_callback(w)) continue;
         if (wt_writer_should_write_memtable(w)) t.count += wt_batch_count(w->batch);
     }
+    /* With sync_prewake_usec the members of a sync group sleep through
+     * the fsync without announcing it (write_thread_prewake.c): they
+     * count as parked here. */
     if (t.parallel && db->opts.leader_inserts_parked_group &&
-        2 * wt_group_parked_members(g) > g->size - 1)
+        ((db->opts.sync_prewake_usec > 0 && g->leader->sync) ||
+         2 * wt_group_parked_members(g) > g->size - 1))
         t.parallel = false;
     return t;
 }
@@ -369,7 +377,8 @@ static wt_status leader_log_group(wt_db *db, wt_write_group *g, const wt_write_o
     uint64_t seq;
     wt_status s = WT_OK;
     if (!wo->disable_wal) {
-        s = concurrent_write_group_to_wal(db, g, &db->merge_main, bytes, t.count, wo->sync, &seq);
+        s = concurrent_write_group_to_wal(db, &db->write_thread, g, &db->merge_main, bytes, t.count,
+                                          wo->sync, &seq);
     } else {
         seq = port_atomic_fetch_add_u64(&db->last_allocated_sequence, t.count, PORT_SEQ_CST);
         db_emit(PORT_EV_ALLOCATE, g->leader->owner, WT_OK, seq + 1, t.count, 0, 0);
@@ -560,7 +569,7 @@ static wt_status write_impl_wal_only(wt_db *db, write_thread *wt, const wt_write
             if (wt_writer_check_callback(m) && unordered) seq_inc += wt_batch_count(m->batch);
         }
         if (!wo->disable_wal) {
-            s = concurrent_write_group_to_wal(db, &g, scratch, group_bytes, seq_inc, wo->sync,
+            s = concurrent_write_group_to_wal(db, wt, &g, scratch, group_bytes, seq_inc, wo->sync,
                                               &last);
             if (s != WT_OK) db_set_background_error(db, s);
         } else {

@@ -77,6 +77,12 @@ typedef struct wt_options {
                                                  the group itself instead of waking each
                                                  member to insert its own batch
                                                  (db.c, collect_group) */
+    uint64_t sync_prewake_usec;               /* 0 (off): wtlab extension, not in RocksDB:
+                                                 the members of a sync group sleep with a
+                                                 deadline this many us before the leader's
+                                                 fsync is expected to end, then yield, so
+                                                 that they are running when completed
+                                                 (write_thread_prewake.c) */
 } wt_options;
 
 void wt_options_default(wt_options *o);

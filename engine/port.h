@@ -118,6 +118,15 @@ PORT_FAST void port_await_end(const port_atomic_u32 *word);
  * (a wake of a stale address is harmless). */
 void port_park(port_atomic_u32 *word, uint32_t expected, const char *what);
 void port_unpark(port_atomic_u32 *word);
+/* port_park with a deadline: blocks while *word == expected until
+ * port_now_ns() >= deadline_ns at the latest (a deadline already past
+ * returns at once).  May return early or spuriously; callers re-check the
+ * word and the clock.  pthreads: FUTEX_WAIT_BITSET on CLOCK_MONOTONIC, and
+ * the first call on a thread sets that thread's timer slack to 1 us
+ * (Linux's default 50 us would make the deadline that much later); sim:
+ * the fiber blocks until it is woken or virtual time reaches the deadline. */
+void port_park_until(port_atomic_u32 *word, uint32_t expected, uint64_t deadline_ns,
+                     const char *what);
 
 /* -------------------------------------------------------- mutex, condvar
  * Non-recursive.  `name` is a string literal.  REQUIRES: lock/unlock pair

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -110,6 +111,24 @@ void port_park(port_atomic_u32 *word, uint32_t expected, const char *what)
     (void)what;
     /* EAGAIN (value changed), EINTR and spurious wake-ups all just return. */
     syscall(SYS_futex, (uint32_t *)&word->v, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
+}
+
+void port_park_until(port_atomic_u32 *word, uint32_t expected, uint64_t deadline_ns,
+                     const char *what)
+{
+    (void)what;
+    static _Thread_local bool slack_set;
+    if (!slack_set) {
+        slack_set = true;
+        (void)prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL); /* best effort */
+    }
+    if (port_now_ns() >= deadline_ns) return;
+    /* An absolute CLOCK_MONOTONIC deadline (the clock of port_now_ns).
+     * ETIMEDOUT, EAGAIN, EINTR and spurious wake-ups all just return. */
+    struct timespec ts = {(time_t)(deadline_ns / 1000000000ull),
+                          (long)(deadline_ns % 1000000000ull)};
+    syscall(SYS_futex, (uint32_t *)&word->v, FUTEX_WAIT_BITSET_PRIVATE, expected, &ts, NULL,
+            FUTEX_BITSET_MATCH_ANY);
 }
 
 void port_unpark(port_atomic_u32 *word)

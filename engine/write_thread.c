@@ -58,6 +58,10 @@ void write_thread_init(write_thread *wt, const char *name, wt_queue_id id,
     wt->fill_expect = wt->fill_prev_ns = wt->fill_group_start_ns = 0;
     wt->fill_skip = wt->fill_backoff = 0;
     wt->fill_waits = wt->fill_timeouts = 0;
+    port_atomic_init_u64(&wt->prewake_at, 0);
+    port_atomic_init_u64(&wt->prewake_est_ns, 0);
+    for (size_t i = 0; i < WT_PREWAKE_HISTORY; i++) wt->prewake_sync_ns[i] = 0;
+    wt->prewake_samples = 0;
 }
 
 void write_thread_destroy(write_thread *wt)
@@ -370,6 +374,8 @@ size_t wtq_group_size_limit(const write_thread *wt, size_t leader_size)
  * out; a wait that fills resets it), so a workload whose writers do not
  * come back pays for one timed-out wait in 64 groups.  Nothing changes for non-sync
  * leaders, and the group rules (size limit, compatibility) are the same.
+ * The members' wake-ups after the fsync are the next cost; the option
+ * sync_prewake_usec moves them into the fsync (write_thread_prewake.c).
  */
 enum {
     FILL_BUDGET_DIV = 2,
@@ -420,6 +426,7 @@ static void wait_for_sync_group_fill(write_thread *wt, wt_writer *leader)
 size_t wt_enter_as_batch_group_leader(write_thread *wt, wt_writer *leader, wt_write_group *g)
 {
     wt_write_stats *st = leader->stats;
+    wtq_prewake_enter(wt, leader);
     if (wt->opts.sync_group_fill && leader->sync) {
         uint64_t t0 = st != NULL ? port_now_ns() : 0;
         wait_for_sync_group_fill(wt, leader);

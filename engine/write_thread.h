@@ -38,6 +38,8 @@ enum {
     WT_AWAIT_SPINS = 200,           /* phase 1: pause-spins */
     WT_MAX_SLOW_YIELDS = 3,         /* phase 2 gives up after this many slow yields */
     WT_MIN_PARALLEL_CALLER_GROUP = 20, /* stride wake-up from this group size */
+    WT_PREWAKE_HISTORY = 8,         /* sync pre-wake: fsync durations kept */
+    WT_PREWAKE_FORMING = 1,         /* sync pre-wake: prewake_at while a sync group forms */
 };
 
 /* A WriteCallback: check() runs in the leader before the group is written
@@ -74,6 +76,10 @@ typedef struct wt_write_stats {
     uint64_t exit_ns;         /* ExitAsBatchGroupLeader: hand-off, waking members
                                  (counted by whoever ran it: leader or last member) */
     uint64_t exits;
+    /* sync_prewake_usec: timed parks of this caller's sync writes, those
+     * that slept past the state change that ended the wait, and waits
+     * that yielded past the expected end and parked until woken. */
+    uint64_t prewake_parks, prewake_overslept, prewake_fallbacks;
 } wt_write_stats;
 
 typedef struct wt_write_group {
@@ -128,6 +134,10 @@ typedef struct write_thread_options {
     uint64_t slow_yield_usec;
     /* wtlab extension, off in RocksDB: see "Sync group fill" in write_thread.c. */
     bool sync_group_fill;
+    /* wtlab extension, 0 (off) in RocksDB: see "Sync pre-wake" in
+     * write_thread_prewake.c.  Members of a sync group wake this many
+     * microseconds before its fsync is expected to end. */
+    uint64_t sync_prewake_usec;
 } write_thread_options;
 
 /* Which queue a writer-list event is about (PORT_EV_LINK and the rest). */
@@ -159,6 +169,16 @@ typedef struct write_thread {
     uint32_t fill_skip;          /* groups left to form without waiting */
     uint32_t fill_backoff;       /* the last skip (doubles on each timeout) */
     uint64_t fill_waits, fill_timeouts; /* statistics */
+    /* Sync pre-wake (only with opts.sync_prewake_usec > 0).  prewake_at
+     * and prewake_est_ns are read by waiting writers; the rest is touched
+     * by the current leader only and handed on with leadership. */
+    port_atomic_u64 prewake_at;      /* 0: no sync leader; WT_PREWAKE_FORMING: a sync
+                                        leader forms its group; else when its members
+                                        should be running again (fsync begin +
+                                        estimate - lead), port_now_ns */
+    port_atomic_u64 prewake_est_ns;  /* the fsync estimate (0: none yet) */
+    uint64_t prewake_sync_ns[WT_PREWAKE_HISTORY]; /* the last fsync durations */
+    uint64_t prewake_samples;        /* fsyncs recorded (ring index: mod history) */
 } write_thread;
 
 void write_thread_init(write_thread *wt, const char *name, wt_queue_id id,
@@ -238,6 +258,12 @@ void wt_exit_unbatched(write_thread *wt, wt_writer *w);
 /* Write stalls.  REQUIRES: DB mutex held; the caller leads the queue. */
 void wt_begin_write_stall(write_thread *wt);
 void wt_end_write_stall(write_thread *wt);
+
+/* Sync pre-wake (write_thread_prewake.c), called by the queue's leader:
+ * around its group's fsync (begin returns the clock for end; end records
+ * the duration of a successful fsync).  Nothing when the option is off. */
+uint64_t wt_sync_prewake_begin(write_thread *wt);
+void wt_sync_prewake_end(write_thread *wt, uint64_t begin_ns, wt_status s);
 
 /* Members of g other than its leader that are parked (LOCKED_WAITING).
  * REQUIRES: the caller leads g (before any member is released). */

@@ -19,6 +19,18 @@ void wtq_set_state(wt_writer *w, uint32_t new_state);
 uint32_t wtq_await_state(write_thread *wt, wt_writer *w, uint32_t goal_mask,
                          wt_await_context *ctx);
 
+/* write_thread_prewake.c */
+/* A leader enters: publishes whether a sync group forms. */
+void wtq_prewake_enter(write_thread *wt, const wt_writer *leader);
+/* True when w's wait in ctx should use the pre-wake (sync writer joining). */
+bool wtq_prewake_applies(const write_thread *wt, const wt_writer *w, const wt_await_context *ctx);
+/* True when w (a sync writer joining) may skip spinning and yielding:
+ * a sync group is forming or syncing, so its wait lasts a whole fsync. */
+bool wtq_prewake_skip_spin(const write_thread *wt, const wt_writer *w, const wt_await_context *ctx);
+/* Waits with timed parks and a bounded yield; returns w's state: in
+ * goal_mask, or not (then the caller parks until woken). */
+uint32_t wtq_prewake_await(write_thread *wt, wt_writer *w, uint32_t goal_mask);
+
 /* write_thread.c */
 /* Pushes w onto the list at *head; true when w is the leader. */
 bool wtq_link_one(write_thread *wt, wt_writer *w, port_atomic_ptr *head);

@@ -123,7 +123,10 @@ static uint32_t await_phases(write_thread *wt, wt_writer *w, uint32_t goal_mask,
 {
     uint32_t state = 0;
     uint64_t t0 = stats_clock(w);
-    for (unsigned tries = 0; tries < WT_AWAIT_SPINS; tries++) {
+    unsigned spins = WT_AWAIT_SPINS;
+    bool skip = wtq_prewake_skip_spin(wt, w, ctx);
+    if (skip) spins = 1;
+    for (unsigned tries = 0; tries < spins; tries++) {
         state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
         if (state & goal_mask) break;
         port_pause();
@@ -132,7 +135,7 @@ static uint32_t await_phases(write_thread *wt, wt_writer *w, uint32_t goal_mask,
     if (w->stats != NULL) w->stats->spin_ns += t1 - t0;
     if (state & goal_mask) return state;
     bool sample = false, success = false;
-    if (wt->opts.max_yield_usec > 0) {
+    if (wt->opts.max_yield_usec > 0 && !skip) {
         sample = port_random_u32() % 256 == 0;
         int32_t credit = (int32_t)port_atomic_load_u32(&ctx->credit, PORT_RELAXED);
         if (sample || credit >= 0) {
@@ -143,11 +146,14 @@ static uint32_t await_phases(write_thread *wt, wt_writer *w, uint32_t goal_mask,
     }
     uint64_t t2 = stats_clock(w);
     if ((state & goal_mask) == 0) {
-        state = blocking_await_state(w, goal_mask);
-        if (w->stats != NULL) {
-            w->stats->block_ns += stats_clock(w) - t2;
-            w->stats->blocks++;
+        /* Sync pre-wake (write_thread_prewake.c): timed parks, then park
+         * until woken only if that did not end the wait. */
+        if (wtq_prewake_applies(wt, w, ctx)) state = wtq_prewake_await(wt, w, goal_mask);
+        if ((state & goal_mask) == 0) {
+            state = blocking_await_state(w, goal_mask);
+            if (w->stats != NULL) w->stats->blocks++;
         }
+        if (w->stats != NULL) w->stats->block_ns += stats_clock(w) - t2;
     }
     if (w->stats != NULL) w->stats->yield_ns += t2 - t1;
     if (sample) {

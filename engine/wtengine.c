@@ -130,6 +130,10 @@ void wtengine_options_set_sync_group_fill(wtengine_options *o, bool v)
 {
     o->o.sync_group_fill = v;
 }
+void wtengine_options_set_sync_prewake_usec(wtengine_options *o, uint64_t v)
+{
+    o->o.sync_prewake_usec = v;
+}
 
 /* --------------------------------------------------------- write options */
 

@@ -86,6 +86,9 @@ WTENGINE_API void wtengine_options_set_wal_recovery_mode(wtengine_options *o,
                                                          wtengine_recovery_mode v);
 WTENGINE_API void wtengine_options_set_flush_on_close(wtengine_options *o, bool v);
 WTENGINE_API void wtengine_options_set_sync_group_fill(wtengine_options *o, bool v);
+/* wtlab extension, 0 (off) by default: sync group members wake v us before
+ * the leader's fsync is expected to end (engine/write_thread_prewake.c). */
+WTENGINE_API void wtengine_options_set_sync_prewake_usec(wtengine_options *o, uint64_t v);
 
 /* ------------------------------------------------------- write options
  * WriteOptions: sync (fdatasync the WAL before returning), disable_wal

@@ -35,6 +35,8 @@ typedef struct mode_case {
     bool concurrent, pipelined, unordered, two_queues;
     bool fill; /* sync_group_fill, and mostly sync writes */
     bool leader_inserts; /* leader_inserts_parked_group */
+    uint64_t prewake_usec; /* sync_prewake_usec (1: wake as late as it can, so that
+                              the timed parks run even when fsync is fast) */
 } mode_case;
 
 static const mode_case modes[] = {
@@ -47,6 +49,9 @@ static const mode_case modes[] = {
     {"sync group fill", true, false, false, false, true},
     {"pipelined sync group fill", false, true, false, false, true},
     {"sync group fill, leader inserts parked groups", true, false, false, false, true, true},
+    {"sync group fill, leader inserts, sync prewake", true, false, false, false, true, true, 1},
+    {"pipelined, sync group fill, sync prewake", false, true, false, false, true, false, 1},
+    {"two write queues, sync group fill, sync prewake", true, false, false, true, true, false, 1},
 };
 enum { MODE_COUNT = sizeof modes / sizeof modes[0] };
 
@@ -61,6 +66,7 @@ static wt_options mode_options(const mode_case *m)
     o.two_write_queues = m->two_queues;
     o.sync_group_fill = m->fill;
     o.leader_inserts_parked_group = m->leader_inserts;
+    o.sync_prewake_usec = m->prewake_usec;
     return o;
 }
 
@@ -211,8 +217,9 @@ static uint64_t check_contents(wt_db *db, writer_job *jobs, unsigned threads)
  * (by its leader or by its last parallel member). */
 static void check_stats(const mode_case *m, const writer_job *jobs, unsigned threads)
 {
-    uint64_t writes = 0, groups = 0, members = 0, exits = 0;
+    uint64_t writes = 0, groups = 0, members = 0, exits = 0, prewake = 0;
     for (unsigned t = 0; t < threads; t++) {
+        prewake += jobs[t].stats.prewake_parks + jobs[t].stats.prewake_fallbacks;
         writes += jobs[t].writes;
         groups += jobs[t].stats.groups;
         members += jobs[t].stats.members;
@@ -222,6 +229,9 @@ static void check_stats(const mode_case *m, const writer_job *jobs, unsigned thr
     ck_assert_uint_ge(groups, 1);
     ck_assert_uint_le(groups, writes);
     if (!m->pipelined && !m->unordered && !m->two_queues) ck_assert_uint_eq(exits, groups);
+    /* Without the option no wait takes the pre-wake path.  (With it, how
+     * many do depends on the fsync times: not asserted.) */
+    if (m->prewake_usec == 0) ck_assert_uint_eq(prewake, 0);
 }
 
 typedef struct mode_test {

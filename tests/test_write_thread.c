@@ -9,6 +9,8 @@
  * calls run and the test checks who joined the group, the order of the
  * list afterwards, and every writer's state and status.  Interleavings with
  * real concurrency are covered by test_db and by the sim's scenarios.
+ * port_park_until (the timed park of sync_prewake_usec) is checked in
+ * both ports: ended by a wake-up, or by its deadline alone.
  * The state table is checked row by row against the bits, and the
  * transition rule against transitions RocksDB's WriteThread makes and
  * ones it never makes.
@@ -275,6 +277,56 @@ static void small_parallel_group(void *arg)
 START_TEST(small_group_woken_by_leader) { harness_run(small_parallel_group, NULL); }
 END_TEST
 
+/* ------------------------------------------------------ timed park (port) */
+
+/* port_park_until, as sync_prewake_usec uses it: ended by a change of the
+ * word and its wake-up, and by the deadline alone when nobody wakes it
+ * (the sim would report a deadlock, a lost timeout would hang). */
+typedef struct timed_park {
+    port_atomic_u32 word;
+    uint32_t seen;      /* the word when the parker stopped waiting */
+    bool before_deadline;
+} timed_park;
+
+static void park_until_changed(void *arg)
+{
+    timed_park *t = arg;
+    uint64_t deadline = port_now_ns() + 10ull * 1000 * 1000 * 1000; /* a guard only */
+    uint32_t v;
+    while ((v = port_atomic_load_u32(&t->word, PORT_ACQUIRE)) == 0 && port_now_ns() < deadline)
+        port_park_until(&t->word, 0, deadline, "test:park_until");
+    t->seen = v;
+    t->before_deadline = port_now_ns() < deadline;
+}
+
+static void timed_park_body(void *arg)
+{
+    (void)arg;
+    timed_park t;
+    port_atomic_init_u32(&t.word, 0);
+    /* A deadline in the past, and a word that differs: return at once. */
+    port_park_until(&t.word, 0, port_now_ns() > 0 ? port_now_ns() - 1 : 0, "test:past");
+    port_park_until(&t.word, 7, port_now_ns() + 1000ull * 1000 * 1000, "test:differs");
+    ck_assert_uint_eq(port_atomic_load_u32(&t.word, PORT_ACQUIRE), 0);
+    /* Nobody wakes it: the deadline ends the wait. */
+    uint64_t deadline = port_now_ns() + 2 * 1000 * 1000;
+    while (port_atomic_load_u32(&t.word, PORT_ACQUIRE) == 0 && port_now_ns() < deadline)
+        port_park_until(&t.word, 0, deadline, "test:timeout");
+    ck_assert_uint_ge(port_now_ns(), deadline);
+    /* A store and a wake-up end it long before its deadline. */
+    port_thread *th;
+    ck_assert_int_eq(port_thread_create(&th, "parker", park_until_changed, &t), WT_OK);
+    port_sleep_ns(1000 * 1000);
+    port_atomic_store_u32(&t.word, 1, PORT_RELEASE);
+    port_unpark(&t.word);
+    port_thread_join(th);
+    ck_assert_uint_eq(t.seen, 1);
+    ck_assert(t.before_deadline);
+}
+
+START_TEST(timed_park_ends_by_wake_or_deadline) { harness_run(timed_park_body, NULL); }
+END_TEST
+
 /* Row i is the state 1 << i, names map both ways, and anything that is
  * not exactly one state has no row. */
 START_TEST(state_table_rows_and_names)
@@ -324,6 +376,9 @@ static Suite *write_thread_suite(void)
     tcase_add_test(tc, parallel_callers_wake_by_stride);
     tcase_add_test(tc, small_group_woken_by_leader);
     suite_add_tcase(s, tc);
+    TCase *park = tcase_create("park");
+    tcase_add_test(park, timed_park_ends_by_wake_or_deadline);
+    suite_add_tcase(s, park);
     TCase *states = tcase_create("states");
     tcase_add_test(states, state_table_rows_and_names);
     tcase_add_test(states, state_transition_rule);

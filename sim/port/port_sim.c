@@ -347,6 +347,21 @@ void port_park(port_atomic_u32 *word, uint32_t expected, const char *what)
     if (lat > 0) sched_wake_delay_ns(s, lat);
 }
 
+/* A timed park: as port_park, and the fiber also runs again when virtual
+ * time reaches the deadline (deterministic: the clock is the sim's). */
+void port_park_until(port_atomic_u32 *word, uint32_t expected, uint64_t deadline_ns,
+                     const char *what)
+{
+    sched *s = sched_current();
+    assert(s != NULL);
+    sched_point(s, SCHED_OP_WAIT, word);
+    if (word->v != expected || sched_read_clock(s) >= deadline_ns) return;
+    if (sched_block_until(s, word, what, deadline_ns)) return; /* ran out: running already */
+    uint32_t me = sched_self(s)->id;
+    uint64_t lat = timing_set ? timing_wake_latency_idle_ns(&timing, word->v, woke_idle[me]) : 0;
+    if (lat > 0) sched_wake_delay_ns(s, lat);
+}
+
 /* No fiber but the running one (and the ones parked on word) is active.  Active: running or ready
  * for a core, computing, on its way back from a wake-up (a dispatch
  * delay), or parked in an await for one state only (a group member that

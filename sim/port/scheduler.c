@@ -291,6 +291,15 @@ static void wake_sleepers(sched *s, bool jumped)
 {
     for (size_t i = 0; i < s->nfibers; i++) {
         sched_fiber *f = s->fibers[i];
+        if (f->state == SCHED_BLOCKED && f->block_until_ns != 0 &&
+            f->block_until_ns <= s->now_ns) { /* a timed wait ran out */
+            f->wait_obj = NULL;
+            f->state = SCHED_RUNNABLE;
+            f->tick_woken = !jumped;
+            f->block_until_ns = 0;
+            f->block_timed_out = true;
+            continue;
+        }
         if (f->state == SCHED_SLEEPING && f->wake_ns <= s->now_ns) {
             f->state = SCHED_RUNNABLE;
             f->tick_woken = !jumped;
@@ -314,6 +323,8 @@ static uint64_t next_wake(const sched *s)
     for (size_t i = 0; i < s->nfibers; i++) {
         const sched_fiber *f = s->fibers[i];
         if (f->state == SCHED_SLEEPING && f->wake_ns < t) t = f->wake_ns;
+        if (f->state == SCHED_BLOCKED && f->block_until_ns != 0 && f->block_until_ns < t)
+            t = f->block_until_ns;
         if (f->state == SCHED_RUNNABLE && yielding_spinner(s, f) && f->spin_until_ns < t)
             t = f->spin_until_ns;
     }
@@ -588,6 +599,18 @@ void sched_block(sched *s, const void *obj, const char *what, int32_t owner)
     reschedule(s);
     me->wait_what = NULL;
     me->wait_owner = -1;
+}
+
+bool sched_block_until(sched *s, const void *obj, const char *what, uint64_t deadline_ns)
+{
+    sched_fiber *me = s->current;
+    me->block_until_ns = deadline_ns > 0 ? deadline_ns : 1;
+    me->block_timed_out = false;
+    sched_block(s, obj, what, -1);
+    bool timed_out = me->block_timed_out; /* set by wake_sleepers */
+    me->block_until_ns = 0;
+    me->block_timed_out = false;
+    return timed_out;
 }
 
 /* A blocked fiber is woken: runnable now, or with a CPU model after the

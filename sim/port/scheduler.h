@@ -90,6 +90,8 @@ typedef struct sched_fiber {
     int32_t wait_owner;          /* mutex waits: the holder's id, else -1 */
     uint64_t blocked_seq;        /* FIFO order among waiters */
     uint64_t wake_ns;            /* SLEEPING */
+    uint64_t block_until_ns;     /* BLOCKED by sched_block_until: its deadline (0: none) */
+    bool block_timed_out;        /* that wait ended by its deadline */
     bool on_core;                /* CPU model: it holds a core (RUNNABLE or busy) */
     bool busy;                   /* SLEEPING as CPU work (sched_busy_ns): keeps its core */
     uint64_t core_since_ns;      /* CPU model: when it took its core */
@@ -213,6 +215,9 @@ void sched_join(sched *s, sched_fiber *f);
 /* Blocks the running fiber until sched_wake_one/all on obj (what: a literal;
  * owner: the fiber that holds obj, or -1). */
 void sched_block(sched *s, const void *obj, const char *what, int32_t owner);
+/* sched_block that also ends when virtual time reaches deadline_ns (a
+ * timed futex wait); true when it ended by the deadline, not a wake-up. */
+bool sched_block_until(sched *s, const void *obj, const char *what, uint64_t deadline_ns);
 /* Wakes the longest-blocked fiber waiting on obj; false if none. */
 bool sched_wake_one(sched *s, const void *obj);
 size_t sched_wake_all(sched *s, const void *obj);

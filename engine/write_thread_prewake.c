@@ -1,0 +1,173 @@
+/*
+ * write_thread_prewake.c — sync pre-wake (wtlab extension, option
+ * sync_prewake_usec; 0 = off, RocksDB's behaviour).
+ *
+ * Sync pre-wake.  With many threads doing sync writes, the members of a
+ * group park on their futexes (AwaitState's third phase) while the leader
+ * sits in fdatasync, and the leader's completion then wakes them one futex
+ * wake at a time: each woken thread needs the scheduler and a CPU before it
+ * can return and write again, and on a machine with fewer cores than
+ * writers those wake-ups (100-200 us for 15 members on 2 cores) come after
+ * the fsync, so the next group cannot start its fsync before they are done.
+ * The CPUs are idle while the leader waits for the device; the option moves
+ * the wake-ups there:
+ *
+ *  - the leader of a sync group publishes, when it enters, that a sync
+ *    group is forming (prewake_at = WT_PREWAKE_FORMING; any other leader
+ *    publishes 0), and just before its fdatasync when the members should
+ *    be running again: fsync begin + the fsync estimate - the lead
+ *    (sync_prewake_usec);
+ *  - a sync writer waiting to join skips the spin and yield phases while
+ *    a sync group forms or syncs, and instead of parking until woken parks
+ *    with a deadline (port_park_until) without announcing it
+ *    (its state stays INIT, not LOCKED_WAITING): until that time while a
+ *    fsync runs, or for estimate - lead while the group forms (its fsync
+ *    is at least that far ahead); when it wakes before its state changed,
+ *    it reads the published time again and parks again or, once that time
+ *    has passed, yields until its state changes;
+ *  - so when the leader completes the group its members are running: the
+ *    completion is a compare-and-swap per member (wtq_set_state wakes only
+ *    LOCKED_WAITING writers), and they return at once.
+ *
+ * The estimate is a low quantile of the last WT_PREWAKE_HISTORY fsyncs,
+ * the second-smallest of the last 8 (at least 4 needed, else no timed
+ * parks).  A low quantile rather than a mean: fsync times here have a
+ * long tail (p50 0.3-0.5 ms, p99 5-15 ms), which drags a mean up, and the
+ * two errors do not cost the same.  A member that wakes early yields (CPU
+ * while the device works, the CPUs otherwise idle); a member whose
+ * deadline is after the completion is not woken by it (it did not
+ * announce its park) and returns only at its deadline, delaying the next
+ * group.  The yield is bounded: a writer that has yielded for 8 times the
+ * lead past the published time (the fsync runs far longer than the
+ * estimate, or the writer is not in the syncing group) parks as RocksDB
+ * does (LOCKED_WAITING) and is woken by its completion.  Why 8: at 16
+ * threads with a lead of 50 us, 2 leads left 23-56 % of the writes to
+ * that fallback (each a futex wake after the fsync), 4 leads 6-20 %,
+ * 8 leads 1-22 %, at the same CPU per write (31-35 us) within the noise:
+ * yielding threads cost less than the wake-ups they save.
+ *
+ * Semantics are RocksDB's: a member returns only when its leader completes
+ * it, after the group's WAL record is synced; statuses, sequences, groups
+ * and the memtable are unchanged.  Only sync writers waiting to join use
+ * it; parallel memtable members and pipelined stages wait as before.
+ * The members that sleep are not LOCKED_WAITING; a concurrent-memtable
+ * leader with leader_inserts_parked_group counts a sync group's members as
+ * parked all the same (db.c, collect_group) and inserts their batches
+ * itself: woken to insert in parallel, each member would then wait for
+ * the group's end in CompleteParallelMemTableWriter, park there and need
+ * a futex wake after all (measured: memtable phase 196 us per group
+ * against 15 us, 1.04 plain parks per write).
+ *
+ * Thread safety: prewake_at and prewake_est_ns are atomics any writer
+ * reads; the fsync history is the leader's, handed on with leadership
+ * (the queue's release/acquire hand-off orders it, like the fill_ fields).
+ */
+#include "write_thread_impl.h"
+
+#include "util.h"
+
+enum { PREWAKE_MIN_SAMPLES = 4, WT_PREWAKE_YIELD_LEADS = 8 };
+
+void wtq_prewake_enter(write_thread *wt, const wt_writer *leader)
+{
+    if (wt->opts.sync_prewake_usec == 0) return;
+    port_atomic_store_u64(&wt->prewake_at, leader->sync ? WT_PREWAKE_FORMING : 0, PORT_RELEASE);
+}
+
+bool wtq_prewake_applies(const write_thread *wt, const wt_writer *w, const wt_await_context *ctx)
+{
+    return wt->opts.sync_prewake_usec > 0 && w->sync && ctx == &wt->ctx_join;
+}
+
+/* A sync writer that joins while a sync group forms or syncs: it joins
+ * that group (or the next), so its wait lasts at least until an fsync
+ * ends, and spinning and yielding first (AwaitState's first two phases)
+ * only take the CPU from the writers still returning to fill the group
+ * (measured at 16 threads: fill wait 65-110 us per group instead of
+ * 110-160, cycle - fsync 139-158 us instead of 219). */
+bool wtq_prewake_skip_spin(const write_thread *wt, const wt_writer *w, const wt_await_context *ctx)
+{
+    if (!wtq_prewake_applies(wt, w, ctx)) return false;
+    uint64_t at = port_atomic_load_u64(&wt->prewake_at, PORT_ACQUIRE);
+    return at != 0; /* stale (a group just ended): it yields in wtq_prewake_await */
+}
+
+uint64_t wt_sync_prewake_begin(write_thread *wt)
+{
+    if (wt->opts.sync_prewake_usec == 0) return 0;
+    uint64_t now = port_now_ns();
+    uint64_t est = port_atomic_load_u64(&wt->prewake_est_ns, PORT_RELAXED);
+    uint64_t lead = wt->opts.sync_prewake_usec * 1000;
+    /* No estimate yet, or one shorter than the lead: prewake_at stays
+     * FORMING and the members park until woken, as without the option. */
+    if (est > lead) port_atomic_store_u64(&wt->prewake_at, now + est - lead, PORT_RELEASE);
+    PORT_SYNC_POINT("WriteThread::SyncPrewake:SyncBegin");
+    return now;
+}
+
+/* The second-smallest of the recorded fsyncs (n >= 2). */
+static uint64_t low_quantile(const uint64_t *v, size_t n)
+{
+    uint64_t a = UINT64_MAX, b = UINT64_MAX; /* smallest, second-smallest */
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] < a) {
+            b = a;
+            a = v[i];
+        } else if (v[i] < b) {
+            b = v[i];
+        }
+    }
+    return b;
+}
+
+void wt_sync_prewake_end(write_thread *wt, uint64_t begin_ns, wt_status s)
+{
+    if (wt->opts.sync_prewake_usec == 0 || s != WT_OK) return;
+    uint64_t now = port_now_ns();
+    wt->prewake_sync_ns[wt->prewake_samples % WT_PREWAKE_HISTORY] = now - begin_ns;
+    wt->prewake_samples++;
+    size_t n = wt->prewake_samples < WT_PREWAKE_HISTORY ? (size_t)wt->prewake_samples
+                                                        : WT_PREWAKE_HISTORY;
+    if (n >= PREWAKE_MIN_SAMPLES)
+        port_atomic_store_u64(&wt->prewake_est_ns, low_quantile(wt->prewake_sync_ns, n),
+                              PORT_RELAXED);
+}
+
+uint32_t wtq_prewake_await(write_thread *wt, wt_writer *w, uint32_t goal_mask)
+{
+    const uint64_t lead = wt->opts.sync_prewake_usec * 1000;
+    const uint64_t window = WT_PREWAKE_YIELD_LEADS * lead;
+    uint64_t seen_at = 0, yield_until = 0;
+    for (;;) {
+        uint32_t state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
+        if (state & goal_mask) return state;
+        WT_ASSERT(state != WT_STATE_LOCKED_WAITING);
+        uint64_t at = port_atomic_load_u64(&wt->prewake_at, PORT_ACQUIRE);
+        if (at == 0) return state; /* no sync group: park until woken */
+        uint64_t now = port_now_ns(), until;
+        if (at == WT_PREWAKE_FORMING) {
+            uint64_t est = port_atomic_load_u64(&wt->prewake_est_ns, PORT_RELAXED);
+            if (est <= lead) return state;
+            until = now + est - lead;
+        } else if (now < at) {
+            until = at;
+        } else {
+            if (at != seen_at) { /* yield for a bounded time per published fsync */
+                seen_at = at;
+                yield_until = now + window;
+            }
+            if (now >= yield_until) {
+                if (w->stats != NULL) w->stats->prewake_fallbacks++;
+                return state;
+            }
+            port_yield();
+            continue;
+        }
+        if (w->stats != NULL) w->stats->prewake_parks++;
+        port_park_until(&w->state, state, until, "WriteThread::SyncPrewake");
+        /* Nobody wakes a timed park: a state changed meanwhile was set
+         * while this writer slept past it (the estimate was too long). */
+        if (w->stats != NULL && (port_atomic_load_u32(&w->state, PORT_RELAXED) & goal_mask))
+            w->stats->prewake_overslept++;
+    }
+}
