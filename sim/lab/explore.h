@@ -33,6 +33,19 @@
 
 typedef enum explore_kind { EXPLORE_RANDOM, EXPLORE_PCT, EXPLORE_DFS, EXPLORE_DPOR, EXPLORE_POS } explore_kind;
 
+/* dfs, dpor: how a run goes on where no earlier run or race forces a
+ * pick (the first run, and every run after its replayed prefix).  fixed:
+ * keep the running fiber, else the lowest id.  random: one of the options
+ * the search may take there (awake, within the preemption bound) drawn
+ * from a hash of the seed and the picks before, so one seed gives the same
+ * runs in the same order.  The search is as complete either way: the
+ * options not taken first are still backtracked to. */
+typedef enum explore_order { EXPLORE_ORDER_FIXED, EXPLORE_ORDER_RANDOM } explore_order;
+
+/* "fixed", "random"; parsing: false (and *out untouched) on another name. */
+const char *explore_order_name(explore_order o);
+bool explore_order_parse(const char *name, explore_order *out);
+
 /* The kinds that search a tree of decisions (dfs, dpor) rather than seeds. */
 bool explore_kind_searches(explore_kind k);
 
@@ -64,6 +77,7 @@ typedef struct explore_config {
     unsigned pct_depth;
     uint64_t pct_steps;
     unsigned max_preemptions;   /* dfs bound */
+    explore_order order;        /* dfs, dpor: the free picks (seeded by seed when random) */
     bool reduction;             /* dfs, dpor: sleep sets (default on) */
     bool clock_blind;           /* reading the clock and spinning are no dependency
                                    (unsound: scenarios/README.md) */
@@ -157,6 +171,11 @@ unsigned explore_role_covered(const explore_stats *st, int role);
 /* The summary line "transitions per writer role: ..." (text) or the
  * JSON member ", \"role_transitions\": {...}". */
 void explore_print_roles(const explore_stats *st, bool json);
+
+/* dpor's cost: the text line "  dpor cost: ..." (scenarios/README.md,
+ * "What a dpor run costs"), or the JSON members ", \"race_runs\": ...,
+ * \"backtrack_points\": N". */
+void explore_print_dpor_cost(const explore_stats *st, bool json);
 
 /* The engine's sync points (for coverage reports). */
 size_t explore_sync_point_count(void);
