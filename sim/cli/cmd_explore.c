@@ -88,7 +88,10 @@ static void explore_usage(FILE *out)
           "               \"dpor cost\" line (--json: race_runs, races_memory,\n"
           "               races_clock, races_spin, backtrack_points) gives the races\n"
           "               per run by the dependency that made them and the options\n"
-          "               they added: why a space is not exhausted\n"
+          "               they added: why a space is not exhausted; --json also gives\n"
+          "               decisions_per_run and shallowest_change, the lowest decision\n"
+          "               (from 0) where a run took another option than the run before\n"
+          "               (-1: none): how far back into the runs the search got\n"
           "  --order fixed|random  dfs, dpor: where nothing forces a pick (the first run,\n"
           "               and each later run after its replayed prefix), fixed keeps the\n"
           "               running fiber, else takes the lowest id (the default); random\n"
@@ -182,7 +185,7 @@ enum { WIRE_BEGIN = 1, WIRE_RUN = 2, WIRE_FINAL = 3 };
 
 typedef struct wire_final {
     uint64_t pruned_sleep, blocked_sleep, bound_skips, pruned_dpor, races, unreversible, tick_wakes;
-    uint64_t races_clock, races_spin, race_runs, backtracks;
+    uint64_t races_clock, races_spin, race_runs, backtracks, shallowest;
     bool exhausted, covered, ok;
 } wire_final;
 
@@ -268,6 +271,7 @@ static void run_child(explore_cli *x, unsigned job, uint64_t first, int fd, FILE
     fin.races_spin = st.races_spin;
     fin.race_runs = st.race_runs;
     fin.backtracks = st.backtracks;
+    fin.shallowest = st.shallowest;
     fin.tick_wakes = st.tick_wakes;
     fin.exhausted = st.exhausted;
     fin.covered = st.covered;
@@ -331,6 +335,8 @@ static bool read_job_record(job *jb, explore_stats *total)
         total->races_spin += fin.races_spin;
         total->race_runs += fin.race_runs;
         total->backtracks += fin.backtracks;
+        if (fin.shallowest && (!total->shallowest || fin.shallowest < total->shallowest))
+            total->shallowest = fin.shallowest;
         total->tick_wakes += fin.tick_wakes;
         total->exhausted = total->exhausted && fin.exhausted;
         total->covered = total->covered || fin.covered;
@@ -543,10 +549,13 @@ static void print_json(const explore_cli *x, const explore_stats *st, double sec
            st->covered ? "true" : "false", (unsigned long long)st->tick_wakes);
     if (explore_kind_searches(c->kind))
         printf(", \"max_preemptions\": %u, \"order\": \"%s\", \"races\": %llu, "
-               "\"pruned_sleep\": %llu, \"pruned_dpor\": %llu, \"bound_skips\": %llu",
+               "\"pruned_sleep\": %llu, \"pruned_dpor\": %llu, \"bound_skips\": %llu, "
+               "\"decisions_per_run\": %.1f, \"shallowest_change\": %lld",
                c->max_preemptions, explore_order_name(c->order), (unsigned long long)st->races,
                (unsigned long long)st->pruned_sleep, (unsigned long long)st->pruned_dpor,
-               (unsigned long long)st->bound_skips);
+               (unsigned long long)st->bound_skips,
+               st->runs ? (double)st->decisions / (double)st->runs : 0.0,
+               (long long)st->shallowest - 1);
     if (explore_kind_searches(c->kind) && c->order == EXPLORE_ORDER_RANDOM)
         printf(", \"order_seed\": %llu", (unsigned long long)c->seed);
     if (c->kind == EXPLORE_DPOR) explore_print_dpor_cost(st, true);

@@ -129,6 +129,8 @@ typedef struct explore_stats {
     uint64_t blocked_sleep;     /* dfs: runs cut because every candidate slept */
     uint64_t bound_skips;       /* dfs: alternatives beyond the preemption bound */
     bool exhausted;             /* dfs: every schedule within the bound was run */
+    uint64_t shallowest;        /* dfs, dpor: 1 + the lowest decision index where a run took
+                                   another option than the run before (0: none) */
     uint64_t transitions[WT_STATE_COUNT][WT_STATE_COUNT];
     uint64_t role_transitions[RUN_ROLES][WT_STATE_COUNT][WT_STATE_COUNT]; /* by run_role */
     uint64_t sync_hits[EXPLORE_MAX_SYNC_POINTS]; /* by index in explore_sync_point_name */

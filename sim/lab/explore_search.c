@@ -345,6 +345,7 @@ static bool dfs_backtrack(dfs_search *d, explore_stats *st)
             if (is_preemption(n, alt) && no_preemption_left(d, n)) continue;
             take_option(n, alt);
             d->forced_len = d->len;
+            if (st->shallowest == 0 || d->len < st->shallowest) st->shallowest = d->len;
             return true;
         }
         for (uint64_t m = n->cands; m != 0;) {
