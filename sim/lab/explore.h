@@ -7,10 +7,14 @@
  * most the bound, by re-executing with forced decision prefixes; sleep
  * sets (Godefroid) skip schedules that only reorder independent operations
  * (different objects, or two loads), and the search says when the space
- * is exhausted.  dpor: the same search, but an alternative is taken only
+ * is exhausted (with a bound, sleep sets can skip a class whose
+ * schedules in the explored sibling need more preemptions than the bound:
+ * scenarios/README.md, "Search order").  dpor: the same search, but an alternative is taken only
  * where a race of an executed run asks for it (source sets over the
  * happens-before order of dpor.h, with sleep sets and, with a bound,
- * bounded POR's extra points).  pos: the seeds of random with partial
+ * bounded POR's extra points).  Both take their free picks (the first
+ * run, each run after its replayed prefix) in a fixed order or drawn from
+ * the seed (explore_order).  pos: the seeds of random with partial
  * order sampling (pos.h).  Every run's Mazurkiewicz class (dpor.h) is
  * counted.  Every run is checked by the oracle and the scenario's
  * expectations; a run that does not pass is a failure.

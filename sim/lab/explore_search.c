@@ -31,7 +31,11 @@
  * step taken since the last decision is compared, also those taken
  * without a choice.
  * Combined with the preemption bound this is the usual conservative use
- * (as in loom): interleavings needing more preemptions are not explored.
+ * (as in loom): interleavings needing more preemptions are not explored,
+ * and a fiber asleep may stand for a schedule that its explored sibling
+ * could reach only with more preemptions than the bound, so a bounded
+ * search with sleep sets can miss classes (in any order; measured in
+ * scenarios/README.md, "Search order"; --no-reduction does not).
  */
 #include "explore.h"
 #include "explore_int.h"
