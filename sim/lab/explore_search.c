@@ -365,8 +365,9 @@ static bool dfs_backtrack(dfs_search *d, explore_stats *st)
 }
 
 /* Partition p of P takes the options of the first branching node whose
- * index is p mod P (for dpor, of all its options: a race found in one
- * partition's subtree cannot ask another partition for an option).
+ * rank (the first run's pick 0, then the others by id) is p mod P (for
+ * dpor, of all its options: a race found in one partition's subtree
+ * cannot ask another partition for an option).
  * Returns false when this partition owns nothing. */
 static bool dfs_partition(dfs_search *d, uint64_t part, uint64_t parts)
 {
@@ -376,9 +377,14 @@ static bool dfs_partition(dfs_search *d, uint64_t part, uint64_t parts)
         uint32_t n = viable(d, &d->nodes[k], opts);
         if (n < 2) continue;
         dfs_node *node = &d->nodes[k];
+        /* In the order the unsplit search takes them: the first run's pick
+         * (partition 0's), then the others by id, dealt out in turn, so
+         * that every partition up to n gets an option. */
+        uint32_t rank = 1;
         for (uint32_t i = 0; i < n; i++) {
+            uint32_t r = opts[i] == node->pick ? 0 : rank++;
             node->backtrack |= bit(opts[i]);
-            if (i % parts != part) node->foreign |= bit(opts[i]);
+            if (r % parts != part) node->foreign |= bit(opts[i]);
         }
         if (part != 0) d->len = k + 1; /* the first run's subtree is partition 0's */
         return true;
