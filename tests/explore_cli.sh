@@ -5,7 +5,8 @@
 # --json and --until-covered work; 4 dpor shards together visit exactly
 # the classes of one unsharded run, and --merge says so (also run through
 # GNU parallel when it is installed; skipped with a message otherwise);
-# dpor's cost figures (races per run by dependency, backtrack points).
+# dpor's cost figures (races per run by dependency, backtrack points), also
+# merged; --jobs J with a search makes --runs N runs in all.
 exe=$1 src=$2
 . "$(dirname "$0")/tap.sh"
 sc=$src/scenarios/serial-group-commit.json
@@ -59,7 +60,8 @@ fi
 # in the test's time; at 0 dpor exhausts it in about 1,900 runs.)
 "$exe" explore "$sc" --policy dpor --max-preemptions 0 --save "$tmp/all" -q > /dev/null
 for i in 0 1 2 3; do
-    "$exe" explore "$sc" --policy dpor --max-preemptions 0 --shard $i/4 --save "$tmp/s$i" -q > /dev/null
+    "$exe" explore "$sc" --policy dpor --max-preemptions 0 --shard $i/4 --save "$tmp/s$i" --json -q \
+        > "$tmp/s$i.json"
 done
 check "4 dpor shards visit exactly the classes of one unsharded run" sh -c "
     test -s '$tmp/all/classes.txt' &&
@@ -68,12 +70,28 @@ check "--merge of the 4 shards: exhausted, the unsharded class count" sh -c "
     '$exe' explore --merge --json '$tmp'/s0 '$tmp'/s1 '$tmp'/s2 '$tmp'/s3 > '$tmp/m' &&
     grep -q '\"classes\": '\$(wc -l < '$tmp/all/classes.txt')',' '$tmp/m' &&
     grep -q '\"exhausted\": true' '$tmp/m' && grep -q '\"parts\": 4' '$tmp/m'"
+# --merge carries a search's counters: dpor's races by dependency and
+# backtrack points (the "dpor cost" line) are the sums of the shards'.
+sum_of() { cat "$tmp"/s[0-3].json | sed -n "s/.*\"$1\": \([0-9][0-9]*\).*/\1/p" | awk '{ s += $1 } END { print s + 0 }'; }
+merged_of() { sed -n "s/.*\"$1\": \([0-9][0-9]*\).*/\1/p" "$tmp/m"; }
+for k in race_runs races_memory races_clock races_spin backtrack_points races pruned_sleep pruned_dpor bound_skips; do
+    check "--merge: $k is the sum of the shards' ($(sum_of $k))" \
+        sh -c 'test -n "$1" && test "$1" -gt 0 -o "$2" = bound_skips && test "$1" = "$3"' merge "$(sum_of $k)" "$k" "$(merged_of $k)"
+done
+check "--merge prints the dpor cost line of the shards' runs together" sh -c "
+    '$exe' explore --merge '$tmp'/s0 '$tmp'/s1 '$tmp'/s2 '$tmp'/s3 |
+    grep -q '^  dpor cost: $(sum_of race_runs) runs executed (cut ones too): [0-9.]* races per run (memory/sync [0-9.]*, clock [0-9.]*, spinning [0-9.]*); [0-9.]* backtrack points added per run ($(sum_of backtrack_points) in all)'"
 check "--merge refuses a directory without a report (exit 2)" \
     expect_status 2 "report.txt" "$exe" explore --merge "$tmp"
 mkdir "$tmp/bad" && cp "$tmp/s0/report.txt" "$tmp/s0/classes.txt" "$tmp/bad/" &&
     echo "runs many" >> "$tmp/bad/report.txt"
 check "--merge names FILE:LINE of a bad report line (exit 2)" \
     expect_status 2 "bad/report.txt:[0-9]*: expected" "$exe" explore --merge "$tmp/bad"
+mkdir "$tmp/badorder" && cp "$tmp/s0/classes.txt" "$tmp/badorder/" &&
+    sed 's/^order fixed$/order sideways/' "$tmp/s0/report.txt" > "$tmp/badorder/report.txt"
+check "--merge names FILE:LINE of a bad order line (exit 2)" \
+    expect_status 2 "badorder/report.txt:[0-9]*: expected order fixed or order random SEED" \
+    "$exe" explore --merge "$tmp/badorder"
 mkdir "$tmp/badrole" && cp "$tmp/s0/report.txt" "$tmp/s0/classes.txt" "$tmp/badrole/" &&
     echo "role_transition boss INIT GROUP_LEADER 1" >> "$tmp/badrole/report.txt"
 check "--merge refuses an unknown writer role (exit 2)" \
@@ -104,6 +122,19 @@ check "--json: races_memory + races_clock + races_spin = races ($mem + $clk + $s
 check "the summary prints dpor's races per run by dependency and the backtrack points added" sh -c "
     '$exe' explore '$sc' --policy dpor --max-preemptions 0 -q |
     grep -q '^  dpor cost: [1-9][0-9]* runs executed (cut ones too): [0-9.]* races per run (memory/sync [0-9.]*, clock [0-9.]*, spinning [0-9.]*); [0-9.]* backtrack points added per run ([1-9][0-9]* in all)'"
+
+# --jobs J with a search: --runs N is N runs in all (N/J per job), not N per job.
+for j in 1 2 3; do
+    "$exe" explore "$sc" --policy dpor --max-preemptions 1 --runs 60 --jobs $j --json -q > "$tmp/jobs$j.json"
+done
+runs_of() { sed -n 's/.*"runs": \([0-9]*\),.*/\1/p' "$tmp/$1.json"; }
+check "dpor --runs 60: 60 runs with 1 or 2 jobs, at most 60 with 3 (got $(runs_of jobs1), $(runs_of jobs2), $(runs_of jobs3))" \
+    sh -c 'test "$1" -eq 60 && test "$2" -eq 60 && test "$3" -le 60 && test "$3" -gt 0' jobs \
+    "$(runs_of jobs1)" "$(runs_of jobs2)" "$(runs_of jobs3)"
+check "dfs --runs 2 --jobs 4: 2 runs in all, 2 jobs" sh -c "
+    '$exe' explore '$sc' --policy dfs --runs 2 --jobs 4 -q | grep -q '^  2 runs in .* (2 jobs)'"
+check "--help says --runs N is the total over the jobs" sh -c "
+    '$exe' explore --help | grep -q 'total over them (dfs, dpor'"
 
 if command -v parallel > /dev/null 2>&1; then
     check "GNU parallel runs the 4 shards; merged, the unsharded classes" sh -c "

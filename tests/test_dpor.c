@@ -3,7 +3,8 @@
  * Mazurkiewicz traces is known by hand (sim/lab/explore.c, dpor.c).
  *
  * Goal: dpor runs every class of a program exactly once and says it is
- * exhausted; pos gives the same run for the same seed; dfs (sleep sets) covers the same classes; random sampling
+ * exhausted, also in a random order (--order random: the same classes
+ * for every seed, the same runs for the same seed); pos gives the same run for the same seed; dfs (sleep sets) covers the same classes; random sampling
  * sees no class the searches do not know; the class hash does not count
  * reorderings of independent steps as new classes; dpor's race counts by
  * dependency (memory/sync, clock, spinning) add up and name the clock.
@@ -131,14 +132,60 @@ enum { NPROGS = sizeof progs / sizeof progs[0] };
 
 static scenario dummy;
 
+/* Records the interleaving hash of each run, in order. */
+typedef struct run_hashes {
+    uint64_t h[256];
+    size_t n;
+} run_hashes;
+
+static void note_run(void *arg, const explore_run_record *rec)
+{
+    run_hashes *rh = arg;
+    if (rh->n < sizeof rh->h / sizeof rh->h[0]) rh->h[rh->n++] = rec->hash;
+}
+
+static void explore_prog_order(const tiny_prog *pg, explore_kind k, unsigned bound, uint64_t runs,
+                               explore_order order, uint64_t seed, run_hashes *rh,
+                               explore_stats *st)
+{
+    explore_config c = {.sc = &dummy, .kind = k, .runs = runs, .seed = seed,
+                        .max_preemptions = bound, .reduction = true, .order = order,
+                        .runner = tiny_runner, .runner_arg = (void *)pg,
+                        .after_run = rh ? note_run : NULL, .run_arg = rh};
+    explore_stats_init(st);
+    ck_assert(explore_run(&c, st));
+}
+
 static void explore_prog(const tiny_prog *pg, explore_kind k, unsigned bound, uint64_t runs,
                          explore_stats *st)
 {
-    explore_config c = {.sc = &dummy, .kind = k, .runs = runs, .seed = 1,
-                        .max_preemptions = bound, .reduction = true, .runner = tiny_runner,
-                        .runner_arg = (void *)pg};
-    explore_stats_init(st);
-    ck_assert(explore_run(&c, st));
+    explore_prog_order(pg, k, bound, runs, EXPLORE_ORDER_FIXED, 1, NULL, st);
+}
+
+static int cmp_hash(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+typedef struct class_set {
+    uint64_t h[64];
+    size_t n;
+} class_set;
+
+static void add_class(void *arg, uint64_t h)
+{
+    class_set *cs = arg;
+    ck_assert_uint_lt(cs->n, 64);
+    cs->h[cs->n++] = h;
+}
+
+/* The classes st saw, sorted. */
+static void classes_of(const explore_stats *st, class_set *cs)
+{
+    cs->n = 0;
+    explore_each_class(st, add_class, cs);
+    qsort(cs->h, cs->n, sizeof cs->h[0], cmp_hash);
 }
 
 START_TEST(test_dpor_runs_each_class_once)
@@ -220,6 +267,101 @@ START_TEST(test_dpor_with_bound_zero_runs_once)
 }
 END_TEST
 
+/* The classes of every schedule within `bound` preemptions: dfs without
+ * sleep sets (it runs every such schedule). */
+static void all_classes(const tiny_prog *pg, unsigned bound, class_set *cs)
+{
+    explore_config c = {.sc = &dummy, .kind = EXPLORE_DFS, .max_preemptions = bound,
+                        .reduction = false, .runner = tiny_runner, .runner_arg = (void *)pg};
+    explore_stats st;
+    explore_stats_init(&st);
+    ck_assert(explore_run(&c, &st));
+    ck_assert(st.exhausted);
+    classes_of(&st, cs);
+    explore_stats_free(&st);
+}
+
+static void search(const tiny_prog *pg, explore_kind k, unsigned bound, bool reduction,
+                   uint64_t seed, explore_stats *st)
+{
+    explore_config c = {.sc = &dummy, .kind = k, .seed = seed, .max_preemptions = bound,
+                        .reduction = reduction, .order = EXPLORE_ORDER_RANDOM,
+                        .runner = tiny_runner, .runner_arg = (void *)pg};
+    explore_stats_init(st);
+    ck_assert(explore_run(&c, st));
+    ck_assert_msg(st->exhausted, "%s, seed %llu: not exhausted", pg->name, (unsigned long long)seed);
+}
+
+/* --order random (the first run and every completion drawn from the
+ * seed), 30 seeds.  Without a bound, dpor and dfs (sleep sets on) cover
+ * exactly the program's classes.  With a bound of 0, 1 or 2 preemptions
+ * no search sees a class beyond the bound's (every schedule within it,
+ * from dfs without sleep sets), and dfs without sleep sets sees all of
+ * them in any order.  (With a bound, sleep sets may miss some in either
+ * order: scenarios/README.md, "Search order".) */
+START_TEST(test_random_order_covers_the_same_classes)
+{
+    const tiny_prog *pg = &progs[_i];
+    static const unsigned bounds[] = {0, 1, 2};
+    for (uint64_t seed = 1; seed <= 30; seed++) {
+        for (int k = 0; k < 2; k++) {
+            explore_stats st;
+            search(pg, k ? EXPLORE_DFS : EXPLORE_DPOR, 64, true, seed, &st);
+            ck_assert_msg(st.classes == pg->classes, "%s, %s, seed %llu: %llu classes, expected %llu",
+                          pg->name, k ? "dfs" : "dpor", (unsigned long long)seed,
+                          (unsigned long long)st.classes, (unsigned long long)pg->classes);
+            ck_assert_uint_ge(st.runs, st.classes);
+            explore_stats_free(&st);
+        }
+        for (size_t b = 0; b < 3; b++) {
+            class_set all, got;
+            all_classes(pg, bounds[b], &all);
+            for (int v = 0; v < 3; v++) { /* dpor, dfs, dfs without sleep sets */
+                explore_stats st;
+                search(pg, v ? EXPLORE_DFS : EXPLORE_DPOR, bounds[b], v < 2, seed, &st);
+                classes_of(&st, &got);
+                explore_stats_free(&st);
+                for (size_t i = 0; i < got.n; i++)
+                    ck_assert_msg(bsearch(&got.h[i], all.h, all.n, sizeof all.h[0], cmp_hash),
+                                  "%s, bound %u, seed %llu: a class beyond the bound", pg->name,
+                                  bounds[b], (unsigned long long)seed);
+                if (v == 2)
+                    ck_assert_msg(got.n == all.n, "%s, dfs without sleep sets at bound %u, seed "
+                                  "%llu: %zu of %zu classes", pg->name, bounds[b],
+                                  (unsigned long long)seed, got.n, all.n);
+            }
+        }
+    }
+}
+END_TEST
+
+/* The same seed gives the same runs in the same order; the seed changes
+ * the first run (three stores: which store goes first is free). */
+START_TEST(test_random_order_is_seeded_and_deterministic)
+{
+    const tiny_prog *pg = &progs[5];
+    run_hashes fixed = {.n = 0};
+    explore_stats st;
+    explore_prog_order(pg, EXPLORE_DPOR, 64, 0, EXPLORE_ORDER_FIXED, 1, &fixed, &st);
+    explore_stats_free(&st);
+    size_t other_first = 0;
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        run_hashes a = {.n = 0}, b = {.n = 0};
+        explore_prog_order(pg, EXPLORE_DPOR, 64, 0, EXPLORE_ORDER_RANDOM, seed, &a, &st);
+        explore_stats_free(&st);
+        explore_prog_order(pg, EXPLORE_DPOR, 64, 0, EXPLORE_ORDER_RANDOM, seed, &b, &st);
+        explore_stats_free(&st);
+        ck_assert_uint_eq(a.n, b.n);
+        ck_assert_msg(memcmp(a.h, b.h, a.n * sizeof a.h[0]) == 0, "seed %llu: two searches differ",
+                      (unsigned long long)seed);
+        other_first += a.h[0] != fixed.h[0];
+    }
+    /* The fixed order's first run keeps the root going, then t1, t2, t3;
+     * a random one is that run with probability 1/6 or less. */
+    ck_assert_uint_ge(other_first, 10);
+}
+END_TEST
+
 /* The picks of one run of progs[5] (three stores) under pos with seed. */
 static size_t pos_picks(uint64_t seed, uint32_t *out, size_t cap)
 {
@@ -293,6 +435,8 @@ static Suite *dpor_suite(void)
     tcase_add_loop_test(tc, test_dfs_covers_the_same_classes, 0, NPROGS);
     tcase_add_loop_test(tc, test_sampling_finds_no_other_class, 0, NPROGS);
     tcase_add_test(tc, test_dpor_with_bound_zero_runs_once);
+    tcase_add_loop_test(tc, test_random_order_covers_the_same_classes, 0, NPROGS);
+    tcase_add_test(tc, test_random_order_is_seeded_and_deterministic);
     tcase_add_test(tc, test_pos_is_seeded_and_deterministic);
     tcase_add_test(tc, test_pos_spinner_does_not_fall_behind);
     suite_add_tcase(s, tc);

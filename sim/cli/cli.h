@@ -70,8 +70,11 @@ int cli_draw_chart(const plot_data *d, const chart_options *o, const char *scrip
                    size_t file_count);
 
 /* explore --merge DIR... (cmd_explore_merge.c): argv are the DIRs. */
+/* explore_write_report: DIR/report.txt of a sweep of c (its scenario,
+ * policy, order) with totals st. */
 struct explore_stats;
-void explore_write_report(const char *dir, const char *scenario_name, const char *policy,
+struct explore_config;
+void explore_write_report(const char *dir, const struct explore_config *c,
                           const struct explore_stats *st);
 int explore_merge(int argc, char **argv, bool json);
 

@@ -63,6 +63,7 @@ static void explore_usage(FILE *out)
     fputs("usage: wtlab explore SCENARIO --policy random|pct|pos|dfs|dpor [--runs N] [--seed S]\n"
           "                     [--jobs J] [--shard I/N] [--save DIR] [--save-max M]\n"
           "                     [--max-preemptions P] [--no-reduction] [--clock-blind]\n"
+          "                     [--order fixed|random]\n"
           "                     [--pct-depth D] [--pct-steps K] [--until-covered R]\n"
           "                     [--first-failure] [--json] [--quiet]\n"
           "Runs the scenario under many schedules, checks every run, saves failing runs\n"
@@ -87,12 +88,29 @@ static void explore_usage(FILE *out)
           "               \"dpor cost\" line (--json: race_runs, races_memory,\n"
           "               races_clock, races_spin, backtrack_points) gives the races\n"
           "               per run by the dependency that made them and the options\n"
-          "               they added: why a space is not exhausted\n"
+          "               they added: why a space is not exhausted; --json also gives\n"
+          "               decisions_per_run and shallowest_change, the lowest decision\n"
+          "               (from 0) where a run took another option than the run before\n"
+          "               (-1: none): how far back into the runs the search got\n"
+          "  --order fixed|random  dfs, dpor: where nothing forces a pick (the first run,\n"
+          "               and each later run after its replayed prefix), fixed keeps the\n"
+          "               running fiber, else takes the lowest id (the default); random\n"
+          "               draws an awake fiber from the seed S and the picks before\n"
+          "               (same S: the same runs).  With a bound a random pick never\n"
+          "               preempts: it keeps the running fiber when that can go on;\n"
+          "               with --max-preemptions 64 any awake fiber may be drawn.  The\n"
+          "               order changes which runs come first; what an exhausted search\n"
+          "               covers is the same without a bound or --no-reduction, and may\n"
+          "               differ with sleep sets and a bound (scenarios/README.md,\n"
+          "               \"Search order\")\n"
           "  --save-max M save at most M failing runs (default 20)\n"
           "  --until-covered R  stop once R runs in a row found no new class\n"
           "  --first-failure    stop after the first failing run (per job)\n"
           "  --json       print the summary as one JSON object instead of text\n"
-          "  --shard I/N  only this part of the sweep (I in 0..N-1); --jobs J in parallel\n"
+          "  --shard I/N  only this part of the sweep (I in 0..N-1)\n"
+          "  --jobs J     J worker processes, each a part of the sweep; --runs N is the\n"
+          "               total over them (dfs, dpor: each job's part of the tree gets\n"
+          "               N/J runs and leaves what it does not need unused; at most N jobs)\n"
           "       wtlab explore --merge [--json] DIR...\n"
           "  combines the reports that sweeps saved with --save DIR (DIR/report.txt and\n"
           "  DIR/classes.txt): runs, failures, coverage; a class seen twice counts once.\n"
@@ -170,7 +188,7 @@ enum { WIRE_BEGIN = 1, WIRE_RUN = 2, WIRE_FINAL = 3 };
 
 typedef struct wire_final {
     uint64_t pruned_sleep, blocked_sleep, bound_skips, pruned_dpor, races, unreversible, tick_wakes;
-    uint64_t races_clock, races_spin, race_runs, backtracks;
+    uint64_t races_clock, races_spin, race_runs, backtracks, shallowest;
     bool exhausted, covered, ok;
 } wire_final;
 
@@ -239,6 +257,8 @@ static void run_child(explore_cli *x, unsigned job, uint64_t first, int fd, FILE
     c.part_count = x->shard_n * x->jobs;
     c.part_index = x->shard_i * x->jobs + job;
     c.first_index = first;
+    if (explore_kind_searches(c.kind) && c.runs > 0) /* --runs N: N in all, N/J per job */
+        c.runs = x->cfg.runs / x->jobs + (job < x->cfg.runs % x->jobs);
     c.before_run = child_before_run;
     c.after_run = child_after_run;
     explore_stats st;
@@ -254,6 +274,7 @@ static void run_child(explore_cli *x, unsigned job, uint64_t first, int fd, FILE
     fin.races_spin = st.races_spin;
     fin.race_runs = st.race_runs;
     fin.backtracks = st.backtracks;
+    fin.shallowest = st.shallowest;
     fin.tick_wakes = st.tick_wakes;
     fin.exhausted = st.exhausted;
     fin.covered = st.covered;
@@ -317,6 +338,8 @@ static bool read_job_record(job *jb, explore_stats *total)
         total->races_spin += fin.races_spin;
         total->race_runs += fin.race_runs;
         total->backtracks += fin.backtracks;
+        if (fin.shallowest && (!total->shallowest || fin.shallowest < total->shallowest))
+            total->shallowest = fin.shallowest;
         total->tick_wakes += fin.tick_wakes;
         total->exhausted = total->exhausted && fin.exhausted;
         total->covered = total->covered || fin.covered;
@@ -454,37 +477,22 @@ static void print_coverage(const explore_stats *st)
     if (never[0]) printf("    never: %s\n", never);
 }
 
-/* The mean per run of the runs whose races dpor handled (runs cut as
- * redundant too: their races count). */
-static double per_race_run(const explore_stats *st, uint64_t n)
-{
-    return st->race_runs ? (double)n / (double)st->race_runs : 0.0;
-}
-
-/* What a dpor run costs: its races by the dependency that made them, and
- * the options they added (scenarios/README.md, "What a dpor run costs"). */
-static void print_dpor_cost(const explore_stats *st)
-{
-    uint64_t memory = st->races - st->races_clock - st->races_spin;
-    printf("  dpor cost: %llu runs executed (cut ones too): %.1f races per run (memory/sync %.1f, "
-           "clock %.1f, spinning %.1f); %.1f backtrack points added per run (%llu in all)\n",
-           (unsigned long long)st->race_runs, per_race_run(st, st->races), per_race_run(st, memory),
-           per_race_run(st, st->races_clock), per_race_run(st, st->races_spin),
-           per_race_run(st, st->backtracks), (unsigned long long)st->backtracks);
-}
-
 static void print_summary(const explore_cli *x, const explore_stats *st, double secs)
 {
     const explore_config *c = &x->cfg;
     printf("explore %s: %s", c->sc->name, policy_explore_name(c->kind));
-    if (explore_kind_searches(c->kind))
-        printf(" (at most %u preemption%s, sleep sets %s%s)", c->max_preemptions,
+    if (explore_kind_searches(c->kind)) {
+        printf(" (at most %u preemption%s, sleep sets %s%s", c->max_preemptions,
                c->max_preemptions == 1 ? "" : "s", c->reduction ? "on" : "off",
                c->clock_blind ? ", clock-blind" : "");
-    else
+        if (c->order == EXPLORE_ORDER_RANDOM)
+            printf(", random order, seed %llu", (unsigned long long)c->seed);
+        putchar(')');
+    } else {
         printf(" (seeds %llu..%llu%s)", (unsigned long long)c->seed,
                (unsigned long long)(c->seed + c->runs - 1),
                c->kind == EXPLORE_PCT ? ", pct" : c->kind == EXPLORE_POS ? ", pos" : "");
+    }
     if (x->shard_n > 1) printf(", shard %llu/%llu", (unsigned long long)x->shard_i, (unsigned long long)x->shard_n);
     printf("\n  %llu runs in %.2f s: %.1f runs/s (%u job%s); %.0f scheduling points/s\n",
            (unsigned long long)st->runs, secs, (double)st->runs / (secs + 1e-9), x->jobs,
@@ -503,7 +511,7 @@ static void print_summary(const explore_cli *x, const explore_stats *st, double 
                    "could not take where they occurred\n",
                    (unsigned long long)st->races, (unsigned long long)st->pruned_dpor,
                    (unsigned long long)st->unreversible);
-        if (c->kind == EXPLORE_DPOR) print_dpor_cost(st);
+        if (c->kind == EXPLORE_DPOR) explore_print_dpor_cost(st, false);
     } else if (st->covered) {
         printf("  stopped: %llu runs in a row found no new class (--until-covered)\n",
                (unsigned long long)c->until_covered);
@@ -543,18 +551,17 @@ static void print_json(const explore_cli *x, const explore_stats *st, double sec
            explore_kind_searches(c->kind) && st->exhausted ? "true" : "false",
            st->covered ? "true" : "false", (unsigned long long)st->tick_wakes);
     if (explore_kind_searches(c->kind))
-        printf(", \"max_preemptions\": %u, \"races\": %llu, \"pruned_sleep\": %llu, "
-               "\"pruned_dpor\": %llu, \"bound_skips\": %llu",
-               c->max_preemptions, (unsigned long long)st->races,
+        printf(", \"max_preemptions\": %u, \"order\": \"%s\", \"races\": %llu, "
+               "\"pruned_sleep\": %llu, \"pruned_dpor\": %llu, \"bound_skips\": %llu, "
+               "\"decisions_per_run\": %.1f, \"shallowest_change\": %lld",
+               c->max_preemptions, explore_order_name(c->order), (unsigned long long)st->races,
                (unsigned long long)st->pruned_sleep, (unsigned long long)st->pruned_dpor,
-               (unsigned long long)st->bound_skips);
-    if (c->kind == EXPLORE_DPOR)
-        printf(", \"race_runs\": %llu, \"races_memory\": %llu, \"races_clock\": %llu, "
-               "\"races_spin\": %llu, \"races_per_run\": %.1f, \"backtrack_points\": %llu",
-               (unsigned long long)st->race_runs,
-               (unsigned long long)(st->races - st->races_clock - st->races_spin),
-               (unsigned long long)st->races_clock, (unsigned long long)st->races_spin,
-               per_race_run(st, st->races), (unsigned long long)st->backtracks);
+               (unsigned long long)st->bound_skips,
+               st->runs ? (double)st->decisions / (double)st->runs : 0.0,
+               (long long)st->shallowest - 1);
+    if (explore_kind_searches(c->kind) && c->order == EXPLORE_ORDER_RANDOM)
+        printf(", \"order_seed\": %llu", (unsigned long long)c->seed);
+    if (c->kind == EXPLORE_DPOR) explore_print_dpor_cost(st, true);
     printf(", \"failure_kinds\": [");
     for (size_t i = 0; i < st->fail_kinds; i++)
         printf("%s{\"invariant\": \"%s\", \"count\": %llu, \"first_run\": %llu}", i ? ", " : "",
@@ -671,13 +678,13 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
         {"save-max", required_argument, 0, 'M'}, {"until-covered", required_argument, 0, 'U'},
         {"json", no_argument, 0, 'J'}, {"first-failure", no_argument, 0, 'F'},
         {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'},
-        {"clock-blind", no_argument, 0, 'B'}, {0, 0, 0, 0}};
+        {"clock-blind", no_argument, 0, 'B'}, {"order", required_argument, 0, 'O'}, {0, 0, 0, 0}};
     explore_config *c = &x->cfg;
     uint64_t v;
-    bool has_policy = false, has_runs = false;
+    bool has_policy = false, has_runs = false, has_order = false;
     int o;
     optind = 1;
-    while ((o = getopt_long(argc, argv, "p:r:s:j:S:o:P:nd:k:M:U:JFqhB", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, "p:r:s:j:S:o:P:nd:k:M:U:JFqhBO:", opts, NULL)) != -1) {
         switch (o) {
         case 'p':
             has_policy = true;
@@ -705,6 +712,10 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
             break;
         case 'n': c->reduction = false; break;
         case 'B': c->clock_blind = true; break;
+        case 'O':
+            if (!explore_order_parse(optarg, &c->order)) return cli_usage_error("--order takes fixed or random");
+            has_order = true;
+            break;
         case 'd':
             if (!cli_parse_u64(optarg, &v) || v < 1 || v > 10) return cli_usage_error("--pct-depth takes 1..10");
             c->pct_depth = (unsigned)v;
@@ -730,7 +741,12 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
         return cli_usage_error(optind >= argc ? "explore needs a SCENARIO file"
                                               : "explore takes one SCENARIO file");
     }
+    if (has_order && !explore_kind_searches(c->kind))
+        return cli_usage_error("--order applies to dfs and dpor (the other policies are seeded already)");
     if (!has_runs && !explore_kind_searches(c->kind)) c->runs = 1000;
+    /* A search's cap is shared by the jobs: none may get a share of 0
+     * (0 means no cap), so at most N jobs. */
+    if (explore_kind_searches(c->kind) && c->runs > 0 && x->jobs > c->runs) x->jobs = (unsigned)c->runs;
     if ((*sc = cli_load_scenario(argv[optind])) == NULL) return EXIT_USAGE;
     c->sc = *sc;
     return EXIT_OK;
@@ -796,7 +812,7 @@ int cmd_explore(int argc, char **argv)
     if (x.save_dir) {
         write_summary_json(&x, &st);
         write_classes(&x, &st);
-        explore_write_report(x.save_dir, sc->name, policy_explore_name(x.cfg.kind), &st);
+        explore_write_report(x.save_dir, &x.cfg, &st);
     }
     rc = !ok ? EXIT_USAGE : st.failures ? EXIT_CHECK_FAILED : EXIT_OK;
     explore_stats_free(&st);

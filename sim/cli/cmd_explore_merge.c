@@ -8,25 +8,50 @@
  * hashes (hex, one a line).  Merging adds runs, failures, steps,
  * transitions and sync-point hits, unites the classes (a class two
  * shards both visited counts once) and says the space was exhausted only
- * if every part says so.  Reports of different scenarios or policies are
- * refused.  Bad input names FILE:LINE; exit 2.
+ * if every part says so.  A search's report also has its order (and the
+ * order's seed) and its counters (alternatives pruned, and dpor's races
+ * by dependency and backtrack points: the "dpor cost" line), added up.
+ * Reports of different scenarios, policies or orders are refused.  Bad
+ * input names FILE:LINE; exit 2.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "explore.h"
+#include "policy.h"
 #include "writer_state.h"
 
 enum { REPORT_VERSION = 1 };
 
-void explore_write_report(const char *dir, const char *scenario_name, const char *policy,
-                          const explore_stats *st)
+/* The counters of a search's report, in report.txt's order. */
+typedef struct counter {
+    const char *key;
+    size_t offset; /* in explore_stats */
+} counter;
+
+#define COUNTER(k) {#k, offsetof(explore_stats, k)}
+static const counter counters[] = {
+    COUNTER(pruned_sleep), COUNTER(blocked_sleep), COUNTER(bound_skips), COUNTER(pruned_dpor),
+    COUNTER(races), COUNTER(unreversible), COUNTER(races_clock), COUNTER(races_spin),
+    COUNTER(race_runs), COUNTER(backtracks),
+};
+#undef COUNTER
+enum { COUNTERS = sizeof counters / sizeof counters[0] };
+
+static uint64_t *counter_of(explore_stats *st, size_t i)
 {
+    return (uint64_t *)(void *)((char *)st + counters[i].offset);
+}
+
+void explore_write_report(const char *dir, const explore_config *c, const explore_stats *st)
+{
+    const char *scenario_name = c->sc->name, *policy = policy_explore_name(c->kind);
     char path[4096];
     snprintf(path, sizeof path, "%s/report.txt", dir);
     FILE *f = fopen(path, "w");
@@ -38,6 +63,12 @@ void explore_write_report(const char *dir, const char *scenario_name, const char
             policy);
     fprintf(f, "runs %" PRIu64 "\nfailures %" PRIu64 "\nsteps %" PRIu64 "\nexhausted %d\n", st->runs,
             st->failures, st->steps, st->exhausted ? 1 : 0);
+    if (explore_kind_searches(c->kind)) {
+        if (c->order == EXPLORE_ORDER_RANDOM) fprintf(f, "order random %" PRIu64 "\n", c->seed);
+        else fprintf(f, "order %s\n", explore_order_name(c->order));
+        for (size_t i = 0; i < COUNTERS; i++)
+            fprintf(f, "%s %" PRIu64 "\n", counters[i].key, *counter_of((explore_stats *)st, i));
+    }
     for (int a = 0; a < WT_STATE_COUNT; a++)
         for (int b = 0; b < WT_STATE_COUNT; b++)
             if (st->transitions[a][b])
@@ -60,6 +91,7 @@ void explore_write_report(const char *dir, const char *scenario_name, const char
 
 typedef struct merged {
     char scenario[256], policy[32];
+    char order[256];         /* a search's "fixed" or "random SEED"; "" before a search's */
     explore_stats st;
     bool exhausted;
     char first_dir[64][256]; /* the part where each failure kind was first seen */
@@ -79,6 +111,13 @@ static int sync_index(const char *name)
     return -1;
 }
 
+static int counter_index(const char *key)
+{
+    for (size_t i = 0; i < COUNTERS; i++)
+        if (strcmp(counters[i].key, key) == 0) return (int)i;
+    return -1;
+}
+
 static int bad(const char *path, unsigned line, const char *what)
 {
     return cli_usage_error("%s:%u: %s", path, line, what);
@@ -92,7 +131,7 @@ static int read_report(const char *dir, merged *m, bool first)
     if (f == NULL) return cli_usage_error("cannot read %s: %s (was it saved by explore --save?)", path, strerror(errno));
     unsigned line = 0;
     int rc = EXIT_OK, version = 0;
-    bool seen_exhausted = false;
+    bool seen_exhausted = false, seen_order = false;
     while (rc == EXIT_OK && fgets(buf, sizeof buf, f) != NULL) {
         line++;
         char key[64], a[256], b[256], role[64];
@@ -113,6 +152,27 @@ static int read_report(const char *dir, merged *m, bool first)
                 return cli_usage_error("%s:%u: %s %s, but the first report is of %s %s", path, line,
                                        key, a, key, dst);
             }
+        } else if (strcmp(key, "order") == 0) {
+            char name[32] = "";
+            int got = sscanf(buf, "%*s %31s %" SCNu64, name, &n);
+            explore_order o;
+            if (got < 1 || !explore_order_parse(name, &o) || (got == 2) != (o == EXPLORE_ORDER_RANDOM)) {
+                rc = bad(path, line, "expected order fixed or order random SEED");
+                break;
+            }
+            if (o == EXPLORE_ORDER_RANDOM) snprintf(a, sizeof a, "random %" PRIu64, n);
+            else snprintf(a, sizeof a, "%s", name);
+            if (first) {
+                snprintf(m->order, sizeof m->order, "%s", a);
+            } else if (strcmp(m->order, a) != 0) {
+                fclose(f);
+                return cli_usage_error("%s:%u: order %s, but the first report's is %s (the parts "
+                                       "of one search share its order)", path, line, a,
+                                       m->order[0] ? m->order : "not given");
+            }
+            seen_order = true;
+        } else if (counter_index(key) >= 0 && sscanf(buf, "%*s %" SCNu64, &n) == 1) {
+            *counter_of(&m->st, (size_t)counter_index(key)) += n;
         } else if (strcmp(key, "runs") == 0 && sscanf(buf, "%*s %" SCNu64, &n) == 1) {
             m->st.runs += n;
         } else if (strcmp(key, "failures") == 0 && sscanf(buf, "%*s %" SCNu64, &n) == 1) {
@@ -151,12 +211,16 @@ static int read_report(const char *dir, merged *m, bool first)
             if (i < EXPLORE_MAX_INVARIANTS) m->st.fail[i].count += n;
         } else {
             rc = bad(path, line, "expected scenario, policy, runs, failures, steps, exhausted, "
-                                 "transition, sync or failure with its values");
+                                 "order, a search's counter, transition, sync or failure with "
+                                 "its values");
         }
     }
     fclose(f);
     if (rc == EXIT_OK && line == 0) rc = bad(path, 1, "empty report");
     if (rc == EXIT_OK && !seen_exhausted) rc = bad(path, line, "no \"exhausted\" line");
+    if (rc == EXIT_OK && !first && !seen_order && m->order[0])
+        rc = cli_usage_error("%s: no order line, but the first report's order is %s (the parts of "
+                             "one search share its order)", path, m->order);
     if (rc != EXIT_OK) return rc;
     snprintf(path, sizeof path, "%s/classes.txt", dir);
     if ((f = fopen(path, "r")) == NULL) return cli_usage_error("cannot read %s: %s", path, strerror(errno));
@@ -194,6 +258,7 @@ int explore_merge(int argc, char **argv, bool json)
                 }
         size_t hit = 0;
         for (size_t k = 0; k < explore_sync_point_count(); k++) hit += m->st.sync_hits[k] != 0;
+        bool dpor = strcmp(m->policy, "dpor") == 0 && m->order[0]; /* a report with its counters */
         if (json) {
             printf("{\"scenario\": \"%s\", \"policy\": \"%s\", \"parts\": %d, \"runs\": %" PRIu64
                    ", \"failures\": %" PRIu64 ", \"classes\": %" PRIu64 ", \"exhausted\": %s, "
@@ -205,12 +270,31 @@ int explore_merge(int argc, char **argv, bool json)
                 printf("%s{\"invariant\": \"%s\", \"count\": %" PRIu64 "}", i ? ", " : "",
                        m->st.fail[i].invariant, m->st.fail[i].count);
             printf("]");
+            if (m->order[0])
+                printf(", \"order\": \"%.*s\", \"pruned_sleep\": %" PRIu64 ", \"pruned_dpor\": %" PRIu64
+                       ", \"bound_skips\": %" PRIu64 ", \"races\": %" PRIu64,
+                       (int)strcspn(m->order, " "), m->order, m->st.pruned_sleep,
+                       m->st.pruned_dpor, m->st.bound_skips, m->st.races);
+            if (strncmp(m->order, "random ", 7) == 0) printf(", \"order_seed\": %s", m->order + 7);
+            if (dpor) explore_print_dpor_cost(&m->st, true);
             explore_print_roles(&m->st, true);
             printf("}\n");
         } else {
-            printf("explore %s: %s, %d parts merged\n", m->scenario, m->policy, argc);
+            printf("explore %s: %s%s%s, %d parts merged\n", m->scenario, m->policy,
+                   strncmp(m->order, "random ", 7) == 0 ? ", random order, seed " : "",
+                   strncmp(m->order, "random ", 7) == 0 ? m->order + 7 : "", argc);
             printf("  %" PRIu64 " runs; space %s; Mazurkiewicz classes: %" PRIu64 "\n", m->st.runs,
                    m->exhausted ? "EXHAUSTED" : "not exhausted", m->st.classes);
+            if (m->order[0])
+                printf("  %" PRIu64 " alternatives pruned by sleep sets, %" PRIu64 " runs cut as "
+                       "redundant, %" PRIu64 " alternatives beyond the preemption bound\n",
+                       m->st.pruned_sleep, m->st.blocked_sleep, m->st.bound_skips);
+            if (dpor) {
+                printf("  dpor: %" PRIu64 " races, %" PRIu64 " alternatives no race asked for, %" PRIu64
+                       " races the racer could not take where they occurred\n",
+                       m->st.races, m->st.pruned_dpor, m->st.unreversible);
+                explore_print_dpor_cost(&m->st, false);
+            }
             if (m->st.failures == 0) puts("  failures: none");
             else printf("  failures: %" PRIu64 "\n", m->st.failures);
             for (size_t i = 0; i < m->st.fail_kinds; i++)

@@ -7,10 +7,14 @@
  * most the bound, by re-executing with forced decision prefixes; sleep
  * sets (Godefroid) skip schedules that only reorder independent operations
  * (different objects, or two loads), and the search says when the space
- * is exhausted.  dpor: the same search, but an alternative is taken only
+ * is exhausted (with a bound, sleep sets can skip a class whose
+ * schedules in the explored sibling need more preemptions than the bound:
+ * scenarios/README.md, "Search order").  dpor: the same search, but an alternative is taken only
  * where a race of an executed run asks for it (source sets over the
  * happens-before order of dpor.h, with sleep sets and, with a bound,
- * bounded POR's extra points).  pos: the seeds of random with partial
+ * bounded POR's extra points).  Both take their free picks (the first
+ * run, each run after its replayed prefix) in a fixed order or drawn from
+ * the seed (explore_order).  pos: the seeds of random with partial
  * order sampling (pos.h).  Every run's Mazurkiewicz class (dpor.h) is
  * counted.  Every run is checked by the oracle and the scenario's
  * expectations; a run that does not pass is a failure.
@@ -32,6 +36,19 @@
 #include "writer_state.h"
 
 typedef enum explore_kind { EXPLORE_RANDOM, EXPLORE_PCT, EXPLORE_DFS, EXPLORE_DPOR, EXPLORE_POS } explore_kind;
+
+/* dfs, dpor: how a run goes on where no earlier run or race forces a
+ * pick (the first run, and every run after its replayed prefix).  fixed:
+ * keep the running fiber, else the lowest id.  random: one of the options
+ * the search may take there (awake, within the preemption bound) drawn
+ * from a hash of the seed and the picks before, so one seed gives the same
+ * runs in the same order.  The search is as complete either way: the
+ * options not taken first are still backtracked to. */
+typedef enum explore_order { EXPLORE_ORDER_FIXED, EXPLORE_ORDER_RANDOM } explore_order;
+
+/* "fixed", "random"; parsing: false (and *out untouched) on another name. */
+const char *explore_order_name(explore_order o);
+bool explore_order_parse(const char *name, explore_order *out);
 
 /* The kinds that search a tree of decisions (dfs, dpor) rather than seeds. */
 bool explore_kind_searches(explore_kind k);
@@ -64,6 +81,7 @@ typedef struct explore_config {
     unsigned pct_depth;
     uint64_t pct_steps;
     unsigned max_preemptions;   /* dfs bound */
+    explore_order order;        /* dfs, dpor: the free picks (seeded by seed when random) */
     bool reduction;             /* dfs, dpor: sleep sets (default on) */
     bool clock_blind;           /* reading the clock and spinning are no dependency
                                    (unsound: scenarios/README.md) */
@@ -115,6 +133,8 @@ typedef struct explore_stats {
     uint64_t blocked_sleep;     /* dfs: runs cut because every candidate slept */
     uint64_t bound_skips;       /* dfs: alternatives beyond the preemption bound */
     bool exhausted;             /* dfs: every schedule within the bound was run */
+    uint64_t shallowest;        /* dfs, dpor: 1 + the lowest decision index where a run took
+                                   another option than the run before (0: none) */
     uint64_t transitions[WT_STATE_COUNT][WT_STATE_COUNT];
     uint64_t role_transitions[RUN_ROLES][WT_STATE_COUNT][WT_STATE_COUNT]; /* by run_role */
     uint64_t sync_hits[EXPLORE_MAX_SYNC_POINTS]; /* by index in explore_sync_point_name */
@@ -157,6 +177,11 @@ unsigned explore_role_covered(const explore_stats *st, int role);
 /* The summary line "transitions per writer role: ..." (text) or the
  * JSON member ", \"role_transitions\": {...}". */
 void explore_print_roles(const explore_stats *st, bool json);
+
+/* dpor's cost: the text line "  dpor cost: ..." (scenarios/README.md,
+ * "What a dpor run costs"), or the JSON members ", \"race_runs\": ...,
+ * \"backtrack_points\": N". */
+void explore_print_dpor_cost(const explore_stats *st, bool json);
 
 /* The engine's sync points (for coverage reports). */
 size_t explore_sync_point_count(void);
