@@ -60,6 +60,7 @@ void write_thread_init(write_thread *wt, const char *name, wt_queue_id id,
     wt->fill_waits = wt->fill_timeouts = 0;
     port_atomic_init_u64(&wt->prewake_at, 0);
     port_atomic_init_u64(&wt->prewake_est_ns, 0);
+    port_atomic_init_u64(&wt->prewake_group, 0);
     for (size_t i = 0; i < WT_PREWAKE_HISTORY; i++) wt->prewake_sync_ns[i] = 0;
     wt->prewake_samples = 0;
 }
@@ -82,6 +83,7 @@ void wt_writer_init(wt_writer *w, wt_write_batch *batch, wt_writer_flags flags,
     w->callback = cb;
     w->stats = NULL;
     port_atomic_init_u32(&w->state, WT_STATE_INIT);
+    port_atomic_init_u64(&w->prewake_group, 0);
     WT_STORE(w, write_group, NULL);
     WT_STORE(w, sequence, WT_MAX_SEQUENCE_NUMBER);
     WT_STORE(w, status, WT_OK);
@@ -455,6 +457,7 @@ size_t wt_enter_as_batch_group_leader(write_thread *wt, wt_writer *leader, wt_wr
             move_aside(w, &rb, &re);
         } else {
             we = w;
+            wtq_prewake_stamp(wt, w);
             WT_STORE(w, write_group, g);
             size += wt_batch_byte_size(w->batch);
             g->last_writer = w;

@@ -100,6 +100,7 @@ struct wt_writer {
     const wt_write_callback *callback;
     wt_write_stats *stats;    /* NULL, or the caller's (touched by its thread only) */
     port_atomic_u32 state;    /* wt_state */
+    port_atomic_u64 prewake_group; /* sync_prewake: the group that took it (0: none yet) */
     wt_status callback_status;
     uint64_t log_used;        /* WAL file number the batch went to */
     uint32_t owner;           /* port_thread_id of the calling thread */
@@ -176,6 +177,7 @@ typedef struct write_thread {
                                         leader forms its group; else when its members
                                         should be running again (fsync begin +
                                         estimate - lead), port_now_ns */
+    port_atomic_u64 prewake_group;   /* groups entered (sync_prewake: 1, 2, ...) */
     port_atomic_u64 prewake_est_ns;  /* the fsync estimate (0: none yet) */
     uint64_t prewake_sync_ns[WT_PREWAKE_HISTORY]; /* the last fsync durations */
     uint64_t prewake_samples;        /* fsyncs recorded (ring index: mod history) */

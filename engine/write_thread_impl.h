@@ -22,6 +22,7 @@ uint32_t wtq_await_state(write_thread *wt, wt_writer *w, uint32_t goal_mask,
 /* write_thread_prewake.c */
 /* A leader enters: publishes whether a sync group forms. */
 void wtq_prewake_enter(write_thread *wt, const wt_writer *leader);
+void wtq_prewake_stamp(const write_thread *wt, wt_writer *w);
 /* True when w's wait in ctx should use the pre-wake (sync writer joining). */
 bool wtq_prewake_applies(const write_thread *wt, const wt_writer *w, const wt_await_context *ctx);
 /* True when w (a sync writer joining) may skip spinning and yielding:

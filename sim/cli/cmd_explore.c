@@ -20,8 +20,10 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -97,7 +99,8 @@ static void explore_usage(FILE *out)
           "               running fiber, else takes the lowest id (the default); random\n"
           "               draws an awake fiber from the seed S and the picks before\n"
           "               (same S: the same runs).  With a bound a random pick never\n"
-          "               preempts: it keeps the running fiber when that can go on;\n"
+          "               preempts: it keeps the running fiber when that can go on and\n"
+          "               is awake (else it preempts only where the fixed order would);\n"
           "               with --max-preemptions 64 any awake fiber may be drawn.  The\n"
           "               order changes which runs come first; what an exhausted search\n"
           "               covers is the same without a bound or --no-reduction, and may\n"
@@ -109,8 +112,9 @@ static void explore_usage(FILE *out)
           "  --json       print the summary as one JSON object instead of text\n"
           "  --shard I/N  only this part of the sweep (I in 0..N-1)\n"
           "  --jobs J     J worker processes, each a part of the sweep; --runs N is the\n"
-          "               total over them (dfs, dpor: each job's part of the tree gets\n"
-          "               N/J runs and leaves what it does not need unused; at most N jobs)\n"
+          "               total over them (dfs, dpor: the jobs share one budget of N\n"
+          "               runs, so a job with a small part of the tree leaves its runs\n"
+          "               to the others; at most N jobs)\n"
           "       wtlab explore --merge [--json] DIR...\n"
           "  combines the reports that sweeps saved with --save DIR (DIR/report.txt and\n"
           "  DIR/classes.txt): runs, failures, coverage; a class seen twice counts once.\n"
@@ -247,6 +251,17 @@ static void child_after_run(void *arg, const explore_run_record *rec)
     if (!send_record(child_fd, WIRE_RUN, rec, sizeof *rec)) _exit(3);
 }
 
+/* --jobs J with dfs/dpor and --runs N: the runs all workers have taken,
+ * in memory they share (mapped before the fork); NULL: each gets N/J. */
+static _Atomic uint64_t *runs_taken;
+static uint64_t runs_budget;
+
+static bool child_take_run(void *arg)
+{
+    (void)arg;
+    return atomic_fetch_add(runs_taken, 1) < runs_budget;
+}
+
 /* A worker: explores its partition from run index `first`, telling the
  * parent which run it starts and what each run found. */
 static void run_child(explore_cli *x, unsigned job, uint64_t first, int fd, FILE *report)
@@ -257,8 +272,12 @@ static void run_child(explore_cli *x, unsigned job, uint64_t first, int fd, FILE
     c.part_count = x->shard_n * x->jobs;
     c.part_index = x->shard_i * x->jobs + job;
     c.first_index = first;
-    if (explore_kind_searches(c.kind) && c.runs > 0) /* --runs N: N in all, N/J per job */
+    if (explore_kind_searches(c.kind) && c.runs > 0 && runs_taken != NULL) {
+        c.runs = 0; /* --runs N: N in all, taken from the shared budget */
+        c.take_run = child_take_run;
+    } else if (explore_kind_searches(c.kind) && c.runs > 0) {
         c.runs = x->cfg.runs / x->jobs + (job < x->cfg.runs % x->jobs);
+    }
     c.before_run = child_before_run;
     c.after_run = child_after_run;
     explore_stats st;
@@ -427,6 +446,15 @@ static bool run_jobs(explore_cli *x, explore_stats *total)
     memset(jobs, 0, sizeof jobs);
     total->exhausted = true;
     bool ok = true;
+    if (explore_kind_searches(x->cfg.kind) && x->cfg.runs > 0 && x->jobs > 1) {
+        void *m = mmap(NULL, sizeof *runs_taken, PROT_READ | PROT_WRITE,
+                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (m != MAP_FAILED) { /* else each worker gets N/J */
+            runs_taken = m;
+            atomic_init(runs_taken, 0);
+            runs_budget = x->cfg.runs;
+        }
+    }
     for (unsigned j = 0; j < x->jobs; j++)
         if (!start_job(x, &jobs[j], j, 0)) return false;
     for (;;) {

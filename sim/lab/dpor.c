@@ -454,7 +454,10 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
     sched_op op = f->pending_op;
     const void *obj = f->pending_obj;
     const step *prev = l->last_any[p] != NO_STEP ? &l->steps[l->last_any[p]] : NULL;
-    bool woke = op == SCHED_OP_SLEEP && prev != NULL && prev->op == SCHED_OP_SLEEP;
+    /* Woken by the clock: a sleep, or a timed park (port_park_until) that
+     * ran out rather than being unparked. */
+    bool woke = prev != NULL && prev->op == op &&
+                (op == SCHED_OP_SLEEP || (op == SCHED_OP_WAIT && f->block_timed_out));
     int wake = !woke ? WAKE_NONE : f->tick_woken ? WAKE_TICK : WAKE_JUMP;
     l->tick_wakes += wake == WAKE_TICK;
     if (node >= 0) {

@@ -42,8 +42,10 @@ typedef enum explore_kind { EXPLORE_RANDOM, EXPLORE_PCT, EXPLORE_DFS, EXPLORE_DP
  * keep the running fiber, else the lowest id.  random: one of the options
  * the search may take there (awake, within the preemption bound) drawn
  * from a hash of the seed and the picks before, so one seed gives the same
- * runs in the same order.  The search is as complete either way: the
- * options not taken first are still backtracked to. */
+ * runs in the same order.  The options not taken first are still
+ * backtracked to, so without a bound (or without sleep sets) an exhausted
+ * search covers the same classes in either order; with a bound and sleep
+ * sets the two may differ (scenarios/README.md, "Search order"). */
 typedef enum explore_order { EXPLORE_ORDER_FIXED, EXPLORE_ORDER_RANDOM } explore_order;
 
 /* "fixed", "random"; parsing: false (and *out untouched) on another name. */
@@ -98,6 +100,11 @@ typedef struct explore_config {
      * uncounted), and after every counted run with what it adds (both may
      * be NULL; a dfs run cut as redundant is begun but not counted). */
     void (*before_run)(void *arg, uint64_t run_index, bool counted);
+    /* dfs, dpor: asked before each counted run whether the sweep's run
+     * budget has one more (NULL: only `runs` caps the runs); --jobs shares
+     * one budget of --runs N between its workers this way, so a worker
+     * whose part of the tree is small leaves its runs to the others. */
+    bool (*take_run)(void *arg);
     void (*after_run)(void *arg, const explore_run_record *rec);
     void *run_arg;
     /* Called after every run with the running totals (may be NULL). */

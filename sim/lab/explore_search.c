@@ -210,11 +210,11 @@ static uint64_t node_key(const dfs_search *d, const dfs_node *prev)
 /* The pick of a new node: fixed order, the running fiber if it may go on,
  * else the lowest awake id (a preemption only when the running fiber
  * sleeps, and only within the bound); random order, one of the viable
- * options (awake, within the bound) drawn from the node's key.  A
- * preemption drawn counts against the bound like any other, so the bound
- * is never exceeded; with a bound the draws tend to spend it early in
- * the run (scenarios/README.md).  No option: the run only repeats a known
- * ordering and is cut. */
+ * options (awake, within the bound) drawn from the node's key -- with a
+ * bound only where the running fiber cannot go on or sleeps, so a free
+ * pick preempts only where the fixed order's would (scenarios/README.md,
+ * "Search order").  No option: the run only repeats a known ordering and
+ * is cut. */
 static uint32_t dfs_default_pick(dfs_search *d, dfs_node *n)
 {
     bool cur = n->current != UINT32_MAX && has_cand(n, n->current);
@@ -523,7 +523,9 @@ bool explore_search(const explore_config *c, explore_stats *st)
     dfs_init(&d, c, st);
     uint64_t index = 0;
     /* The first run finds the first branching node for partitioning. */
-    bool ok = dfs_one(&d, c, st, c->part_count <= 1 || c->part_index == 0, index++);
+    bool first_counted = c->part_count <= 1 || c->part_index == 0;
+    if (first_counted && c->take_run) (void)c->take_run(c->run_arg); /* a budget has >= 1 */
+    bool ok = dfs_one(&d, c, st, first_counted, index++);
     if (ok && !dfs_partition(&d, c->part_index, c->part_count ? c->part_count : 1)) {
         st->exhausted = true;
         free(d.nodes);
@@ -536,6 +538,7 @@ bool explore_search(const explore_config *c, explore_stats *st)
             st->exhausted = true;
             break;
         }
+        if (c->take_run && !c->take_run(c->run_arg)) break; /* the shared budget is spent */
         ok = dfs_one(&d, c, st, true, index++);
     }
     free(d.nodes);
