@@ -76,6 +76,7 @@ static const char *invalid_options(const wt_options *o)
     if (o->write_buffer_size == 0) return "write_buffer_size is 0";
     if ((unsigned)o->wal_recovery_mode > WT_WAL_SKIP_ANY_CORRUPTED_RECORDS)
         return "unknown wal_recovery_mode";
+    if (o->sync_prewake_usec > 1000000) return "sync_prewake_usec is above 1000000 (1 s)";
     return NULL;
 }
 

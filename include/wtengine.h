@@ -87,7 +87,10 @@ WTENGINE_API void wtengine_options_set_wal_recovery_mode(wtengine_options *o,
 WTENGINE_API void wtengine_options_set_flush_on_close(wtengine_options *o, bool v);
 WTENGINE_API void wtengine_options_set_sync_group_fill(wtengine_options *o, bool v);
 /* wtlab extension, 0 (off) by default: sync group members wake v us before
- * the leader's fsync is expected to end (engine/write_thread_prewake.c). */
+ * the leader's fsync is expected to end (engine/write_thread_prewake.c);
+ * at most 1000000, else the open fails with WTENGINE_INVALID_ARGUMENT.  The
+ * first timed wait of each writing thread sets that thread's timer slack to
+ * 1 us (prctl PR_SET_TIMERSLACK), and it stays so. */
 WTENGINE_API void wtengine_options_set_sync_prewake_usec(wtengine_options *o, uint64_t v);
 
 /* ------------------------------------------------------- write options

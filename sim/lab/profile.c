@@ -390,7 +390,7 @@ void profile_write(FILE *out, const device_profile *p, const char *measured)
                 p->spin_descheduled_ppm[0], p->spin_descheduled_ppm[1]);
     static const char *const wait_kinds[2] = {"first_wait", "member_wait"};
     bool any_wait = false;
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 2 && p->has_spin_descheduled; k++) { /* only with the shares */
         if (p->spin_descheduled_wait[k].count == 0) continue;
         fprintf(out, "%s\"%s\": ",
                 any_wait ? ",\n                                         "
