@@ -25,6 +25,31 @@ bugs=${BUGS:-"skip_newer_links publish_early wake_before_detach lost_wakeup pipe
       free_memtable_early status_after_complete pending_done_early no_slowdown_waits"}
 ocap=${6:-$dcap}
 field() { sed -n "s/.*\"$1\": \([0-9.-]*\).*/\1/p"; }
+# sweeps LABEL CAP STRIDE EXPLORE_ARGS...: SEEDS explores with --seed
+# 1 + k*STRIDE, each stopped at its first failure or after CAP runs; prints
+# the table cell (mean runs to the first failure over those that found it,
+# and how many did), and LABEL's progress line to stderr.
+sweeps() {
+    label=$1 scap=$2 stride=$3
+    shift 3
+    sum=0 found=0 k=0
+    while [ $k -lt "$seeds" ]; do
+        out=$("$exe" explore "$sc" "$@" --seed $((1 + k * stride)) --runs "$scap" \
+            --first-failure --json -q 2>/dev/null)
+        runs=$(echo "$out" | field runs) failures=$(echo "$out" | field failures)
+        if [ "${failures:-0}" -gt 0 ]; then
+            sum=$((sum + runs))
+            found=$((found + 1))
+        fi
+        k=$((k + 1))
+    done
+    echo "$bug $label: $found of $seeds found it" >&2
+    if [ $found -gt 0 ]; then
+        awk -v s=$sum -v f=$found -v n="$seeds" 'BEGIN { printf "%.1f (%d/%d)", s / f, f, n }'
+    else
+        echo "> $scap (0/$seeds)"
+    fi
+}
 printf '| bug | random | pct | pos | dpor (bound 2) | dpor, random order, no bound | dpor, random order, bound 2 |\n'
 printf '|---|---|---|---|---|---|---|\n'
 for bug in $bugs; do
@@ -36,24 +61,7 @@ for bug in $bugs; do
     fi
     row="| $bug"
     for policy in random pct pos; do
-        sum=0 found=0 k=0
-        while [ $k -lt "$seeds" ]; do
-            out=$("$exe" explore "$sc" --policy $policy --seed $((1 + k * cap)) --runs "$cap" \
-                --first-failure --json -q 2>/dev/null)
-            runs=$(echo "$out" | field runs) failures=$(echo "$out" | field failures)
-            if [ "${failures:-0}" -gt 0 ]; then
-                sum=$((sum + runs))
-                found=$((found + 1))
-            fi
-            k=$((k + 1))
-        done
-        if [ $found -gt 0 ]; then
-            mean=$(awk -v s=$sum -v f=$found 'BEGIN { printf "%.1f", s / f }')
-            row="$row | $mean ($found/$seeds)"
-        else
-            row="$row | > $cap (0/$seeds)"
-        fi
-        echo "$bug $policy: $found of $seeds sweeps found it" >&2
+        row="$row | $(sweeps "$policy" "$cap" "$cap" --policy $policy)"
     done
     out=$("$exe" explore "$sc" --policy dpor --runs "$dcap" --first-failure --json -q 2>/dev/null)
     runs=$(echo "$out" | field runs) failures=$(echo "$out" | field failures)
@@ -63,23 +71,8 @@ for bug in $bugs; do
         row="$row | > $dcap (from decision $(echo "$out" | field shallowest_change) of $(echo "$out" | field decisions_per_run) on)"
     fi
     for bound in 64 2; do
-        sum=0 found=0 k=0
-        while [ $k -lt "$seeds" ]; do
-            out=$("$exe" explore "$sc" --policy dpor --order random --seed $((1 + k)) \
-                --max-preemptions $bound --runs "$ocap" --first-failure --json -q 2>/dev/null)
-            runs=$(echo "$out" | field runs) failures=$(echo "$out" | field failures)
-            if [ "${failures:-0}" -gt 0 ]; then
-                sum=$((sum + runs))
-                found=$((found + 1))
-            fi
-            k=$((k + 1))
-        done
-        if [ $found -gt 0 ]; then
-            row="$row | $(awk -v s=$sum -v f=$found 'BEGIN { printf "%.1f", s / f }') ($found/$seeds)"
-        else
-            row="$row | > $ocap (0/$seeds)"
-        fi
-        echo "$bug dpor random order, bound $bound: $found of $seeds searches found it" >&2
+        row="$row | $(sweeps "dpor random order, bound $bound" "$ocap" 1 --policy dpor \
+            --order random --max-preemptions $bound)"
     done
     echo "$row |"
 done
