@@ -97,6 +97,37 @@ mkdir "$tmp/badrole" && cp "$tmp/s0/report.txt" "$tmp/s0/classes.txt" "$tmp/badr
 check "--merge refuses an unknown writer role (exit 2)" \
     expect_status 2 "badrole/report.txt:[0-9]*: unknown writer role" "$exe" explore --merge "$tmp/badrole"
 
+# --merge takes only the shards of one sweep, each once: a shard left out
+# is named and the space is not called exhausted; a shard given twice, a
+# part of another sweep (bound, seed, scenario text, build) or a report of
+# another version is refused (exit 2).
+check "--merge without shard 2: names it, not exhausted, the others' runs" sh -c "
+    '$exe' explore --merge '$tmp'/s0 '$tmp'/s1 '$tmp'/s3 > '$tmp/miss' &&
+    grep -q '^  shards missing: 2 (of 0-3)' '$tmp/miss' && grep -q 'space not exhausted' '$tmp/miss' &&
+    '$exe' explore --merge --json '$tmp'/s0 '$tmp'/s1 '$tmp'/s3 | grep -q '\"shards\": 4, \"shards_missing\": 1,'"
+check "--merge refuses a shard given twice (exit 2)" \
+    expect_status 2 "shard 1/4 is given twice" "$exe" explore --merge "$tmp/s0" "$tmp/s1" "$tmp/s1" "$tmp/s3"
+"$exe" explore "$sc" --policy dpor --max-preemptions 1 --runs 20 --shard 2/4 --save "$tmp/b1" -q > /dev/null
+check "--merge refuses a shard of a search at another bound (exit 2)" \
+    expect_status 2 "b1/report.txt:[0-9]*: search bound 1 .*, but the first report's is bound 0" \
+    "$exe" explore --merge "$tmp/s0" "$tmp/s1" "$tmp/b1" "$tmp/s3"
+for what in scenario_text build; do
+    mkdir "$tmp/other-$what" && cp "$tmp/s2/classes.txt" "$tmp/other-$what/" &&
+        sed "s/^$what .*/$what 0123abcd/" "$tmp/s2/report.txt" > "$tmp/other-$what/report.txt"
+    check "--merge refuses a shard of another $what (exit 2)" \
+        expect_status 2 "other-$what/report.txt:[0-9]*: $what 0123abcd, but the first report's is" \
+        "$exe" explore --merge "$tmp/s0" "$tmp/s1" "$tmp/other-$what" "$tmp/s3"
+done
+"$exe" explore "$sc" --policy random --runs 10 --seed 4 --shard 0/2 --save "$tmp/r0" -q > /dev/null
+"$exe" explore "$sc" --policy random --runs 10 --seed 5 --shard 1/2 --save "$tmp/r1" -q > /dev/null
+check "--merge refuses random shards of sweeps with other seeds (exit 2)" \
+    expect_status 2 "search seed 5 runs 10 until_covered 0, but the first report's is seed 4" \
+    "$exe" explore --merge "$tmp/r0" "$tmp/r1"
+mkdir "$tmp/v1" && cp "$tmp/s2/classes.txt" "$tmp/v1/" &&
+    sed '1s/.*/wtlab-explore-report 1/' "$tmp/s2/report.txt" > "$tmp/v1/report.txt"
+check "--merge refuses a report of another version (exit 2)" \
+    expect_status 2 "v1/report.txt:1: a report of version 1" "$exe" explore --merge "$tmp/s0" "$tmp/v1"
+
 # Transitions per writer role: in --json, in the text summary, and the
 # shards merged give the unsharded run's counts of each role's transitions.
 "$exe" explore "$sc" --policy dpor --max-preemptions 0 --json -q > "$tmp/r.json"

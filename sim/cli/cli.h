@@ -70,12 +70,13 @@ int cli_draw_chart(const plot_data *d, const chart_options *o, const char *scrip
                    size_t file_count);
 
 /* explore --merge DIR... (cmd_explore_merge.c): argv are the DIRs. */
-/* explore_write_report: DIR/report.txt of a sweep of c (its scenario,
- * policy, order) with totals st. */
+/* explore_write_report: DIR/report.txt of shard shard_i of shard_n of a
+ * sweep of c (its scenario and the hash of its text, the build, policy,
+ * order and the settings that shape the search) with totals st. */
 struct explore_stats;
 struct explore_config;
 void explore_write_report(const char *dir, const struct explore_config *c,
-                          const struct explore_stats *st);
+                          const struct explore_stats *st, uint64_t shard_i, uint64_t shard_n);
 int explore_merge(int argc, char **argv, bool json);
 
 #endif

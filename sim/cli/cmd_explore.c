@@ -121,6 +121,9 @@ static void explore_usage(FILE *out)
           "  Shards are independent processes: run `--shard I/N --save DIR_I` anywhere\n"
           "  (GNU parallel, a batch system's job array with I = the task index), then\n"
           "  merge the DIRs.  dfs and dpor split at the first choice of the search.\n"
+          "  The DIRs must be shards of one sweep (the same scenario text, build, policy,\n"
+          "  order and settings), each once, else exit 2; shards left out are named and\n"
+          "  the space is then not called exhausted.\n"
           "Run numbering: run I is the run with index I of the sweep, from 0.  Saved\n"
           "traces are named SCENARIO-POLICY-runI-INVARIANT.jsonl, the summary says \"first\n"
           "at run I\" with the same I, and for random, pct and pos run I used seed S+I:\n"
@@ -840,7 +843,7 @@ int cmd_explore(int argc, char **argv)
     if (x.save_dir) {
         write_summary_json(&x, &st);
         write_classes(&x, &st);
-        explore_write_report(x.save_dir, &x.cfg, &st);
+        explore_write_report(x.save_dir, &x.cfg, &st, x.shard_i, x.shard_n);
     }
     rc = !ok ? EXIT_USAGE : st.failures ? EXIT_CHECK_FAILED : EXIT_OK;
     explore_stats_free(&st);

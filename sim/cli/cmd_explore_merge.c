@@ -11,8 +11,12 @@
  * if every part says so.  A search's report also has its order (and the
  * order's seed) and its counters (alternatives pruned, and dpor's races
  * by dependency and backtrack points: the "dpor cost" line), added up.
- * Reports of different scenarios, policies or orders are refused.  Bad
- * input names FILE:LINE; exit 2.
+ * The parts must be shards of one sweep: the same scenario text (a hash
+ * of its bytes), build, policy, order and search settings (the line
+ * "search ...": bound, reduction, clock, seeds, runs), one shard count,
+ * each shard once.  Anything else is refused; shards left out are named
+ * and the space is then not called exhausted.  Bad input names
+ * FILE:LINE; exit 2.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,7 +31,7 @@
 #include "policy.h"
 #include "writer_state.h"
 
-enum { REPORT_VERSION = 1 };
+enum { REPORT_VERSION = 2, MAX_SHARDS = 4096 };
 
 /* The counters of a search's report, in report.txt's order. */
 typedef struct counter {
@@ -49,7 +53,36 @@ static uint64_t *counter_of(explore_stats *st, size_t i)
     return (uint64_t *)(void *)((char *)st + counters[i].offset);
 }
 
-void explore_write_report(const char *dir, const explore_config *c, const explore_stats *st)
+/* 64-bit FNV-1a of the scenario's bytes: tells two versions of a file
+ * with the same name apart. */
+static uint64_t text_hash(const char *text)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const unsigned char *p = (const unsigned char *)text; p != NULL && *p; p++)
+        h = (h ^ *p) * 0x100000001b3ull;
+    return h;
+}
+
+/* The settings that decide which runs a sweep makes, besides its
+ * scenario, build, policy, order and shard, as one line that equal sweeps
+ * write alike.  A search's --runs is a cap of each part, so not here. */
+static void search_settings(const explore_config *c, char *buf, size_t cap)
+{
+    if (explore_kind_searches(c->kind))
+        snprintf(buf, cap, "bound %u reduction %d clock %s until_covered %" PRIu64,
+                 c->max_preemptions, c->reduction ? 1 : 0, c->clock_blind ? "blind" : "full",
+                 c->until_covered);
+    else if (c->kind == EXPLORE_PCT)
+        snprintf(buf, cap, "seed %" PRIu64 " runs %" PRIu64 " pct_depth %u pct_steps %" PRIu64
+                 " until_covered %" PRIu64, c->seed, c->runs, c->pct_depth, c->pct_steps,
+                 c->until_covered);
+    else
+        snprintf(buf, cap, "seed %" PRIu64 " runs %" PRIu64 " until_covered %" PRIu64, c->seed,
+                 c->runs, c->until_covered);
+}
+
+void explore_write_report(const char *dir, const explore_config *c, const explore_stats *st,
+                          uint64_t shard_i, uint64_t shard_n)
 {
     const char *scenario_name = c->sc->name, *policy = policy_explore_name(c->kind);
     char path[4096];
@@ -61,11 +94,17 @@ void explore_write_report(const char *dir, const explore_config *c, const explor
     }
     fprintf(f, "wtlab-explore-report %d\nscenario %s\npolicy %s\n", REPORT_VERSION, scenario_name,
             policy);
-    fprintf(f, "runs %" PRIu64 "\nfailures %" PRIu64 "\nsteps %" PRIu64 "\nexhausted %d\n", st->runs,
-            st->failures, st->steps, st->exhausted ? 1 : 0);
     if (explore_kind_searches(c->kind)) {
         if (c->order == EXPLORE_ORDER_RANDOM) fprintf(f, "order random %" PRIu64 "\n", c->seed);
         else fprintf(f, "order %s\n", explore_order_name(c->order));
+    }
+    char settings[256];
+    search_settings(c, settings, sizeof settings);
+    fprintf(f, "scenario_text %016" PRIx64 "\nbuild %s\nsearch %s\nshard %" PRIu64 " %" PRIu64 "\n",
+            text_hash(c->sc->text), run_build_id(), settings, shard_i, shard_n);
+    fprintf(f, "runs %" PRIu64 "\nfailures %" PRIu64 "\nsteps %" PRIu64 "\nexhausted %d\n", st->runs,
+            st->failures, st->steps, st->exhausted ? 1 : 0);
+    if (explore_kind_searches(c->kind)) {
         for (size_t i = 0; i < COUNTERS; i++)
             fprintf(f, "%s %" PRIu64 "\n", counters[i].key, *counter_of((explore_stats *)st, i));
     }
@@ -91,6 +130,9 @@ void explore_write_report(const char *dir, const explore_config *c, const explor
 
 typedef struct merged {
     char scenario[256], policy[32];
+    char text_hash[256], build[256], search[256]; /* as the first report has them */
+    uint64_t shard_count;
+    const char *shard_dir[MAX_SHARDS]; /* the part that is each shard (NULL: not given) */
     char order[256];         /* a search's "fixed" or "random SEED"; "" before a search's */
     explore_stats st;
     bool exhausted;
@@ -123,6 +165,39 @@ static int bad(const char *path, unsigned line, const char *what)
     return cli_usage_error("%s:%u: %s", path, line, what);
 }
 
+/* A line that every part of one sweep has alike: the first report sets
+ * it, the others must match it. */
+static int same_as_first(const char *path, unsigned line, const char *key, const char *value,
+                         char *kept, size_t cap, bool first, const char *why)
+{
+    if (first) {
+        snprintf(kept, cap, "%s", value);
+        return EXIT_OK;
+    }
+    if (strcmp(kept, value) == 0) return EXIT_OK;
+    return cli_usage_error("%s:%u: %s %s, but the first report's is %s (%s)", path, line, key, value,
+                           kept, why);
+}
+
+/* "shard I N": one more part of a sweep cut in N. */
+static int note_shard(const char *path, unsigned line, const char *dir, const char *buf, merged *m,
+                      bool first)
+{
+    uint64_t i = 0, n = 0;
+    if (sscanf(buf, "%*s %" SCNu64 " %" SCNu64, &i, &n) != 2 || n == 0 || i >= n)
+        return bad(path, line, "expected shard I N with 0 <= I < N");
+    if (n > MAX_SHARDS) return bad(path, line, "more shards than --merge takes (4096)");
+    if (first) m->shard_count = n;
+    else if (n != m->shard_count)
+        return cli_usage_error("%s:%u: shard %" PRIu64 "/%" PRIu64 ", but the first report is of "
+                               "a sweep in %" PRIu64 " shards", path, line, i, n, m->shard_count);
+    if (m->shard_dir[i] != NULL)
+        return cli_usage_error("%s:%u: shard %" PRIu64 "/%" PRIu64 " is given twice (also %s); "
+                               "its runs would count twice", path, line, i, n, m->shard_dir[i]);
+    m->shard_dir[i] = dir;
+    return EXIT_OK;
+}
+
 static int read_report(const char *dir, merged *m, bool first)
 {
     char path[4096], buf[1024];
@@ -131,7 +206,8 @@ static int read_report(const char *dir, merged *m, bool first)
     if (f == NULL) return cli_usage_error("cannot read %s: %s (was it saved by explore --save?)", path, strerror(errno));
     unsigned line = 0;
     int rc = EXIT_OK, version = 0;
-    bool seen_exhausted = false, seen_order = false;
+    bool seen_exhausted = false, seen_order = false, seen_part = false;
+    unsigned seen_alike = 0; /* scenario_text 1, build 2, search 4 */
     while (rc == EXIT_OK && fgets(buf, sizeof buf, f) != NULL) {
         line++;
         char key[64], a[256], b[256], role[64];
@@ -139,9 +215,35 @@ static int read_report(const char *dir, merged *m, bool first)
         if (strchr(buf, '\n') == NULL && !feof(f)) { rc = bad(path, line, "line too long"); break; }
         if (sscanf(buf, "%63s", key) != 1) { rc = bad(path, line, "empty line"); break; }
         if (line == 1) {
-            if (strcmp(key, "wtlab-explore-report") != 0 || sscanf(buf, "%*s %d", &version) != 1 ||
-                version != REPORT_VERSION)
-                rc = bad(path, line, "not a wtlab explore report (version 1)");
+            if (strcmp(key, "wtlab-explore-report") != 0 || sscanf(buf, "%*s %d", &version) != 1)
+                rc = bad(path, line, "not a wtlab explore report");
+            else if (version != REPORT_VERSION)
+                rc = cli_usage_error("%s:%u: a report of version %d, saved by another wtlab; this one "
+                                     "merges version %d (run the sweep again)", path, line, version,
+                                     REPORT_VERSION);
+        } else if (strcmp(key, "scenario_text") == 0 || strcmp(key, "build") == 0 ||
+                   strcmp(key, "search") == 0) {
+            /* the rest of the line, as written */
+            const char *v = buf + strspn(buf, " \t") + strlen(key);
+            v += strspn(v, " \t");
+            snprintf(a, sizeof a, "%.*s", (int)strcspn(v, "\n"), v);
+            if (a[0] == '\0') { rc = bad(path, line, "expected a value"); break; }
+            if (key[1] == 'c') {
+                seen_alike |= 1u;
+                rc = same_as_first(path, line, key, a, m->text_hash, sizeof m->text_hash, first,
+                                   "the scenario file changed between the parts");
+            } else if (key[0] == 'b') {
+                seen_alike |= 2u;
+                rc = same_as_first(path, line, key, a, m->build, sizeof m->build, first,
+                                   "another build may run other schedules");
+            } else {
+                seen_alike |= 4u;
+                rc = same_as_first(path, line, key, a, m->search, sizeof m->search, first,
+                                   "the parts of one sweep share its settings");
+            }
+        } else if (strcmp(key, "shard") == 0) {
+            rc = note_shard(path, line, dir, buf, m, first);
+            seen_part = true;
         } else if (strcmp(key, "scenario") == 0 || strcmp(key, "policy") == 0) {
             if (sscanf(buf, "%*s %255s", a) != 1) { rc = bad(path, line, "expected a name"); break; }
             char *dst = key[0] == 's' ? m->scenario : m->policy;
@@ -218,6 +320,8 @@ static int read_report(const char *dir, merged *m, bool first)
     fclose(f);
     if (rc == EXIT_OK && line == 0) rc = bad(path, 1, "empty report");
     if (rc == EXIT_OK && !seen_exhausted) rc = bad(path, line, "no \"exhausted\" line");
+    if (rc == EXIT_OK && (!seen_part || seen_alike != 7u))
+        rc = bad(path, line, "missing one of the lines scenario_text, build, search, shard");
     if (rc == EXIT_OK && !first && !seen_order && m->order[0])
         rc = cli_usage_error("%s: no order line, but the first report's order is %s (the parts of "
                              "one search share its order)", path, m->order);
@@ -248,6 +352,17 @@ int explore_merge(int argc, char **argv, bool json)
     m->exhausted = true;
     int rc = EXIT_OK;
     for (int i = 0; i < argc && rc == EXIT_OK; i++) rc = read_report(argv[i], m, i == 0);
+    uint64_t missing = 0;
+    char missing_list[256] = "";
+    for (uint64_t i = 0; rc == EXIT_OK && i < m->shard_count; i++) {
+        if (m->shard_dir[i] != NULL) continue;
+        size_t used = strlen(missing_list);
+        if (missing++ < 16)
+            snprintf(missing_list + used, sizeof missing_list - used, "%s%" PRIu64, used ? ", " : "", i);
+        else if (missing == 17)
+            snprintf(missing_list + used, sizeof missing_list - used, ", ...");
+    }
+    if (missing > 0) m->exhausted = false; /* the missing parts were not searched here */
     if (rc == EXIT_OK) {
         unsigned legal = 0, covered = 0;
         for (int a = 0; a < WT_STATE_COUNT; a++)
@@ -263,9 +378,11 @@ int explore_merge(int argc, char **argv, bool json)
             printf("{\"scenario\": \"%s\", \"policy\": \"%s\", \"parts\": %d, \"runs\": %" PRIu64
                    ", \"failures\": %" PRIu64 ", \"classes\": %" PRIu64 ", \"exhausted\": %s, "
                    "\"transitions_legal\": %u, \"transitions_covered\": %u, \"sync_points\": %zu, "
-                   "\"sync_points_reached\": %zu, \"failure_kinds\": [",
+                   "\"sync_points_reached\": %zu, ",
                    m->scenario, m->policy, argc, m->st.runs, m->st.failures, m->st.classes,
                    m->exhausted ? "true" : "false", legal, covered, explore_sync_point_count(), hit);
+            printf("\"shards\": %" PRIu64 ", \"shards_missing\": %" PRIu64 ", \"failure_kinds\": [",
+                   m->shard_count, missing);
             for (size_t i = 0; i < m->st.fail_kinds; i++)
                 printf("%s{\"invariant\": \"%s\", \"count\": %" PRIu64 "}", i ? ", " : "",
                        m->st.fail[i].invariant, m->st.fail[i].count);
@@ -283,6 +400,9 @@ int explore_merge(int argc, char **argv, bool json)
             printf("explore %s: %s%s%s, %d parts merged\n", m->scenario, m->policy,
                    strncmp(m->order, "random ", 7) == 0 ? ", random order, seed " : "",
                    strncmp(m->order, "random ", 7) == 0 ? m->order + 7 : "", argc);
+            if (missing > 0)
+                printf("  shards missing: %s (of 0-%" PRIu64 "): their runs are not in this summary\n",
+                       missing_list, m->shard_count - 1);
             printf("  %" PRIu64 " runs; space %s; Mazurkiewicz classes: %" PRIu64 "\n", m->st.runs,
                    m->exhausted ? "EXHAUSTED" : "not exhausted", m->st.classes);
             if (m->order[0])
