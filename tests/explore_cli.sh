@@ -92,6 +92,11 @@ mkdir "$tmp/badorder" && cp "$tmp/s0/classes.txt" "$tmp/badorder/" &&
 check "--merge names FILE:LINE of a bad order line (exit 2)" \
     expect_status 2 "badorder/report.txt:[0-9]*: expected order fixed or order random SEED" \
     "$exe" explore --merge "$tmp/badorder"
+mkdir "$tmp/junkorder" && cp "$tmp/s0/classes.txt" "$tmp/junkorder/" &&
+    sed 's/^order fixed$/order random 3 junk/' "$tmp/s0/report.txt" > "$tmp/junkorder/report.txt"
+check "--merge refuses words after an order's seed (exit 2)" \
+    expect_status 2 "junkorder/report.txt:[0-9]*: expected order fixed or order random SEED" \
+    "$exe" explore --merge "$tmp/junkorder"
 mkdir "$tmp/badrole" && cp "$tmp/s0/report.txt" "$tmp/s0/classes.txt" "$tmp/badrole/" &&
     echo "role_transition boss INIT GROUP_LEADER 1" >> "$tmp/badrole/report.txt"
 check "--merge refuses an unknown writer role (exit 2)" \

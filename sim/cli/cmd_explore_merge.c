@@ -255,10 +255,11 @@ static int read_report(const char *dir, merged *m, bool first)
                                        key, a, key, dst);
             }
         } else if (strcmp(key, "order") == 0) {
-            char name[32] = "";
-            int got = sscanf(buf, "%*s %31s %" SCNu64, name, &n);
+            char name[32] = "", extra[2] = "";
+            int got = sscanf(buf, "%*s %31s %" SCNu64 " %1s", name, &n, extra);
             explore_order o;
-            if (got < 1 || !explore_order_parse(name, &o) || (got == 2) != (o == EXPLORE_ORDER_RANDOM)) {
+            if (got < 1 || got > 2 || !explore_order_parse(name, &o) ||
+                (got == 2) != (o == EXPLORE_ORDER_RANDOM)) {
                 rc = bad(path, line, "expected order fixed or order random SEED");
                 break;
             }
