@@ -34,10 +34,12 @@
  * class that has a schedule within B preemptions, and no other class:
  * interleavings needing more are not explored, a fiber sleeps only where
  * the sibling that explored it reaches the same schedule within the bound
- * (may_sleep), and dpor asks for more options (ask_bounded).  Checked on
- * test_dpor's tiny programs and 60 random ones at bounds 0-2, both orders,
- * with and without sleep sets, against every schedule within the bound;
- * measured in scenarios/README.md ("Search order").
+ * (may_sleep), and dpor asks for more options (ask_bounded).  For dfs
+ * this follows from may_sleep (a sleeping fiber's schedules are run, moved,
+ * within the bound); for dpor it is checked, not proved: test_dpor's tiny
+ * programs and random ones (600 in a sweep) at bounds 0-2, both orders,
+ * with and without sleep sets, against every schedule within the bound,
+ * and scenarios/README.md ("Search order") against --no-reduction.
  */
 #include "explore.h"
 #include "explore_int.h"
@@ -482,7 +484,32 @@ static size_t run_start(const dfs_search *d, size_t k)
  * fiber's run of steps began (j): the same two options (an initial other
  * than k's pick, the racer), or every option if neither can run there.
  * On another path the preemption at k may be one too many, while a
- * switch at j costs no more than the path paid there. */
+ * switch at j costs no more than the path paid there.  (3) If k's pick
+ * joins a fiber that had finished, the racer may also run without a
+ * preemption where the join blocks, had that fiber ended later
+ * (await_instead). */
+/* A join at node k that found the joined fiber y finished might have
+ * blocked instead, had y's last step come later; then the racer could run
+ * where the joiner blocks, without a preemption.  So the node that took
+ * y's last step is asked for the joiner and the racer. */
+static void await_instead(dfs_search *d, size_t k, uint32_t racer)
+{
+    dfs_node *n = &d->nodes[k];
+    const dfs_ops *ops = &d->ops[k];
+    uint32_t i = 0;
+    for (uint64_t c = n->cands; c != 0; i++)
+        if (next_cand(&c) == n->pick) break;
+    if (ops->op[i] != SCHED_OP_JOIN || ops->joined[i] >= EXPLORE_DFS_MAX_FIBERS) return;
+    uint32_t y = ops->joined[i];
+    size_t m = k;
+    while (m > 0 && d->nodes[m - 1].pick != y) m--;
+    if (m == 0) return;
+    dfs_node *b = &d->nodes[m - 1];
+    uint64_t want = (bit(n->pick) | bit(racer)) & b->cands & ~(b->backtrack | b->sleep);
+    d->st->backtracks += (uint64_t)__builtin_popcountll(want);
+    b->backtrack |= want;
+}
+
 static void ask_bounded(dfs_search *d, size_t k, const dpor_race *r)
 {
     dfs_node *n = &d->nodes[k];
@@ -519,6 +546,7 @@ static void ask_bounded(dfs_search *d, size_t k, const dpor_race *r)
         d->st->backtracks += (uint64_t)__builtin_popcountll(m->cands & ~m->sleep & ~m->backtrack);
         m->backtrack |= m->cands & ~m->sleep;
     }
+    await_instead(d, k, r->racer);
 }
 
 static void on_race(void *arg, const dpor_race *r)
