@@ -471,7 +471,29 @@ static size_t run_start(const dfs_search *d, size_t k)
     return j;
 }
 
-/* dpor under a preemption bound (after Coons et al., bounded POR).  Two
+/* A join at node k that found the joined fiber y finished might have
+ * blocked instead, had y's last step come later; then the racer could run
+ * where the joiner blocks, without a preemption.  So the node that took
+ * y's last step is asked for the joiner and the racer. */
+static void await_instead(dfs_search *d, size_t k, uint32_t racer)
+{
+    dfs_node *n = &d->nodes[k];
+    const dfs_ops *ops = &d->ops[k];
+    uint32_t i = 0;
+    for (uint64_t c = n->cands; c != 0; i++)
+        if (next_cand(&c) == n->pick) break;
+    if (i >= n->ncand || ops->op[i] != SCHED_OP_JOIN || ops->joined[i] >= EXPLORE_DFS_MAX_FIBERS) return;
+    uint32_t y = ops->joined[i];
+    size_t m = k;
+    while (m > 0 && d->nodes[m - 1].pick != y) m--;
+    if (m == 0) return;
+    dfs_node *b = &d->nodes[m - 1];
+    uint64_t want = (bit(n->pick) | bit(racer)) & b->cands & ~(b->backtrack | b->sleep);
+    d->st->backtracks += (uint64_t)__builtin_popcountll(want);
+    b->backtrack |= want;
+}
+
+/* dpor under a preemption bound (after Coons et al., bounded POR).  Three
  * changes from the unbounded rule, each needed by some tiny program of
  * test_dpor against every schedule within the bound.  (1) At node k an
  * option asked for before counts only if the bound lets k take it, and k
@@ -488,28 +510,6 @@ static size_t run_start(const dfs_search *d, size_t k)
  * joins a fiber that had finished, the racer may also run without a
  * preemption where the join blocks, had that fiber ended later
  * (await_instead). */
-/* A join at node k that found the joined fiber y finished might have
- * blocked instead, had y's last step come later; then the racer could run
- * where the joiner blocks, without a preemption.  So the node that took
- * y's last step is asked for the joiner and the racer. */
-static void await_instead(dfs_search *d, size_t k, uint32_t racer)
-{
-    dfs_node *n = &d->nodes[k];
-    const dfs_ops *ops = &d->ops[k];
-    uint32_t i = 0;
-    for (uint64_t c = n->cands; c != 0; i++)
-        if (next_cand(&c) == n->pick) break;
-    if (ops->op[i] != SCHED_OP_JOIN || ops->joined[i] >= EXPLORE_DFS_MAX_FIBERS) return;
-    uint32_t y = ops->joined[i];
-    size_t m = k;
-    while (m > 0 && d->nodes[m - 1].pick != y) m--;
-    if (m == 0) return;
-    dfs_node *b = &d->nodes[m - 1];
-    uint64_t want = (bit(n->pick) | bit(racer)) & b->cands & ~(b->backtrack | b->sleep);
-    d->st->backtracks += (uint64_t)__builtin_popcountll(want);
-    b->backtrack |= want;
-}
-
 static void ask_bounded(dfs_search *d, size_t k, const dpor_race *r)
 {
     dfs_node *n = &d->nodes[k];
