@@ -7,9 +7,10 @@
  * most the bound, by re-executing with forced decision prefixes; sleep
  * sets (Godefroid) skip schedules that only reorder independent operations
  * (different objects, or two loads), and the search says when the space
- * is exhausted (with a bound, sleep sets can skip a class whose
- * schedules in the explored sibling need more preemptions than the bound:
- * scenarios/README.md, "Search order").  dpor: the same search, but an alternative is taken only
+ * is exhausted (with a bound, a fiber sleeps only where the explored
+ * sibling reaches the same schedules within it, so an exhausted search
+ * covers every class with a schedule within the bound: scenarios/README.md,
+ * "Search order").  dpor: the same search, but an alternative is taken only
  * where a race of an executed run asks for it (source sets over the
  * happens-before order of dpor.h, with sleep sets and, with a bound,
  * bounded POR's extra points).  Both take their free picks (the first
@@ -43,9 +44,8 @@ typedef enum explore_kind { EXPLORE_RANDOM, EXPLORE_PCT, EXPLORE_DFS, EXPLORE_DP
  * the search may take there (awake, within the preemption bound) drawn
  * from a hash of the seed and the picks before, so one seed gives the same
  * runs in the same order.  The options not taken first are still
- * backtracked to, so without a bound (or without sleep sets) an exhausted
- * search covers the same classes in either order; with a bound and sleep
- * sets the two may differ (scenarios/README.md, "Search order"). */
+ * backtracked to, so an exhausted search covers the same classes in
+ * either order, with a bound too (scenarios/README.md, "Search order"). */
 typedef enum explore_order { EXPLORE_ORDER_FIXED, EXPLORE_ORDER_RANDOM } explore_order;
 
 /* "fixed", "random"; parsing: false (and *out untouched) on another name. */

@@ -30,12 +30,16 @@
  * and a spinner's steps with others' writes and spins (dpor.h).  Every
  * step taken since the last decision is compared, also those taken
  * without a choice.
- * Combined with the preemption bound this is the usual conservative use
- * (as in loom): interleavings needing more preemptions are not explored,
- * and a fiber asleep may stand for a schedule that its explored sibling
- * could reach only with more preemptions than the bound, so a bounded
- * search with sleep sets can miss classes (in any order; measured in
- * scenarios/README.md, "Search order"; --no-reduction does not).
+ * Under a preemption bound (--max-preemptions B) the search covers every
+ * class that has a schedule within B preemptions, and no other class:
+ * interleavings needing more are not explored, a fiber sleeps only where
+ * the sibling that explored it reaches the same schedule within the bound
+ * (may_sleep), and dpor asks for more options (ask_bounded).  For dfs
+ * this follows from may_sleep (a sleeping fiber's schedules are run, moved,
+ * within the bound); for dpor it is checked, not proved: test_dpor's tiny
+ * programs and random ones (600 in a sweep) at bounds 0-2, both orders,
+ * with and without sleep sets, against every schedule within the bound,
+ * and scenarios/README.md ("Search order") against --no-reduction.
  */
 #include "explore.h"
 #include "explore_int.h"
@@ -64,6 +68,7 @@ typedef struct dfs_node {
     uint64_t done_reads, done_adds;   /* of the done picks: their step read / advanced the clock */
     uint64_t sleep_reads, sleep_adds; /* the same for the sleeping fibers' steps */
     uint64_t done_spin, sleep_spin;   /* their step was taken spinning or began a spin */
+    uint64_t done_cont;     /* of the done picks: may still be a candidate after their step */
     uint64_t backtrack;     /* dpor: the picks races asked for (with the first) */
     uint64_t foreign;       /* options another partition explores */
     uint64_t key;           /* random order: hash of the seed and the picks before */
@@ -120,6 +125,26 @@ static bool no_preemption_left(const dfs_search *d, const dfs_node *n)
     return d->bound < EXPLORE_DFS_MAX_FIBERS && n->preemptions + 1 > d->bound;
 }
 
+static bool bounded(const dfs_search *d) { return d->bound < EXPLORE_DFS_MAX_FIBERS; }
+
+/* Under a bound, may the option q done at node n sleep in the subtree of
+ * its sibling p?  A schedule of p's subtree where q stays asleep until it
+ * runs is equivalent to the one with q's step moved to n, which q's
+ * subtree covers if it is within the bound too.  Moving the step out of
+ * its place never costs a preemption there (the fiber before it going on
+ * to the one after costs at most what the two switches cost); at n it
+ * costs is_preemption(n, q), plus one for switching from q to p if q can
+ * still run after its step, instead of is_preemption(n, p).  So q sleeps
+ * only where that is no more (Coons et al.'s bounded sleep sets: the
+ * explored sibling reaches the same states within the bound); e.g. where
+ * the running fiber was explored first and p preempts it, or where q's
+ * step ended it.  Elsewhere q stays awake in p's subtree. */
+static bool may_sleep(const dfs_node *n, uint32_t q, uint32_t p)
+{
+    unsigned moved = is_preemption(n, q) + ((n->done_cont & bit(q)) != 0);
+    return moved <= (unsigned)is_preemption(n, p);
+}
+
 /* The sleep set of the node after `prev` (node k - 1) took its pick: a
  * fiber stays asleep while every step taken since (the pick's and any
  * taken without a choice) is independent of its own -- of its operation
@@ -134,6 +159,11 @@ static uint64_t propagate_sleep(const dfs_search *d, const dfs_node *prev, const
     if (from < 0) return 0; /* not logged: nothing stays asleep */
     size_t to = dpor_log_steps(d->log);
     uint64_t z = (prev->sleep | prev->done) & ~bit(prev->pick), keep = 0;
+    if (bounded(d))
+        for (uint64_t m = prev->done & ~prev->sleep & ~bit(prev->pick); m != 0;) {
+            uint32_t q = next_cand(&m);
+            if (!may_sleep(prev, q, prev->pick)) z &= ~bit(q);
+        }
     uint64_t zr = prev->sleep_reads | prev->done_reads, za = prev->sleep_adds | prev->done_adds;
     uint64_t zs = prev->sleep_spin | prev->done_spin;
     uint64_t m = prev->cands;
@@ -162,12 +192,18 @@ static uint64_t propagate_sleep(const dfs_search *d, const dfs_node *prev, const
 }
 
 /* After a run: what each node's pick did with the clock (a pick whose
- * step was not logged counts as reading and advancing). */
+ * step was not logged counts as reading and advancing), and whether the
+ * picked fiber could go on after it: known only when the next decision
+ * follows its step directly (else it counts as going on). */
 static void note_clock_use(dfs_search *d)
 {
     for (size_t k = 0; k < d->len; k++) {
         dfs_node *n = &d->nodes[k];
         int32_t i = dpor_log_node_step(d->log, (int32_t)k);
+        const dfs_node *next = k + 1 < d->len ? &d->nodes[k + 1] : NULL;
+        bool stopped = i >= 0 && next != NULL && dpor_log_node_step(d->log, (int32_t)k + 1) == i + 1 &&
+                       !(next->current == n->pick && has_cand(next, n->pick));
+        if (!stopped) n->done_cont |= bit(n->pick);
         dpor_step_info si = {.reads = true, .adds = true, .spinning = true, .sets_spin = true};
         if (i >= 0 && (size_t)i < dpor_log_steps(d->log)) si = dpor_log_step_info(d->log, (size_t)i);
         if (si.reads) n->done_reads |= bit(n->pick);
@@ -281,7 +317,7 @@ static uint32_t dfs_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n,
     node->sleep_reads = zr & node->sleep;
     node->sleep_adds = za & node->sleep;
     node->sleep_spin = zs & node->sleep;
-    node->done_reads = node->done_adds = node->done_spin = 0;
+    node->done_reads = node->done_adds = node->done_spin = node->done_cont = 0;
     node->pick = dfs_default_pick(d, node);
     node->done = node->backtrack = bit(node->pick);
     node->foreign = 0;
@@ -334,6 +370,7 @@ static void take_option(dfs_node *n, uint32_t alt)
     n->done_reads |= f; /* not run here: may read and advance the clock, spin */
     n->done_adds |= f;
     n->done_spin |= f;
+    n->done_cont |= f;
     n->done |= bit(alt);
     n->pick = alt;
 }
@@ -394,11 +431,7 @@ static bool dfs_partition(dfs_search *d, uint64_t part, uint64_t parts)
 
 /* dpor: option q at node k, as a race asked.  When q cannot run there:
  * every option if the racer was in a timed wait (other steps move the
- * clock; Flanagan-Godefroid's conservative rule), else nothing (dpor.h).
- * With a preemption bound, a reversal that costs a preemption is also
- * asked for where the fiber it preempts began its run of steps (Coons et
- * al., bounded POR): on another path the preemption at k may be one too
- * many, and switching where that fiber was scheduled costs none more. */
+ * clock; Flanagan-Godefroid's conservative rule), else nothing (dpor.h). */
 static void ask(dfs_search *d, size_t k, uint64_t want, bool timed)
 {
     dfs_node *n = &d->nodes[k];
@@ -413,19 +446,107 @@ static void ask(dfs_search *d, size_t k, uint64_t want, bool timed)
         return;
     }
     if (q & (n->backtrack | n->sleep)) return;
-    uint32_t first = (uint32_t)__builtin_ctzll(q);
-    n->backtrack |= bit(first);
+    n->backtrack |= bit((uint32_t)__builtin_ctzll(q));
     d->st->backtracks++;
-    if (d->bound >= EXPLORE_DFS_MAX_FIBERS || !is_preemption(n, first)) return;
-    /* The block of n's pick began at the last node where it was not the
-     * running fiber going on (a switch to it there, free or a preemption,
-     * costs as much as a switch to `first`).  A node where it was picked
-     * again after it could not go on (it blocked, then was woken) begins
-     * a block even when the node before picked it too. */
-    uint32_t x = n->pick;
+}
+
+/* The options of node n within the bound. */
+static uint64_t within_bound(const dfs_search *d, const dfs_node *n)
+{
+    if (!has_cand(n, n->current) || !no_preemption_left(d, n)) return n->cands;
+    return n->cands & bit(n->current);
+}
+
+/* The first node of the run of steps that node k's pick belongs to: the
+ * last node where that fiber was not the running fiber going on (a switch
+ * to it there, free or a preemption, cost as much as one to another
+ * fiber).  A node where it was picked again after it could not go on (it
+ * blocked, then was woken) begins a run even when the node before picked
+ * it too. */
+static size_t run_start(const dfs_search *d, size_t k)
+{
+    uint32_t x = d->nodes[k].pick;
     size_t j = k;
     while (j > 0 && d->nodes[j].current == x && d->nodes[j - 1].pick == x) j--;
-    if (j != k) ask(d, j, bit(first), timed);
+    return j;
+}
+
+/* A join at node k that found the joined fiber y finished might have
+ * blocked instead, had y's last step come later; then the racer could run
+ * where the joiner blocks, without a preemption.  So the node that took
+ * y's last step is asked for the joiner and the racer. */
+static void await_instead(dfs_search *d, size_t k, uint32_t racer)
+{
+    dfs_node *n = &d->nodes[k];
+    const dfs_ops *ops = &d->ops[k];
+    uint32_t i = 0;
+    for (uint64_t c = n->cands; c != 0; i++)
+        if (next_cand(&c) == n->pick) break;
+    if (i >= n->ncand || ops->op[i] != SCHED_OP_JOIN || ops->joined[i] >= EXPLORE_DFS_MAX_FIBERS) return;
+    uint32_t y = ops->joined[i];
+    size_t m = k;
+    while (m > 0 && d->nodes[m - 1].pick != y) m--;
+    if (m == 0) return;
+    dfs_node *b = &d->nodes[m - 1];
+    uint64_t want = (bit(n->pick) | bit(racer)) & b->cands & ~(b->backtrack | b->sleep);
+    d->st->backtracks += (uint64_t)__builtin_popcountll(want);
+    b->backtrack |= want;
+}
+
+/* dpor under a preemption bound (after Coons et al., bounded POR).  Three
+ * changes from the unbounded rule, each needed by some tiny program of
+ * test_dpor against every schedule within the bound.  (1) At node k an
+ * option asked for before counts only if the bound lets k take it, and k
+ * gets both an initial of the reversal (the source-set rule) and the
+ * racer itself: an initial other than the racer may reach the reversal
+ * only with one more preemption (its first step is local, then the racer
+ * must preempt it), and the racer alone may start a reversal of another
+ * class than the initial's (when its step has to follow the initial's).
+ * (2) A reversal that preempts k's pick is also asked for where that
+ * fiber's run of steps began (j): the same two options (an initial other
+ * than k's pick, the racer), or every option if neither can run there.
+ * On another path the preemption at k may be one too many, while a
+ * switch at j costs no more than the path paid there.  (3) If k's pick
+ * joins a fiber that had finished, the racer may also run without a
+ * preemption where the join blocks, had that fiber ended later
+ * (await_instead). */
+static void ask_bounded(dfs_search *d, size_t k, const dpor_race *r)
+{
+    dfs_node *n = &d->nodes[k];
+    uint64_t want = r->initials & bit(r->racer) ? bit(r->racer) : r->initials;
+    uint64_t q = want & n->cands, ok = within_bound(d, n);
+    if (q == 0) {
+        ask(d, k, want, r->racer_slept);
+        return;
+    }
+    uint64_t covered = (n->backtrack & ok) | n->sleep;
+    if (!(r->initials & covered)) {
+        uint64_t w = q & ok ? q & ok : q;
+        n->backtrack |= bit((uint32_t)__builtin_ctzll(w));
+        d->st->backtracks++;
+    }
+    if (has_cand(n, r->racer) && !(bit(r->racer) & (covered | n->backtrack))) {
+        n->backtrack |= bit(r->racer);
+        d->st->backtracks++;
+    }
+    size_t j = run_start(d, k);
+    if (j == k || !is_preemption(n, (uint32_t)__builtin_ctzll(q))) return;
+    dfs_node *m = &d->nodes[j];
+    uint64_t taken = m->backtrack | m->sleep;
+    uint64_t w = r->initials & m->cands & ~bit(n->pick);
+    if (w != 0 && !(w & taken)) {
+        m->backtrack |= bit((uint32_t)__builtin_ctzll(w));
+        d->st->backtracks++;
+    }
+    if (has_cand(m, r->racer) && !(bit(r->racer) & (taken | m->backtrack))) {
+        m->backtrack |= bit(r->racer);
+        d->st->backtracks++;
+    }
+    if (w == 0 && !has_cand(m, r->racer)) {
+        d->st->backtracks += (uint64_t)__builtin_popcountll(m->cands & ~m->sleep & ~m->backtrack);
+        m->backtrack |= m->cands & ~m->sleep;
+    }
+    await_instead(d, k, r->racer);
 }
 
 static void on_race(void *arg, const dpor_race *r)
@@ -435,6 +556,10 @@ static void on_race(void *arg, const dpor_race *r)
     d->st->races_clock += r->kind == DPOR_RACE_CLOCK;
     d->st->races_spin += r->kind == DPOR_RACE_SPIN;
     if (r->node >= 0 && (size_t)r->node < d->len) {
+        if (bounded(d)) {
+            ask_bounded(d, (size_t)r->node, r);
+            return;
+        }
         const dfs_node *n = &d->nodes[r->node];
         uint64_t want = r->initials & bit(r->racer) ? bit(r->racer) : r->initials;
         if (r->initials & (n->backtrack | n->sleep)) return;
