@@ -203,6 +203,8 @@ void calibrate_fit(const trace_stats *st, const trace_stats *sim, calibration *c
             calibrate_dist(&st->wake_latency_to_ns[i], &p->wake_latency_to[i]);
         if (st->wake_cost_to_ns[i].n > 0)
             calibrate_dist(&st->wake_cost_to_ns[i], &p->wake_cost_to[i]);
+        if (st->wake_latency_parked_to_ns[i].n > 0)
+            calibrate_dist(&st->wake_latency_parked_to_ns[i], &p->wake_latency_parked_to[i]);
         for (int k = 0; k < 2; k++) {
             if (st->wake_latency_idle_to_ns[k][i].n > 0)
                 calibrate_dist(&st->wake_latency_idle_to_ns[k][i], &p->wake_latency_idle_to[k][i]);
@@ -302,6 +304,12 @@ void calibrate_print(FILE *out, const trace_stats *st, const calibration *c)
         fprintf(out, "; +-%.3f\n    the setter's cost ", dkw_eps(s->n));
         spread(out, w);
         fputc('\n', out);
+        const stats_samples *sp = &st->wake_latency_parked_to_ns[i];
+        if (sp->n > 0) {
+            fputs("    parked ones only: return ", out);
+            spread(out, sp);
+            fprintf(out, "; +-%.3f -> schedule.wake_latency_by_state_parked\n", dkw_eps(sp->n));
+        }
         for (int k = 0; k < 2; k++) {
             const stats_samples *sk = &st->wake_latency_idle_to_ns[k][i];
             if (sk->n == 0) continue;

@@ -148,6 +148,8 @@ static const json_check_field schedule_fields[] = {
      .offset = offsetof(device_profile, wake_latency_idle_to[0]), .fn = parse_by_state},
     {.key = "wake_latency_by_state_idle", .kind = JSON_CHECK_CUSTOM,
      .offset = offsetof(device_profile, wake_latency_idle_to[1]), .fn = parse_by_state},
+    {.key = "wake_latency_by_state_parked", .kind = JSON_CHECK_CUSTOM,
+     .offset = offsetof(device_profile, wake_latency_parked_to), .fn = parse_by_state},
     {.key = "wake_cost_by_state_busy", .kind = JSON_CHECK_CUSTOM,
      .offset = offsetof(device_profile, wake_cost_idle_to[0]), .fn = parse_by_state},
     {.key = "wake_cost_by_state_idle", .kind = JSON_CHECK_CUSTOM,
@@ -382,6 +384,7 @@ void profile_write(FILE *out, const device_profile *p, const char *measured)
     write_by_state(out, "wake_cost_by_state", p->wake_cost_to);
     write_by_state(out, "wake_latency_by_state_busy", p->wake_latency_idle_to[0]);
     write_by_state(out, "wake_latency_by_state_idle", p->wake_latency_idle_to[1]);
+    write_by_state(out, "wake_latency_by_state_parked", p->wake_latency_parked_to);
     write_by_state(out, "wake_cost_by_state_busy", p->wake_cost_idle_to[0]);
     write_by_state(out, "wake_cost_by_state_idle", p->wake_cost_idle_to[1]);
     if (p->has_spin_descheduled)

@@ -67,6 +67,10 @@ typedef struct device_profile {
      * another writer was active ([0]) or none ([1]) */
     timing_dist wake_latency_idle_to[2][TIMING_WAKE_VALUES];
     timing_dist wake_cost_idle_to[2][TIMING_WAKE_VALUES];
+    /* optional: schedule.wake_latency_by_state_parked: the return latency
+     * by the state set, of parked writers only (a writer released while
+     * it spins is the CPU model's: cpu.spin_preempt) */
+    timing_dist wake_latency_parked_to[TIMING_WAKE_VALUES];
     /* optional: schedule.spin_descheduled_ppm, the share (per million) of
      * a follower's first waits ([0]) and of members' waits for COMPLETED
      * ([1]) that spun descheduled (calibrate.h); has_spin_descheduled:

@@ -277,6 +277,8 @@ static void on_event(trace_stats *st, reader_ctx *x, const trace_event *e)
         push_span(&st->wake_latency_ns, f->woken_ns, t);
     if (f != NULL && f->returning && f->woken_to >= 0)
         push_span(&st->wake_latency_to_ns[f->woken_to], f->woken_ns, t);
+    if (f != NULL && f->returning && f->woken && f->woken_to >= 0)
+        push_span(&st->wake_latency_parked_to_ns[f->woken_to], f->woken_ns, t);
     if (f != NULL && f->returning && f->woke_idle >= 0 && f->woken_to >= 0)
         push_span(&st->wake_latency_idle_to_ns[f->woke_idle][f->woken_to], f->woken_ns, t);
     if (f != NULL) f->woken = f->returning = false;
@@ -373,6 +375,7 @@ void trace_stats_free(trace_stats *st)
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) free(all[i]->v);
     for (size_t i = 0; i < WT_STATE_COUNT; i++) {
         free(st->wake_latency_to_ns[i].v);
+        free(st->wake_latency_parked_to_ns[i].v);
         free(st->wake_cost_to_ns[i].v);
         for (int k = 0; k < 2; k++) {
             free(st->wake_latency_idle_to_ns[k][i].v);
