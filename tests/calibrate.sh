@@ -13,7 +13,10 @@
 # wake-up's latency and its waker's cost are known exactly, read from the
 # trace's virtual times with wake_deltas.awk) and their malformed keys;
 # spin_preempt "by_wait" (the shares of waits that spun descheduled, from a
-# hand-written real trace; shares 0 and 1 behave as spin_preempt off / on).
+# hand-written real trace; shares 0 and 1 behave as spin_preempt off / on);
+# the return latency of parked writers only (parked-hand.jsonl: one parked
+# member back after 40 us, one spinning member after 100 us) and
+# "wake_latency": "by_state_parked".
 # TAP output.
 set -u
 wtlab=$1 src=$2
@@ -32,7 +35,7 @@ fails_naming() {
     cat "$tmp/f.out"
     [ $st -eq 1 ] && grep -q -- "$2" "$tmp/f.out"
 }
-echo "1..97"
+echo "1..103"
 
 # --- costs per file kind and memtable insert: meets / fails --------------
 for s in wal-sync-slow-meets insert-cost-meets insert-kib-meets manifest-fast-meets; do
@@ -293,6 +296,20 @@ check "by_state: ... and PARALLEL_MEMTABLE_WRITER the profile's wake_ns (2 us)" 
 check "pooled: the same profile without the keys wakes GROUP_LEADER after 5 us" \
     within "$tmp/bsp.jsonl" to GROUP_LEADER 5000 10000
 check "by_state: same scenario, profile and seed give the same bytes" cmp "$tmp/bs1.jsonl" "$tmp/bs2.jsonl"
+# --- parked writers only ("wake_latency": "by_state_parked") ----------------------
+check "calibrate: COMPLETED pooled over a parked (40 us) and a spinning member (100 us), parked ones only 40 us" sh -c "
+    '$wtlab' calibrate '$cal/parked-hand.jsonl' --cores 0 -o '$tmp/parked.json' > '$tmp/parked.out' &&
+    grep -q 'set to COMPLETED, parked or not: the writer.s return median 70.0 us .* n=2' '$tmp/parked.out' &&
+    grep -q 'parked ones only: return median 40.0 us .* n=1; .* -> schedule.wake_latency_by_state_parked' '$tmp/parked.out' &&
+    tr -d ' \n' < '$tmp/parked.json' | grep -q '\"wake_latency_by_state_parked\":{\"COMPLETED\":{\"quantiles\":\[40000\]}}' &&
+    tr -d ' \n' < '$tmp/parked.json' | grep -q '\"wake_latency_by_state\":{\"COMPLETED\":{\"quantiles\":\[40000,100000\]}}'"
+"$wtlab" run "$bs/parked.json" -q -o "$tmp/bk1.jsonl" > /dev/null 2>&1
+"$wtlab" run "$bs/parked.json" -q -o "$tmp/bk2.jsonl" > /dev/null 2>&1
+check "by_state_parked: a parked writer woken to GROUP_LEADER runs the parked-only 150 us later (not 300)" \
+    within "$tmp/bk1.jsonl" to GROUP_LEADER 150000 160000
+check "by_state_parked: one woken to PARALLEL_MEMTABLE_WRITER (no distribution of its own) the pooled 5 us" \
+    within "$tmp/bk1.jsonl" to PARALLEL_MEMTABLE_WRITER 5000 10000
+check "by_state_parked: same scenario, profile and seed give the same bytes" cmp "$tmp/bk1.jsonl" "$tmp/bk2.jsonl"
 check "by_state: the run replays exactly" "$wtlab" replay "$tmp/bs1.jsonl"
 bad_wake() { # bad_wake DEVICE_JSON PATTERN
     printf '{"name": "x", "device": %s,\n "writers": [{"name": "a", "batches": [{"puts": 1}]}]}\n' \
@@ -310,6 +327,12 @@ check "by_state: a profile without wake_latency_by_state (exit 2)" \
 check "by_state: a profile without wake_cost_by_state (exit 2)" \
     bad_wake '{"profile": "no-by-state.json", "wake_cost": "by_state"}' \
     "/device/wake_cost: \"by_state\": the profile has no schedule.wake_cost_by_state"
+check "by_state_parked: a profile without wake_latency_by_state_parked (exit 2)" \
+    bad_wake '{"profile": "prof.json", "wake_latency": "by_state_parked"}' \
+    "by-state-bad.json:1:66: /device/wake_latency: \"by_state_parked\": the profile has no schedule.wake_latency_by_state_parked"
+check "profile: an unknown state in wake_latency_by_state_parked (exit 2)" expect_status 2 \
+    "/schedule/wake_latency_by_state_parked/COMPLETE: unknown key (did you mean \"COMPLETED\"?)" \
+    sh -c "sed 's/\"wake_latency_by_state_parked\": {\"GROUP_LEADER\"/\"wake_latency_by_state_parked\": {\"COMPLETE\"/' '$bs/prof-parked.json' > '$tmp/prof-parked.json' && cp '$bs/parked.json' '$tmp/use-parked.json' && '$wtlab' run '$tmp/use-parked.json' -q -o '$tmp/x.jsonl'"
 check "by_state: not with a CPU model's fixed dispatch delay (exit 2)" \
     bad_wake '{"profile": "prof.json", "wake_latency": "by_state", "cpu": {"cores": 2}}' \
     "/device/wake_latency: \"by_state\": the wake-up latency is sampled only without a CPU model"
