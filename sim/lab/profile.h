@@ -56,6 +56,9 @@ typedef struct device_profile {
     uint64_t insert_ns_per_entry, insert_ns_per_kib;
     uint64_t wake_ns;
     uint64_t tick_ns;        /* optional (0: not given): schedule.tick_ns */
+    /* optional (0: not given): schedule.wake_pushback_ns, what each later
+     * wake-up by its waker adds to a parked writer's return (calibrate.h) */
+    uint64_t wake_pushback_ns;
     timing_dist wake_latency;
     timing_dist wake_cost;   /* optional (count 0: not given) */
     /* optional: schedule.wake_latency_by_state, [i] for the state 1 << i

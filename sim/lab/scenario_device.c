@@ -254,6 +254,10 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
         return json_check_fail(c, get(get(dev, "cpu"), "spin_preempt"), JSON_CHECK_AT_VALUE,
                                "\"by_wait\" only with a \"profile\" (it takes the profile's "
                                "schedule.spin_descheduled_ppm)");
+    if (d->cpu.wake_pushback_ns == UINT64_MAX && !has_profile)
+        return json_check_fail(c, get(get(dev, "cpu"), "wake_pushback_ns"), JSON_CHECK_AT_VALUE,
+                               "\"profile\" only with a \"profile\" (it takes the profile's "
+                               "schedule.wake_pushback_ns)");
     if (d->think_from_profile && !has_profile)
         return json_check_fail(c, get(dev, "think"), JSON_CHECK_AT_KEY,
                                "only with a \"profile\" (it takes the profile's think time)");
@@ -337,6 +341,14 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
                    sizeof m->spin_descheduled_ppm);
             memcpy(m->spin_descheduled_wait, prof->spin_descheduled_wait,
                    sizeof m->spin_descheduled_wait);
+        }
+        if (d->cpu.wake_pushback_ns == UINT64_MAX) {
+            if (prof->wake_pushback_ns == 0)
+                return json_check_fail(c, get(get(dev, "cpu"), "wake_pushback_ns"),
+                                       JSON_CHECK_AT_VALUE,
+                                       "\"profile\": the profile has no "
+                                       "schedule.wake_pushback_ns (calibrate it again)");
+            d->cpu.wake_pushback_ns = prof->wake_pushback_ns;
         }
         if (d->think_from_profile) apply_think(s, prof->think_ns);
         if (get(get(l->root, "schedule"), "wake_ns") == NULL) {
