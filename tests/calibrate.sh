@@ -37,7 +37,7 @@ fails_naming() {
     cat "$tmp/f.out"
     [ $st -eq 1 ] && grep -q -- "$2" "$tmp/f.out"
 }
-echo "1..110"
+echo "1..111"
 
 # --- costs per file kind and memtable insert: meets / fails --------------
 for s in wal-sync-slow-meets insert-cost-meets insert-kib-meets manifest-fast-meets; do
@@ -359,6 +359,9 @@ check "by_state_parked: a profile without wake_latency_by_state_parked (exit 2)"
 check "wake_pushback_ns \"profile\": a profile without schedule.wake_pushback_ns (exit 2)" \
     bad_wake '{"profile": "prof.json", "cpu": {"cores": 0, "wake_pushback_ns": "profile"}}' \
     "/device/cpu/wake_pushback_ns: \"profile\": the profile has no schedule.wake_pushback_ns (calibrate it again)"
+check "wake_pushback_ns \"profile\" inside a profile's cpu (exit 2)" expect_status 2 \
+    "pb-prof.json:1:[0-9]*: /cpu/wake_pushback_ns: \"profile\" only in a scenario's cpu" \
+    sh -c "sed 's/^ \"writers\": {\"think_ns\": 0}}/ \"writers\": {\"think_ns\": 0}, \"cpu\": {\"cores\": 2, \"wake_pushback_ns\": \"profile\"}}/' '$bs/prof-parked.json' | tr -d '\n' > '$tmp/pb-prof.json' && sed 's/prof-parked.json/pb-prof.json/' '$bs/parked.json' > '$tmp/use-pb-prof.json' && '$wtlab' run '$tmp/use-pb-prof.json' -q -o '$tmp/x.jsonl'"
 check "wake_pushback_ns: a word other than \"profile\" (exit 2)" \
     bad_wake '{"profile": "prof.json", "cpu": {"cores": 0, "wake_pushback_ns": "profil"}}' \
     "/device/cpu/wake_pushback_ns: unknown wake pushback \"profil\" (did you mean \"profile\"?)"
