@@ -13,7 +13,12 @@
 # wake-up's latency and its waker's cost are known exactly, read from the
 # trace's virtual times with wake_deltas.awk) and their malformed keys;
 # spin_preempt "by_wait" (the shares of waits that spun descheduled, from a
-# hand-written real trace; shares 0 and 1 behave as spin_preempt off / on).
+# hand-written real trace; shares 0 and 1 behave as spin_preempt off / on);
+# the return latency of parked writers only (parked-hand.jsonl: one parked
+# member back after 40 us, one spinning member after 100 us) and
+# "wake_latency": "by_state_parked"; cpu.wake_pushback_ns (pushback-hand.jsonl:
+# c woken after b by the same setter returns after 8 us, b after 40 us: 32 us
+# per later wake-up; in a run each later wake-up adds exactly its 50 us).
 # TAP output.
 set -u
 wtlab=$1 src=$2
@@ -32,7 +37,7 @@ fails_naming() {
     cat "$tmp/f.out"
     [ $st -eq 1 ] && grep -q -- "$2" "$tmp/f.out"
 }
-echo "1..97"
+echo "1..111"
 
 # --- costs per file kind and memtable insert: meets / fails --------------
 for s in wal-sync-slow-meets insert-cost-meets insert-kib-meets manifest-fast-meets; do
@@ -293,6 +298,44 @@ check "by_state: ... and PARALLEL_MEMTABLE_WRITER the profile's wake_ns (2 us)" 
 check "pooled: the same profile without the keys wakes GROUP_LEADER after 5 us" \
     within "$tmp/bsp.jsonl" to GROUP_LEADER 5000 10000
 check "by_state: same scenario, profile and seed give the same bytes" cmp "$tmp/bs1.jsonl" "$tmp/bs2.jsonl"
+# --- parked writers only ("wake_latency": "by_state_parked") ----------------------
+check "calibrate: COMPLETED pooled over a parked (40 us) and a spinning member (100 us), parked ones only 40 us" sh -c "
+    '$wtlab' calibrate '$cal/parked-hand.jsonl' --cores 0 -o '$tmp/parked.json' > '$tmp/parked.out' &&
+    grep -q 'set to COMPLETED, parked or not: the writer.s return median 70.0 us .* n=2' '$tmp/parked.out' &&
+    grep -q 'parked ones only: return median 40.0 us .* n=1; .* -> schedule.wake_latency_by_state_parked' '$tmp/parked.out' &&
+    tr -d ' \n' < '$tmp/parked.json' | grep -q '\"wake_latency_by_state_parked\":{\"COMPLETED\":{\"quantiles\":\[40000\]}}' &&
+    tr -d ' \n' < '$tmp/parked.json' | grep -q '\"wake_latency_by_state\":{\"COMPLETED\":{\"quantiles\":\[40000,100000\]}}'"
+"$wtlab" run "$bs/parked.json" -q -o "$tmp/bk1.jsonl" > /dev/null 2>&1
+"$wtlab" run "$bs/parked.json" -q -o "$tmp/bk2.jsonl" > /dev/null 2>&1
+check "by_state_parked: a parked writer woken to GROUP_LEADER runs the parked-only 150 us later (not 300)" \
+    within "$tmp/bk1.jsonl" to GROUP_LEADER 150000 160000
+check "by_state_parked: one woken to PARALLEL_MEMTABLE_WRITER (no distribution of its own) the pooled 5 us" \
+    within "$tmp/bk1.jsonl" to PARALLEL_MEMTABLE_WRITER 5000 10000
+check "by_state_parked: same scenario, profile and seed give the same bytes" cmp "$tmp/bk1.jsonl" "$tmp/bk2.jsonl"
+check "calibrate: b woken before c returns after 40 us, c after 8 us: 32 us per later wake-up" sh -c "
+    '$wtlab' calibrate '$cal/pushback-hand.jsonl' --cores 0 -o '$tmp/pbh.json' > '$tmp/pbh.out' &&
+    grep -q 'parked ones only: return median 8.0 us .* n=1' '$tmp/pbh.out' &&
+    grep -q 'returns 32.0 us later per parked writer its setter wakes after it (median, n=1' '$tmp/pbh.out' &&
+    grep -q '\"wake_pushback_ns\": 32000' '$tmp/pbh.json'"
+check "calibrate: no wake-up after another (parked-hand.jsonl): no wake_pushback_ns" sh -c "
+    ! grep -q 'wake_pushback_ns' '$tmp/parked.json' && ! grep -q 'wakes after it' '$tmp/parked.out'"
+# to_between TRACE STATE LO HI: some wake-up to STATE returned after [LO, HI) ns.
+to_between() {
+    awk -f "$src/tests/wake_deltas.awk" "$1" |
+        awk -v s="$2" -v lo="$3" -v hi="$4" '$1 == "to" && $2 == s && $3 >= lo && $3 < hi { n++ } END { exit n ? 0 : 1 }'
+}
+"$wtlab" run "$bs/pushback.json" -q -o "$tmp/pb1.jsonl" > /dev/null 2>&1
+"$wtlab" run "$bs/pushback.json" -q -o "$tmp/pb2.jsonl" > /dev/null 2>&1
+check "wake_pushback_ns 50 us: a member woken last returns after the pooled 5 us" \
+    to_between "$tmp/pb1.jsonl" PARALLEL_MEMTABLE_WRITER 5000 6000
+pushback_steps() { # 5 + 50 us and 5 + 100 us with the key; never over 10 us without it
+    to_between "$tmp/pb1.jsonl" PARALLEL_MEMTABLE_WRITER 55000 56000 &&
+        to_between "$tmp/pb1.jsonl" PARALLEL_MEMTABLE_WRITER 105000 107000 &&
+        ! to_between "$tmp/bk1.jsonl" PARALLEL_MEMTABLE_WRITER 10000 1000000000
+}
+check "wake_pushback_ns: ... one woken before one more member after 5 + 50 us, before two more after 5 + 100 us" \
+    pushback_steps
+check "wake_pushback_ns: same scenario, profile and seed give the same bytes" cmp "$tmp/pb1.jsonl" "$tmp/pb2.jsonl"
 check "by_state: the run replays exactly" "$wtlab" replay "$tmp/bs1.jsonl"
 bad_wake() { # bad_wake DEVICE_JSON PATTERN
     printf '{"name": "x", "device": %s,\n "writers": [{"name": "a", "batches": [{"puts": 1}]}]}\n' \
@@ -310,6 +353,21 @@ check "by_state: a profile without wake_latency_by_state (exit 2)" \
 check "by_state: a profile without wake_cost_by_state (exit 2)" \
     bad_wake '{"profile": "no-by-state.json", "wake_cost": "by_state"}' \
     "/device/wake_cost: \"by_state\": the profile has no schedule.wake_cost_by_state"
+check "by_state_parked: a profile without wake_latency_by_state_parked (exit 2)" \
+    bad_wake '{"profile": "prof.json", "wake_latency": "by_state_parked"}' \
+    "by-state-bad.json:1:66: /device/wake_latency: \"by_state_parked\": the profile has no schedule.wake_latency_by_state_parked"
+check "wake_pushback_ns \"profile\": a profile without schedule.wake_pushback_ns (exit 2)" \
+    bad_wake '{"profile": "prof.json", "cpu": {"cores": 0, "wake_pushback_ns": "profile"}}' \
+    "/device/cpu/wake_pushback_ns: \"profile\": the profile has no schedule.wake_pushback_ns (calibrate it again)"
+check "wake_pushback_ns \"profile\" inside a profile's cpu (exit 2)" expect_status 2 \
+    "pb-prof.json:1:[0-9]*: /cpu/wake_pushback_ns: \"profile\" only in a scenario's cpu" \
+    sh -c "sed 's/^ \"writers\": {\"think_ns\": 0}}/ \"writers\": {\"think_ns\": 0}, \"cpu\": {\"cores\": 2, \"wake_pushback_ns\": \"profile\"}}/' '$bs/prof-parked.json' | tr -d '\n' > '$tmp/pb-prof.json' && sed 's/prof-parked.json/pb-prof.json/' '$bs/parked.json' > '$tmp/use-pb-prof.json' && '$wtlab' run '$tmp/use-pb-prof.json' -q -o '$tmp/x.jsonl'"
+check "wake_pushback_ns: a word other than \"profile\" (exit 2)" \
+    bad_wake '{"profile": "prof.json", "cpu": {"cores": 0, "wake_pushback_ns": "profil"}}' \
+    "/device/cpu/wake_pushback_ns: unknown wake pushback \"profil\" (did you mean \"profile\"?)"
+check "profile: an unknown state in wake_latency_by_state_parked (exit 2)" expect_status 2 \
+    "/schedule/wake_latency_by_state_parked/COMPLETE: unknown key (did you mean \"COMPLETED\"?)" \
+    sh -c "sed 's/\"wake_latency_by_state_parked\": {\"GROUP_LEADER\"/\"wake_latency_by_state_parked\": {\"COMPLETE\"/' '$bs/prof-parked.json' > '$tmp/prof-parked.json' && cp '$bs/parked.json' '$tmp/use-parked.json' && '$wtlab' run '$tmp/use-parked.json' -q -o '$tmp/x.jsonl'"
 check "by_state: not with a CPU model's fixed dispatch delay (exit 2)" \
     bad_wake '{"profile": "prof.json", "wake_latency": "by_state", "cpu": {"cores": 2}}' \
     "/device/wake_latency: \"by_state\": the wake-up latency is sampled only without a CPU model"

@@ -203,6 +203,8 @@ void calibrate_fit(const trace_stats *st, const trace_stats *sim, calibration *c
             calibrate_dist(&st->wake_latency_to_ns[i], &p->wake_latency_to[i]);
         if (st->wake_cost_to_ns[i].n > 0)
             calibrate_dist(&st->wake_cost_to_ns[i], &p->wake_cost_to[i]);
+        if (st->wake_latency_parked_to_ns[i].n > 0)
+            calibrate_dist(&st->wake_latency_parked_to_ns[i], &p->wake_latency_parked_to[i]);
         for (int k = 0; k < 2; k++) {
             if (st->wake_latency_idle_to_ns[k][i].n > 0)
                 calibrate_dist(&st->wake_latency_idle_to_ns[k][i], &p->wake_latency_idle_to[k][i]);
@@ -237,6 +239,18 @@ void calibrate_fit(const trace_stats *st, const trace_stats *sim, calibration *c
     for (int k = 0; k < 2 && p->has_spin_descheduled; k++)
         p->spin_descheduled_ppm[k] =
             (uint32_t)((c->wait_descheduled[k] * 1000000 + c->wait_n[k] / 2) / c->wait_n[k]);
+    stats_samples per = {0};
+    for (size_t i = 0; i < WT_STATE_COUNT; i++) {
+        if (st->wake_latency_parked_to_ns[i].n == 0) continue;
+        uint64_t base = stats_quantile(&st->wake_latency_parked_to_ns[i], 0.5);
+        for (size_t j = 0; j < st->pushback_ns[i].n; j++) {
+            uint64_t lat = st->pushback_ns[i].v[j], k = st->pushback_k[i].v[j];
+            stats_samples_push(&per, lat > base ? (lat - base) / k : 0);
+        }
+    }
+    c->pushback_n = per.n;
+    p->wake_pushback_ns = per.n > 0 ? stats_quantile(&per, 0.5) : 0;
+    free(per.v);
     if (sim != NULL && sim->spin_steps.n > 0 && st->spin_ns.n > 0) {
         c->sim_spin_steps = stats_quantile(&sim->spin_steps, 0.5);
         if (c->sim_spin_steps == 0) c->sim_spin_steps = 1;
@@ -302,6 +316,13 @@ void calibrate_print(FILE *out, const trace_stats *st, const calibration *c)
         fprintf(out, "; +-%.3f\n    the setter's cost ", dkw_eps(s->n));
         spread(out, w);
         fputc('\n', out);
+        const stats_samples *sp = &st->wake_latency_parked_to_ns[i];
+        if (sp->n > 0) {
+            fputs("    parked ones only: return ", out);
+            spread(out, sp);
+            fprintf(out, "; +-%.3f -> schedule.wake_latency_by_state_parked (those whose "
+                         "setter woke no other parked writer before they ran)\n", dkw_eps(sp->n));
+        }
         for (int k = 0; k < 2; k++) {
             const stats_samples *sk = &st->wake_latency_idle_to_ns[k][i];
             if (sk->n == 0) continue;
@@ -313,6 +334,11 @@ void calibrate_print(FILE *out, const trace_stats *st, const calibration *c)
             fputc('\n', out);
         }
     }
+    if (c->pushback_n > 0)
+        fprintf(out, "  wake-ups after it: a parked writer returns %.1f us later per parked writer "
+                     "its setter wakes after it (median, n=%zu; the state's return above is of "
+                     "those with none) -> schedule.wake_pushback_ns\n",
+                us((double)c->profile.wake_pushback_ns), c->pushback_n);
     fputs("wake cost:        ", out);
     spread(out, &st->wake_cost_ns);
     fputs(" -> schedule.wake_ns = median (quantiles: with \"wake_cost\": \"sampled\")\n", out);

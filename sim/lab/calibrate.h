@@ -76,6 +76,10 @@ typedef struct calibration {
      * were released first): schedule.spin_descheduled_wait */
     size_t long_wait_n[2], long_wait_parked[2];
     double long_wait_parked_share[2]; /* Kaplan-Meier: the share that parks at all */
+    /* schedule.wake_pushback_ns: the median over parked writers woken before
+     * other parked ones by the same setter of (return latency - the median
+     * return of their state without such later wake-ups) / later wake-ups */
+    size_t pushback_n;
 } calibration;
 
 /* The fits.  REQUIRES: st from real traces (not checked here).  sim (may

@@ -148,6 +148,8 @@ static const json_check_field schedule_fields[] = {
      .offset = offsetof(device_profile, wake_latency_idle_to[0]), .fn = parse_by_state},
     {.key = "wake_latency_by_state_idle", .kind = JSON_CHECK_CUSTOM,
      .offset = offsetof(device_profile, wake_latency_idle_to[1]), .fn = parse_by_state},
+    {.key = "wake_latency_by_state_parked", .kind = JSON_CHECK_CUSTOM,
+     .offset = offsetof(device_profile, wake_latency_parked_to), .fn = parse_by_state},
     {.key = "wake_cost_by_state_busy", .kind = JSON_CHECK_CUSTOM,
      .offset = offsetof(device_profile, wake_cost_idle_to[0]), .fn = parse_by_state},
     {.key = "wake_cost_by_state_idle", .kind = JSON_CHECK_CUSTOM,
@@ -156,6 +158,8 @@ static const json_check_field schedule_fields[] = {
      .fn = parse_spin_descheduled},
     {.key = "spin_descheduled_wait", .kind = JSON_CHECK_CUSTOM,
      .offset = offsetof(device_profile, spin_descheduled_wait), .fn = parse_wait_kinds},
+    {.key = "wake_pushback_ns", .kind = JSON_CHECK_U64,
+     .offset = offsetof(device_profile, wake_pushback_ns), .max = 1000000000},
     {.key = "tick_ns", .kind = JSON_CHECK_U64, .offset = offsetof(device_profile, tick_ns),
      .min = 1, .max = INT64_MAX},
 };
@@ -255,6 +259,7 @@ bool profile_load_file(const char *path, device_profile *p, char *err, size_t ca
 struct cpu_raw {
     uint64_t cores, switch_ns, slice_ns, other_ns;
     bool wake_preempt;
+    uint64_t wake_pushback_ns; /* UINT64_MAX: "profile" (a scenario's only) */
     uint8_t spin_preempt; /* 0 false, 1 true, 2 "by_wait" (a scenario's only) */
     bool switch_sampled;
 };
@@ -276,6 +281,23 @@ static bool check_spin_preempt(json_check *c, const json_doc_node *v, void *memb
     return true;
 }
 
+/* "wake_pushback_ns": N, or (a scenario's cpu) "profile". */
+static bool check_pushback(json_check *c, const json_doc_node *v, void *member)
+{
+    uint64_t *ns = member;
+    if (v->type == JSON_DOC_STRING) {
+        static const char *const names[] = {"profile"};
+        size_t k;
+        if (!json_check_enum(c, v, names, 1, "wake pushback", &k)) return false;
+        *ns = UINT64_MAX;
+        return true;
+    }
+    int64_t n;
+    if (!json_check_int(c, v, 0, 1000000000, &n)) return false;
+    *ns = (uint64_t)n;
+    return true;
+}
+
 static bool check_switch(json_check *c, const json_doc_node *v, void *member)
 {
     static const char *const names[] = {"fixed", "sampled"};
@@ -288,7 +310,7 @@ static bool check_switch(json_check *c, const json_doc_node *v, void *member)
 static bool parse_cpu_object(json_check *c, const json_doc_node *v, sched_cpu *cpu,
                              bool *switch_sampled, bool *spin_by_wait)
 {
-    struct cpu_raw raw = {0, 0, 0, 0, false, 0, false};
+    struct cpu_raw raw = {0, 0, 0, 0, false, 0, 0, false};
     static const json_check_field fields[] = {
         {.key = "cores", .kind = JSON_CHECK_U64, .offset = 0, .min = 0, .max = SCHED_MAX_CORES,
          .required = true},
@@ -301,6 +323,8 @@ static bool parse_cpu_object(json_check *c, const json_doc_node *v, sched_cpu *c
          .offset = offsetof(struct cpu_raw, wake_preempt)},
         {.key = "spin_preempt", .kind = JSON_CHECK_CUSTOM,
          .offset = offsetof(struct cpu_raw, spin_preempt), .fn = check_spin_preempt},
+        {.key = "wake_pushback_ns", .kind = JSON_CHECK_CUSTOM,
+         .offset = offsetof(struct cpu_raw, wake_pushback_ns), .fn = check_pushback},
         {.key = "switch", .kind = JSON_CHECK_CUSTOM,
          .offset = offsetof(struct cpu_raw, switch_sampled), .fn = check_switch},
     };
@@ -316,11 +340,18 @@ static bool parse_cpu_object(json_check *c, const json_doc_node *v, sched_cpu *c
         return json_check_fail(c, json_doc_get(v, "spin_preempt"), JSON_CHECK_AT_VALUE,
                                "\"by_wait\" only in a scenario's cpu (the profile holds the "
                                "shares: schedule.spin_descheduled_ppm)");
+    if (switch_sampled == NULL && raw.wake_pushback_ns == UINT64_MAX)
+        return json_check_fail(c, json_doc_get(v, "wake_pushback_ns"), JSON_CHECK_AT_VALUE,
+                               "\"profile\" only in a scenario's cpu (the profile holds it: "
+                               "schedule.wake_pushback_ns)");
     if (switch_sampled != NULL) *switch_sampled = raw.switch_sampled;
     if (spin_by_wait != NULL) *spin_by_wait = raw.spin_preempt == 2;
     *cpu = (sched_cpu){.cores = (uint32_t)raw.cores, .switch_ns = raw.switch_ns,
                        .slice_ns = raw.slice_ns, .wake_preempt = raw.wake_preempt,
-                       .other_ns = raw.other_ns, .spin_preempt = raw.spin_preempt != 0};
+                       .other_ns = raw.other_ns, .spin_preempt = raw.spin_preempt != 0,
+                       .wake_pushback_ns = raw.wake_pushback_ns};
+    /* UINT64_MAX ("profile"): the scenario's device code takes the
+     * profile's schedule.wake_pushback_ns (scenario_device.c). */
     return true;
 }
 
@@ -382,6 +413,7 @@ void profile_write(FILE *out, const device_profile *p, const char *measured)
     write_by_state(out, "wake_cost_by_state", p->wake_cost_to);
     write_by_state(out, "wake_latency_by_state_busy", p->wake_latency_idle_to[0]);
     write_by_state(out, "wake_latency_by_state_idle", p->wake_latency_idle_to[1]);
+    write_by_state(out, "wake_latency_by_state_parked", p->wake_latency_parked_to);
     write_by_state(out, "wake_cost_by_state_busy", p->wake_cost_idle_to[0]);
     write_by_state(out, "wake_cost_by_state_idle", p->wake_cost_idle_to[1]);
     if (p->has_spin_descheduled)
@@ -400,15 +432,20 @@ void profile_write(FILE *out, const device_profile *p, const char *measured)
         any_wait = true;
     }
     if (any_wait) fputs("}", out);
+    if (p->wake_pushback_ns > 0)
+        fprintf(out, ",\n               \"wake_pushback_ns\": %" PRIu64, p->wake_pushback_ns);
     if (p->tick_ns > 0) fprintf(out, ",\n               \"tick_ns\": %" PRIu64, p->tick_ns);
     fprintf(out, "},\n  \"writers\": {\"think_ns\": %" PRIu64 "}", p->think_ns);
     if (p->cpu.cores > 0)
         fprintf(out, ",\n  \"cpu\": {\"cores\": %" PRIu32 ", \"switch_ns\": %" PRIu64
                      ", \"slice_ns\": %" PRIu64 ", \"wake_preempt\": %s, \"other_ns\": %" PRIu64
-                     "%s}",
+                     "%s",
                 p->cpu.cores, p->cpu.switch_ns, p->cpu.slice_ns,
                 p->cpu.wake_preempt ? "true" : "false", p->cpu.other_ns,
                 p->cpu.spin_preempt ? ", \"spin_preempt\": true" : "");
+    if (p->cpu.cores > 0 && p->cpu.wake_pushback_ns > 0)
+        fprintf(out, ", \"wake_pushback_ns\": %" PRIu64, p->cpu.wake_pushback_ns);
+    if (p->cpu.cores > 0) fputs("}", out);
     if (measured != NULL && measured[0] != '\0') fprintf(out, ",\n  \"measured\": {\n%s\n  }", measured);
     fputs("\n}\n", out);
 }

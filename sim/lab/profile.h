@@ -56,6 +56,9 @@ typedef struct device_profile {
     uint64_t insert_ns_per_entry, insert_ns_per_kib;
     uint64_t wake_ns;
     uint64_t tick_ns;        /* optional (0: not given): schedule.tick_ns */
+    /* optional (0: not given): schedule.wake_pushback_ns, what each later
+     * wake-up by its waker adds to a parked writer's return (calibrate.h) */
+    uint64_t wake_pushback_ns;
     timing_dist wake_latency;
     timing_dist wake_cost;   /* optional (count 0: not given) */
     /* optional: schedule.wake_latency_by_state, [i] for the state 1 << i
@@ -67,6 +70,10 @@ typedef struct device_profile {
      * another writer was active ([0]) or none ([1]) */
     timing_dist wake_latency_idle_to[2][TIMING_WAKE_VALUES];
     timing_dist wake_cost_idle_to[2][TIMING_WAKE_VALUES];
+    /* optional: schedule.wake_latency_by_state_parked: the return latency
+     * by the state set, of parked writers only (a writer released while
+     * it spins is the CPU model's: cpu.spin_preempt) */
+    timing_dist wake_latency_parked_to[TIMING_WAKE_VALUES];
     /* optional: schedule.spin_descheduled_ppm, the share (per million) of
      * a follower's first waits ([0]) and of members' waits for COMPLETED
      * ([1]) that spun descheduled (calibrate.h); has_spin_descheduled:

@@ -96,6 +96,7 @@ typedef struct scenario_device {
     bool think_from_profile; /* "think": "profile": batches without think_ns get the profile's */
     bool wake_by_state;      /* "wake_latency": "by_state" or "by_state_idle" (default "pooled") */
     bool wake_latency_idle;  /* "wake_latency": "by_state_idle" */
+    bool wake_latency_parked; /* "wake_latency": "by_state_parked" */
     bool wake_cost_idle;     /* "wake_cost": "by_state_idle" */
     /* The CPU model (scheduler.h): "cpu", else the profile's, else off. */
     sched_cpu cpu;

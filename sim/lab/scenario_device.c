@@ -117,12 +117,14 @@ static bool check_wake_cost(json_check *c, const json_doc_node *v, void *member)
 
 static bool check_wake_latency(json_check *c, const json_doc_node *v, void *member)
 {
-    static const char *const names[] = {"pooled", "by_state", "by_state_idle"};
+    static const char *const names[] = {"pooled", "by_state", "by_state_idle",
+                                        "by_state_parked"};
     scenario_device *d = member;
     size_t k;
-    if (!json_check_enum(c, v, names, 3, "wake latency", &k)) return false;
+    if (!json_check_enum(c, v, names, 4, "wake latency", &k)) return false;
     d->wake_by_state = k >= 1;
     d->wake_latency_idle = k == 2;
+    d->wake_latency_parked = k == 3;
     return true;
 }
 
@@ -252,6 +254,10 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
         return json_check_fail(c, get(get(dev, "cpu"), "spin_preempt"), JSON_CHECK_AT_VALUE,
                                "\"by_wait\" only with a \"profile\" (it takes the profile's "
                                "schedule.spin_descheduled_ppm)");
+    if (d->cpu.wake_pushback_ns == UINT64_MAX && !has_profile)
+        return json_check_fail(c, get(get(dev, "cpu"), "wake_pushback_ns"), JSON_CHECK_AT_VALUE,
+                               "\"profile\" only with a \"profile\" (it takes the profile's "
+                               "schedule.wake_pushback_ns)");
     if (d->think_from_profile && !has_profile)
         return json_check_fail(c, get(dev, "think"), JSON_CHECK_AT_KEY,
                                "only with a \"profile\" (it takes the profile's think time)");
@@ -301,12 +307,19 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
             if (!sampled)
                 why = "the wake-up latency is sampled only without a CPU model or with "
                       "\"cpu\": {\"switch\": \"sampled\"}";
-            if (why == NULL && !has_samples(prof->wake_latency_to))
-                why = "the profile has no schedule.wake_latency_by_state (calibrate it again)";
+            const timing_dist *to = d->wake_latency_parked ? prof->wake_latency_parked_to
+                                                           : prof->wake_latency_to;
+            if (why == NULL && !has_samples(to))
+                why = d->wake_latency_parked
+                          ? "the profile has no schedule.wake_latency_by_state_parked "
+                            "(calibrate it again)"
+                          : "the profile has no schedule.wake_latency_by_state (calibrate it again)";
             if (why != NULL)
                 return json_check_fail(c, get(dev, "wake_latency"), JSON_CHECK_AT_VALUE,
-                                       "\"by_state\": %s", why);
-            memcpy(m->wake_latency_to, prof->wake_latency_to, sizeof m->wake_latency_to);
+                                       "\"%s\": %s",
+                                       d->wake_latency_parked ? "by_state_parked" : "by_state",
+                                       why);
+            memcpy(m->wake_latency_to, to, sizeof m->wake_latency_to);
         }
         if (d->wake_latency_idle) {
             if (!has_samples(prof->wake_latency_idle_to[1]))
@@ -328,6 +341,14 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
                    sizeof m->spin_descheduled_ppm);
             memcpy(m->spin_descheduled_wait, prof->spin_descheduled_wait,
                    sizeof m->spin_descheduled_wait);
+        }
+        if (d->cpu.wake_pushback_ns == UINT64_MAX) {
+            if (prof->wake_pushback_ns == 0)
+                return json_check_fail(c, get(get(dev, "cpu"), "wake_pushback_ns"),
+                                       JSON_CHECK_AT_VALUE,
+                                       "\"profile\": the profile has no "
+                                       "schedule.wake_pushback_ns (calibrate it again)");
+            d->cpu.wake_pushback_ns = prof->wake_pushback_ns;
         }
         if (d->think_from_profile) apply_think(s, prof->think_ns);
         if (get(get(l->root, "schedule"), "wake_ns") == NULL) {

@@ -28,6 +28,8 @@ typedef struct thread_mem {
     bool ended, wrote;
     uint64_t woken_ns;         /* as a writer: set out of LOCKED_WAITING by another */
     bool woken;
+    const struct thread_mem *woken_by; /* as a writer: who set it out of LOCKED_WAITING */
+    uint64_t later_wakes;      /* parked writers that setter woke after it, before it ran */
     bool returning;            /* set by another (parked or not), waiting for its next event */
     int woken_to;              /* the state index it was set to (-1: unknown) */
     uint64_t link_ns, link_step; /* as a writer: linked as a follower */
@@ -212,7 +214,11 @@ static void on_state(trace_stats *st, const reader_ctx *x, thread_mem *f, thread
     st->waits++;
     if (from != wt_state_index(WT_STATE_LOCKED_WAITING)) return;
     st->waits_blocked++;
+    for (size_t i = 0; i < x->count; i++) /* writers f woke before: one more after them */
+        if (x->threads[i].woken && x->threads[i].woken_by == f) x->threads[i].later_wakes++;
     w->woken = true; /* its next event ends the wake-up latency */
+    w->woken_by = f;
+    w->later_wakes = 0;
     f->waking = true; /* the waker's next event ends its wake cost */
     f->waker_from_ns = t;
 }
@@ -277,6 +283,13 @@ static void on_event(trace_stats *st, reader_ctx *x, const trace_event *e)
         push_span(&st->wake_latency_ns, f->woken_ns, t);
     if (f != NULL && f->returning && f->woken_to >= 0)
         push_span(&st->wake_latency_to_ns[f->woken_to], f->woken_ns, t);
+    if (f != NULL && f->returning && f->woken && f->woken_to >= 0 && f->later_wakes == 0)
+        push_span(&st->wake_latency_parked_to_ns[f->woken_to], f->woken_ns, t);
+    if (f != NULL && f->returning && f->woken && f->woken_to >= 0 && f->later_wakes > 0 &&
+        t >= f->woken_ns) {
+        stats_samples_push(&st->pushback_ns[f->woken_to], t - f->woken_ns);
+        stats_samples_push(&st->pushback_k[f->woken_to], f->later_wakes);
+    }
     if (f != NULL && f->returning && f->woke_idle >= 0 && f->woken_to >= 0)
         push_span(&st->wake_latency_idle_to_ns[f->woke_idle][f->woken_to], f->woken_ns, t);
     if (f != NULL) f->woken = f->returning = false;
@@ -373,6 +386,9 @@ void trace_stats_free(trace_stats *st)
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) free(all[i]->v);
     for (size_t i = 0; i < WT_STATE_COUNT; i++) {
         free(st->wake_latency_to_ns[i].v);
+        free(st->wake_latency_parked_to_ns[i].v);
+        free(st->pushback_ns[i].v);
+        free(st->pushback_k[i].v);
         free(st->wake_cost_to_ns[i].v);
         for (int k = 0; k < 2; k++) {
             free(st->wake_latency_idle_to_ns[k][i].v);

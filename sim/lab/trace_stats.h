@@ -75,6 +75,13 @@ typedef struct trace_stats {
      * another writer was active at the set, [1] when none */
     stats_samples wake_latency_idle_to_ns[2][WT_STATE_COUNT];
     stats_samples wake_cost_idle_to_ns[2][WT_STATE_COUNT];
+    /* The return latency by the state set, of parked writers only (set
+     * out of LOCKED_WAITING) that their setter woke no other parked writer
+     * after before they ran again */
+    stats_samples wake_latency_parked_to_ns[WT_STATE_COUNT];
+    /* The other parked ones: return latency and how many parked writers
+     * the same setter woke after them before they ran (parallel arrays) */
+    stats_samples pushback_ns[WT_STATE_COUNT], pushback_k[WT_STATE_COUNT];
     stats_samples think_ns;
     stats_samples spin_ns;   /* a follower's link -> its own INIT->LOCKED_WAITING */
     stats_samples spin_steps;/* the same in steps (a sim trace's scheduling points) */

@@ -591,6 +591,8 @@ void sched_block(sched *s, const void *obj, const char *what, int32_t owner)
 {
     sched_fiber *me = s->current;
     me->spin_wait = false; /* a parked waiter no longer spins */
+    me->returning = false; /* blocks again: whatever it owed is void */
+    me->pushback_ns = 0;
     me->state = SCHED_BLOCKED;
     me->wait_obj = obj;
     me->wait_what = what;
@@ -617,6 +619,19 @@ bool sched_block_until(sched *s, const void *obj, const char *what, uint64_t dea
  * dispatch delay (a sleep that holds no core). */
 static void woken(sched *s, sched_fiber *f)
 {
+    uint64_t push = s->cfg.cpu.wake_pushback_ns;
+    int32_t by = s->current != NULL ? (int32_t)s->current->id : -1;
+    for (size_t i = 0; push > 0 && by >= 0 && i < s->nfibers; i++) {
+        sched_fiber *g = s->fibers[i];
+        if (g == f || !g->returning || g->woken_by != by) continue;
+        if (g->state == SCHED_SLEEPING && g->waking)
+            g->wake_ns += push; /* in its wake-up delay: back later */
+        else
+            g->pushback_ns += push; /* its delay has not begun: owed */
+    }
+    f->returning = push > 0;
+    f->woken_by = by;
+    f->pushback_ns = 0;
     f->waker = s->cfg.cpu.wake_preempt && s->current != NULL ? (int32_t)s->current->id : -1;
     if (s->cfg.cpu.cores == 0 || s->cfg.cpu.switch_ns == 0) {
         f->state = SCHED_RUNNABLE;
@@ -676,9 +691,13 @@ void sched_sleep_ns(sched *s, uint64_t ns) { sleep_ns(s, ns, false); }
 
 void sched_wake_delay_ns(sched *s, uint64_t ns)
 {
-    s->current->waking = true; /* counts only while SLEEPING (spinners_give_way) */
+    sched_fiber *me = s->current;
+    ns += me->pushback_ns; /* wake_pushback_ns: later wake-ups of its waker */
+    me->pushback_ns = 0;
+    me->waking = true; /* counts only while SLEEPING (spinners_give_way) */
     sleep_ns(s, ns, false);
-    s->current->waking = false;
+    me->waking = false;
+    me->returning = false;
 }
 
 void sched_busy_ns(sched *s, uint64_t ns) { sleep_ns(s, ns, true); }

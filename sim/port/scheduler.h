@@ -99,6 +99,10 @@ typedef struct sched_fiber {
     bool spin_wait;              /* in a spin/yield wait loop (AwaitState before it parks) */
     uint64_t spin_until_ns;      /* spin_preempt gives its core away only before this */
     bool waking;                 /* sleeping through a wake-up's delay (dispatch, latency) */
+    bool returning;              /* CPU model, wake_pushback_ns: woken, its wake-up delay not
+                                    over yet */
+    int32_t woken_by;            /* the fiber that woke it last (-1: none) */
+    uint64_t pushback_ns;        /* wake_pushback_ns owed before its wake-up delay began */
     bool tick_woken;             /* its last timed wait ended because other fibers'
                                     steps advanced the clock past wake_ns (not a jump
                                     of the clock while nothing could run) */
@@ -184,6 +188,9 @@ typedef struct sched_cpu {
     bool spin_preempt;    /* fibers spinning in a wait loop (sched_spin_wait) give up
                              their cores while another fiber is ready or on its way back
                              from a wake-up; a store they wait for needs no wake-up */
+    uint64_t wake_pushback_ns; /* each wake-up delays the return of the fibers the same
+                             waker woke before it and that are not back yet by this
+                             much (the last woken runs first); 0: off */
 } sched_cpu;
 
 enum { SCHED_MAX_CORES = 1024 };
