@@ -25,7 +25,11 @@
  * mean_group is batches per record, read back from the WAL after close.
  * The same line also has cpu_secs (user + system CPU of the process during
  * the timed part, getrusage), cpu_secs_per_mwrite (CPU-seconds per million
- * writes) and the write latency percentiles p50_us p99_us p999_us max_us:
+ * writes), the write latency percentiles p50_us p99_us p999_us max_us
+ * and the context switches per write of the process during the timed part
+ * (getrusage), vol_csw_per_write (the thread slept: a park) and
+ * invol_csw_per_write (preempted, or a sched_yield that gave the CPU
+ * away).  The latency percentiles:
  * every write call is timed into a per-thread log-linear histogram
  * (latency_hist.h, buckets within 3 %, allocated before the start), as
  * db_bench --histogram=1 times its own.
@@ -147,6 +151,23 @@ static uint64_t next_random(uint64_t *state)
     return x * 0x2545F4914F6CDD1DULL;
 }
 
+/* key = k as a decimal number zero-padded to `size` digits, cut to its
+ * first `size` characters: the bytes snprintf("%0*" PRIu64) would give,
+ * without a formatted-output call per write (about 1 % of wtbench's CPU
+ * per write; db_bench builds its keys without one too). */
+static void format_key(char *key, unsigned size, uint64_t k)
+{
+    char digits[20];
+    unsigned n = 0;
+    do {
+        digits[sizeof digits - 1 - n++] = (char)('0' + k % 10);
+        k /= 10;
+    } while (k != 0);
+    unsigned pad = n < size ? size - n : 0;
+    for (unsigned i = 0; i < pad; i++) key[i] = '0';
+    for (unsigned i = pad; i < size; i++) key[i] = digits[sizeof digits - n + (i - pad)];
+}
+
 static void *bench_worker(void *arg)
 {
     bench_thread *t = arg;
@@ -168,7 +189,7 @@ static void *bench_worker(void *arg)
     pthread_barrier_wait(t->start);
     for (uint64_t i = 0; i < cfg->num; i++) {
         uint64_t k = next_random(&rng) % cfg->num;
-        snprintf(key, sizeof key, "%0*" PRIu64, (int)cfg->key_size, k);
+        format_key(key, cfg->key_size, k);
         wt_batch_clear(&batch);
         wt_batch_put(&batch, wt_slice_make(key, cfg->key_size),
                      wt_slice_make(value, cfg->value_size));
@@ -383,15 +404,23 @@ static bool make_db_dir(const char *db_dir, char *dir, size_t cap)
 typedef struct bench_result {
     double secs;          /* start barrier to the last thread's end */
     double cpu_secs;      /* user + system CPU of the process meanwhile */
+    double vol_csw;       /* context switches meanwhile, voluntary (the thread slept:
+                             a futex park, a timed park) ... */
+    double invol_csw;     /* ... and involuntary (preempted, or gave the CPU away
+                             with sched_yield while still runnable) */
     latency_hist hist;    /* every write's latency */
     latency_hist parked;  /* --breakdown: the writes that parked at least once */
     wt_write_stats stats; /* --breakdown: the threads' sums */
 } bench_result;
 
-static double cpu_seconds(void)
+/* CPU-seconds of the whole process (user + system) and its context
+ * switches so far (getrusage: summed over all threads, live or joined). */
+static double cpu_seconds(double *vol_csw, double *invol_csw)
 {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
+    *vol_csw = (double)ru.ru_nvcsw;
+    *invol_csw = (double)ru.ru_nivcsw;
     return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
            (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
@@ -436,7 +465,8 @@ static int run_threads(bench_config *cfg, wt_db *db, bench_result *res)
         }
     }
     pthread_barrier_wait(&start);
-    double t0 = now_seconds(), t1 = t0, cpu0 = cpu_seconds();
+    double vol0, invol0, vol1, invol1;
+    double t0 = now_seconds(), t1 = t0, cpu0 = cpu_seconds(&vol0, &invol0);
     int rc = 0;
     for (unsigned i = 0; i < cfg->threads; i++) {
         pthread_join(tid[i], NULL);
@@ -447,7 +477,9 @@ static int run_threads(bench_config *cfg, wt_db *db, bench_result *res)
             rc = 1;
         }
     }
-    res->cpu_secs = cpu_seconds() - cpu0;
+    res->cpu_secs = cpu_seconds(&vol1, &invol1) - cpu0;
+    res->vol_csw = vol1 - vol0;
+    res->invol_csw = invol1 - invol0;
     for (unsigned i = 0; i < cfg->threads; i++) {
         hist_merge(&res->hist, th[i].hist);
         hist_merge(&res->parked, th[i].parked);
@@ -499,13 +531,15 @@ static int report(const bench_config *cfg, const char *db_dir, uint64_t last_seq
            " secs=%.3f ops_per_sec=%.0f micros_per_op=%.3f wal_records=%" PRIu64
            " mean_group=%.2f fill_waits=%" PRIu64 " fill_timeouts=%" PRIu64
            " cpu_secs=%.3f cpu_secs_per_mwrite=%.2f"
-           " p50_us=%.2f p99_us=%.2f p999_us=%.2f max_us=%.2f\n",
+           " p50_us=%.2f p99_us=%.2f p999_us=%.2f max_us=%.2f"
+           " vol_csw_per_write=%.3f invol_csw_per_write=%.3f\n",
            cfg->mode, cfg->fill, cfg->threads, cfg->wo.sync, cfg->wo.disable_wal, ops, secs,
            secs > 0 ? (double)ops / secs : 0.0, secs * 1e6 / (double)ops, records,
            records ? (double)batches / (double)records : 0.0, fill[0], fill[1],
            res->cpu_secs, res->cpu_secs * 1e6 / (double)ops,
            (double)hist_quantile(h, 0.50) / 1e3, (double)hist_quantile(h, 0.99) / 1e3,
-           (double)hist_quantile(h, 0.999) / 1e3, (double)h->max_ns / 1e3);
+           (double)hist_quantile(h, 0.999) / 1e3, (double)h->max_ns / 1e3,
+           res->vol_csw / (double)ops, res->invol_csw / (double)ops);
     *records_out = records;
     return rc;
 }
