@@ -5,6 +5,7 @@
  *
  *     wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]
  *             [--breakdown] [--fsync-bound] [--leader-inserts-parked]
+ *             [--strict-yield-credit]
  *             [--mode default|serial|pipelined|unordered|two-queues]
  *             [--key-size 16] [--value-size 100] [--seed N] [--db DIR]
  *             [--trace FILE] [--max-yield-usec N] [--slow-yield-usec N]
@@ -62,6 +63,8 @@
  *
  * --leader-inserts-parked turns on the wtlab option
  * leader_inserts_parked_group (db.h; db.c, collect_group).
+ * --strict-yield-credit turns on the wtlab option strict_yield_credit
+ * (db.h; write_thread_wait.c, "Strict yield credit").
  *
  * --sync-group-fill turns on the wtlab extension of that name (db.h;
  * write_thread.c, "Sync group fill"), off by default as in RocksDB.
@@ -106,6 +109,7 @@ typedef struct bench_config {
     const char *mode;
     bool fill;
     bool leader_inserts;  /* --leader-inserts-parked */
+    bool strict_yield;    /* --strict-yield-credit */
     uint64_t prewake_usec; /* --sync-prewake USEC (0: off) */
     bool breakdown;      /* --breakdown: per-phase and per-wait times */
     bool fsync_bound;    /* --fsync-bound: measure the device in the same run */
@@ -268,6 +272,7 @@ static int usage(FILE *out, int rc)
     fprintf(out,
             "usage: wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]\n"
             "               [--breakdown] [--fsync-bound] [--leader-inserts-parked]\n"
+            "               [--strict-yield-credit]\n"
             "               [--sync-prewake USEC]\n"
             "               [--mode default|serial|pipelined|unordered|two-queues]\n"
             "               [--key-size N] [--value-size N] [--seed N] [--db DIR]\n"
@@ -280,6 +285,8 @@ static int usage(FILE *out, int rc)
             "--breakdown: per-group phase times and per-write spin/yield/block/run.\n"
             "--fsync-bound: measure a group-sized append+fdatasync; print the bound.\n"
             "--leader-inserts-parked: wtlab option leader_inserts_parked_group (off in RocksDB).\n"
+            "--strict-yield-credit: wtlab option strict_yield_credit (off in RocksDB): a yield\n"
+            "phase that gave the CPU away counts as a failure for the adaptive yield.\n"
             "--sync-prewake USEC: wtlab option sync_prewake_usec (0, off in RocksDB): sync\n"
             "group members wake USEC us before the leader's fsync is expected to end.\n"
             "--max-yield-usec, --slow-yield-usec: write_thread_max_yield_usec (100) and\n"
@@ -335,6 +342,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg, const char **db_
         else if (strcmp(a, "--sync-group-fill") == 0) cfg->fill = true;
         else if (strcmp(a, "--breakdown") == 0) cfg->breakdown = true;
         else if (strcmp(a, "--leader-inserts-parked") == 0) cfg->leader_inserts = true;
+        else if (strcmp(a, "--strict-yield-credit") == 0) cfg->strict_yield = true;
         else if (strcmp(a, "--fsync-bound") == 0) cfg->fsync_bound = true;
         else if (strcmp(a, "--mode") == 0 && has_value) cfg->mode = argv[++i];
         else if (strcmp(a, "--db") == 0 && has_value) *db_dir = argv[++i];
@@ -374,6 +382,7 @@ static bool mode_options(const bench_config *cfg, wt_options *o)
     o->create_if_missing = true;
     o->sync_group_fill = cfg->fill;
     o->leader_inserts_parked_group = cfg->leader_inserts;
+    o->strict_yield_credit = cfg->strict_yield;
     o->sync_prewake_usec = cfg->prewake_usec;
     if (cfg->max_yield_usec >= 0) o->write_thread_max_yield_usec = (uint64_t)cfg->max_yield_usec;
     if (cfg->slow_yield_usec >= 0) o->write_thread_slow_yield_usec = (uint64_t)cfg->slow_yield_usec;
