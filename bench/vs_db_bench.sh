@@ -35,12 +35,19 @@
 #   cpu_x                rocks_cpu / wt_cpu (medians): RocksDB's CPU per
 #                        write over wtlab's, less disturbed by the other
 #                        load on a shared machine than the ops/s ratio
+#   rk_csw wt_csw        context switches per write, voluntary + involuntary
+#                        (/usr/bin/time %w + %c, the whole process on both
+#                        sides): a write that parks costs about two, a
+#                        sched_yield that gives the CPU away one; near 0
+#                        when waiting writers spin or are never made to wait
 #   p50 p99 p99.9 max    write latency in microseconds, RocksDB from
 #                        db_bench --histogram=1, wtlab from its histogram
-#   opt_*                wtbench --sync-group-fill --leader-inserts-parked
+#   opt_* o_*            wtbench --sync-group-fill --leader-inserts-parked
 #                        --sync-prewake USEC (wtlab extensions, off by
-#                        default; sync rows only; --opt-prewake USEC, default
-#                        50, 0 leaves --sync-prewake out)
+#                        default; sync rows; --opt-prewake USEC, default
+#                        50, 0 leaves --sync-prewake out); in no-sync rows
+#                        only with --opt-nosync "WTBENCH OPTIONS" (e.g.
+#                        "--strict-yield-credit"); o_cpu o_csw as wt_*
 # Sizing (the same on both sides): without sync, --num is the writes of a
 # whole cell, split evenly over its threads (each engine gets --num N/t per
 # thread: db_bench's and wtbench's --num count per thread).  So 1, 4 and 16
@@ -62,7 +69,7 @@
 # usage: vs_db_bench.sh WTBENCH [--threads "1 4 16"] [--modes "default serial
 #            pipelined unordered"] [--sync "0 1"] [--num N] [--sync-num N]
 #            [--sizing total|per-thread] [--repeat N] [--adaptive-yield 0|1]
-#            [--opt-prewake USEC] [--dir DIR]
+#            [--opt-prewake USEC] [--opt-nosync "OPTIONS"] [--dir DIR]
 # Needs db_bench (Debian: rocksdb-tools) and /usr/bin/time; without them it
 # says so and exits 0 (a benchmark, not a test).  Exit 2 on bad arguments,
 # 1 when a run fails.  The machine is shared and noisy: compare the ratios
@@ -71,7 +78,8 @@ set -eu
 usage() { # [exit status, default 2]; with 0 to stdout
     { echo "usage: vs_db_bench.sh WTBENCH [--threads LIST] [--modes LIST] [--sync LIST]"
       echo "                      [--num N] [--sync-num N] [--sizing total|per-thread]"
-      echo "                      [--repeat N] [--adaptive-yield 0|1] [--opt-prewake USEC] [--dir DIR]"
+      echo "                      [--repeat N] [--adaptive-yield 0|1] [--opt-prewake USEC]"
+      echo "                      [--opt-nosync \"WTBENCH OPTIONS\"] [--dir DIR]"
     } >&"$([ "${1:-2}" = 0 ] && echo 1 || echo 2)"
     exit "${1:-2}"
 }
@@ -88,6 +96,7 @@ SYNC_NUM=1000  # writes per thread, sync
 REPEAT=1
 YIELD=1
 PREWAKE=50     # opt columns: --sync-prewake USEC (0: without it)
+OPT_NOSYNC=    # opt columns of no-sync rows: these wtbench options (empty: none)
 BASE=${TMPDIR:-/tmp}
 is_count() { case $1 in ''|*[!0-9]*) return 1 ;; *) [ "$1" -gt 0 ] ;; esac; }
 while [ $# -gt 0 ]; do
@@ -102,6 +111,7 @@ while [ $# -gt 0 ]; do
         --sizing) SIZING=$2 ;;
         --adaptive-yield) YIELD=$2 ;;
         --opt-prewake) PREWAKE=$2 ;;
+        --opt-nosync) OPT_NOSYNC=$2 ;;
         --dir) BASE=$2 ;;
         *) echo "vs_db_bench: unknown argument $1" >&2; usage ;;
     esac
@@ -150,20 +160,22 @@ mode_flags() {
 
 # CPU-seconds per million writes from a /usr/bin/time -f "%U %S" file.
 cpu_per_m() { awk -v n="$2" 'NR == 1 { printf "%.2f", ($1 + $2) * 1e6 / n }' "$1"; }
+# Context switches per write (voluntary + involuntary) from the same file.
+csw_per_w() { awk -v n="$2" 'NR == 1 { printf "%.3f", ($3 + $4) / n }' "$1"; }
 
-# One db_bench run: prints "ops group cpu p50 p99 p999 max".
+# One db_bench run: prints "ops group cpu p50 p99 p999 max csw".
 run_rocks() { # mode sync threads num
     rm -rf "$WORK/rocks"
     # shellcheck disable=SC2046
-    if ! /usr/bin/time -f "%U %S" -o "$WORK/time" db_bench --benchmarks=fillrandom \
+    if ! /usr/bin/time -f "%U %S %w %c" -o "$WORK/time" db_bench --benchmarks=fillrandom \
         --threads="$3" --num="$4" --sync="$2" $(mode_flags "$1") $ROCKS_YIELD \
         --key_size=16 --value_size=100 --db="$WORK/rocks" --wal_dir="$WORK/rocks" \
         --disable_auto_compactions=1 --compression_type=none --statistics=1 --histogram=1 \
         >"$WORK/out" 2>&1; then
         echo "vs_db_bench: db_bench failed:" >&2; cat "$WORK/out" >&2; exit 1
     fi
-    cpu=$(cpu_per_m "$WORK/time" $(($3 * $4)))
-    awk -v cpu="$cpu" '
+    cpu=$(cpu_per_m "$WORK/time" $(($3 * $4))) csw=$(csw_per_w "$WORK/time" $(($3 * $4)))
+    awk -v cpu="$cpu" -v csw="$csw" '
         /^fillrandom/ { for (i = 2; i <= NF; i++) if ($i ~ /^ops\/sec/) ops = $(i - 1) }
         /^Min: .*Max:/ && max == "" { for (i = 1; i <= NF; i++) if ($i == "Max:") max = $(i + 1) }
         /^Percentiles:/ && p50 == "" { for (i = 1; i <= NF; i++) {
@@ -172,23 +184,23 @@ run_rocks() { # mode sync threads num
         /^rocksdb.write.self COUNT/ { self = $NF }
         /^rocksdb.write.other COUNT/ { other = $NF }
         END { g = self > 0 ? sprintf("%.2f", (self + other) / self) : "-"
-              printf "%s %s %s %s %s %s %s\n", ops, g, cpu, p50, p99, p999, max }' "$WORK/out"
+              printf "%s %s %s %s %s %s %s %s\n", ops, g, cpu, p50, p99, p999, max, csw }' "$WORK/out"
 }
 
-# One wtbench run: prints "ops group cpu p50 p99 p999 max".
+# One wtbench run: prints "ops group cpu p50 p99 p999 max csw".
 run_wt() { # mode sync threads num [extra...]
     mode=$1 sync=$2 t=$3 n=$4
     shift 4
     syncarg=
     [ "$sync" = 1 ] && syncarg=--sync
     # shellcheck disable=SC2086
-    if ! /usr/bin/time -f "%U %S" -o "$WORK/time" "$WTBENCH" --mode "$mode" --threads "$t" \
+    if ! /usr/bin/time -f "%U %S %w %c" -o "$WORK/time" "$WTBENCH" --mode "$mode" --threads "$t" \
         --num "$n" $syncarg $WT_YIELD "$@" --db "$WORK/wt" >"$WORK/out" 2>&1; then
         echo "vs_db_bench: wtbench failed:" >&2; cat "$WORK/out" >&2; exit 1
     fi
-    cpu=$(cpu_per_m "$WORK/time" $((t * n)))
-    sed -n 's/^wtbench: .*ops_per_sec=\([0-9.]*\) .*mean_group=\([0-9.]*\) .*p50_us=\([0-9.]*\) p99_us=\([0-9.]*\) p999_us=\([0-9.]*\) max_us=\([0-9.]*\).*/\1 \2 CPU \3 \4 \5 \6/p' \
-        "$WORK/out" | sed "s/CPU/$cpu/"
+    cpu=$(cpu_per_m "$WORK/time" $((t * n))) csw=$(csw_per_w "$WORK/time" $((t * n)))
+    sed -n 's/^wtbench: .*ops_per_sec=\([0-9.]*\) .*mean_group=\([0-9.]*\) .*p50_us=\([0-9.]*\) p99_us=\([0-9.]*\) p999_us=\([0-9.]*\) max_us=\([0-9.]*\).*/\1 \2 CPU \3 \4 \5 \6 CSW/p' \
+        "$WORK/out" | sed "s/CPU/$cpu/; s/CSW/$csw/"
 }
 
 # Median and spread of column $1 of file $2: "median spread%".
@@ -205,11 +217,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.
 
 echo "# vs_db_bench: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# db_bench: $(db_bench --version 2>&1 | head -1); wtbench: $("$WTBENCH" --version | head -1)"
-echo "# opt columns: wtbench --sync-group-fill --leader-inserts-parked $OPT_PREWAKE"
+echo "# opt columns: sync rows: wtbench --sync-group-fill --leader-inserts-parked $OPT_PREWAKE; no-sync rows: ${OPT_NOSYNC:-(none)}"
 echo "# repeat=$REPEAT adaptive_yield=$YIELD num=$NUM sizing=$SIZING sync_num=$SYNC_NUM(per thread) threads=\"$THREADS\" modes=\"$MODES\"; medians, spread=(max-min)/median %; latency in us"
-printf '%-9s %-4s %-3s %9s %4s %9s %4s %5s | %6s %6s | %7s %7s %5s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s\n' \
-    mode sync t rocks_ops spr wt_ops spr ratio rk_grp wt_grp rk_cpu wt_cpu cpu_x \
-    rk_p50 wt_p50 rk_p99 wt_p99 rk_p99.9 wt_p99.9 rk_max wt_max opt_ops ratio o_grp opt_p99
+printf '%-9s %-4s %-3s %9s %4s %9s %4s %5s | %6s %6s | %7s %7s %5s %6s %6s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s %7s %6s\n' \
+    mode sync t rocks_ops spr wt_ops spr ratio rk_grp wt_grp rk_cpu wt_cpu cpu_x rk_csw wt_csw \
+    rk_p50 wt_p50 rk_p99 wt_p99 rk_p99.9 wt_p99.9 rk_max wt_max opt_ops ratio o_grp opt_p99 o_cpu o_csw
 for mode in $MODES; do
     for sync in $SYNCS; do
         for t in $THREADS; do
@@ -225,25 +237,29 @@ for mode in $MODES; do
                 # shellcheck disable=SC2086 # OPT_PREWAKE: zero or two words
                 [ "$sync" = 1 ] && run_wt "$mode" "$sync" "$t" "$num" --sync-group-fill \
                     --leader-inserts-parked $OPT_PREWAKE >>"$WORK/f.txt"
+                # shellcheck disable=SC2086 # OPT_NOSYNC: a list of options
+                [ "$sync" = 0 ] && [ -n "$OPT_NOSYNC" ] && run_wt "$mode" 0 "$t" "$num" \
+                    $OPT_NOSYNC >>"$WORK/f.txt"
                 i=$((i + 1))
             done
             rops=$(med 1 "$WORK/r.txt"); wops=$(med 1 "$WORK/w.txt")
             rm_=${rops% *}; wm=${wops% *}
-            fops=- fratio=- fgrp=- fp99=-
-            if [ "$sync" = 1 ]; then
+            fops=- fratio=- fgrp=- fp99=- fcpu=- fcsw=-
+            if [ -s "$WORK/f.txt" ]; then
                 fops=$(m1 1 "$WORK/f.txt"); fratio=$(ratio "$fops" "$rm_")
                 fgrp=$(m1 2 "$WORK/f.txt"); fp99=$(m1 5 "$WORK/f.txt")
+                fcpu=$(m1 3 "$WORK/f.txt"); fcsw=$(m1 8 "$WORK/f.txt")
             fi
             rc=$(m1 3 "$WORK/r.txt"); wc=$(m1 3 "$WORK/w.txt")
-            printf '%-9s %-4s %-3s %9.0f %3s%% %9.0f %3s%% %5s | %6s %6s | %7s %7s %5s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s\n' \
+            printf '%-9s %-4s %-3s %9.0f %3s%% %9.0f %3s%% %5s | %6s %6s | %7s %7s %5s %6s %6s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s %7s %6s\n' \
                 "$mode" "$sync" "$t" "$rm_" "${rops#* }" "$wm" "${wops#* }" "$(ratio "$wm" "$rm_")" \
                 "$(m1 2 "$WORK/r.txt")" "$(m1 2 "$WORK/w.txt")" \
-                "$rc" "$wc" "$(ratio "$rc" "$wc")" \
+                "$rc" "$wc" "$(ratio "$rc" "$wc")" "$(m1 8 "$WORK/r.txt")" "$(m1 8 "$WORK/w.txt")" \
                 "$(m1 4 "$WORK/r.txt")" "$(m1 4 "$WORK/w.txt")" \
                 "$(m1 5 "$WORK/r.txt")" "$(m1 5 "$WORK/w.txt")" \
                 "$(m1 6 "$WORK/r.txt")" "$(m1 6 "$WORK/w.txt")" \
                 "$(m1 7 "$WORK/r.txt")" "$(m1 7 "$WORK/w.txt")" \
-                "$fops" "$fratio" "$fgrp" "$fp99"
+                "$fops" "$fratio" "$fgrp" "$fp99" "$fcpu" "$fcsw"
         done
     done
 done

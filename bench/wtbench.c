@@ -5,6 +5,7 @@
  *
  *     wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]
  *             [--breakdown] [--fsync-bound] [--leader-inserts-parked]
+ *             [--strict-yield-credit]
  *             [--mode default|serial|pipelined|unordered|two-queues]
  *             [--key-size 16] [--value-size 100] [--seed N] [--db DIR]
  *             [--trace FILE] [--max-yield-usec N] [--slow-yield-usec N]
@@ -25,7 +26,11 @@
  * mean_group is batches per record, read back from the WAL after close.
  * The same line also has cpu_secs (user + system CPU of the process during
  * the timed part, getrusage), cpu_secs_per_mwrite (CPU-seconds per million
- * writes) and the write latency percentiles p50_us p99_us p999_us max_us:
+ * writes), the write latency percentiles p50_us p99_us p999_us max_us
+ * and the context switches per write of the process during the timed part
+ * (getrusage), vol_csw_per_write (the thread slept: a park) and
+ * invol_csw_per_write (preempted, or a sched_yield that gave the CPU
+ * away).  The latency percentiles:
  * every write call is timed into a per-thread log-linear histogram
  * (latency_hist.h, buckets within 3 %, allocated before the start), as
  * db_bench --histogram=1 times its own.
@@ -58,6 +63,8 @@
  *
  * --leader-inserts-parked turns on the wtlab option
  * leader_inserts_parked_group (db.h; db.c, collect_group).
+ * --strict-yield-credit turns on the wtlab option strict_yield_credit
+ * (db.h; write_thread_wait.c, "Strict yield credit").
  *
  * --sync-group-fill turns on the wtlab extension of that name (db.h;
  * write_thread.c, "Sync group fill"), off by default as in RocksDB.
@@ -102,6 +109,7 @@ typedef struct bench_config {
     const char *mode;
     bool fill;
     bool leader_inserts;  /* --leader-inserts-parked */
+    bool strict_yield;    /* --strict-yield-credit */
     uint64_t prewake_usec; /* --sync-prewake USEC (0: off) */
     bool breakdown;      /* --breakdown: per-phase and per-wait times */
     bool fsync_bound;    /* --fsync-bound: measure the device in the same run */
@@ -147,6 +155,23 @@ static uint64_t next_random(uint64_t *state)
     return x * 0x2545F4914F6CDD1DULL;
 }
 
+/* key = k as a decimal number zero-padded to `size` digits, cut to its
+ * first `size` characters: the bytes snprintf("%0*" PRIu64) would give,
+ * without a formatted-output call per write (about 1 % of wtbench's CPU
+ * per write; db_bench builds its keys without one too). */
+static void format_key(char *key, unsigned size, uint64_t k)
+{
+    char digits[20];
+    unsigned n = 0;
+    do {
+        digits[sizeof digits - 1 - n++] = (char)('0' + k % 10);
+        k /= 10;
+    } while (k != 0);
+    unsigned pad = n < size ? size - n : 0;
+    for (unsigned i = 0; i < pad; i++) key[i] = '0';
+    for (unsigned i = pad; i < size; i++) key[i] = digits[sizeof digits - n + (i - pad)];
+}
+
 static void *bench_worker(void *arg)
 {
     bench_thread *t = arg;
@@ -168,7 +193,7 @@ static void *bench_worker(void *arg)
     pthread_barrier_wait(t->start);
     for (uint64_t i = 0; i < cfg->num; i++) {
         uint64_t k = next_random(&rng) % cfg->num;
-        snprintf(key, sizeof key, "%0*" PRIu64, (int)cfg->key_size, k);
+        format_key(key, cfg->key_size, k);
         wt_batch_clear(&batch);
         wt_batch_put(&batch, wt_slice_make(key, cfg->key_size),
                      wt_slice_make(value, cfg->value_size));
@@ -247,6 +272,7 @@ static int usage(FILE *out, int rc)
     fprintf(out,
             "usage: wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]\n"
             "               [--breakdown] [--fsync-bound] [--leader-inserts-parked]\n"
+            "               [--strict-yield-credit]\n"
             "               [--sync-prewake USEC]\n"
             "               [--mode default|serial|pipelined|unordered|two-queues]\n"
             "               [--key-size N] [--value-size N] [--seed N] [--db DIR]\n"
@@ -259,6 +285,8 @@ static int usage(FILE *out, int rc)
             "--breakdown: per-group phase times and per-write spin/yield/block/run.\n"
             "--fsync-bound: measure a group-sized append+fdatasync; print the bound.\n"
             "--leader-inserts-parked: wtlab option leader_inserts_parked_group (off in RocksDB).\n"
+            "--strict-yield-credit: wtlab option strict_yield_credit (off in RocksDB): a yield\n"
+            "phase that gave the CPU away counts as a failure for the adaptive yield.\n"
             "--sync-prewake USEC: wtlab option sync_prewake_usec (0, off in RocksDB): sync\n"
             "group members wake USEC us before the leader's fsync is expected to end.\n"
             "--max-yield-usec, --slow-yield-usec: write_thread_max_yield_usec (100) and\n"
@@ -314,6 +342,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg, const char **db_
         else if (strcmp(a, "--sync-group-fill") == 0) cfg->fill = true;
         else if (strcmp(a, "--breakdown") == 0) cfg->breakdown = true;
         else if (strcmp(a, "--leader-inserts-parked") == 0) cfg->leader_inserts = true;
+        else if (strcmp(a, "--strict-yield-credit") == 0) cfg->strict_yield = true;
         else if (strcmp(a, "--fsync-bound") == 0) cfg->fsync_bound = true;
         else if (strcmp(a, "--mode") == 0 && has_value) cfg->mode = argv[++i];
         else if (strcmp(a, "--db") == 0 && has_value) *db_dir = argv[++i];
@@ -353,6 +382,7 @@ static bool mode_options(const bench_config *cfg, wt_options *o)
     o->create_if_missing = true;
     o->sync_group_fill = cfg->fill;
     o->leader_inserts_parked_group = cfg->leader_inserts;
+    o->strict_yield_credit = cfg->strict_yield;
     o->sync_prewake_usec = cfg->prewake_usec;
     if (cfg->max_yield_usec >= 0) o->write_thread_max_yield_usec = (uint64_t)cfg->max_yield_usec;
     if (cfg->slow_yield_usec >= 0) o->write_thread_slow_yield_usec = (uint64_t)cfg->slow_yield_usec;
@@ -383,15 +413,23 @@ static bool make_db_dir(const char *db_dir, char *dir, size_t cap)
 typedef struct bench_result {
     double secs;          /* start barrier to the last thread's end */
     double cpu_secs;      /* user + system CPU of the process meanwhile */
+    double vol_csw;       /* context switches meanwhile, voluntary (the thread slept:
+                             a futex park, a timed park) ... */
+    double invol_csw;     /* ... and involuntary (preempted, or gave the CPU away
+                             with sched_yield while still runnable) */
     latency_hist hist;    /* every write's latency */
     latency_hist parked;  /* --breakdown: the writes that parked at least once */
     wt_write_stats stats; /* --breakdown: the threads' sums */
 } bench_result;
 
-static double cpu_seconds(void)
+/* CPU-seconds of the whole process (user + system) and its context
+ * switches so far (getrusage: summed over all threads, live or joined). */
+static double cpu_seconds(double *vol_csw, double *invol_csw)
 {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
+    *vol_csw = (double)ru.ru_nvcsw;
+    *invol_csw = (double)ru.ru_nivcsw;
     return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
            (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
@@ -436,7 +474,8 @@ static int run_threads(bench_config *cfg, wt_db *db, bench_result *res)
         }
     }
     pthread_barrier_wait(&start);
-    double t0 = now_seconds(), t1 = t0, cpu0 = cpu_seconds();
+    double vol0, invol0, vol1, invol1;
+    double t0 = now_seconds(), t1 = t0, cpu0 = cpu_seconds(&vol0, &invol0);
     int rc = 0;
     for (unsigned i = 0; i < cfg->threads; i++) {
         pthread_join(tid[i], NULL);
@@ -447,7 +486,9 @@ static int run_threads(bench_config *cfg, wt_db *db, bench_result *res)
             rc = 1;
         }
     }
-    res->cpu_secs = cpu_seconds() - cpu0;
+    res->cpu_secs = cpu_seconds(&vol1, &invol1) - cpu0;
+    res->vol_csw = vol1 - vol0;
+    res->invol_csw = invol1 - invol0;
     for (unsigned i = 0; i < cfg->threads; i++) {
         hist_merge(&res->hist, th[i].hist);
         hist_merge(&res->parked, th[i].parked);
@@ -499,13 +540,15 @@ static int report(const bench_config *cfg, const char *db_dir, uint64_t last_seq
            " secs=%.3f ops_per_sec=%.0f micros_per_op=%.3f wal_records=%" PRIu64
            " mean_group=%.2f fill_waits=%" PRIu64 " fill_timeouts=%" PRIu64
            " cpu_secs=%.3f cpu_secs_per_mwrite=%.2f"
-           " p50_us=%.2f p99_us=%.2f p999_us=%.2f max_us=%.2f\n",
+           " p50_us=%.2f p99_us=%.2f p999_us=%.2f max_us=%.2f"
+           " vol_csw_per_write=%.3f invol_csw_per_write=%.3f\n",
            cfg->mode, cfg->fill, cfg->threads, cfg->wo.sync, cfg->wo.disable_wal, ops, secs,
            secs > 0 ? (double)ops / secs : 0.0, secs * 1e6 / (double)ops, records,
            records ? (double)batches / (double)records : 0.0, fill[0], fill[1],
            res->cpu_secs, res->cpu_secs * 1e6 / (double)ops,
            (double)hist_quantile(h, 0.50) / 1e3, (double)hist_quantile(h, 0.99) / 1e3,
-           (double)hist_quantile(h, 0.999) / 1e3, (double)h->max_ns / 1e3);
+           (double)hist_quantile(h, 0.999) / 1e3, (double)h->max_ns / 1e3,
+           res->vol_csw / (double)ops, res->invol_csw / (double)ops);
     *records_out = records;
     return rc;
 }

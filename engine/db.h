@@ -83,6 +83,13 @@ typedef struct wt_options {
                                                  fsync is expected to end, then yield, so
                                                  that they are running when completed
                                                  (write_thread_prewake.c) */
+    bool strict_yield_credit;                 /* false: wtlab extension, not in RocksDB:
+                                                 a waiter's yield phase in which a yield
+                                                 gave the CPU away (a slow yield) counts
+                                                 as a failure for the adaptive yield
+                                                 credit, so writers that outnumber the
+                                                 cores stop yielding to each other
+                                                 (write_thread_wait.c) */
 } wt_options;
 
 void wt_options_default(wt_options *o);

@@ -139,6 +139,10 @@ typedef struct write_thread_options {
      * write_thread_prewake.c.  Members of a sync group wake this many
      * microseconds before its fsync is expected to end. */
     uint64_t sync_prewake_usec;
+    /* wtlab extension, off in RocksDB: see "Strict yield credit" in
+     * write_thread_wait.c.  A yield phase with a slow yield counts as a
+     * failure for the adaptive credit. */
+    bool strict_yield_credit;
 } write_thread_options;
 
 /* Which queue a writer-list event is about (PORT_EV_LINK and the rest). */

@@ -80,9 +80,10 @@ static uint32_t blocking_await_state(wt_writer *w, uint32_t goal_mask)
 }
 
 /* Phase 2: yield while it pays off.  Returns the last state seen;
- * *success when the goal was met, *give_up after too many slow yields. */
+ * *success when the goal was met, *give_up after too many slow yields;
+ * *slow: whether any yield was slow. */
 static uint32_t yield_await_state(const write_thread *wt, wt_writer *w, uint32_t goal_mask,
-                                  bool *success, bool *give_up)
+                                  bool *success, bool *give_up, bool *slow)
 {
     const uint64_t max_ns = wt->opts.max_yield_usec * 1000;
     const uint64_t slow_ns = wt->opts.slow_yield_usec * 1000;
@@ -98,6 +99,7 @@ static uint32_t yield_await_state(const write_thread *wt, wt_writer *w, uint32_t
         }
         uint64_t now = port_now_ns();
         if (now == iter_begin || now - iter_begin >= slow_ns) {
+            *slow = true;
             if (++slow_yields >= WT_MAX_SLOW_YIELDS) {
                 *give_up = true;
                 break;
@@ -113,6 +115,31 @@ static uint64_t stats_clock(const wt_writer *w)
 {
     return w->stats != NULL ? port_now_ns() : 0;
 }
+
+/*
+ * Strict yield credit (wtlab extension, off in RocksDB).  The adaptive
+ * yield counts a sampled yield phase as a success when the state changed
+ * before the phase gave up, however its yields went.  When writers
+ * outnumber the cores (4 or 16 threads on 2), a yield gives the CPU to
+ * another runnable writer, often one that is waiting too and spins, then
+ * yields in turn: each such yield is a system call and a context switch
+ * (2-3 us of CPU on this project's VM, two threads yielding to each other
+ * on one core: half of a whole write), and the waits still end within
+ * max_yield_usec, so the credit stays positive and the waiters go on
+ * yielding to each other.  With the option, every yield phase in which
+ * a yield was slow (took slow_yield_usec or more, or the clock did not
+ * move: RocksDB's test, which takes it that the CPU went to another
+ * thread) counts as a failure, sampled or not, so that a storm turns
+ * the credit negative within a few hundred such phases at most (a few
+ * thousand writes); the waits of that call site then spin and park,
+ * as they do when the yields do not come back in time, until sampled
+ * phases (one wait in 256) find fast yields again.  (Counting only the
+ * sampled phases as failures, as RocksDB counts its samples, reacted too
+ * slowly: the credit built up over many samples outlived the storms.)
+ * Yields that come back fast (a spare core) count as before.  The states,
+ * transitions, groups and results are the same either way; in the sim
+ * the option changes when waiters yield, so it is off by default.
+ */
 
 /* Waits until w's state is in goal_mask: spin, then (adaptively) yield,
  * then park.  The adaptation credit of the call site decides whether the
@@ -139,9 +166,13 @@ static uint32_t await_phases(write_thread *wt, wt_writer *w, uint32_t goal_mask,
         sample = port_random_u32() % 256 == 0;
         int32_t credit = (int32_t)port_atomic_load_u32(&ctx->credit, PORT_RELAXED);
         if (sample || credit >= 0) {
-            bool give_up = false;
-            state = yield_await_state(wt, w, goal_mask, &success, &give_up);
-            sample = sample || give_up;
+            bool give_up = false, slow = false;
+            state = yield_await_state(wt, w, goal_mask, &success, &give_up, &slow);
+            /* Strict yield credit: every phase with a slow yield is
+             * counted (as a failure), sampled or not. */
+            bool strict_fail = wt->opts.strict_yield_credit && slow;
+            if (strict_fail) success = false;
+            sample = sample || give_up || strict_fail;
         }
     }
     uint64_t t2 = stats_clock(w);

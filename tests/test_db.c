@@ -37,6 +37,7 @@ typedef struct mode_case {
     bool leader_inserts; /* leader_inserts_parked_group */
     uint64_t prewake_usec; /* sync_prewake_usec (1: wake as late as it can, so that
                               the timed parks run even when fsync is fast) */
+    bool strict_yield; /* strict_yield_credit */
 } mode_case;
 
 static const mode_case modes[] = {
@@ -52,6 +53,8 @@ static const mode_case modes[] = {
     {"sync group fill, leader inserts, sync prewake", true, false, false, false, true, true, 1},
     {"pipelined, sync group fill, sync prewake", false, true, false, false, true, false, 1},
     {"two write queues, sync group fill, sync prewake", true, false, false, true, true, false, 1},
+    {"parallel memtable, strict yield credit", true, false, false, false, false, false, 0, true},
+    {"pipelined parallel, strict yield credit", true, true, false, false, false, false, 0, true},
 };
 enum { MODE_COUNT = sizeof modes / sizeof modes[0] };
 
@@ -67,6 +70,7 @@ static wt_options mode_options(const mode_case *m)
     o.sync_group_fill = m->fill;
     o.leader_inserts_parked_group = m->leader_inserts;
     o.sync_prewake_usec = m->prewake_usec;
+    o.strict_yield_credit = m->strict_yield;
     return o;
 }
 
