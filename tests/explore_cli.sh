@@ -129,8 +129,25 @@ done
 "$exe" explore "$sc" --policy random --runs 10 --seed 4 --shard 0/2 --save "$tmp/r0" -q > /dev/null
 "$exe" explore "$sc" --policy random --runs 10 --seed 5 --shard 1/2 --save "$tmp/r1" -q > /dev/null
 check "--merge refuses random shards of sweeps with other seeds (exit 2)" \
-    expect_status 2 "search seed 5 runs 10 until_covered 0, but the first report's is seed 4" \
+    expect_status 2 "search seed 5 runs 10 clock full until_covered 0, but the first report's is seed 4" \
     "$exe" explore --merge "$tmp/r0" "$tmp/r1"
+# Shards made with different --jobs are parts of one sweep: shard I covers
+# what is congruent to I mod N whatever J is (the partition I + N*j of N*J).
+small_pm=$(dirname "$sc")/parallel-memtable-small.json
+"$exe" explore "$small_pm" --policy dpor --max-preemptions 0 --save "$tmp/pm" -q > /dev/null
+"$exe" explore "$small_pm" --policy dpor --max-preemptions 0 --shard 0/2 --jobs 2 --save "$tmp/pmj0" -q > /dev/null
+"$exe" explore "$small_pm" --policy dpor --max-preemptions 0 --shard 1/2 --save "$tmp/pmj1" -q > /dev/null
+check "dpor shards made with --jobs 2 and 1 merge into the unsharded classes" sh -c "
+    '$exe' explore --merge '$tmp/pmj0' '$tmp/pmj1' | grep -q 'space EXHAUSTED' &&
+    sort -u '$tmp'/pmj[01]/classes.txt | cmp - '$tmp/pm/classes.txt'"
+"$exe" explore "$small_pm" --policy random --runs 8 --shard 0/2 --jobs 2 --save "$tmp/rj0" -q > /dev/null
+"$exe" explore "$small_pm" --policy random --runs 8 --shard 1/2 --save "$tmp/rj1" -q > /dev/null
+check "random shards made with --jobs 2 and 1 run each of the 8 seeds once" sh -c "
+    '$exe' explore --merge --json '$tmp/rj0' '$tmp/rj1' | grep -q '\"runs\": 8, .*\"classes\": 8,'"
+"$exe" explore "$small_pm" --policy random --runs 8 --shard 1/2 --clock-blind --save "$tmp/rjb" -q > /dev/null
+check "--merge refuses a random shard under the other clock relation (exit 2)" \
+    expect_status 2 "search seed 1 runs 8 clock blind .*, but the first report's is seed 1 runs 8 clock full" \
+    "$exe" explore --merge "$tmp/rj0" "$tmp/rjb"
 mkdir "$tmp/v1" && cp "$tmp/s2/classes.txt" "$tmp/v1/" &&
     sed '1s/.*/wtlab-explore-report 1/' "$tmp/s2/report.txt" > "$tmp/v1/report.txt"
 check "--merge refuses a report of another version (exit 2)" \

@@ -461,6 +461,7 @@ START_TEST(test_bounded_search_is_complete)
             for (int v = 0; v < 4; v++) { /* dpor, dfs; sleep sets on, off */
                 explore_kind k = v & 1 ? EXPLORE_DFS : EXPLORE_DPOR;
                 bool reduction = v < 2;
+                if (k == EXPLORE_DFS && !reduction && seed == 0) continue; /* the reference */
                 bounded_search(pg, k, bound, reduction,
                                seed ? EXPLORE_ORDER_RANDOM : EXPLORE_ORDER_FIXED, seed, &got);
                 if (got.n == all.n && memcmp(got.h, all.h, all.n * sizeof all.h[0]) == 0) continue;
@@ -474,7 +475,7 @@ START_TEST(test_bounded_search_is_complete)
             }
         }
     }
-    ck_assert_msg(wrong == 0, "%d of 108 searches wrong, first: %s", wrong, first);
+    ck_assert_msg(wrong == 0, "%d of 105 searches wrong, first: %s", wrong, first);
 }
 END_TEST
 
@@ -529,6 +530,7 @@ START_TEST(test_bounded_search_is_complete_random)
             for (int v = 0; v < 4; v++) {
                 explore_kind k = v & 1 ? EXPLORE_DFS : EXPLORE_DPOR;
                 bool reduction = v < 2;
+                if (k == EXPLORE_DFS && !reduction && seed == 0) continue; /* the reference */
                 bounded_search(&pg, k, bound, reduction,
                                seed ? EXPLORE_ORDER_RANDOM : EXPLORE_ORDER_FIXED, seed, &got);
                 if (got.n == all.n && memcmp(got.h, all.h, all.n * sizeof all.h[0]) == 0) continue;
@@ -542,7 +544,7 @@ START_TEST(test_bounded_search_is_complete_random)
             }
         }
     }
-    ck_assert_msg(wrong == 0, "%d of 48 searches wrong, first: %s", wrong, first);
+    ck_assert_msg(wrong == 0, "%d of 45 searches wrong, first: %s", wrong, first);
 }
 END_TEST
 
@@ -561,6 +563,11 @@ static Suite *dpor_suite(void)
     tcase_add_test(tc, test_pos_spinner_does_not_fall_behind);
     tcase_add_loop_test(tc, test_bounded_search_is_complete, 0, NPROGS);
     tcase_add_loop_test(tc, test_bounded_search_is_complete_random, 1, 61);
+    /* Beyond 60: the programs of the sweep that needed the racer rule (89)
+     * and await_instead (355, 559). */
+    tcase_add_loop_test(tc, test_bounded_search_is_complete_random, 89, 90);
+    tcase_add_loop_test(tc, test_bounded_search_is_complete_random, 355, 356);
+    tcase_add_loop_test(tc, test_bounded_search_is_complete_random, 559, 560);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -12,7 +12,7 @@
  * the rest of the partition (a dfs partition cannot be resumed: the rest
  * of it is reported unexplored).  --shard I/N selects this
  * machine's part of a sweep split across machines; partitions compose
- * (shard I of N, job j of J = partition I*J+j of N*J).  Wall-clock time is
+ * (shard I of N, job j of J = partition I+N*j of N*J).  Wall-clock time is
  * used only for the progress line and runs/second, never in traces.
  */
 #define _GNU_SOURCE
@@ -102,9 +102,10 @@ static void explore_usage(FILE *out)
           "               preempts: it keeps the running fiber when that can go on and\n"
           "               is awake (else it preempts only where the fixed order would);\n"
           "               with --max-preemptions 64 any awake fiber may be drawn.  The\n"
-          "               order changes which runs come first, not the classes an\n"
-          "               exhausted search covers: with a bound, every class with a\n"
-          "               schedule within it (scenarios/README.md, \"Search order\")\n"
+          "               order changes which runs come first; an exhausted dfs\n"
+          "               covers every class with a schedule within the bound in\n"
+          "               either order; bounded dpor may miss some (scenarios/README.md,\n"
+          "               \"Search order\"; without a bound it covers them all)\n"
           "  --save-max M save at most M failing runs (default 20)\n"
           "  --until-covered R  stop once R runs in a row found no new class\n"
           "  --first-failure    stop after the first failing run (per job)\n"
@@ -271,8 +272,11 @@ static void run_child(explore_cli *x, unsigned job, uint64_t first, int fd, FILE
     supervise_child_begin(report);
     child_fd = fd;
     explore_config c = x->cfg;
+    /* Partition I + N*j of N*J: shard I then covers the run indexes (and
+     * the first choice's options) congruent to I mod N whatever J is, so
+     * shards made with different --jobs still merge into the whole. */
     c.part_count = x->shard_n * x->jobs;
-    c.part_index = x->shard_i * x->jobs + job;
+    c.part_index = x->shard_i + x->shard_n * job;
     c.first_index = first;
     if (explore_kind_searches(c.kind) && c.runs > 0 && runs_taken != NULL) {
         c.runs = 0; /* --runs N: N in all, taken from the shared budget */
@@ -694,7 +698,8 @@ static bool parse_shard(const char *s, uint64_t *i, uint64_t *n)
     if (slash == NULL) return false;
     char buf[64];
     snprintf(buf, sizeof buf, "%.*s", (int)(slash - s), s);
-    return cli_parse_u64(buf, i) && cli_parse_u64(slash + 1, n) && *n >= 1 && *i < *n;
+    return cli_parse_u64(buf, i) && cli_parse_u64(slash + 1, n) && *n >= 1 && *n <= 4096 &&
+           *i < *n; /* --merge takes up to 4096 shards */
 }
 
 static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
@@ -732,7 +737,7 @@ static int parse_explore(int argc, char **argv, explore_cli *x, scenario **sc)
             break;
         case 'S':
             if (!parse_shard(optarg, &x->shard_i, &x->shard_n))
-                return cli_usage_error("--shard takes I/N with 0 <= I < N");
+                return cli_usage_error("--shard takes I/N with 0 <= I < N <= 4096");
             break;
         case 'o': x->save_dir = optarg; break;
         case 'M': if (!cli_parse_u64(optarg, &x->save_max)) return cli_usage_error("bad --save-max"); break;

@@ -68,17 +68,21 @@ static uint64_t text_hash(const char *text)
  * write alike.  A search's --runs is a cap of each part, so not here. */
 static void search_settings(const explore_config *c, char *buf, size_t cap)
 {
-    if (explore_kind_searches(c->kind))
+    /* The clock relation decides the class hashes under every policy. */
+    const char *clock = c->clock_blind ? "blind" : "full";
+    if (explore_kind_searches(c->kind)) {
         snprintf(buf, cap, "bound %u reduction %d clock %s until_covered %" PRIu64,
-                 c->max_preemptions, c->reduction ? 1 : 0, c->clock_blind ? "blind" : "full",
-                 c->until_covered);
-    else if (c->kind == EXPLORE_PCT)
+                 c->max_preemptions, c->reduction ? 1 : 0, clock, c->until_covered);
+    } else if (c->kind == EXPLORE_PCT) { /* the values the runs use: the scenario's unless given */
+        unsigned depth = c->pct_depth ? c->pct_depth : c->sc->schedule.pct_depth;
+        uint64_t steps = c->pct_steps ? c->pct_steps : c->sc->schedule.pct_steps;
         snprintf(buf, cap, "seed %" PRIu64 " runs %" PRIu64 " pct_depth %u pct_steps %" PRIu64
-                 " until_covered %" PRIu64, c->seed, c->runs, c->pct_depth, c->pct_steps,
+                 " clock %s until_covered %" PRIu64, c->seed, c->runs, depth, steps, clock,
                  c->until_covered);
-    else
-        snprintf(buf, cap, "seed %" PRIu64 " runs %" PRIu64 " until_covered %" PRIu64, c->seed,
-                 c->runs, c->until_covered);
+    } else {
+        snprintf(buf, cap, "seed %" PRIu64 " runs %" PRIu64 " clock %s until_covered %" PRIu64,
+                 c->seed, c->runs, clock, c->until_covered);
+    }
 }
 
 void explore_write_report(const char *dir, const explore_config *c, const explore_stats *st,
@@ -242,6 +246,7 @@ static int read_report(const char *dir, merged *m, bool first)
                                    "the parts of one sweep share its settings");
             }
         } else if (strcmp(key, "shard") == 0) {
+            if (seen_part) { rc = bad(path, line, "a second shard line"); break; }
             rc = note_shard(path, line, dir, buf, m, first);
             seen_part = true;
         } else if (strcmp(key, "scenario") == 0 || strcmp(key, "policy") == 0) {
@@ -310,6 +315,10 @@ static int read_report(const char *dir, merged *m, bool first)
                 snprintf(m->st.fail[i].invariant, sizeof m->st.fail[i].invariant, "%.63s", a);
                 m->st.fail[i].first_index = n2;
                 snprintf(m->first_dir[i], sizeof m->first_dir[i], "%s", dir);
+            } else if (i < m->st.fail_kinds && n2 < m->st.fail[i].first_index) {
+                /* the sweep's first such run, whatever order the DIRs come in */
+                m->st.fail[i].first_index = n2;
+                snprintf(m->first_dir[i], sizeof m->first_dir[i], "%s", dir);
             }
             if (i < EXPLORE_MAX_INVARIANTS) m->st.fail[i].count += n;
         } else {
@@ -322,7 +331,8 @@ static int read_report(const char *dir, merged *m, bool first)
     if (rc == EXIT_OK && line == 0) rc = bad(path, 1, "empty report");
     if (rc == EXIT_OK && !seen_exhausted) rc = bad(path, line, "no \"exhausted\" line");
     if (rc == EXIT_OK && (!seen_part || seen_alike != 7u))
-        rc = bad(path, line, "missing one of the lines scenario_text, build, search, shard");
+        rc = cli_usage_error("%s: missing one of the lines scenario_text, build, search, shard "
+                             "(was it saved by this wtlab's explore --save?)", path);
     if (rc == EXIT_OK && !first && !seen_order && m->order[0])
         rc = cli_usage_error("%s: no order line, but the first report's order is %s (the parts of "
                              "one search share its order)", path, m->order);
