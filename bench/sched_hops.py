@@ -35,8 +35,13 @@ def report(fn):
     tr = load(fn)
     gi = [i for i, d in enumerate(tr) if d['ev'] == 'group']
     sizes = [len(tr[i]['members']) for i in gi]
+    if not sizes:
+        print('%s: no group events (a trace of a run with writes is needed)' % fn)
+        return
     top = max(sizes)
-    bins = [(1, 1), (2, 6), (7, 10), (11, 13), (14, 16)] if top > 4 else [(1, 1), (2, 2), (3, 3), (4, 4)]
+    # the last bin is open-ended, so the shares add up whatever the sizes
+    inf = float('inf')
+    bins = [(1, 1), (2, 6), (7, 10), (11, 13), (14, inf)] if top > 4 else [(1, 1), (2, 2), (3, 3), (4, inf)]
     print('%s: %d groups, mean %.2f, shares %s' % (fn, len(sizes), sum(sizes) / len(sizes), ' / '.join(
         '%.0f' % (100 * sum(a <= s <= b for s in sizes) / len(sizes)) for a, b in bins)))
     tot, join = collections.Counter(), collections.Counter()

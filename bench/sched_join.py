@@ -54,7 +54,8 @@ def main():
             if 'ev' in d:
                 tr.append(d)
     ev, tids = load_perf(sys.argv[2])
-    n = len(hdr['threads'])
+    # writers only (w1..wN): other threads a trace may name (flush) are not wtbench's writers
+    n = sum(1 for t in hdr['threads'] if re.fullmatch(r'w[0-9]+', str(t)))
     if len(tids) != n + 1:
         sys.exit('sched_join: %d wtbench threads in perf, %d writers + main in the trace' % (len(tids), n))
     name = {t: 'w%d' % (i + 1) for i, t in enumerate(tids[1:])}

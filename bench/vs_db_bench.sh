@@ -40,6 +40,8 @@
 #                        sides): a write that parks costs about two, a
 #                        sched_yield that gives the CPU away one; near 0
 #                        when waiting writers spin or are never made to wait
+#                        (with sync, the I/O waits of write and fdatasync
+#                        count too: about 3 per write at one thread)
 #   p50 p99 p99.9 max    write latency in microseconds, RocksDB from
 #                        db_bench --histogram=1, wtlab from its histogram
 #   opt_* o_*            wtbench --sync-group-fill --leader-inserts-parked
@@ -126,7 +128,7 @@ OPT_PREWAKE=
 case $YIELD in 0|1) ;;
     *) echo "vs_db_bench: --adaptive-yield takes 0 or 1" >&2; exit 2 ;;
 esac
-ROCKS_YIELD= WT_YIELD=
+ROCKS_YIELD='' WT_YIELD=''
 if [ "$YIELD" = 0 ]; then
     ROCKS_YIELD=--enable_write_thread_adaptive_yield=false WT_YIELD="--max-yield-usec 0"
 fi
@@ -148,6 +150,17 @@ if ! command -v db_bench >/dev/null 2>&1 || [ ! -x /usr/bin/time ]; then
 fi
 WORK=$(mktemp -d "$BASE/vs-db-bench.XXXXXX")
 [ -n "${VS_KEEP:-}" ] || trap 'rm -rf "$WORK"' EXIT INT TERM
+if [ -n "$OPT_NOSYNC" ]; then
+    case " $SYNCS " in *" 0 "*) ;;
+        *) echo "vs_db_bench: --opt-nosync needs the no-sync rows (--sync 0)" >&2; exit 2 ;;
+    esac
+    # One write with the options, before any timed run: a bad option is
+    # usage, found now rather than after the first cell.
+    # shellcheck disable=SC2086 # OPT_NOSYNC: a list of options
+    if ! "$WTBENCH" $OPT_NOSYNC --threads 1 --num 1 --db "$WORK/check" >"$WORK/out" 2>&1; then
+        echo "vs_db_bench: wtbench refuses --opt-nosync \"$OPT_NOSYNC\":" >&2; cat "$WORK/out" >&2; exit 2
+    fi
+fi
 
 mode_flags() {
     case $1 in

@@ -28,7 +28,8 @@
  * the timed part, getrusage), cpu_secs_per_mwrite (CPU-seconds per million
  * writes), the write latency percentiles p50_us p99_us p999_us max_us
  * and the context switches per write of the process during the timed part
- * (getrusage), vol_csw_per_write (the thread slept: a park) and
+ * (getrusage), vol_csw_per_write (the thread slept: a park, or with
+ * --sync an I/O wait in write or fdatasync) and
  * invol_csw_per_write (preempted, or a sched_yield that gave the CPU
  * away).  The latency percentiles:
  * every write call is timed into a per-thread log-linear histogram
@@ -286,7 +287,8 @@ static int usage(FILE *out, int rc)
             "--fsync-bound: measure a group-sized append+fdatasync; print the bound.\n"
             "--leader-inserts-parked: wtlab option leader_inserts_parked_group (off in RocksDB).\n"
             "--strict-yield-credit: wtlab option strict_yield_credit (off in RocksDB): a yield\n"
-            "phase that gave the CPU away counts as a failure for the adaptive yield.\n"
+            "phase in which a yield gave the CPU away (and the wait went on) counts as a\n"
+            "failure for the adaptive yield.\n"
             "--sync-prewake USEC: wtlab option sync_prewake_usec (0, off in RocksDB): sync\n"
             "group members wake USEC us before the leader's fsync is expected to end.\n"
             "--max-yield-usec, --slow-yield-usec: write_thread_max_yield_usec (100) and\n"
@@ -414,7 +416,7 @@ typedef struct bench_result {
     double secs;          /* start barrier to the last thread's end */
     double cpu_secs;      /* user + system CPU of the process meanwhile */
     double vol_csw;       /* context switches meanwhile, voluntary (the thread slept:
-                             a futex park, a timed park) ... */
+                             a futex park, a timed park, an I/O wait) ... */
     double invol_csw;     /* ... and involuntary (preempted, or gave the CPU away
                              with sched_yield while still runnable) */
     latency_hist hist;    /* every write's latency */

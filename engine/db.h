@@ -85,7 +85,8 @@ typedef struct wt_options {
                                                  (write_thread_prewake.c) */
     bool strict_yield_credit;                 /* false: wtlab extension, not in RocksDB:
                                                  a waiter's yield phase in which a yield
-                                                 gave the CPU away (a slow yield) counts
+                                                 gave the CPU away (a slow yield) and
+                                                 left the goal unmet counts
                                                  as a failure for the adaptive yield
                                                  credit, so writers that outnumber the
                                                  cores stop yielding to each other

@@ -81,7 +81,8 @@ static uint32_t blocking_await_state(wt_writer *w, uint32_t goal_mask)
 
 /* Phase 2: yield while it pays off.  Returns the last state seen;
  * *success when the goal was met, *give_up after too many slow yields;
- * *slow: whether any yield was slow. */
+ * *slow: whether a yield was slow after which the goal was still not met
+ * (the yield that ends the wait is not timed). */
 static uint32_t yield_await_state(const write_thread *wt, wt_writer *w, uint32_t goal_mask,
                                   bool *success, bool *give_up, bool *slow)
 {
@@ -129,11 +130,14 @@ static uint64_t stats_clock(const wt_writer *w)
  * yielding to each other.  With the option, every yield phase in which
  * a yield was slow (took slow_yield_usec or more, or the clock did not
  * move: RocksDB's test, which takes it that the CPU went to another
- * thread) counts as a failure, sampled or not, so that a storm turns
- * the credit negative within a few hundred such phases at most (a few
- * thousand writes); the waits of that call site then spin and park,
- * as they do when the yields do not come back in time, until sampled
- * phases (one wait in 256) find fast yields again.  (Counting only the
+ * thread) and the goal was still not met after it counts as a failure,
+ * sampled or not (the yield after which the state has changed is not
+ * timed, as in RocksDB's loop), so that a storm turns the credit
+ * negative within about 710 such phases from the highest credit; the
+ * waits of that call site then spin and park, as they do when the yields
+ * do not come back in time, until sampled phases (one wait in 256) find
+ * fast yields again (about 710 successful samples from the lowest
+ * credit, some 180,000 waits).  (Counting only the
  * sampled phases as failures, as RocksDB counts its samples, reacted too
  * slowly: the credit built up over many samples outlived the storms.)
  * Yields that come back fast (a spare core) count as before.  The states,

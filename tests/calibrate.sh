@@ -37,7 +37,7 @@ fails_naming() {
     cat "$tmp/f.out"
     [ $st -eq 1 ] && grep -q -- "$2" "$tmp/f.out"
 }
-echo "1..111"
+echo "1..112"
 
 # --- costs per file kind and memtable insert: meets / fails --------------
 for s in wal-sync-slow-meets insert-cost-meets insert-kib-meets manifest-fast-meets; do
@@ -317,6 +317,15 @@ check "calibrate: b woken before c returns after 40 us, c after 8 us: 32 us per 
     grep -q 'parked ones only: return median 8.0 us .* n=1' '$tmp/pbh.out' &&
     grep -q 'returns 32.0 us later per parked writer its setter wakes after it (median, n=1' '$tmp/pbh.out' &&
     grep -q '\"wake_pushback_ns\": 32000' '$tmp/pbh.json'"
+# b returns 2,000 s late: the median is capped at 1 s, the largest value a
+# profile takes, so the profile calibrate writes loads.
+sed 's/"t":141000,"fiber":"b","ev":"write_end"/"t":2000141000,"fiber":"b","ev":"write_end"/' \
+    "$cal/pushback-hand.jsonl" > "$tmp/pb-big.jsonl"
+printf '{"name": "x", "device": {"profile": "pb-big.json", "cpu": {"cores": 2, "wake_pushback_ns": "profile"}}, "writers": [{"name": "a", "batches": [{"puts": 1}]}]}\n' > "$tmp/use-pb-big.json"
+check "calibrate caps wake_pushback_ns at 1 s, says so, and the profile loads" sh -c "
+    '$wtlab' calibrate '$tmp/pb-big.jsonl' --cores 0 -o '$tmp/pb-big.json' > '$tmp/pb-big.out' &&
+    grep -q 'capped at 1 s' '$tmp/pb-big.out' && grep -q '\"wake_pushback_ns\": 1000000000' '$tmp/pb-big.json' &&
+    '$wtlab' run '$tmp/use-pb-big.json' -q -o '$tmp/x.jsonl'"
 check "calibrate: no wake-up after another (parked-hand.jsonl): no wake_pushback_ns" sh -c "
     ! grep -q 'wake_pushback_ns' '$tmp/parked.json' && ! grep -q 'wakes after it' '$tmp/parked.out'"
 # to_between TRACE STATE LO HI: some wake-up to STATE returned after [LO, HI) ns.

@@ -19,7 +19,7 @@ exits_with() { # exits_with WANT COMMAND...
 scenarios=$(find "$src/scenarios" -name '*.json' -not -path '*/lessons/extras/*' | LC_ALL=C sort)
 count=$(echo "$scenarios" | wc -l)
 rocksdb=$(find "$src/scenarios/rocksdb" -name '*.json' | LC_ALL=C sort)
-echo "1..$((count + 12))"
+echo "1..$((count + 14))"
 for s in $scenarios; do
     check "scenario passes: ${s#$src/}" "$wtlab" run "$s" -q -o "$tmp/t.jsonl"
 done
@@ -59,6 +59,22 @@ check "each of RocksDB's tests holds under 100 random seeds" sh -c '
     w=$1; shift
     for s in "$@"; do "$w" explore "$s" --policy random --runs 100 -q > /dev/null || { echo "fails: $s"; exit 1; }; done
 ' sh "$wtlab" $rocksdb
+
+# strict_yield_credit (issue 23) is reachable in the sim: on one core with a
+# switch cost the waiters yield to each other, and the option changes when
+# they do (the trace) but not what they write (statuses and sequences).
+one=$src/tests/data/scenarios/strict-yield-one-core.json
+sed 's/"strict_yield_credit": false/"strict_yield_credit": true/' "$one" > "$tmp/strict.json"
+"$wtlab" run "$one" -o "$tmp/lax.jsonl" > /dev/null
+"$wtlab" run "$tmp/strict.json" -o "$tmp/strict.jsonl" > /dev/null
+tail -n +2 "$tmp/lax.jsonl" > "$tmp/lax.body"
+tail -n +2 "$tmp/strict.jsonl" > "$tmp/strict.body"
+ends() { grep '"ev":"write_end"' "$1" | sed 's/"step":[0-9]*,"t":[0-9]*,//' | sort; }
+check "strict_yield_credit changes when one core's waiters yield (the trace after its header)" sh -c "
+    grep -q '\"strict_yield_credit\": true' '$tmp/strict.json' &&
+    test \$(grep -c . '$tmp/lax.body') -gt 100 && ! cmp -s '$tmp/lax.body' '$tmp/strict.body'"
+check "... but not what they write (statuses, sequences of the 12 writes)" sh -c '
+    test "$(echo "$1" | grep -c write_end)" -eq 12 && test "$1" = "$2"' ends "$(ends "$tmp/lax.jsonl")" "$(ends "$tmp/strict.jsonl")"
 
 # Bad input: exit 2 and a message naming file:line:column and key path.
 bad=$src/tests/data/scenarios/bad-type.json

@@ -250,6 +250,10 @@ void calibrate_fit(const trace_stats *st, const trace_stats *sim, calibration *c
     }
     c->pushback_n = per.n;
     p->wake_pushback_ns = per.n > 0 ? stats_quantile(&per, 0.5) : 0;
+    /* The profile loader takes at most 1 s (profile.c): a larger median
+     * is a trace without real wake-ups to learn from; cap it, said below. */
+    c->pushback_capped = p->wake_pushback_ns > 1000000000u;
+    if (c->pushback_capped) p->wake_pushback_ns = 1000000000u;
     free(per.v);
     if (sim != NULL && sim->spin_steps.n > 0 && st->spin_ns.n > 0) {
         c->sim_spin_steps = stats_quantile(&sim->spin_steps, 0.5);
@@ -339,6 +343,8 @@ void calibrate_print(FILE *out, const trace_stats *st, const calibration *c)
                      "its setter wakes after it (median, n=%zu; the state's return above is of "
                      "those with none) -> schedule.wake_pushback_ns\n",
                 us((double)c->profile.wake_pushback_ns), c->pushback_n);
+    if (c->pushback_capped)
+        fputs("  (capped at 1 s, the largest schedule.wake_pushback_ns a profile takes)\n", out);
     fputs("wake cost:        ", out);
     spread(out, &st->wake_cost_ns);
     fputs(" -> schedule.wake_ns = median (quantiles: with \"wake_cost\": \"sampled\")\n", out);

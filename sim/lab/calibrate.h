@@ -80,6 +80,7 @@ typedef struct calibration {
      * other parked ones by the same setter of (return latency - the median
      * return of their state without such later wake-ups) / later wake-ups */
     size_t pushback_n;
+    bool pushback_capped;   /* the median was above 1 s and wake_pushback_ns is 1 s */
 } calibration;
 
 /* The fits.  REQUIRES: st from real traces (not checked here).  sim (may

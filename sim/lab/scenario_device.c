@@ -248,8 +248,11 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
                                "wake_latency)");
     if (d->wake_by_state && !has_profile)
         return json_check_fail(c, get(dev, "wake_latency"), JSON_CHECK_AT_KEY,
-                               "\"by_state\" only with a \"profile\" (it samples the profile's "
-                               "wake_latency_by_state)");
+                               d->wake_latency_parked
+                                   ? "\"by_state_parked\" only with a \"profile\" (it samples the "
+                                     "profile's wake_latency_by_state_parked)"
+                                   : "\"by_state\" only with a \"profile\" (it samples the "
+                                     "profile's wake_latency_by_state)");
     if (d->cpu_spin_by_wait && !has_profile)
         return json_check_fail(c, get(get(dev, "cpu"), "spin_preempt"), JSON_CHECK_AT_VALUE,
                                "\"by_wait\" only with a \"profile\" (it takes the profile's "

@@ -675,8 +675,12 @@ size_t sched_wake_all(sched *s, const void *obj)
 static void sleep_ns(sched *s, uint64_t ns, bool busy)
 {
     sched_point(s, SCHED_OP_SLEEP, NULL);
-    if (ns == 0) return;
     sched_fiber *me = s->current;
+    if (me->waking) { /* wake_pushback_ns owed, also for wake-ups during the point */
+        ns += me->pushback_ns;
+        me->pushback_ns = 0;
+    }
+    if (ns == 0) return;
     me->state = SCHED_SLEEPING;
     me->busy = busy && s->cfg.cpu.cores > 0;
     /* An I/O wait ends with a wake-up: its dispatch delay follows.  The
@@ -692,8 +696,7 @@ void sched_sleep_ns(sched *s, uint64_t ns) { sleep_ns(s, ns, false); }
 void sched_wake_delay_ns(sched *s, uint64_t ns)
 {
     sched_fiber *me = s->current;
-    ns += me->pushback_ns; /* wake_pushback_ns: later wake-ups of its waker */
-    me->pushback_ns = 0;
+    /* sleep_ns adds what later wake-ups of its waker owe (wake_pushback_ns) */
     me->waking = true; /* counts only while SLEEPING (spinners_give_way) */
     sleep_ns(s, ns, false);
     me->waking = false;
