@@ -476,7 +476,9 @@ static size_t run_start(const dfs_search *d, size_t k)
 /* A join at node k that found the joined fiber y finished might have
  * blocked instead, had y's last step come later; then the racer could run
  * where the joiner blocks, without a preemption.  So the node that took
- * y's last step is asked for the joiner and the racer. */
+ * y's last step is asked for the joiner and the racer, and so is the
+ * start of y's run there (run_start), where switching away from y costs
+ * no preemption when it does at that node. */
 static void await_instead(dfs_search *d, size_t k, uint32_t racer)
 {
     dfs_node *n = &d->nodes[k];
@@ -489,10 +491,14 @@ static void await_instead(dfs_search *d, size_t k, uint32_t racer)
     size_t m = k;
     while (m > 0 && d->nodes[m - 1].pick != y) m--;
     if (m == 0) return;
-    dfs_node *b = &d->nodes[m - 1];
-    uint64_t want = (bit(n->pick) | bit(racer)) & b->cands & ~(b->backtrack | b->sleep);
-    d->st->backtracks += (uint64_t)__builtin_popcountll(want);
-    b->backtrack |= want;
+    size_t jb = run_start(d, m - 1);
+    for (size_t at = m - 1;; at = jb) {
+        dfs_node *b = &d->nodes[at];
+        uint64_t want = (bit(n->pick) | bit(racer)) & b->cands & ~(b->backtrack | b->sleep);
+        d->st->backtracks += (uint64_t)__builtin_popcountll(want);
+        b->backtrack |= want;
+        if (at == jb) break;
+    }
 }
 
 /* dpor under a preemption bound (after Coons et al., bounded POR).  Three
@@ -508,10 +514,13 @@ static void await_instead(dfs_search *d, size_t k, uint32_t racer)
  * fiber's run of steps began (j): the same two options (an initial other
  * than k's pick, the racer), or every option if neither can run there.
  * On another path the preemption at k may be one too many, while a
- * switch at j costs no more than the path paid there.  (3) If k's pick
- * joins a fiber that had finished, the racer may also run without a
- * preemption where the join blocks, had that fiber ended later
- * (await_instead). */
+ * switch at j costs no more than the path paid there.  (3) If a pick of
+ * that run (j..k) joins a fiber that had finished, the racer may also run
+ * without a preemption where the join blocks, had that fiber ended later
+ * (await_instead).  (1) asks for an initial other than the racer even
+ * when the racer is one, and (3) looks at every join of the run, not
+ * only k's: each was needed by a tiny program with locks, joins and a
+ * clock reading (test_dpor, "bounded search, lock programs"). */
 static void ask_bounded(dfs_search *d, size_t k, const dpor_race *r)
 {
     dfs_node *n = &d->nodes[k];
@@ -531,6 +540,16 @@ static void ask_bounded(dfs_search *d, size_t k, const dpor_race *r)
         n->backtrack |= bit(r->racer);
         d->st->backtracks++;
     }
+    /* An initial other than the racer as well, even when the racer is
+     * one: the two reach the reversal at different costs (the other
+     * initial may run where the racer's fiber would need a preemption,
+     * or block and free a switch). */
+    uint64_t others = r->initials & n->cands & ~bit(r->racer);
+    if (others != 0 && !(others & covered)) {
+        uint64_t w = others & ok ? others & ok : others;
+        n->backtrack |= bit((uint32_t)__builtin_ctzll(w));
+        d->st->backtracks++;
+    }
     size_t j = run_start(d, k);
     if (j == k || !is_preemption(n, (uint32_t)__builtin_ctzll(q))) return;
     dfs_node *m = &d->nodes[j];
@@ -548,7 +567,7 @@ static void ask_bounded(dfs_search *d, size_t k, const dpor_race *r)
         d->st->backtracks += (uint64_t)__builtin_popcountll(m->cands & ~m->sleep & ~m->backtrack);
         m->backtrack |= m->cands & ~m->sleep;
     }
-    await_instead(d, k, r->racer);
+    for (size_t i = j; i <= k; i++) await_instead(d, i, r->racer);
 }
 
 static void on_race(void *arg, const dpor_race *r)
