@@ -587,7 +587,10 @@ END_TEST
  * (bound 1) 29 of 30 classes and "lock, clock, lock" (bound 1) 43 of 44
  * (a join inside the preempted run, not at the race); "two locks, join"
  * (bound 2, every seed) 58 of 59 (an initial other than the racer, and
- * the start of the joined fiber's run).  A fourth (4 fibers in critical
+ * the start of the joined fiber's run); "join one writer, three loads
+ * and stores" (bound 0, seed 1) 3 of 4: at the start of the preempted
+ * run only one initial was asked for (t2, whose run goes on into its
+ * load, dependent with the store), not t1.  A fifth (4 fibers in critical
  * sections, joined, bound 2: 1,101 of 1,103 before) is too slow here
  * (23,888 schedules). */
 typedef struct lock_prog {
@@ -601,6 +604,8 @@ static const lock_prog lock_progs[] = {
       {{CS, 1}}, 1}, 1},
     {{"two locks, join", 3, {{{CSL, 1}}, {{LD, 1}}, {{CS, 5}, {CLK, 3}}}, {1, 1, 2}, 0, 2,
       {{LD, 0}}, 1}, 2},
+    {{"join one writer, three loads and stores", 3, {{{ST, 1}}, {{LD, 0}}, {{ST, 0}}}, {1, 1, 1},
+      0, 1, {{LD, 0}}, 1}, 0},
     {{"lock, clock, lock", 3, {{{CSL, 1}, {CLK, 3}, {CSL, 5}}, {{ST, 1}}, {{CLK, 1}}}, {3, 1, 1},
       0, 2, {{CS, 5}}, 1}, 1},
 };

@@ -514,7 +514,8 @@ static void await_instead(dfs_search *d, size_t k, uint32_t racer)
  * fiber's run of steps began (j): the same two options (an initial other
  * than k's pick, the racer), or every option if neither can run there.
  * On another path the preemption at k may be one too many, while a
- * switch at j costs no more than the path paid there.  (3) If a pick of
+ * switch at j costs no more than the path paid there; at j every
+ * initial other than k's pick is asked for.  (3) If a pick of
  * that run (j..k) joins a fiber that had finished, the racer may also run
  * without a preemption where the join blocks, had that fiber ended later
  * (await_instead).  (1) asks for an initial other than the racer even
@@ -555,10 +556,11 @@ static void ask_bounded(dfs_search *d, size_t k, const dpor_race *r)
     dfs_node *m = &d->nodes[j];
     uint64_t taken = m->backtrack | m->sleep;
     uint64_t w = r->initials & m->cands & ~bit(n->pick);
-    if (w != 0 && !(w & taken)) {
-        m->backtrack |= bit((uint32_t)__builtin_ctzll(w));
-        d->st->backtracks++;
-    }
+    /* Every such initial: one may run into a step dependent with e
+     * before it can switch for free (its run goes on), another not. */
+    uint64_t add = w & ~taken;
+    m->backtrack |= add;
+    d->st->backtracks += (uint64_t)__builtin_popcountll(add);
     if (has_cand(m, r->racer) && !(bit(r->racer) & (taken | m->backtrack))) {
         m->backtrack |= bit(r->racer);
         d->st->backtracks++;
