@@ -38,10 +38,11 @@
  * the bound).  dpor under a bound asks for more options (ask_bounded) and
  * covers no class beyond the bound, but it is NOT complete within it: it
  * agrees with every schedule within the bound on test_dpor's tiny programs
- * and 60 random ones, but a review found programs with locks and
- * read-modify-writes, and scenarios (wal-sync-error, status_after_complete
- * at bound 0), where it misses classes (scenarios/README.md, "Search
- * order").  Without a bound dpor covers every class.
+ * (also those with locks, read-modify-writes and joins a review found) and
+ * 60 random ones, and on wal-sync-error at bound 0 in random orders, but
+ * status_after_complete's scenario at bound 0 still misses classes
+ * (scenarios/README.md, "Search order").  Without a bound dpor covers
+ * every class.
  */
 #include "explore.h"
 #include "explore_int.h"
