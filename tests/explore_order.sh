@@ -57,6 +57,19 @@ for seed in 1 2 3; do
                test \$(wc -l < '$tmp/wse-all/classes.txt') -eq 224 &&
                cmp '$tmp/wse-all/classes.txt' '$tmp/wse-r$seed/classes.txt'"
 done
+# status_after_complete's scenario (plain build) at 0: 1,320 classes; dpor
+# found 1,200 in the fixed order and 1,096 at seed 1 while a racer that
+# could not run at the race's node (blocked on what the preempted run
+# took) asked nothing at the run's start.
+sac=$src/tests/data/bugs/status_after_complete.json
+search sac-all "$sac" dfs 0 --no-reduction
+for o in fixed 1; do
+    if [ $o = fixed ]; then search sac-$o "$sac" dpor 0; else search sac-$o "$sac" dpor 0 --order random --seed $o; fi
+    check "status_after_complete, dpor, 0 preemptions, order $o: exhausted, the 1,320 classes of every schedule" \
+        sh -c "grep -q '\"exhausted\": true' '$tmp/sac-$o.json' &&
+               test \$(wc -l < '$tmp/sac-all/classes.txt') -eq 1320 &&
+               cmp '$tmp/sac-all/classes.txt' '$tmp/sac-$o/classes.txt'"
+done
 search ps-dfs-r1 "$ps" dfs 1 --order random --seed 1
 check "pipelined-small, dfs, 1 preemption, random order: exhausted, the same classes" sh -c "
     grep -q '\"exhausted\": true' '$tmp/ps-dfs-r1.json' && cmp '$tmp/ps-fixed/classes.txt' '$tmp/ps-dfs-r1/classes.txt'"
