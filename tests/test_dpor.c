@@ -590,7 +590,10 @@ END_TEST
  * the start of the joined fiber's run); "join one writer, three loads
  * and stores" (bound 0, seed 1) 3 of 4: at the start of the preempted
  * run only one initial was asked for (t2, whose run goes on into its
- * load, dependent with the store), not t1.  A fifth (4 fibers in critical
+ * load, dependent with the store), not t1; "RMW, two sections, join"
+ * (bound 1, seeds 1-3) 59 of 60: where the joined fiber's last step ran,
+ * neither the joiner (waiting for t1) nor the racer (blocked on the lock)
+ * could run, and nothing was asked.  A sixth (4 fibers in critical
  * sections, joined, bound 2: 1,101 of 1,103 before) is too slow here
  * (23,888 schedules). */
 typedef struct lock_prog {
@@ -606,6 +609,8 @@ static const lock_prog lock_progs[] = {
       {{LD, 0}}, 1}, 2},
     {{"join one writer, three loads and stores", 3, {{{ST, 1}}, {{LD, 0}}, {{ST, 0}}}, {1, 1, 1},
       0, 1, {{LD, 0}}, 1}, 0},
+    {{"RMW, two sections, join", 3, {{{RMW, 0}}, {{CS, 4}}, {{ST, 0}, {CS, 4}, {CLK, 1}}},
+      {1, 1, 3}, 0, 2, {{LD, 1}}, 1}, 1},
     {{"lock, clock, lock", 3, {{{CSL, 1}, {CLK, 3}, {CSL, 5}}, {{ST, 1}}, {{CLK, 1}}}, {3, 1, 1},
       0, 2, {{CS, 5}}, 1}, 1},
 };

@@ -496,6 +496,9 @@ static void await_instead(dfs_search *d, size_t k, uint32_t racer)
     for (size_t at = m - 1;; at = jb) {
         dfs_node *b = &d->nodes[at];
         uint64_t want = (bit(n->pick) | bit(racer)) & b->cands & ~(b->backtrack | b->sleep);
+        /* Neither can run there (the joiner waits for another fiber,
+         * the racer is blocked): every option, one of them may free them. */
+        if (!((bit(n->pick) | bit(racer)) & b->cands)) want = b->cands & ~(b->backtrack | b->sleep);
         d->st->backtracks += (uint64_t)__builtin_popcountll(want);
         b->backtrack |= want;
         if (at == jb) break;
@@ -523,8 +526,10 @@ static void ask_run_start(dfs_search *d, size_t k, const dpor_race *r);
  * without a preemption where the join blocks, had that fiber ended later
  * (await_instead).  (1) asks for an initial other than the racer even
  * when the racer is one, and (3) looks at every join of the run, not
- * only k's: each was needed by a tiny program with locks, joins and a
- * clock reading (test_dpor, "bounded search, lock programs").  (4) When
+ * only k's, and where neither the joiner nor the racer can run at the
+ * joined fiber's last step every option there is asked for: each was
+ * needed by a tiny program with locks, joins and a clock reading
+ * (test_dpor, test_bounded_dpor_lock_programs).  (4) When
  * neither the racer nor an initial can run at k and k's pick goes on with
  * its fiber's run, (2) and (3) still apply: the racer may be blocked at k
  * only on what that run took (status_after_complete at bound 0 missed 120
