@@ -9,8 +9,9 @@
  * (different objects, or two loads), and the search says when the space
  * is exhausted (with a bound, a fiber sleeps only where the explored
  * sibling reaches the same schedules within it, so an exhausted dfs
- * covers every class with a schedule within the bound; bounded dpor may
- * still miss some: scenarios/README.md, "Search order").  dpor: the same search, but an alternative is taken only
+ * covers every class with a schedule within the bound; bounded dpor
+ * agrees with it on every space measured, but that is measured, not
+ * proven: scenarios/README.md, "Search order").  dpor: the same search, but an alternative is taken only
  * where a race of an executed run asks for it (source sets over the
  * happens-before order of dpor.h, with sleep sets and, with a bound,
  * bounded POR's extra points).  Both take their free picks (the first
