@@ -148,6 +148,26 @@ check "random shards made with --jobs 2 and 1 run each of the 8 seeds once" sh -
 check "--merge refuses a random shard under the other clock relation (exit 2)" \
     expect_status 2 "search seed 1 runs 8 clock blind .*, but the first report's is seed 1 runs 8 clock full" \
     "$exe" explore --merge "$tmp/rj0" "$tmp/rjb"
+# pct's line has the values the runs use: --pct-depth given as the
+# scenario's own depth is the same sweep.
+"$exe" explore "$small_pm" --policy pct --runs 6 --shard 0/2 --save "$tmp/pc0" -q > /dev/null
+"$exe" explore "$small_pm" --policy pct --runs 6 --pct-depth 3 --shard 1/2 --save "$tmp/pc1" -q > /dev/null
+check "--merge takes pct shards with and without --pct-depth 3 (the scenario's own)" \
+    "$exe" explore --merge "$tmp/pc0" "$tmp/pc1"
+check "--shard N above 4096 (what --merge takes) is refused (exit 2)" \
+    expect_status 2 "0 <= I < N <= 4096" "$exe" explore "$sc" --policy random --runs 1 --shard 0/5000
+# The merged "first at run I" is the sweep's first, whatever the order of the DIRs.
+for i in 0 1; do
+    "$exe" explore "$flaky" --policy random --runs 100 --seed 5 --shard $i/2 --save "$tmp/ff$i" --save-max 0 -q > /dev/null 2>&1
+done
+firsts=$("$exe" explore --merge "$tmp/ff0" "$tmp/ff1" | sed -n 's/.*first at run \([0-9]*\) of.*/\1/p')
+firsts="$firsts $("$exe" explore --merge "$tmp/ff1" "$tmp/ff0" | sed -n 's/.*first at run \([0-9]*\) of.*/\1/p')"
+check "--merge names the sweep's first failing run in either order of the DIRs (got $firsts, unsharded ${1:-?})" \
+    test "$firsts" = "${1:-x} ${1:-x}"
+mkdir "$tmp/twoshard" && cp "$tmp/s2/classes.txt" "$tmp/twoshard/" &&
+    { cat "$tmp/s2/report.txt"; echo "shard 3 4"; } > "$tmp/twoshard/report.txt"
+check "--merge refuses a report with two shard lines (exit 2)" \
+    expect_status 2 "twoshard/report.txt:[0-9]*: a second shard line" "$exe" explore --merge "$tmp/twoshard"
 mkdir "$tmp/v1" && cp "$tmp/s2/classes.txt" "$tmp/v1/" &&
     sed '1s/.*/wtlab-explore-report 1/' "$tmp/s2/report.txt" > "$tmp/v1/report.txt"
 check "--merge refuses a report of another version (exit 2)" \
