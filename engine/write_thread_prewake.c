@@ -1,6 +1,7 @@
 /*
  * write_thread_prewake.c — sync pre-wake (wtlab extension, option
- * sync_prewake_usec; 0 = off, RocksDB's behaviour).
+ * sync_prewake_usec; 0 = off, RocksDB's behaviour) and inserts during the
+ * fsync (option sync_overlap_insert; off by default).
  *
  * Sync pre-wake.  With many threads doing sync writes, the members of a
  * group park on their futexes (AwaitState's third phase) while the leader
@@ -68,6 +69,23 @@
  * the group's end in CompleteParallelMemTableWriter, park there and need
  * a futex wake after all (measured: memtable phase 196 us per group
  * against 15 us, 1.04 plain parks per write).
+ *
+ * Inserts during the fsync (option sync_overlap_insert, off by default;
+ * meaningful only with the pre-wake).  A leader that inserts its sync
+ * group serially (db.c, lead_default_group) numbers the group before its
+ * WAL write and, right before its fdatasync, opens a job (a function and
+ * its argument: the serial insert of the group at its sequences).  A sync
+ * writer in this file's wait that is awake -- its timed park ended, or it
+ * yields -- takes the job (OPEN -> CLAIMED, at most one writer) and runs
+ * it while the fsync runs, then marks it DONE.  After the fsync the
+ * leader closes it: OPEN -> IDLE if nobody took it (the leader inserts
+ * itself, as without the option), else it yields until DONE.  It
+ * publishes the group's sequence only after that and only if the sync
+ * succeeded, so nothing becomes visible earlier than without the option;
+ * records inserted during a failed fsync stay above the published
+ * sequence behind the sticky background error (db.c).  The job's fields
+ * are written before the release of OPEN and read after the acquiring
+ * CAS; its result is written before the release of DONE.
  *
  * Thread safety: prewake_at and prewake_est_ns are atomics any writer
  * reads; the fsync history is the leader's, handed on with leadership
