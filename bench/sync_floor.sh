@@ -26,12 +26,17 @@
 # share of the fsync bound reached = (group / T) / (cycle / fsync);
 # cpu = CPU microseconds per write (getrusage); ops = writes/s.
 #
-# usage: sync_floor.sh WTBENCH PARK_WAKE [--threads T] [--num N] [--repeat R] [--prewake USEC]
+# --overlap (with --prewake): both runs use --sync-prewake USEC, and the P:
+# run adds --sync-overlap-insert (the wtlab option sync_overlap_insert: a
+# pre-woken waiting writer inserts the group during the fsync), so the P:
+# columns compare that option alone.
+#
+# usage: sync_floor.sh WTBENCH PARK_WAKE [--threads T] [--num N] [--repeat R] [--prewake USEC] [--overlap]
 # Prints one line per repeat and the medians.  Exit 2 on bad arguments,
 # 1 when a run fails.  A benchmark: nothing is asserted.
 set -eu
 usage() { # [exit status, default 2]; with 0 to stdout
-    echo "usage: sync_floor.sh WTBENCH PARK_WAKE [--threads T] [--num N] [--repeat R] [--prewake USEC]" \
+    echo "usage: sync_floor.sh WTBENCH PARK_WAKE [--threads T] [--num N] [--repeat R] [--prewake USEC] [--overlap]" \
         >&"$([ "${1:-2}" = 0 ] && echo 1 || echo 2)"
     exit "${1:-2}"
 }
@@ -39,8 +44,9 @@ for a in "$@"; do case $a in -h|--help) usage 0 ;; esac; done
 [ $# -ge 2 ] || usage
 WTBENCH=$1 PARK=$2
 shift 2
-T=16 NUM=500 REPEAT=3 PREWAKE=0
+T=16 NUM=500 REPEAT=3 PREWAKE=0 OVERLAP=0
 while [ $# -gt 0 ]; do
+    if [ "$1" = --overlap ]; then OVERLAP=1; shift; continue; fi
     [ $# -ge 2 ] || { echo "sync_floor: $1 needs a value" >&2; usage; }
     case $1 in
         --threads) T=$2 ;;
@@ -56,6 +62,7 @@ for n in "$T" "$NUM" "$REPEAT"; do
 done
 case $PREWAKE in ''|*[!0-9]*) echo "sync_floor: --prewake '$PREWAKE' is not a count of microseconds" >&2; exit 2 ;; esac
 [ "$T" -ge 2 ] || { echo "sync_floor: --threads must be >= 2" >&2; exit 2; }
+[ "$OVERLAP" = 0 ] || [ "$PREWAKE" -gt 0 ] || { echo "sync_floor: --overlap needs --prewake USEC" >&2; exit 2; }
 for b in "$WTBENCH" "$PARK"; do
     [ -x "$b" ] || { echo "sync_floor: $b is not an executable" >&2; exit 2; }
 done
@@ -63,7 +70,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/sync-floor.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT INT TERM
 field() { sed -n "s/.*[ :]$1=\([0-9.]*\).*/\1/p" "$2" | head -1; }
 
-echo "# sync_floor: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg); threads=$T num=$NUM prewake=$PREWAKE"
+echo "# sync_floor: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg); threads=$T num=$NUM prewake=$PREWAKE overlap=$OVERLAP"
 hdr() { printf '%8s %8s %6s %6s %6s %6s %7s %7s %5s' "$1fsync" "$1cycle" "$1c/f" "$1grp" "$1share" "$1cpu" "$1ops" "$1devf" "$1ach"; }
 { printf '%-3s ' rep; hdr ""; [ "$PREWAKE" -gt 0 ] && { printf ' | '; hdr P:; }
   printf ' | %8s %8s %8s %8s %10s\n' back_ser back_tree floor_us f/fsync max_share; }
@@ -71,8 +78,11 @@ hdr() { printf '%8s %8s %6s %6s %6s %6s %7s %7s %5s' "$1fsync" "$1cycle" "$1c/f"
 bench() {
     out=$1
     shift
+    base=""
+    [ "$OVERLAP" = 1 ] && base="--sync-prewake $PREWAKE"
+    # shellcheck disable=SC2086 # base: zero or two words
     if ! "$WTBENCH" --threads "$T" --num "$NUM" --sync --sync-group-fill --leader-inserts-parked \
-        --breakdown --fsync-bound --db "$WORK/db" "$@" >"$out" 2>&1; then
+        --breakdown --fsync-bound --db "$WORK/db" $base "$@" >"$out" 2>&1; then
         echo "sync_floor: wtbench failed:" >&2; cat "$out" >&2; exit 1
     fi
 }
@@ -86,16 +96,18 @@ cols() {
             100 * g / T / (c / f), cpu, ops, df, 100 * ach }'
 }
 : >"$WORK/rows"
+PARGS="--sync-prewake $PREWAKE"
+[ "$OVERLAP" = 1 ] && PARGS="--sync-overlap-insert"
 i=1
 while [ "$i" -le "$REPEAT" ]; do
     # With --prewake the order alternates (odd repeats: without it first),
     # so that drift of the device within a pair does not favour one side.
     if [ "$PREWAKE" -gt 0 ] && [ $((i % 2)) -eq 0 ]; then
-        bench "$WORK/pw" --sync-prewake "$PREWAKE"
+        bench "$WORK/pw" $PARGS
         bench "$WORK/wt"
     else
         bench "$WORK/wt"
-        [ "$PREWAKE" -gt 0 ] && bench "$WORK/pw" --sync-prewake "$PREWAKE"
+        [ "$PREWAKE" -gt 0 ] && bench "$WORK/pw" $PARGS
     fi
     f=$(field in_run_fsync_us "$WORK/wt")
     fi=$(printf '%.0f' "$f")
@@ -124,7 +136,11 @@ awk '{ for (k = 2; k <= NF; k++) if ($k != "|") v[k] = v[k] " " $k } END {
     printf "\n" }' "$WORK/rows"
 echo "# fsync = the run's own mean fsync (us); cycle = wall time / WAL records (us); share = (grp / $T) / (c/f); cpu = CPU us per write; ops = writes/s"
 echo "# devf = wtbench --fsync-bound's group-sized append+fdatasync alone, before and after the run (us); ach = ops / ($T / devf), the share of that bound"
-[ "$PREWAKE" -gt 0 ] && echo "# P: = the same run with --sync-prewake $PREWAKE (the two alternate: odd rows ran without it first)"
+if [ "$OVERLAP" = 1 ]; then
+    echo "# both runs with --sync-prewake $PREWAKE; P: = the same run with --sync-overlap-insert too (the two alternate: odd rows ran without it first)"
+elif [ "$PREWAKE" -gt 0 ]; then
+    echo "# P: = the same run with --sync-prewake $PREWAKE (the two alternate: odd rows ran without it first)"
+fi
 echo "# c/f = wtlab's cycle / fsync; floor = fsync + the faster of back_ser/back_tree ($((T - 1)) parked threads woken and run again);"
 echo "# f/fsync = the floor / fsync (<= 1.1 needed for 90 % of the bound); max_share = fsync / floor, the best share of the bound a full group can reach"
 echo "# end: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -71,6 +71,12 @@
  * write_thread.c, "Sync group fill"), off by default as in RocksDB.
  * --sync-prewake USEC sets the wtlab extension sync_prewake_usec (db.h;
  * write_thread_prewake.c), 0 (off) by default.
+ * --sync-overlap-insert turns on the wtlab extension sync_overlap_insert
+ * (db.h; write_thread_prewake.c, "Inserts during the fsync"): with
+ * --sync-prewake and a leader that inserts the group itself (serial mode
+ * or --leader-inserts-parked), a pre-woken writer inserts the group while
+ * the fsync runs; --breakdown then prints overlap_groups (the share of
+ * groups whose inserts ran so).
  *
  * --trace FILE records every engine event as a real trace
  * (traces/README.md; the worker threads are w1..wN), from before the open
@@ -110,6 +116,7 @@ typedef struct bench_config {
     const char *mode;
     bool fill;
     bool leader_inserts;  /* --leader-inserts-parked */
+    bool overlap_insert;  /* --sync-overlap-insert */
     bool strict_yield;    /* --strict-yield-credit */
     uint64_t prewake_usec; /* --sync-prewake USEC (0: off) */
     bool breakdown;      /* --breakdown: per-phase and per-wait times */
@@ -274,7 +281,7 @@ static int usage(FILE *out, int rc)
             "usage: wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]\n"
             "               [--breakdown] [--fsync-bound] [--leader-inserts-parked]\n"
             "               [--strict-yield-credit]\n"
-            "               [--sync-prewake USEC]\n"
+            "               [--sync-prewake USEC] [--sync-overlap-insert]\n"
             "               [--mode default|serial|pipelined|unordered|two-queues]\n"
             "               [--key-size N] [--value-size N] [--seed N] [--db DIR]\n"
             "               [--max-yield-usec N] [--slow-yield-usec N]\n"
@@ -291,6 +298,9 @@ static int usage(FILE *out, int rc)
             "failure for the adaptive yield.\n"
             "--sync-prewake USEC: wtlab option sync_prewake_usec (0, off in RocksDB): sync\n"
             "group members wake USEC us before the leader's fsync is expected to end.\n"
+            "--sync-overlap-insert: wtlab option sync_overlap_insert (off in RocksDB): with\n"
+            "--sync-prewake, a woken waiting writer inserts a serially inserted sync group\n"
+            "while its leader's fsync runs (published only after the sync succeeded).\n"
             "--max-yield-usec, --slow-yield-usec: write_thread_max_yield_usec (100) and\n"
             "write_thread_slow_yield_usec (3), as db_bench's flags of those names.\n"
             "--trace FILE: record every engine event as a real trace (threads w1..wN),\n"
@@ -344,6 +354,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg, const char **db_
         else if (strcmp(a, "--sync-group-fill") == 0) cfg->fill = true;
         else if (strcmp(a, "--breakdown") == 0) cfg->breakdown = true;
         else if (strcmp(a, "--leader-inserts-parked") == 0) cfg->leader_inserts = true;
+        else if (strcmp(a, "--sync-overlap-insert") == 0) cfg->overlap_insert = true;
         else if (strcmp(a, "--strict-yield-credit") == 0) cfg->strict_yield = true;
         else if (strcmp(a, "--fsync-bound") == 0) cfg->fsync_bound = true;
         else if (strcmp(a, "--mode") == 0 && has_value) cfg->mode = argv[++i];
@@ -384,6 +395,7 @@ static bool mode_options(const bench_config *cfg, wt_options *o)
     o->create_if_missing = true;
     o->sync_group_fill = cfg->fill;
     o->leader_inserts_parked_group = cfg->leader_inserts;
+    o->sync_overlap_insert = cfg->overlap_insert;
     o->strict_yield_credit = cfg->strict_yield;
     o->sync_prewake_usec = cfg->prewake_usec;
     if (cfg->max_yield_usec >= 0) o->write_thread_max_yield_usec = (uint64_t)cfg->max_yield_usec;
@@ -455,6 +467,8 @@ static void add_stats(wt_write_stats *into, const wt_write_stats *s)
     into->exits += s->exits;
     into->prewake_parks += s->prewake_parks;
     into->prewake_fallbacks += s->prewake_fallbacks;
+    into->overlap_led += s->overlap_led;
+    into->overlap_ran += s->overlap_ran;
     into->prewake_overslept += s->prewake_overslept;
 }
 
@@ -585,6 +599,11 @@ static void print_breakdown(const bench_config *cfg, const bench_result *res)
         printf("breakdown: prewake: timed_parks_per_write=%.3f overslept_per_write=%.3f"
                " fallbacks_per_write=%.3f\n", (double)s->prewake_parks / n,
                (double)s->prewake_overslept / n, (double)s->prewake_fallbacks / n);
+    if (cfg->overlap_insert)
+        printf("breakdown: overlap: overlap_groups=%.3f (groups whose inserts a waiting writer"
+               " ran during the fsync, per group; %llu run)\n",
+               s->groups > 0 ? (double)s->overlap_led / (double)s->groups : 0.0,
+               (unsigned long long)s->overlap_ran);
     if (strcmp(cfg->mode, "default") != 0 && strcmp(cfg->mode, "serial") != 0)
         printf("breakdown: note: mode %s times only the waits, the group count, fill wait,"
                " merge/append/fsync where its path shares them (not memtable/publish/exit)\n",

@@ -165,6 +165,16 @@ static wt_status insert_group(wt_db *db, wt_write_group *g)
     return s;
 }
 
+/* sync_overlap_insert: the job a waiting sync writer runs for the leader
+ * during its fsync (write_thread_prewake.c): the serial insert of the
+ * group, at sequences not yet published.  REQUIRES: the leader waits in
+ * wt_sync_overlap_close. */
+static wt_status overlap_insert(void *arg)
+{
+    wt_db *db = arg;
+    return insert_group(db, db->overlap_group);
+}
+
 /* Gives members consecutive sequences from first; returns the next one. */
 static uint64_t assign_sequences(wt_write_group *g, uint64_t first)
 {
@@ -217,6 +227,7 @@ static wt_status log_batch(wt_db *db, wt_write_group *g, wt_write_batch *merged,
     if (s == WT_OK && need_sync) {
         db_emit(PORT_EV_WAL_SYNC_BEGIN, g->leader->owner, WT_OK, number, 0, 0, 0);
         uint64_t prewake = wt_sync_prewake_begin(&db->write_thread); /* the only WAL leader */
+        if (db->overlap_group == g) wt_sync_overlap_open(&db->write_thread, overlap_insert, db);
         s = wal_sync(db->log);
         wt_sync_prewake_end(&db->write_thread, prewake, s);
         if (st != NULL) stats_lap(g->leader, &t, &st->sync_ns);
@@ -409,15 +420,33 @@ static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_opti
     group_totals t = {0, false};
     if (status == WT_OK) {
         t = collect_group(db, &g);
+        /* sync_overlap_insert (off in RocksDB): a serial insert of a sync
+         * group may run during the fsync, by a waiting writer, at
+         * sequences published only after the sync succeeded. */
+        if (db->opts.sync_overlap_insert && wo->sync && !wo->disable_wal &&
+            !db->opts.two_write_queues && !t.parallel) {
+            assign_sequences(&g, last + 1); /* the same as after the WAL stage */
+            db->overlap_group = &g;
+        }
         status = leader_log_group(db, &g, wo, t, &first, &last);
         if (status != WT_OK) db_set_background_error(db, status);
-        if (status == WT_OK) assign_sequences(&g, first);
+        if (status == WT_OK && db->overlap_group == NULL) assign_sequences(&g, first);
     } else {
         emit_group(PORT_EV_GROUP, &g, db->last_batch_group_size, 0, 0); /* never numbered */
     }
+    wt_sync_prewake_cancel(wt, &g);
     lap = stats_clock(w); /* the WAL stage timed its own parts */
+    wt_status overlapped = WT_OK;
+    bool ran = false;
+    if (db->overlap_group != NULL) {
+        /* A failed sync with the inserts done: they stay unpublished (the
+         * error is sticky: no later group publishes, flushes or closes
+         * put this memtable in a table). */
+        ran = wt_sync_overlap_close(wt, &overlapped, st);
+        db->overlap_group = NULL;
+    }
     if (status == WT_OK && !t.parallel) {
-        WT_STORE(w, status, insert_group(db, &g));
+        WT_STORE(w, status, ran ? overlapped : insert_group(db, &g));
     } else if (status == WT_OK) {
         g.last_sequence = last;
         if (WT_BUG(PUBLISH_EARLY)) publish_sequence(db, last);
@@ -487,6 +516,7 @@ static void pipelined_wal_stage(wt_db *db, const wt_write_options *wo, wt_writer
         WT_STORE(w, status, write_group_to_wal(db, &g, first, wo->sync));
         if (WT_LOAD(w, status) != WT_OK) db_set_background_error(db, WT_LOAD(w, status));
     }
+    wt_sync_prewake_cancel(wt, &g);
     wt_exit_as_batch_group_leader(wt, &g, WT_LOAD(w, status));
 }
 
@@ -593,6 +623,7 @@ static wt_status write_impl_wal_only(wt_db *db, write_thread *wt, const wt_write
         publish_sequence(db, last + seq_inc);
         port_atomic_fetch_add_u64(&db->pending_memtable_writes, memtable_writers, PORT_ACQ_REL);
     }
+    wt_sync_prewake_cancel(wt, &g);
     wt_exit_as_batch_group_leader(wt, &g, s);
     return s != WT_OK ? s : wt_writer_final_status(w);
 }

@@ -83,6 +83,13 @@ typedef struct wt_options {
                                                  fsync is expected to end, then yield, so
                                                  that they are running when completed
                                                  (write_thread_prewake.c) */
+    bool sync_overlap_insert;                 /* false: wtlab extension, not in RocksDB:
+                                                 with sync_prewake_usec, a sync group that
+                                                 its leader inserts serially may be
+                                                 inserted by a pre-woken waiting writer
+                                                 while the leader's fsync runs; published
+                                                 only after the sync succeeded
+                                                 (write_thread_prewake.c, db.c) */
     bool strict_yield_credit;                 /* false: wtlab extension, not in RocksDB:
                                                  a waiter's yield phase in which a yield
                                                  gave the CPU away (a slow yield) and

@@ -65,6 +65,8 @@ struct wt_db {
     unsigned log_syncs_in_flight;   /* under log_write_mutex: syncs of `log` running unlocked */
     wal_writer *log;
     uint64_t group_wal_start;       /* WAL size before the current main group's record */
+    wt_write_group *overlap_group;  /* sync_overlap_insert: the main leader's group whose
+                                       inserts it offers during its fsync (NULL: none) */
     memtable *mem;
     uint64_t memtables_made;        /* memtable ids: the active one's is this count */
     uint64_t mem_min_seq;           /* the first sequence the active memtable may hold */

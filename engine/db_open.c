@@ -432,6 +432,7 @@ static wt_db *db_alloc(const wt_options *o, const char *dir)
         .slow_yield_usec = o->write_thread_slow_yield_usec,
         .sync_group_fill = o->sync_group_fill,
         .sync_prewake_usec = o->sync_prewake_usec,
+        .sync_overlap_insert = o->sync_overlap_insert,
         .strict_yield_credit = o->strict_yield_credit,
     };
     write_thread_init(&db->write_thread, "write_thread", WT_QUEUE_WRITE, &wto);

@@ -63,6 +63,12 @@ void write_thread_init(write_thread *wt, const char *name, wt_queue_id id,
     port_atomic_init_u64(&wt->prewake_group, 0);
     for (size_t i = 0; i < WT_PREWAKE_HISTORY; i++) wt->prewake_sync_ns[i] = 0;
     wt->prewake_samples = 0;
+    wt->prewake_synced = false;
+    port_atomic_init_u32(&wt->overlap_state, 0);
+    port_atomic_init_u64(&wt->overlap_group, 0);
+    wt->overlap_fn = NULL;
+    wt->overlap_arg = NULL;
+    wt->overlap_status = WT_OK;
 }
 
 void write_thread_destroy(write_thread *wt)

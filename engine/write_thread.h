@@ -80,6 +80,9 @@ typedef struct wt_write_stats {
      * that slept past the state change that ended the wait, and waits
      * that yielded past the expected end and parked until woken. */
     uint64_t prewake_parks, prewake_overslept, prewake_fallbacks;
+    /* sync_overlap_insert: groups this caller led whose inserts a waiting
+     * writer ran during the fsync, and groups of other leaders it inserted. */
+    uint64_t overlap_led, overlap_ran;
 } wt_write_stats;
 
 typedef struct wt_write_group {
@@ -139,6 +142,9 @@ typedef struct write_thread_options {
      * write_thread_prewake.c.  Members of a sync group wake this many
      * microseconds before its fsync is expected to end. */
     uint64_t sync_prewake_usec;
+    /* wtlab extension, off in RocksDB: see "Inserts during the fsync" in
+     * write_thread_prewake.c (needs sync_prewake_usec to have any effect). */
+    bool sync_overlap_insert;
     /* wtlab extension, off in RocksDB: see "Strict yield credit" in
      * write_thread_wait.c.  A yield phase with a slow yield counts as a
      * failure for the adaptive credit. */
@@ -185,6 +191,14 @@ typedef struct write_thread {
     port_atomic_u64 prewake_est_ns;  /* the fsync estimate (0: none yet) */
     uint64_t prewake_sync_ns[WT_PREWAKE_HISTORY]; /* the last fsync durations */
     uint64_t prewake_samples;        /* fsyncs recorded (ring index: mod history) */
+    bool prewake_synced;             /* the current leader's group began its fsync */
+    /* Inserts during the fsync (only with opts.sync_overlap_insert): the
+     * leader opens a job before its fsync, one waiting writer runs it. */
+    port_atomic_u32 overlap_state;   /* wt_overlap_state */
+    port_atomic_u64 overlap_group;   /* prewake_group of the group whose job it is */
+    wt_status (*overlap_fn)(void *arg); /* set before OPEN is released */
+    void *overlap_arg;
+    wt_status overlap_status;        /* the job's result, set before DONE is released */
 } write_thread;
 
 void write_thread_init(write_thread *wt, const char *name, wt_queue_id id,
@@ -270,6 +284,20 @@ void wt_end_write_stall(write_thread *wt);
  * the duration of a successful fsync).  Nothing when the option is off. */
 uint64_t wt_sync_prewake_begin(write_thread *wt);
 void wt_sync_prewake_end(write_thread *wt, uint64_t begin_ns, wt_status s);
+/* A sync leader's group ended its WAL stage without an fsync (an error, a
+ * WAL write that failed, no WAL-bound records): takes back the published
+ * deadline and wakes g's members from their timed parks, so that they
+ * park until woken as without the option.  Nothing if the group synced. */
+void wt_sync_prewake_cancel(write_thread *wt, const wt_write_group *g);
+
+/* Inserts during the fsync (write_thread_prewake.c, opts.sync_overlap_insert).
+ * open: the leader, before its fsync, offers fn(arg) to the sync writers
+ * waiting in its queue; one of them may run it while the fsync runs.
+ * close: after the fsync; false if nobody took the job (it will never
+ * run: the caller does the work itself), true once it has run, with its
+ * result in *s.  REQUIRES: the caller leads the queue; open then close. */
+void wt_sync_overlap_open(write_thread *wt, wt_status (*fn)(void *arg), void *arg);
+bool wt_sync_overlap_close(write_thread *wt, wt_status *s, wt_write_stats *st);
 
 /* Members of g other than its leader that are parked (LOCKED_WAITING).
  * REQUIRES: the caller leads g (before any member is released). */

@@ -1,6 +1,7 @@
 /*
  * write_thread_prewake.c — sync pre-wake (wtlab extension, option
- * sync_prewake_usec; 0 = off, RocksDB's behaviour).
+ * sync_prewake_usec; 0 = off, RocksDB's behaviour) and inserts during the
+ * fsync (option sync_overlap_insert; off by default).
  *
  * Sync pre-wake.  With many threads doing sync writes, the members of a
  * group park on their futexes (AwaitState's third phase) while the leader
@@ -69,6 +70,23 @@
  * a futex wake after all (measured: memtable phase 196 us per group
  * against 15 us, 1.04 plain parks per write).
  *
+ * Inserts during the fsync (option sync_overlap_insert, off by default;
+ * meaningful only with the pre-wake).  A leader that inserts its sync
+ * group serially (db.c, lead_default_group) numbers the group before its
+ * WAL write and, right before its fdatasync, opens a job (a function and
+ * its argument: the serial insert of the group at its sequences).  A sync
+ * writer in this file's wait that is awake -- its timed park ended, or it
+ * yields -- takes the job (OPEN -> CLAIMED, at most one writer) and runs
+ * it while the fsync runs, then marks it DONE.  After the fsync the
+ * leader closes it: OPEN -> IDLE if nobody took it (the leader inserts
+ * itself, as without the option), else it yields until DONE.  It
+ * publishes the group's sequence only after that and only if the sync
+ * succeeded, so nothing becomes visible earlier than without the option;
+ * records inserted during a failed fsync stay above the published
+ * sequence behind the sticky background error (db.c).  The job's fields
+ * are written before the release of OPEN and read after the acquiring
+ * CAS; its result is written before the release of DONE.
+ *
  * Thread safety: prewake_at and prewake_est_ns are atomics any writer
  * reads; the fsync history is the leader's, handed on with leadership
  * (the queue's release/acquire hand-off orders it, like the fill_ fields).
@@ -79,9 +97,13 @@
 
 enum { PREWAKE_MIN_SAMPLES = 4, WT_PREWAKE_YIELD_LEADS = 8 };
 
+/* Inserts during the fsync: the job's states (write_thread.overlap_state). */
+enum { OVERLAP_IDLE = 0, OVERLAP_OPEN = 1, OVERLAP_CLAIMED = 2, OVERLAP_DONE = 3 };
+
 void wtq_prewake_enter(write_thread *wt, const wt_writer *leader)
 {
     if (wt->opts.sync_prewake_usec == 0) return;
+    wt->prewake_synced = false;
     uint64_t g = port_atomic_load_u64(&wt->prewake_group, PORT_RELAXED); /* the leader's */
     port_atomic_store_u64(&wt->prewake_group, g + 1, PORT_RELEASE);
     port_atomic_store_u64(&wt->prewake_at, leader->sync ? WT_PREWAKE_FORMING : 0, PORT_RELEASE);
@@ -122,9 +144,30 @@ uint64_t wt_sync_prewake_begin(write_thread *wt)
     uint64_t lead = wt->opts.sync_prewake_usec * 1000;
     /* No estimate yet, or one shorter than the lead: prewake_at stays
      * FORMING and the members park until woken, as without the option. */
+    wt->prewake_synced = true;
     if (est > lead) port_atomic_store_u64(&wt->prewake_at, now + est - lead, PORT_RELEASE);
     PORT_SYNC_POINT("WriteThread::SyncPrewake:SyncBegin");
     return now;
+}
+
+/* Before this, a sync leader's group that did not fsync left FORMING
+ * published from its enter to the next group's: sync writers that joined
+ * slept est - lead with no fsync to wait for, and its members, completed
+ * without a futex wake (their state was INIT), came back only at that
+ * deadline.  Here the leader takes the time back and ends its members'
+ * timed parks (a futex wake on each state word; it is the rare path: a
+ * failed or empty group).  A member that read FORMING just before the
+ * store and parks just after the wake still sleeps to its deadline (one
+ * estimate at most); the next enter publishes again. */
+void wt_sync_prewake_cancel(write_thread *wt, const wt_write_group *g)
+{
+    if (wt->opts.sync_prewake_usec == 0 || !g->leader->sync || wt->prewake_synced) return;
+    if (port_atomic_load_u64(&wt->prewake_at, PORT_RELAXED) == 0) return;
+    port_atomic_store_u64(&wt->prewake_at, 0, PORT_RELEASE);
+    PORT_SYNC_POINT("WriteThread::SyncPrewake:Cancel");
+    WT_GROUP_FOREACH(w, g) {
+        if (w != g->leader) port_unpark(&w->state);
+    }
 }
 
 /* The second-smallest of the recorded fsyncs (n >= 2). */
@@ -155,6 +198,48 @@ void wt_sync_prewake_end(write_thread *wt, uint64_t begin_ns, wt_status s)
                               PORT_RELAXED);
 }
 
+void wt_sync_overlap_open(write_thread *wt, wt_status (*fn)(void *arg), void *arg)
+{
+    WT_ASSERT(port_atomic_load_u32(&wt->overlap_state, PORT_RELAXED) == OVERLAP_IDLE);
+    wt->overlap_fn = fn;
+    wt->overlap_arg = arg;
+    port_atomic_store_u64(&wt->overlap_group,
+                          port_atomic_load_u64(&wt->prewake_group, PORT_RELAXED), PORT_RELAXED);
+    port_atomic_store_u32(&wt->overlap_state, OVERLAP_OPEN, PORT_RELEASE);
+}
+
+bool wt_sync_overlap_close(write_thread *wt, wt_status *s, wt_write_stats *st)
+{
+    uint32_t expected = OVERLAP_OPEN;
+    if (port_atomic_cas_u32(&wt->overlap_state, &expected, OVERLAP_IDLE, PORT_ACQ_REL))
+        return false; /* nobody took it */
+    if (expected == OVERLAP_IDLE) return false; /* never opened */
+    /* Taken: the inserts started during the fsync; wait for their end
+     * (the helper is running, on the other CPU or after a yield). */
+    while (port_atomic_load_u32(&wt->overlap_state, PORT_ACQUIRE) != OVERLAP_DONE) port_yield();
+    *s = wt->overlap_status;
+    port_atomic_store_u32(&wt->overlap_state, OVERLAP_IDLE, PORT_RELAXED);
+    if (st != NULL) st->overlap_led++;
+    return true;
+}
+
+/* A sync writer awake in its join wait takes the leader's open job (at
+ * most one writer does) and runs it.  Only a job of the last group
+ * entered: its leader is still in its WAL stage and waits for the job in
+ * wt_sync_overlap_close before it goes on. */
+static void overlap_try_run(write_thread *wt, wt_writer *w)
+{
+    if (port_atomic_load_u32(&wt->overlap_state, PORT_ACQUIRE) != OVERLAP_OPEN) return;
+    uint32_t expected = OVERLAP_OPEN;
+    if (!port_atomic_cas_u32(&wt->overlap_state, &expected, OVERLAP_CLAIMED, PORT_ACQ_REL)) return;
+    WT_ASSERT(port_atomic_load_u64(&wt->overlap_group, PORT_RELAXED) ==
+              port_atomic_load_u64(&wt->prewake_group, PORT_RELAXED));
+    PORT_SYNC_POINT("WriteThread::SyncOverlap:Run");
+    wt->overlap_status = wt->overlap_fn(wt->overlap_arg);
+    if (w->stats != NULL) w->stats->overlap_ran++;
+    port_atomic_store_u32(&wt->overlap_state, OVERLAP_DONE, PORT_RELEASE);
+}
+
 uint32_t wtq_prewake_await(write_thread *wt, wt_writer *w, uint32_t goal_mask)
 {
     const uint64_t lead = wt->opts.sync_prewake_usec * 1000;
@@ -176,6 +261,7 @@ uint32_t wtq_prewake_await(write_thread *wt, wt_writer *w, uint32_t goal_mask)
         uint64_t at = port_atomic_load_u64(&wt->prewake_at, PORT_ACQUIRE);
         if (at == 0 && !over) return state; /* no sync group: park until woken */
         uint64_t now = port_now_ns(), until;
+        if (wt->opts.sync_overlap_insert && !over) overlap_try_run(wt, w);
         if (over || (at != WT_PREWAKE_FORMING && now >= at)) {
             /* Yield for a bounded time per published fsync (or once its
              * group is over; no time is published as ~mine). */

@@ -38,6 +38,7 @@ typedef struct mode_case {
     uint64_t prewake_usec; /* sync_prewake_usec (1: wake as late as it can, so that
                               the timed parks run even when fsync is fast) */
     bool strict_yield; /* strict_yield_credit */
+    bool overlap; /* sync_overlap_insert (with prewake: inserts during the fsync) */
 } mode_case;
 
 static const mode_case modes[] = {
@@ -55,6 +56,10 @@ static const mode_case modes[] = {
     {"two write queues, sync group fill, sync prewake", true, false, false, true, true, false, 1},
     {"parallel memtable, strict yield credit", true, false, false, false, false, false, 0, true},
     {"pipelined parallel, strict yield credit", true, true, false, false, false, false, 0, true},
+    {"sync group fill, leader inserts, sync prewake, overlap insert", true, false, false, false,
+     true, true, 1, false, true},
+    {"serial memtable, sync group fill, sync prewake, overlap insert", false, false, false, false,
+     true, false, 1, false, true},
 };
 enum { MODE_COUNT = sizeof modes / sizeof modes[0] };
 
@@ -71,6 +76,7 @@ static wt_options mode_options(const mode_case *m)
     o.leader_inserts_parked_group = m->leader_inserts;
     o.sync_prewake_usec = m->prewake_usec;
     o.strict_yield_credit = m->strict_yield;
+    o.sync_overlap_insert = m->overlap;
     return o;
 }
 

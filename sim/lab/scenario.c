@@ -134,6 +134,7 @@ static const json_check_field option_fields[] = {
     {F_BOOL(wt_options, "paranoid_checks", paranoid_checks)},
     {F_BOOL(wt_options, "sync_group_fill", sync_group_fill)},
     {F_NUM(JSON_CHECK_U64, wt_options, "sync_prewake_usec", sync_prewake_usec, 0, 1000000)},
+    {F_BOOL(wt_options, "sync_overlap_insert", sync_overlap_insert)},
     {F_BOOL(wt_options, "strict_yield_credit", strict_yield_credit)},
 };
 
