@@ -37,7 +37,7 @@ fails_naming() {
     cat "$tmp/f.out"
     [ $st -eq 1 ] && grep -q -- "$2" "$tmp/f.out"
 }
-echo "1..119"
+echo "1..120"
 
 # --- costs per file kind and memtable insert: meets / fails --------------
 for s in wal-sync-slow-meets insert-cost-meets insert-kib-meets manifest-fast-meets; do
@@ -277,6 +277,9 @@ picks_while_waiting() {
 check "cpu: by_wait_held: b was no candidate to run while held (the free-core run: it was, it spun)" sh -c "
     h=\$1 f=\$2; echo held \$h free \$f; [ \$h -eq 0 ] && [ \$f -gt 0 ]" x \
     "$(picks_while_waiting "$tmp/held.jsonl")" "$(picks_while_waiting "$tmp/held-free.jsonl")"
+"$wtlab" run "$cpu/spin-by-wait-held-states.json" -q -o "$tmp/held-states.jsonl" > /dev/null 2>&1
+check "cpu: by_wait_held with by_state_parked: the held b returns after wake_latency_by_state's 70 us (parked or not), not the parked 5 us" \
+    held_case "$tmp/held-states.jsonl" 70000 71000
 check "cpu: by_wait (not held), the same profile: b spins on the free core and goes on at once" \
     held_case "$tmp/held-free.jsonl" 0 1000
 check "cpu: by_wait_held: same scenario and seed give the same bytes; the run replays exactly" sh -c "

@@ -346,6 +346,13 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
                                            : "\"by_wait\": the profile has no "
                                              "schedule.spin_descheduled_ppm (calibrate it again)");
             m->spin_by_wait = true;
+            /* by_wait_held: a released held wait returns as a writer set
+             * on a busy machine, parked or not (most were not). */
+            if (d->cpu.spin_held) {
+                const timing_dist *busy = prof->wake_latency_idle_to[0];
+                memcpy(m->held_return_to, has_samples(busy) ? busy : prof->wake_latency_to,
+                       sizeof m->held_return_to);
+            }
             memcpy(m->spin_descheduled_ppm, prof->spin_descheduled_ppm,
                    sizeof m->spin_descheduled_ppm);
             memcpy(m->spin_descheduled_wait, prof->spin_descheduled_wait,

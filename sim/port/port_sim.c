@@ -347,7 +347,7 @@ static void release_held(const void *cell, uint32_t now)
     if (!timing_set || s == NULL || !sched_cpu_model(s)->spin_held) return;
     for (uint32_t i = 0; i < sched_fiber_count(s); i++) {
         if (awaits[i].word != cell || (awaits[i].mask & now) == 0) continue;
-        sched_spin_release(s, i, timing_wake_latency_idle_ns(&timing, now, false));
+        sched_spin_release(s, i, timing_held_return_ns(&timing, now));
     }
 }
 
