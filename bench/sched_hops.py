@@ -7,7 +7,10 @@ model with a real run (issue 20; bench/sched_join.py adds perf's view):
     (1 / 2 / 3 / 4 with at most 4 threads);
   - of the members another writer releases (COMPLETED), by whether they
     were parked (from LOCKED_WAITING) or not, and of the writer that
-    completes the group, the share that joins the next group;
+    completes the group, the share that joins the next group (only the
+    releases made before the next group formed: a completer that hands
+    over to the next leader first and then wakes parked members releases
+    many after it -- bench/sched_returns.py counts every release);
   - by how many parked members a hand-over releases: the median time from
     the new leader's GROUP_LEADER to its group, and the share of those
     parked members that join it;

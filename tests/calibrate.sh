@@ -37,7 +37,7 @@ fails_naming() {
     cat "$tmp/f.out"
     [ $st -eq 1 ] && grep -q -- "$2" "$tmp/f.out"
 }
-echo "1..112"
+echo "1..120"
 
 # --- costs per file kind and memtable insert: meets / fails --------------
 for s in wal-sync-slow-meets insert-cost-meets insert-kib-meets manifest-fast-meets; do
@@ -247,6 +247,50 @@ check "cpu: by_wait needs a profile (exit 2)" bad_bw '{"cpu": {"cores": 1, "spin
 check "cpu: by_wait with a profile without spin_descheduled_ppm (exit 2)" \
     bad_bw '{"profile": "prof.json", "cpu": {"cores": 1, "spin_preempt": "by_wait"}}' \
     "bw-bad.json:1:86: /device/cpu/spin_preempt: \"by_wait\": the profile has no schedule.spin_descheduled_ppm"
+# spin_preempt "by_wait_held": a descheduled wait is off every core, free
+# or not, until its hold ends or a store releases it; then it runs again a
+# sample of the return latency later (spin-prof-held.json: 30 us).
+# gap_after_set TRACE: ns from a's set of b (INIT -> GROUP_LEADER) to b's next event.
+gap_after_set() {
+    grep -v '"ev":"pick"' "$1" | awk '
+        /"fiber":"a","ev":"state","writer":"b","from":"INIT","to":"GROUP_LEADER"/ { match($0, /"t":[0-9]+/); t = substr($0, RSTART + 4, RLENGTH - 4); next }
+        t != "" && /"fiber":"b"/ { match($0, /"t":[0-9]+/); print substr($0, RSTART + 4, RLENGTH - 4) - t; exit }'
+}
+held_case() { # held_case TRACE LO HI: b released by a store (never parks), back within [LO, HI) ns
+    g=$(gap_after_set "$1")
+    echo "gap=$g want [$2, $3)"
+    [ -n "$g" ] && [ "$g" -ge "$2" ] && [ "$g" -lt "$3" ] &&
+        ! grep -q '"writer":"b","from":"INIT","to":"LOCKED_WAITING"' "$1"
+}
+"$wtlab" run "$cpu/spin-by-wait-held.json" -q -o "$tmp/held.jsonl" > /dev/null 2>&1
+"$wtlab" run "$cpu/spin-by-wait-held.json" -q -o "$tmp/held2.jsonl" > /dev/null 2>&1
+"$wtlab" run "$cpu/spin-by-wait-held-free.json" -q -o "$tmp/held-free.jsonl" > /dev/null 2>&1
+check "cpu: by_wait_held, 2 cores: the held b spins on no core (a free one notwithstanding); a's store releases it and it runs 30 us (the return latency) later" \
+    held_case "$tmp/held.jsonl" 30000 31000
+# picks_while_waiting TRACE: the decisions that had b among their candidates between its link and a's set of it.
+picks_while_waiting() {
+    awk '/"fiber":"b","ev":"link"/ { l = 1; next }
+         l && /"fiber":"a","ev":"state","writer":"b","from":"INIT"/ { exit }
+         l && /"ev":"pick"/ && /"of":\[[^]]*"b"/ { n++ }
+         END { print n + 0 }' "$1"
+}
+check "cpu: by_wait_held: b was no candidate to run while held (the free-core run: it was, it spun)" sh -c "
+    h=\$1 f=\$2; echo held \$h free \$f; [ \$h -eq 0 ] && [ \$f -gt 0 ]" x \
+    "$(picks_while_waiting "$tmp/held.jsonl")" "$(picks_while_waiting "$tmp/held-free.jsonl")"
+"$wtlab" run "$cpu/spin-by-wait-held-states.json" -q -o "$tmp/held-states.jsonl" > /dev/null 2>&1
+check "cpu: by_wait_held with by_state_parked: the held b returns after wake_latency_by_state's 70 us (parked or not), not the parked 5 us" \
+    held_case "$tmp/held-states.jsonl" 70000 71000
+check "cpu: by_wait (not held), the same profile: b spins on the free core and goes on at once" \
+    held_case "$tmp/held-free.jsonl" 0 1000
+check "cpu: by_wait_held: same scenario and seed give the same bytes; the run replays exactly" sh -c "
+    cmp '$tmp/held.jsonl' '$tmp/held2.jsonl' && '$wtlab' replay '$tmp/held.jsonl'"
+check "cpu: by_wait_held needs a profile (exit 2)" bad_bw '{"cpu": {"cores": 1, "spin_preempt": "by_wait_held"}}' \
+    "bw-bad.json:1:62: /device/cpu/spin_preempt: \"by_wait_held\" only with a \"profile\""
+check "cpu: by_wait_held with a profile without spin_descheduled_ppm (exit 2)" \
+    bad_bw '{"profile": "prof.json", "cpu": {"cores": 1, "spin_preempt": "by_wait_held"}}' \
+    "bw-bad.json:1:86: /device/cpu/spin_preempt: \"by_wait_held\": the profile has no schedule.spin_descheduled_ppm"
+check "cpu: spin_preempt a misspelt by_wait_held (exit 2)" bad_bw '{"cpu": {"cores": 1, "spin_preempt": "by_wait_hold"}}' \
+    "bw-bad.json:1:62: /device/cpu/spin_preempt: unknown spin_preempt \"by_wait_hold\""
 check "profile: a share over 1000000 per million (exit 2)" expect_status 2 \
     "big.json:5:54: /schedule/spin_descheduled_ppm/first_wait: must be between 0 and 1000000, got 1000001" \
     sh -c "sed 's/\"first_wait\": 1000000/\"first_wait\": 1000001/' '$cpu/spin-prof-all.json' > '$tmp/big.json' && sed 's/spin-prof-all.json/big.json/' '$cpu/spin-by-wait.json' > '$tmp/use-big.json' && '$wtlab' run '$tmp/use-big.json' -q -o '$tmp/x.jsonl'"

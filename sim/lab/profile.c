@@ -260,19 +260,20 @@ struct cpu_raw {
     uint64_t cores, switch_ns, slice_ns, other_ns;
     bool wake_preempt;
     uint64_t wake_pushback_ns; /* UINT64_MAX: "profile" (a scenario's only) */
-    uint8_t spin_preempt; /* 0 false, 1 true, 2 "by_wait" (a scenario's only) */
+    uint8_t spin_preempt; /* 0 false, 1 true, 2 "by_wait", 3 "by_wait_held" (a scenario's only) */
     bool switch_sampled;
 };
 
-/* "spin_preempt": true, false, or (a scenario's cpu) "by_wait". */
+/* "spin_preempt": true, false, or (a scenario's cpu) "by_wait" or
+ * "by_wait_held". */
 static bool check_spin_preempt(json_check *c, const json_doc_node *v, void *member)
 {
     uint8_t *mode = member;
     if (v->type == JSON_DOC_STRING) {
-        static const char *const names[] = {"by_wait"};
+        static const char *const names[] = {"by_wait", "by_wait_held"};
         size_t k;
-        if (!json_check_enum(c, v, names, 1, "spin_preempt", &k)) return false;
-        *mode = 2;
+        if (!json_check_enum(c, v, names, 2, "spin_preempt", &k)) return false;
+        *mode = (uint8_t)(2 + k);
         return true;
     }
     bool b;
@@ -336,19 +337,23 @@ static bool parse_cpu_object(json_check *c, const json_doc_node *v, sched_cpu *c
     if (switch_sampled == NULL && raw.cores == 0)
         return json_check_fail(c, json_doc_get(v, "cores"), JSON_CHECK_AT_VALUE,
                                "a profile's cpu needs at least 1 core (leave \"cpu\" out for none)");
-    if (switch_sampled == NULL && raw.spin_preempt == 2)
+    if (switch_sampled == NULL && raw.spin_preempt >= 2)
         return json_check_fail(c, json_doc_get(v, "spin_preempt"), JSON_CHECK_AT_VALUE,
-                               "\"by_wait\" only in a scenario's cpu (the profile holds the "
-                               "shares: schedule.spin_descheduled_ppm)");
+                               raw.spin_preempt == 3
+                                   ? "\"by_wait_held\" only in a scenario's cpu (the profile "
+                                     "holds the shares: schedule.spin_descheduled_ppm)"
+                                   : "\"by_wait\" only in a scenario's cpu (the profile holds the "
+                                     "shares: schedule.spin_descheduled_ppm)");
     if (switch_sampled == NULL && raw.wake_pushback_ns == UINT64_MAX)
         return json_check_fail(c, json_doc_get(v, "wake_pushback_ns"), JSON_CHECK_AT_VALUE,
                                "\"profile\" only in a scenario's cpu (the profile holds it: "
                                "schedule.wake_pushback_ns)");
     if (switch_sampled != NULL) *switch_sampled = raw.switch_sampled;
-    if (spin_by_wait != NULL) *spin_by_wait = raw.spin_preempt == 2;
+    if (spin_by_wait != NULL) *spin_by_wait = raw.spin_preempt >= 2;
     *cpu = (sched_cpu){.cores = (uint32_t)raw.cores, .switch_ns = raw.switch_ns,
                        .slice_ns = raw.slice_ns, .wake_preempt = raw.wake_preempt,
                        .other_ns = raw.other_ns, .spin_preempt = raw.spin_preempt != 0,
+                       .spin_held = raw.spin_preempt == 3,
                        .wake_pushback_ns = raw.wake_pushback_ns};
     /* UINT64_MAX ("profile"): the scenario's device code takes the
      * profile's schedule.wake_pushback_ns (scenario_device.c). */

@@ -255,8 +255,11 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
                                      "profile's wake_latency_by_state)");
     if (d->cpu_spin_by_wait && !has_profile)
         return json_check_fail(c, get(get(dev, "cpu"), "spin_preempt"), JSON_CHECK_AT_VALUE,
-                               "\"by_wait\" only with a \"profile\" (it takes the profile's "
-                               "schedule.spin_descheduled_ppm)");
+                               d->cpu.spin_held
+                                   ? "\"by_wait_held\" only with a \"profile\" (it takes the "
+                                     "profile's schedule.spin_descheduled_ppm)"
+                                   : "\"by_wait\" only with a \"profile\" (it takes the profile's "
+                                     "schedule.spin_descheduled_ppm)");
     if (d->cpu.wake_pushback_ns == UINT64_MAX && !has_profile)
         return json_check_fail(c, get(get(dev, "cpu"), "wake_pushback_ns"), JSON_CHECK_AT_VALUE,
                                "\"profile\" only with a \"profile\" (it takes the profile's "
@@ -337,9 +340,19 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
             if (!prof->has_spin_descheduled)
                 return json_check_fail(c, get(get(dev, "cpu"), "spin_preempt"),
                                        JSON_CHECK_AT_VALUE,
-                                       "\"by_wait\": the profile has no "
-                                       "schedule.spin_descheduled_ppm (calibrate it again)");
+                                       d->cpu.spin_held
+                                           ? "\"by_wait_held\": the profile has no "
+                                             "schedule.spin_descheduled_ppm (calibrate it again)"
+                                           : "\"by_wait\": the profile has no "
+                                             "schedule.spin_descheduled_ppm (calibrate it again)");
             m->spin_by_wait = true;
+            /* by_wait_held: a released held wait returns as a writer set
+             * on a busy machine, parked or not (most were not). */
+            if (d->cpu.spin_held) {
+                const timing_dist *busy = prof->wake_latency_idle_to[0];
+                memcpy(m->held_return_to, has_samples(busy) ? busy : prof->wake_latency_to,
+                       sizeof m->held_return_to);
+            }
             memcpy(m->spin_descheduled_ppm, prof->spin_descheduled_ppm,
                    sizeof m->spin_descheduled_ppm);
             memcpy(m->spin_descheduled_wait, prof->spin_descheduled_wait,

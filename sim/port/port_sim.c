@@ -18,6 +18,7 @@
 
 #include "hb.h"
 #include "port.h"
+#include "port_sim_int.h"
 #include "scheduler.h"
 
 static simfs *the_fs;
@@ -98,6 +99,8 @@ static void *race_hook_arg;
 
 static bool hb_on(void) { return race_hook != NULL && in_run(); }
 
+bool port_sim_race_hook_set(void) { return race_hook != NULL; }
+
 static bool acquires(port_order o)
 {
     return o == PORT_ACQUIRE || o == PORT_ACQ_REL || o == PORT_SEQ_CST;
@@ -145,8 +148,11 @@ static struct {
     uint32_t old, now;
 } last_u32;
 
+static void release_held(const void *cell, uint32_t now);
+
 static void note_u32(const void *cell, uint32_t old, uint32_t now)
 {
+    release_held(cell, now);
     last_u32.valid = true;
     last_u32.fiber = self_id();
     last_u32.cell = cell;
@@ -329,6 +335,21 @@ void port_sim_run_begin(void)
 }
 
 /* ---------------------------------------------------------- spin, futex */
+
+/* cpu.spin_held: a store that sets the word a held spinner waits for
+ * (its goal) releases it: it runs again after a sample of the return
+ * latency of a writer set to that state on a busy machine (the scenario's
+ * wake_latency mode; "by_state_idle": wake_latency_by_state_busy), as a
+ * real thread descheduled while it spun comes back from the run queue. */
+static void release_held(const void *cell, uint32_t now)
+{
+    sched *s = sched_current();
+    if (!timing_set || s == NULL || !sched_cpu_model(s)->spin_held) return;
+    for (uint32_t i = 0; i < sched_fiber_count(s); i++) {
+        if (awaits[i].word != cell || (awaits[i].mask & now) == 0) continue;
+        sched_spin_release(s, i, timing_held_return_ns(&timing, now));
+    }
+}
 
 void port_pause(void) { point(SCHED_OP_PAUSE, NULL); }
 
@@ -615,152 +636,6 @@ void port_assert_fail(const char *expr, const char *file, int line)
     if (s != NULL && sched_self(s) != NULL) sched_fail(s, SCHED_ASSERTION, msg);
     fprintf(stderr, "wtlab: %s\n", msg);
     abort();
-}
-
-/* ----------------------------------------------------------------- memory
- * Each block carries a header linking it into the tracking list (when a
- * scope is open) so an abandoned run can free what its fibers held. */
-
-typedef struct alloc_header {
-    struct alloc_header *prev, *next; /* NULL when untracked */
-    size_t size;
-    uint64_t magic;
-} alloc_header;
-
-_Static_assert(sizeof(alloc_header) % 16 == 0, "keep blocks 16-byte aligned");
-
-enum { ALLOC_MAGIC = 0x77746c6162616c6cull };
-
-static alloc_header tracked = {&tracked, &tracked, 0, ALLOC_MAGIC};
-static bool tracking;
-
-static void *finish_alloc(alloc_header *h, size_t n)
-{
-    if (h == NULL) port_assert_fail("out of memory", __FILE__, __LINE__);
-    h->size = n;
-    h->magic = ALLOC_MAGIC;
-    if (tracking) {
-        h->next = tracked.next;
-        h->prev = &tracked;
-        tracked.next->prev = h;
-        tracked.next = h;
-    } else {
-        h->prev = h->next = NULL;
-    }
-    return h + 1;
-}
-
-static alloc_header *header_of(void *p)
-{
-    alloc_header *h = (alloc_header *)p - 1;
-    if (h->magic != ALLOC_MAGIC) port_assert_fail("port_free of a foreign block", __FILE__, __LINE__);
-    return h;
-}
-
-static void unlink_block(alloc_header *h)
-{
-    if (h->next == NULL) return;
-    h->prev->next = h->next;
-    h->next->prev = h->prev;
-    h->prev = h->next = NULL;
-}
-
-void *port_alloc(size_t n) { return finish_alloc(malloc(sizeof(alloc_header) + n), n); }
-
-void *port_alloc_zeroed(size_t n) { return finish_alloc(calloc(1, sizeof(alloc_header) + n), n); }
-
-void *port_realloc(void *p, size_t n)
-{
-    if (p == NULL) return port_alloc(n);
-    alloc_header *h = header_of(p);
-    if (race_hook != NULL) hb_forget(p, h->size);
-    bool was_tracked = h->next != NULL;
-    unlink_block(h);
-    alloc_header *q = realloc(h, sizeof(alloc_header) + n);
-    if (q == NULL) port_assert_fail("out of memory", __FILE__, __LINE__);
-    bool keep = tracking;
-    tracking = was_tracked;
-    void *r = finish_alloc(q, n);
-    tracking = keep;
-    return r;
-}
-
-/* Freed blocks are poisoned and held back (a quarantine, as ASan's) so a
- * use after free reads POISON_BYTE everywhere -- a pointer loaded from a
- * freed block is non-canonical and faults at its first use -- instead of
- * whatever the next allocation put there.  Under ASan the block goes back
- * at once: ASan's own quarantine reports the use exactly. */
-#if defined(__SANITIZE_ADDRESS__)
-#define PORT_SIM_QUARANTINE 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PORT_SIM_QUARANTINE 0
-#endif
-#endif
-#ifndef PORT_SIM_QUARANTINE
-#define PORT_SIM_QUARANTINE 1
-#endif
-
-enum { POISON_BYTE = 0xa5, QUARANTINE_MAX_BYTES = 64u << 20 };
-
-static alloc_header quarantined = {&quarantined, &quarantined, 0, 0}; /* oldest at prev */
-static size_t quarantined_bytes;
-
-static void quarantine_release_oldest(void)
-{
-    alloc_header *h = quarantined.prev;
-    quarantined_bytes -= h->size;
-    h->prev->next = h->next;
-    h->next->prev = h->prev;
-    free(h);
-}
-
-static void quarantine_flush(void)
-{
-    while (quarantined.prev != &quarantined) quarantine_release_oldest();
-}
-
-void port_free(void *p)
-{
-    if (p == NULL) return;
-    alloc_header *h = header_of(p);
-    if (race_hook != NULL) hb_forget(p, h->size);
-    unlink_block(h);
-    h->magic = 0;
-    memset(p, POISON_BYTE, h->size);
-    if (!PORT_SIM_QUARANTINE || h->size > QUARANTINE_MAX_BYTES) {
-        free(h);
-        return;
-    }
-    h->next = quarantined.next;
-    h->prev = &quarantined;
-    quarantined.next->prev = h;
-    quarantined.next = h;
-    quarantined_bytes += h->size;
-    while (quarantined_bytes > QUARANTINE_MAX_BYTES) quarantine_release_oldest();
-}
-
-void port_sim_track_begin(void)
-{
-    assert(!tracking && tracked.next == &tracked);
-    tracking = true;
-}
-
-void port_sim_track_end(size_t *leaked_blocks, size_t *leaked_bytes)
-{
-    size_t blocks = 0, bytes = 0;
-    while (tracked.next != &tracked) {
-        alloc_header *h = tracked.next;
-        blocks++;
-        bytes += h->size;
-        unlink_block(h);
-        h->magic = 0;
-        free(h);
-    }
-    tracking = false;
-    quarantine_flush();
-    if (leaked_blocks) *leaked_blocks = blocks;
-    if (leaked_bytes) *leaked_bytes = bytes;
 }
 
 /* ------------------------------------------------------------------ files */

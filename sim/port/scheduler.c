@@ -315,6 +315,13 @@ static bool yielding_spinner(const sched *s, const sched_fiber *f)
     return f->spin_wait && s->now_ns < f->spin_until_ns;
 }
 
+/* cpu.spin_held: f gives its core away for a limited time and is off
+ * every core until then (sched_spin_wait_for, sched_spin_release). */
+static bool held_spinner(const sched *s, const sched_fiber *f)
+{
+    return s->cfg.cpu.spin_held && f->spin_until_ns != UINT64_MAX && yielding_spinner(s, f);
+}
+
 /* The earliest wake time of a sleeper (or the end of a spinner's time off
  * its core: sched_spin_wait_for), or UINT64_MAX. */
 static uint64_t next_wake(const sched *s)
@@ -450,6 +457,13 @@ static uint32_t cpu_settle(sched *s)
     }
     used += s->nother;
     assert(used <= cpu->cores);
+    for (size_t i = 0; cpu->spin_held && i < s->nfibers; i++) {
+        sched_fiber *f = s->fibers[i];
+        if (f->on_core && f->state == SCHED_RUNNABLE && held_spinner(s, f)) {
+            f->on_core = false; /* held: its core serves other work */
+            used--;
+        }
+    }
     s->spinners_wait = cpu->spin_preempt && spinners_give_way(s);
     for (size_t i = 0; s->spinners_wait && i < s->nfibers; i++) {
         sched_fiber *f = s->fibers[i];
@@ -490,6 +504,7 @@ static sched_fiber *choose(sched *s, uint32_t current)
             }
             if (i < 64) spinning |= (uint64_t)f->spinning << i;
             if (cpu && !f->on_core && free_cores == 0) continue; /* waits for a core */
+            if (cpu && held_spinner(s, f)) continue;              /* off every core */
             if (cpu && !f->on_core && yielding_spinner(s, f) && s->spinners_wait) continue;
             s->cands[n++] = f->id;
             busy += !f->spinning;
@@ -736,6 +751,15 @@ void sched_spin_wait_for(sched *s, uint64_t ns)
 {
     s->current->spin_wait = true;
     s->current->spin_until_ns = ns > UINT64_MAX - s->now_ns ? UINT64_MAX : s->now_ns + ns;
+}
+
+void sched_spin_release(sched *s, uint32_t id, uint64_t ns)
+{
+    assert(id < s->nfibers);
+    sched_fiber *f = s->fibers[id];
+    if (f->state != SCHED_RUNNABLE || !held_spinner(s, f)) return;
+    uint64_t until = ns > UINT64_MAX - s->now_ns ? UINT64_MAX : s->now_ns + ns;
+    if (until < f->spin_until_ns) f->spin_until_ns = until;
 }
 
 void sched_release(sched *s, sched_fiber *f)

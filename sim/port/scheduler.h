@@ -188,6 +188,11 @@ typedef struct sched_cpu {
     bool spin_preempt;    /* fibers spinning in a wait loop (sched_spin_wait) give up
                              their cores while another fiber is ready or on its way back
                              from a wake-up; a store they wait for needs no wake-up */
+    bool spin_held;       /* with spin_preempt: a spinner giving its core away for a
+                             limited time (sched_spin_wait_for) is off every core
+                             meanwhile, not only while another fiber is ready (the
+                             core serves the machine's other load); released early
+                             by sched_spin_release */
     uint64_t wake_pushback_ns; /* each wake-up delays the return of the fibers the same
                              waker woke before it and that are not back yet by this
                              much (the last woken runs first); 0: off */
@@ -246,6 +251,10 @@ void sched_spin_wait(sched *s, bool on);
 /* The same, on, giving its core away (spin_preempt) only for `ns` of
  * virtual time from now; after that the wait spins as a ready fiber. */
 void sched_spin_wait_for(sched *s, uint64_t ns);
+/* cpu.spin_held: fiber `id`, held off the cores by sched_spin_wait_for,
+ * had its word set; it runs again (queues for a core) within `ns` from
+ * now (sooner if its hold ends sooner).  Nothing if it is not held. */
+void sched_spin_release(sched *s, uint32_t id, uint64_t ns);
 void sched_emit(sched *s, const port_event *e);
 __attribute__((noreturn)) void sched_fail(sched *s, sched_outcome o, const char *message);
 

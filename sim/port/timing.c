@@ -124,3 +124,10 @@ uint64_t timing_spin_descheduled_ns(timing_state *t, bool one_state)
     const timing_dist *d = &t->m.spin_descheduled_wait[one_state];
     return d->count > 0 ? timing_dist_sample(d, &t->rng) : UINT64_MAX;
 }
+
+uint64_t timing_held_return_ns(timing_state *t, uint32_t woken_to)
+{
+    const timing_dist *d = by_value(t->m.held_return_to, woken_to, NULL);
+    if (d == NULL) return timing_wake_latency_idle_ns(t, woken_to, false);
+    return timing_dist_sample(d, &t->rng);
+}

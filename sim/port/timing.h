@@ -89,6 +89,10 @@ typedef struct timing_model {
     /* How long such a wait may spin with its core given away, by kind as
      * above: a sample (count 0: without end) */
     timing_dist spin_descheduled_wait[2];
+    /* cpu.spin_held: a held wait released by a store runs again after a
+     * sample of held_return_to[i] (its word set to 1 << i); a value
+     * without points: timing_wake_latency_idle_ns(..., false). */
+    timing_dist held_return_to[TIMING_WAKE_VALUES];
     uint64_t seed;
 } timing_model;
 
@@ -128,6 +132,8 @@ uint64_t timing_wake_cost_idle_ns(timing_state *t, uint64_t fixed_ns, uint32_t w
  * else for how long (a sample of m.spin_descheduled_wait[one_state]; UINT64_MAX
  * without it).  Without spin_by_wait: UINT64_MAX, no draw. */
 uint64_t timing_spin_descheduled_ns(timing_state *t, bool one_state);
+/* The return of a held wait whose word was set to `woken_to` (cpu.spin_held). */
+uint64_t timing_held_return_ns(timing_state *t, uint32_t woken_to);
 /* Virtual ns waking a parked writer costs the waker, given the value
  * `woken_to` it stored in the writer's word: a sample of wake_cost_to[i]
  * when woken_to == 1 << i and that has points, else of wake_cost, or
