@@ -55,6 +55,9 @@ static const mode_case modes[] = {
     {"two write queues, sync group fill, sync prewake", true, false, false, true, true, false, 1},
     {"parallel memtable, strict yield credit", true, false, false, false, false, false, 0, true},
     {"pipelined parallel, strict yield credit", true, true, false, false, false, false, 0, true},
+    {"pipelined parallel, leader inserts parked groups", true, true, false, false, false, true},
+    {"pipelined parallel, leader inserts, strict yield credit", true, true, false, false, false, true, 0,
+     true},
 };
 enum { MODE_COUNT = sizeof modes / sizeof modes[0] };
 
