@@ -63,7 +63,8 @@
  * device's latency drifts between the measurements and the run.
  *
  * --leader-inserts-parked turns on the wtlab option
- * leader_inserts_parked_group (db.h; db.c, collect_group).
+ * leader_inserts_parked_group (db.h; db.c, collect_group, and for
+ * --mode pipelined the memtable group's leader, pipelined_parallel_group).
  * --strict-yield-credit turns on the wtlab option strict_yield_credit
  * (db.h; write_thread_wait.c, "Strict yield credit").
  *

@@ -520,14 +520,28 @@ static void pipelined_wal_stage(wt_db *db, const wt_write_options *wo, wt_writer
     wt_exit_as_batch_group_leader(wt, &g, WT_LOAD(w, status));
 }
 
-/* The memtable stage's leader: insert serially, or launch the members. */
+/* The memtable stage's leader: insert serially, or launch the members.
+ * With leader_inserts_parked_group, as on the default path
+ * (collect_group), the leader inserts a group more than half of whose
+ * members are parked itself: in pipelined mode a woken member would
+ * insert, then wait (and mostly park again) in
+ * CompleteParallelMemTableWriter for the others, two futex wakes and
+ * four context switches for one small insert; so the group is inserted
+ * as a serial one and each member is woken once, COMPLETED.  The same
+ * memtable, sequences and statuses. */
+static bool pipelined_parallel_group(const wt_db *db, const wt_write_group *mg)
+{
+    if (mg->size <= 1 || !db->opts.allow_concurrent_memtable_write) return false;
+    return !(db->opts.leader_inserts_parked_group && 2 * wt_group_parked_members(mg) > mg->size - 1);
+}
+
 static void pipelined_memtable_leader(wt_db *db, wt_writer *w, wt_write_group *mg)
 {
     write_thread *wt = &db->write_thread;
     WT_ASSERT(wt_writer_should_write_memtable(w));
     wt_enter_as_memtable_writer(wt, w, mg);
     emit_group(PORT_EV_MEMTABLE_GROUP, mg, 0, WT_LOAD(w, sequence), mg->last_sequence);
-    if (mg->size > 1 && db->opts.allow_concurrent_memtable_write) {
+    if (pipelined_parallel_group(db, mg)) {
         wt_launch_parallel_memtable_writers(wt, mg);
         return;
     }

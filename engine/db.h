@@ -76,7 +76,9 @@ typedef struct wt_options {
                                                  whose members are mostly parked inserts
                                                  the group itself instead of waking each
                                                  member to insert its own batch
-                                                 (db.c, collect_group) */
+                                                 (db.c, collect_group; pipelined: the
+                                                 memtable group's leader,
+                                                 pipelined_parallel_group) */
     uint64_t sync_prewake_usec;               /* 0 (off): wtlab extension, not in RocksDB:
                                                  the members of a sync group sleep with a
                                                  deadline this many us before the leader's

@@ -60,6 +60,9 @@ static const mode_case modes[] = {
      true, true, 1, false, true},
     {"serial memtable, sync group fill, sync prewake, overlap insert", false, false, false, false,
      true, false, 1, false, true},
+    {"pipelined parallel, leader inserts parked groups", true, true, false, false, false, true},
+    {"pipelined parallel, leader inserts, strict yield credit", true, true, false, false, false, true, 0,
+     true},
 };
 enum { MODE_COUNT = sizeof modes / sizeof modes[0] };
 
