@@ -422,8 +422,11 @@ static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_opti
         t = collect_group(db, &g);
         /* sync_overlap_insert (off in RocksDB): a serial insert of a sync
          * group may run during the fsync, by a waiting writer, at
-         * sequences published only after the sync succeeded. */
-        if (db->opts.sync_overlap_insert && wo->sync && !wo->disable_wal &&
+         * sequences published only after the sync succeeded.  Only with
+         * paranoid_checks: a failed sync must become the sticky background
+         * error, or a later group would number and publish past records
+         * inserted during it (their writers got the error). */
+        if (db->opts.sync_overlap_insert && db->opts.paranoid_checks && wo->sync && !wo->disable_wal &&
             !db->opts.two_write_queues && !t.parallel) {
             assign_sequences(&g, last + 1); /* the same as after the WAL stage */
             db->overlap_group = &g;
@@ -434,7 +437,7 @@ static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_opti
     } else {
         emit_group(PORT_EV_GROUP, &g, db->last_batch_group_size, 0, 0); /* never numbered */
     }
-    wt_sync_prewake_cancel(wt, &g);
+    wt_sync_prewake_cancel(wt, &g, status != WT_OK);
     lap = stats_clock(w); /* the WAL stage timed its own parts */
     wt_status overlapped = WT_OK;
     bool ran = false;
@@ -516,7 +519,7 @@ static void pipelined_wal_stage(wt_db *db, const wt_write_options *wo, wt_writer
         WT_STORE(w, status, write_group_to_wal(db, &g, first, wo->sync));
         if (WT_LOAD(w, status) != WT_OK) db_set_background_error(db, WT_LOAD(w, status));
     }
-    wt_sync_prewake_cancel(wt, &g);
+    wt_sync_prewake_cancel(wt, &g, WT_LOAD(w, status) != WT_OK);
     wt_exit_as_batch_group_leader(wt, &g, WT_LOAD(w, status));
 }
 
@@ -637,7 +640,7 @@ static wt_status write_impl_wal_only(wt_db *db, write_thread *wt, const wt_write
         publish_sequence(db, last + seq_inc);
         port_atomic_fetch_add_u64(&db->pending_memtable_writes, memtable_writers, PORT_ACQ_REL);
     }
-    wt_sync_prewake_cancel(wt, &g);
+    wt_sync_prewake_cancel(wt, &g, s != WT_OK);
     wt_exit_as_batch_group_leader(wt, &g, s);
     return s != WT_OK ? s : wt_writer_final_status(w);
 }
@@ -723,7 +726,9 @@ wt_status wt_db_write_ex(wt_db *db, const wt_write_options *wo, wt_write_batch *
     }
     if (s == WT_OK && wo->disable_wal)
         port_atomic_store_u32(&db->has_unpersisted_data, 1, PORT_RELAXED); /* flush at close */
-    if (seq_used != NULL) *seq_used = WT_LOAD(&w, sequence);
+    /* A failed write used no sequence (sync_overlap_insert numbers a group
+     * before its WAL write). */
+    if (seq_used != NULL) *seq_used = s == WT_OK ? WT_LOAD(&w, sequence) : WT_MAX_SEQUENCE_NUMBER;
     db_emit(PORT_EV_WRITE_END, me, s, s == WT_OK ? WT_LOAD(&w, sequence) : 0, wt_batch_count(batch), 0, 0);
     return s;
 }

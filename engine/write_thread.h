@@ -288,7 +288,7 @@ void wt_sync_prewake_end(write_thread *wt, uint64_t begin_ns, wt_status s);
  * WAL write that failed, no WAL-bound records): takes back the published
  * deadline and wakes g's members from their timed parks, so that they
  * park until woken as without the option.  Nothing if the group synced. */
-void wt_sync_prewake_cancel(write_thread *wt, const wt_write_group *g);
+void wt_sync_prewake_cancel(write_thread *wt, const wt_write_group *g, bool failed);
 
 /* Inserts during the fsync (write_thread_prewake.c, opts.sync_overlap_insert).
  * open: the leader, before its fsync, offers fn(arg) to the sync writers

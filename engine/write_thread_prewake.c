@@ -158,10 +158,13 @@ uint64_t wt_sync_prewake_begin(write_thread *wt)
  * timed parks (a futex wake on each state word; it is the rare path: a
  * failed or empty group).  A member that read FORMING just before the
  * store and parks just after the wake still sleeps to its deadline (one
- * estimate at most); the next enter publishes again. */
-void wt_sync_prewake_cancel(write_thread *wt, const wt_write_group *g)
+ * estimate at most); the next enter publishes again.  A group whose fsync
+ * ran and failed (failed) is taken back too: its members would otherwise
+ * sleep to the deadline on the error path. */
+void wt_sync_prewake_cancel(write_thread *wt, const wt_write_group *g, bool failed)
 {
-    if (wt->opts.sync_prewake_usec == 0 || !g->leader->sync || wt->prewake_synced) return;
+    if (wt->opts.sync_prewake_usec == 0 || !g->leader->sync || (wt->prewake_synced && !failed))
+        return;
     if (port_atomic_load_u64(&wt->prewake_at, PORT_RELAXED) == 0) return;
     port_atomic_store_u64(&wt->prewake_at, 0, PORT_RELEASE);
     PORT_SYNC_POINT("WriteThread::SyncPrewake:Cancel");
