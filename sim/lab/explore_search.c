@@ -769,13 +769,17 @@ bool explore_search(const explore_config *c, explore_stats *st)
         dpor_log_free(d.log);
         return true;
     }
+    bool held = false;
     while (ok && (c->runs == 0 || st->runs < c->runs) && !explore_stop_now(c, st)) {
         if (!dfs_backtrack(&d, st)) {
             st->exhausted = true;
             break;
         }
-        if (c->take_run && !c->take_run(c->run_arg)) break; /* the shared budget is spent */
+        /* A run cut as redundant is not counted: it keeps its run of the
+         * shared budget for the next (--runs N is N counted runs). */
+        if (c->take_run && !held && !c->take_run(c->run_arg)) break; /* the shared budget is spent */
         ok = dfs_one(&d, c, st, true, index++);
+        held = d.blocked;
     }
     free(d.nodes);
     free(d.ops);
