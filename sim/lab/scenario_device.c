@@ -349,9 +349,11 @@ static bool device_finish(scenario_loader *l, device_profile *prof)
             /* by_wait_held: a released held wait returns as a writer set
              * on a busy machine, parked or not (most were not). */
             if (d->cpu.spin_held) {
+                /* Per state: busy, else by_state (a state in neither
+                 * keeps the scenario's mode). */
                 const timing_dist *busy = prof->wake_latency_idle_to[0];
-                memcpy(m->held_return_to, has_samples(busy) ? busy : prof->wake_latency_to,
-                       sizeof m->held_return_to);
+                for (size_t i = 0; i < TIMING_WAKE_VALUES; i++)
+                    m->held_return_to[i] = busy[i].count > 0 ? busy[i] : prof->wake_latency_to[i];
             }
             memcpy(m->spin_descheduled_ppm, prof->spin_descheduled_ppm,
                    sizeof m->spin_descheduled_ppm);

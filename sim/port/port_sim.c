@@ -338,9 +338,12 @@ void port_sim_run_begin(void)
 
 /* cpu.spin_held: a store that sets the word a held spinner waits for
  * (its goal) releases it: it runs again after a sample of the return
- * latency of a writer set to that state on a busy machine (the scenario's
- * wake_latency mode; "by_state_idle": wake_latency_by_state_busy), as a
- * real thread descheduled while it spun comes back from the run queue. */
+ * latency of a writer set to that state on a busy machine (the profile's
+ * wake_latency_by_state_busy for that state, else its wake_latency_by_state,
+ * else the scenario's wake_latency mode), as a real thread descheduled while
+ * it spun comes back from the run queue.  (The sample is drawn before
+ * sched_spin_release knows whether the fiber is held: deterministic, but
+ * it shifts the random stream against "by_wait".) */
 static void release_held(const void *cell, uint32_t now)
 {
     sched *s = sched_current();

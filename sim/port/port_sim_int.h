@@ -1,6 +1,6 @@
 /*
  * port_sim_int.h — between the files of port_sim (port_sim.c,
- * port_sim_alloc.c, port_sim_held.c); not for the engine.
+ * port_sim_alloc.c); not for the engine.
  */
 #ifndef WTLAB_PORT_SIM_INT_H
 #define WTLAB_PORT_SIM_INT_H
