@@ -548,6 +548,8 @@ static void pipelined_memtable_leader(wt_db *db, wt_writer *w, wt_write_group *m
         wt_launch_parallel_memtable_writers(wt, mg);
         return;
     }
+    if (w->stats != NULL && mg->size > 1 && db->opts.allow_concurrent_memtable_write)
+        w->stats->parked_groups_inserted++;
     wt_status s = insert_group(db, mg);
     port_atomic_store_u32(&mg->status, s, PORT_RELEASE);
     if (s == WT_OK)

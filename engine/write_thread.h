@@ -83,6 +83,11 @@ typedef struct wt_write_stats {
     /* sync_overlap_insert: groups this caller led whose inserts a waiting
      * writer ran during the fsync, and groups of other leaders it inserted. */
     uint64_t overlap_led, overlap_ran;
+    /* leader_inserts_parked_group in pipelined mode: memtable groups of
+     * several writers this caller led and inserted itself, because most
+     * members were parked, where the concurrent memtable would have had
+     * each insert its own. */
+    uint64_t parked_groups_inserted;
 } wt_write_stats;
 
 typedef struct wt_write_group {

@@ -234,8 +234,12 @@ static uint64_t check_contents(wt_db *db, writer_job *jobs, unsigned threads)
 static void check_stats(const mode_case *m, const writer_job *jobs, unsigned threads)
 {
     uint64_t writes = 0, groups = 0, members = 0, exits = 0, prewake = 0;
+    uint64_t led = 0, ran = 0, parked_inserted = 0;
     for (unsigned t = 0; t < threads; t++) {
         prewake += jobs[t].stats.prewake_parks + jobs[t].stats.prewake_fallbacks;
+        led += jobs[t].stats.overlap_led;
+        ran += jobs[t].stats.overlap_ran;
+        parked_inserted += jobs[t].stats.parked_groups_inserted;
         writes += jobs[t].writes;
         groups += jobs[t].stats.groups;
         members += jobs[t].stats.members;
@@ -248,6 +252,17 @@ static void check_stats(const mode_case *m, const writer_job *jobs, unsigned thr
     /* Without the option no wait takes the pre-wake path.  (With it, how
      * many do depends on the fsync times: not asserted.) */
     if (m->prewake_usec == 0) ck_assert_uint_eq(prewake, 0);
+    /* Every job a waiting writer ran was closed by its leader.  Without
+     * sync_overlap_insert none runs; with it, in the sim (deterministic)
+     * some do (on pthreads how many depends on the fsync times). */
+    ck_assert_uint_eq(led, ran);
+    if (!m->overlap) ck_assert_uint_eq(ran, 0);
+    if (m->overlap && harness_is_sim()) ck_assert_uint_gt(ran, 0);
+    /* Pipelined groups inserted by their leader because their members were
+     * parked: only with leader_inserts_parked_group; in the sim some are. */
+    if (!m->leader_inserts || !m->pipelined) ck_assert_uint_eq(parked_inserted, 0);
+    if (m->leader_inserts && m->pipelined && m->concurrent && harness_is_sim())
+        ck_assert_uint_gt(parked_inserted, 0);
 }
 
 typedef struct mode_test {
