@@ -133,6 +133,7 @@ static const json_check_field option_fields[] = {
     {F_CUSTOM(wt_options, "wal_recovery_mode", wal_recovery_mode, check_recovery_mode)},
     {F_BOOL(wt_options, "paranoid_checks", paranoid_checks)},
     {F_BOOL(wt_options, "sync_group_fill", sync_group_fill)},
+    {F_BOOL(wt_options, "leader_inserts_parked_group", leader_inserts_parked_group)},
     {F_NUM(JSON_CHECK_U64, wt_options, "sync_prewake_usec", sync_prewake_usec, 0, 1000000)},
     {F_BOOL(wt_options, "sync_overlap_insert", sync_overlap_insert)},
     {F_BOOL(wt_options, "strict_yield_credit", strict_yield_credit)},
