@@ -447,6 +447,9 @@ static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_opti
          * put this memtable in a table). */
         ran = wt_sync_overlap_close(wt, &overlapped, st);
         db->overlap_group = NULL;
+        /* Numbered before the WAL write: a failed group's writers report
+         * no sequence, as without the option (the job is done). */
+        if (status != WT_OK) WT_GROUP_FOREACH(m, &g) WT_STORE(m, sequence, WT_MAX_SEQUENCE_NUMBER);
     }
     if (status == WT_OK && !t.parallel) {
         WT_STORE(w, status, ran ? overlapped : insert_group(db, &g));
@@ -728,9 +731,7 @@ wt_status wt_db_write_ex(wt_db *db, const wt_write_options *wo, wt_write_batch *
     }
     if (s == WT_OK && wo->disable_wal)
         port_atomic_store_u32(&db->has_unpersisted_data, 1, PORT_RELAXED); /* flush at close */
-    /* A failed write used no sequence (sync_overlap_insert numbers a group
-     * before its WAL write). */
-    if (seq_used != NULL) *seq_used = s == WT_OK ? WT_LOAD(&w, sequence) : WT_MAX_SEQUENCE_NUMBER;
+    if (seq_used != NULL) *seq_used = WT_LOAD(&w, sequence);
     db_emit(PORT_EV_WRITE_END, me, s, s == WT_OK ? WT_LOAD(&w, sequence) : 0, wt_batch_count(batch), 0, 0);
     return s;
 }
