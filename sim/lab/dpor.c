@@ -415,8 +415,6 @@ static void settle(dpor_log *l, sched *s)
 
 void dpor_log_end(dpor_log *l) { settle(l, NULL); }
 
-void dpor_log_settle(dpor_log *l, sched *s) { settle(l, s); }
-
 void dpor_log_set_clock_blind(dpor_log *l, bool blind) { l->blind = blind; }
 
 void dpor_log_clock_read(dpor_log *l, const sched_fiber *f)
@@ -500,7 +498,7 @@ dpor_step_info dpor_log_step_info(const dpor_log *l, size_t i)
     const step *st = &l->steps[i];
     return (dpor_step_info){.op = {.fiber = st->fiber, .op = st->op, .obj = st->obj, .joined = st->joined},
                             .reads = st->reads, .adds = st->adds, .spinning = st->spinning,
-                            .sets_spin = st->sets_spin, .quiet = st->quiet};
+                            .sets_spin = st->sets_spin};
 }
 
 uint64_t dpor_log_class(const dpor_log *l)

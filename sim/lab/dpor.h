@@ -96,10 +96,6 @@ void dpor_log_announce(dpor_log *l, const sched_fiber *f);
 void dpor_log_set_clock_blind(dpor_log *l, bool blind);
 /* The run is over: settles its last step (before dpor_log_class). */
 void dpor_log_end(dpor_log *l);
-/* At a scheduling point (s: the scheduler): settles the last step now
- * (its segment is over), so that dpor_log_step_info tells whether it
- * was a join that blocked. */
-void dpor_log_settle(dpor_log *l, sched *s);
 
 /* The step decision `node` chose, or -1 (not logged). */
 int32_t dpor_log_node_step(const dpor_log *l, int32_t node);
@@ -110,7 +106,6 @@ typedef struct dpor_step_info {
     bool reads, adds;
     bool spinning;      /* taken while its fiber was spinning */
     bool sets_spin;     /* it ended announcing a pause or yield */
-    bool quiet;         /* a join that blocked: no event (the class leaves it out) */
 } dpor_step_info;
 dpor_step_info dpor_log_step_info(const dpor_log *l, size_t i);
 

@@ -29,12 +29,7 @@
  * (dpor_dependent_fibers); a clock reading with another fiber's advance,
  * and a spinner's steps with others' writes and spins (dpor.h).  Every
  * step taken since the last decision is compared, also those taken
- * without a choice; a step without a choice by a fiber still asleep cuts
- * the run as a node where every candidate sleeps would.  Spinning is
- * related as the log relates it (a step taken spinning with writes and
- * spin beginnings, a spin beginning with writes; dpor.c), and a join that
- * blocked, no event, wakes no fiber (unbounded only).  An option is not
- * taken where a done pick's join blocked (covered_by_blocked_join).
+ * without a choice.
  * Under a preemption bound (--max-preemptions B) dfs covers every class
  * that has a schedule within B preemptions, and no other class:
  * interleavings needing more are not explored, and a fiber sleeps only
@@ -77,10 +72,8 @@ typedef struct dfs_node {
     uint64_t done, sleep;   /* fiber-id bit sets */
     uint64_t done_reads, done_adds;   /* of the done picks: their step read / advanced the clock */
     uint64_t sleep_reads, sleep_adds; /* the same for the sleeping fibers' steps */
-    uint64_t done_spin, sleep_spin;   /* their step was taken spinning */
-    uint64_t done_setter, sleep_setter; /* their step began a spin (a pause or yield next) */
+    uint64_t done_spin, sleep_spin;   /* their step was taken spinning or began a spin */
     uint64_t done_cont;     /* of the done picks: may still be a candidate after their step */
-    uint64_t done_quiet;    /* of the done picks: a join that blocked (no event) */
     uint64_t backtrack;     /* dpor: the picks races asked for (with the first) */
     uint64_t foreign;       /* options another partition explores */
     uint64_t key;           /* random order: hash of the seed and the picks before */
@@ -163,9 +156,9 @@ static bool may_sleep(const dfs_node *n, uint32_t q, uint32_t p)
  * and of its use of the clock (a reading against an advance). */
 static uint64_t propagate_sleep(const dfs_search *d, const dfs_node *prev, const dfs_ops *ops,
                                 size_t k, uint64_t *reads,
-                                uint64_t *adds, uint64_t *spin, uint64_t *setter)
+                                uint64_t *adds, uint64_t *spin)
 {
-    *reads = *adds = *spin = *setter = 0;
+    *reads = *adds = *spin = 0;
     if (!d->reduction) return 0;
     int32_t from = dpor_log_node_step(d->log, (int32_t)(k - 1));
     if (from < 0) return 0; /* not logged: nothing stays asleep */
@@ -177,42 +170,28 @@ static uint64_t propagate_sleep(const dfs_search *d, const dfs_node *prev, const
             if (!may_sleep(prev, q, prev->pick)) z &= ~bit(q);
         }
     uint64_t zr = prev->sleep_reads | prev->done_reads, za = prev->sleep_adds | prev->done_adds;
-    uint64_t zs = prev->sleep_spin | prev->done_spin, zt = prev->sleep_setter | prev->done_setter;
+    uint64_t zs = prev->sleep_spin | prev->done_spin;
     uint64_t m = prev->cands;
     for (uint32_t i = 0; m != 0; i++) {
         uint32_t q = next_cand(&m);
         if (!(z & bit(q))) continue;
         dpor_op a = {.fiber = q, .op = ops->op[i], .obj = ops->obj[i], .joined = ops->joined[i]};
         /* A step that read the clock may go on differently with another
-         * value, and advance it where it did not, or begin a spin: count it
-         * as advancing and as spinning and beginning a spin. */
-        bool qr = zr & bit(q), qa = (za & bit(q)) || qr, qs = (zs & bit(q)) || qr;
-        bool qt = (zt & bit(q)) || qr, dep = false;
+         * value, and advance it where it did not: count it as advancing. */
+        bool qr = zr & bit(q), qa = (za & bit(q)) || qr, qs = (zs & bit(q)) || qr, dep = false;
         bool qw = sched_op_writes(a.op);
-        if (d->blind) qr = qa = qs = qt = qw = false;
-        /* Spinning as the log relates it (dpor.c): a step taken spinning
-         * with writes and spin beginnings, a spin beginning with writes
-         * and steps taken spinning; two spin beginnings commute, and so
-         * do two steps taken spinning. */
+        if (d->blind) qr = qa = qs = qw = false;
         for (size_t j = (size_t)from; j < to && !dep; j++) {
             dpor_step_info si = dpor_log_step_info(d->log, j);
-            /* A join that blocked is no event (dpor.h): nothing to wake
-             * for.  Not under a bound: leaving out a blocked join that
-             * follows its fiber's own step can cost a preemption (the
-             * switch after it was free), and test_dpor's random programs
-             * then miss classes at bound 1 (programs 355, 559). */
-            if (si.quiet && si.op.fiber != q && !bounded(d)) continue;
-            bool sw = sched_op_writes(si.op.op);
+            bool sw = sched_op_writes(si.op.op), ss = si.spinning || si.sets_spin;
             dep = si.op.fiber == q || dpor_dependent_fibers(d->pins, a, si.op) || (qr && si.adds) ||
-                  (qa && si.reads) || (qs && (sw || si.sets_spin)) || (qt && (sw || si.spinning)) ||
-                  (qw && (si.spinning || si.sets_spin));
+                  (qa && si.reads) || (qs && (sw || ss)) || (qw && ss);
         }
         if (dep) continue;
         keep |= bit(q);
         *reads |= qr ? bit(q) : 0;
         *adds |= qa ? bit(q) : 0;
         *spin |= qs ? bit(q) : 0;
-        *setter |= qt ? bit(q) : 0;
     }
     return keep;
 }
@@ -234,9 +213,7 @@ static void note_clock_use(dfs_search *d)
         if (i >= 0 && (size_t)i < dpor_log_steps(d->log)) si = dpor_log_step_info(d->log, (size_t)i);
         if (si.reads) n->done_reads |= bit(n->pick);
         if (si.adds) n->done_adds |= bit(n->pick);
-        if (si.spinning) n->done_spin |= bit(n->pick);
-        if (si.sets_spin) n->done_setter |= bit(n->pick);
-        if (si.quiet) n->done_quiet |= bit(n->pick);
+        if (si.spinning || si.sets_spin) n->done_spin |= bit(n->pick);
     }
 }
 
@@ -340,15 +317,12 @@ static uint32_t dfs_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n,
     const dfs_node *prev = k > 0 ? &d->nodes[k - 1] : NULL;
     node->preemptions = prev ? prev->preemptions + is_preemption(prev, prev->pick) : 0;
     node->key = node_key(d, prev);
-    uint64_t zr = 0, za = 0, zs = 0, zt = 0;
-    dpor_log_settle(d->log, s); /* the step before: was it a join that blocked? */
-    node->sleep = prev ? propagate_sleep(d, prev, &d->ops[k - 1], k, &zr, &za, &zs, &zt) & node->cands : 0;
+    uint64_t zr = 0, za = 0, zs = 0;
+    node->sleep = prev ? propagate_sleep(d, prev, &d->ops[k - 1], k, &zr, &za, &zs) & node->cands : 0;
     node->sleep_reads = zr & node->sleep;
     node->sleep_adds = za & node->sleep;
     node->sleep_spin = zs & node->sleep;
-    node->sleep_setter = zt & node->sleep;
-    node->done_reads = node->done_adds = node->done_spin = node->done_setter = node->done_cont =
-        node->done_quiet = 0;
+    node->done_reads = node->done_adds = node->done_spin = node->done_cont = 0;
     node->pick = dfs_default_pick(d, node);
     node->done = node->backtrack = bit(node->pick);
     node->foreign = 0;
@@ -380,20 +354,6 @@ static void dfs_run_step(sched_policy *p, sched *s, sched_fiber *f)
     int32_t node = d->chosen;
     d->chosen = -1;
     if (d->blocked || d->mismatch || d->too_many_fibers) return;
-    /* A step without a choice by a fiber still asleep: the run only
-     * repeats a known ordering (every candidate sleeps), as at a node. */
-    if (node < 0 && d->next > 0 && d->reduction && f->id < EXPLORE_DFS_MAX_FIBERS) {
-        size_t k = d->next;
-        const dfs_node *prev = &d->nodes[k - 1];
-        if ((prev->sleep | prev->done) & ~bit(prev->pick) & bit(f->id)) {
-            uint64_t zr, za, zs, zt;
-            dpor_log_settle(d->log, s);
-            if (propagate_sleep(d, prev, &d->ops[k - 1], k, &zr, &za, &zs, &zt) & bit(f->id)) {
-                d->blocked = true;
-                return;
-            }
-        }
-    }
     dpor_log_step(d->log, s, f, node);
 }
 
@@ -415,30 +375,9 @@ static void take_option(dfs_node *n, uint32_t alt)
     n->done_reads |= f; /* not run here: may read and advance the clock, spin */
     n->done_adds |= f;
     n->done_spin |= f;
-    n->done_setter |= f;
     n->done_cont |= f;
     n->done |= bit(alt);
     n->pick = alt;
-}
-
-/* Is option alt at node n covered by a done pick q whose join blocked
- * there?  That step is no event (dpor.h): it only blocks q until the
- * joined fiber ends, after which q's join returns.  So every schedule
- * from n that begins with alt is equivalent to one that begins with q's
- * blocked join and then runs the same steps, leaving out q's other
- * blocked join attempts: one of q's subtree.  That schedule costs no more
- * preemptions, except for q's first step at n instead of alt's (the
- * switch after q's blocked step is free, and leaving a blocked attempt
- * out never adds one); so under a bound only where q costs no more than
- * alt at n.  (stride-wakeup: the root joining a writer that is finishing
- * repeated every class with the writer's last steps first.) */
-static bool covered_by_blocked_join(const dfs_search *d, const dfs_node *n, uint32_t alt)
-{
-    for (uint64_t m = n->done_quiet & ~bit(alt); m != 0;) {
-        uint32_t q = next_cand(&m);
-        if (!bounded(d) || is_preemption(n, q) <= is_preemption(n, alt)) return true;
-    }
-    return false;
 }
 
 /* Moves to the next unexplored schedule; false when the space is done. */
@@ -450,7 +389,6 @@ static bool dfs_backtrack(dfs_search *d, explore_stats *st)
             uint32_t alt = next_cand(&m);
             if (!open_option(d, n, alt)) continue;
             if (is_preemption(n, alt) && no_preemption_left(d, n)) continue;
-            if (covered_by_blocked_join(d, n, alt)) continue;
             take_option(n, alt);
             d->forced_len = d->len;
             if (st->shallowest == 0 || d->len < st->shallowest) st->shallowest = d->len;
@@ -459,7 +397,7 @@ static bool dfs_backtrack(dfs_search *d, explore_stats *st)
         for (uint64_t m = n->cands; m != 0;) {
             uint32_t alt = next_cand(&m);
             if ((n->done | n->foreign) & bit(alt)) continue;
-            if ((n->sleep & bit(alt)) || covered_by_blocked_join(d, n, alt)) st->pruned_sleep++;
+            if (n->sleep & bit(alt)) st->pruned_sleep++;
             else if (d->dpor && !(n->backtrack & bit(alt))) st->pruned_dpor++;
             else st->bound_skips++;
         }
@@ -703,7 +641,6 @@ static void dfs_init(dfs_search *d, const explore_config *c, explore_stats *st)
     d->st = st;
 }
 
-
 /* One dfs run along the current path; false on nondeterminism. */
 static bool dfs_one(dfs_search *d, const explore_config *c, explore_stats *st, bool count_it,
                     uint64_t index)
@@ -769,17 +706,13 @@ bool explore_search(const explore_config *c, explore_stats *st)
         dpor_log_free(d.log);
         return true;
     }
-    bool held = false;
     while (ok && (c->runs == 0 || st->runs < c->runs) && !explore_stop_now(c, st)) {
         if (!dfs_backtrack(&d, st)) {
             st->exhausted = true;
             break;
         }
-        /* A run cut as redundant is not counted: it keeps its run of the
-         * shared budget for the next (--runs N is N counted runs). */
-        if (c->take_run && !held && !c->take_run(c->run_arg)) break; /* the shared budget is spent */
+        if (c->take_run && !c->take_run(c->run_arg)) break; /* the shared budget is spent */
         ok = dfs_one(&d, c, st, true, index++);
-        held = d.blocked;
     }
     free(d.nodes);
     free(d.ops);
