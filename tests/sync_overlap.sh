@@ -8,6 +8,7 @@
 set -u
 wtlab=$1 src=$2
 . "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/trace_late.sh"
 d=$src/tests/data/overlap
 echo "1..9"
 # order TRACE: "<inserts during an fsync> <publishes during an fsync>
@@ -25,21 +26,6 @@ order() {
     /"ev":"insert_begin"/ { if (insync) during++; s = field("seq") + 0; if (s > maxins) maxins = s }
     /"ev":"publish"/ { if (insync) pubsync++; pub = field("seq") + 0 }
     END { print during + 0, pubsync + 0, (maxins > pub) ? maxins - pub : 0 }' "$1"
-}
-late() { # late TRACE: writes returned > 300 us after their last state change (as prewake.sh)
-    awk '
-    function field(name,   m) {
-        if (match($0, "\"" name "\":\"?[A-Za-z0-9_]*")) {
-            m = substr($0, RSTART, RLENGTH); sub("^\"" name "\":\"?", "", m); return m
-        }
-        return ""
-    }
-    /"ev":"state"/ { w = field("writer"); t[w] = field("t"); to[w] = field("to") }
-    /"ev":"write_end"/ {
-        w = field("writer")
-        if (field("t") - t[w] > 300000 && to[w] != "GROUP_LEADER" && to[w] != "MEMTABLE_WRITER_LEADER") n++
-    }
-    END { print n + 0 }' "$1"
 }
 check "overlap-ok passes (all 32 writes visible, last sequence 32)" \
     "$wtlab" run "$d/overlap-ok.json" --seed 1 -q -o "$tmp/ok.jsonl"
