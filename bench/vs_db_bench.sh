@@ -20,9 +20,17 @@
 #   unordered  --enable_pipelined_write=false                       --mode unordered
 #              --allow_concurrent_memtable_write=true --unordered_write=true
 #
-# Two write queues (wtbench --mode two-queues) has no db_bench flag
-# (two_write_queues is a DBOptions field db_bench 7.8.3 does not expose), so
-# it is not compared here; building a C++ driver needs librocksdb-dev.
+#   two-queues (rocks_fill --mode two-queues)                       --mode two-queues
+#
+# Two write queues has no db_bench flag (two_write_queues is a DBOptions
+# field db_bench 7.8.3 does not expose), so its RocksDB side is
+# bench/rocks_fill.cc: the same fillrandom against librocksdb, the four mode
+# fields set explicitly (two_write_queues = true, the others as default),
+# the same other options as db_bench gets here (no compression, no
+# automatic compactions, statistics), and the same keys and values as
+# wtbench.  It is built only with librocksdb-dev installed; the script
+# takes it from --rocks-fill PATH or next to WTBENCH, and without it the
+# two-queues row is left out (and said so).
 #
 # One row per cell; every figure is the median over the repeats:
 #   rocks_ops wt_ops     ops/s; spread = (max - min) / median in %
@@ -72,6 +80,9 @@
 #            pipelined unordered"] [--sync "0 1"] [--num N] [--sync-num N]
 #            [--sizing total|per-thread] [--repeat N] [--adaptive-yield 0|1]
 #            [--opt-prewake USEC] [--opt-nosync "OPTIONS"] [--dir DIR]
+#            [--rocks-fill PATH]
+# --modes also takes two-queues (the default list has it when rocks_fill
+# is found).
 # Needs db_bench (Debian: rocksdb-tools) and /usr/bin/time; without them it
 # says so and exits 0 (a benchmark, not a test).  Exit 2 on bad arguments,
 # 1 when a run fails.  The machine is shared and noisy: compare the ratios
@@ -82,6 +93,7 @@ usage() { # [exit status, default 2]; with 0 to stdout
       echo "                      [--num N] [--sync-num N] [--sizing total|per-thread]"
       echo "                      [--repeat N] [--adaptive-yield 0|1] [--opt-prewake USEC]"
       echo "                      [--opt-nosync \"WTBENCH OPTIONS\"] [--dir DIR]"
+      echo "                      [--rocks-fill PATH]"
     } >&"$([ "${1:-2}" = 0 ] && echo 1 || echo 2)"
     exit "${1:-2}"
 }
@@ -90,7 +102,8 @@ for a in "$@"; do case $a in -h|--help) usage 0 ;; esac; done
 WTBENCH=$1
 shift
 THREADS="1 4 16"
-MODES="default serial pipelined unordered"
+MODES=
+ROCKS_FILL=
 SYNCS="0 1"
 NUM=300000     # writes per cell (--sizing total) or per thread, no sync
 SIZING=total
@@ -115,6 +128,7 @@ while [ $# -gt 0 ]; do
         --opt-prewake) PREWAKE=$2 ;;
         --opt-nosync) OPT_NOSYNC=$2 ;;
         --dir) BASE=$2 ;;
+        --rocks-fill) ROCKS_FILL=$2 ;;
         *) echo "vs_db_bench: unknown argument $1" >&2; usage ;;
     esac
     shift 2
@@ -135,9 +149,20 @@ fi
 case $SIZING in total|per-thread) ;;
     *) echo "vs_db_bench: --sizing takes total or per-thread" >&2; exit 2 ;;
 esac
+if [ -n "$ROCKS_FILL" ]; then
+    [ -x "$ROCKS_FILL" ] || { echo "vs_db_bench: --rocks-fill $ROCKS_FILL is not an executable" >&2; exit 2; }
+elif [ -x "$(dirname "$WTBENCH")/rocks_fill" ]; then
+    ROCKS_FILL=$(dirname "$WTBENCH")/rocks_fill
+fi
+if [ -z "$MODES" ]; then
+    MODES="default serial pipelined unordered"
+    [ -n "$ROCKS_FILL" ] && MODES="$MODES two-queues"
+fi
 for m in $MODES; do
     case $m in default|serial|pipelined|unordered) ;;
-        *) echo "vs_db_bench: unknown mode '$m' (default serial pipelined unordered)" >&2; exit 2 ;;
+        two-queues)
+            [ -n "$ROCKS_FILL" ] || { echo "vs_db_bench: mode two-queues needs rocks_fill (bench/rocks_fill.cc, built with librocksdb-dev installed; --rocks-fill PATH)" >&2; exit 2; } ;;
+        *) echo "vs_db_bench: unknown mode '$m' (default serial pipelined unordered two-queues)" >&2; exit 2 ;;
     esac
 done
 for s in $SYNCS; do
@@ -176,9 +201,11 @@ cpu_per_m() { awk -v n="$2" 'NR == 1 { printf "%.2f", ($1 + $2) * 1e6 / n }' "$1
 # Context switches per write (voluntary + involuntary) from the same file.
 csw_per_w() { awk -v n="$2" 'NR == 1 { printf "%.3f", ($3 + $4) / n }' "$1"; }
 
-# One db_bench run: prints "ops group cpu p50 p99 p999 max csw".
+# One db_bench run (two-queues: rocks_fill): prints "ops group cpu p50 p99
+# p999 max csw".
 run_rocks() { # mode sync threads num
     rm -rf "$WORK/rocks"
+    if [ "$1" = two-queues ]; then run_rocks_fill "$@"; return; fi
     # shellcheck disable=SC2046
     if ! /usr/bin/time -f "%U %S %w %c" -o "$WORK/time" db_bench --benchmarks=fillrandom \
         --threads="$3" --num="$4" --sync="$2" $(mode_flags "$1") $ROCKS_YIELD \
@@ -198,6 +225,20 @@ run_rocks() { # mode sync threads num
         /^rocksdb.write.other COUNT/ { other = $NF }
         END { g = self > 0 ? sprintf("%.2f", (self + other) / self) : "-"
               printf "%s %s %s %s %s %s %s %s\n", ops, g, cpu, p50, p99, p999, max, csw }' "$WORK/out"
+}
+
+# One rocks_fill run (its line has wtbench's keys): the same figures.
+run_rocks_fill() { # mode sync threads num
+    syncarg=
+    [ "$2" = 1 ] && syncarg=--sync
+    # shellcheck disable=SC2086
+    if ! /usr/bin/time -f "%U %S %w %c" -o "$WORK/time" "$ROCKS_FILL" --mode "$1" --threads "$3" \
+        --num "$4" $syncarg --adaptive-yield "$YIELD" --db "$WORK/rocks" >"$WORK/out" 2>&1; then
+        echo "vs_db_bench: rocks_fill failed:" >&2; cat "$WORK/out" >&2; exit 1
+    fi
+    cpu=$(cpu_per_m "$WORK/time" $(($3 * $4))) csw=$(csw_per_w "$WORK/time" $(($3 * $4)))
+    sed -n 's/^rocks_fill: .*ops_per_sec=\([0-9.]*\) .*mean_group=\([0-9.]*\) .*p50_us=\([0-9.]*\) p99_us=\([0-9.]*\) p999_us=\([0-9.]*\) max_us=\([0-9.]*\).*/\1 \2 CPU \3 \4 \5 \6 CSW/p' \
+        "$WORK/out" | sed "s/CPU/$cpu/; s/CSW/$csw/"
 }
 
 # One wtbench run: prints "ops group cpu p50 p99 p999 max csw".
@@ -229,10 +270,10 @@ m1() { med "$1" "$2" | cut -d' ' -f1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.2f", a / b; else print "-" }'; }
 
 echo "# vs_db_bench: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# db_bench: $(db_bench --version 2>&1 | head -1); wtbench: $("$WTBENCH" --version | head -1)"
+echo "# db_bench: $(db_bench --version 2>&1 | head -1); wtbench: $("$WTBENCH" --version | head -1); rocks_fill (two-queues): ${ROCKS_FILL:-not built}"
 echo "# opt columns: sync rows: wtbench --sync-group-fill --leader-inserts-parked $OPT_PREWAKE; no-sync rows: ${OPT_NOSYNC:-(none)}"
 echo "# repeat=$REPEAT adaptive_yield=$YIELD num=$NUM sizing=$SIZING sync_num=$SYNC_NUM(per thread) threads=\"$THREADS\" modes=\"$MODES\"; medians, spread=(max-min)/median %; latency in us"
-printf '%-9s %-4s %-3s %9s %4s %9s %4s %5s | %6s %6s | %7s %7s %5s %6s %6s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s %7s %6s\n' \
+printf '%-10s %-4s %-3s %9s %4s %9s %4s %5s | %6s %6s | %7s %7s %5s %6s %6s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s %7s %6s\n' \
     mode sync t rocks_ops spr wt_ops spr ratio rk_grp wt_grp rk_cpu wt_cpu cpu_x rk_csw wt_csw \
     rk_p50 wt_p50 rk_p99 wt_p99 rk_p99.9 wt_p99.9 rk_max wt_max opt_ops ratio o_grp opt_p99 o_cpu o_csw
 for mode in $MODES; do
@@ -264,7 +305,7 @@ for mode in $MODES; do
                 fcpu=$(m1 3 "$WORK/f.txt"); fcsw=$(m1 8 "$WORK/f.txt")
             fi
             rc=$(m1 3 "$WORK/r.txt"); wc=$(m1 3 "$WORK/w.txt")
-            printf '%-9s %-4s %-3s %9.0f %3s%% %9.0f %3s%% %5s | %6s %6s | %7s %7s %5s %6s %6s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s %7s %6s\n' \
+            printf '%-10s %-4s %-3s %9.0f %3s%% %9.0f %3s%% %5s | %6s %6s | %7s %7s %5s %6s %6s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s %7s %6s\n' \
                 "$mode" "$sync" "$t" "$rm_" "${rops#* }" "$wm" "${wops#* }" "$(ratio "$wm" "$rm_")" \
                 "$(m1 2 "$WORK/r.txt")" "$(m1 2 "$WORK/w.txt")" \
                 "$rc" "$wc" "$(ratio "$rc" "$wc")" "$(m1 8 "$WORK/r.txt")" "$(m1 8 "$WORK/w.txt")" \
@@ -277,4 +318,7 @@ for mode in $MODES; do
     done
 done
 echo "# end: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# not compared: two write queues (no db_bench flag for two_write_queues in 7.8.3; librocksdb-dev not installed)"
+case " $MODES " in *" two-queues "*) ;;
+    *) if [ -n "$ROCKS_FILL" ]; then echo "# two write queues: not asked for (--modes)"
+       else echo "# not compared: two write queues (no db_bench flag for two_write_queues in 7.8.3; rocks_fill not built: it needs librocksdb-dev)"; fi ;;
+esac
