@@ -64,6 +64,7 @@
 #include <string>
 #include <vector>
 
+#include "fill_keys.h"
 #include "latency_hist.h"
 
 namespace {
@@ -94,47 +95,22 @@ uint64_t now_ns()
     return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
 }
 
-/* The same key stream and key bytes as wtbench's (xorshift64*, seeded by
- * --seed and the thread's index; the key zero-padded decimal). */
-uint64_t next_random(uint64_t *state)
-{
-    uint64_t x = *state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *state = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
-
-void format_key(char *key, unsigned size, uint64_t k)
-{
-    char digits[20];
-    unsigned n = 0;
-    do {
-        digits[sizeof digits - 1 - n++] = static_cast<char>('0' + k % 10);
-        k /= 10;
-    } while (k != 0);
-    unsigned pad = n < size ? size - n : 0;
-    for (unsigned i = 0; i < pad; i++) key[i] = '0';
-    for (unsigned i = pad; i < size; i++) key[i] = digits[sizeof digits - n + (i - pad)];
-}
-
 void *worker_main(void *arg)
 {
     Worker *w = static_cast<Worker *>(arg);
     const Config &cfg = *w->cfg;
-    uint64_t rng = cfg.seed * 0x9E3779B97F4A7C15ULL + w->index + 1;
+    uint64_t rng = fill_seed(cfg.seed, w->index);
     char key[64];
     std::string value(cfg.value_size, 'a');
     for (unsigned i = 0; i < cfg.value_size; i++)
-        value[i] = static_cast<char>('a' + next_random(&rng) % 26);
+        value[i] = static_cast<char>('a' + fill_next_random(&rng) % 26);
     rocksdb::WriteOptions wo;
     wo.sync = cfg.sync;
     rocksdb::WriteBatch batch;
     pthread_barrier_wait(w->start);
     for (uint64_t i = 0; i < cfg.num; i++) {
-        uint64_t k = next_random(&rng) % cfg.num;
-        format_key(key, cfg.key_size, k);
+        uint64_t k = fill_next_random(&rng) % cfg.num;
+        fill_format_key(key, cfg.key_size, k);
         batch.Clear();
         rocksdb::Status s = batch.Put(rocksdb::Slice(key, cfg.key_size), value);
         uint64_t t0 = now_ns();

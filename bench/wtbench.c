@@ -89,6 +89,7 @@
  * failed, 2 usage (or the trace file cannot be created).
  */
 #include "db.h"
+#include "fill_keys.h"
 #include "latency_hist.h"
 #include "filename.h"
 #include "port_pthread.h"
@@ -152,41 +153,12 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* xorshift64*: a per-thread key stream (the keys' distribution matters,
- * their exact values do not). */
-static uint64_t next_random(uint64_t *state)
-{
-    uint64_t x = *state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *state = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
-
-/* key = k as a decimal number zero-padded to `size` digits, cut to its
- * first `size` characters: the bytes snprintf("%0*" PRIu64) would give,
- * without a formatted-output call per write (about 1 % of wtbench's CPU
- * per write; db_bench builds its keys without one too). */
-static void format_key(char *key, unsigned size, uint64_t k)
-{
-    char digits[20];
-    unsigned n = 0;
-    do {
-        digits[sizeof digits - 1 - n++] = (char)('0' + k % 10);
-        k /= 10;
-    } while (k != 0);
-    unsigned pad = n < size ? size - n : 0;
-    for (unsigned i = 0; i < pad; i++) key[i] = '0';
-    for (unsigned i = pad; i < size; i++) key[i] = digits[sizeof digits - n + (i - pad)];
-}
-
 static void *bench_worker(void *arg)
 {
     bench_thread *t = arg;
     const bench_config *cfg = t->cfg;
     port_pthread_trace_name_thread("w%u", t->index + 1);
-    uint64_t rng = cfg->seed * 0x9E3779B97F4A7C15ULL + t->index + 1;
+    uint64_t rng = fill_seed(cfg->seed, t->index);
     char key[64];
     char *value = malloc(cfg->value_size ? cfg->value_size : 1);
     if (value == NULL) {
@@ -194,15 +166,15 @@ static void *bench_worker(void *arg)
         pthread_barrier_wait(t->start);
         return NULL;
     }
-    for (unsigned i = 0; i < cfg->value_size; i++) value[i] = (char)('a' + (next_random(&rng) % 26));
+    for (unsigned i = 0; i < cfg->value_size; i++) value[i] = (char)('a' + (fill_next_random(&rng) % 26));
     wt_write_batch batch;
     wt_batch_init(&batch);
     wt_write_options wo = cfg->wo;
     if (cfg->breakdown) wo.stats = &t->stats;
     pthread_barrier_wait(t->start);
     for (uint64_t i = 0; i < cfg->num; i++) {
-        uint64_t k = next_random(&rng) % cfg->num;
-        format_key(key, cfg->key_size, k);
+        uint64_t k = fill_next_random(&rng) % cfg->num;
+        fill_format_key(key, cfg->key_size, k);
         wt_batch_clear(&batch);
         wt_batch_put(&batch, wt_slice_make(key, cfg->key_size),
                      wt_slice_make(value, cfg->value_size));
