@@ -5,7 +5,7 @@
  *
  *     wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]
  *             [--breakdown] [--fsync-bound] [--leader-inserts-parked]
- *             [--strict-yield-credit]
+ *             [--strict-yield-credit] [--park-behind-parked]
  *             [--mode default|serial|pipelined|unordered|two-queues]
  *             [--key-size 16] [--value-size 100] [--seed N] [--db DIR]
  *             [--trace FILE] [--max-yield-usec N] [--slow-yield-usec N]
@@ -70,6 +70,8 @@
  * --mode pipelined the memtable group's leader, pipelined_parallel_group).
  * --strict-yield-credit turns on the wtlab option strict_yield_credit
  * (db.h; write_thread_wait.c, "Strict yield credit").
+ * --park-behind-parked turns on the wtlab option join_park_behind_parked
+ * (db.h; write_thread_wait.c, "Park behind parked").
  *
  * --sync-group-fill turns on the wtlab extension of that name (db.h;
  * write_thread.c, "Sync group fill"), off by default as in RocksDB.
@@ -123,6 +125,7 @@ typedef struct bench_config {
     bool leader_inserts;  /* --leader-inserts-parked */
     bool overlap_insert;  /* --sync-overlap-insert */
     bool strict_yield;    /* --strict-yield-credit */
+    bool park_behind;     /* --park-behind-parked */
     uint64_t prewake_usec; /* --sync-prewake USEC (0: off) */
     bool breakdown;      /* --breakdown: per-phase and per-wait times */
     bool fsync_bound;    /* --fsync-bound: measure the device in the same run */
@@ -257,7 +260,7 @@ static int usage(FILE *out, int rc)
     fprintf(out,
             "usage: wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]\n"
             "               [--breakdown] [--fsync-bound] [--leader-inserts-parked]\n"
-            "               [--strict-yield-credit]\n"
+            "               [--strict-yield-credit] [--park-behind-parked]\n"
             "               [--sync-prewake USEC] [--sync-overlap-insert]\n"
             "               [--mode default|serial|pipelined|unordered|two-queues]\n"
             "               [--key-size N] [--value-size N] [--seed N] [--db DIR]\n"
@@ -273,6 +276,8 @@ static int usage(FILE *out, int rc)
             "--strict-yield-credit: wtlab option strict_yield_credit (off in RocksDB): a yield\n"
             "phase in which a yield gave the CPU away (and the wait went on) counts as a\n"
             "failure for the adaptive yield.\n"
+            "--park-behind-parked: wtlab option join_park_behind_parked (off in RocksDB): a\n"
+            "joining writer parks at once while another writer of its queue is parked.\n"
             "--sync-prewake USEC: wtlab option sync_prewake_usec (0, off in RocksDB): sync\n"
             "group members wake USEC us before the leader's fsync is expected to end.\n"
             "--sync-overlap-insert: wtlab option sync_overlap_insert (off in RocksDB): with\n"
@@ -333,6 +338,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg, const char **db_
         else if (strcmp(a, "--leader-inserts-parked") == 0) cfg->leader_inserts = true;
         else if (strcmp(a, "--sync-overlap-insert") == 0) cfg->overlap_insert = true;
         else if (strcmp(a, "--strict-yield-credit") == 0) cfg->strict_yield = true;
+        else if (strcmp(a, "--park-behind-parked") == 0) cfg->park_behind = true;
         else if (strcmp(a, "--fsync-bound") == 0) cfg->fsync_bound = true;
         else if (strcmp(a, "--mode") == 0 && has_value) cfg->mode = argv[++i];
         else if (strcmp(a, "--db") == 0 && has_value) *db_dir = argv[++i];
@@ -374,6 +380,7 @@ static bool mode_options(const bench_config *cfg, wt_options *o)
     o->leader_inserts_parked_group = cfg->leader_inserts;
     o->sync_overlap_insert = cfg->overlap_insert;
     o->strict_yield_credit = cfg->strict_yield;
+    o->join_park_behind_parked = cfg->park_behind;
     o->sync_prewake_usec = cfg->prewake_usec;
     if (cfg->max_yield_usec >= 0) o->write_thread_max_yield_usec = (uint64_t)cfg->max_yield_usec;
     if (cfg->slow_yield_usec >= 0) o->write_thread_slow_yield_usec = (uint64_t)cfg->slow_yield_usec;

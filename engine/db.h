@@ -92,6 +92,11 @@ typedef struct wt_options {
                                                  while the leader's fsync runs; published
                                                  only after the sync succeeded
                                                  (write_thread_prewake.c, db.c) */
+    bool join_park_behind_parked;             /* false: wtlab extension, not in RocksDB:
+                                                 a joining writer parks at once (no spin,
+                                                 no yield) while another writer of its
+                                                 queue is parked (write_thread_wait.c,
+                                                 "Park behind parked") */
     bool strict_yield_credit;                 /* false: wtlab extension, not in RocksDB:
                                                  a waiter's yield phase in which a yield
                                                  gave the CPU away (a slow yield) and

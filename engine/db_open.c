@@ -434,6 +434,7 @@ static wt_db *db_alloc(const wt_options *o, const char *dir)
         .sync_prewake_usec = o->sync_prewake_usec,
         .sync_overlap_insert = o->sync_overlap_insert,
         .strict_yield_credit = o->strict_yield_credit,
+        .join_park_behind_parked = o->join_park_behind_parked,
     };
     write_thread_init(&db->write_thread, "write_thread", WT_QUEUE_WRITE, &wto);
     wto.enable_pipelined_write = false;

@@ -59,6 +59,7 @@ void write_thread_init(write_thread *wt, const char *name, wt_queue_id id,
     wt->fill_skip = wt->fill_backoff = 0;
     wt->fill_waits = wt->fill_timeouts = 0;
     port_atomic_init_u64(&wt->prewake_at, 0);
+    port_atomic_init_u32(&wt->parked_writers, 0);
     port_atomic_init_u64(&wt->prewake_est_ns, 0);
     port_atomic_init_u64(&wt->prewake_group, 0);
     for (size_t i = 0; i < WT_PREWAKE_HISTORY; i++) wt->prewake_sync_ns[i] = 0;

@@ -154,6 +154,10 @@ typedef struct write_thread_options {
      * write_thread_wait.c.  A yield phase with a slow yield counts as a
      * failure for the adaptive credit. */
     bool strict_yield_credit;
+    /* wtlab extension, off in RocksDB: see "Park behind parked" in
+     * write_thread_wait.c.  A joining writer parks at once while another
+     * writer of its queue is parked. */
+    bool join_park_behind_parked;
 } write_thread_options;
 
 /* Which queue a writer-list event is about (PORT_EV_LINK and the rest). */
@@ -193,6 +197,7 @@ typedef struct write_thread {
                                         should be running again (fsync begin +
                                         estimate - lead), port_now_ns */
     port_atomic_u64 prewake_group;   /* groups entered (sync_prewake: 1, 2, ...) */
+    port_atomic_u32 parked_writers;  /* join_park_behind_parked: writers parked now */
     port_atomic_u64 prewake_est_ns;  /* the fsync estimate (0: none yet) */
     uint64_t prewake_sync_ns[WT_PREWAKE_HISTORY]; /* the last fsync durations */
     uint64_t prewake_samples;        /* fsyncs recorded (ring index: mod history) */

@@ -57,7 +57,7 @@ void wtq_set_state(wt_writer *w, uint32_t new_state)
 /* Phase 3: CAS the state to LOCKED_WAITING and park until a waker moves it.
  * If the CAS fails, a waker already stored a new state, and every waker
  * moves a waiter straight to a state it waits for. */
-static uint32_t blocking_await_state(wt_writer *w, uint32_t goal_mask)
+static uint32_t blocking_await_state(write_thread *wt, wt_writer *w, uint32_t goal_mask)
 {
     PORT_SYNC_POINT("WriteThread::AwaitState:BlockingWaiting");
     uint32_t state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
@@ -72,8 +72,11 @@ static uint32_t blocking_await_state(wt_writer *w, uint32_t goal_mask)
     }
     if (parked) {
         emit_state(w, w->owner, state, WT_STATE_LOCKED_WAITING);
+        bool count = wt->opts.join_park_behind_parked;
+        if (count) port_atomic_fetch_add_u32(&wt->parked_writers, 1, PORT_RELAXED);
         while ((state = port_atomic_load_u32(&w->state, PORT_ACQUIRE)) == WT_STATE_LOCKED_WAITING)
             port_park(&w->state, WT_STATE_LOCKED_WAITING, "WriteThread::AwaitState");
+        if (count) port_atomic_fetch_sub_u32(&wt->parked_writers, 1, PORT_RELAXED);
     }
     WT_ASSERT((state & goal_mask) != 0);
     return state;
@@ -145,6 +148,28 @@ static uint64_t stats_clock(const wt_writer *w)
  * the option changes when waiters yield, so it is off by default.
  */
 
+/*
+ * Park behind parked (wtlab extension, off in RocksDB).  Measured at issue
+ * 23 (README.md, "No collapse"): with 16 writers on 2 cores and no sync,
+ * a run either stays in a state where writes rarely meet, or falls into a
+ * convoy: 60-90 % of the leader hand-offs go to a parked writer, which
+ * needs a futex wake and then a free CPU; the writers that run meanwhile
+ * link behind it, spin 200 PAUSEs (8 us here) and park in their turn, so
+ * the next hand-off goes to a parked writer again.  With the option, a
+ * joining writer (JoinBatchGroup) that finds another writer of its queue
+ * parked skips the spin and the yield and parks at once: its spin could
+ * only end if every writer ahead of it, parked ones included, were woken
+ * and done within 8 us, and it holds a CPU the woken writer needs.  The
+ * count of parked writers is kept only with the option on; the states,
+ * transitions, groups and results are unchanged, only when a joining
+ * writer parks.
+ */
+static bool park_behind_parked(const write_thread *wt, const wt_await_context *ctx)
+{
+    return wt->opts.join_park_behind_parked && ctx == &wt->ctx_join &&
+           port_atomic_load_u32(&wt->parked_writers, PORT_RELAXED) > 0;
+}
+
 /* Waits until w's state is in goal_mask: spin, then (adaptively) yield,
  * then park.  The adaptation credit of the call site decides whether the
  * yield phase is worth it; one call in 256 samples it regardless.  With
@@ -155,7 +180,7 @@ static uint32_t await_phases(write_thread *wt, wt_writer *w, uint32_t goal_mask,
     uint32_t state = 0;
     uint64_t t0 = stats_clock(w);
     unsigned spins = WT_AWAIT_SPINS;
-    bool skip = wtq_prewake_skip_spin(wt, w, ctx);
+    bool skip = wtq_prewake_skip_spin(wt, w, ctx) || park_behind_parked(wt, ctx);
     if (skip) spins = 1;
     for (unsigned tries = 0; tries < spins; tries++) {
         state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
@@ -185,7 +210,7 @@ static uint32_t await_phases(write_thread *wt, wt_writer *w, uint32_t goal_mask,
          * until woken only if that did not end the wait. */
         if (wtq_prewake_applies(wt, w, ctx)) state = wtq_prewake_await(wt, w, goal_mask);
         if ((state & goal_mask) == 0) {
-            state = blocking_await_state(w, goal_mask);
+            state = blocking_await_state(wt, w, goal_mask);
             if (w->stats != NULL) w->stats->blocks++;
         }
         if (w->stats != NULL) w->stats->block_ns += stats_clock(w) - t2;

@@ -19,7 +19,7 @@ exits_with() { # exits_with WANT COMMAND...
 scenarios=$(find "$src/scenarios" -name '*.json' -not -path '*/lessons/extras/*' | LC_ALL=C sort)
 count=$(echo "$scenarios" | wc -l)
 rocksdb=$(find "$src/scenarios/rocksdb" -name '*.json' | LC_ALL=C sort)
-echo "1..$((count + 14))"
+echo "1..$((count + 16))"
 for s in $scenarios; do
     check "scenario passes: ${s#$src/}" "$wtlab" run "$s" -q -o "$tmp/t.jsonl"
 done
@@ -75,6 +75,34 @@ check "strict_yield_credit changes when one core's waiters yield (the trace afte
     test \$(grep -c . '$tmp/lax.body') -gt 100 && ! cmp -s '$tmp/lax.body' '$tmp/strict.body'"
 check "... but not what they write (statuses, sequences of the 12 writes)" sh -c '
     test "$(echo "$1" | grep -c write_end)" -eq 12 && test "$1" = "$2"' ends "$(ends "$tmp/lax.jsonl")" "$(ends "$tmp/strict.jsonl")"
+
+# join_park_behind_parked (issue 23, "No collapse"): in the same scenario,
+# a writer that joins while another writer of its queue is parked parks
+# after a few steps instead of spinning first (about 400 steps here), and
+# what they write does not change.  park_gaps prints, for each joining
+# writer that linked while another was parked, the steps from its link to
+# its INIT -> LOCKED_WAITING.
+sed 's/"strict_yield_credit": false/"join_park_behind_parked": true/' "$one" > "$tmp/pbp.json"
+"$wtlab" run "$tmp/pbp.json" -o "$tmp/pbp.jsonl" > /dev/null
+park_gaps() {
+    awk '
+    function num(k) { return match($0, "\"" k "\":[0-9]+") ? substr($0, RSTART + length(k) + 3, RLENGTH - length(k) - 3) : -1 }
+    function str(k) { return match($0, "\"" k "\":\"[^\"]*\"") ? substr($0, RSTART + length(k) + 4, RLENGTH - length(k) - 5) : "" }
+    /"ev":"link"/ && /"queue":"write"/ && /"leads":false/ {
+        w = str("writer"); n = 0; for (p in parked) n += parked[p]; at[w] = num("step"); behind[w] = n > 0 }
+    /"ev":"state"/ {
+        w = str("writer"); f = str("from"); t = str("to")
+        if (t == "LOCKED_WAITING") { parked[w] = 1; if (f == "INIT" && (w in at) && behind[w]) print num("step") - at[w]; delete at[w] }
+        else { if (f == "LOCKED_WAITING") parked[w] = 0; delete at[w] } }' "$1" | tr '\n' ' '
+}
+check "join_park_behind_parked: a writer joining behind a parked one parks within 20 steps (without: 100 or more)" sh -c '
+    off=$1 on=$2
+    test -n "$off" && test -n "$on" || exit 1
+    for g in $off; do [ "$g" -ge 100 ] || exit 1; done
+    for g in $on; do [ "$g" -le 20 ] || exit 1; done' gaps "$(park_gaps "$tmp/lax.jsonl")" "$(park_gaps "$tmp/pbp.jsonl")"
+check "... and what they write does not change (statuses, sequences of the 12 writes)" sh -c '
+    grep -q "\"join_park_behind_parked\": true" "$3" &&
+    test "$(echo "$1" | grep -c write_end)" -eq 12 && test "$1" = "$2"' ends "$(ends "$tmp/lax.jsonl")" "$(ends "$tmp/pbp.jsonl")" "$tmp/pbp.json"
 
 # Bad input: exit 2 and a message naming file:line:column and key path.
 bad=$src/tests/data/scenarios/bad-type.json

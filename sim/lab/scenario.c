@@ -137,6 +137,7 @@ static const json_check_field option_fields[] = {
     {F_NUM(JSON_CHECK_U64, wt_options, "sync_prewake_usec", sync_prewake_usec, 0, 1000000)},
     {F_BOOL(wt_options, "sync_overlap_insert", sync_overlap_insert)},
     {F_BOOL(wt_options, "strict_yield_credit", strict_yield_credit)},
+    {F_BOOL(wt_options, "join_park_behind_parked", join_park_behind_parked)},
 };
 
 static bool parse_options(json_check *c, const json_doc_node *v, void *member)
