@@ -2,7 +2,7 @@
 # vs_db_bench.sh — wtlab's pthreads engine (wtbench) and RocksDB's db_bench,
 # fillrandom, like with like, side by side in one run.
 #
-# For each of db_bench's four write modes, each sync setting and each
+# For each of db_bench's four write modes (and two write queues, below), each sync setting and each
 # thread count (a "cell"), the two engines run alternately --repeat times
 # (db_bench, wtbench, and for sync writes wtbench with the wtlab options
 # --sync-group-fill --leader-inserts-parked --sync-prewake 50, column "opt"), with
@@ -227,6 +227,15 @@ run_rocks() { # mode sync threads num
               printf "%s %s %s %s %s %s %s %s\n", ops, g, cpu, p50, p99, p999, max, csw }' "$WORK/out"
 }
 
+# parsed NAME SCRIPT: the figures the sed SCRIPT reads from $WORK/out, with
+# the CPU and context switches filled in; exit 1 with NAME's output when it
+# printed no result line.
+parsed() {
+    line=$(sed -n "$2" "$WORK/out")
+    [ -n "$line" ] || { echo "vs_db_bench: no result line from $1:" >&2; cat "$WORK/out" >&2; exit 1; }
+    echo "$line" | sed "s/CPU/$cpu/; s/CSW/$csw/"
+}
+
 # One rocks_fill run (its line has wtbench's keys): the same figures.
 run_rocks_fill() { # mode sync threads num
     syncarg=
@@ -237,8 +246,7 @@ run_rocks_fill() { # mode sync threads num
         echo "vs_db_bench: rocks_fill failed:" >&2; cat "$WORK/out" >&2; exit 1
     fi
     cpu=$(cpu_per_m "$WORK/time" $(($3 * $4))) csw=$(csw_per_w "$WORK/time" $(($3 * $4)))
-    sed -n 's/^rocks_fill: .*ops_per_sec=\([0-9.]*\) .*mean_group=\([0-9.]*\) .*p50_us=\([0-9.]*\) p99_us=\([0-9.]*\) p999_us=\([0-9.]*\) max_us=\([0-9.]*\).*/\1 \2 CPU \3 \4 \5 \6 CSW/p' \
-        "$WORK/out" | sed "s/CPU/$cpu/; s/CSW/$csw/"
+    parsed rocks_fill 's/^rocks_fill: .*ops_per_sec=\([0-9.]*\) .*mean_group=\([0-9.]*\) .*p50_us=\([0-9.]*\) p99_us=\([0-9.]*\) p999_us=\([0-9.]*\) max_us=\([0-9.]*\).*/\1 \2 CPU \3 \4 \5 \6 CSW/p'
 }
 
 # One wtbench run: prints "ops group cpu p50 p99 p999 max csw".
@@ -253,8 +261,7 @@ run_wt() { # mode sync threads num [extra...]
         echo "vs_db_bench: wtbench failed:" >&2; cat "$WORK/out" >&2; exit 1
     fi
     cpu=$(cpu_per_m "$WORK/time" $((t * n))) csw=$(csw_per_w "$WORK/time" $((t * n)))
-    sed -n 's/^wtbench: .*ops_per_sec=\([0-9.]*\) .*mean_group=\([0-9.]*\) .*p50_us=\([0-9.]*\) p99_us=\([0-9.]*\) p999_us=\([0-9.]*\) max_us=\([0-9.]*\).*/\1 \2 CPU \3 \4 \5 \6 CSW/p' \
-        "$WORK/out" | sed "s/CPU/$cpu/; s/CSW/$csw/"
+    parsed wtbench 's/^wtbench: .*ops_per_sec=\([0-9.]*\) .*mean_group=\([0-9.]*\) .*p50_us=\([0-9.]*\) p99_us=\([0-9.]*\) p999_us=\([0-9.]*\) max_us=\([0-9.]*\).*/\1 \2 CPU \3 \4 \5 \6 CSW/p'
 }
 
 # Median and spread of column $1 of file $2: "median spread%".
@@ -320,5 +327,5 @@ done
 echo "# end: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 case " $MODES " in *" two-queues "*) ;;
     *) if [ -n "$ROCKS_FILL" ]; then echo "# two write queues: not asked for (--modes)"
-       else echo "# not compared: two write queues (no db_bench flag for two_write_queues in 7.8.3; rocks_fill not built: it needs librocksdb-dev)"; fi ;;
+       else echo "# not compared: two write queues (no db_bench flag for two_write_queues in 7.8.3; rocks_fill not found: built with librocksdb-dev installed, --rocks-fill PATH)"; fi ;;
 esac

@@ -11,18 +11,36 @@ rf=$1 wtbench=$2 vs=$3
 . "$(dirname "$0")/tap.sh"
 echo "1..9"
 
-# writes_all MODE: 2 threads x 40 writes, the line says ops=80 and a group size.
-writes_all() {
-    "$rf" --mode "$1" --threads 2 --num 40 --db "$tmp/db-$1" > "$tmp/rf.out" || return 1
-    cat "$tmp/rf.out"
-    grep -q "^rocks_fill: mode=$1 threads=2 sync=0 ops=80 .*ops_per_sec=[0-9][0-9]* .*mean_group=[1-9][0-9.]* p50_us=[0-9.]* p99_us=[0-9.]* p999_us=[0-9.]* max_us=[0-9.]*" "$tmp/rf.out"
+# fields MODE: the four mode fields rocks_fill must set, as RocksDB writes
+# them to the OPTIONS file (pipelined, concurrent memtable, unordered, two queues).
+fields() {
+    case $1 in
+        default) echo "false true false false" ;;
+        serial) echo "false false false false" ;;
+        pipelined) echo "true true false false" ;;
+        unordered) echo "false true true false" ;;
+        two-queues) echo "false true false true" ;;
+    esac
 }
-for m in default serial pipelined unordered two-queues; do
-    check "rocks_fill --mode $m writes every batch and prints wtbench's keys" writes_all "$m"
+# writes_all MODE: 2 threads x 40 writes: the line says ops=80, the DB's last
+# sequence is 80, no WAL sync, and the DB's OPTIONS file has the mode's fields.
+writes_all() {
+    m=$1
+    "$rf" --mode "$m" --threads 2 --num 40 --db "$tmp/db-$m" > "$tmp/rf.out" || return 1
+    cat "$tmp/rf.out"
+    grep -q "^rocks_fill: mode=$m threads=2 sync=0 ops=80 .*ops_per_sec=[0-9][0-9]* .*mean_group=[1-9][0-9.]* p50_us=[0-9.]* p99_us=[0-9.]* p999_us=[0-9.]* max_us=[0-9.]* .*last_sequence=80 wal_syncs=0$" "$tmp/rf.out" || return 1
+    set -- $(fields "$m")
+    opts=$(ls "$tmp/db-$m"/OPTIONS-* | tail -n 1)
+    grep -q "^ *enable_pipelined_write=$1$" "$opts" && grep -q "^ *allow_concurrent_memtable_write=$2$" "$opts" &&
+        grep -q "^ *unordered_write=$3$" "$opts" && grep -q "^ *two_write_queues=$4$" "$opts" ||
+        { grep -E "pipelined|concurrent_memtable|unordered|two_write" "$opts"; return 1; }
+}
+for mode in default serial pipelined unordered two-queues; do
+    check "rocks_fill --mode $mode sets its four fields and writes every batch" writes_all "$mode"
 done
-check "rocks_fill --sync: 1 thread x 5 sync writes, groups of one" sh -c "
-    '$rf' --mode two-queues --sync --num 5 --db '$tmp/db-sync' | tee '$tmp/s.out' &&
-    grep -q 'sync=1 ops=5 .*mean_group=1.00' '$tmp/s.out'"
+check "rocks_fill --sync: every batch written, the WAL synced" sh -c "
+    '$rf' --mode two-queues --sync --threads 2 --num 5 --db '$tmp/db-sync' | tee '$tmp/s.out' &&
+    grep -q 'sync=1 ops=10 .*last_sequence=10 wal_syncs=[1-9][0-9]*$' '$tmp/s.out'"
 check "rocks_fill: an unknown mode is usage (exit 2)" \
     expect_status 2 "unknown mode 'both'" "$rf" --mode both
 check "rocks_fill: a bad count is usage (exit 2)" \
