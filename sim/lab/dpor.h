@@ -33,6 +33,22 @@
  * clock jumps to the deadline) comes after every step before it.  See
  * scenarios/README.md.
  *
+ * Spinning.  A fiber spins from announcing a pause or yield until any
+ * fiber writes or ends (a "clearing"); the scheduler passes a spinner
+ * over while a fiber that does not spin can run.  So a step taken
+ * spinning (its fiber spun when chosen) is dependent with every step of
+ * another fiber taken not spinning (what made that fiber spin, block or
+ * end was such a step; a blocked join attempt counts as its fiber's step
+ * before it) and with others' clearings and spin beginnings (a step that
+ * ends announcing a pause or yield where its fiber did not spin, or that
+ * wrote); a spin beginning with others' clearings; a clearing with the
+ * next step of each fiber whose spin it ended; two clearings while some
+ * fiber spins.  Whether a step ended its fiber is known when the next
+ * one starts (dpor_log_segment_over).  A spinner's advance of the clock
+ * that ends a timed wait passes the other spinners over: the woken
+ * fiber's step reads the clock and is taken not spinning, so it is
+ * ordered after that advance and before the spinners' later steps.
+ *
  * Races (dpor_log_races): pairs e < e' of steps of different fibers,
  * dependent, with e not happening before e' through any other step; for
  * each, the fibers that could start the reversed order ("initials" of

@@ -26,10 +26,14 @@
  * are loads), or both are spawns or lock/condition operations, or either
  * is a directory-level file operation or (with pinning rules) a sync
  * point; a join is dependent with the joined fiber's steps only
- * (dpor_dependent_fibers); a clock reading with another fiber's advance,
- * and a spinner's steps with others' writes and spins (dpor.h).  Every
- * step taken since the last decision is compared, also those taken
- * without a choice.
+ * (dpor_dependent_fibers); a clock reading with another fiber's advance;
+ * and for spinning (spin_dependent, as dpor.c's settle_step): a step taken
+ * spinning with one taken not spinning, or with a clearing (write or a
+ * fiber's end) or a spin beginning; a beginning with a clearing; two
+ * clearings while some fiber spins.  A sleeping fiber's step keeps what
+ * it was when explored (taken spinning, beginning a spin, ending its
+ * fiber).  Every step taken since the last decision is compared, also
+ * those taken without a choice.
  * Under a preemption bound (--max-preemptions B) dfs covers every class
  * that has a schedule within B preemptions, and no other class:
  * interleavings needing more are not explored, and a fiber sleeps only
@@ -39,8 +43,9 @@
  * covers no class beyond the bound; that it covers every class within it
  * is measured, not proven: it agrees with every schedule within the bound
  * on test_dpor's tiny programs (also those with locks, read-modify-writes
- * and joins a review found), on random ones of a sweep, and on the
- * scenarios measured (serial-group-commit, wal-sync-error and
+ * and joins a review found), on random ones of a sweep, on random
+ * programs with pauses (spinners; 0-299 of the review's generator, all
+ * bounds, both searches and orders), and on the scenarios measured (serial-group-commit, wal-sync-error and
  * status_after_complete at 0, pipelined-small and parallel-memtable-small
  * at 1, in both orders; scenarios/README.md, "Search order").  Each rule
  * of ask_bounded was added for a program where it missed.  Without a
