@@ -34,15 +34,15 @@ typedef struct step {
     int32_t node, prev_node;
     sched_op op;
     int wake;              /* WAKE_*: a timed wait ends with this step */
-    bool spin;             /* a load right after the fiber's pause/yield */
     bool quiet;            /* not an event: a join attempt that blocked */
     bool reads, adds;      /* it read the clock / advanced it (announced a point that costs time) */
     bool spinning;         /* its fiber was spinning (the scheduler may pass it over) */
     bool sets_spin;        /* it ends announcing a pause or yield: its fiber spins from then */
+    bool announced;        /* its segment ended announcing a point (not blocking or ending) */
+    bool ends;             /* its segment ended its fiber (which ends every spin) */
     uint64_t spinners;     /* other fibers spinning when it ran */
     const void *obj;
     uint32_t joined;       /* joins: the joined fiber's id, else DPOR_NO_FIBER */
-    int32_t rf;            /* loads: the last write to obj before it (any fiber) */
     uint64_t sleeping;     /* fibers in a timed wait when it ran */
 } step;
 
@@ -58,7 +58,6 @@ typedef struct obj_entry {
     const void *key;
     bool used;
     int32_t acc[DPOR_MAX_FIBERS], wr[DPOR_MAX_FIBERS], file[DPOR_MAX_FIBERS];
-    int32_t last_wr;
 } obj_entry;
 
 struct dpor_log {
@@ -74,9 +73,11 @@ struct dpor_log {
         last_sync[DPOR_MAX_FIBERS], last_spawn[DPOR_MAX_FIBERS], last_syncpoint[DPOR_MAX_FIBERS],
         last_file_any[DPOR_MAX_FIBERS], last_file_null[DPOR_MAX_FIBERS];
     int32_t last_read[DPOR_MAX_FIBERS], last_adv[DPOR_MAX_FIBERS]; /* clock readers, advancers */
-    int32_t last_write[DPOR_MAX_FIBERS], last_spin[DPOR_MAX_FIBERS]; /* writes; steps taken spinning */
-    int32_t last_setter[DPOR_MAX_FIBERS]; /* steps that began a spin */
-    int32_t cleared[DPOR_MAX_FIBERS][DPOR_MAX_FIBERS]; /* [q][x]: q's last write while x spun */
+    int32_t last_clear[DPOR_MAX_FIBERS], last_spin[DPOR_MAX_FIBERS]; /* writes and ends; steps taken spinning */
+    int32_t last_setter[DPOR_MAX_FIBERS]; /* steps that began a spin (spin_begins) */
+    int32_t last_nonspin[DPOR_MAX_FIBERS]; /* steps taken not spinning (also blocked joins) */
+    int32_t last_live_clear[DPOR_MAX_FIBERS]; /* clearings while some fiber spun */
+    int32_t cleared[DPOR_MAX_FIBERS][DPOR_MAX_FIBERS]; /* [q][x]: q's last write or end while x spun */
     int32_t open;                     /* the step whose segment runs now (not settled), or NO_STEP */
     int32_t last_node;
     int32_t *node_step;               /* decision -> the step it chose */
@@ -86,7 +87,6 @@ struct dpor_log {
     size_t obj_cap, obj_used;
     pending_race *races;
     size_t nraces, races_cap;
-    size_t spin_skipped;
 };
 
 static bool op_local(sched_op op)
@@ -171,7 +171,6 @@ void dpor_log_reset(dpor_log *l)
     l->overflow = false;
     l->nraces = 0;
     l->tick_wakes = 0;
-    l->spin_skipped = 0;
     l->last_node = NO_STEP;
     memset(l->local, 0, sizeof l->local);
     fill(l->born_of, DPOR_MAX_FIBERS);
@@ -181,9 +180,11 @@ void dpor_log_reset(dpor_log *l)
     fill(l->last_spawn, DPOR_MAX_FIBERS);
     fill(l->last_read, DPOR_MAX_FIBERS);
     fill(l->last_adv, DPOR_MAX_FIBERS);
-    fill(l->last_write, DPOR_MAX_FIBERS);
+    fill(l->last_clear, DPOR_MAX_FIBERS);
     fill(l->last_spin, DPOR_MAX_FIBERS);
     fill(l->last_setter, DPOR_MAX_FIBERS);
+    fill(l->last_nonspin, DPOR_MAX_FIBERS);
+    fill(l->last_live_clear, DPOR_MAX_FIBERS);
     fill(&l->cleared[0][0], (size_t)DPOR_MAX_FIBERS * DPOR_MAX_FIBERS);
     l->open = NO_STEP;
     fill(l->last_syncpoint, DPOR_MAX_FIBERS);
@@ -226,13 +227,24 @@ static obj_entry *obj_find(dpor_log *l, const void *key)
         fill(e->acc, DPOR_MAX_FIBERS);
         fill(e->wr, DPOR_MAX_FIBERS);
         fill(e->file, DPOR_MAX_FIBERS);
-        e->last_wr = NO_STEP;
         l->obj_used++;
     }
     return e;
 }
 
 static int32_t max32(int32_t a, int32_t b) { return a > b ? a : b; }
+
+/* Step st ends every spin: it writes (at its start) or ends its fiber. */
+static bool spin_clears(const step *st) { return sched_op_writes(st->op) || st->ends; }
+
+/* Step st makes its fiber spin where it did not: it ends announcing a
+ * pause or yield, and its fiber was not spinning when it ran, or its
+ * write ended that spin first.  (A spinner that announces its next pause
+ * changes nothing: it spun before and spins after.) */
+static bool spin_begins(const step *st)
+{
+    return st->sets_spin && (!st->spinning || sched_op_writes(st->op));
+}
 
 /* The latest step of fiber q dependent with (p, op, obj), or NO_STEP. */
 static int32_t latest_dependent(const dpor_log *l, const obj_entry *oe, uint32_t q, uint32_t p,
@@ -312,6 +324,8 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
         st->quiet = true;
         st->local = l->local_of[i] = l->local[p];
         l->last_any[p] = (int32_t)i;
+        /* It blocked its fiber: a spinner may run only after it. */
+        if (!st->spinning) l->last_nonspin[p] = (int32_t)i;
         return;
     }
     st->local = l->local_of[i] = ++l->local[p];
@@ -325,11 +339,11 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
     }
     bool memory = !op_local(op) && !op_global(op) && op != SCHED_OP_SYNC_POINT;
     obj_entry *oe = memory ? obj_find(l, obj) : NULL;
-    if (oe != NULL && op == SCHED_OP_LOAD) st->rf = oe->last_wr;
     int32_t cand[DPOR_MAX_FIBERS];
     dpor_race_kind kind[DPOR_MAX_FIBERS];
     uint32_t ncand = 0;
-    bool writes = sched_op_writes(op);
+    bool clears = spin_clears(st), begins = spin_begins(st);
+    bool live = clears && (st->spinners != 0 || st->spinning); /* it ends some spin */
     /* Every step of q in the tables has a local index of at most local[q]:
      * when p knows that one, none of them is new. */
     uint64_t unknown = 0;
@@ -345,16 +359,26 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
         if (!l->blind && st->adds) d = max32(d, l->last_read[q]);
         int32_t clock = d;
         /* Spinning: a fiber spins from its pause or yield until any
-         * fiber writes, and the scheduler passes a spinner over while a
-         * fiber that does not spin can run.  So a step taken spinning (its
-         * fiber's candidacy depended on the others' spinning) is
-         * dependent with the writes and the spin beginnings of others; a
-         * spin beginning with the writes of others (they end it); and a
-         * write with the next step of a fiber it ended the spin of. */
+         * fiber writes or ends (spin_clears), and the scheduler passes a
+         * spinner over while a fiber that does not spin can run.  So a
+         * step taken spinning could run only because every other fiber
+         * then spun, was blocked, asleep or done: whatever step of q made
+         * it so was taken not spinning (it began q's spin, blocked q,
+         * ended it) -- a step taken spinning and one taken not spinning
+         * are dependent, in either order.  Besides: a step taken spinning
+         * with the spin clearings and beginnings of others (a clearing
+         * makes it a step not taken spinning, a beginning may be what let
+         * it run); a spin beginning with the clearings of others (they
+         * end it; the two orders leave different spinners); a
+         * clearing with the next step of a fiber whose spin it ended; and
+         * two clearings while some fiber spins (either may be the one
+         * that ends the spin, and that step's dependency follows it). */
         if (!l->blind) {
-            if (st->spinning) d = max32(d, max32(l->last_write[q], l->last_setter[q]));
-            if (writes) d = max32(d, max32(l->last_spin[q], l->last_setter[q]));
-            if (st->sets_spin) d = max32(d, max32(l->last_write[q], l->last_spin[q]));
+            if (st->spinning)
+                d = max32(d, max32(l->last_nonspin[q], max32(l->last_clear[q], l->last_setter[q])));
+            else d = max32(d, l->last_spin[q]);
+            if (clears) d = max32(d, max32(max32(l->last_spin[q], l->last_setter[q]), l->last_live_clear[q]));
+            if (begins) d = max32(d, max32(l->last_clear[q], l->last_spin[q]));
             d = max32(d, l->cleared[q][p]);
         }
         if (d == NO_STEP || vc[q] >= l->local_of[d]) continue; /* known already */
@@ -386,9 +410,11 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
     if (st->reads) l->last_read[p] = me;
     if (st->adds) l->last_adv[p] = me;
     if (st->spinning) l->last_spin[p] = me;
-    if (st->sets_spin) l->last_setter[p] = me;
-    if (writes) {
-        l->last_write[p] = me;
+    else l->last_nonspin[p] = me;
+    if (begins) l->last_setter[p] = me;
+    if (live) l->last_live_clear[p] = me;
+    if (clears) {
+        l->last_clear[p] = me;
         for (uint64_t m = st->spinners; m != 0; m &= m - 1) l->cleared[p][__builtin_ctzll(m)] = me;
     }
     if (!op_local(op)) l->last_nonlocal[p] = me;
@@ -401,7 +427,7 @@ static void settle_step(dpor_log *l, sched *s, size_t i)
         else oe->file[p] = me;
     } else if (oe != NULL) {
         oe->acc[p] = me;
-        if (op != SCHED_OP_LOAD) oe->wr[p] = oe->last_wr = me;
+        if (op != SCHED_OP_LOAD) oe->wr[p] = me;
     }
 }
 
@@ -413,7 +439,28 @@ static void settle(dpor_log *l, sched *s)
     settle_step(l, s, i);
 }
 
-void dpor_log_end(dpor_log *l) { settle(l, NULL); }
+/* The open step's segment is over: did it end its fiber? */
+void dpor_log_segment_over(dpor_log *l, sched *s)
+{
+    if (l->open == NO_STEP) return;
+    step *st = &l->steps[l->open];
+    const sched_fiber *f = s != NULL ? sched_fiber_at(s, st->fiber) : NULL;
+    st->ends = f != NULL ? f->state == SCHED_FINISHED : !st->announced;
+}
+
+void dpor_log_cut(dpor_log *l, const sched_fiber *f)
+{
+    if (l->open != NO_STEP && l->steps[l->open].fiber == f->id) l->steps[l->open].announced = true;
+}
+
+/* Without the scheduler, a last step that announced nothing counts as
+ * ending its fiber (it did, unless the run deadlocked: then it blocked,
+ * and counting it as an end only adds dependencies). */
+void dpor_log_end(dpor_log *l)
+{
+    dpor_log_segment_over(l, NULL);
+    settle(l, NULL);
+}
 
 void dpor_log_set_clock_blind(dpor_log *l, bool blind) { l->blind = blind; }
 
@@ -426,6 +473,7 @@ void dpor_log_announce(dpor_log *l, const sched_fiber *f)
 {
     if (l->open == NO_STEP || l->steps[l->open].fiber != f->id) return;
     step *st = &l->steps[l->open];
+    st->announced = true;
     if (sched_op_ticks(f->pending_op) > 0) st->adds = true;
     if (f->pending_op == SCHED_OP_PAUSE || f->pending_op == SCHED_OP_YIELD) st->sets_spin = true;
 }
@@ -433,6 +481,7 @@ void dpor_log_announce(dpor_log *l, const sched_fiber *f)
 bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
 {
     if (l->overflow) return false;
+    dpor_log_segment_over(l, s);
     settle(l, s);
     size_t nf = sched_fiber_count(s);
     if (nf > DPOR_MAX_FIBERS) {
@@ -477,9 +526,7 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
      * due because their advances reached its deadline. */
     l->steps[i] = (step){.fiber = p, .node = node, .prev_node = node >= 0 ? node : l->last_node,
                          .op = op, .wake = wake, .reads = wake == WAKE_TICK, .obj = obj,
-                         .joined = o.joined, .rf = NO_STEP,
-                         .spin = op == SCHED_OP_LOAD && prev != NULL &&
-                                 (prev->op == SCHED_OP_PAUSE || prev->op == SCHED_OP_YIELD)};
+                         .joined = o.joined};
     uint64_t spinners;
     sched_fiber_masks(s, &l->steps[i].sleeping, &spinners);
     l->steps[i].spinners = spinners & ~(1ull << p);
@@ -498,7 +545,8 @@ dpor_step_info dpor_log_step_info(const dpor_log *l, size_t i)
     const step *st = &l->steps[i];
     return (dpor_step_info){.op = {.fiber = st->fiber, .op = st->op, .obj = st->obj, .joined = st->joined},
                             .reads = st->reads, .adds = st->adds, .spinning = st->spinning,
-                            .sets_spin = st->sets_spin};
+                            .sets_spin = st->sets_spin, .begins_spin = spin_begins(st),
+                            .ends = st->ends, .spin_live = st->spinners != 0 || st->spinning};
 }
 
 uint64_t dpor_log_class(const dpor_log *l)
@@ -520,31 +568,11 @@ size_t dpor_log_steps(const dpor_log *l) { return l->n; }
 
 size_t dpor_log_tick_wakes(const dpor_log *l) { return l->tick_wakes; }
 
-/* A spin load e (a load right after a pause or yield) racing with a
- * write w is not reversed when the spinner loads the object again later
- * and reads w: reversing would only end the spin one iteration earlier,
- * and the spinner's later steps come after w either way. */
-static bool spin_only(const dpor_log *l, const pending_race *r)
-{
-    const step *e = &l->steps[r->e], *w = &l->steps[r->e2];
-    if (!e->spin || (e->reads && !l->blind) || w->op == SCHED_OP_LOAD || w->obj != e->obj) return false;
-    for (size_t j = (size_t)r->e2 + 1; j < l->n; j++) {
-        const step *s = &l->steps[j];
-        if (s->fiber == e->fiber && s->op == SCHED_OP_LOAD && s->obj == e->obj)
-            return s->rf == r->e2;
-    }
-    return false;
-}
-
 void dpor_log_races(dpor_log *l, void (*fn)(void *arg, const dpor_race *r), void *arg)
 {
     settle(l, NULL);
     for (size_t i = 0; i < l->nraces; i++) {
         const pending_race *pr = &l->races[i];
-        if (spin_only(l, pr)) {
-            l->spin_skipped++;
-            continue;
-        }
         const step *e = &l->steps[pr->e];
         uint32_t racer = l->steps[pr->e2].fiber;
         dpor_race r = {.node = e->node, .prev_node = e->prev_node, .racer = racer,
@@ -554,4 +582,3 @@ void dpor_log_races(dpor_log *l, void (*fn)(void *arg, const dpor_race *r), void
     }
 }
 
-size_t dpor_log_spin_skipped(const dpor_log *l) { return l->spin_skipped; }

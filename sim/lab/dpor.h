@@ -33,6 +33,22 @@
  * clock jumps to the deadline) comes after every step before it.  See
  * scenarios/README.md.
  *
+ * Spinning.  A fiber spins from announcing a pause or yield until any
+ * fiber writes or ends (a "clearing"); the scheduler passes a spinner
+ * over while a fiber that does not spin can run.  So a step taken
+ * spinning (its fiber spun when chosen) is dependent with every step of
+ * another fiber taken not spinning (what made that fiber spin, block or
+ * end was such a step; a blocked join attempt counts as its fiber's step
+ * before it) and with others' clearings and spin beginnings (a step that
+ * ends announcing a pause or yield where its fiber did not spin, or that
+ * wrote); a spin beginning with others' clearings; a clearing with the
+ * next step of each fiber whose spin it ended; two clearings while some
+ * fiber spins.  Whether a step ended its fiber is known when the next
+ * one starts (dpor_log_segment_over).  A spinner's advance of the clock
+ * that ends a timed wait passes the other spinners over: the woken
+ * fiber's step reads the clock and is taken not spinning, so it is
+ * ordered after that advance and before the spinners' later steps.
+ *
  * Races (dpor_log_races): pairs e < e' of steps of different fibers,
  * dependent, with e not happening before e' through any other step; for
  * each, the fibers that could start the reversed order ("initials" of
@@ -96,6 +112,13 @@ void dpor_log_announce(dpor_log *l, const sched_fiber *f);
 void dpor_log_set_clock_blind(dpor_log *l, bool blind);
 /* The run is over: settles its last step (before dpor_log_class). */
 void dpor_log_end(dpor_log *l);
+/* The running fiber's segment is over (at the next choice): notes
+ * whether it ended its fiber, from s (NULL: if it announced nothing).
+ * dpor_log_step does this itself; a search that reads the open step's
+ * info at a choice calls it first. */
+void dpor_log_segment_over(dpor_log *l, sched *s);
+/* The run is cut at f's announcement (it did not end its fiber). */
+void dpor_log_cut(dpor_log *l, const sched_fiber *f);
 
 /* The step decision `node` chose, or -1 (not logged). */
 int32_t dpor_log_node_step(const dpor_log *l, int32_t node);
@@ -106,6 +129,9 @@ typedef struct dpor_step_info {
     bool reads, adds;
     bool spinning;      /* taken while its fiber was spinning */
     bool sets_spin;     /* it ended announcing a pause or yield */
+    bool begins_spin;   /* ... and its fiber did not spin before it, or it wrote */
+    bool ends;          /* it ended its fiber (which ends every spin, as a write does) */
+    bool spin_live;     /* some runnable fiber spun when it ran */
 } dpor_step_info;
 dpor_step_info dpor_log_step_info(const dpor_log *l, size_t i);
 
@@ -143,11 +169,7 @@ typedef struct dpor_race {
     dpor_race_kind kind;
 } dpor_race;
 
-/* Calls fn for every race of the logged run, in order of e', except
- * those of a spin load that the spinner's next load of the object makes
- * moot (see dpor.c: spin_only). */
+/* Calls fn for every race of the logged run, in order of e'. */
 void dpor_log_races(dpor_log *l, void (*fn)(void *arg, const dpor_race *r), void *arg);
-/* Races dpor_log_races left out by that spin rule. */
-size_t dpor_log_spin_skipped(const dpor_log *l);
 
 #endif

@@ -26,10 +26,14 @@
  * are loads), or both are spawns or lock/condition operations, or either
  * is a directory-level file operation or (with pinning rules) a sync
  * point; a join is dependent with the joined fiber's steps only
- * (dpor_dependent_fibers); a clock reading with another fiber's advance,
- * and a spinner's steps with others' writes and spins (dpor.h).  Every
- * step taken since the last decision is compared, also those taken
- * without a choice.
+ * (dpor_dependent_fibers); a clock reading with another fiber's advance;
+ * and for spinning (spin_dependent, as dpor.c's settle_step): a step taken
+ * spinning with one taken not spinning, or with a clearing (write or a
+ * fiber's end) or a spin beginning; a beginning with a clearing; two
+ * clearings while some fiber spins.  A sleeping fiber's step keeps what
+ * it was when explored (taken spinning, beginning a spin, ending its
+ * fiber).  Every step taken since the last decision is compared, also
+ * those taken without a choice.
  * Under a preemption bound (--max-preemptions B) dfs covers every class
  * that has a schedule within B preemptions, and no other class:
  * interleavings needing more are not explored, and a fiber sleeps only
@@ -39,8 +43,9 @@
  * covers no class beyond the bound; that it covers every class within it
  * is measured, not proven: it agrees with every schedule within the bound
  * on test_dpor's tiny programs (also those with locks, read-modify-writes
- * and joins a review found), on random ones of a sweep, and on the
- * scenarios measured (serial-group-commit, wal-sync-error and
+ * and joins a review found), on random ones of a sweep, on random
+ * programs with pauses (spinners; 0-299 of the review's generator, all
+ * bounds, both searches and orders), and on the scenarios measured (serial-group-commit, wal-sync-error and
  * status_after_complete at 0, pipelined-small and parallel-memtable-small
  * at 1, in both orders; scenarios/README.md, "Search order").  Each rule
  * of ask_bounded was added for a program where it missed.  Without a
@@ -72,7 +77,9 @@ typedef struct dfs_node {
     uint64_t done, sleep;   /* fiber-id bit sets */
     uint64_t done_reads, done_adds;   /* of the done picks: their step read / advanced the clock */
     uint64_t sleep_reads, sleep_adds; /* the same for the sleeping fibers' steps */
-    uint64_t done_spin, sleep_spin;   /* their step was taken spinning or began a spin */
+    uint64_t done_spin, sleep_spin;   /* their step was taken spinning */
+    uint64_t done_sbeg, sleep_sbeg;   /* ... began a spin (dpor_step_info.begins_spin) */
+    uint64_t done_end, sleep_end;     /* ... ended its fiber */
     uint64_t done_cont;     /* of the done picks: may still be a candidate after their step */
     uint64_t backtrack;     /* dpor: the picks races asked for (with the first) */
     uint64_t foreign;       /* options another partition explores */
@@ -154,11 +161,30 @@ static bool may_sleep(const dfs_node *n, uint32_t q, uint32_t p)
  * fiber stays asleep while every step taken since (the pick's and any
  * taken without a choice) is independent of its own -- of its operation
  * and of its use of the clock (a reading against an advance). */
+/* Spin-dependent (dpor.c, settle_step): a step taken spinning and one
+ * not; a step taken spinning and a clearing (write or end) or beginning
+ * of a spin; a beginning and a clearing. */
+typedef struct spin_use {
+    bool spinning, begins, clears;
+    bool live;  /* some fiber spun when it ran */
+} spin_use;
+
+/* b ran where a would move: two clearings are dependent if some fiber
+ * spun there (either may be the one that ends its spin). */
+static bool spin_dependent(spin_use a, spin_use b)
+{
+    if (a.spinning != b.spinning) return true;
+    if (a.clears && b.clears && b.live) return true;
+    if (a.spinning && (b.clears || b.begins)) return true;
+    if (b.spinning && (a.clears || a.begins)) return true;
+    return (a.begins && b.clears) || (b.begins && a.clears);
+}
+
 static uint64_t propagate_sleep(const dfs_search *d, const dfs_node *prev, const dfs_ops *ops,
                                 size_t k, uint64_t *reads,
-                                uint64_t *adds, uint64_t *spin)
+                                uint64_t *adds, uint64_t *spin, uint64_t *sbeg, uint64_t *send)
 {
-    *reads = *adds = *spin = 0;
+    *reads = *adds = *spin = *sbeg = *send = 0;
     if (!d->reduction) return 0;
     int32_t from = dpor_log_node_step(d->log, (int32_t)(k - 1));
     if (from < 0) return 0; /* not logged: nothing stays asleep */
@@ -170,7 +196,8 @@ static uint64_t propagate_sleep(const dfs_search *d, const dfs_node *prev, const
             if (!may_sleep(prev, q, prev->pick)) z &= ~bit(q);
         }
     uint64_t zr = prev->sleep_reads | prev->done_reads, za = prev->sleep_adds | prev->done_adds;
-    uint64_t zs = prev->sleep_spin | prev->done_spin;
+    uint64_t zs = prev->sleep_spin | prev->done_spin, zb = prev->sleep_sbeg | prev->done_sbeg;
+    uint64_t ze = prev->sleep_end | prev->done_end;
     uint64_t m = prev->cands;
     for (uint32_t i = 0; m != 0; i++) {
         uint32_t q = next_cand(&m);
@@ -178,20 +205,25 @@ static uint64_t propagate_sleep(const dfs_search *d, const dfs_node *prev, const
         dpor_op a = {.fiber = q, .op = ops->op[i], .obj = ops->obj[i], .joined = ops->joined[i]};
         /* A step that read the clock may go on differently with another
          * value, and advance it where it did not: count it as advancing. */
-        bool qr = zr & bit(q), qa = (za & bit(q)) || qr, qs = (zs & bit(q)) || qr, dep = false;
-        bool qw = sched_op_writes(a.op);
-        if (d->blind) qr = qa = qs = qw = false;
+        /* It may also begin a spin, or end its fiber, where it did not. */
+        bool qr = zr & bit(q), qa = (za & bit(q)) || qr, dep = false;
+        spin_use qs = {.spinning = zs & bit(q), .begins = (zb & bit(q)) || qr,
+                       .clears = (ze & bit(q)) || qr || sched_op_writes(a.op)};
+        if (d->blind) qr = qa = false;
         for (size_t j = (size_t)from; j < to && !dep; j++) {
             dpor_step_info si = dpor_log_step_info(d->log, j);
-            bool sw = sched_op_writes(si.op.op), ss = si.spinning || si.sets_spin;
+            spin_use js = {.spinning = si.spinning, .begins = si.begins_spin,
+                           .clears = si.ends || sched_op_writes(si.op.op), .live = si.spin_live};
             dep = si.op.fiber == q || dpor_dependent_fibers(d->pins, a, si.op) || (qr && si.adds) ||
-                  (qa && si.reads) || (qs && (sw || ss)) || (qw && ss);
+                  (qa && si.reads) || (!d->blind && spin_dependent(qs, js));
         }
         if (dep) continue;
         keep |= bit(q);
         *reads |= qr ? bit(q) : 0;
         *adds |= qa ? bit(q) : 0;
-        *spin |= qs ? bit(q) : 0;
+        *spin |= qs.spinning ? bit(q) : 0;
+        *sbeg |= qs.begins ? bit(q) : 0;
+        *send |= qs.clears && !sched_op_writes(a.op) ? bit(q) : 0;
     }
     return keep;
 }
@@ -209,11 +241,14 @@ static void note_clock_use(dfs_search *d)
         bool stopped = i >= 0 && next != NULL && dpor_log_node_step(d->log, (int32_t)k + 1) == i + 1 &&
                        !(next->current == n->pick && has_cand(next, n->pick));
         if (!stopped) n->done_cont |= bit(n->pick);
-        dpor_step_info si = {.reads = true, .adds = true, .spinning = true, .sets_spin = true};
+        dpor_step_info si = {.reads = true, .adds = true, .spinning = true, .sets_spin = true,
+                             .begins_spin = true, .ends = true};
         if (i >= 0 && (size_t)i < dpor_log_steps(d->log)) si = dpor_log_step_info(d->log, (size_t)i);
         if (si.reads) n->done_reads |= bit(n->pick);
         if (si.adds) n->done_adds |= bit(n->pick);
-        if (si.spinning || si.sets_spin) n->done_spin |= bit(n->pick);
+        if (si.spinning) n->done_spin |= bit(n->pick);
+        if (si.begins_spin) n->done_sbeg |= bit(n->pick);
+        if (si.ends) n->done_end |= bit(n->pick);
     }
 }
 
@@ -317,12 +352,17 @@ static uint32_t dfs_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n,
     const dfs_node *prev = k > 0 ? &d->nodes[k - 1] : NULL;
     node->preemptions = prev ? prev->preemptions + is_preemption(prev, prev->pick) : 0;
     node->key = node_key(d, prev);
-    uint64_t zr = 0, za = 0, zs = 0;
-    node->sleep = prev ? propagate_sleep(d, prev, &d->ops[k - 1], k, &zr, &za, &zs) & node->cands : 0;
+    uint64_t zr = 0, za = 0, zs = 0, zb = 0, ze = 0;
+    if (prev) dpor_log_segment_over(d->log, s); /* the open step's info, read below */
+    node->sleep =
+        prev ? propagate_sleep(d, prev, &d->ops[k - 1], k, &zr, &za, &zs, &zb, &ze) & node->cands : 0;
     node->sleep_reads = zr & node->sleep;
     node->sleep_adds = za & node->sleep;
     node->sleep_spin = zs & node->sleep;
+    node->sleep_sbeg = zb & node->sleep;
+    node->sleep_end = ze & node->sleep;
     node->done_reads = node->done_adds = node->done_spin = node->done_cont = 0;
+    node->done_sbeg = node->done_end = 0;
     node->pick = dfs_default_pick(d, node);
     node->done = node->backtrack = bit(node->pick);
     node->foreign = 0;
@@ -335,8 +375,10 @@ static uint32_t dfs_pick(sched_policy *p, sched *s, const uint32_t *c, size_t n,
 static void dfs_step(sched_policy *p, sched *s, sched_fiber *f)
 {
     dfs_search *d = (dfs_search *)p;
-    if (d->blocked || d->mismatch || d->too_many_fibers)
+    if (d->blocked || d->mismatch || d->too_many_fibers) {
+        dpor_log_cut(d->log, f); /* its last step did not end its fiber */
         sched_fail(s, SCHED_ABORTED, "dfs: run cut");
+    }
     dpor_log_announce(d->log, f);
 }
 
@@ -375,6 +417,8 @@ static void take_option(dfs_node *n, uint32_t alt)
     n->done_reads |= f; /* not run here: may read and advance the clock, spin */
     n->done_adds |= f;
     n->done_spin |= f;
+    n->done_sbeg |= f;
+    n->done_end |= f;
     n->done_cont |= f;
     n->done |= bit(alt);
     n->pick = alt;
