@@ -546,7 +546,8 @@ dpor_step_info dpor_log_step_info(const dpor_log *l, size_t i)
     return (dpor_step_info){.op = {.fiber = st->fiber, .op = st->op, .obj = st->obj, .joined = st->joined},
                             .reads = st->reads, .adds = st->adds, .spinning = st->spinning,
                             .sets_spin = st->sets_spin, .begins_spin = spin_begins(st),
-                            .ends = st->ends, .spin_live = st->spinners != 0 || st->spinning};
+                            .ends = st->ends, .spin_live = st->spinners != 0 || st->spinning,
+                            .timed_waits = st->sleeping != 0};
 }
 
 uint64_t dpor_log_class(const dpor_log *l)
