@@ -724,9 +724,9 @@ static int pause_searches_wrong(const tiny_prog *pg, const char *name, char *fir
     return wrong;
 }
 
-START_TEST(test_timed_pause_programs)
+/* pg has its expected number of classes, and every search sees them. */
+static void check_pause_program(const tiny_prog *pg)
 {
-    const tiny_prog *pg = &timed_pause_progs[_i];
     class_set all;
     all_classes(pg, 64, &all);
     ck_assert_msg(all.n == pg->classes, "%s: %zu classes, expected %llu", pg->name, all.n,
@@ -735,19 +735,11 @@ START_TEST(test_timed_pause_programs)
     int wrong = pause_searches_wrong(pg, pg->name, first, sizeof first);
     ck_assert_msg(wrong == 0, "%d of 32 searches wrong, first: %s", wrong, first);
 }
+
+START_TEST(test_timed_pause_programs) { check_pause_program(&timed_pause_progs[_i]); }
 END_TEST
 
-START_TEST(test_pause_programs)
-{
-    const tiny_prog *pg = &pause_progs[_i];
-    class_set all;
-    all_classes(pg, 64, &all);
-    ck_assert_msg(all.n == pg->classes, "%s: %zu classes, expected %llu", pg->name, all.n,
-                  (unsigned long long)pg->classes);
-    char first[200] = "";
-    int wrong = pause_searches_wrong(pg, pg->name, first, sizeof first);
-    ck_assert_msg(wrong == 0, "%d of 32 searches wrong, first: %s", wrong, first);
-}
+START_TEST(test_pause_programs) { check_pause_program(&pause_progs[_i]); }
 END_TEST
 
 /* Random pause programs (the review's generator): 2 or 3 fibers of 1 to
