@@ -685,9 +685,11 @@ enum { NPAUSE_PROGS = sizeof pause_progs / sizeof pause_progs[0] };
  * a spinner's pause advances the clock, which may end a fiber's timed
  * wait; the woken fiber does not spin, so the other spinners are passed
  * over from then on.  Sleep sets that let a spinning step and an advance
- * commute while a fiber sleeps missed a class of each (13 of 14, 13 of 14
- * and 57 of 59 at no bound, dfs and dpor in the fixed order); the count of
- * classes is every schedule's (all_classes), not counted by hand. */
+ * commute while a fiber sleeps missed a class of each of the first three
+ * (13 of 14, 13 of 14 and 57 of 59 at no bound, dfs and dpor in the fixed
+ * order); sleep sets that let a spin beginning and an advance commute
+ * missed 3 of the fourth's 102.  The counts of classes are every
+ * schedule's (all_classes), not counted by hand. */
 static const tiny_prog timed_pause_progs[] = {
     {"a sleeper, two spinners, a store", 3, {{{SLP, 2}}, {{PA, 1}, {PA, 0}}, {{PA, 1}, {ST, 0}}},
      {1, 2, 2}, 14},
@@ -695,6 +697,9 @@ static const tiny_prog timed_pause_progs[] = {
      {1, 2, 2}, 14},
     {"a sleeper, spinners, a yield, an RMW", 3,
      {{{SLP, 2}, {RMW, 0}}, {{LD, 1}, {PA, 1}, {PA, 0}}, {{SCHED_OP_YIELD, 1}, {ST, 0}, {PA, 0}}}, {2, 3, 3}, 59},
+    /* 99 of 102 until a spin beginning and an advance were made dependent */
+    {"sleepers, a spinner, a locked load", 3,
+     {{{SLP, 1}, {PA, 1}}, {{ST, 0}, {LD, 0}}, {{SLP, 2}, {CSL, 1}, {SLP, 1}}}, {2, 2, 3}, 102},
 };
 enum { NTIMED_PAUSE_PROGS = sizeof timed_pause_progs / sizeof timed_pause_progs[0] };
 

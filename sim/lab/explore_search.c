@@ -52,8 +52,9 @@
  * bound dpor covers every class, except with timed waits: a second
  * review found misses there, with spinners and (random order) with
  * sleepers and a join (scenarios/README.md, "Timed waits next to
- * spinners"); a step taken spinning and a clock advance while a fiber
- * is in a timed wait are dependent for the sleep sets (that fixed some).
+ * spinners"); for the sleep sets a step taken spinning and a clock
+ * advance while a fiber is in a timed wait are dependent, and so are a
+ * spin beginning and an advance (the misses found in the fixed order).
  */
 #include "explore.h"
 #include "explore_int.h"
@@ -221,9 +222,12 @@ static uint64_t propagate_sleep(const dfs_search *d, const dfs_node *prev, const
             /* An advance of the clock may end a timed wait, and the woken
              * fiber, if it does not spin, has the spinners passed over: a
              * step taken spinning and an advance, while a fiber is in a
-             * timed wait, do not commute. */
-            bool timed = !d->blind && si.timed_waits &&
-                         ((qs.spinning && si.adds) || (qa && si.spinning));
+             * timed wait, do not commute; nor do a spin beginning and an
+             * advance (whether the fiber a wait's end wakes finds that
+             * fiber spinning depends on their order). */
+            bool timed = !d->blind && ((si.timed_waits && ((qs.spinning && si.adds) ||
+                                                          (qa && si.spinning))) ||
+                                       (qs.begins && si.adds) || (js.begins && qa));
             dep = si.op.fiber == q || dpor_dependent_fibers(d->pins, a, si.op) || (qr && si.adds) ||
                   (qa && si.reads) || (!d->blind && spin_dependent(qs, js)) || timed;
         }
