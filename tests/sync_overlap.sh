@@ -14,13 +14,7 @@ echo "1..9"
 # order TRACE: "<inserts during an fsync> <publishes during an fsync>
 # <inserts at sequences above the last published one when the run ended>"
 order() {
-    awk '
-    function field(name,   m) {
-        if (match($0, "\"" name "\":\"?[A-Za-z0-9_]*")) {
-            m = substr($0, RSTART, RLENGTH); sub("^\"" name "\":\"?", "", m); return m
-        }
-        return ""
-    }
+    awk "$awk_field"'
     /"ev":"wal_sync_begin"/ { insync = 1 }
     /"ev":"wal_sync_end"/ { insync = 0 }
     /"ev":"insert_begin"/ { if (insync) during++; s = field("seq") + 0; if (s > maxins) maxins = s }
