@@ -41,6 +41,7 @@ typedef struct mode_case {
     bool overlap; /* sync_overlap_insert (with prewake: inserts during the fsync) */
     unsigned fewer; /* 0 or N: a 1/N of the writes (keeps the suite's time
                        within its timeout as modes are added) */
+    bool park_behind; /* join_park_behind_parked */
 } mode_case;
 
 static const mode_case modes[] = {
@@ -66,6 +67,10 @@ static const mode_case modes[] = {
      false, false, 4},
     {"pipelined parallel, leader inserts, strict yield credit", true, true, false, false, false, true, 0,
      true, false, 4},
+    {"parallel memtable, strict yield credit, park behind parked", true, false, false, false, false,
+     false, 0, true, false, 4, true},
+    {"serial memtable, park behind parked", false, false, false, false, false, false, 0, false, false,
+     4, true},
 };
 enum { MODE_COUNT = sizeof modes / sizeof modes[0] };
 
@@ -83,6 +88,7 @@ static wt_options mode_options(const mode_case *m)
     o.sync_prewake_usec = m->prewake_usec;
     o.strict_yield_credit = m->strict_yield;
     o.sync_overlap_insert = m->overlap;
+    o.join_park_behind_parked = m->park_behind;
     return o;
 }
 
