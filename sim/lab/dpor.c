@@ -77,6 +77,8 @@ struct dpor_log {
     int32_t last_setter[DPOR_MAX_FIBERS]; /* steps that began a spin (spin_begins) */
     int32_t last_nonspin[DPOR_MAX_FIBERS]; /* steps taken not spinning (also blocked joins) */
     int32_t last_live_clear[DPOR_MAX_FIBERS]; /* clearings while some fiber spun */
+    int32_t jump_last[DPOR_MAX_FIBERS]; /* each fiber's last step before the clock's last jump */
+    uint64_t jumps;                     /* the scheduler's jumps seen (sched_clock_jumps) */
     int32_t cleared[DPOR_MAX_FIBERS][DPOR_MAX_FIBERS]; /* [q][x]: q's last write or end while x spun */
     int32_t open;                     /* the step whose segment runs now (not settled), or NO_STEP */
     int32_t last_node;
@@ -185,6 +187,8 @@ void dpor_log_reset(dpor_log *l)
     fill(l->last_setter, DPOR_MAX_FIBERS);
     fill(l->last_nonspin, DPOR_MAX_FIBERS);
     fill(l->last_live_clear, DPOR_MAX_FIBERS);
+    fill(l->jump_last, DPOR_MAX_FIBERS);
+    l->jumps = 0;
     fill(&l->cleared[0][0], (size_t)DPOR_MAX_FIBERS * DPOR_MAX_FIBERS);
     l->open = NO_STEP;
     fill(l->last_syncpoint, DPOR_MAX_FIBERS);
@@ -255,7 +259,7 @@ static int32_t latest_dependent(const dpor_log *l, const obj_entry *oe, uint32_t
      * fiber's steps only.  (The sleep sets use the coarser dpor_dependent,
      * where both are dependent with everything; coarser is safe there.) */
     int32_t best = NO_STEP;
-    if (wake == WAKE_JUMP) return l->last_any[q];
+    if (wake == WAKE_JUMP) return l->jump_last[q];
     if (op == SCHED_OP_SPAWN) return l->last_spawn[q];
     if (op == SCHED_OP_JOIN) return NO_STEP; /* ordered after the joined fiber's end at its next step */
     (void)p;
@@ -498,6 +502,12 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
         l->local_of = realloc(l->local_of, l->cap * sizeof *l->local_of);
         assert(l->steps != NULL && l->vcs != NULL && l->local_of != NULL);
     }
+    /* The clock jumped since the last step: every step so far came before
+     * the jump (nothing could run), the steps from now on after it. */
+    if (sched_clock_jumps(s) != l->jumps) {
+        l->jumps = sched_clock_jumps(s);
+        memcpy(l->jump_last, l->last_any, sizeof l->jump_last);
+    }
     size_t i = l->n++;
     uint32_t p = f->id;
     sched_op op = f->pending_op;
@@ -582,4 +592,3 @@ void dpor_log_races(dpor_log *l, void (*fn)(void *arg, const dpor_race *r), void
         fn(arg, &r);
     }
 }
-

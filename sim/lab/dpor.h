@@ -30,8 +30,10 @@
  * Whether a step reads or adds is known only when its segment ends, so a
  * step is settled (dependencies, races) when the next one starts or at
  * dpor_log_end.  A wait that ends because nothing else could run (the
- * clock jumps to the deadline) comes after every step before it.  See
- * scenarios/README.md.
+ * clock jumps to the deadline) comes after every step taken before the
+ * jump (sched_clock_jumps), not after those taken since: the fibers the
+ * jump woke and the steps after it are ordered by their own dependencies
+ * (so the relation stays symmetric).  See scenarios/README.md.
  *
  * Spinning.  A fiber spins from announcing a pause or yield until any
  * fiber writes or ends (a "clearing"); the scheduler passes a spinner

@@ -46,6 +46,7 @@ struct sched {
      * the fibers (ids below 64) in a timed wait, and the runnable ones
      * that spin. */
     uint64_t sleeping_mask, spinning_mask;
+    uint64_t jumps;         /* times the clock jumped to a sleeper's deadline */
     uint64_t other_until[SCHED_MAX_CORES]; /* CPU model: cores serving other work, until */
     uint32_t nother;
     bool spinners_wait;     /* CPU model, spin_preempt: spinners give way (cpu_settle) */
@@ -186,6 +187,8 @@ void sched_fiber_masks(const sched *s, uint64_t *sleeping, uint64_t *spinning)
     *sleeping = s->sleeping_mask;
     *spinning = s->spinning_mask;
 }
+
+uint64_t sched_clock_jumps(const sched *s) { return s->jumps; }
 
 sched_fiber *sched_fiber_stack_of(sched *s, const void *p)
 {
@@ -516,6 +519,7 @@ static sched_fiber *choose(sched *s, uint32_t current)
             if (t != UINT64_MAX) {
                 s->now_ns = t; /* nothing to do until the next sleeper wakes */
                 jumped = true;
+                s->jumps++;
                 continue;
             }
             bool all_done = true;

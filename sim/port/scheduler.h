@@ -281,6 +281,9 @@ sched_fiber *sched_fiber_at(sched *s, uint32_t id);
  * fiber that runs now has just scanned them): the fibers (ids below 64)
  * in a timed wait, and the runnable ones that spin. */
 void sched_fiber_masks(const sched *s, uint64_t *sleeping, uint64_t *spinning);
+/* How many times the clock jumped to a sleeper's deadline because nothing
+ * could run (the wake-ups it caused have tick_woken false). */
+uint64_t sched_clock_jumps(const sched *s);
 /* The live (not finished) fiber whose stack holds p, or NULL. */
 sched_fiber *sched_fiber_stack_of(sched *s, const void *p);
 void sched_release(sched *s, sched_fiber *f);
