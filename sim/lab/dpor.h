@@ -50,10 +50,10 @@
  * that ends a timed wait passes the other spinners over: the woken
  * fiber's step reads the clock, and if it is taken not spinning it is
  * ordered after that advance and before the spinners' later steps.  A
- * fiber that paused and then slept keeps its spinning mark, and the
- * spinners a clearing ends are counted among runnable fibers only: with
- * timed waits next to spinners the searches are known to miss classes
- * (scenarios/README.md, "Timed waits next to spinners").
+ * fiber that paused and then slept or blocked keeps its spinning mark
+ * until a clearing, and a clearing ends its spin too: the spinners a
+ * step's clearing ends are every fiber with the mark, not only the
+ * runnable ones (scenarios/README.md, "Timed waits next to spinners").
  *
  * Races (dpor_log_races): pairs e < e' of steps of different fibers,
  * dependent, with e not happening before e' through any other step; for
