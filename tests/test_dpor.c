@@ -803,8 +803,104 @@ START_TEST(test_pause_search_is_complete_random)
 }
 END_TEST
 
+/* The reviews' wider generator, for sweeps run by hand (not in meson
+ * test: a few hundred programs take about half an hour):
+ *   WTLAB_DPOR_SWEEP="MODE LO HI" build/tests/test_dpor
+ * checks programs LO..HI-1 like test_pause_search_is_complete_random
+ * (32 searches each; 25 s per program).  2-3 fibers of 1-3 steps: loads,
+ * stores, pauses, RMWs, locked stores and loads, clock readings, yields;
+ * MODE 1 adds timed waits (sleeps of 0-10 ns), MODE 3 pauses right before
+ * a sleep of 5-10 ns; half of them joined, then 1-2 loads, stores or
+ * pauses. */
+static int sweep_mode;
+
+static void sweep_prog(uint64_t seed, tiny_prog *pg)
+{
+    uint64_t x = seed * 0x9e3779b97f4a7c15ull + 13;
+    memset(pg, 0, sizeof *pg);
+    pg->name = "sweep";
+    pg->threads = 2 + (int)(prog_rand(&x) % 2);
+    for (int t = 0; t < pg->threads; t++) {
+        pg->nsteps[t] = 1 + (int)(prog_rand(&x) % 3);
+        for (int i = 0; i < pg->nsteps[t]; i++) {
+            uint64_t r = prog_rand(&x) % 16;
+            sched_op op = PA;
+            int obj = (int)(prog_rand(&x) % 2);
+            if (r < 2) op = LD;
+            else if (r < 4) op = ST;
+            else if (r < 8) op = PA;
+            else if (r < 9) op = SCHED_OP_RMW;
+            else if (r < 10) op = CS;
+            else if (r < 11) op = CSL;
+            else if (r < 12) {
+                op = CLK;
+                obj = 1 + (int)(prog_rand(&x) % 4);
+            } else if (sweep_mode == 3 && r < 15) {
+                if (i + 1 < pg->nsteps[t]) { /* a pause, then a sleep */
+                    pg->steps[t][i++] = (tiny_step){PA, obj};
+                    op = SLP;
+                    obj = 1 + (int)(prog_rand(&x) % 2);
+                }
+            } else if (r < 14 && sweep_mode >= 1) {
+                op = SLP;
+                obj = (int)(prog_rand(&x) % 3);
+            } else if (r < 15) {
+                op = SCHED_OP_YIELD;
+            }
+            pg->steps[t][i] = (tiny_step){op, obj};
+        }
+    }
+    if (prog_rand(&x) % 2 == 0) {
+        pg->joins = 1 + (int)(prog_rand(&x) % (uint64_t)pg->threads);
+        pg->nafter = 1 + (int)(prog_rand(&x) % 2);
+        for (int i = 0; i < pg->nafter; i++) {
+            uint64_t r = prog_rand(&x) % 4;
+            pg->after[i] = (tiny_step){r == 0 ? LD : r == 1 ? ST : PA, (int)(prog_rand(&x) % 2)};
+        }
+    }
+}
+
+static void print_prog(const tiny_prog *pg)
+{
+    for (int t = 0; t < pg->threads; t++) {
+        fprintf(stderr, "#   t%d:", t + 1);
+        for (int i = 0; i < pg->nsteps[t]; i++)
+            fprintf(stderr, " %d/%d", (int)pg->steps[t][i].op, pg->steps[t][i].obj);
+        fprintf(stderr, "\n");
+    }
+    fprintf(stderr, "#   root joins t1..t%d, then:", pg->joins);
+    for (int i = 0; i < pg->nafter; i++) fprintf(stderr, " %d/%d", (int)pg->after[i].op, pg->after[i].obj);
+    fprintf(stderr, "\n");
+}
+
+START_TEST(test_sweep)
+{
+    tiny_prog pg;
+    sweep_prog((uint64_t)_i, &pg);
+    char name[64], first[200] = "";
+    snprintf(name, sizeof name, "sweep program %d (mode %d)", _i, sweep_mode);
+    int wrong = pause_searches_wrong(&pg, name, first, sizeof first);
+    if (wrong) print_prog(&pg);
+    ck_assert_msg(wrong == 0, "%d of 32 searches wrong, first: %s", wrong, first);
+}
+END_TEST
+
 static Suite *dpor_suite(void)
 {
+    int lo, hi;
+    const char *sweep = getenv("WTLAB_DPOR_SWEEP");
+    if (sweep != NULL) {
+        if (sscanf(sweep, "%d %d %d", &sweep_mode, &lo, &hi) != 3 || lo < 0 || hi <= lo) {
+            fprintf(stderr, "WTLAB_DPOR_SWEEP: expected \"MODE LO HI\", got \"%s\"\n", sweep);
+            exit(2);
+        }
+        Suite *s = suite_create("dpor sweep");
+        TCase *tc = tcase_create("sweep");
+        tcase_set_timeout(tc, 25);
+        tcase_add_loop_test(tc, test_sweep, lo, hi);
+        suite_add_tcase(s, tc);
+        return s;
+    }
     Suite *s = suite_create("dpor");
     TCase *tc = tcase_create("tiny");
     tcase_add_loop_test(tc, test_dpor_runs_each_class_once, 0, NPROGS);
