@@ -42,6 +42,7 @@ typedef struct mode_case {
     unsigned fewer; /* 0 or N: a 1/N of the writes (keeps the suite's time
                        within its timeout as modes are added) */
     bool park_behind; /* join_park_behind_parked */
+    bool take_parked; /* leader_takes_parked_group */
 } mode_case;
 
 static const mode_case modes[] = {
@@ -71,6 +72,12 @@ static const mode_case modes[] = {
      false, 0, true, false, 4, true},
     {"serial memtable, park behind parked", false, false, false, false, false, false, 0, false, false,
      4, true},
+    {"parallel memtable, leader takes parked groups", true, false, false, false, false, false, 0,
+     false, false, 4, false, true},
+    {"parallel memtable, strict yield credit, park behind parked, leader takes parked groups", true,
+     false, false, false, false, false, 0, true, false, 4, true, true},
+    {"serial memtable, leader takes parked groups", false, false, false, false, false, false, 0,
+     false, false, 4, false, true},
 };
 enum { MODE_COUNT = sizeof modes / sizeof modes[0] };
 
@@ -89,6 +96,7 @@ static wt_options mode_options(const mode_case *m)
     o.strict_yield_credit = m->strict_yield;
     o.sync_overlap_insert = m->overlap;
     o.join_park_behind_parked = m->park_behind;
+    o.leader_takes_parked_group = m->take_parked;
     return o;
 }
 
@@ -240,12 +248,13 @@ static uint64_t check_contents(wt_db *db, writer_job *jobs, unsigned threads)
 static void check_stats(const mode_case *m, const writer_job *jobs, unsigned threads)
 {
     uint64_t writes = 0, groups = 0, members = 0, exits = 0, prewake = 0;
-    uint64_t led = 0, ran = 0, parked_inserted = 0;
+    uint64_t led = 0, ran = 0, parked_inserted = 0, taken = 0;
     for (unsigned t = 0; t < threads; t++) {
         prewake += jobs[t].stats.prewake_parks + jobs[t].stats.prewake_fallbacks;
         led += jobs[t].stats.overlap_led;
         ran += jobs[t].stats.overlap_ran;
         parked_inserted += jobs[t].stats.parked_groups_inserted;
+        taken += jobs[t].stats.groups_taken;
         writes += jobs[t].writes;
         groups += jobs[t].stats.groups;
         members += jobs[t].stats.members;
@@ -269,6 +278,12 @@ static void check_stats(const mode_case *m, const writer_job *jobs, unsigned thr
     if (!m->leader_inserts || !m->pipelined) ck_assert_uint_eq(parked_inserted, 0);
     if (m->leader_inserts && m->pipelined && m->concurrent && harness_is_sim())
         ck_assert_uint_gt(parked_inserted, 0);
+    /* Groups led for a parked next leader: only with
+     * leader_takes_parked_group (each is also a group of its own above,
+     * exited once); in the sim some are. */
+    if (!m->take_parked) ck_assert_uint_eq(taken, 0);
+    ck_assert_uint_le(taken, groups);
+    if (m->take_parked && harness_is_sim()) ck_assert_uint_gt(taken, 0);
 }
 
 typedef struct mode_test {
