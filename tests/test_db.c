@@ -43,6 +43,8 @@ typedef struct mode_case {
                        within its timeout as modes are added) */
     bool park_behind; /* join_park_behind_parked */
     bool take_parked; /* leader_takes_parked_group */
+    unsigned buffer_kib; /* 0, or write_buffer_size in KiB (memtable switches,
+                            flushes and stalls while writers queue) */
 } mode_case;
 
 static const mode_case modes[] = {
@@ -78,6 +80,8 @@ static const mode_case modes[] = {
      false, false, false, false, false, 0, true, false, 4, true, true},
     {"serial memtable, leader takes parked groups", false, false, false, false, false, false, 0,
      false, false, 4, false, true},
+    {"parallel memtable, leader takes parked groups, 128 KiB memtables", true, false, false, false,
+     false, false, 0, false, false, 4, false, true, 128},
 };
 enum { MODE_COUNT = sizeof modes / sizeof modes[0] };
 
@@ -97,6 +101,7 @@ static wt_options mode_options(const mode_case *m)
     o.sync_overlap_insert = m->overlap;
     o.join_park_behind_parked = m->park_behind;
     o.leader_takes_parked_group = m->take_parked;
+    if (m->buffer_kib > 0) o.write_buffer_size = (uint64_t)m->buffer_kib * 1024;
     return o;
 }
 
@@ -296,6 +301,7 @@ static void many_writers_body(void *arg)
     char *dir = harness_make_dir("modes");
     wt_options o = mode_options(m);
     wt_db *db = open_ok(&o, dir);
+    uint64_t first_log = wt_db_current_log_number(db);
     unsigned writes = WRITES / harness_scale_div() / (m->fewer > 0 ? m->fewer : 1);
     writer_job jobs[THREADS];
     port_thread *th[THREADS];
@@ -304,6 +310,9 @@ static void many_writers_body(void *arg)
         ck_assert_int_eq(port_thread_create(&th[t], "writer", writer_main, &jobs[t]), WT_OK);
     }
     for (unsigned t = 0; t < THREADS; t++) port_thread_join(th[t]);
+    /* Small memtables: the writers' leaders switched them (each switch
+     * starts a new WAL) while the others queued. */
+    if (m->buffer_kib > 0) ck_assert_uint_gt(wt_db_current_log_number(db), first_log);
     /* Sync leaders waited for groups to fill only with the option on
      * (16 threads writing mostly sync: some leader always has to wait). */
     const write_thread *wq = wt_db_write_thread(db);
