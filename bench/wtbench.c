@@ -5,7 +5,7 @@
  *
  *     wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]
  *             [--breakdown] [--fsync-bound] [--leader-inserts-parked]
- *             [--strict-yield-credit] [--park-behind-parked]
+ *             [--strict-yield-credit] [--park-behind-parked] [--leader-takes-parked]
  *             [--mode default|serial|pipelined|unordered|two-queues]
  *             [--key-size 16] [--value-size 100] [--seed N] [--db DIR]
  *             [--trace FILE] [--max-yield-usec N] [--slow-yield-usec N]
@@ -72,6 +72,9 @@
  * (db.h; write_thread_wait.c, "Strict yield credit").
  * --park-behind-parked turns on the wtlab option join_park_behind_parked
  * (db.h; write_thread_wait.c, "Park behind parked").
+ * --leader-takes-parked turns on the wtlab option leader_takes_parked_group
+ * (db.h; db.c, "Taking a parked leader's group"); with --breakdown a line
+ * "breakdown: taken:" gives the groups led for a parked next leader.
  *
  * --sync-group-fill turns on the wtlab extension of that name (db.h;
  * write_thread.c, "Sync group fill"), off by default as in RocksDB.
@@ -126,6 +129,7 @@ typedef struct bench_config {
     bool overlap_insert;  /* --sync-overlap-insert */
     bool strict_yield;    /* --strict-yield-credit */
     bool park_behind;     /* --park-behind-parked */
+    bool take_parked;     /* --leader-takes-parked */
     uint64_t prewake_usec; /* --sync-prewake USEC (0: off) */
     bool breakdown;      /* --breakdown: per-phase and per-wait times */
     bool fsync_bound;    /* --fsync-bound: measure the device in the same run */
@@ -261,7 +265,7 @@ static int usage(FILE *out, int rc)
     fprintf(out,
             "usage: wtbench [--threads N] [--num N] [--sync] [--disable-wal] [--sync-group-fill]\n"
             "               [--breakdown] [--fsync-bound] [--leader-inserts-parked]\n"
-            "               [--strict-yield-credit] [--park-behind-parked]\n"
+            "               [--strict-yield-credit] [--park-behind-parked] [--leader-takes-parked]\n"
             "               [--sync-prewake USEC] [--sync-overlap-insert]\n"
             "               [--mode default|serial|pipelined|unordered|two-queues]\n"
             "               [--key-size N] [--value-size N] [--seed N] [--db DIR]\n"
@@ -279,6 +283,8 @@ static int usage(FILE *out, int rc)
             "failure for the adaptive yield.\n"
             "--park-behind-parked: wtlab option join_park_behind_parked (off in RocksDB): a\n"
             "joining writer parks at once while another writer of its queue is parked.\n"
+            "--leader-takes-parked: wtlab option leader_takes_parked_group (off in RocksDB):\n"
+            "a leader whose next leader is parked writes that writer's group itself.\n"
             "--sync-prewake USEC: wtlab option sync_prewake_usec (0, off in RocksDB): sync\n"
             "group members wake USEC us before the leader's fsync is expected to end.\n"
             "--sync-overlap-insert: wtlab option sync_overlap_insert (off in RocksDB): with\n"
@@ -340,6 +346,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg, const char **db_
         else if (strcmp(a, "--sync-overlap-insert") == 0) cfg->overlap_insert = true;
         else if (strcmp(a, "--strict-yield-credit") == 0) cfg->strict_yield = true;
         else if (strcmp(a, "--park-behind-parked") == 0) cfg->park_behind = true;
+        else if (strcmp(a, "--leader-takes-parked") == 0) cfg->take_parked = true;
         else if (strcmp(a, "--fsync-bound") == 0) cfg->fsync_bound = true;
         else if (strcmp(a, "--mode") == 0 && has_value) cfg->mode = argv[++i];
         else if (strcmp(a, "--db") == 0 && has_value) *db_dir = argv[++i];
@@ -382,6 +389,7 @@ static bool mode_options(const bench_config *cfg, wt_options *o)
     o->sync_overlap_insert = cfg->overlap_insert;
     o->strict_yield_credit = cfg->strict_yield;
     o->join_park_behind_parked = cfg->park_behind;
+    o->leader_takes_parked_group = cfg->take_parked;
     o->sync_prewake_usec = cfg->prewake_usec;
     if (cfg->max_yield_usec >= 0) o->write_thread_max_yield_usec = (uint64_t)cfg->max_yield_usec;
     if (cfg->slow_yield_usec >= 0) o->write_thread_slow_yield_usec = (uint64_t)cfg->slow_yield_usec;
@@ -455,6 +463,7 @@ static void add_stats(wt_write_stats *into, const wt_write_stats *s)
     into->overlap_led += s->overlap_led;
     into->overlap_ran += s->overlap_ran;
     into->prewake_overslept += s->prewake_overslept;
+    into->groups_taken += s->groups_taken;
 }
 
 /* The timed part: every thread writes its share.  0, or 1 when a write
@@ -596,6 +605,11 @@ static void print_breakdown(const bench_config *cfg, const bench_result *res)
                " ran during the fsync, per group; %llu run)\n",
                s->groups > 0 ? (double)s->overlap_led / (double)s->groups : 0.0,
                (unsigned long long)s->overlap_ran);
+    if (cfg->take_parked)
+        printf("breakdown: taken: taken_groups=%.3f (groups led for a parked next leader, per"
+               " group; %llu)\n",
+               s->groups > 0 ? (double)s->groups_taken / (double)s->groups : 0.0,
+               (unsigned long long)s->groups_taken);
     if (strcmp(cfg->mode, "default") != 0 && strcmp(cfg->mode, "serial") != 0)
         printf("breakdown: note: mode %s times only the waits, the group count, fill wait,"
                " merge/append/fsync where its path shares them (not memtable/publish/exit)\n",

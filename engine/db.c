@@ -351,27 +351,6 @@ static group_totals collect_group(const wt_db *db, wt_write_group *g)
     return t;
 }
 
-/* A woken parallel member: insert own batch; the last one out exits. */
-static void parallel_member_insert(wt_db *db, wt_writer *w)
-{
-    write_thread *wt = &db->write_thread;
-    if (wt_writer_should_write_memtable(w))
-        WT_STORE(w, status, db_insert_batch(db->mem, w->batch, WT_LOAD(w, sequence), true, w->owner));
-    if (!wt_complete_parallel_memtable_writer(wt, w)) return;
-    uint64_t last = WT_LOAD(w, write_group)->last_sequence;
-    uint64_t t = stats_clock(w);
-    if (WT_LOAD(w, status) == WT_OK)
-        publish_sequence(db, last);
-    else
-        memtable_insert_failed(db, WT_LOAD(w, status));
-    if (w->stats != NULL) stats_lap(w, &t, &w->stats->publish_ns);
-    wt_exit_as_batch_group_follower(wt, w);
-    if (w->stats != NULL) {
-        stats_lap(w, &t, &w->stats->exit_ns);
-        w->stats->exits++;
-    }
-}
-
 /* The WAL stage of a default-path leader: number the group (announcing
  * it as soon as its sequences are known) and log it.  *last holds the
  * published sequence on entry (single queue). */
@@ -400,16 +379,63 @@ static wt_status leader_log_group(wt_db *db, wt_write_group *g, const wt_write_o
     return s;
 }
 
-/* The default path's leader: WAL, sequences, memtable, publish, exit. */
-static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_options *wo)
+/*
+ * Taking a parked leader's group (wtlab option leader_takes_parked_group,
+ * off in RocksDB; README, "No collapse").  With 16 writers on 2 cores and
+ * no sync, runs fall into a convoy in which most leader hand-offs go to a
+ * writer parked on its futex: it needs a wake-up and then a CPU before
+ * the queue moves on, and the writers that arrive meanwhile spin and park
+ * in their turn.  With the option, a leader (or the last parallel member,
+ * which runs the exit) whose next leader is parked keeps the leadership:
+ * it forms that writer's group under the same rules, runs PreprocessWrite,
+ * writes its WAL record, numbers it, inserts it serially (the members are
+ * not woken to insert, even with concurrent memtable writes), publishes,
+ * exits it and completes every member, the parked leader last, so that
+ * each of them is woken once, COMPLETED, with the group's status and its
+ * sequence.  It does so for at most TAKE_MAX_GROUPS groups per write of
+ * its own, and only while the next leader is parked and not a sync
+ * writer (a sync group's fsync stays with its own leader), on the default
+ * path with one write queue, and while PreprocessWrite has nothing to do
+ * (no background error, the memtable not full, no stall): a memtable
+ * switch or a stall is left to the next leader itself, woken as usual.
+ * The groups, sequences, WAL records, contents and statuses are those the
+ * parked leader would have made had it run at that point; what changes
+ * is which thread runs them.
+ */
+enum { TAKE_MAX_GROUPS = 4 };
+
+/* Whether an exiting leader of the default path may take a parked next
+ * leader's group.  REQUIRES: the caller still leads the queue. */
+static bool may_take_parked(wt_db *db)
+{
+    if (!db->opts.leader_takes_parked_group || db->opts.two_write_queues ||
+        db->opts.unordered_write || db->opts.enable_pipelined_write)
+        return false;
+    return wt_db_background_error(db) == WT_OK &&
+           memtable_memory_usage(db->mem) < db->opts.write_buffer_size &&
+           port_atomic_load_u32(&db->imm_count_hint, PORT_RELAXED) <
+               (uint32_t)db->opts.max_write_buffer_number;
+}
+
+/* The default path's leader: WAL, sequences, memtable, publish, exit.
+ * taken: w is a parked next leader whose group this thread leads for it
+ * (see above; w is completed, and gone, when this returns).  *next_taken:
+ * the next parked leader whose group this thread must lead in turn (NULL:
+ * none); only when may_take. */
+static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_options *wo,
+                                    bool taken, bool may_take, wt_writer **next_taken)
 {
     write_thread *wt = &db->write_thread;
     wt_write_group g;
     wt_write_stats *st = w->stats;
     uint64_t lap = stats_clock(w), fill_before = st != NULL ? st->fill_wait_ns : 0;
+    *next_taken = NULL;
     wt_status status = preprocess_write(db, wo->no_slowdown);
     uint64_t last = db->opts.two_write_queues ? 0 : wt_db_last_sequence(db), first = 0;
-    PORT_SYNC_POINT("DBImpl::WriteImpl:BeforeLeaderEnters");
+    if (taken)
+        PORT_SYNC_POINT("DBImpl::WriteImpl:TakeParkedGroup");
+    else
+        PORT_SYNC_POINT("DBImpl::WriteImpl:BeforeLeaderEnters");
     db->last_batch_group_size = wt_enter_as_batch_group_leader(wt, w, &g);
     if (st != NULL) {
         stats_lap(w, &lap, &st->enter_ns);
@@ -420,6 +446,7 @@ static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_opti
     group_totals t = {0, false};
     if (status == WT_OK) {
         t = collect_group(db, &g);
+        if (taken) t.parallel = false; /* its members stay parked until COMPLETED */
         /* sync_overlap_insert (off in RocksDB): a serial insert of a sync
          * group may run during the fsync, by a waiting writer, at
          * sequences published only after the sync succeeded.  Only with
@@ -469,13 +496,58 @@ static wt_status lead_default_group(wt_db *db, wt_writer *w, const wt_write_opti
         if (status == WT_OK && WT_LOAD(w, status) != WT_OK) memtable_insert_failed(db, WT_LOAD(w, status));
         if (st != NULL) stats_lap(w, &lap, &st->publish_ns);
         /* A failed insert fails the whole group: nothing is published. */
-        wt_exit_as_batch_group_leader(wt, &g, status != WT_OK ? status : WT_LOAD(w, status));
+        wt_status exit_status = status != WT_OK ? status : WT_LOAD(w, status);
+        *next_taken = wt_exit_as_batch_group_leader_take(wt, &g, exit_status,
+                                                         may_take && may_take_parked(db));
         if (st != NULL) {
             stats_lap(w, &lap, &st->exit_ns);
             st->exits++;
         }
+        if (taken) {
+            wt_complete_taken_leader(w, exit_status); /* w may be gone after this */
+            return exit_status;
+        }
     }
     return status != WT_OK ? status : wt_writer_final_status(w);
+}
+
+/* Leads the groups of parked next leaders, from `next` on, for at most
+ * TAKE_MAX_GROUPS groups (see "Taking a parked leader's group"); the
+ * last one hands leadership on as usual.  mine: the caller's statistics. */
+static void lead_taken_groups(wt_db *db, wt_writer *next, wt_write_stats *mine)
+{
+    for (unsigned n = 1; next != NULL; n++) {
+        /* A writer's flags are its WriteOptions' (wt_db_write_ex). */
+        wt_write_options wo = {.sync = next->sync, .disable_wal = next->disable_wal,
+                               .no_slowdown = next->no_slowdown,
+                               .disable_memtable = next->disable_memtable};
+        wt_writer *after = NULL;
+        lead_default_group(db, next, &wo, true, n < TAKE_MAX_GROUPS, &after);
+        if (mine != NULL) mine->groups_taken++;
+        next = after;
+    }
+}
+
+/* A woken parallel member: insert own batch; the last one out exits. */
+static void parallel_member_insert(wt_db *db, wt_writer *w)
+{
+    write_thread *wt = &db->write_thread;
+    if (wt_writer_should_write_memtable(w))
+        WT_STORE(w, status, db_insert_batch(db->mem, w->batch, WT_LOAD(w, sequence), true, w->owner));
+    if (!wt_complete_parallel_memtable_writer(wt, w)) return;
+    uint64_t last = WT_LOAD(w, write_group)->last_sequence;
+    uint64_t t = stats_clock(w);
+    if (WT_LOAD(w, status) == WT_OK)
+        publish_sequence(db, last);
+    else
+        memtable_insert_failed(db, WT_LOAD(w, status));
+    if (w->stats != NULL) stats_lap(w, &t, &w->stats->publish_ns);
+    wt_writer *taken = wt_exit_as_batch_group_follower_take(wt, w, may_take_parked(db));
+    if (w->stats != NULL) {
+        stats_lap(w, &t, &w->stats->exit_ns);
+        w->stats->exits++;
+    }
+    if (taken != NULL) lead_taken_groups(db, taken, w->stats);
 }
 
 /* RocksDB's DBImpl::WriteImpl after its dispatch: the default path (also
@@ -493,7 +565,10 @@ static wt_status write_impl(wt_db *db, const wt_write_options *wo, wt_writer *w)
     }
     if (wt_writer_state(w) == WT_STATE_COMPLETED) return wt_writer_final_status(w);
     WT_ASSERT(wt_writer_state(w) == WT_STATE_GROUP_LEADER);
-    return lead_default_group(db, w, wo);
+    wt_writer *taken = NULL;
+    wt_status s = lead_default_group(db, w, wo, false, true, &taken);
+    if (taken != NULL) lead_taken_groups(db, taken, w->stats);
+    return s;
 }
 
 /* ------------------------------------------------------------ pipelined */

@@ -92,6 +92,13 @@ typedef struct wt_options {
                                                  while the leader's fsync runs; published
                                                  only after the sync succeeded
                                                  (write_thread_prewake.c, db.c) */
+    bool leader_takes_parked_group;           /* false: wtlab extension, not in RocksDB:
+                                                 a leader whose next leader is parked
+                                                 forms, writes and completes that
+                                                 writer's group itself (a few groups at
+                                                 most) instead of waking it to lead
+                                                 (db.c, "Taking a parked leader's group";
+                                                 default path, one write queue) */
     bool join_park_behind_parked;             /* false: wtlab extension, not in RocksDB:
                                                  a joining writer parks at once (no spin,
                                                  no yield) while another writer of its

@@ -488,9 +488,24 @@ size_t wt_enter_as_batch_group_leader(write_thread *wt, wt_writer *leader, wt_wr
 
 /* -------------------------------------------------------------- leaving */
 
-/* Non-pipelined: make the next writer leader, then complete the members. */
-static void exit_serial(write_thread *wt, wt_write_group *g, wt_status status)
+/* leader_takes_parked_group: whether the exiting leader keeps leadership
+ * for next (db.c, "Taking a parked leader's group"): next is parked on its
+ * state word (only this thread may now change that word, so it stays
+ * parked), is a real writer and not a sync one.  Reads next's state only
+ * when the caller allows taking, so that without the option the sim sees
+ * the same operations. */
+static bool take_next(const write_thread *wt, const wt_writer *next, bool may_take)
 {
+    return may_take && next != &wt->write_stall_dummy && next->batch != NULL && !next->sync &&
+           wt_writer_state(next) == WT_STATE_LOCKED_WAITING;
+}
+
+/* Non-pipelined: make the next writer leader, then complete the members.
+ * Returns next instead of making it leader when take_next says so. */
+static wt_writer *exit_serial(write_thread *wt, wt_write_group *g, wt_status status,
+                              bool may_take)
+{
+    wt_writer *taken = NULL;
     wt_writer *leader = g->leader, *last = g->last_writer;
     if (WT_BUG(WAKE_BEFORE_DETACH)) {
         for (wt_writer *w = last; w != leader;) {
@@ -511,11 +526,14 @@ static void exit_serial(write_thread *wt, wt_write_group *g, wt_status status)
         WT_ASSERT(WT_LOAD(next, link_older) == last);
         WT_STORE(next, link_older, NULL);
         wtq_emit_list(PORT_EV_DETACH, leader->owner, wt->id, g->size, 0, next->owner);
-        wtq_set_state(next, WT_STATE_GROUP_LEADER);
+        if (take_next(wt, next, may_take))
+            taken = next;
+        else
+            wtq_set_state(next, WT_STATE_GROUP_LEADER);
     } else {
         wtq_emit_list(PORT_EV_DETACH, leader->owner, wt->id, g->size, 0, UINT32_MAX);
     }
-    if (WT_BUG(WAKE_BEFORE_DETACH)) return;
+    if (WT_BUG(WAKE_BEFORE_DETACH)) return taken;
     const bool late = WT_BUG(STATUS_AFTER_COMPLETE);
     while (last != leader) {
         if (!late) WT_STORE(last, status, status);
@@ -524,6 +542,7 @@ static void exit_serial(write_thread *wt, wt_write_group *g, wt_status status)
         if (late) WT_STORE(last, status, status);
         last = next;
     }
+    return taken;
 }
 
 /* Pipelined: a stack dummy marks the group's end in the WAL queue so that
@@ -576,6 +595,13 @@ static void exit_pipelined(write_thread *wt, wt_write_group *g, wt_status status
 
 void wt_exit_as_batch_group_leader(write_thread *wt, wt_write_group *g, wt_status status)
 {
+    wt_writer *taken = wt_exit_as_batch_group_leader_take(wt, g, status, false);
+    WT_ASSERT(taken == NULL);
+}
+
+wt_writer *wt_exit_as_batch_group_leader_take(write_thread *wt, wt_write_group *g,
+                                              wt_status status, bool may_take)
+{
     WT_ASSERT(WT_LOAD(g->leader, link_older) == NULL);
     PORT_SYNC_POINT("WriteThread::ExitAsBatchGroupLeader:Start");
     /* A memtable error of a parallel member reaches the whole group. */
@@ -589,19 +615,26 @@ void wt_exit_as_batch_group_leader(write_thread *wt, wt_write_group *g, wt_statu
         wt->fill_expect = g->leader->sync ? g->size + count_back(head, g->last_writer) : 0;
         wt->fill_prev_ns = port_now_ns() - wt->fill_group_start_ns;
     }
-    if (wt->opts.enable_pipelined_write)
+    if (wt->opts.enable_pipelined_write) {
         exit_pipelined(wt, g, status);
-    else
-        exit_serial(wt, g, status);
+        return NULL;
+    }
+    return exit_serial(wt, g, status, may_take);
 }
 
 void wt_exit_as_batch_group_follower(write_thread *wt, wt_writer *w)
+{
+    wt_writer *taken = wt_exit_as_batch_group_follower_take(wt, w, false);
+    WT_ASSERT(taken == NULL);
+}
+
+wt_writer *wt_exit_as_batch_group_follower_take(write_thread *wt, wt_writer *w, bool may_take)
 {
     wt_write_group *g = WT_LOAD(w, write_group);
     WT_ASSERT(wt_writer_state(w) == WT_STATE_PARALLEL_MEMTABLE_WRITER);
     wt_writer *leader = g->leader;
     wt_status status = (wt_status)port_atomic_load_u32(&g->status, PORT_ACQUIRE);
-    wt_exit_as_batch_group_leader(wt, g, status);
+    wt_writer *taken = wt_exit_as_batch_group_leader_take(wt, g, status, may_take);
     WT_ASSERT(wt_writer_state(w) == WT_STATE_COMPLETED);
     /* The exit gave every member but the leader the group's status.  A
      * failed group is not published, so the leader must fail too (RocksDB
@@ -610,5 +643,13 @@ void wt_exit_as_batch_group_follower(write_thread *wt, wt_writer *w)
     /* The leader waits in CompleteParallelMemTableWriter; g lives on its
      * stack, so it is released last. */
     wtq_set_state(leader, WT_STATE_COMPLETED);
+    return taken;
+}
+
+void wt_complete_taken_leader(wt_writer *w, wt_status status)
+{
+    WT_ASSERT(wt_writer_state(w) == WT_STATE_LOCKED_WAITING);
+    WT_STORE(w, status, status);
+    wtq_set_state(w, WT_STATE_COMPLETED);
 }
 

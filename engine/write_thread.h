@@ -88,6 +88,11 @@ typedef struct wt_write_stats {
      * members were parked, where the concurrent memtable would have had
      * each insert its own. */
     uint64_t parked_groups_inserted;
+    /* leader_takes_parked_group: groups this caller formed, wrote and
+     * completed for a parked next leader after its own group (db.c,
+     * "Taking a parked leader's group"; the groups themselves count, as
+     * groups, members and exits, in the parked leader's statistics). */
+    uint64_t groups_taken;
 } wt_write_stats;
 
 typedef struct wt_write_group {
@@ -268,6 +273,19 @@ size_t wt_enter_as_batch_group_leader(write_thread *wt, wt_writer *leader, wt_wr
 /* Hands leadership on and completes the followers with status. */
 void wt_exit_as_batch_group_leader(write_thread *wt, wt_write_group *g, wt_status status);
 void wt_exit_as_batch_group_follower(write_thread *wt, wt_writer *w);
+/* leader_takes_parked_group (db.c, "Taking a parked leader's group"), not
+ * pipelined: as the two above, but when may_take and the writer that
+ * would lead next is parked (LOCKED_WAITING) and not a sync writer, it is
+ * detached from the group without being made leader, and returned: the
+ * caller then leads its group for it (it stays parked meanwhile: nobody
+ * else changes its state) and ends with wt_complete_taken_leader.  NULL
+ * when the next leader was made leader as usual, or there is none. */
+wt_writer *wt_exit_as_batch_group_leader_take(write_thread *wt, wt_write_group *g,
+                                              wt_status status, bool may_take);
+wt_writer *wt_exit_as_batch_group_follower_take(write_thread *wt, wt_writer *w, bool may_take);
+/* The last step for a taken leader, after its group's exit completed the
+ * other members: its status, then COMPLETED (a wake-up). */
+void wt_complete_taken_leader(wt_writer *w, wt_status status);
 
 void wt_launch_parallel_memtable_writers(write_thread *wt, wt_write_group *g);
 void wt_set_mem_writers_each_stride(write_thread *wt, wt_writer *w);

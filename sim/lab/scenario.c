@@ -138,6 +138,7 @@ static const json_check_field option_fields[] = {
     {F_BOOL(wt_options, "sync_overlap_insert", sync_overlap_insert)},
     {F_BOOL(wt_options, "strict_yield_credit", strict_yield_credit)},
     {F_BOOL(wt_options, "join_park_behind_parked", join_park_behind_parked)},
+    {F_BOOL(wt_options, "leader_takes_parked_group", leader_takes_parked_group)},
 };
 
 static bool parse_options(json_check *c, const json_doc_node *v, void *member)
