@@ -836,8 +836,9 @@ END_TEST
  * (32 searches each; 25 s per program).  2-3 fibers of 1-3 steps: loads,
  * stores, pauses, RMWs, locked stores and loads, clock readings, yields;
  * MODE 1 adds timed waits (sleeps of 0-10 ns), MODE 3 pauses right before
- * a sleep of 5-10 ns; half of them joined, then 1-2 loads, stores or
- * pauses. */
+ * a sleep of 5-10 ns (and no yields), MODE 4 timed parks (PKU: one
+ * deadline for all, so one jump ends them) and unparks; half of them
+ * joined, then 1-2 loads, stores or pauses. */
 static int sweep_mode;
 
 static void sweep_prog(uint64_t seed, tiny_prog *pg)
@@ -867,6 +868,8 @@ static void sweep_prog(uint64_t seed, tiny_prog *pg)
                     op = SLP;
                     obj = 1 + (int)(prog_rand(&x) % 2);
                 }
+            } else if (sweep_mode == 4 && r < 14) { /* timed parks, unparks */
+                op = r < 13 ? PKU : UNP;
             } else if (r < 14 && sweep_mode >= 1) {
                 op = SLP;
                 obj = (int)(prog_rand(&x) % 3);
