@@ -846,7 +846,8 @@ END_TEST
  * stores, pauses, RMWs, locked stores and loads, clock readings, yields;
  * MODE 1 adds timed waits (sleeps of 0-10 ns), MODE 3 pauses right before
  * a sleep of 5-10 ns (and no yields), MODE 4 timed parks (PKU: one
- * deadline for all, so one jump ends them) and unparks; half of them
+ * deadline for all, so one jump ends them) and unparks, MODE 5 a pause
+ * right before a timed park, unparks and sleeps of 0-5 ns; half of them
  * joined, then 1-2 loads, stores or pauses. */
 static int sweep_mode;
 
@@ -879,6 +880,13 @@ static void sweep_prog(uint64_t seed, tiny_prog *pg)
                 }
             } else if (sweep_mode == 4 && r < 14) { /* timed parks, unparks */
                 op = r < 13 ? PKU : UNP;
+            } else if (sweep_mode == 5 && r < 15) { /* a pause, then a timed park; unparks; sleeps */
+                if (r == 12 && i + 1 < pg->nsteps[t]) {
+                    pg->steps[t][i++] = (tiny_step){PA, obj};
+                    op = PKU;
+                } else {
+                    op = r == 13 ? UNP : SLP;
+                }
             } else if (r < 14 && sweep_mode >= 1) {
                 op = SLP;
                 obj = (int)(prog_rand(&x) % 3);
