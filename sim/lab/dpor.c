@@ -257,9 +257,13 @@ static int32_t latest_dependent(const dpor_log *l, const obj_entry *oe, uint32_t
     /* Spawns hand out fiber ids in order: dependent with each other.  A
      * join reads whether the joined fiber finished: dependent with that
      * fiber's steps only.  (The sleep sets use the coarser dpor_dependent,
-     * where both are dependent with everything; coarser is safe there.) */
-    int32_t best = NO_STEP;
-    if (wake == WAKE_JUMP) return l->jump_last[q];
+     * where both are dependent with everything; coarser is safe there.)
+     * A wait the clock's jump ended comes after every step before the
+     * jump and, as any step, after those its own operation depends on: a
+     * timed park's wait point and an unpark or write of its word after
+     * the jump are dependent in either order (a relation that returned
+     * the jump's steps alone ordered the unpark after the wake-up only). */
+    int32_t best = wake == WAKE_JUMP ? l->jump_last[q] : NO_STEP;
     if (op == SCHED_OP_SPAWN) return l->last_spawn[q];
     if (op == SCHED_OP_JOIN) return NO_STEP; /* ordered after the joined fiber's end at its next step */
     (void)p;

@@ -33,7 +33,8 @@
  * clock jumps to the deadline) comes after every step taken before the
  * jump (sched_clock_jumps), not after those taken since: the fibers the
  * jump woke and the steps after it are ordered by their own dependencies
- * (so the relation stays symmetric).  See scenarios/README.md.
+ * (a timed park's wait point too: with a wake of its word after the
+ * jump), so the relation stays symmetric.  See scenarios/README.md.
  *
  * Spinning.  A fiber spins from announcing a pause or yield until any
  * fiber writes or ends (a "clearing"); the scheduler passes a spinner

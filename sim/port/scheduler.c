@@ -502,7 +502,10 @@ static sched_fiber *choose(sched *s, uint32_t current)
         for (size_t i = 0; i < s->nfibers; i++) {
             sched_fiber *f = s->fibers[i];
             if (f->state != SCHED_RUNNABLE) {
-                if (i < 64) sleeping |= (uint64_t)(f->state == SCHED_SLEEPING) << i;
+                /* A timed wait: a sleep, or a timed park (sched_block_until). */
+                bool timed = f->state == SCHED_SLEEPING ||
+                             (f->state == SCHED_BLOCKED && f->block_until_ns != 0);
+                if (i < 64) sleeping |= (uint64_t)timed << i;
                 continue;
             }
             if (i < 64) spinning |= (uint64_t)f->spinning << i;
