@@ -721,10 +721,10 @@ enum { NPAUSE_PROGS = sizeof pause_progs / sizeof pause_progs[0] };
  * third review's timed parks (PKU, UNP): one jump ends both parks, and
  * t2 then unparks t1's word; with the jump's wake-up ordered after the
  * steps before the jump only, the unpark after t1's wake-up was
- * dependent with it (wait and wake points) and before it not: 8 classes,
- * of which dpor in a random order found 2-7 (12 of the 32 searches
- * wrong, every bound); with the wake-up also ordered by its own
- * operation, 12 classes, all found.  Programs 83 and 210 of the sweep's
+ * dependent with it (wait and wake points) and before it not: dpor in a
+ * random order missed classes at every bound (2-3 of 4 at bound 0, 7 of
+ * 8 at no bound; 12 of the 32 searches wrong); with the wake-up also
+ * ordered by its own operation, 12 classes, all found.  Programs 83 and 210 of the sweep's
  * MODE 4 (timed parks): the scheduler counted only sleeps as timed
  * waits (the steps' `sleeping`), so a race whose racer was in a timed
  * park where neither it nor an initial could run was taken as not
