@@ -541,16 +541,10 @@ bool dpor_log_step(dpor_log *l, sched *s, const sched_fiber *f, int32_t node)
     l->steps[i] = (step){.fiber = p, .node = node, .prev_node = node >= 0 ? node : l->last_node,
                          .op = op, .wake = wake, .reads = wake == WAKE_TICK, .obj = obj,
                          .joined = o.joined};
-    uint64_t runnable_spinners, spinners = 0;
-    sched_fiber_masks(s, &l->steps[i].sleeping, &runnable_spinners);
-    /* Every fiber with a spin mark, also one that paused and then began a
-     * timed wait or blocked: a write or a fiber's end clears its mark too,
-     * and it goes on not spinning. */
-    for (uint32_t k = 0; k < nf; k++) {
-        const sched_fiber *g = sched_fiber_at(s, k);
-        if (g->spinning && g->state != SCHED_FINISHED) spinners |= 1ull << k;
-    }
-    (void)runnable_spinners;
+    /* The spinners: every fiber with a spin mark, also one that paused and
+     * then sleeps or is blocked (a clearing ends its spin too). */
+    uint64_t spinners;
+    sched_fiber_masks(s, &l->steps[i].sleeping, &spinners);
     l->steps[i].spinners = spinners & ~(1ull << p);
     l->steps[i].spinning = f->spinning;
     l->open = (int32_t)i;

@@ -43,8 +43,8 @@ struct sched {
     size_t npool, pool_cap;
     uint32_t cands[SCHED_MAX_FIBERS];
     /* At the last choice (choose's scan), for explore's dependency log:
-     * the fibers (ids below 64) in a timed wait, and the runnable ones
-     * that spin. */
+     * the fibers (ids below 64) in a timed wait, and those with a spin
+     * mark (runnable or not). */
     uint64_t sleeping_mask, spinning_mask;
     uint64_t jumps;         /* times the clock jumped to a sleeper's deadline */
     uint64_t other_until[SCHED_MAX_CORES]; /* CPU model: cores serving other work, until */
@@ -501,6 +501,8 @@ static sched_fiber *choose(sched *s, uint32_t current)
         uint64_t sleeping = 0, spinning = 0;
         for (size_t i = 0; i < s->nfibers; i++) {
             sched_fiber *f = s->fibers[i];
+            /* A spin mark outlives a sleep or a park: a clearing ends it too. */
+            if (i < 64) spinning |= (uint64_t)(f->spinning && f->state != SCHED_FINISHED) << i;
             if (f->state != SCHED_RUNNABLE) {
                 /* A timed wait: a sleep, or a timed park (sched_block_until). */
                 bool timed = f->state == SCHED_SLEEPING ||
@@ -508,7 +510,6 @@ static sched_fiber *choose(sched *s, uint32_t current)
                 if (i < 64) sleeping |= (uint64_t)timed << i;
                 continue;
             }
-            if (i < 64) spinning |= (uint64_t)f->spinning << i;
             if (cpu && !f->on_core && free_cores == 0) continue; /* waits for a core */
             if (cpu && held_spinner(s, f)) continue;              /* off every core */
             if (cpu && !f->on_core && yielding_spinner(s, f) && s->spinners_wait) continue;

@@ -279,7 +279,9 @@ size_t sched_fiber_count(const sched *s);
 sched_fiber *sched_fiber_at(sched *s, uint32_t id);
 /* Dependency info for explore, in sched_policy.on_run (the choice of the
  * fiber that runs now has just scanned them): the fibers (ids below 64)
- * in a timed wait, and the runnable ones that spin. */
+ * in a timed wait (a sleep or a timed park), and every unfinished one
+ * with a spin mark, also one that paused and then sleeps or is blocked
+ * (a write or a fiber's end clears its mark too). */
 void sched_fiber_masks(const sched *s, uint64_t *sleeping, uint64_t *spinning);
 /* How many times the clock jumped to a sleeper's deadline because nothing
  * could run (the wake-ups it caused have tick_woken false). */
