@@ -629,7 +629,8 @@ static void ask_bounded(dfs_search *d, size_t k, const dpor_race *r)
     if (is_preemption(n, (uint32_t)__builtin_ctzll(q))) ask_run_start(d, k, r);
 }
 
-/* Rules (2) and (3) of ask_bounded for the race r at node k. */
+/* Rule (2) of ask_bounded for the race r at node k (rule (3), the joins
+ * of the run, ask_bounded applies to every race itself: (5)). */
 static void ask_run_start(dfs_search *d, size_t k, const dpor_race *r)
 {
     const dfs_node *n = &d->nodes[k];
@@ -651,7 +652,6 @@ static void ask_run_start(dfs_search *d, size_t k, const dpor_race *r)
         d->st->backtracks += (uint64_t)__builtin_popcountll(m->cands & ~m->sleep & ~m->backtrack);
         m->backtrack |= m->cands & ~m->sleep;
     }
-    for (size_t i = j; i <= k; i++) await_instead(d, i, r->racer);
 }
 
 static void on_race(void *arg, const dpor_race *r)
