@@ -54,10 +54,24 @@ void wtq_set_state(wt_writer *w, uint32_t new_state)
     port_unpark(&w->state);
 }
 
+/* Park behind parked (below): whether a writer parking in this wait is
+ * still in the write queue, ahead of the writers that join it.  In
+ * pipelined mode the waits of the memtable stage (a WAL leader's wait for
+ * its memtable role, the memtable queue's, its parallel writers') come
+ * after the writer left the WAL queue, so they are not counted.  (A WAL
+ * group's follower waits for its memtable role in JoinBatchGroup's wait
+ * and is counted; pipelined WAL groups seldom have followers.) */
+static bool parks_ahead_of_joiners(const write_thread *wt, const wt_await_context *ctx)
+{
+    if (ctx == &wt->ctx_join || ctx == &wt->ctx_unbatched) return true;
+    return ctx == &wt->ctx_complete_parallel && !wt->opts.enable_pipelined_write;
+}
+
 /* Phase 3: CAS the state to LOCKED_WAITING and park until a waker moves it.
  * If the CAS fails, a waker already stored a new state, and every waker
  * moves a waiter straight to a state it waits for. */
-static uint32_t blocking_await_state(write_thread *wt, wt_writer *w, uint32_t goal_mask)
+static uint32_t blocking_await_state(write_thread *wt, wt_writer *w, uint32_t goal_mask,
+                                     const wt_await_context *ctx)
 {
     PORT_SYNC_POINT("WriteThread::AwaitState:BlockingWaiting");
     uint32_t state = port_atomic_load_u32(&w->state, PORT_ACQUIRE);
@@ -72,7 +86,7 @@ static uint32_t blocking_await_state(write_thread *wt, wt_writer *w, uint32_t go
     }
     if (parked) {
         emit_state(w, w->owner, state, WT_STATE_LOCKED_WAITING);
-        bool count = wt->opts.join_park_behind_parked;
+        bool count = wt->opts.join_park_behind_parked && parks_ahead_of_joiners(wt, ctx);
         if (count) port_atomic_fetch_add_u32(&wt->parked_writers, 1, PORT_RELAXED);
         while ((state = port_atomic_load_u32(&w->state, PORT_ACQUIRE)) == WT_STATE_LOCKED_WAITING)
             port_park(&w->state, WT_STATE_LOCKED_WAITING, "WriteThread::AwaitState");
@@ -210,7 +224,7 @@ static uint32_t await_phases(write_thread *wt, wt_writer *w, uint32_t goal_mask,
          * until woken only if that did not end the wait. */
         if (wtq_prewake_applies(wt, w, ctx)) state = wtq_prewake_await(wt, w, goal_mask);
         if ((state & goal_mask) == 0) {
-            state = blocking_await_state(wt, w, goal_mask);
+            state = blocking_await_state(wt, w, goal_mask, ctx);
             if (w->stats != NULL) w->stats->blocks++;
         }
         if (w->stats != NULL) w->stats->block_ns += stats_clock(w) - t2;

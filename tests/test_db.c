@@ -74,6 +74,9 @@ static const mode_case modes[] = {
      false, 0, true, false, 4, true},
     {"serial memtable, park behind parked", false, false, false, false, false, false, 0, false, false,
      4, true},
+    /* The memtable stage's parks are not counted in pipelined mode. */
+    {"pipelined parallel, park behind parked", true, true, false, false, false, false, 0, false,
+     false, 4, true},
     {"parallel memtable, leader takes parked groups", true, false, false, false, false, false, 0,
      false, false, 4, false, true},
     {"parallel memtable, strict yield credit, park behind parked, leader takes parked groups", true,
