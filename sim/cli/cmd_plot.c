@@ -39,7 +39,9 @@ static void plot_usage(FILE *out)
           "               Takes one trace.\n"
           "  transitions  counts of every state transition from -> to, summed over all\n"
           "               traces and exploration summaries given.\n"
-          "  groups       group size and bytes over time, and a histogram of group sizes.\n"
+          "  groups       group size and bytes over time, and a histogram of group sizes,\n"
+          "               over all traces given.  A real and a sim trace side by side (two\n"
+          "               panels, the same axes): wtlab compare REAL SIM -o FILE.png.\n"
           "--from-ns/--to-ns keep only that window of virtual time; --script also writes\n"
           "the gnuplot script.  $WTLAB_GNUPLOT names another gnuplot program.\n"
           "exit status: 0 drawn, 1 gnuplot warned or failed, 2 bad input or no gnuplot\n", out);
