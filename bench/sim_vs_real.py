@@ -12,8 +12,10 @@ each size), and draws one compare chart per thread count.
 Options:
   --threads "16 4"   thread counts (default "16 4")
   --runs N           real runs per thread count (default 3)
-  --writes N         writes per real run and per sim, in all (default 16000;
-                     each sim writer repeats N / T / 2 times at least 300)
+  --writes N         writes per real run, in all (default 16000: `--num N / T`
+                     per thread; at least one per thread); each sim writer
+                     repeats N / T / 2 times, at least 300 (so a sim has half
+                     the real run's writes, or 300 per writer)
   --seeds "1 2"      sim seeds per profile (default "1 2")
   --cores N          the recording machine's cores (default: this one's)
   --out DIR          where traces, profiles, scenarios and charts go
@@ -65,6 +67,8 @@ def parse(argv):
                     if not opt[key] or min(opt[key]) < (1 if key == 'threads' else 0):
                         raise ValueError
                 elif key == 'out':
+                    if not v:
+                        raise ValueError
                     opt[key] = v
                 else:
                     opt[key] = int(v)
@@ -78,8 +82,12 @@ def parse(argv):
     if len(pos) != 2:
         usage('WTBENCH and WTLAB are required')
     for p in pos:
-        if not os.access(p, os.X_OK):
+        if not os.path.isfile(p) or not os.access(p, os.X_OK):
             usage('%s: not an executable' % p)
+    # wtbench --num is per thread and must be at least 1.
+    if opt['writes'] < max(opt['threads']):
+        usage('--writes %d is fewer than --threads %d: no write per thread'
+              % (opt['writes'], max(opt['threads'])))
     return [os.path.abspath(p) for p in pos], opt
 
 

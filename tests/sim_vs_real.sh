@@ -11,7 +11,7 @@ wtbench=$1 wtlab=$(cd "$(dirname "$2")" && pwd)/$(basename "$2") src=$3
 . "$(dirname "$0")/tap.sh"
 py="python3 $src/bench/sim_vs_real.py"
 out=$tmp/svr
-echo "1..9"
+echo "1..12"
 check "a 4-thread run, calibrated and simulated, exits 0" \
     sh -c "$py '$wtbench' '$wtlab' --threads 4 --runs 1 --writes 400 --seeds '1 2' --cores 2 --out '$out' > '$tmp/summary'"
 cat "$tmp/summary" | sed 's/^/# /'
@@ -24,6 +24,8 @@ check "the scenario has 4 writers of 300 sync one-put batches, the profile, no e
            ! grep -q '\"expect\"' '$out/sc-real4-1.json'"
 check "the profile was calibrated on 2 cores with tick_ns from a first sim pass" \
     sh -c "grep -q '\"cores\": 2' '$out/p-real4-1.json' && grep -q 'tick_ns' '$out/cal-real4-1.txt'"
+check "the real run wrote 400 in all (--num 100 per thread)" \
+    sh -c "[ \$(grep -c '\"ev\":\"write_end\"' '$out/real4-1.jsonl') -eq 400 ]"
 check "the sim traces ran every write (4 x 300 write_end)" \
     sh -c "[ \$(grep -c '\"ev\":\"write_end\"' '$out/sim-real4-1-1.jsonl') -eq 1200 ] &&
            [ \$(grep -c '\"ev\":\"write_end\"' '$out/sim-real4-1-2.jsonl') -eq 1200 ]"
@@ -35,4 +37,8 @@ check "no WTLAB given: exit 2 with the usage" \
     expect_status 2 "usage: sim_vs_real.py" $py "$wtbench"
 check "--runs 0: exit 2 naming the option" \
     expect_status 2 "bad value for --runs" $py "$wtbench" "$wtlab" --runs 0
+check "--writes 3 at 4 threads (no write per thread): exit 2 naming it" \
+    expect_status 2 "fewer than --threads" $py "$wtbench" "$wtlab" --threads 4 --writes 3
+check "a directory as WTBENCH: exit 2, not an executable" \
+    expect_status 2 "not an executable" $py "$tmp" "$wtlab"
 exit $fail
