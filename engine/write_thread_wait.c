@@ -57,13 +57,18 @@ void wtq_set_state(wt_writer *w, uint32_t new_state)
 /* Park behind parked (below): whether a writer parking in this wait is
  * still in the write queue, ahead of the writers that join it.  In
  * pipelined mode the waits of the memtable stage (a WAL leader's wait for
- * its memtable role, the memtable queue's, its parallel writers') come
- * after the writer left the WAL queue, so they are not counted.  (A WAL
+ * its memtable role after its exit, its parallel writers') come after the
+ * writer left the WAL queue, so they are not counted.
+ * WaitForMemTableWriters is counted: its caller is the WAL queue's leader
+ * (EnterUnbatched, a callback that refuses batching), which waits there
+ * for the memtable queue to drain with the joiners behind it.  (A WAL
  * group's follower waits for its memtable role in JoinBatchGroup's wait
- * and is counted; pipelined WAL groups seldom have followers.) */
+ * and is counted; pipelined WAL groups seldom have followers without
+ * sync.) */
 static bool parks_ahead_of_joiners(const write_thread *wt, const wt_await_context *ctx)
 {
-    if (ctx == &wt->ctx_join || ctx == &wt->ctx_unbatched) return true;
+    if (ctx == &wt->ctx_join || ctx == &wt->ctx_unbatched || ctx == &wt->ctx_wait_memtable)
+        return true;
     return ctx == &wt->ctx_complete_parallel && !wt->opts.enable_pipelined_write;
 }
 
