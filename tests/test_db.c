@@ -74,7 +74,8 @@ static const mode_case modes[] = {
      false, 0, true, false, 4, true},
     {"serial memtable, park behind parked", false, false, false, false, false, false, 0, false, false,
      4, true},
-    /* The memtable stage's parks are not counted in pipelined mode. */
+    /* Correct results with the option in pipelined mode (which parks it
+     * counts there: tests/scenarios.sh, park-behind-pipelined.json). */
     {"pipelined parallel, park behind parked", true, true, false, false, false, false, 0, false,
      false, 4, true},
     {"parallel memtable, leader takes parked groups", true, false, false, false, false, false, 0,
