@@ -103,14 +103,17 @@ def run(cmd, out=None):
     return r.stdout
 
 
-def scenario(threads, repeat, profile):
+def scenario(threads, repeat, profile, cores):
     """Lesson 19's scenario with its expectations left out, `threads`
-    writers like its first one, each `repeat` batches, and `profile`."""
+    writers like its first one, each `repeat` batches, `profile`, and
+    `cores` cores (the lesson's scenario sets 2, which would override the
+    profile's)."""
     with open(LESSON) as f:
         sc = json.load(f)
     sc.pop('expect', None)
     sc['name'] = '19-sim-vs-reality-%dt' % threads
     sc['device']['profile'] = profile
+    sc['device'].setdefault('cpu', {})['cores'] = cores
     proto = sc['writers'][0]
     sc['writers'] = [dict(proto, name='w%d' % (k + 1), repeat=repeat) for k in range(threads)]
     return sc
@@ -164,7 +167,7 @@ def main():
             repeat = max(300, opt['writes'] // t // 2)
             prof = 'p-%s.json' % tag
             with open('sc-%s.json' % tag, 'w') as f:
-                json.dump(scenario(t, repeat, prof), f, indent=1)
+                json.dump(scenario(t, repeat, prof, opt['cores']), f, indent=1)
             run([wtlab, 'calibrate', tag + '.jsonl', '--cores', str(opt['cores']), '-o', prof])
             run([wtlab, 'run', 'sc-%s.json' % tag, '-q', '-o', 'pass1-%s.jsonl' % tag])
             run([wtlab, 'calibrate', tag + '.jsonl', '--cores', str(opt['cores']), '-o', prof,

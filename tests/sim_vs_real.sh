@@ -13,7 +13,7 @@ py="python3 $src/bench/sim_vs_real.py"
 out=$tmp/svr
 echo "1..12"
 check "a 4-thread run, calibrated and simulated, exits 0" \
-    sh -c "$py '$wtbench' '$wtlab' --threads 4 --runs 1 --writes 400 --seeds '1 2' --cores 2 --out '$out' > '$tmp/summary'"
+    sh -c "$py '$wtbench' '$wtlab' --threads 4 --runs 1 --writes 400 --seeds '1 2' --cores 3 --out '$out' > '$tmp/summary'"
 cat "$tmp/summary" | sed 's/^/# /'
 check "the summary has the run's line and the total, real and sim" \
     sh -c "grep -q '^run 1 (load .*): real .* | sim .*%' '$tmp/summary' && grep -q '^all:  real .* | sim .* chart: ' '$tmp/summary'"
@@ -22,8 +22,9 @@ check "the scenario has 4 writers of 300 sync one-put batches, the profile, no e
            grep -q '\"repeat\": 300' '$out/sc-real4-1.json' &&
            grep -q '\"profile\": \"p-real4-1.json\"' '$out/sc-real4-1.json' &&
            ! grep -q '\"expect\"' '$out/sc-real4-1.json'"
-check "the profile was calibrated on 2 cores with tick_ns from a first sim pass" \
-    sh -c "grep -q '\"cores\": 2' '$out/p-real4-1.json' && grep -q 'tick_ns' '$out/cal-real4-1.txt'"
+check "--cores 3: the profile and the scenario have 3 cores, tick_ns from a first sim pass" \
+    sh -c "grep -q '\"cores\": 3' '$out/p-real4-1.json' && grep -q '\"cores\": 3' '$out/sc-real4-1.json' &&
+           grep -q 'tick_ns' '$out/cal-real4-1.txt'"
 check "the real run wrote 400 in all (--num 100 per thread)" \
     sh -c "[ \$(grep -c '\"ev\":\"write_end\"' '$out/real4-1.jsonl') -eq 400 ]"
 check "the sim traces ran every write (4 x 300 write_end)" \
