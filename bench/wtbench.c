@@ -75,6 +75,9 @@
  * --leader-takes-parked turns on the wtlab option leader_takes_parked_group
  * (db.h; db.c, "Taking a parked leader's group"); with --breakdown a line
  * "breakdown: taken:" gives the groups led for a parked next leader.
+ * --max-active-writers N sets the wtlab option max_active_writers and
+ * --gate-handoff K its active_writer_handoff (db.h; write_gate.c); with
+ * --breakdown a line "breakdown: gate:" gives the writes that waited there.
  *
  * --sync-group-fill turns on the wtlab extension of that name (db.h;
  * write_thread.c, "Sync group fill"), off by default as in RocksDB.
@@ -130,6 +133,8 @@ typedef struct bench_config {
     bool strict_yield;    /* --strict-yield-credit */
     bool park_behind;     /* --park-behind-parked */
     bool take_parked;     /* --leader-takes-parked */
+    uint64_t active_writers; /* --max-active-writers (0: off) */
+    uint64_t gate_handoff;   /* --gate-handoff (128, the option's default) */
     uint64_t prewake_usec; /* --sync-prewake USEC (0: off) */
     bool breakdown;      /* --breakdown: per-phase and per-wait times */
     bool fsync_bound;    /* --fsync-bound: measure the device in the same run */
@@ -267,6 +272,7 @@ static int usage(FILE *out, int rc)
             "               [--breakdown] [--fsync-bound] [--leader-inserts-parked]\n"
             "               [--strict-yield-credit] [--park-behind-parked] [--leader-takes-parked]\n"
             "               [--sync-prewake USEC] [--sync-overlap-insert]\n"
+            "               [--max-active-writers N] [--gate-handoff K]\n"
             "               [--mode default|serial|pipelined|unordered|two-queues]\n"
             "               [--key-size N] [--value-size N] [--seed N] [--db DIR]\n"
             "               [--max-yield-usec N] [--slow-yield-usec N]\n"
@@ -290,6 +296,10 @@ static int usage(FILE *out, int rc)
             "--sync-overlap-insert: wtlab option sync_overlap_insert (off in RocksDB): with\n"
             "--sync-prewake, a woken waiting writer inserts a serially inserted sync group\n"
             "while its leader's fsync runs (published only after the sync succeeded).\n"
+            "--max-active-writers N: wtlab option max_active_writers (0, off in RocksDB): at\n"
+            "most N writes without sync inside the engine at once; the rest wait, parked.\n"
+            "--gate-handoff K: wtlab option active_writer_handoff (128): every K exits while\n"
+            "writers wait at that gate, the oldest waiter gets the leaving writer's slot.\n"
             "--max-yield-usec, --slow-yield-usec: write_thread_max_yield_usec (100) and\n"
             "write_thread_slow_yield_usec (3), as db_bench's flags of those names.\n"
             "--trace FILE: record every engine event as a real trace (threads w1..wN),\n"
@@ -355,7 +365,8 @@ static int parse_args(int argc, char **argv, bench_config *cfg, const char **db_
                  (strcmp(a, "--threads") == 0 || strcmp(a, "--num") == 0 ||
                   strcmp(a, "--key-size") == 0 || strcmp(a, "--value-size") == 0 ||
                   strcmp(a, "--seed") == 0 || strcmp(a, "--max-yield-usec") == 0 ||
-                  strcmp(a, "--slow-yield-usec") == 0 || strcmp(a, "--sync-prewake") == 0)) {
+                  strcmp(a, "--slow-yield-usec") == 0 || strcmp(a, "--sync-prewake") == 0 ||
+                  strcmp(a, "--max-active-writers") == 0 || strcmp(a, "--gate-handoff") == 0)) {
             i++;
             if (strcmp(a, "--threads") == 0) cfg->threads = (unsigned)v;
             if (strcmp(a, "--num") == 0) cfg->num = v;
@@ -365,15 +376,19 @@ static int parse_args(int argc, char **argv, bench_config *cfg, const char **db_
             if (strcmp(a, "--max-yield-usec") == 0) cfg->max_yield_usec = (int64_t)(v & INT64_MAX);
             if (strcmp(a, "--slow-yield-usec") == 0) cfg->slow_yield_usec = (int64_t)(v & INT64_MAX);
             if (strcmp(a, "--sync-prewake") == 0) cfg->prewake_usec = v;
+            if (strcmp(a, "--max-active-writers") == 0) cfg->active_writers = v;
+            if (strcmp(a, "--gate-handoff") == 0) cfg->gate_handoff = v;
         } else {
             fprintf(stderr, "wtbench: bad argument '%s'\n", a);
             return usage(stderr, 2);
         }
     }
     if (cfg->threads == 0 || cfg->threads > MAX_THREADS || cfg->num == 0 || cfg->key_size < 8 ||
-        cfg->key_size > 32 || cfg->value_size > (1u << 20) || cfg->prewake_usec > 1000000) {
+        cfg->key_size > 32 || cfg->value_size > (1u << 20) || cfg->prewake_usec > 1000000 ||
+        cfg->active_writers > 4096 || cfg->gate_handoff == 0 || cfg->gate_handoff > 1000000) {
         fprintf(stderr, "wtbench: threads 1..%d, num > 0, key size 8..32, value size <= 1 MiB,\n"
-                "sync prewake <= 1000000 us\n", MAX_THREADS);
+                "sync prewake <= 1000000 us, max active writers <= 4096, gate hand-off\n"
+                "1..1000000\n", MAX_THREADS);
         return 2;
     }
     return 0;
@@ -391,6 +406,8 @@ static bool mode_options(const bench_config *cfg, wt_options *o)
     o->join_park_behind_parked = cfg->park_behind;
     o->leader_takes_parked_group = cfg->take_parked;
     o->sync_prewake_usec = cfg->prewake_usec;
+    o->max_active_writers = cfg->active_writers;
+    o->active_writer_handoff = cfg->gate_handoff;
     if (cfg->max_yield_usec >= 0) o->write_thread_max_yield_usec = (uint64_t)cfg->max_yield_usec;
     if (cfg->slow_yield_usec >= 0) o->write_thread_slow_yield_usec = (uint64_t)cfg->slow_yield_usec;
     if (strcmp(cfg->mode, "default") == 0) return true;
@@ -464,6 +481,7 @@ static void add_stats(wt_write_stats *into, const wt_write_stats *s)
     into->overlap_ran += s->overlap_ran;
     into->prewake_overslept += s->prewake_overslept;
     into->groups_taken += s->groups_taken;
+    into->gate_waits += s->gate_waits;
 }
 
 /* The timed part: every thread writes its share.  0, or 1 when a write
@@ -605,6 +623,9 @@ static void print_breakdown(const bench_config *cfg, const bench_result *res)
                " ran during the fsync, per group; %llu run)\n",
                s->groups > 0 ? (double)s->overlap_led / (double)s->groups : 0.0,
                (unsigned long long)s->overlap_ran);
+    if (cfg->active_writers > 0)
+        printf("breakdown: gate: gate_waits_per_write=%.4f (writes that waited at the"
+               " max_active_writers gate)\n", (double)s->gate_waits / n);
     if (cfg->take_parked)
         printf("breakdown: taken: taken_groups=%.3f (groups led for a parked next leader, per"
                " group; %llu)\n",
@@ -691,7 +712,7 @@ static void print_fsync_bound(const bench_config *cfg, uint64_t before_ns, uint6
 int main(int argc, char **argv)
 {
     bench_config cfg = {.threads = 1, .num = 100000, .key_size = 16, .value_size = 100,
-                        .max_yield_usec = -1, .slow_yield_usec = -1,
+                        .max_yield_usec = -1, .slow_yield_usec = -1, .gate_handoff = 128,
                         .seed = 1, .mode = "default"};
     const char *db_dir = NULL, *trace_path = NULL;
     int rc = parse_args(argc, argv, &cfg, &db_dir, &trace_path);

@@ -793,10 +793,15 @@ wt_status wt_db_write_ex(wt_db *db, const wt_write_options *wo, wt_write_batch *
                              .disable_memtable = wo->disable_memtable};
     wt_writer_init(&w, batch, flags, cb);
     w.stats = wo->stats;
+    bool gated = write_gate_on(&db->gate) && !wo->sync; /* write_gate.c: sync writes pass */
+    if (gated && write_gate_enter(&db->gate) && wo->stats != NULL) wo->stats->gate_waits++;
     if (db->opts.two_write_queues && wo->disable_memtable) {
         s = write_impl_wal_only(db, &db->nonmem_write_thread, wo, &w, false, &db->merge_nonmem);
     } else if (db->opts.unordered_write) {
         s = write_impl_wal_only(db, &db->write_thread, wo, &w, true, &db->merge_main);
+        /* The gate covers the queue; the unordered inserts need none. */
+        if (gated) write_gate_leave(&db->gate);
+        gated = false;
         PORT_SYNC_POINT("DBImpl::WriteImpl:UnorderedWriteAfterWriteWAL");
         if (s == WT_OK && !wo->disable_memtable) s = unordered_write_memtable(db, &w);
     } else if (db->opts.enable_pipelined_write) {
@@ -804,6 +809,7 @@ wt_status wt_db_write_ex(wt_db *db, const wt_write_options *wo, wt_write_batch *
     } else {
         s = write_impl(db, wo, &w);
     }
+    if (gated) write_gate_leave(&db->gate);
     if (s == WT_OK && wo->disable_wal)
         port_atomic_store_u32(&db->has_unpersisted_data, 1, PORT_RELAXED); /* flush at close */
     if (seq_used != NULL) *seq_used = WT_LOAD(&w, sequence);

@@ -112,6 +112,15 @@ typedef struct wt_options {
                                                  credit, so writers that outnumber the
                                                  cores stop yielding to each other
                                                  (write_thread_wait.c) */
+    uint64_t max_active_writers;              /* 0 (off): wtlab extension, not in RocksDB:
+                                                 at most this many writes without sync
+                                                 inside WriteImpl at once; the others
+                                                 wait, parked, at a gate in front of it
+                                                 (write_gate.c; the number of cores) */
+    uint64_t active_writer_handoff;           /* 128: with max_active_writers, every this
+                                                 many exits while writers wait, one
+                                                 waiter is given the leaving writer's
+                                                 slot (write_gate.c, "Admission") */
 } wt_options;
 
 void wt_options_default(wt_options *o);

@@ -27,6 +27,7 @@
 #include "manifest.h"
 #include "memtable.h"
 #include "table.h"
+#include "write_gate.h"
 
 enum {
     DB_ARENA_BLOCK = 1 << 20,
@@ -58,6 +59,7 @@ struct wt_db {
     port_cond bg_cv;                /* flush progress: the flush thread and stalled leaders */
     write_thread write_thread;
     write_thread nonmem_write_thread;
+    write_gate gate;                /* max_active_writers (write_gate.c); off: limit 0 */
     port_atomic_u64 last_sequence;
     port_atomic_u64 last_allocated_sequence;
     port_mutex log_write_mutex;

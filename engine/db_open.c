@@ -41,6 +41,7 @@ void wt_options_default(wt_options *o)
     o->max_write_buffer_number = 2;
     o->wal_recovery_mode = WT_WAL_POINT_IN_TIME;
     o->paranoid_checks = true;
+    o->active_writer_handoff = 128;
 }
 
 static const char *const recovery_mode_names[] = {
@@ -77,6 +78,9 @@ static const char *invalid_options(const wt_options *o)
     if ((unsigned)o->wal_recovery_mode > WT_WAL_SKIP_ANY_CORRUPTED_RECORDS)
         return "unknown wal_recovery_mode";
     if (o->sync_prewake_usec > 1000000) return "sync_prewake_usec is above 1000000 (1 s)";
+    if (o->max_active_writers > 4096) return "max_active_writers is above 4096";
+    if (o->max_active_writers > 0 && (o->active_writer_handoff == 0 || o->active_writer_handoff > 1000000))
+        return "active_writer_handoff is not in 1..1000000";
     return NULL;
 }
 
@@ -439,6 +443,7 @@ static wt_db *db_alloc(const wt_options *o, const char *dir)
     write_thread_init(&db->write_thread, "write_thread", WT_QUEUE_WRITE, &wto);
     wto.enable_pipelined_write = false;
     write_thread_init(&db->nonmem_write_thread, "nonmem_write_thread", WT_QUEUE_NONMEM, &wto);
+    write_gate_init(&db->gate, (uint32_t)o->max_active_writers, (uint32_t)o->active_writer_handoff);
     port_atomic_init_u64(&db->last_sequence, 0);
     port_atomic_init_u64(&db->last_allocated_sequence, 0);
     port_atomic_init_u64(&db->pending_memtable_writes, 0);
@@ -474,6 +479,7 @@ static wt_status db_free(wt_db *db)
     wt_batch_destroy(&db->merge_nonmem);
     write_thread_destroy(&db->nonmem_write_thread);
     write_thread_destroy(&db->write_thread);
+    write_gate_destroy(&db->gate);
     port_cond_destroy(&db->switch_cv);
     port_mutex_destroy(&db->switch_mutex);
     port_cond_destroy(&db->log_sync_cv);

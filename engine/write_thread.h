@@ -93,6 +93,9 @@ typedef struct wt_write_stats {
      * "Taking a parked leader's group"; the groups themselves count, as
      * groups, members and exits, in the parked leader's statistics). */
     uint64_t groups_taken;
+    /* max_active_writers: this caller's writes that waited at the gate
+     * (write_gate.c); the wait is part of the write's latency. */
+    uint64_t gate_waits;
 } wt_write_stats;
 
 typedef struct wt_write_group {

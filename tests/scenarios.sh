@@ -19,7 +19,7 @@ exits_with() { # exits_with WANT COMMAND...
 scenarios=$(find "$src/scenarios" -name '*.json' -not -path '*/lessons/extras/*' | LC_ALL=C sort)
 count=$(echo "$scenarios" | wc -l)
 rocksdb=$(find "$src/scenarios/rocksdb" -name '*.json' | LC_ALL=C sort)
-echo "1..$((count + 19))"
+echo "1..$((count + 20))"
 for s in $scenarios; do
     check "scenario passes: ${s#$src/}" "$wtlab" run "$s" -q -o "$tmp/t.jsonl"
 done
@@ -150,6 +150,19 @@ check "leader-takes-parked.json: w1 forms p1's and p3's groups; without the opti
     taken "$(taken_groups "$tmp/lt-on.jsonl")" "$(taken_groups "$tmp/lt-off.jsonl")" "$tmp/lt-off.jsonl"
 check "... and the five writes return the same statuses and sequences either way" sh -c '
     test "$(echo "$1" | grep -c write_end)" -eq 5 && test "$1" = "$2"' ends "$(ends "$tmp/lt-on.jsonl")" "$(ends "$tmp/lt-off.jsonl")"
+
+# max_active_writers (issue 23, "No collapse"): with a gate of one, w2 and
+# w3 wait at the gate while w1 is inside and each leads a group of its own;
+# with the option off the same scenario forms one group of three.
+gate=$src/scenarios/active-writer-gate.json
+sed 's/"max_active_writers": 1, //' "$gate" > "$tmp/gate-off.json"
+"$wtlab" run "$gate" -o "$tmp/gate-on.jsonl" > "$tmp/gate-on.out"
+"$wtlab" run "$tmp/gate-off.json" -o "$tmp/gate-off.jsonl" > "$tmp/gate-off.out" || true # its expectations fail
+check "active-writer-gate.json: three groups of one with the gate (w2 and w3 wait at it, not in the queue), one group of three without" sh -c '
+    grep -q "verdict   PASS" "$1" && grep -q "groups    3 formed, largest 1" "$1" &&
+    test "$(grep "\"ev\":\"release\"" "$2" | grep -c "reaches WriteGate::Enter:Wait")" -eq 2 &&
+    grep -q "groups    1 formed, largest 3" "$3"' \
+    gate "$tmp/gate-on.out" "$tmp/gate-on.jsonl" "$tmp/gate-off.out"
 
 # Bad input: exit 2 and a message naming file:line:column and key path.
 bad=$src/tests/data/scenarios/bad-type.json

@@ -45,6 +45,8 @@ typedef struct mode_case {
     bool take_parked; /* leader_takes_parked_group */
     unsigned buffer_kib; /* 0, or write_buffer_size in KiB (memtable switches,
                             flushes and stalls while writers queue) */
+    unsigned active; /* max_active_writers (0: no gate) */
+    unsigned handoff; /* active_writer_handoff (0: the default) */
 } mode_case;
 
 static const mode_case modes[] = {
@@ -86,6 +88,19 @@ static const mode_case modes[] = {
      false, false, 4, false, true},
     {"parallel memtable, leader takes parked groups, 128 KiB memtables", true, false, false, false,
      false, false, 0, false, false, 4, false, true, 128},
+    /* The active-writer gate (write_gate.c): in every mode, with memtable
+     * switches and stalls while writers wait at it, and with sync writes
+     * (which pass it) mixed in. */
+    {"parallel memtable, 2 active writers", .concurrent = true, .active = 2, .fewer = 4},
+    {"serial memtable, 1 active writer, hand-off every 3rd exit, 128 KiB memtables", .active = 1,
+     .handoff = 3, .buffer_kib = 128, .fewer = 4},
+    {"pipelined parallel, 2 active writers", .concurrent = true, .pipelined = true, .active = 2,
+     .fewer = 4},
+    {"unordered, 1 active writer", .concurrent = true, .unordered = true, .active = 1,
+     .fewer = 4},
+    {"two write queues, 2 active writers", .concurrent = true, .two_queues = true, .active = 2,
+     .fewer = 4},
+    {"sync group fill, 2 active writers", .concurrent = true, .fill = true, .active = 2, .fewer = 4},
 };
 enum { MODE_COUNT = sizeof modes / sizeof modes[0] };
 
@@ -106,6 +121,8 @@ static wt_options mode_options(const mode_case *m)
     o.join_park_behind_parked = m->park_behind;
     o.leader_takes_parked_group = m->take_parked;
     if (m->buffer_kib > 0) o.write_buffer_size = (uint64_t)m->buffer_kib * 1024;
+    o.max_active_writers = m->active;
+    if (m->handoff > 0) o.active_writer_handoff = m->handoff;
     return o;
 }
 
@@ -257,8 +274,9 @@ static uint64_t check_contents(wt_db *db, writer_job *jobs, unsigned threads)
 static void check_stats(const mode_case *m, const writer_job *jobs, unsigned threads)
 {
     uint64_t writes = 0, groups = 0, members = 0, exits = 0, prewake = 0;
-    uint64_t led = 0, ran = 0, parked_inserted = 0, taken = 0;
+    uint64_t led = 0, ran = 0, parked_inserted = 0, taken = 0, gate_waits = 0;
     for (unsigned t = 0; t < threads; t++) {
+        gate_waits += jobs[t].stats.gate_waits;
         prewake += jobs[t].stats.prewake_parks + jobs[t].stats.prewake_fallbacks;
         led += jobs[t].stats.overlap_led;
         ran += jobs[t].stats.overlap_ran;
@@ -293,6 +311,10 @@ static void check_stats(const mode_case *m, const writer_job *jobs, unsigned thr
     if (!m->take_parked) ck_assert_uint_eq(taken, 0);
     ck_assert_uint_le(taken, groups);
     if (m->take_parked && harness_is_sim()) ck_assert_uint_gt(taken, 0);
+    /* Writes that waited at the active-writer gate: only with it; in the
+     * sim (more writers than slots, writing without sync) some do. */
+    if (m->active == 0) ck_assert_uint_eq(gate_waits, 0);
+    if (m->active > 0 && !m->fill && harness_is_sim()) ck_assert_uint_gt(gate_waits, 0);
 }
 
 typedef struct mode_test {
@@ -362,6 +384,13 @@ static void rejections_body(void *arg)
     wt_options_default(&o);
     o.create_if_missing = true;
     o.sync_prewake_usec = 1000001; /* the lead times 8 must stay far from overflow */
+    ck_assert_int_eq(wt_db_open(&o, dir, &db, NULL), WT_INVALID_ARGUMENT);
+    wt_options_default(&o);
+    o.create_if_missing = true;
+    o.max_active_writers = 4097;
+    ck_assert_int_eq(wt_db_open(&o, dir, &db, NULL), WT_INVALID_ARGUMENT);
+    o.max_active_writers = 2;
+    o.active_writer_handoff = 0;
     ck_assert_int_eq(wt_db_open(&o, dir, &db, NULL), WT_INVALID_ARGUMENT);
     wt_options_default(&o);
     o.create_if_missing = true;

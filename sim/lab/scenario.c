@@ -139,6 +139,8 @@ static const json_check_field option_fields[] = {
     {F_BOOL(wt_options, "strict_yield_credit", strict_yield_credit)},
     {F_BOOL(wt_options, "join_park_behind_parked", join_park_behind_parked)},
     {F_BOOL(wt_options, "leader_takes_parked_group", leader_takes_parked_group)},
+    {F_NUM(JSON_CHECK_U64, wt_options, "max_active_writers", max_active_writers, 0, 4096)},
+    {F_NUM(JSON_CHECK_U64, wt_options, "active_writer_handoff", active_writer_handoff, 1, 1000000)},
 };
 
 static bool parse_options(json_check *c, const json_doc_node *v, void *member)
