@@ -134,6 +134,14 @@ void wtengine_options_set_sync_prewake_usec(wtengine_options *o, uint64_t v)
 {
     o->o.sync_prewake_usec = v;
 }
+void wtengine_options_set_max_active_writers(wtengine_options *o, uint64_t v)
+{
+    o->o.max_active_writers = v;
+}
+void wtengine_options_set_active_writer_handoff(wtengine_options *o, uint64_t handoff)
+{
+    o->o.active_writer_handoff = handoff;
+}
 
 /* --------------------------------------------------------- write options */
 

@@ -92,6 +92,14 @@ WTENGINE_API void wtengine_options_set_sync_group_fill(wtengine_options *o, bool
  * first timed wait of each writing thread sets that thread's timer slack to
  * 1 us (prctl PR_SET_TIMERSLACK), and it stays so. */
 WTENGINE_API void wtengine_options_set_sync_prewake_usec(wtengine_options *o, uint64_t v);
+/* wtlab extension, 0 (off) by default: at most v writes without sync
+ * inside the write path at once (the number of cores, say); the others
+ * wait, parked, in arrival order (engine/write_gate.c).  handoff (128 by
+ * default): every handoff-th exit while writers wait, the oldest waiter
+ * gets the leaving writer's slot.  v at most 4096 and handoff 1..1000000,
+ * else the open fails with WTENGINE_INVALID_ARGUMENT. */
+WTENGINE_API void wtengine_options_set_max_active_writers(wtengine_options *o, uint64_t v);
+WTENGINE_API void wtengine_options_set_active_writer_handoff(wtengine_options *o, uint64_t handoff);
 
 /* ------------------------------------------------------- write options
  * WriteOptions: sync (fdatasync the WAL before returning), disable_wal

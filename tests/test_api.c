@@ -6,7 +6,8 @@
  * and their names, open with and without options, put/get/delete with
  * binary keys, batches (count, atomic write, scan order, early stop),
  * recovery of acknowledged writes on reopen, the write options' checks,
- * and the trace hook writing a real trace.
+ * the active-writer gate's options, and the trace hook writing a real
+ * trace.
  *
  * Method: this file includes wtengine.h and nothing of the engine (the
  * build gives it only include/ and links the static libwtengine), works
@@ -160,6 +161,21 @@ START_TEST(test_reopen_recovers_and_options)
     size_t len;
     char *v = get(db, "key", 3, &len);
     ck_assert_str_eq(v, "synced");
+    wtengine_free(v);
+    ck_assert_int_eq(wtengine_close(db), WTENGINE_OK);
+    /* The active-writer gate: out of range refused, a gate of one works. */
+    wtengine_options_set_max_active_writers(o, 4097);
+    ck_assert_int_eq(wtengine_open(o, dir, &db), WTENGINE_INVALID_ARGUMENT);
+    wtengine_options_set_max_active_writers(o, 1);
+    wtengine_options_set_active_writer_handoff(o, 0);
+    ck_assert_int_eq(wtengine_open(o, dir, &db), WTENGINE_INVALID_ARGUMENT);
+    wtengine_options_set_active_writer_handoff(o, 2);
+    ck_assert_int_eq(wtengine_open(o, dir, &db), WTENGINE_OK);
+    wtengine_write_options_set_sync(wo, false);
+    wtengine_write_options_set_disable_wal(wo, false);
+    ck_assert_int_eq(wtengine_put(db, wo, "gated", 5, "in", 2), WTENGINE_OK);
+    v = get(db, "gated", 5, &len);
+    ck_assert_str_eq(v, "in");
     wtengine_free(v);
     ck_assert_int_eq(wtengine_close(db), WTENGINE_OK);
     wtengine_write_options_destroy(wo);
