@@ -459,6 +459,7 @@ static void usage(FILE *out, const command *cmd)
     fputs("write options: --sync --disable-wal --no-slowdown\n"
           "db options: --pipelined --unordered --two-queues --serial-memtable --sync-group-fill\n"
           "            --sync-prewake USEC (1..1000000; default off)\n"
+          "            --max-active-writers N (1..4096; default off: no gate)\n"
           "            --group-bytes N --recovery-mode tolerate_corrupted_tail_records|\n"
           "            absolute_consistency|point_in_time|skip_any_corrupted_records\n"
           "load options: --threads N (default 1) --batch N (ops per write, default 1)\n"
@@ -482,7 +483,7 @@ static bool parse_count(const char *s, unsigned long long max, unsigned long lon
 
 enum { OPT_SYNC = 256, OPT_NO_WAL, OPT_NO_SLOWDOWN, OPT_PIPELINED, OPT_UNORDERED,
        OPT_TWO_QUEUES, OPT_SERIAL, OPT_GROUP_BYTES, OPT_RECOVERY, OPT_THREADS, OPT_BATCH,
-       OPT_HEADER, OPT_HEX, OPT_NO_VALUES, OPT_FILL, OPT_PREWAKE, OPT_TRACE, OPT_VERSION };
+       OPT_HEADER, OPT_HEX, OPT_NO_VALUES, OPT_FILL, OPT_PREWAKE, OPT_ACTIVE, OPT_TRACE, OPT_VERSION };
 
 static bool apply_option(cli *c, int opt, const char *arg)
 {
@@ -503,6 +504,10 @@ static bool apply_option(cli *c, int opt, const char *arg)
     case OPT_PREWAKE:
         if (!parse_count(arg, 1000000, &v)) return false;
         c->opts.sync_prewake_usec = v;
+        return true;
+    case OPT_ACTIVE:
+        if (!parse_count(arg, 4096, &v)) return false;
+        c->opts.max_active_writers = v;
         return true;
     case OPT_HEADER: c->header = true; return true;
     case OPT_HEX: c->hex = true; return true;
@@ -565,6 +570,7 @@ int main(int argc, char **argv)
         {"serial-memtable", no_argument, 0, OPT_SERIAL},
         {"sync-group-fill", no_argument, 0, OPT_FILL},
         {"sync-prewake", required_argument, 0, OPT_PREWAKE},
+        {"max-active-writers", required_argument, 0, OPT_ACTIVE},
         {"group-bytes", required_argument, 0, OPT_GROUP_BYTES},
         {"recovery-mode", required_argument, 0, OPT_RECOVERY},
         {"threads", required_argument, 0, OPT_THREADS}, {"batch", required_argument, 0, OPT_BATCH},

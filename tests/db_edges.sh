@@ -16,7 +16,7 @@ set -u
 wtdb=$1
 setup=${WTDB_SETUP:-$wtdb}
 . "$(dirname "$0")/tap.sh"
-echo "1..16"
+echo "1..18"
 
 # A DB with 2,000 keys in one table (wtdb flush) and one more key in its WAL.
 make_db() {
@@ -121,4 +121,15 @@ check "dump-wal /dev/zero: exit 2 at once" \
 mkfifo "$tmp/fifo"
 check "dump-wal on a FIFO: exit 2 at once" \
     expect_status 2 'not a regular file' timeout 10 "$wtdb" dump-wal "$tmp/fifo"
+
+# 8. The active-writer gate (max_active_writers): 8 load threads through a
+# gate of 2 write every op; a gate out of range is a usage error.
+g=$tmp/gate
+seq 1 3000 | sed 's/.*/put g& v&/' > "$tmp/gate-ops"
+check "load --threads 8 --max-active-writers 2: every op written and read back" sh -c '
+    "$1" --db "$2" load --threads 8 --max-active-writers 2 < "$3" > /dev/null &&
+    test "$("$1" --db "$2" scan | wc -l)" -eq 3000 && test "$("$1" --db "$2" get g2999)" = v2999' \
+    sh "$wtdb" "$g" "$tmp/gate-ops"
+check "--max-active-writers 5000: exit 2, the value named" \
+    expect_status 2 'bad value for an option: 5000' "$wtdb" --db "$g" scan --max-active-writers 5000
 exit $fail
