@@ -23,7 +23,7 @@ flags="-g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64 -fno-omi
        -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
        -I$src/engine -I$src/engine/pthread -iquote $src/sim/lab"
 engine="status crc32c write_batch wal arena memtable table filename manifest writer_state
-        write_thread write_thread_wait write_thread_mem write_thread_prewake db_impl db db_flush db_read db_open trace_event port_pthread port_pthread_trace"
+        write_thread write_thread_wait write_thread_mem write_thread_prewake write_gate db_impl db db_flush db_read db_open trace_event port_pthread port_pthread_trace"
 lab="scenario scenario_writers scenario_expect scenario_expect_events scenario_reads scenario_device profile scenario_goals json_check json_doc json_lex
      trace_reader"
 # The loader checks sync point names against the engine's (as sim/meson.build makes it).
