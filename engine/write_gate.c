@@ -91,10 +91,9 @@ static bool take_slot(write_gate *g)
     return false;
 }
 
-/* Gives the oldest waiter a slot (the caller's, or one it took for it).
- * REQUIRES: mutex held, a waiter queued.  The waiter may return, and its
- * node vanish, as soon as `admitted` is stored. */
-static void admit_oldest(write_gate *g)
+/* Unlinks the oldest waiter and stops counting it as waiting.
+ * REQUIRES: mutex held, a waiter queued. */
+static wt_gate_waiter *unlink_oldest(write_gate *g)
 {
     port_mutex_assert_held(&g->mutex);
     wt_gate_waiter *w = g->oldest;
@@ -102,6 +101,15 @@ static void admit_oldest(write_gate *g)
     g->oldest = PORT_PLAIN_LOAD(w->newer);
     if (g->oldest == NULL) g->newest = NULL;
     port_atomic_fetch_sub_u32(&g->waiting, 1, PORT_SEQ_CST);
+    return w;
+}
+
+/* Gives the oldest waiter the caller's slot.  REQUIRES: mutex held, a
+ * waiter queued.  The waiter may return, and its node vanish, as soon as
+ * `admitted` is stored. */
+static void admit_oldest(write_gate *g)
+{
+    wt_gate_waiter *w = unlink_oldest(g);
     port_atomic_store_u32(&w->admitted, 1, PORT_RELEASE);
     port_unpark(&w->admitted);
 }
@@ -112,9 +120,7 @@ static bool take_slot_as_oldest(write_gate *g, wt_gate_waiter *me)
 {
     port_mutex_assert_held(&g->mutex);
     if (g->oldest != me || !take_slot(g)) return false;
-    g->oldest = PORT_PLAIN_LOAD(me->newer);
-    if (g->oldest == NULL) g->newest = NULL;
-    port_atomic_fetch_sub_u32(&g->waiting, 1, PORT_SEQ_CST);
+    unlink_oldest(g);
     return true;
 }
 
@@ -160,8 +166,10 @@ bool write_gate_enter(write_gate *g)
 void write_gate_leave(write_gate *g)
 {
     if (g->limit == 0) return;
-    uint32_t n = port_atomic_fetch_add_u32(&g->exits, 1, PORT_RELAXED) + 1;
-    if (n % g->handoff_every == 0 && port_atomic_load_u32(&g->waiting, PORT_SEQ_CST) > 0) {
+    /* Only exits made while writers wait are counted: without waiters an
+     * exit is one atomic load and one decrement. */
+    if (port_atomic_load_u32(&g->waiting, PORT_SEQ_CST) > 0 &&
+        (port_atomic_fetch_add_u32(&g->exits, 1, PORT_RELAXED) + 1) % g->handoff_every == 0) {
         port_mutex_lock(&g->mutex);
         bool handed = g->oldest != NULL;
         if (handed) admit_oldest(g); /* our slot, still counted in active */

@@ -22,7 +22,7 @@ typedef struct write_gate {
     uint32_t handoff_every;   /* every this many exits, one waiter gets the slot */
     port_atomic_u32 active;   /* writers inside */
     port_atomic_u32 waiting;  /* writers between deciding to wait and admission */
-    port_atomic_u32 exits;    /* exits so far (wraps) */
+    port_atomic_u32 exits;    /* exits made while writers waited (wraps) */
     port_atomic_u64 waits;    /* writers that waited at the gate (statistics) */
     port_mutex mutex;         /* guards the waiter queue */
     wt_gate_waiter *oldest;   /* waiter queue, oldest first (under mutex) */

@@ -97,7 +97,9 @@ WTENGINE_API void wtengine_options_set_sync_prewake_usec(wtengine_options *o, ui
  * wait, parked, in arrival order (engine/write_gate.c).  handoff (128 by
  * default): every handoff-th exit while writers wait, the oldest waiter
  * gets the leaving writer's slot.  v at most 4096 and handoff 1..1000000,
- * else the open fails with WTENGINE_INVALID_ARGUMENT. */
+ * else the open fails with WTENGINE_INVALID_ARGUMENT.  A waiter parks with
+ * a 10 ms deadline, so, as with sync_prewake_usec, the first wait of each
+ * writing thread sets that thread's timer slack to 1 us. */
 WTENGINE_API void wtengine_options_set_max_active_writers(wtengine_options *o, uint64_t v);
 WTENGINE_API void wtengine_options_set_active_writer_handoff(wtengine_options *o, uint64_t handoff);
 
