@@ -57,7 +57,22 @@
 #                        default; sync rows; --opt-prewake USEC, default
 #                        50, 0 leaves --sync-prewake out); in no-sync rows
 #                        only with --opt-nosync "WTBENCH OPTIONS" (e.g.
-#                        "--strict-yield-credit"); o_cpu o_csw as wt_*
+#                        "--strict-yield-credit"); o_cpu o_csw as wt_*;
+#                        opt_p99 o_p99.9 the opt runs' latency percentiles
+#   o_share o_c/f o_lone sync rows: the opt runs also take --fsync-bound
+#                        --breakdown (clock reads around each phase, a few
+#                        per group of hundreds of microseconds): o_share =
+#                        writes/s over the bound from the run's own mean
+#                        fsync (t writers per fsync), o_c/f = the group
+#                        cycle (wall time / WAL records) over that fsync,
+#                        o_lone = writes/s over the bound from a lone
+#                        group-sized append+fdatasync timed before and
+#                        after the run (wtbench.c, --fsync-bound)
+# After the table, "# goal:" lines count issue 23's goals over the
+# medians (ratio >= 2.0 without sync; 16 threads >= 90 % of 1 thread's
+# writes/s without sync; o_share >= 90 % at 16 sync threads, >= 80 % at
+# 4; p99 <= RocksDB's), for the wtbench and the opt columns, and name
+# the cells that miss.
 # Sizing (the same on both sides): without sync, --num is the writes of a
 # whole cell, split evenly over its threads (each engine gets --num N/t per
 # thread: db_bench's and wtbench's --num count per thread).  So 1, 4 and 16
@@ -261,7 +276,13 @@ run_wt() { # mode sync threads num [extra...]
         echo "vs_db_bench: wtbench failed:" >&2; cat "$WORK/out" >&2; exit 1
     fi
     cpu=$(cpu_per_m "$WORK/time" $((t * n))) csw=$(csw_per_w "$WORK/time" $((t * n)))
-    parsed wtbench 's/^wtbench: .*ops_per_sec=\([0-9.]*\) .*mean_group=\([0-9.]*\) .*p50_us=\([0-9.]*\) p99_us=\([0-9.]*\) p999_us=\([0-9.]*\) max_us=\([0-9.]*\).*/\1 \2 CPU \3 \4 \5 \6 CSW/p'
+    line=$(parsed wtbench 's/^wtbench: .*ops_per_sec=\([0-9.]*\) .*mean_group=\([0-9.]*\) .*p50_us=\([0-9.]*\) p99_us=\([0-9.]*\) p999_us=\([0-9.]*\) max_us=\([0-9.]*\).*/\1 \2 CPU \3 \4 \5 \6 CSW/p') || exit 1
+    # With --fsync-bound --breakdown: the share of the run's own fsync
+    # bound, cycle / the run's mean fsync, and the share of the bound from
+    # the lone group-sized append+fdatasync timed before and after.
+    share=$(sed -n 's/^fsync_bound: .*in_run_achieved=\([0-9.]*\) cycle_over_in_run_fsync=\([0-9.]*\).*/\1 \2/p' "$WORK/out")
+    lone=$(sed -n 's/^fsync_bound: group_bytes=.* achieved=\([0-9.]*\) .*/\1/p' "$WORK/out")
+    echo "$line ${share:-- -} ${lone:--}"
 }
 
 # Median and spread of column $1 of file $2: "median spread%".
@@ -280,9 +301,10 @@ echo "# vs_db_bench: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' 
 echo "# db_bench: $(db_bench --version 2>&1 | head -1); wtbench: $("$WTBENCH" --version | head -1); rocks_fill (two-queues): ${ROCKS_FILL:-not built}"
 echo "# opt columns: sync rows: wtbench --sync-group-fill --leader-inserts-parked $OPT_PREWAKE; no-sync rows: ${OPT_NOSYNC:-(none)}"
 echo "# repeat=$REPEAT adaptive_yield=$YIELD num=$NUM sizing=$SIZING sync_num=$SYNC_NUM(per thread) threads=\"$THREADS\" modes=\"$MODES\"; medians, spread=(max-min)/median %; latency in us"
-printf '%-10s %-4s %-3s %9s %4s %9s %4s %5s | %6s %6s | %7s %7s %5s %6s %6s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s %7s %6s\n' \
+printf '%-10s %-4s %-3s %9s %4s %9s %4s %5s | %6s %6s | %7s %7s %5s %6s %6s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s %8s %7s %6s %7s %5s %6s\n' \
     mode sync t rocks_ops spr wt_ops spr ratio rk_grp wt_grp rk_cpu wt_cpu cpu_x rk_csw wt_csw \
-    rk_p50 wt_p50 rk_p99 wt_p99 rk_p99.9 wt_p99.9 rk_max wt_max opt_ops ratio o_grp opt_p99 o_cpu o_csw
+    rk_p50 wt_p50 rk_p99 wt_p99 rk_p99.9 wt_p99.9 rk_max wt_max opt_ops ratio o_grp opt_p99 o_p99.9 o_cpu o_csw \
+    o_share o_c/f o_lone
 for mode in $MODES; do
     for sync in $SYNCS; do
         for t in $THREADS; do
@@ -297,7 +319,7 @@ for mode in $MODES; do
                 run_wt "$mode" "$sync" "$t" "$num" >>"$WORK/w.txt"
                 # shellcheck disable=SC2086 # OPT_PREWAKE: zero or two words
                 [ "$sync" = 1 ] && run_wt "$mode" "$sync" "$t" "$num" --sync-group-fill \
-                    --leader-inserts-parked $OPT_PREWAKE >>"$WORK/f.txt"
+                    --leader-inserts-parked $OPT_PREWAKE --fsync-bound --breakdown >>"$WORK/f.txt"
                 # shellcheck disable=SC2086 # OPT_NOSYNC: a list of options
                 [ "$sync" = 0 ] && [ -n "$OPT_NOSYNC" ] && run_wt "$mode" 0 "$t" "$num" \
                     $OPT_NOSYNC >>"$WORK/f.txt"
@@ -305,14 +327,19 @@ for mode in $MODES; do
             done
             rops=$(med 1 "$WORK/r.txt"); wops=$(med 1 "$WORK/w.txt")
             rm_=${rops% *}; wm=${wops% *}
-            fops=- fratio=- fgrp=- fp99=- fcpu=- fcsw=-
+            fops=- fratio=- fgrp=- fp99=- fp999=- fcpu=- fcsw=- fshare=- fcf=- flone=-
             if [ -s "$WORK/f.txt" ]; then
                 fops=$(m1 1 "$WORK/f.txt"); fratio=$(ratio "$fops" "$rm_")
-                fgrp=$(m1 2 "$WORK/f.txt"); fp99=$(m1 5 "$WORK/f.txt")
+                fgrp=$(m1 2 "$WORK/f.txt"); fp99=$(m1 5 "$WORK/f.txt"); fp999=$(m1 6 "$WORK/f.txt")
                 fcpu=$(m1 3 "$WORK/f.txt"); fcsw=$(m1 8 "$WORK/f.txt")
+                if [ "$sync" = 1 ]; then
+                    fshare=$(m1 9 "$WORK/f.txt"); fcf=$(m1 10 "$WORK/f.txt"); flone=$(m1 11 "$WORK/f.txt")
+                fi
             fi
+            # For the goals at the end.
+            echo "$mode $sync $t $rm_ $wm $fops $(m1 5 "$WORK/r.txt") $(m1 5 "$WORK/w.txt") $fp99 $fshare" >>"$WORK/rows.txt"
             rc=$(m1 3 "$WORK/r.txt"); wc=$(m1 3 "$WORK/w.txt")
-            printf '%-10s %-4s %-3s %9.0f %3s%% %9.0f %3s%% %5s | %6s %6s | %7s %7s %5s %6s %6s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s %7s %6s\n' \
+            printf '%-10s %-4s %-3s %9.0f %3s%% %9.0f %3s%% %5s | %6s %6s | %7s %7s %5s %6s %6s | %8s %8s %8s %8s %9s %9s %9s %9s | %9s %5s %6s %8s %8s %7s %6s %7s %5s %6s\n' \
                 "$mode" "$sync" "$t" "$rm_" "${rops#* }" "$wm" "${wops#* }" "$(ratio "$wm" "$rm_")" \
                 "$(m1 2 "$WORK/r.txt")" "$(m1 2 "$WORK/w.txt")" \
                 "$rc" "$wc" "$(ratio "$rc" "$wc")" "$(m1 8 "$WORK/r.txt")" "$(m1 8 "$WORK/w.txt")" \
@@ -320,11 +347,43 @@ for mode in $MODES; do
                 "$(m1 5 "$WORK/r.txt")" "$(m1 5 "$WORK/w.txt")" \
                 "$(m1 6 "$WORK/r.txt")" "$(m1 6 "$WORK/w.txt")" \
                 "$(m1 7 "$WORK/r.txt")" "$(m1 7 "$WORK/w.txt")" \
-                "$fops" "$fratio" "$fgrp" "$fp99" "$fcpu" "$fcsw"
+                "$fops" "$fratio" "$fgrp" "$fp99" "$fp999" "$fcpu" "$fcsw" "$fshare" "$fcf" "$flone"
         done
     done
 done
 echo "# end: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Issue 23's goals, counted from the medians above ("wt" = the wtbench
+# columns, "opt" = the opt columns; a goal without its cells is left out).
+awk '
+    function pct(a, b) { return sprintf("%.1f %%", a * 100 / b) }
+    function add(k, ok, what) { n[k]++; if (ok) y[k]++; else miss[k] = miss[k] " " what }
+    function say(label, k1, k2) {
+        line = ""
+        if (n[k1]) line = line sprintf(" wt %d/%d%s", y[k1], n[k1], miss[k1] != "" ? " (not:" miss[k1] ")" : "")
+        if (n[k2]) line = line sprintf("%s opt %d/%d%s", line != "" ? ";" : "", y[k2], n[k2],
+                                       miss[k2] != "" ? " (not:" miss[k2] ")" : "")
+        if (line != "") print "# goal: " label ":" line
+    }
+    { m = $1; s = $2; t = $3; cell = m "/" (s ? "sync" : "nosync") "/" t "t" }
+    s == 0 { add("r", $5 / $4 >= 2.0, cell "=" sprintf("%.2f", $5 / $4))
+             if ($6 != "-") add("ro", $6 / $4 >= 2.0, cell "=" sprintf("%.2f", $6 / $4))
+             if (t == 1) { one[m] = $5; onef[m] = $6 }
+             if (t == 16) { six[m] = $5; sixf[m] = $6 } }
+    { add("p", $8 <= $7, cell "=" $8 ">" $7)
+      if ($9 != "-") add("po", $9 <= $7, cell "=" $9 ">" $7) }
+    s == 1 && $10 != "-" && t == 16 { add("b16", $10 >= 0.9, m "=" pct($10, 1)) }
+    s == 1 && $10 != "-" && t == 4 { add("b4", $10 >= 0.8, m "=" pct($10, 1)) }
+    END {
+        for (m in one) if (m in six) {
+            add("c", six[m] >= 0.9 * one[m], m "=" pct(six[m], one[m]))
+            if (onef[m] != "-" && sixf[m] != "-") add("co", sixf[m] >= 0.9 * onef[m], m "=" pct(sixf[m], onef[m]))
+        }
+        say("no sync, ratio >= 2.0", "r", "ro")
+        say("no sync, 16 t >= 90 % of 1 t", "c", "co")
+        say("sync 16 t, >= 90 % of the in-run fsync bound (o_share)", "", "b16")
+        say("sync 4 t, >= 80 % of the in-run fsync bound (o_share)", "", "b4")
+        say("p99 <= RocksDB p99", "p", "po")
+    }' "$WORK/rows.txt"
 case " $MODES " in *" two-queues "*) ;;
     *) if [ -n "$ROCKS_FILL" ]; then echo "# two write queues: not asked for (--modes)"
        else echo "# not compared: two write queues (no db_bench flag for two_write_queues in 7.8.3; rocks_fill not found: built with librocksdb-dev installed, --rocks-fill PATH)"; fi ;;

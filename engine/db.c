@@ -281,9 +281,11 @@ static wt_status concurrent_write_group_to_wal(wt_db *db, write_thread *wt, wt_w
     if (!sync) return s;
     uint64_t number = wal_log_number(log);
     db_emit(PORT_EV_WAL_SYNC_BEGIN, g->leader->owner, WT_OK, number, 0, 0, 0);
+    uint64_t t = stats_clock(g->leader);
     uint64_t prewake = wt_sync_prewake_begin(wt);
     s = port_file_sync(wal_writer_file(log));
     wt_sync_prewake_end(wt, prewake, s);
+    if (g->leader->stats != NULL) stats_lap(g->leader, &t, &g->leader->stats->sync_ns);
     db_emit(PORT_EV_WAL_SYNC_END, g->leader->owner, s, number, 0, 0, 0);
     port_mutex_lock(&db->log_write_mutex);
     if (s != WT_OK) {
