@@ -299,7 +299,7 @@ static int usage(FILE *out, int rc)
             "--max-active-writers N: wtlab option max_active_writers (0, off in RocksDB): at\n"
             "most N writes without sync inside the engine at once; the rest wait, parked.\n"
             "--gate-handoff K: wtlab option active_writer_handoff (128): every K exits while\n"
-            "writers wait at that gate, the oldest waiter gets the leaving writer's slot.\n"
+            "writers wait at that gate, the oldest waiter is called to take a slot.\n"
             "--max-yield-usec, --slow-yield-usec: write_thread_max_yield_usec (100) and\n"
             "write_thread_slow_yield_usec (3), as db_bench's flags of those names.\n"
             "--trace FILE: record every engine event as a real trace (threads w1..wN),\n"

@@ -118,9 +118,9 @@ typedef struct wt_options {
                                                  wait, parked, at a gate in front of it
                                                  (write_gate.c; the number of cores) */
     uint64_t active_writer_handoff;           /* 128: with max_active_writers, every this
-                                                 many exits while writers wait, one
-                                                 waiter is given the leaving writer's
-                                                 slot (write_gate.c, "Admission") */
+                                                 many exits while writers wait, the
+                                                 oldest waiter is called to take a
+                                                 slot (write_gate.c, "Hand-offs") */
 } wt_options;
 
 void wt_options_default(wt_options *o);

@@ -154,6 +154,9 @@ WT_MUST_USE wt_status port_thread_create(port_thread **out, const char *name,
 void port_thread_join(port_thread *t);
 /* Small id of the calling thread, stable for its life (sim: fiber id). */
 uint32_t port_thread_id(void);
+/* The CPU the calling thread runs on now: a hint, stale as soon as read
+ * (pthreads: sched_getcpu, 0 when unknown; sim: the fiber's id). */
+uint32_t port_cpu_hint(void);
 
 /* ------------------------------------------------------- clock, random
  * port_now_ns: monotonic nanoseconds (sim: virtual time).

@@ -106,6 +106,12 @@ void port_free(void *p) { free(p); }
 
 void port_yield(void) { sched_yield(); }
 
+uint32_t port_cpu_hint(void)
+{
+    int c = sched_getcpu();
+    return c >= 0 ? (uint32_t)c : 0;
+}
+
 void port_park(port_atomic_u32 *word, uint32_t expected, const char *what)
 {
     (void)what;

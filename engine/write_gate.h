@@ -23,10 +23,14 @@ typedef struct write_gate {
     port_atomic_u32 active;   /* writers inside */
     port_atomic_u32 waiting;  /* writers between deciding to wait and admission */
     port_atomic_u32 exits;    /* exits made while writers waited (wraps) */
+    port_atomic_u32 claim;    /* GATE_CLAIM_NONE, GATE_CLAIM_ANY or 1 + the CPU
+                                 of the called waiter (write_gate.c, "Hand-offs") */
     port_atomic_u64 waits;    /* writers that waited at the gate (statistics) */
-    port_mutex mutex;         /* guards the waiter queue */
+    port_atomic_u64 calls;    /* waiters called by a hand-off (statistics) */
+    port_mutex mutex;         /* guards the waiter queue and `called` */
     wt_gate_waiter *oldest;   /* waiter queue, oldest first (under mutex) */
     wt_gate_waiter *newest;
+    wt_gate_waiter *called;   /* woken to take a slot, not yet given one (under mutex) */
 } write_gate;
 
 /* limit 0 leaves the gate off (enter and leave do nothing).

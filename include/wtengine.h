@@ -95,9 +95,9 @@ WTENGINE_API void wtengine_options_set_sync_prewake_usec(wtengine_options *o, ui
 /* wtlab extension, 0 (off) by default: at most v writes without sync
  * inside the write path at once (the number of cores, say); the others
  * wait, parked, in arrival order (engine/write_gate.c).  handoff (128 by
- * default): every handoff-th exit while writers wait, the oldest waiter
- * gets the leaving writer's slot.  v at most 4096 and handoff 1..1000000,
- * else the open fails with WTENGINE_INVALID_ARGUMENT.  A waiter parks with
+ * default): every handoff-th exit while writers wait calls the oldest
+ * waiter, which takes the slot of a writer that leaves after it runs.  v
+ * at most 4096 and handoff 1..1000000, else the open fails with WTENGINE_INVALID_ARGUMENT.  A waiter parks with
  * a 10 ms deadline, so, as with sync_prewake_usec, the first wait of each
  * writing thread sets that thread's timer slack to 1 us. */
 WTENGINE_API void wtengine_options_set_max_active_writers(wtengine_options *o, uint64_t v);

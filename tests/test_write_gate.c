@@ -2,8 +2,10 @@
  * test_write_gate.c — the active-writer gate (write_gate.c; the wtlab
  * option max_active_writers), in both builds: at most `limit` callers are
  * ever inside; every caller gets in and out (no lost admission), whether
- * the waiters are admitted by hand-offs or, when the writers inside leave
- * for good, by the waiters' own re-check; an off gate does nothing.
+ * the waiters are admitted by hand-offs (a called waiter given a slot at
+ * an exit, or taking a free one when no exit comes) or, when the writers
+ * inside leave for good, by the waiters' own re-check; an off gate does
+ * nothing.
  *
  * Method: T threads each enter and leave the gate R times; inside, a
  * thread counts itself in `inside`, records the largest count seen and
@@ -23,6 +25,7 @@ enum { MAX_T = 8 };
 typedef struct gate_case {
     uint32_t limit, handoff, threads;
     unsigned rounds[MAX_T]; /* enters of each thread */
+    bool calls;             /* the sim run must call waiters (hand-offs) */
 } gate_case;
 
 typedef struct gate_run {
@@ -82,21 +85,28 @@ static void run_case(void *p)
         /* In the sim every yield inside lets the others run and find the
          * gate full; on real cores that is likely but not certain. */
         if (harness_is_sim()) ck_assert_uint_gt(waited, 0);
+        uint64_t calls = port_atomic_load_u64(&r.gate.calls, PORT_RELAXED);
+        ck_assert_uint_le(calls, waited);
+        if (harness_is_sim() && c->calls) ck_assert_uint_gt(calls, 0);
     }
     write_gate_destroy(&r.gate);
 }
 
 /* One writer inside at a time; each exit while others wait hands the slot on. */
-static const gate_case one_by_one = {1, 1, 6, {40, 40, 40, 40, 40, 40}};
+static const gate_case one_by_one = {1, 1, 6, {40, 40, 40, 40, 40, 40}, true};
 /* Two inside; every third exit hands its slot on. */
-static const gate_case two_every_third = {2, 3, 6, {60, 60, 60, 60, 60, 60}};
+static const gate_case two_every_third = {2, 3, 6, {60, 60, 60, 60, 60, 60}, true};
 /* The option's default hand-off with more threads than slots. */
-static const gate_case three_default = {3, 128, 8, {200, 200, 200, 200, 200, 200, 200, 200}};
+static const gate_case three_default = {3, 128, 8, {200, 200, 200, 200, 200, 200, 200, 200}, true};
 /* Writers that leave for good while others wait, and a hand-off that never
  * comes (every 1000th exit): the waiters get in by their own re-check. */
-static const gate_case leave_for_good = {1, 1000, 4, {1, 2, 3, 4}};
+static const gate_case leave_for_good = {1, 1000, 4, {1, 2, 3, 4}, false};
+/* Every writer writes once: each exit calls the oldest waiter and leaves
+ * for good, so no exit gives the called waiter a slot; it takes the free
+ * one itself once any exit would do (write_gate.c, "Hand-offs"). */
+static const gate_case called_take_free_slot = {1, 1, 5, {1, 1, 1, 1, 1}, true};
 /* Off: nobody waits, several inside at once are fine. */
-static const gate_case off = {0, 0, 4, {50, 50, 50, 50}};
+static const gate_case off = {0, 0, 4, {50, 50, 50, 50}, false};
 
 START_TEST(one_inside_hands_off_each_exit) { harness_run(run_case, (void *)&one_by_one); }
 END_TEST
@@ -105,6 +115,8 @@ END_TEST
 START_TEST(three_inside_default_handoff) { harness_run(run_case, (void *)&three_default); }
 END_TEST
 START_TEST(waiters_admitted_when_writers_leave_for_good) { harness_run(run_case, (void *)&leave_for_good); }
+END_TEST
+START_TEST(called_waiter_takes_a_free_slot) { harness_run(run_case, (void *)&called_take_free_slot); }
 END_TEST
 START_TEST(off_gate_admits_everyone) { harness_run(run_case, (void *)&off); }
 END_TEST
@@ -118,6 +130,7 @@ static Suite *write_gate_suite(void)
     tcase_add_test(tc, two_inside_hand_off_every_third_exit);
     tcase_add_test(tc, three_inside_default_handoff);
     tcase_add_test(tc, waiters_admitted_when_writers_leave_for_good);
+    tcase_add_test(tc, called_waiter_takes_a_free_slot);
     tcase_add_test(tc, off_gate_admits_everyone);
     suite_add_tcase(s, tc);
     return s;

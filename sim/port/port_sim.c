@@ -358,6 +358,10 @@ void port_pause(void) { point(SCHED_OP_PAUSE, NULL); }
 
 void port_yield(void) { point(SCHED_OP_YIELD, NULL); }
 
+/* Not a scheduling point: it reads no shared state.  The fiber's own id:
+ * a core per fiber, as without the CPU model (whose cores have no names). */
+uint32_t port_cpu_hint(void) { return self_id(); }
+
 void port_park(port_atomic_u32 *word, uint32_t expected, const char *what)
 {
     sched *s = sched_current();
