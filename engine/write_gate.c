@@ -40,7 +40,8 @@
  * writers without the gate keep 1.95 (issue 23).  So a hand-off now
  * keeps every slot busy until the waiter runs:
  *  - the exit that hands off only calls the oldest waiter: unlinks it,
- *    marks it called and wakes it, and keeps its own slot;
+ *    marks it called and wakes it, and leaves as any exit does (the
+ *    leaving writer takes its slot back when it writes again);
  *  - the called waiter, once it runs, sets `claim` to 1 + its CPU and
  *    yields until given a slot: the writer it is queued behind on that
  *    CPU runs on, and that writer's next exit gives it its slot (that
@@ -49,7 +50,10 @@
  *    CPU: an idle core, a gate of one), the claim becomes GATE_CLAIM_ANY
  *    and the next exit on any CPU gives its slot;
  *  - from then on, a called waiter that finds a slot free takes it (the
- *    writers inside left for good).
+ *    writers inside left for good);
+ *  - after GATE_CLAIM_PARK_NS more it parks between its looks, 1 ms at a
+ *    time (the writers inside wait for a write stall, say, and no exit
+ *    comes for a while), and the exit that gives it a slot wakes it.
  * One waiter is called at a time.  The CPU is a hint (port_cpu_hint);
  * a wrong one costs a context switch, not correctness.
  *
@@ -81,6 +85,10 @@
 /* How long a called waiter waits for an exit on its own CPU before it
  * takes the slot of an exit on any CPU. */
 #define GATE_CLAIM_ANY_NS (20 * 1000ull)
+/* How long it yields in all before it parks between looks (no exit comes:
+ * the writers inside wait for a write stall, say), and for how long. */
+#define GATE_CLAIM_PARK_NS (200 * 1000ull)
+#define GATE_CLAIM_NAP_NS (1000 * 1000ull)
 
 enum { WAITER_WAITING = 0, WAITER_ADMITTED = 1, WAITER_CALLED = 2 };
 enum { GATE_CLAIM_NONE = 0, GATE_CLAIM_ANY = UINT32_MAX };
@@ -186,7 +194,8 @@ static bool give_to_called(write_gate *g)
     if (w != NULL) {
         g->called = NULL;
         port_atomic_store_u32(&g->claim, GATE_CLAIM_NONE, PORT_RELAXED);
-        admit(g, w); /* it yields, not parked: no wake-up */
+        admit(g, w);
+        port_unpark(&w->admitted); /* if it naps; a stale address is harmless */
     }
     port_mutex_unlock(&g->mutex);
     return w != NULL;
@@ -199,7 +208,7 @@ static void claim_slot(write_gate *g, wt_gate_waiter *me)
     if (mine == GATE_CLAIM_ANY) mine--; /* keep the values apart */
     port_atomic_store_u32(&g->claim, mine, PORT_RELEASE);
     PORT_SYNC_POINT("WriteGate::Enter:Claim");
-    uint64_t any_at = port_now_ns() + GATE_CLAIM_ANY_NS;
+    uint64_t any_at = port_now_ns() + GATE_CLAIM_ANY_NS, nap_at = any_at + GATE_CLAIM_PARK_NS;
     for (;;) {
         if (port_atomic_load_u32(&me->admitted, PORT_ACQUIRE) == WAITER_ADMITTED) return;
         /* Only once any exit will do: before that a slot is free only
@@ -218,12 +227,17 @@ static void claim_slot(write_gate *g, wt_gate_waiter *me)
             if (!still_called) port_atomic_fetch_sub_u32(&g->active, 1, PORT_SEQ_CST);
             return;
         }
-        if (mine != GATE_CLAIM_ANY && port_now_ns() >= any_at) {
+        uint64_t now = port_now_ns();
+        if (mine != GATE_CLAIM_ANY && now >= any_at) {
             /* Fails if an exit gave us a slot and cleared the claim. */
             port_atomic_cas_u32(&g->claim, &mine, GATE_CLAIM_ANY, PORT_RELAXED);
             mine = GATE_CLAIM_ANY;
         }
-        port_yield();
+        if (now >= nap_at)
+            port_park_until(&me->admitted, WAITER_CALLED, now + GATE_CLAIM_NAP_NS,
+                            "WriteGate::Claim");
+        else
+            port_yield();
     }
 }
 

@@ -26,6 +26,7 @@ typedef struct gate_case {
     uint32_t limit, handoff, threads;
     unsigned rounds[MAX_T]; /* enters of each thread */
     bool calls;             /* the sim run must call waiters (hand-offs) */
+    uint64_t inside_ns;     /* a writer inside sleeps this long (0: yields) */
 } gate_case;
 
 typedef struct gate_run {
@@ -50,7 +51,10 @@ static void worker(void *p)
         uint32_t m = port_atomic_load_u32(&r->max_inside, PORT_RELAXED);
         while (n > m && !port_atomic_cas_u32(&r->max_inside, &m, n, PORT_RELAXED)) {
         }
-        port_yield();
+        if (r->c->inside_ns > 0)
+            port_sleep_ns(r->c->inside_ns);
+        else
+            port_yield();
         port_atomic_fetch_sub_u32(&r->inside, 1, PORT_SEQ_CST);
         write_gate_leave(&r->gate);
         port_atomic_fetch_add_u32(&r->done, 1, PORT_RELAXED);
@@ -105,6 +109,10 @@ static const gate_case leave_for_good = {1, 1000, 4, {1, 2, 3, 4}, false};
  * for good, so no exit gives the called waiter a slot; it takes the free
  * one itself once any exit would do (write_gate.c, "Hand-offs"). */
 static const gate_case called_take_free_slot = {1, 1, 5, {1, 1, 1, 1, 1}, true};
+/* The writer inside stays 1 ms (a write stall, say): a called waiter that
+ * no exit serves for a while parks between its looks and is woken by the
+ * exit that gives it the slot. */
+static const gate_case called_naps_while_inside_waits = {1, 1, 2, {4, 4}, true, 1000000};
 /* Off: nobody waits, several inside at once are fine. */
 static const gate_case off = {0, 0, 4, {50, 50, 50, 50}, false};
 
@@ -117,6 +125,11 @@ END_TEST
 START_TEST(waiters_admitted_when_writers_leave_for_good) { harness_run(run_case, (void *)&leave_for_good); }
 END_TEST
 START_TEST(called_waiter_takes_a_free_slot) { harness_run(run_case, (void *)&called_take_free_slot); }
+END_TEST
+START_TEST(called_waiter_naps_while_no_exit_comes)
+{
+    harness_run(run_case, (void *)&called_naps_while_inside_waits);
+}
 END_TEST
 START_TEST(off_gate_admits_everyone) { harness_run(run_case, (void *)&off); }
 END_TEST
@@ -131,6 +144,7 @@ static Suite *write_gate_suite(void)
     tcase_add_test(tc, three_inside_default_handoff);
     tcase_add_test(tc, waiters_admitted_when_writers_leave_for_good);
     tcase_add_test(tc, called_waiter_takes_a_free_slot);
+    tcase_add_test(tc, called_waiter_naps_while_no_exit_comes);
     tcase_add_test(tc, off_gate_admits_everyone);
     suite_add_tcase(s, tc);
     return s;
