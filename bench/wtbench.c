@@ -37,7 +37,8 @@
  * away).  The latency percentiles:
  * every write call is timed into a per-thread log-linear histogram
  * (latency_hist.h, buckets within 3 %, allocated before the start), as
- * db_bench --histogram=1 times its own.
+ * db_bench --histogram=1 times its own, and a percentile is interpolated
+ * inside its bucket, as db_bench does.
  *
  * --breakdown passes a wt_write_stats (write_thread.h) with every write
  * and prints two more lines: per group formed, the mean microseconds in
@@ -540,9 +541,10 @@ static int run_threads(bench_config *cfg, wt_db *db, bench_result *res)
  * `part` (a sub-histogram of h). */
 static double share_above(const latency_hist *part, const latency_hist *h, double q)
 {
-    uint64_t cut = hist_quantile(h, q), in_part = 0, all = 0;
+    uint64_t below, in_part = 0, all = 0;
+    unsigned cut = hist_quantile_bucket(h, q, &below);
     for (unsigned i = 0; i < HIST_BUCKETS; i++) {
-        if (hist_upper(i) <= cut) continue;
+        if (cut < HIST_BUCKETS && i <= cut) continue;
         in_part += part->bucket[i];
         all += h->bucket[i];
     }
