@@ -158,15 +158,26 @@ static void admit(write_gate *g, wt_gate_waiter *w)
     port_atomic_store_u32(&w->admitted, WAITER_ADMITTED, PORT_RELEASE);
 }
 
+/* Ends the call: the called waiter holds a slot now (the caller's, or one
+ * it took).  REQUIRES: mutex held, a waiter called.  Returns it (see
+ * admit for how long it may be touched). */
+static wt_gate_waiter *end_call(write_gate *g)
+{
+    wt_gate_waiter *w = g->called;
+    WT_ASSERT(w != NULL);
+    g->called = NULL;
+    port_atomic_store_u32(&g->claim, GATE_CLAIM_NONE, PORT_RELAXED);
+    admit(g, w);
+    return w;
+}
+
 /* A waiter that is the oldest and finds a slot free takes it and leaves
  * the queue.  REQUIRES: mutex held, me queued (not called). */
 static bool take_slot_as_oldest(write_gate *g, wt_gate_waiter *me)
 {
     port_mutex_assert_held(&g->mutex);
     if (g->oldest != me || !take_slot(g)) return false;
-    unlink_oldest(g);
-    port_atomic_fetch_sub_u32(&g->waiting, 1, PORT_SEQ_CST);
-    port_atomic_store_u32(&me->admitted, WAITER_ADMITTED, PORT_RELAXED);
+    admit(g, unlink_oldest(g));
     return true;
 }
 
@@ -190,15 +201,13 @@ static void call_oldest(write_gate *g)
 static bool give_to_called(write_gate *g)
 {
     port_mutex_lock(&g->mutex);
-    wt_gate_waiter *w = g->called;
-    if (w != NULL) {
-        g->called = NULL;
-        port_atomic_store_u32(&g->claim, GATE_CLAIM_NONE, PORT_RELAXED);
-        admit(g, w);
+    bool gave = g->called != NULL;
+    if (gave) {
+        wt_gate_waiter *w = end_call(g);
         port_unpark(&w->admitted); /* if it naps; a stale address is harmless */
     }
     port_mutex_unlock(&g->mutex);
-    return w != NULL;
+    return gave;
 }
 
 /* A called waiter, now running, waits for a slot ("Hand-offs"). */
@@ -218,11 +227,7 @@ static void claim_slot(write_gate *g, wt_gate_waiter *me)
             /* A slot was free: ours unless an exit gave us one meanwhile. */
             port_mutex_lock(&g->mutex);
             bool still_called = g->called == me;
-            if (still_called) {
-                g->called = NULL;
-                port_atomic_store_u32(&g->claim, GATE_CLAIM_NONE, PORT_RELAXED);
-                port_atomic_fetch_sub_u32(&g->waiting, 1, PORT_SEQ_CST);
-            }
+            if (still_called) end_call(g);
             port_mutex_unlock(&g->mutex);
             if (!still_called) port_atomic_fetch_sub_u32(&g->active, 1, PORT_SEQ_CST);
             return;

@@ -4,7 +4,8 @@
 # bench/vs_db_bench.sh: every mode writes what it was asked to, in
 # wtbench's line format; bad arguments exit 2 with a reason; the script
 # puts a two-queues row in the table (when db_bench is there) and refuses
-# the mode without rocks_fill.  Nothing timed is asserted.
+# the mode without rocks_fill, and counts its goals under it.  Nothing
+# timed is asserted.
 # usage: rocks_fill.sh ROCKS_FILL WTBENCH VS_DB_BENCH_SH
 set -u
 rf=$1 wtbench=$2 vs=$3
@@ -51,7 +52,12 @@ two_queues_row() {
         --dir "$tmp" > "$tmp/vs.out" 2>&1 || { cat "$tmp/vs.out"; return 1; }
     cat "$tmp/vs.out"
     if command -v db_bench > /dev/null 2>&1 && [ -x /usr/bin/time ]; then
-        grep -q '^two-queues 0 *2 ' "$tmp/vs.out"
+        # and the goal lines count that one no-sync cell (no 1 and 16
+        # threads: no 16 t / 1 t line; no sync rows: no bound lines)
+        grep -q '^two-queues 0 *2 ' "$tmp/vs.out" &&
+            grep -q '^# goal: no sync, ratio >= 2.0: wt [01]/1' "$tmp/vs.out" &&
+            grep -q '^# goal: p99 <= RocksDB p99: wt [01]/1' "$tmp/vs.out" &&
+            ! grep -q '^# goal: .*16 t\|^# goal: sync' "$tmp/vs.out"
     else
         grep -q 'skipped' "$tmp/vs.out"
     fi
