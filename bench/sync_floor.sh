@@ -73,7 +73,9 @@ field() { sed -n "s/.*[ :]$1=\([0-9.]*\).*/\1/p" "$2" | head -1; }
 echo "# sync_floor: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg); threads=$T num=$NUM prewake=$PREWAKE overlap=$OVERLAP"
 hdr() { printf '%8s %8s %6s %6s %6s %6s %7s %7s %5s' "$1fsync" "$1cycle" "$1c/f" "$1grp" "$1share" "$1cpu" "$1ops" "$1devf" "$1ach"; }
 { printf '%-3s ' rep; hdr ""; [ "$PREWAKE" -gt 0 ] && { printf ' | '; hdr P:; }
-  printf ' | %8s %8s %8s %8s %10s\n' back_ser back_tree floor_us f/fsync max_share; }
+  printf ' | %8s %8s %8s %8s %10s' back_ser back_tree floor_us f/fsync max_share
+  [ "$PREWAKE" -gt 0 ] && printf ' | %8s %8s %9s %11s' back_pre P:floor P:f/fsync P:max_share
+  printf '\n'; }
 # bench OUT [EXTRA ARGS]: one wtbench run with the options of the floor.
 bench() {
     out=$1
@@ -116,10 +118,25 @@ while [ "$i" -le "$REPEAT" ]; do
     "$PARK" --threads "$T" --fsync-us "$fi" --tree >"$WORK/pt" || { echo "sync_floor: park_wake failed" >&2; exit 1; }
     bs=$(field back_us_p50 "$WORK/ps")
     bt=$(field back_us_p50 "$WORK/pt")
+    if [ "$PREWAKE" -gt 0 ]; then
+        # The floor of the pre-wake itself: members that sleep unannounced
+        # until PREWAKE us before the P: run's fsync ends, then yield, and
+        # are released by a store each (park_wake --prewake).
+        pf=$(field in_run_fsync_us "$WORK/pw")
+        pfi=$(printf '%.0f' "$pf")
+        [ "$pfi" -gt "$PREWAKE" ] || pfi=$((PREWAKE + 1))
+        "$PARK" --threads "$T" --fsync-us "$pfi" --prewake "$PREWAKE" >"$WORK/pp" ||
+            { echo "sync_floor: park_wake failed" >&2; exit 1; }
+        bp=$(field back_us_p50 "$WORK/pp")
+    fi
     { printf '%-3s ' "$i"; cols "$WORK/wt"; [ "$PREWAKE" -gt 0 ] && { printf ' | '; cols "$WORK/pw"; }
       awk -v f="$f" -v bs="$bs" -v bt="$bt" 'BEGIN {
         b = bs < bt ? bs : bt; fl = f + b
-        printf " | %8.1f %8.1f %8.1f %8.2f %9.0f%%\n", bs, bt, fl, fl / f, 100 * f / fl }'
+        printf " | %8.1f %8.1f %8.1f %8.2f %9.0f%%", bs, bt, fl, fl / f, 100 * f / fl }'
+      [ "$PREWAKE" -gt 0 ] && awk -v f="$pf" -v b="$bp" 'BEGIN {
+        fl = f + b
+        printf " | %8.1f %8.1f %9.2f %10.0f%%", b, fl, fl / f, 100 * f / fl }'
+      printf '\n'
     } | tee -a "$WORK/rows"
     i=$((i + 1))
 done
@@ -143,4 +160,5 @@ elif [ "$PREWAKE" -gt 0 ]; then
 fi
 echo "# c/f = wtlab's cycle / fsync; floor = fsync + the faster of back_ser/back_tree ($((T - 1)) parked threads woken and run again);"
 echo "# f/fsync = the floor / fsync (<= 1.1 needed for 90 % of the bound); max_share = fsync / floor, the best share of the bound a full group can reach"
+[ "$PREWAKE" -gt 0 ] && echo "# back_pre = park_wake --prewake $PREWAKE: $((T - 1)) members sleeping unannounced until $PREWAKE us before the P: run's fsync ends, then yielding, released by a store each, until all ran again; P:floor = P:fsync + back_pre, the floor of that design"
 echo "# end: $(date -u '+%Y-%m-%dT%H:%M:%SZ') load average: $(cut -d' ' -f1-3 /proc/loadavg)"

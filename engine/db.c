@@ -615,7 +615,10 @@ static void pipelined_wal_stage(wt_db *db, const wt_write_options *wo, wt_writer
 static bool pipelined_parallel_group(const wt_db *db, const wt_write_group *mg)
 {
     if (mg->size <= 1 || !db->opts.allow_concurrent_memtable_write) return false;
-    return !(db->opts.leader_inserts_parked_group && 2 * wt_group_parked_members(mg) > mg->size - 1);
+    if (!db->opts.leader_inserts_parked_group) return true;
+    /* As in collect_group: pre-woken sync members sleep unannounced. */
+    if (db->opts.sync_prewake_usec > 0 && mg->leader->sync) return false;
+    return 2 * wt_group_parked_members(mg) <= mg->size - 1;
 }
 
 static void pipelined_memtable_leader(wt_db *db, wt_writer *w, wt_write_group *mg)
