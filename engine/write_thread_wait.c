@@ -169,7 +169,7 @@ static uint64_t stats_clock(const wt_writer *w)
 
 /*
  * Park behind parked (wtlab extension, off in RocksDB).  Measured at issue
- * 23 (README.md, "No collapse"): with 16 writers on 2 cores and no sync,
+ * 23 (bench/README.md, "No collapse"): with 16 writers on 2 cores and no sync,
  * a run either stays in a state where writes rarely meet, or falls into a
  * convoy: 60-90 % of the leader hand-offs go to a parked writer, which
  * needs a futex wake and then a free CPU; the writers that run meanwhile
