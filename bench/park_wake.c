@@ -25,13 +25,16 @@
  * ends (the leader publishes that time when the fsync begins; before it,
  * a member sleeps for F - LEAD), then yields until released, and the
  * leader releases them with a store each, no futex wake.  back is then
- * the time 15 runnable threads take to be scheduled, run and go back to
- * sleep on 2 cores: the floor of any design in which every writer's
- * thread must run once between two fsyncs of full groups.
+ * the time N-1 threads that are already runnable take to be scheduled,
+ * run and go back to sleep, with no engine work at all: any design in
+ * which every writer's thread must run once between the fsyncs of two
+ * full groups has at least this to do (bench/README.md, "The pre-wake's
+ * own floor").
  *
  * Prints, over the rounds (the first 10 are warm-up and not counted):
  *     park_wake: threads=16 rounds=300 wake=serial fsync_us=300 work_us=2
  *                issue_us_p50=.. back_us_p50=.. back_us_p90=..
+ *                late_us_p50=.. late_us_p90=..
  *                cycle_floor_us=.. floor_over_fsync=..
  * issue = the leader's time to issue the wake-ups; back = from the first
  * wake-up until the last member announced again; late = how long after
@@ -46,10 +49,10 @@
 #include "port.h"
 
 #include <pthread.h>
-#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 enum { MAX_THREADS = 256, WARMUP = 10 };
@@ -171,7 +174,8 @@ int main(int argc, char **argv)
         }
         i++;
     }
-    if (threads < 2 || rounds == 0 || fsync_us == 0 || lead_us >= fsync_us || (tree && lead_us > 0)) {
+    if (threads < 2 || rounds == 0 || fsync_us == 0 || lead_us >= fsync_us ||
+        (tree && lead_us > 0)) {
         fprintf(stderr, "park_wake: needs --threads >= 2, --rounds >= 1, --fsync-us >= 1, "
                         "--prewake below --fsync-us and not with --tree\n");
         return usage();
@@ -235,11 +239,12 @@ int main(int argc, char **argv)
     double back90 = (double)back[rounds * 9 / 10] / 1e3;
     double late50 = (double)late[rounds / 2] / 1e3, late90 = (double)late[rounds * 9 / 10] / 1e3;
     double floor_us = fsync_us + back50;
+    const char *how = lead_us > 0 ? "prewake" : tree ? "tree" : "serial";
     printf("park_wake: threads=%u rounds=%u wake=%s fsync_us=%u work_us=%u issue_us_p50=%.1f "
-           "back_us_p50=%.1f back_us_p90=%.1f late_us_p50=%.1f late_us_p90=%.1f cycle_floor_us=%.1f "
-           "floor_over_fsync=%.2f\n",
-           threads, rounds, lead_us > 0 ? "prewake" : tree ? "tree" : "serial", fsync_us, work_us, issue50, back50, back90,
-           late50, late90, floor_us, floor_us / fsync_us);
+           "back_us_p50=%.1f back_us_p90=%.1f late_us_p50=%.1f late_us_p90=%.1f "
+           "cycle_floor_us=%.1f floor_over_fsync=%.2f\n",
+           threads, rounds, how, fsync_us, work_us, issue50, back50, back90, late50, late90,
+           floor_us, floor_us / fsync_us);
     free(issue);
     free(back);
     free(late);

@@ -383,8 +383,8 @@ static wt_status leader_log_group(wt_db *db, wt_write_group *g, const wt_write_o
 
 /*
  * Taking a parked leader's group (wtlab option leader_takes_parked_group,
- * off in RocksDB; bench/README.md, "No collapse").  With 16 writers on 2 cores and
- * no sync, runs fall into a convoy in which most leader hand-offs go to a
+ * off in RocksDB; bench/README.md, "No collapse").  With 16 writers on 2
+ * cores and no sync, runs fall into a convoy in which most leader hand-offs go to a
  * writer parked on its futex: it needs a wake-up and then a CPU before
  * the queue moves on, and the writers that arrive meanwhile spin and park
  * in their turn.  With the option, a leader (or the last parallel member,

@@ -8,7 +8,8 @@
  * the next leader is handed the queue while it is not running (parked,
  * or runnable behind a time slice), and the writers that arrive meanwhile
  * spin, yield to each other and park.  Two writers on the same 2 cores do
- * not have that problem and batch well (issue 23, bench/README.md, "No collapse").
+ * not have that problem and batch well (issue 23; bench/README.md,
+ * "No collapse").
  * The gate keeps the number of writers inside WriteImpl at `limit` (the
  * number of cores, say); the others wait here, parked, in arrival order,
  * and take no CPU.  It is what InnoDB's innodb_thread_concurrency does for
