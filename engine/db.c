@@ -328,6 +328,19 @@ typedef struct group_totals {
     bool parallel;   /* members insert their own batches */
 } group_totals;
 
+/* leader_inserts_parked_group: whether the leader of a group of several
+ * inserts it itself because most members are parked.  With
+ * sync_prewake_usec the members of a sync group sleep through the fsync
+ * without announcing it (write_thread_prewake.c): they count as parked.
+ * Used by the default path (collect_group) and pipelined mode's memtable
+ * stage (pipelined_parallel_group). */
+static bool leader_inserts_parked(const wt_db *db, const wt_write_group *g)
+{
+    if (!db->opts.leader_inserts_parked_group) return false;
+    if (db->opts.sync_prewake_usec > 0 && g->leader->sync) return true;
+    return 2 * wt_group_parked_members(g) > g->size - 1;
+}
+
 /* Runs members' callbacks and sums what they will write.  Parallel
  * inserts as in RocksDB (concurrent memtable writes, more than one member),
  * except with the wtlab option leader_inserts_parked_group when more than
@@ -343,13 +356,7 @@ static group_totals collect_group(const wt_db *db, wt_write_group *g)
         if (!wt_writer_check_callback(w)) continue;
         if (wt_writer_should_write_memtable(w)) t.count += wt_batch_count(w->batch);
     }
-    /* With sync_prewake_usec the members of a sync group sleep through
-     * the fsync without announcing it (write_thread_prewake.c): they
-     * count as parked here. */
-    if (t.parallel && db->opts.leader_inserts_parked_group &&
-        ((db->opts.sync_prewake_usec > 0 && g->leader->sync) ||
-         2 * wt_group_parked_members(g) > g->size - 1))
-        t.parallel = false;
+    if (t.parallel && leader_inserts_parked(db, g)) t.parallel = false;
     return t;
 }
 
@@ -384,10 +391,10 @@ static wt_status leader_log_group(wt_db *db, wt_write_group *g, const wt_write_o
 /*
  * Taking a parked leader's group (wtlab option leader_takes_parked_group,
  * off in RocksDB; bench/README.md, "No collapse").  With 16 writers on 2
- * cores and no sync, runs fall into a convoy in which most leader hand-offs go to a
- * writer parked on its futex: it needs a wake-up and then a CPU before
- * the queue moves on, and the writers that arrive meanwhile spin and park
- * in their turn.  With the option, a leader (or the last parallel member,
+ * cores and no sync, runs fall into a convoy in which most leader
+ * hand-offs go to a writer parked on its futex: it needs a wake-up and
+ * then a CPU before the queue moves on, and the writers that arrive
+ * meanwhile spin and park in their turn.  With the option, a leader (or the last parallel member,
  * which runs the exit) whose next leader is parked keeps the leadership:
  * it forms that writer's group under the same rules, runs PreprocessWrite,
  * writes its WAL record, numbers it, inserts it serially (the members are
@@ -615,10 +622,7 @@ static void pipelined_wal_stage(wt_db *db, const wt_write_options *wo, wt_writer
 static bool pipelined_parallel_group(const wt_db *db, const wt_write_group *mg)
 {
     if (mg->size <= 1 || !db->opts.allow_concurrent_memtable_write) return false;
-    if (!db->opts.leader_inserts_parked_group) return true;
-    /* As in collect_group: pre-woken sync members sleep unannounced. */
-    if (db->opts.sync_prewake_usec > 0 && mg->leader->sync) return false;
-    return 2 * wt_group_parked_members(mg) <= mg->size - 1;
+    return !leader_inserts_parked(db, mg);
 }
 
 static void pipelined_memtable_leader(wt_db *db, wt_writer *w, wt_write_group *mg)

@@ -61,6 +61,11 @@ static const mode_case modes[] = {
     {"sync group fill, leader inserts parked groups", true, false, false, false, true, true},
     {"sync group fill, leader inserts, sync prewake", true, false, false, false, true, true, 1},
     {"pipelined, sync group fill, sync prewake", false, true, false, false, true, false, 1},
+    /* Sync groups of pipelined parallel memtable writes inserted by their
+     * memtable leader under the pre-wake (db.c, leader_inserts_parked;
+     * tests/prewake.sh pins which thread inserts in the sim). */
+    {"pipelined parallel, sync group fill, leader inserts, sync prewake", .concurrent = true,
+     .pipelined = true, .fill = true, .leader_inserts = true, .prewake_usec = 1, .fewer = 4},
     {"two write queues, sync group fill, sync prewake", true, false, false, true, true, false, 1},
     {"parallel memtable, strict yield credit", true, false, false, false, false, false, 0, true},
     {"pipelined parallel, strict yield credit", true, true, false, false, false, false, 0, true},
